@@ -1,0 +1,106 @@
+"""The Litestar application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import swagger_ui_bundle
+from litestar import Litestar, Request
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.logging.config import StructLoggingConfig
+from litestar.middleware.logging import LoggingMiddlewareConfig
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme, Server
+from litestar.plugins.structlog import StructlogConfig, StructlogPlugin
+from litestar.static_files import create_static_files_router
+from piccolo.engine.base import Engine
+
+from api.auth import Principal, build_jwt_auth
+from api.errors import problem_details_plugin
+from api.routes.admin import AdminController
+from api.routes.auth import AuthController
+from api.routes.health import alive, ready
+from api.routes.orgs import OrgController
+from domain.accounts.model import Actor
+from domain.accounts.services import AccountService
+from domain.config import Settings
+from domain.db.engine import bind_engine, build_engine, close_engine, open_engine
+from mobile_contract import CONTRACT_VERSION
+
+# JSON bodies are small; endpoints that take files set their own limit.
+MAX_JSON_BODY = 1024 * 1024
+
+
+def _actor(request: Request) -> Actor:
+    principal: Principal = request.user
+    return principal.actor
+
+
+def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
+    """Build the app for these settings; the engine is opened and closed by the app's lifespan."""
+    engine = engine or build_engine(settings)
+    bind_engine(engine)
+    jwt_auth = build_jwt_auth(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        await open_engine(engine)
+        try:
+            yield
+        finally:
+            await close_engine(engine)
+
+    swagger_assets = Path(swagger_ui_bundle.swagger_ui_path)
+    openapi = OpenAPIConfig(
+        title="Shuangfang 双防 API",
+        version=CONTRACT_VERSION,
+        description="The mobile API of the dual-prevention mechanism. Errors are RFC 9457 problem details with a stable `code`.",
+        path="/schema",
+        servers=[Server(url="/")],
+        render_plugins=[
+            # Served from the installed swagger-ui-bundle package: the docs work offline, with no CDN.
+            SwaggerRenderPlugin(
+                path="/swagger",
+                js_url="/schema/assets/swagger-ui-bundle.js",
+                css_url="/schema/assets/swagger-ui.css",
+                standalone_preset_js_url="/schema/assets/swagger-ui-standalone-preset.js",
+            )
+        ],
+        components=Components(
+            security_schemes={"BearerToken": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}
+        ),
+    )
+    logging = StructlogPlugin(
+        StructlogConfig(
+            structlog_logging_config=StructLoggingConfig(log_exceptions="never"),
+            middleware_logging_config=LoggingMiddlewareConfig(
+                # Never log bodies or credentials: passwords, tokens and photos pass through here.
+                request_log_fields=("path", "method", "query"),
+                response_log_fields=("status_code",),
+            ),
+        )
+    )
+    return Litestar(
+        route_handlers=[
+            AuthController,
+            OrgController,
+            AdminController,
+            alive,
+            ready,
+            create_static_files_router(
+                path="/schema/assets", directories=[swagger_assets], include_in_schema=False, opt={"exclude_from_auth": True}
+            ),
+        ],
+        dependencies={"actor": Provide(_actor, sync_to_thread=False)},
+        on_app_init=[jwt_auth.on_app_init],
+        plugins=[problem_details_plugin, logging],
+        openapi_config=openapi,
+        lifespan=[lifespan],
+        state=State({"settings": settings, "engine": engine, "accounts": AccountService(settings), "jwt_auth": jwt_auth}),
+        request_max_body_size=MAX_JSON_BODY,
+        debug=False,
+    )

@@ -1,0 +1,52 @@
+"""Authentication with Litestar's JWT support; the user and their scope are re-read on every request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from litestar.connection import ASGIConnection
+from litestar.security.jwt import JWTAuth, Token
+
+from domain.accounts.model import Actor
+from domain.accounts.services import AccountService, UserRecord
+from domain.config import Settings
+
+PUBLIC_PATHS = ["^/v1/auth/login$", "^/v1/auth/refresh$", "^/v1/public/", "^/health", "^/schema"]
+ISSUER = "shuangfang"
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """The authenticated caller: the actor the domain needs and the user the API presents."""
+
+    actor: Actor
+    user: UserRecord
+
+
+async def _retrieve_principal(token: Token, connection: ASGIConnection) -> Principal | None:
+    accounts: AccountService = connection.app.state.accounts
+    found = await accounts.actor_for(token.sub)
+    return Principal(actor=found[0], user=found[1]) if found else None
+
+
+def build_jwt_auth(settings: Settings) -> JWTAuth[Principal, Token]:
+    """Bearer-token auth: HS256, short-lived, issuer checked, every path but the public ones."""
+    return JWTAuth[Principal, Token](
+        retrieve_user_handler=_retrieve_principal,
+        token_secret=settings.jwt_secret,
+        default_token_expiration=timedelta(seconds=settings.access_token_ttl_s),
+        accepted_issuers=[ISSUER],
+        exclude=PUBLIC_PATHS,
+        description="The `accessToken` of `POST /v1/auth/login`, as `Authorization: Bearer <token>`.",
+    )
+
+
+def issue_access_token(jwt_auth: JWTAuth, user: UserRecord, ttl_s: int) -> str:
+    """A signed access token naming the user; scope is not in the token, so it can never be stale."""
+    return jwt_auth.create_token(
+        identifier=user.id,
+        token_expiration=timedelta(seconds=ttl_s),
+        token_issuer=ISSUER,
+        token_extras={"role": user.role.value},
+    )

@@ -1,0 +1,116 @@
+"""The one mapping from errors to RFC 9457 problem details, localised by `Accept-Language`."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException
+from litestar.plugins.problem_details import ProblemDetailsConfig, ProblemDetailsException, ProblemDetailsPlugin
+
+from domain.errors import DomainError
+from mobile_contract.errors import CATALOGUE, localised_title, problem_type
+
+log = logging.getLogger("shuangfang.errors")
+
+# Litestar's own HTTP errors, by status, to our codes.
+HTTP_STATUS_CODES: dict[int, str] = {
+    400: "REQUEST_MALFORMED",
+    401: "AUTH_REQUIRED",
+    403: "FORBIDDEN",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    409: "CONFLICT",
+    413: "BODY_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+    429: "RATE_LIMITED",
+    503: "SERVICE_UNAVAILABLE",
+}
+
+
+class CodedProblem(ProblemDetailsException):
+    """A problem-details exception that knows its catalogue code, localised when rendered."""
+
+    def __init__(self, code: str, detail: str = "", *, params: dict[str, Any] | None = None, errors=None, headers=None):
+        entry = CATALOGUE[code]
+        super().__init__(detail=detail, status_code=entry.status, headers=headers, type_=problem_type(code))
+        self.code = code
+        self.params = params or {}
+        self.errors = errors
+
+    def to_response(self, request: Request) -> Response:
+        """Our fields: type, title, status, detail, code (and params, errors), in the caller's language."""
+        language = preferred_language(request)
+        title = localised_title(self.code, language)
+        body: dict[str, Any] = {
+            "type": self.type_,
+            "title": title,
+            "status": self.status_code,
+            "detail": self.detail if (language == "en" and self.detail) else title,
+            "code": self.code,
+        }
+        if self.params:
+            body["params"] = self.params
+        if self.errors:
+            body["errors"] = self.errors
+        return Response(
+            body,
+            status_code=self.status_code,
+            headers={**(self.headers or {}), "Content-Language": "zh-CN" if language == "zh" else "en"},
+            media_type="application/problem+json",
+        )
+
+
+def domain_error_to_problem(error: DomainError) -> CodedProblem:
+    """A domain error keeps its code, its message and its parameters."""
+    headers = None
+    if retry := error.params.get("retryAfterSeconds"):
+        headers = {"Retry-After": str(retry)}
+    return CodedProblem(error.code, error.detail, params=error.params, headers=headers)
+
+
+def http_error_to_problem(error: HTTPException) -> CodedProblem:
+    """Litestar's errors (validation, auth, routing, size) get the code of their status."""
+    code = HTTP_STATUS_CODES.get(error.status_code, "INTERNAL_ERROR" if error.status_code >= 500 else "REQUEST_MALFORMED")
+    errors = error.extra if isinstance(error.extra, list) else None
+    detail = error.detail if error.status_code < 500 else ""
+    return CodedProblem(code, detail, errors=errors, headers=error.headers)
+
+
+def unexpected_error_to_problem(error: Exception) -> CodedProblem:
+    """Anything else is our bug: logged with its trace here, never sent to the client."""
+    log.error("unhandled error", exc_info=error)
+    return CodedProblem("INTERNAL_ERROR")
+
+
+def preferred_language(request: Request) -> str:
+    """`zh` or `en` from `Accept-Language` (q-values honoured); Chinese when the header says nothing usable."""
+    best, best_q = "zh", -1.0
+    for part in request.headers.get("accept-language", "").split(","):
+        tag, _, params = part.strip().partition(";")
+        tag = tag.strip().lower()
+        q = 1.0
+        if params.strip().startswith("q="):
+            try:
+                q = float(params.strip()[2:])
+            except ValueError:
+                continue
+        language = "zh" if tag.startswith("zh") else "en" if tag.startswith("en") else None
+        if language and q > best_q:
+            best, best_q = language, q
+    return best
+
+
+problem_details_plugin = ProblemDetailsPlugin(
+    ProblemDetailsConfig(
+        exception_handler=lambda request, exc: (
+            exc if isinstance(exc, CodedProblem) else http_error_to_problem(exc)
+        ).to_response(request),
+        exception_to_problem_detail_map={
+            DomainError: domain_error_to_problem,
+            HTTPException: http_error_to_problem,
+            Exception: unexpected_error_to_problem,
+        },
+    )
+)

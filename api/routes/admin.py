@@ -1,0 +1,86 @@
+"""Administration of regions, grids, enterprises and users."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, get, patch, post
+from litestar.datastructures import State
+from litestar.params import Parameter
+
+from api import presenters
+from domain.accounts.model import Actor, Role
+from domain.org import services as org
+from domain.org.model import Industry, RegionLevel
+from mobile_contract.auth import Role as WireRole
+from mobile_contract.orgs import (
+    AdminUser,
+    AdminUserPage,
+    Enterprise,
+    EnterpriseCreate,
+    EnterpriseUpdate,
+    Grid,
+    GridCreate,
+    Region,
+    RegionCreate,
+    UserCreate,
+    UserUpdate,
+    set_fields,
+)
+
+
+class AdminController(Controller):
+    """`/v1/admin/*`: administrators only (the services check the role)."""
+
+    path = "/v1/admin"
+    tags = ["admin"]
+
+    @post("/regions", summary="Add a region node")
+    async def create_region(self, actor: Actor, data: RegionCreate) -> Region:
+        record = await org.create_region(
+            actor=actor, code=data.code, name=data.name, level=RegionLevel(data.level), parent_code=data.parent_code
+        )
+        return presenters.region(record)
+
+    @post("/grids", summary="Add a grid to a town")
+    async def create_grid(self, actor: Actor, data: GridCreate) -> Grid:
+        record = await org.create_grid(actor=actor, code=data.code, name=data.name, region_code=data.region_code)
+        return presenters.grid(record)
+
+    @post("/enterprises", summary="Register an enterprise")
+    async def create_enterprise(self, actor: Actor, data: EnterpriseCreate) -> Enterprise:
+        fields = set_fields(data) | {"industry": Industry(data.industry)}
+        return presenters.enterprise(await org.create_enterprise(actor=actor, **fields))
+
+    @patch("/enterprises/{enterprise_id:str}", summary="Change an enterprise")
+    async def update_enterprise(self, actor: Actor, enterprise_id: str, data: EnterpriseUpdate) -> Enterprise:
+        record = await org.update_enterprise(actor=actor, enterprise_id=enterprise_id, changes=set_fields(data))
+        return presenters.enterprise(record)
+
+    @post("/users", summary="Create a user with the binding of their role")
+    async def create_user(self, actor: Actor, data: UserCreate, state: State) -> AdminUser:
+        fields = set_fields(data) | {"role": Role(data.role)}
+        return presenters.admin_user(await state.accounts.create_user(actor=actor, **fields))
+
+    @patch("/users/{user_id:str}", summary="Change a user: disable, re-bind, reset password")
+    async def update_user(self, actor: Actor, user_id: str, data: UserUpdate, state: State) -> AdminUser:
+        record = await state.accounts.update_user(actor=actor, user_id=user_id, changes=set_fields(data))
+        return presenters.admin_user(record)
+
+    @get("/users", summary="All users")
+    async def list_users(
+        self,
+        actor: Actor,
+        state: State,
+        cursor: Annotated[str | None, Parameter(max_length=200)] = None,
+        limit: Annotated[int | None, Parameter(ge=1, le=1000)] = None,
+        role: WireRole | None = None,
+    ) -> AdminUserPage:
+        page = await state.accounts.list_users(
+            actor=actor, cursor=cursor, limit=limit, role=Role(role) if role else None
+        )
+        return AdminUserPage(items=[presenters.admin_user(item) for item in page.items], next_cursor=page.next_cursor)
+
+    @get("/users/{user_id:str}", summary="One user")
+    async def get_user(self, actor: Actor, user_id: str, state: State) -> AdminUser:
+        return presenters.admin_user(await state.accounts.get_user(actor=actor, user_id=user_id))

@@ -1,0 +1,48 @@
+"""Enterprises and the region tree, as the caller's scope allows."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, get
+from litestar.params import Parameter
+
+from api import presenters
+from domain.accounts.model import Actor
+from domain.org import services
+from domain.org.model import Industry
+from mobile_contract.orgs import Enterprise, EnterprisePage, Grid, Industry as WireIndustry, Region
+
+
+class OrgController(Controller):
+    """`/v1/enterprises`, `/v1/regions`, `/v1/grids`."""
+
+    path = "/v1"
+    tags = ["organisations"]
+
+    @get("/enterprises", summary="Enterprises in the caller's scope")
+    async def list_enterprises(
+        self,
+        actor: Actor,
+        cursor: Annotated[str | None, Parameter(max_length=200)] = None,
+        limit: Annotated[int | None, Parameter(ge=1, le=1000)] = None,
+        industry: WireIndustry | None = None,
+    ) -> EnterprisePage:
+        page = await services.list_enterprises(
+            actor=actor, cursor=cursor, limit=limit, industry=Industry(industry) if industry else None
+        )
+        return EnterprisePage(items=[presenters.enterprise(item) for item in page.items], next_cursor=page.next_cursor)
+
+    @get("/enterprises/{enterprise_id:str}", summary="One enterprise in the caller's scope")
+    async def get_enterprise(self, actor: Actor, enterprise_id: str) -> Enterprise:
+        return presenters.enterprise(await services.get_enterprise(actor=actor, enterprise_id=enterprise_id))
+
+    @get("/regions", summary="The region tree")
+    async def list_regions(self) -> list[Region]:
+        return [presenters.region(item) for item in await services.list_regions()]
+
+    @get("/grids", summary="Grids, optionally of one region's subtree")
+    async def list_grids(
+        self, region_code: Annotated[str | None, Parameter(query="regionCode", pattern=r"^[0-9]{6}([0-9]{3})?$")] = None
+    ) -> list[Grid]:
+        return [presenters.grid(item) for item in await services.list_grids(region_code=region_code)]

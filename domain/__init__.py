@@ -1,0 +1,1 @@
+"""The rules of dual prevention as code, with the use cases that apply them."""

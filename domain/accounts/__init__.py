@@ -1,0 +1,1 @@
+"""Accounts: users, roles and their bindings, sign-in, tokens and scopes."""

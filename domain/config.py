@@ -1,0 +1,100 @@
+"""Settings: loaded once from the environment into a frozen struct and passed down."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the service reads from its environment."""
+
+    var_dir: Path = Path("var")
+    """Folder for the embedded defaults: the SQLite file, photos and generated secrets (`SF_VAR_DIR`)."""
+    database_url: str = ""
+    """`DATABASE_URL`: a `postgresql://` URL, or empty for the SQLite file `<var_dir>/shuangfang.sqlite3`."""
+    redis_url: str = ""
+    """`REDIS_URL`: arq queue and shared stores; empty runs jobs in-process."""
+    photo_dir: Path = Path("var/photos")
+    """`SF_PHOTO_DIR`: where photo originals and derivatives are kept."""
+    jwt_secret: str = field(default="", repr=False)
+    """`SF_JWT_SECRET`: signs access tokens; generated into `<var_dir>/secrets.json` when not given."""
+    qr_keys: dict[str, str] = field(default_factory=dict, repr=False)
+    """`SF_QR_KEYS`: JSON `{keyId: secret}` for QR signatures; generated like the JWT secret when not given."""
+    qr_active_key: str = ""
+    """`SF_QR_ACTIVE_KEY`: the key id new codes are signed with (default: the last generated one)."""
+    access_token_ttl_s: int = 900
+    """`SF_ACCESS_TOKEN_TTL`: lifetime of an access token in seconds (15 minutes)."""
+    refresh_token_ttl_s: int = 30 * 24 * 3600
+    """`SF_REFRESH_TOKEN_TTL`: lifetime of a refresh token in seconds (30 days)."""
+    lockout_failures: int = 5
+    """`SF_LOCKOUT_FAILURES`: failed logins within the window that lock an account."""
+    lockout_window_s: int = 15 * 60
+    """`SF_LOCKOUT_WINDOW`: the window of failed logins, in seconds."""
+    public_base_url: str = "http://127.0.0.1:8000"
+    """`SF_PUBLIC_BASE_URL`: the base of URLs printed in QR codes."""
+    demo_password: str = field(default="Demo@2026", repr=False)
+    """`DEMO_PASSWORD`: the password of every demo account made by `shuangfang seed --demo`."""
+    password_hash_cost: str = "default"
+    """`SF_PASSWORD_HASH_COST`: `default` (argon2id, 64 MiB) or `fast` (tests only: a small memory cost)."""
+
+    @property
+    def is_sqlite(self) -> bool:
+        """True when running on the embedded SQLite file."""
+        return not self.database_url.startswith(("postgres://", "postgresql://"))
+
+    @property
+    def sqlite_path(self) -> Path:
+        """The SQLite file used when no PostgreSQL URL is set."""
+        if self.database_url.startswith("sqlite:///"):
+            return Path(self.database_url.removeprefix("sqlite:///"))
+        return self.var_dir / "shuangfang.sqlite3"
+
+
+def load_settings(env: dict[str, str] | None = None) -> Settings:
+    """Read settings from the environment, generating and keeping missing secrets in the var folder."""
+    env = dict(os.environ if env is None else env)
+    var_dir = Path(env.get("SF_VAR_DIR", "var"))
+    kept = _kept_secrets(var_dir) if not (env.get("SF_JWT_SECRET") and env.get("SF_QR_KEYS")) else {}
+    qr_keys = json.loads(env["SF_QR_KEYS"]) if env.get("SF_QR_KEYS") else kept["qr_keys"]
+    return Settings(
+        var_dir=var_dir,
+        database_url=env.get("DATABASE_URL", ""),
+        redis_url=env.get("REDIS_URL", ""),
+        photo_dir=Path(env.get("SF_PHOTO_DIR", str(var_dir / "photos"))),
+        jwt_secret=env.get("SF_JWT_SECRET") or kept["jwt_secret"],
+        qr_keys=qr_keys,
+        qr_active_key=env.get("SF_QR_ACTIVE_KEY") or sorted(qr_keys)[-1],
+        access_token_ttl_s=int(env.get("SF_ACCESS_TOKEN_TTL", 900)),
+        refresh_token_ttl_s=int(env.get("SF_REFRESH_TOKEN_TTL", 30 * 24 * 3600)),
+        lockout_failures=int(env.get("SF_LOCKOUT_FAILURES", 5)),
+        lockout_window_s=int(env.get("SF_LOCKOUT_WINDOW", 15 * 60)),
+        public_base_url=env.get("SF_PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+        demo_password=env.get("DEMO_PASSWORD", "Demo@2026"),
+        password_hash_cost=env.get("SF_PASSWORD_HASH_COST", "default"),
+    )
+
+
+def _kept_secrets(var_dir: Path) -> dict:
+    """Secrets generated on first run, kept readable by the owner only, never committed."""
+    path = var_dir / "secrets.json"
+    if path.exists():
+        return json.loads(path.read_text())
+    var_dir.mkdir(parents=True, exist_ok=True)
+    kept = {"jwt_secret": secrets.token_urlsafe(48), "qr_keys": {"k1": secrets.token_urlsafe(32)}}
+    # Write beside and link into place, so a process starting at the same moment never reads half a file.
+    draft = var_dir / f".secrets.{os.getpid()}.json"
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        json.dump(kept, handle)
+    try:
+        os.link(draft, path)
+    except FileExistsError:
+        kept = json.loads(path.read_text())
+    finally:
+        draft.unlink()
+    return kept

@@ -1,0 +1,1 @@
+"""Organisations: the region tree, grids and enterprises."""

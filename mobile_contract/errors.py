@@ -1,0 +1,60 @@
+"""The error catalogue: every `code` an error body can carry, with its HTTP status and its zh-CN and en text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+
+class ErrorEntry(msgspec.Struct, frozen=True):
+    """One catalogued error."""
+
+    status: int
+    zh: str
+    en: str
+
+
+CATALOGUE: dict[str, ErrorEntry] = {
+    "REQUEST_MALFORMED": ErrorEntry(400, "请求格式错误：字段缺失、类型错误或含有未知字段", "The request is malformed: a field is missing, of the wrong type or unknown"),
+    "VALIDATION_FAILED": ErrorEntry(422, "提交的数据不符合规则", "The data breaks a rule"),
+    "ENTERPRISE_CREDIT_CODE_INVALID": ErrorEntry(422, "统一社会信用代码无效", "The unified social credit code is invalid"),
+    "AUTH_REQUIRED": ErrorEntry(401, "需要有效的登录凭证", "A valid access token is required"),
+    "AUTH_INVALID_CREDENTIALS": ErrorEntry(401, "用户名或密码错误", "Wrong username or password"),
+    "AUTH_REFRESH_INVALID": ErrorEntry(401, "刷新令牌无效，请重新登录", "The refresh token is invalid; sign in again"),
+    "AUTH_ACCOUNT_LOCKED": ErrorEntry(423, "登录失败次数过多，账号已临时锁定", "Too many failed sign-ins; the account is locked for a while"),
+    "AUTH_ACCOUNT_DISABLED": ErrorEntry(403, "账号已停用", "This account is disabled"),
+    "FORBIDDEN": ErrorEntry(403, "当前角色无权执行此操作", "This role may not do this"),
+    "NOT_FOUND": ErrorEntry(404, "未找到", "Not found"),
+    "METHOD_NOT_ALLOWED": ErrorEntry(405, "不支持该请求方法", "This method is not allowed here"),
+    "CONFLICT": ErrorEntry(409, "与已存储的数据冲突", "The request conflicts with stored data"),
+    "ALREADY_EXISTS": ErrorEntry(409, "记录已存在", "A record with this key already exists"),
+    "BODY_TOO_LARGE": ErrorEntry(413, "请求体过大", "The request body is too large"),
+    "UNSUPPORTED_MEDIA_TYPE": ErrorEntry(415, "不支持的内容类型", "Unsupported content type"),
+    "RATE_LIMITED": ErrorEntry(429, "请求过于频繁，请稍后再试", "Too many requests; try again later"),
+    "INTERNAL_ERROR": ErrorEntry(500, "服务器内部错误，已记录", "Internal server error; it has been logged"),
+    "SERVICE_UNAVAILABLE": ErrorEntry(503, "服务暂不可用", "The service is unavailable for now"),
+}
+
+
+class Problem(msgspec.Struct, kw_only=True):
+    """An RFC 9457 problem-details body (`application/problem+json`) with our stable `code`."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+    params: dict[str, Any] = {}
+    errors: list[dict[str, Any]] | None = None
+
+
+def problem_type(code: str) -> str:
+    """The `type` URI of a code: stable, and documented in the catalogue."""
+    return f"urn:shuangfang:error:{code}"
+
+
+def localised_title(code: str, language: str) -> str:
+    """The catalogue text of a code in `zh` or `en`."""
+    entry = CATALOGUE[code]
+    return entry.zh if language == "zh" else entry.en

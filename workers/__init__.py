@@ -1,0 +1,1 @@
+"""Background jobs: arq on Redis when configured, the same functions in-process otherwise."""

@@ -1,0 +1,57 @@
+"""The arq worker: its jobs, its schedule, and how `shuangfang worker` starts it."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from typing import Any
+
+from arq import cron
+from arq.worker import Worker
+
+from domain.config import Settings
+from domain.db.engine import bind_engine, build_engine, close_engine, open_engine
+from workers.jobs.maintenance import purge_expired_refresh_tokens
+from workers.queue import redis_settings
+
+JOBS = [purge_expired_refresh_tokens]
+CRON_JOBS = [cron(purge_expired_refresh_tokens, hour={3}, minute={17}, unique=True)]
+
+
+async def startup(ctx: dict[str, Any]) -> None:
+    """Open the database once for the worker's life."""
+    settings: Settings = ctx["settings"]
+    engine = build_engine(settings)
+    bind_engine(engine)
+    await open_engine(engine)
+    ctx["engine"] = engine
+
+
+async def shutdown(ctx: dict[str, Any]) -> None:
+    """Close what startup opened."""
+    await close_engine(ctx["engine"])
+
+
+def build_worker(settings: Settings, **overrides: Any) -> Worker:
+    """An arq worker on the settings' Redis with every job and the cron schedule."""
+    options: dict[str, Any] = {
+        "functions": JOBS,
+        "cron_jobs": CRON_JOBS,
+        "redis_settings": redis_settings(settings.redis_url),
+        "on_startup": startup,
+        "on_shutdown": shutdown,
+        "ctx": {"settings": settings},
+        "handle_signals": True,
+    }
+    options.update(overrides)
+    return Worker(**options)
+
+
+def run_worker(settings: Settings) -> int:
+    """`shuangfang worker`: run until stopped; without REDIS_URL the API process runs jobs itself."""
+    if not settings.redis_url:
+        print("REDIS_URL is not set: jobs run inside the API process; no separate worker is needed", file=sys.stderr)
+        return 2
+    worker = build_worker(settings)
+    asyncio.run(worker.async_run())
+    return 0
