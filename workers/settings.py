@@ -8,6 +8,7 @@ from typing import Any
 
 from arq import cron
 from arq.worker import Worker
+from piccolo.engine.base import Engine
 
 from domain.config import Settings
 from domain.db.engine import bind_engine, build_engine, close_engine, open_engine
@@ -19,20 +20,23 @@ CRON_JOBS = [cron(purge_expired_refresh_tokens, hour={3}, minute={17}, unique=Tr
 
 
 async def startup(ctx: dict[str, Any]) -> None:
-    """Open the database once for the worker's life."""
-    settings: Settings = ctx["settings"]
-    engine = build_engine(settings)
+    """Open the database once for the worker's life, unless the caller handed in an open engine."""
+    if "engine" in ctx:
+        return
+    engine = build_engine(ctx["settings"])
     bind_engine(engine)
     await open_engine(engine)
     ctx["engine"] = engine
+    ctx["owns_engine"] = True
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
     """Close what startup opened."""
-    await close_engine(ctx["engine"])
+    if ctx.get("owns_engine"):
+        await close_engine(ctx["engine"])
 
 
-def build_worker(settings: Settings, **overrides: Any) -> Worker:
+def build_worker(settings: Settings, engine: Engine | None = None, **overrides: Any) -> Worker:
     """An arq worker on the settings' Redis with every job and the cron schedule."""
     options: dict[str, Any] = {
         "functions": JOBS,
@@ -40,7 +44,7 @@ def build_worker(settings: Settings, **overrides: Any) -> Worker:
         "redis_settings": redis_settings(settings.redis_url),
         "on_startup": startup,
         "on_shutdown": shutdown,
-        "ctx": {"settings": settings},
+        "ctx": {"settings": settings} | ({"engine": engine} if engine is not None else {}),
         "handle_signals": True,
     }
     options.update(overrides)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, get
-from litestar.params import Parameter
+from litestar.params import Parameter, QueryParameter
 
 from api import presenters
 from domain.accounts.model import Actor
@@ -43,6 +43,6 @@ class OrgController(Controller):
 
     @get("/grids", summary="Grids, optionally of one region's subtree")
     async def list_grids(
-        self, region_code: Annotated[str | None, Parameter(query="regionCode", pattern=r"^[0-9]{6}([0-9]{3})?$")] = None
+        self, region_code: Annotated[str | None, QueryParameter(name="regionCode", pattern=r"^[0-9]{6}([0-9]{3})?$")] = None
     ) -> list[Grid]:
         return [presenters.grid(item) for item in await services.list_grids(region_code=region_code)]

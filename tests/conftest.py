@@ -1,0 +1,187 @@
+"""Shared fixtures: settings, a migrated and seeded database on each engine, the real app over ASGI.
+
+SQLite tests copy a migrated, seeded template file; PostgreSQL tests share one database per run, emptied and
+re-seeded before each test. Without a PostgreSQL server those tests skip, unless `REQUIRE_SERVICES=1` (CI), where
+they fail instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+from concurrent.futures import ThreadPoolExecutor
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+
+os.environ.setdefault("SF_PASSWORD_HASH_COST", "fast")
+
+from api.app import create_app  # noqa: E402
+from domain.config import Settings  # noqa: E402
+from domain.db.engine import EmbeddedSQLiteEngine, bind_engine, close_engine, open_engine  # noqa: E402
+from domain.db.migrate import migrate  # noqa: E402
+from domain.db.tables import ALL_TABLES  # noqa: E402
+from piccolo.engine.postgres import PostgresEngine  # noqa: E402
+from seed.scenario import seed_demo  # noqa: E402
+
+PG_ADMIN_DSN = os.environ.get("TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test")
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+DEMO_PASSWORD = "Demo@2026"
+
+
+def make_settings(var_dir: Path, database_url: str = "") -> Settings:
+    """Settings for a test: its own folder, fixed secrets, the cheap password hash."""
+    return Settings(
+        var_dir=var_dir,
+        database_url=database_url,
+        photo_dir=var_dir / "photos",
+        jwt_secret="test-jwt-secret-that-is-long-enough-for-hs256",
+        qr_keys={"k1": "test-qr-key"},
+        qr_active_key="k1",
+        demo_password=DEMO_PASSWORD,
+        password_hash_cost="fast",
+    )
+
+
+def run_blocking(coroutine):
+    """Run a coroutine to completion on a fresh loop in another thread (session fixtures are built mid-test)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+def _skip_or_fail(reason: str):
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{reason} (REQUIRE_SERVICES=1, so this is a failure, not a skip)")
+    pytest.skip(f"{reason}; start PostgreSQL on 127.0.0.1:5432 or set TEST_POSTGRES_DSN to run these tests")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """A migrated SQLite file with the demo seed, copied by each SQLite test."""
+    folder = tmp_path_factory.mktemp("template")
+    settings = make_settings(folder)
+
+    async def build() -> None:
+        engine = EmbeddedSQLiteEngine(path=str(folder / "template.sqlite3"))
+        await open_engine(engine)
+        try:
+            await migrate(engine)
+            await seed_demo(settings)
+        finally:
+            await close_engine(engine)
+
+    run_blocking(build())
+    return folder / "template.sqlite3"
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """A fresh database for this test run on the local server, dropped at the end."""
+    name = f"sf_test_{os.getpid()}"
+
+    async def admin(sql: str) -> None:
+        connection = await asyncpg.connect(PG_ADMIN_DSN, timeout=3)
+        try:
+            await connection.execute(sql)
+        finally:
+            await connection.close()
+
+    try:
+        run_blocking(admin(f"DROP DATABASE IF EXISTS {name}"))
+        run_blocking(admin(f"CREATE DATABASE {name}"))
+    except (OSError, asyncpg.PostgresError, asyncio.TimeoutError) as error:
+        _skip_or_fail(f"PostgreSQL is not reachable at {PG_ADMIN_DSN}: {error!r}")
+    url = PG_ADMIN_DSN.rsplit("/", 1)[0] + "/" + name
+
+    async def prepare() -> None:
+        engine = PostgresEngine(config={"dsn": url})
+        await migrate(engine)
+        await engine.close_connection_pool()
+
+    run_blocking(prepare())
+    yield url
+    run_blocking(admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def db(request, tmp_path) -> AsyncIterator[tuple[Settings, object]]:
+    """(settings, engine) on a migrated database holding the demo seed, bound and open."""
+    if request.param == "sqlite":
+        path = tmp_path / "test.sqlite3"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        settings = make_settings(tmp_path, f"sqlite:///{path}")
+        engine = EmbeddedSQLiteEngine(path=str(path))
+        bind_engine(engine)
+        await open_engine(engine)
+    else:
+        url = request.getfixturevalue("postgres_url")
+        settings = make_settings(tmp_path, url)
+        engine = PostgresEngine(config={"dsn": url})
+        bind_engine(engine)
+        await open_engine(engine)
+        tables = ", ".join(table._meta.tablename for table in ALL_TABLES)
+        await engine.run_ddl(f"TRUNCATE {tables}")
+        await seed_demo(settings)
+    try:
+        yield settings, engine
+    finally:
+        await close_engine(engine)
+
+
+@pytest.fixture
+async def app(db):
+    """The real app on the test database, inside its lifespan."""
+    settings, engine = db
+    application = create_app(settings, engine)
+    # Enter and leave the lifespan in one task of its own: pytest-asyncio may tear a fixture down in another
+    # task, and the lifespan's cancel scope must be exited where it was entered.
+    started, stop = asyncio.Event(), asyncio.Event()
+
+    async def hold_lifespan() -> None:
+        async with application.lifespan():
+            started.set()
+            await stop.wait()
+
+    holder = asyncio.create_task(hold_lifespan())
+    await asyncio.wait([holder, asyncio.create_task(started.wait())], return_when=asyncio.FIRST_COMPLETED)
+    if holder.done():
+        holder.result()
+    yield application
+    stop.set()
+    await holder
+
+
+@pytest.fixture
+async def client(app) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client talking to the real app through ASGI."""
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as http:
+        yield http
+
+
+async def login(client: httpx.AsyncClient, username: str, password: str = DEMO_PASSWORD) -> dict[str, str]:
+    """Sign in and return the Authorization header."""
+    response = await client.post("/v1/auth/login", json={"username": username, "password": password})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['accessToken']}"}
+
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+async def redis_url() -> str:
+    """A Redis database for this test, flushed before use; skipped without a server unless REQUIRE_SERVICES=1."""
+    from redis.asyncio import Redis
+
+    client = Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        await client.flushdb()
+    except Exception as error:  # any connection failure means "no Redis here"
+        _skip_or_fail(f"Redis is not reachable at {REDIS_URL}: {error!r}")
+    finally:
+        await client.aclose()
+    return REDIS_URL

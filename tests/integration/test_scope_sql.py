@@ -1,0 +1,22 @@
+"""The SQL form of the scope rule agrees with the pure rule, on every engine."""
+
+from domain.accounts.model import EnterprisePlace, can_see_enterprise
+from domain.accounts.scope import enterprise_condition
+from domain.accounts.services import AccountService
+from domain.accounts.tables import AppUser
+from domain.org.tables import Enterprise
+
+
+async def test_every_demo_actor_sees_in_sql_exactly_what_the_rule_allows(db):
+    settings, _ = db
+    accounts = AccountService(settings)
+    everything = await Enterprise.select(Enterprise.id, Enterprise.grid_id, Enterprise.region_path).run()
+    places = [EnterprisePlace(row["id"], row["grid_id"], row["region_path"]) for row in everything]
+    users = await AppUser.select(AppUser.id, AppUser.username).run()
+    assert len(users) == 7
+    for user in users:
+        actor, _ = await accounts.actor_for(user["id"])
+        visible = {row["id"] for row in await Enterprise.select(Enterprise.id).where(enterprise_condition(actor)).run()}
+        allowed = {place.enterprise_id for place in places if can_see_enterprise(actor, place)}
+        assert visible == allowed, user["username"]
+        assert visible, f"{user['username']} should see at least one demo enterprise"
