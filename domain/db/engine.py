@@ -158,8 +158,8 @@ async def open_engine(engine: Engine) -> None:
 
 
 async def close_engine(engine: Engine) -> None:
-    """Close what `open_engine` opened."""
-    if isinstance(engine, (PostgresEngine, EmbeddedSQLiteEngine)):
+    """Close what `open_engine` opened; closing twice is harmless."""
+    if isinstance(engine, EmbeddedSQLiteEngine) or (isinstance(engine, PostgresEngine) and engine.pool is not None):
         await engine.close_connection_pool()
 
 

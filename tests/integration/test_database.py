@@ -83,3 +83,16 @@ async def test_the_embedded_engine_reuses_one_reader_connection(tmp_path):
         assert journal[0]["journal_mode"] == "wal"
     finally:
         await close_engine(engine)
+
+
+async def test_seeding_the_demo_twice_changes_nothing(db):
+    from domain.accounts.tables import AppUser, UserGrid
+    from domain.org.tables import Enterprise, Grid, Region
+    from seed.scenario import seed_demo
+
+    settings, _ = db
+    tables = (Region, Grid, Enterprise, AppUser, UserGrid)
+    before = [await table.count().run() for table in tables]
+    await seed_demo(settings)
+    assert [await table.count().run() for table in tables] == before
+    assert before[2] == 9 and before[3] == 7
