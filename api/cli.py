@@ -75,6 +75,7 @@ async def _seed(settings: Settings, *, demo: bool) -> None:
 def _serve(settings: Settings, host: str, port: int, workers: int) -> int:
     import uvicorn
 
+    print(f"serving on http://{host}:{port} (API docs: http://{host}:{port}/schema/swagger)", flush=True)
     if workers > 1 and settings.is_sqlite:
         print("several API processes need PostgreSQL (set DATABASE_URL); serving with one", file=sys.stderr)
         workers = 1

@@ -79,6 +79,6 @@ async def seed_demo(settings: Settings) -> str:
             region_code=binding if role == "regulator" else None,
         )
     lines.append(f"demo: {len(zhoushan.ENTERPRISES)} enterprises, {len(zhoushan.DEMO_USERS)} accounts")
-    lines.append("demo accounts (password: the DEMO_PASSWORD setting, default Demo@2026):")
+    lines.append(f"demo accounts, each with the password {settings.demo_password!r} (the DEMO_PASSWORD setting):")
     lines.extend(f"  {username:<18} {role:<10} {name}" for username, name, role, _ in zhoushan.DEMO_USERS)
     return "\n".join(lines)
