@@ -252,14 +252,13 @@ class AccountService:
             if row is None:
                 raise NotFound("no such user", entity="user", id=user_id)
             role = Role(row["role"])
-            binding = {
-                "enterprise_id": changes.get("enterprise_id", row["enterprise_id"]),
-                "region_code": changes.get("region_code", row["region_code"]),
-                "grid_ids": changes.get("grid_ids"),
-            }
-            if binding["grid_ids"] is None and role is Role.INSPECTOR:
-                binding["grid_ids"] = ["unchanged"]  # the stored grids still bind it
-            check_binding(role, **binding)
+            current = await self._user_record(row)
+            check_binding(
+                role,
+                enterprise_id=changes.get("enterprise_id", current.enterprise_id),
+                region_code=changes.get("region_code", current.region_code),
+                grid_ids=changes.get("grid_ids", list(current.grid_ids)),
+            )
             await _check_binding_targets(
                 enterprise_id=changes.get("enterprise_id"),
                 grid_ids=changes.get("grid_ids"),
