@@ -19,6 +19,8 @@ CATALOGUE: dict[str, ErrorEntry] = {
     "REQUEST_MALFORMED": ErrorEntry(400, "请求格式错误：字段缺失、类型错误或含有未知字段", "The request is malformed: a field is missing, of the wrong type or unknown"),
     "VALIDATION_FAILED": ErrorEntry(422, "提交的数据不符合规则", "The data breaks a rule"),
     "ENTERPRISE_CREDIT_CODE_INVALID": ErrorEntry(422, "统一社会信用代码无效", "The unified social credit code is invalid"),
+    "ASSESSMENT_FACTOR_INVALID": ErrorEntry(422, "评估因子取值不在评估方法的取值表中", "An assessment factor is not a value of the scheme's table"),
+    "RISK_SCHEME_INVALID": ErrorEntry(422, "风险评估方案无效：分级区间有缺口或重叠", "The risk scheme is invalid: its bands leave a gap or overlap"),
     "AUTH_REQUIRED": ErrorEntry(401, "需要有效的登录凭证", "A valid access token is required"),
     "AUTH_INVALID_CREDENTIALS": ErrorEntry(401, "用户名或密码错误", "Wrong username or password"),
     "AUTH_REFRESH_INVALID": ErrorEntry(401, "刷新令牌无效，请重新登录", "The refresh token is invalid; sign in again"),
