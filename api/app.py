@@ -25,6 +25,7 @@ from api.routes.admin import AdminController
 from api.routes.auth import AuthController
 from api.routes.health import alive, ready
 from api.routes.orgs import OrgController
+from api.strict import StrictRequest, refuse_nul_in_url
 from domain.accounts.model import Actor
 from domain.accounts.services import AccountService
 from domain.config import Settings
@@ -103,5 +104,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
         lifespan=[lifespan],
         state=State({"settings": settings, "engine": engine, "accounts": AccountService(settings), "jwt_auth": jwt_auth}),
         request_max_body_size=MAX_JSON_BODY,
+        request_class=StrictRequest,
+        before_request=refuse_nul_in_url,
         debug=False,
     )

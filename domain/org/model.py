@@ -134,6 +134,16 @@ def region_path(parent_path: str | None, code: str) -> str:
     return f"{parent_path or '/'}{code}/"
 
 
+# Digits a child's code shares with its parent's (GB/T 2260 and the 9-digit town codes).
+PARENT_PREFIX_DIGITS: dict[RegionLevel, int] = {RegionLevel.PROVINCE: 2, RegionLevel.CITY: 4, RegionLevel.DISTRICT: 6}
+
+
+def region_code_fits_parent(code: str, parent_code: str, parent_level: RegionLevel) -> bool:
+    """A child's administrative code starts with its parent's significant digits (3309xx under 330900)."""
+    digits = PARENT_PREFIX_DIGITS.get(parent_level)
+    return digits is not None and code[:digits] == parent_code[:digits]
+
+
 def region_parent_is_valid(level: RegionLevel, parent_level: RegionLevel | None) -> bool:
     """A city may be a root (the service may start at a city); other levels hang under their parent level."""
     if parent_level is None:

@@ -19,6 +19,7 @@ from domain.org.model import (
     EnterpriseStatus,
     Industry,
     RegionLevel,
+    region_code_fits_parent,
     region_parent_is_valid,
     region_path,
     validate_credit_code,
@@ -85,6 +86,8 @@ async def create_region(*, actor: Actor, code: str, name: str, level: RegionLeve
             raise InvalidInput("the parent region does not exist", field="parentCode", reason="unknown")
     if not region_parent_is_valid(level, RegionLevel(parent["level"]) if parent else None):
         raise InvalidInput(f"a {level} cannot hang under that parent", field="parentCode", reason="level")
+    if parent and not region_code_fits_parent(code, parent["code"], RegionLevel(parent["level"])):
+        raise InvalidInput("the code does not start with its parent's digits", field="code", reason="prefix")
     row = {
         "code": code,
         "name": name,

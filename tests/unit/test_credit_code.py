@@ -58,3 +58,12 @@ def test_changing_any_one_character_breaks_the_check(first17, position, replacem
         return
     with pytest.raises(InvalidCreditCode):
         validate_credit_code(mutated)
+
+
+def test_a_region_code_must_start_with_its_parents_digits():
+    from domain.org.model import RegionLevel, region_code_fits_parent
+
+    assert region_code_fits_parent("330902", "330900", RegionLevel.CITY)
+    assert region_code_fits_parent("330902007", "330902", RegionLevel.DISTRICT)
+    assert not region_code_fits_parent("110101001", "330902", RegionLevel.DISTRICT)
+    assert not region_code_fits_parent("330802", "330900", RegionLevel.CITY)

@@ -1,0 +1,384 @@
+"""Bad input gets a catalogued 4xx problem, never a 500, and a refused write leaves every table as it was.
+
+One table of cases drives one test, on both engines. Ids of seeded records differ per database, so a case names
+them (`Ref("E1")` in a body, `{E1}` in a path) and the test fills them in.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import jwt
+import pytest
+
+from api.app import MAX_JSON_BODY
+from api.auth import ISSUER
+from domain.accounts.tables import AppUser, LoginAttempt
+from domain.db.tables import ALL_TABLES
+from domain.org.model import CREDIT_CODE_ALPHABET
+from domain.org.tables import Enterprise, Grid
+from mobile_contract.errors import CATALOGUE, problem_type
+from seed import zhoushan
+from seed.scenario import demo_credit_code
+from tests.conftest import login
+
+ABSENT = object()
+MALFORMED, RULE = "REQUEST_MALFORMED", "VALIDATION_FAILED"
+CREDIT_CODE, EXISTS = "ENTERPRISE_CREDIT_CODE_INVALID", "ALREADY_EXISTS"
+UNKNOWN_ID = "01ZZZZZZZZZZZZZZZZZZZZZZZZ"
+FORM = "application/x-www-form-urlencoded"
+
+
+@dataclass(frozen=True)
+class Ref:
+    """The id of a seeded record (an enterprise key, a grid code or a username), known once the database is."""
+
+    key: str
+
+
+@dataclass(frozen=True)
+class Case:
+    """One request the API must refuse, and the catalogued code (or codes) it may refuse it with."""
+
+    method: str
+    path: str
+    codes: tuple[str, ...]
+    auth: str = "admin"  # a demo username, "anonymous", or a kind of forged token (see `forged_token`)
+    body: Any = ABSENT  # sent as JSON; ABSENT fields inside are left out
+    raw: bytes | None = None  # sent as is
+    content_type: str = "application/json"
+    params: dict[str, str] | None = None
+
+
+def endpoint(name: str, method: str, path: str, **defaults: Any):
+    """Rows for one endpoint: `new_user("weak-password", RULE, body=...)` is row `admin-users-post-weak-password`."""
+
+    def row(what: str, code: str | tuple[str, ...], **fields: Any):
+        codes = (code,) if isinstance(code, str) else code
+        return pytest.param(Case(method, fields.pop("path", path), codes, **(defaults | fields)), id=f"{name}-{what}")
+
+    return row
+
+
+NEW_CREDIT_CODE = demo_credit_code("330902", 99)
+WRONG_CHECK_CHARACTER = NEW_CREDIT_CODE[:17] + CREDIT_CODE_ALPHABET[
+    (CREDIT_CODE_ALPHABET.index(NEW_CREDIT_CODE[17]) + 1) % len(CREDIT_CODE_ALPHABET)
+]
+E1_CREDIT_CODE = demo_credit_code("330902", 1)  # the seed numbers enterprises from 1; E1 lies in 定海区
+
+# Requests the API accepts (a control test below proves it); each bad case spoils exactly one thing about one.
+REGION = {"code": "330902103", "name": "新设镇", "level": "town", "parentCode": "330902"}
+GRID = {"code": "DH-NEW-01", "name": "新网格", "regionCode": "330902001"}
+ENTERPRISE = {"creditCode": NEW_CREDIT_CODE, "name": "舟山新材料有限公司", "industry": "machinery", "gridId": Ref("DH-CG-01")}
+ENTERPRISE_CHANGE = {"name": "舟山港兴石化储运股份有限公司", "lat": 30.0, "lng": 122.0}
+USER = {"username": "officer9", "name": "周安全", "password": "Safety2026x", "role": "officer", "enterpriseId": Ref("E1")}
+USER_CHANGE = {"name": "王安全员", "phone": "13800000000"}
+INSPECTOR = {**USER, "role": "inspector", "enterpriseId": ABSENT}
+PROTECTED = [
+    ("me", "GET", "/v1/me", ABSENT),
+    ("enterprises-list", "GET", "/v1/enterprises", ABSENT),
+    ("enterprises-get", "GET", "/v1/enterprises/{E1}", ABSENT),
+    ("regions-list", "GET", "/v1/regions", ABSENT),
+    ("grids-list", "GET", "/v1/grids", ABSENT),
+    ("admin-regions-post", "POST", "/v1/admin/regions", REGION),
+    ("admin-grids-post", "POST", "/v1/admin/grids", GRID),
+    ("admin-enterprises-post", "POST", "/v1/admin/enterprises", ENTERPRISE),
+    ("admin-enterprises-patch", "PATCH", "/v1/admin/enterprises/{E1}", ENTERPRISE_CHANGE),
+    ("admin-users-post", "POST", "/v1/admin/users", USER),
+    ("admin-users-patch", "PATCH", "/v1/admin/users/{officer1}", USER_CHANGE),
+    ("admin-users-list", "GET", "/v1/admin/users", ABSENT),
+    ("admin-users-get", "GET", "/v1/admin/users/{officer1}", ABSENT),
+]
+FORGED_TOKENS = ["random-string", "wrong-secret", "expired", "alg-none", "wrong-issuer", "unknown-user", "basic-scheme"]
+
+HUGE = b'{"name": "' + b"x" * MAX_JSON_BODY + b'"}'
+NOT_UTF8 = b'{"username": "\xff\xfe", "password": "x"}'
+DEEPLY_NESTED = b"[" * 100_000 + b"]" * 100_000
+NUL = "\u0000"
+
+login_ = endpoint("login", "POST", "/v1/auth/login", auth="anonymous")
+refresh = endpoint("refresh", "POST", "/v1/auth/refresh", auth="anonymous")
+enterprises = endpoint("enterprises-list", "GET", "/v1/enterprises")
+enterprise = endpoint("enterprises-get", "GET", "/v1/enterprises/{E1}")
+grids = endpoint("grids-list", "GET", "/v1/grids")
+new_region = endpoint("admin-regions-post", "POST", "/v1/admin/regions")
+new_grid = endpoint("admin-grids-post", "POST", "/v1/admin/grids")
+new_enterprise = endpoint("admin-enterprises-post", "POST", "/v1/admin/enterprises")
+change_enterprise = endpoint("admin-enterprises-patch", "PATCH", "/v1/admin/enterprises/{E1}")
+new_user = endpoint("admin-users-post", "POST", "/v1/admin/users")
+change_user = endpoint("admin-users-patch", "PATCH", "/v1/admin/users/{officer1}")
+users = endpoint("admin-users-list", "GET", "/v1/admin/users")
+user = endpoint("admin-users-get", "GET", "/v1/admin/users/{officer1}")
+
+CASES = [
+    # --- no token on every protected endpoint; forged tokens on a read and on a write ----------------------------
+    *[
+        endpoint(name, method, path)("without-a-token", "AUTH_REQUIRED", auth="anonymous", body=body)
+        for name, method, path, body in PROTECTED
+    ],
+    *[endpoint("me", "GET", "/v1/me")(f"with-{kind}-token", "AUTH_REQUIRED", auth=kind) for kind in FORGED_TOKENS],
+    *[
+        new_user(f"with-{kind}-admin-token", "AUTH_REQUIRED", auth=kind, body=USER)
+        for kind in ["wrong-secret", "alg-none"]
+    ],
+    # --- POST /v1/auth/login, /v1/auth/refresh ---------------------------------------------------------------------
+    login_("missing-password", MALFORMED, body={"username": "officer1"}),
+    login_("username-is-a-number", MALFORMED, body={"username": 1, "password": "x"}),
+    login_("unknown-field", MALFORMED, body={"username": "officer1", "password": "Demo@2026", "remember": True}),
+    login_("not-json", MALFORMED, raw=b"username=officer1 password=Demo@2026"),
+    login_("form-encoded", MALFORMED, raw=b"username=officer1&password=x", content_type=FORM),
+    login_("empty-body", MALFORMED, raw=b""),
+    login_("json-array", MALFORMED, body=["officer1", "Demo@2026"]),
+    login_("json-null", MALFORMED, body=None),
+    login_("huge-body", "BODY_TOO_LARGE", raw=HUGE),
+    login_("wrong-password", "AUTH_INVALID_CREDENTIALS", body={"username": "officer1", "password": "Demo@2025"}),
+    login_("not-utf8", MALFORMED, raw=NOT_UTF8),
+    login_("deeply-nested-json", MALFORMED, raw=DEEPLY_NESTED),
+    login_(
+        "nul-in-username", ("AUTH_INVALID_CREDENTIALS", MALFORMED, RULE),
+        body={"username": "officer1" + NUL, "password": "x"},
+    ),
+    refresh("missing-token", MALFORMED, body={}),
+    refresh("over-long-token", MALFORMED, body={"refreshToken": "t" * 201}),
+    refresh("unknown-token", "AUTH_REFRESH_INVALID", body={"refreshToken": "not-a-token-we-issued"}),
+    # --- GET /v1/enterprises, /v1/enterprises/{id}, /v1/grids ------------------------------------------------------
+    enterprises("limit-0", MALFORMED, params={"limit": "0"}),
+    enterprises("limit-negative", MALFORMED, params={"limit": "-1"}),
+    enterprises("limit-not-a-number", MALFORMED, params={"limit": "abc"}),
+    enterprises("cursor-not-base64", RULE, params={"cursor": "a"}),
+    enterprises("cursor-decodes-to-garbage", RULE, params={"cursor": "_w"}),
+    enterprises("unknown-industry", MALFORMED, params={"industry": "piracy"}),
+    enterprise("unknown-id", "NOT_FOUND", path=f"/v1/enterprises/{UNKNOWN_ID}"),
+    enterprise("out-of-scope", "NOT_FOUND", path="/v1/enterprises/{E2}", auth="officer1"),
+    enterprise("nul-id", MALFORMED, path="/v1/enterprises/%00"),
+    grids("region-code-not-digits", MALFORMED, params={"regionCode": "abc"}),
+    grids("unknown-region", "NOT_FOUND", params={"regionCode": "999999"}),
+    # --- POST /v1/admin/regions ------------------------------------------------------------------------------------
+    new_region("by-an-officer", "FORBIDDEN", auth="officer1", body=REGION),
+    new_region("missing-name", MALFORMED, body={**REGION, "name": ABSENT}),
+    new_region("unknown-level", MALFORMED, body={**REGION, "level": "village"}),
+    new_region("over-long-name", MALFORMED, body={**REGION, "name": "镇" * 101}),
+    new_region("town-with-six-digits", RULE, body={**REGION, "code": "330904"}),
+    new_region("district-with-nine-digits", RULE, body={**REGION, "level": "district", "parentCode": "330900"}),
+    new_region("town-under-a-city", RULE, body={**REGION, "code": "330900103", "parentCode": "330900"}),
+    new_region("district-under-a-district", RULE, body={**REGION, "code": "330904", "level": "district"}),
+    new_region("unknown-parent", RULE, body={**REGION, "code": "330999103", "parentCode": "330999"}),
+    new_region("duplicate-code", EXISTS, body={**REGION, "code": "330902001"}),
+    new_region("code-outside-its-parent", RULE, body={**REGION, "code": "110101001"}),
+    new_region("nul-in-name", (MALFORMED, RULE), body={**REGION, "name": "新" + NUL + "镇"}),
+    # --- POST /v1/admin/grids --------------------------------------------------------------------------------------
+    new_grid("by-an-officer", "FORBIDDEN", auth="officer1", body=GRID),
+    new_grid("missing-region-code", MALFORMED, body={**GRID, "regionCode": ABSENT}),
+    new_grid("name-is-null", MALFORMED, body={**GRID, "name": None}),
+    new_grid("over-long-code", MALFORMED, body={**GRID, "code": "G" * 33}),
+    new_grid("in-a-district", RULE, body={**GRID, "regionCode": "330902"}),
+    new_grid("duplicate-code", EXISTS, body={**GRID, "code": "DH-CG-01"}),
+    new_grid("nul-in-name", (MALFORMED, RULE), body={**GRID, "name": "网" + NUL + "格"}),
+    # --- POST /v1/admin/enterprises --------------------------------------------------------------------------------
+    new_enterprise("by-an-officer", "FORBIDDEN", auth="officer1", body=ENTERPRISE),
+    new_enterprise("missing-grid", MALFORMED, body={**ENTERPRISE, "gridId": ABSENT}),
+    new_enterprise("name-is-an-object", MALFORMED, body={**ENTERPRISE, "name": {"zh": "企业"}}),
+    new_enterprise("size-is-yes", MALFORMED, body={**ENTERPRISE, "aboveDesignatedSize": "yes"}),
+    new_enterprise(
+        "size-is-the-string-true", MALFORMED, body={**ENTERPRISE, "aboveDesignatedSize": "true"}
+    ),
+    new_enterprise("latitude-is-a-string", MALFORMED, body={**ENTERPRISE, "lat": "30.0"}),
+    new_enterprise("latitude-91", MALFORMED, body={**ENTERPRISE, "lat": 91}),
+    new_enterprise("over-long-name", MALFORMED, body={**ENTERPRISE, "name": "企" * 201}),
+    new_enterprise("unknown-industry", MALFORMED, body={**ENTERPRISE, "industry": "piracy"}),
+    new_enterprise("wrong-check-character", CREDIT_CODE, body={**ENTERPRISE, "creditCode": WRONG_CHECK_CHARACTER}),
+    new_enterprise("duplicate-credit-code", EXISTS, body={**ENTERPRISE, "creditCode": E1_CREDIT_CODE}),
+    new_enterprise("duplicate-in-lower-case", EXISTS, body={**ENTERPRISE, "creditCode": E1_CREDIT_CODE.lower()}),
+    new_enterprise("unknown-grid", RULE, body={**ENTERPRISE, "gridId": UNKNOWN_ID}),
+    new_enterprise("nul-in-address", (MALFORMED, RULE), body={**ENTERPRISE, "address": "路" + NUL + "1号"}),
+    # --- PATCH /v1/admin/enterprises/{id} --------------------------------------------------------------------------
+    change_enterprise("by-an-officer", "FORBIDDEN", auth="officer1", body=ENTERPRISE_CHANGE),
+    change_enterprise("unknown-id", "NOT_FOUND", path=f"/v1/admin/enterprises/{UNKNOWN_ID}", body=ENTERPRISE_CHANGE),
+    change_enterprise("name-is-null", MALFORMED, body={"name": None}),
+    change_enterprise("latitude-91", MALFORMED, body={**ENTERPRISE_CHANGE, "lat": 91}),
+    change_enterprise("unknown-status", MALFORMED, body={"status": "bankrupt"}),
+    change_enterprise("credit-code-is-not-editable", MALFORMED, body={"creditCode": NEW_CREDIT_CODE}),
+    change_enterprise("rename-and-move-to-an-unknown-grid", RULE, body={**ENTERPRISE_CHANGE, "gridId": UNKNOWN_ID}),
+    # --- POST /v1/admin/users --------------------------------------------------------------------------------------
+    new_user("by-an-officer", "FORBIDDEN", auth="officer1", body=USER),
+    new_user("missing-password", MALFORMED, body={**USER, "password": ABSENT}),
+    new_user("grid-ids-is-a-string", MALFORMED, body={**INSPECTOR, "gridIds": "DH-CG-01"}),
+    new_user("unknown-role", MALFORMED, body={**USER, "role": "superuser"}),
+    new_user("unknown-field", MALFORMED, body={**USER, "isAdmin": True}),
+    new_user("not-utf8", MALFORMED, raw=NOT_UTF8),
+    new_user("officer-without-enterprise", RULE, body={**USER, "enterpriseId": ABSENT}),
+    new_user("admin-with-grids", RULE, body={**INSPECTOR, "role": "admin", "gridIds": [Ref("DH-CG-01")]}),
+    new_user("inspector-with-no-grids", RULE, body={**INSPECTOR, "gridIds": []}),
+    new_user("regulator-with-an-enterprise", RULE, body={**USER, "role": "regulator", "regionCode": "330902"}),
+    new_user("inspector-with-an-unknown-grid", RULE, body={**INSPECTOR, "gridIds": [Ref("DH-CG-01"), UNKNOWN_ID]}),
+    new_user("unknown-enterprise", RULE, body={**USER, "enterpriseId": UNKNOWN_ID}),
+    new_user("password-without-digits", RULE, body={**USER, "password": "password"}),
+    new_user("username-starting-with-a-digit", RULE, body={**USER, "username": "9officer"}),
+    new_user("duplicate-username", EXISTS, body={**USER, "username": "officer1"}),
+    new_user("duplicate-username-in-upper-case", EXISTS, body={**USER, "username": "OFFICER1"}),
+    # --- PATCH /v1/admin/users/{id} --------------------------------------------------------------------------------
+    change_user("by-an-officer", "FORBIDDEN", auth="officer1", body=USER_CHANGE),
+    change_user("unknown-id", "NOT_FOUND", path=f"/v1/admin/users/{UNKNOWN_ID}", body=USER_CHANGE),
+    change_user("disabled-is-the-string-true", MALFORMED, body={"disabled": "true"}),
+    change_user("role-is-not-editable", MALFORMED, body={"role": "admin"}),
+    change_user("officer-given-grids", RULE, body={**USER_CHANGE, "gridIds": [Ref("DH-CG-01")]}),
+    change_user("admin-given-an-enterprise", RULE, path="/v1/admin/users/{admin}", body={"enterpriseId": Ref("E1")}),
+    change_user("inspector-left-without-grids", RULE, path="/v1/admin/users/{inspector1}", body={"gridIds": []}),
+    change_user("unknown-enterprise", RULE, body={**USER_CHANGE, "enterpriseId": UNKNOWN_ID}),
+    change_user("disable-with-a-weak-password", RULE, body={**USER_CHANGE, "disabled": True, "password": "weakweak"}),
+    change_user("nul-in-name", (MALFORMED, RULE), body={"name": "王" + NUL + "安全"}),
+    change_user("nul-id", MALFORMED, path="/v1/admin/users/%00", body=USER_CHANGE),
+    # --- GET /v1/admin/users, /v1/admin/users/{id}; a method that is not there --------------------------------------
+    users("by-an-officer", "FORBIDDEN", auth="officer1"),
+    users("malformed-cursor", RULE, params={"cursor": "!!!"}),
+    users("unknown-role", MALFORMED, params={"role": "superuser"}),
+    user("by-an-officer", "FORBIDDEN", auth="officer1"),
+    user("unknown-id", "NOT_FOUND", path=f"/v1/admin/users/{UNKNOWN_ID}"),
+    endpoint("admin-users-delete", "DELETE", "/v1/admin/users/{officer1}")("is-not-a-method", "METHOD_NOT_ALLOWED"),
+]
+
+
+async def seeded_ids() -> dict[str, str]:
+    """Ids of the demo enterprises (by key), grids (by code) and users (by username) in this database."""
+    by_name = {row["name"]: row["id"] for row in await Enterprise.select(Enterprise.name, Enterprise.id).run()}
+    ids = {key: by_name[name] for key, name, *_ in zhoushan.ENTERPRISES}
+    ids |= {row["code"]: row["id"] for row in await Grid.select(Grid.code, Grid.id).run()}
+    ids |= {row["username"]: row["id"] for row in await AppUser.select(AppUser.username, AppUser.id).run()}
+    return ids
+
+
+def resolve(value: Any, ids: dict[str, str]) -> Any:
+    """The body with seeded ids filled in and ABSENT fields left out."""
+    if isinstance(value, Ref):
+        return ids[value.key]
+    if isinstance(value, dict):
+        return {key: resolve(item, ids) for key, item in value.items() if item is not ABSENT}
+    if isinstance(value, list):
+        return [resolve(item, ids) for item in value]
+    return value
+
+
+def forged_token(kind: str, *, secret: str, user_id: str) -> str:
+    """The admin's token spoiled in one way; every other claim is what the service itself signs."""
+    now = int(time.time())
+    claims = {"sub": user_id, "iss": ISSUER, "iat": now, "exp": now + 600, "role": "admin"}
+    match kind:
+        case "random-string":
+            return secrets.token_urlsafe(40)
+        case "wrong-secret":
+            return jwt.encode(claims, "not-the-secret-of-this-service-0123456789", algorithm="HS256")
+        case "expired":
+            return jwt.encode(claims | {"iat": now - 7200, "exp": now - 3600}, secret, algorithm="HS256")
+        case "alg-none":
+            return jwt.encode(claims, None, algorithm="none")
+        case "wrong-issuer":
+            return jwt.encode(claims | {"iss": "not-" + ISSUER}, secret, algorithm="HS256")
+        case "unknown-user":
+            return jwt.encode(claims | {"sub": UNKNOWN_ID}, secret, algorithm="HS256")
+    raise ValueError(kind)
+
+
+async def authorization(client: httpx.AsyncClient, app, auth: str, ids: dict[str, str]) -> dict[str, str]:
+    """The Authorization header of a case."""
+    if auth == "anonymous":
+        return {}
+    if auth == "basic-scheme":
+        return {"Authorization": "Basic YWRtaW46RGVtb0AyMDI2"}  # admin:Demo@2026, in a scheme we do not take
+    if auth in FORGED_TOKENS:
+        token = forged_token(auth, secret=app.state.settings.jwt_secret, user_id=ids["admin"])
+        return {"Authorization": f"Bearer {token}"}
+    return await login(client, auth)
+
+
+async def send(client: httpx.AsyncClient, case: Case, ids: dict[str, str], headers: dict[str, str]) -> httpx.Response:
+    """The case's request."""
+    content = case.raw
+    if case.body is not ABSENT:
+        content = json.dumps(resolve(case.body, ids)).encode()
+    if content is not None:
+        headers = {**headers, "Content-Type": case.content_type}
+    path = case.path.format_map(ids)
+    return await client.request(case.method, path, params=case.params, content=content, headers=headers)
+
+
+async def stored_rows() -> dict[str, list[dict]]:
+    """Every row of every table but the sign-in attempts, which record refused sign-ins on purpose (lockout)."""
+    return {
+        table._meta.tablename: await table.select().order_by(table._meta.primary_key).run()
+        for table in ALL_TABLES
+        if table is not LoginAttempt
+    }
+
+
+def assert_problem(response: httpx.Response, codes: tuple[str, ...]) -> dict:
+    """A catalogued 4xx problem carrying one of the codes, with its catalogued status; returns the body."""
+    is_problem = response.headers.get("content-type", "").startswith("application/problem+json")
+    code = response.json().get("code") if is_problem else None
+    assert (response.status_code, code) in {(CATALOGUE[c].status, c) for c in codes}, (
+        f"{response.request.method} {response.request.url} -> {response.status_code} {response.text[:300]}"
+    )
+    body = response.json()
+    assert {"type", "title", "status", "detail", "code"} <= body.keys()
+    assert body["status"] == response.status_code
+    assert body["type"] == problem_type(code)
+    assert body["title"] and body["detail"]
+    return body
+
+
+@pytest.mark.parametrize("case", CASES)
+async def test_bad_input_gets_a_catalogued_4xx_problem_and_stores_nothing(case: Case, client, app, request):
+    ids = await seeded_ids()
+    headers = await authorization(client, app, case.auth, ids)
+    before = await stored_rows()
+
+    response = await send(client, case, ids, headers)
+
+    assert_problem(response, case.codes)
+    assert await stored_rows() == before
+
+
+async def test_the_requests_the_bad_cases_spoil_are_accepted(client, app):
+    ids = await seeded_ids()
+    now = int(time.time())
+    claims = {"sub": ids["admin"], "iss": ISSUER, "iat": now, "exp": now + 600}
+    signed_right = jwt.encode(claims, app.state.settings.jwt_secret, algorithm="HS256")
+    assert (await client.get("/v1/me", headers={"Authorization": f"Bearer {signed_right}"})).status_code == 200
+    admin = await login(client, "admin")
+    for name, method, path, body in PROTECTED:
+        response = await send(client, Case(method, path, (), body=body), ids, admin)
+        assert response.status_code in (200, 201), f"{name}: {response.text[:300]}"
+
+
+LANGUAGE_CASES = {
+    "me-without-a-token",
+    "login-json-array",
+    "admin-users-post-duplicate-username",
+    "admin-enterprises-post-wrong-check-character",
+}
+
+
+@pytest.mark.parametrize("case", [param for param in CASES if param.id in LANGUAGE_CASES])
+async def test_the_same_problem_reads_in_english_or_chinese_under_one_code(case: Case, client, app):
+    ids = await seeded_ids()
+    headers = await authorization(client, app, case.auth, ids)
+    bodies = {}
+    for accept, language in [
+        ("en", "en"),
+        ("zh-CN", "zh"),
+        ("zh-CN;q=0.5, en-GB;q=0.9", "en"),
+        ("en;q=0.1, zh;q=0.8", "zh"),
+        (";;q=x,,*;q=abc", "zh"),  # nothing usable: Chinese, and still no 500
+    ]:
+        response = await send(client, case, ids, {**headers, "Accept-Language": accept})
+        body = assert_problem(response, case.codes)
+        entry = CATALOGUE[body["code"]]
+        assert body["title"] == (entry.en if language == "en" else entry.zh), accept
+        assert response.headers["content-language"] == ("en" if language == "en" else "zh-CN"), accept
+        bodies[accept] = body
+    assert len({(body["code"], body["status"], body["type"]) for body in bodies.values()}) == 1
+    assert bodies["en"]["title"] != bodies["zh-CN"]["title"]
