@@ -21,7 +21,7 @@ from domain.accounts.permissions import require_admin
 from domain.accounts.tables import AppUser, LoginAttempt, RefreshToken, UserGrid
 from domain.clock import utcnow
 from domain.config import Settings
-from domain.db.engine import is_unique_violation
+from domain.db.engine import unique_or
 from domain.db.paging import Page, clamp_limit, decode_cursor, page_of
 from domain.errors import (
     AccountDisabled,
@@ -218,7 +218,7 @@ class AccountService:
         password_hash = await self.passwords.hash(password)
         now = utcnow()
         user_id = new_id()
-        try:
+        with unique_or(AlreadyExists("this username is taken", entity="user", username=key)):
             async with AppUser._meta.db.transaction():
                 await AppUser.insert(
                     AppUser(
@@ -237,10 +237,6 @@ class AccountService:
                     )
                 ).run()
                 await _replace_grids(user_id, grid_ids or [])
-        except Exception as error:
-            if is_unique_violation(error):
-                raise AlreadyExists("this username is taken", entity="user", username=key) from None
-            raise
         return await self.get_user(actor=actor, user_id=user_id)
 
     async def update_user(self, *, actor: Actor, user_id: str, changes: dict) -> UserRecord:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import aiosqlite
@@ -168,3 +170,14 @@ def is_unique_violation(error: BaseException) -> bool:
     if isinstance(error, sqlite3.IntegrityError):
         return "UNIQUE" in str(error)
     return type(error).__name__ == "UniqueViolationError"
+
+
+@contextmanager
+def unique_or(conflict: Exception) -> Iterator[None]:
+    """Turn a unique-constraint failure inside the block into `conflict` (a domain error); let others through."""
+    try:
+        yield
+    except Exception as error:
+        if is_unique_violation(error):
+            raise conflict from None
+        raise

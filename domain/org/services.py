@@ -9,7 +9,7 @@ from domain.accounts.model import Actor
 from domain.accounts.permissions import require_admin
 from domain.accounts.scope import enterprise_condition, require_enterprise
 from domain.clock import utcnow
-from domain.db.engine import is_unique_violation
+from domain.db.engine import unique_or
 from domain.db.paging import Page, clamp_limit, decode_cursor, page_of
 from domain.errors import AlreadyExists, InvalidInput, NotFound
 from domain.ids import new_id
@@ -96,13 +96,9 @@ async def create_region(*, actor: Actor, code: str, name: str, level: RegionLeve
         "path": region_path(parent["path"] if parent else None, code),
         "created_at": utcnow(),
     }
-    try:
+    with unique_or(AlreadyExists("a region with this code exists", entity="region", code=code)):
         async with Region._meta.db.transaction():
             await Region.insert(Region(**row)).run()
-    except Exception as error:
-        if is_unique_violation(error):
-            raise AlreadyExists("a region with this code exists", entity="region", code=code) from None
-        raise
     return _record(RegionRecord, row)
 
 
@@ -134,13 +130,9 @@ async def create_grid(*, actor: Actor, code: str, name: str, region_code: str) -
         "region_path": town["path"],
         "created_at": utcnow(),
     }
-    try:
+    with unique_or(AlreadyExists("a grid with this code exists", entity="grid", code=code)):
         async with Grid._meta.db.transaction():
             await Grid.insert(Grid(**row)).run()
-    except Exception as error:
-        if is_unique_violation(error):
-            raise AlreadyExists("a grid with this code exists", entity="grid", code=code) from None
-        raise
     return _record(GridRecord, row)
 
 
@@ -198,15 +190,10 @@ async def create_enterprise(
         "created_at": now,
         "updated_at": now,
     }
-    try:
+    conflict = AlreadyExists("an enterprise with this credit code exists", entity="enterprise", creditCode=normalised)
+    with unique_or(conflict):
         async with Enterprise._meta.db.transaction():
             await Enterprise.insert(Enterprise(**row)).run()
-    except Exception as error:
-        if is_unique_violation(error):
-            raise AlreadyExists(
-                "an enterprise with this credit code exists", entity="enterprise", creditCode=normalised
-            ) from None
-        raise
     return _record(EnterpriseRecord, row)
 
 
