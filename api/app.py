@@ -24,10 +24,14 @@ from api.errors import problem_details_plugin
 from api.routes.admin import AdminController
 from api.routes.auth import AuthController
 from api.routes.health import alive, ready
+from api.routes.codes import CodesController
 from api.routes.orgs import OrgController
+from api.routes.risk import RiskPointController
 from api.strict import StrictRequest, refuse_nul_in_url
 from domain.accounts.model import Actor
 from domain.accounts.services import AccountService
+from domain.codes.printables import Printables
+from domain.codes.services import Codes
 from domain.config import Settings
 from domain.db.engine import bind_engine, build_engine, close_engine, open_engine
 from mobile_contract import CONTRACT_VERSION
@@ -46,6 +50,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
     engine = engine or build_engine(settings)
     bind_engine(engine)
     jwt_auth = build_jwt_auth(settings)
+    codes = Codes(settings)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -91,6 +96,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
             AuthController,
             OrgController,
             AdminController,
+            RiskPointController,
+            CodesController,
             alive,
             ready,
             create_static_files_router(
@@ -102,7 +109,16 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
         plugins=[problem_details_plugin, logging],
         openapi_config=openapi,
         lifespan=[lifespan],
-        state=State({"settings": settings, "engine": engine, "accounts": AccountService(settings), "jwt_auth": jwt_auth}),
+        state=State(
+            {
+                "settings": settings,
+                "engine": engine,
+                "accounts": AccountService(settings),
+                "jwt_auth": jwt_auth,
+                "codes": codes,
+                "printables": Printables(codes),
+            }
+        ),
         request_max_body_size=MAX_JSON_BODY,
         request_class=StrictRequest,
         before_request=refuse_nul_in_url,

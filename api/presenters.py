@@ -5,8 +5,11 @@ from __future__ import annotations
 from domain.accounts.model import Role
 from domain.accounts.services import UserRecord
 from domain.org.services import EnterpriseRecord, GridRecord, RegionRecord
+from domain.codes.tokens import SubjectKind
+from domain.risk.model import ControlLevel, controlled_at
 from mobile_contract import auth as wire_auth
 from mobile_contract import orgs as wire_orgs
+from mobile_contract import risk as wire_risk
 
 
 def user(record: UserRecord) -> wire_auth.User:
@@ -46,9 +49,10 @@ def grid(record: GridRecord) -> wire_orgs.Grid:
     return wire_orgs.Grid(id=record.id, code=record.code, name=record.name, region_code=record.region_code)
 
 
-def enterprise(record: EnterpriseRecord) -> wire_orgs.Enterprise:
-    """An enterprise."""
+def enterprise(record: EnterpriseRecord, safety_code: wire_orgs.SafetyCode | None = None) -> wire_orgs.Enterprise:
+    """An enterprise, with its safety code when the caller asked for one enterprise."""
     return wire_orgs.Enterprise(
+        safety_code=safety_code,
         id=record.id,
         credit_code=record.credit_code,
         name=record.name,
@@ -64,4 +68,113 @@ def enterprise(record: EnterpriseRecord) -> wire_orgs.Enterprise:
         updated_at=record.updated_at,
         lat=record.lat,
         lng=record.lng,
+    )
+
+
+def risk_point(record, codes) -> wire_risk.RiskPoint:
+    """A risk point with its current code (callers reach this only in scope)."""
+    code = codes.printed(SubjectKind.RISK_POINT, record.id, record.qr_serial)
+    return wire_risk.RiskPoint(
+        id=record.id,
+        enterprise_id=record.enterprise_id,
+        kind=record.kind,
+        name=record.name,
+        area=record.area,
+        responsible_post=record.responsible_post,
+        responsible_person=record.responsible_person,
+        hazard_sources=record.hazard_sources,
+        control_measures=record.control_measures,
+        emergency_measures=record.emergency_measures,
+        emergency_phone=record.emergency_phone,
+        version=record.version,
+        updated_at=record.updated_at,
+        level=record.level.value if record.level else None,
+        color=record.colour,
+        control_level=record.control_level,
+        assessed_at=record.assessed_at,
+        lat=record.lat,
+        lng=record.lng,
+        plan_x=record.plan_x,
+        plan_y=record.plan_y,
+        qr=wire_risk.QrCode(token=code.token, url=code.url),
+    )
+
+
+def assessment(record) -> wire_risk.Assessment:
+    """A kept assessment, its score as an exact decimal string."""
+    return wire_risk.Assessment(
+        id=record.id,
+        risk_point_id=record.risk_point_id,
+        method=record.method,
+        scheme_id=record.scheme_id,
+        scheme_version=record.scheme_version,
+        factors=record.factors,
+        score=str(record.score),
+        level=record.level.value,
+        color=record.colour,
+        control_level=record.control_level,
+        controlled_at=[level.value for level in controlled_at(ControlLevel(record.control_level))],
+        assessed_by=record.assessed_by,
+        assessed_at=record.assessed_at,
+    )
+
+
+def checklist_item(record) -> wire_risk.ChecklistItem:
+    """A checklist item with its cycle."""
+    return wire_risk.ChecklistItem(
+        id=record.id,
+        content=record.content,
+        basis=record.basis,
+        cycle=wire_risk.Cycle(n=record.cycle_n, unit=record.cycle_unit),
+        responsible_post=record.responsible_post,
+        criterion_id=record.criterion_id,
+    )
+
+
+def criterion(row: dict) -> wire_risk.Criterion:
+    """A criteria-library item."""
+    return wire_risk.Criterion(
+        id=row["id"], standard=row["standard"], edition=row["edition"], item_no=row["item_no"], text=row["text"], industry=row["industry"]
+    )
+
+
+def scan_card(result) -> wire_risk.ScanCard:
+    """The card a scan opens: the risk point (with checklist) or the enterprise profile."""
+    enterprise_row = result.enterprise
+    if result.risk_point is not None:
+        point = result.risk_point
+        return wire_risk.ScanCard(
+            kind="riskPoint",
+            scan_id=result.scan_id,
+            open_hazards=[],
+            risk_point=wire_risk.ScanRiskPoint(
+                id=point.id,
+                name=point.name,
+                enterprise_id=point.enterprise_id,
+                enterprise_name=enterprise_row["name"],
+                hazard_sources=point.hazard_sources,
+                control_measures=point.control_measures,
+                emergency_measures=point.emergency_measures,
+                emergency_phone=point.emergency_phone,
+                area=point.area,
+                level=point.level.value if point.level else None,
+                color=point.colour,
+                control_level=point.control_level,
+            ),
+            checklist=[checklist_item(item) for item in result.checklist],
+            distance_m=result.distance_m,
+        )
+    return wire_risk.ScanCard(
+        kind="enterprise",
+        scan_id=result.scan_id,
+        open_hazards=[],
+        enterprise=wire_risk.ScanEnterprise(
+            id=enterprise_row["id"],
+            name=enterprise_row["name"],
+            industry=enterprise_row["industry"],
+            safety_code_color=result.safety_colour.value,
+            address=enterprise_row["address"],
+            status=enterprise_row["status"],
+        ),
+        distance_m=result.distance_m,
     )

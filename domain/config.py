@@ -24,9 +24,9 @@ class Settings:
     jwt_secret: str = field(default="", repr=False)
     """`SF_JWT_SECRET`: signs access tokens; generated into `<var_dir>/secrets.json` when not given."""
     qr_keys: dict[str, str] = field(default_factory=dict, repr=False)
-    """`SF_QR_KEYS`: JSON `{keyId: secret}` for QR signatures; generated like the JWT secret when not given."""
+    """`SF_QR_KEYS`: JSON `{"<keyId 0–255>": "<secret, 16+ chars>"}` for QR signatures; generated when not given."""
     qr_active_key: str = ""
-    """`SF_QR_ACTIVE_KEY`: the key id new codes are signed with (default: the last generated one)."""
+    """`SF_QR_ACTIVE_KEY`: the key id new codes are signed with (default: the highest)."""
     access_token_ttl_s: int = 900
     """`SF_ACCESS_TOKEN_TTL`: lifetime of an access token in seconds (15 minutes)."""
     refresh_token_ttl_s: int = 30 * 24 * 3600
@@ -41,6 +41,15 @@ class Settings:
     """`DEMO_PASSWORD`: the password of every demo account made by `shuangfang seed --demo`."""
     password_hash_cost: str = "default"
     """`SF_PASSWORD_HASH_COST`: `default` (argon2id, 64 MiB) or `fast` (tests only: a small memory cost)."""
+
+    def qr_signing_keys(self) -> dict[int, bytes]:
+        """The QR keys as the token module takes them: small integer ids, byte secrets."""
+        return {int(key_id): secret.encode() for key_id, secret in self.qr_keys.items()}
+
+    @property
+    def qr_active_key_id(self) -> int:
+        """The key id new QR codes are signed with."""
+        return int(self.qr_active_key)
 
     @property
     def is_sqlite(self) -> bool:
@@ -68,7 +77,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         photo_dir=Path(env.get("SF_PHOTO_DIR", str(var_dir / "photos"))),
         jwt_secret=env.get("SF_JWT_SECRET") or kept["jwt_secret"],
         qr_keys=qr_keys,
-        qr_active_key=env.get("SF_QR_ACTIVE_KEY") or sorted(qr_keys)[-1],
+        qr_active_key=env.get("SF_QR_ACTIVE_KEY") or max(qr_keys, key=int),
         access_token_ttl_s=int(env.get("SF_ACCESS_TOKEN_TTL", 900)),
         refresh_token_ttl_s=int(env.get("SF_REFRESH_TOKEN_TTL", 30 * 24 * 3600)),
         lockout_failures=int(env.get("SF_LOCKOUT_FAILURES", 5)),
@@ -85,7 +94,7 @@ def _kept_secrets(var_dir: Path) -> dict:
     if path.exists():
         return json.loads(path.read_text())
     var_dir.mkdir(parents=True, exist_ok=True)
-    kept = {"jwt_secret": secrets.token_urlsafe(48), "qr_keys": {"k1": secrets.token_urlsafe(32)}}
+    kept = {"jwt_secret": secrets.token_urlsafe(48), "qr_keys": {"1": secrets.token_urlsafe(32)}}
     # Write beside and link into place, so a process starting at the same moment never reads half a file.
     draft = var_dir / f".secrets.{os.getpid()}.json"
     fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

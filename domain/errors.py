@@ -74,3 +74,15 @@ class AccountDisabled(DomainError):
     """An administrator disabled this account."""
 
     code = "AUTH_ACCOUNT_DISABLED"
+
+
+class QrInvalid(NotFound):
+    """A forged, mutated, revoked or unknown code: answered without touching protected data."""
+
+    code = "QR_INVALID"
+
+
+class ScanOutOfScope(Forbidden):
+    """A genuine code of something outside the caller's scope."""
+
+    code = "SCAN_OUT_OF_SCOPE"

@@ -5,11 +5,17 @@ from __future__ import annotations
 from domain.accounts.model import Actor, Role
 from domain.accounts.services import AccountService
 from domain.accounts.tables import AppUser
+from domain.codes.printables import Printables
+from domain.codes.services import Codes
 from domain.config import Settings
 from domain.org import services as org
 from domain.org.model import Industry, RegionLevel, credit_code_check_character
 from domain.org.tables import Enterprise, Grid, Region
-from seed import zhoushan
+from domain.risk import services as risk
+from domain.risk.model import Method
+from domain.risk.tables import MajorHazardCriterion, RiskPoint, SitePlan
+from seed import criteria, risk_points, zhoushan
+from seed.site_plans import draw_site_plan
 
 SYSTEM = Actor(user_id="system", role=Role.ADMIN)
 
@@ -38,7 +44,83 @@ async def seed_reference() -> str:
         if not await Grid.exists().where(Grid.code == grid_code).run():
             await org.create_grid(actor=SYSTEM, code=grid_code, name=name, region_code=town)
             created += 1
-    return f"reference data: {created} regions and grids created"
+    created += await seed_criteria()
+    return f"reference data: {created} regions, grids and major-hazard criteria created"
+
+
+async def seed_criteria() -> int:
+    """The major-hazard criteria library (regulation text, so loaded as data rather than through a use case)."""
+    known = {row["id"] for row in await MajorHazardCriterion.select(MajorHazardCriterion.id).run()}
+    missing = [item for item in criteria.CRITERIA if item["id"] not in known]
+    if missing:
+        async with MajorHazardCriterion._meta.db.transaction():
+            await MajorHazardCriterion.insert(
+                *[
+                    MajorHazardCriterion(
+                        id=item["id"],
+                        standard=item["standard"],
+                        edition=item["edition"],
+                        item_no=item["itemNo"],
+                        text=item["text"],
+                        industry=item["industry"],
+                    )
+                    for item in missing
+                ]
+            ).run()
+    return len(missing)
+
+
+async def seed_risk_points(settings: Settings, enterprise_ids: dict[str, str]) -> int:
+    """The demo risk points with assessments, checklists and site plans, through the services."""
+    created = 0
+    for key, points in risk_points.RISK_POINTS.items():
+        enterprise_id = enterprise_ids[key]
+        existing = {row["name"] for row in await RiskPoint.select(RiskPoint.name).where(RiskPoint.enterprise_id == enterprise_id).run()}
+        for spec in points:
+            if spec["name"] in existing:
+                continue
+            point = await risk.create_risk_point(actor=SYSTEM, enterprise_id=enterprise_id, fields=_point_fields(spec))
+            assessment = dict(spec["assessment"])
+            method = Method(assessment.pop("method"))
+            factors = {name.upper(): value for name, value in assessment.items()}
+            await risk.assess_risk_point(actor=SYSTEM, risk_point_id=point.id, method=method, factors=factors)
+            for item in spec["checklist"]:
+                await risk.add_checklist_item(
+                    actor=SYSTEM,
+                    risk_point_id=point.id,
+                    fields={
+                        "content": item["content"],
+                        "basis": item.get("basis", ""),
+                        "cycle_n": item["cycleN"],
+                        "cycle_unit": item["cycleUnit"],
+                        "responsible_post": item.get("responsiblePost", ""),
+                        "criterion_id": item.get("criterionId"),
+                    },
+                )
+            created += 1
+    printables = Printables(Codes(settings))
+    for key, spec in risk_points.SITE_PLANS.items():
+        if not await SitePlan.exists().where(SitePlan.enterprise_id == enterprise_ids[key]).run():
+            await printables.put_site_plan(actor=SYSTEM, enterprise_id=enterprise_ids[key], data=draw_site_plan(spec))
+    return created
+
+
+def _point_fields(spec: dict) -> dict:
+    return {
+        "kind": spec["kind"],
+        "name": spec["name"],
+        "area": spec.get("area", ""),
+        "lat": spec.get("lat"),
+        "lng": spec.get("lng"),
+        "plan_x": spec.get("planX"),
+        "plan_y": spec.get("planY"),
+        "responsible_post": spec.get("responsiblePost", ""),
+        "responsible_person": spec.get("responsiblePerson", ""),
+        "hazard_sources": spec.get("hazardSources", []),
+        "control_measures": spec.get("controlMeasures", []),
+        "emergency_measures": spec.get("emergencyMeasures", []),
+        "emergency_phone": spec.get("emergencyPhone", ""),
+    }
 
 
 async def seed_demo(settings: Settings) -> str:
@@ -78,7 +160,11 @@ async def seed_demo(settings: Settings) -> str:
             grid_ids=[grid_ids[code] for code in binding] if role == "inspector" else None,
             region_code=binding if role == "regulator" else None,
         )
-    lines.append(f"demo: {len(zhoushan.ENTERPRISES)} enterprises, {len(zhoushan.DEMO_USERS)} accounts")
+    points = await seed_risk_points(settings, enterprise_ids)
+    lines.append(
+        f"demo: {len(zhoushan.ENTERPRISES)} enterprises, {len(zhoushan.DEMO_USERS)} accounts, "
+        f"{points} risk points created"
+    )
     lines.append(f"demo accounts, each with the password {settings.demo_password!r} (the DEMO_PASSWORD setting):")
     lines.extend(f"  {username:<18} {role:<10} {name}" for username, name, role, _ in zhoushan.DEMO_USERS)
     return "\n".join(lines)

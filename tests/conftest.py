@@ -33,15 +33,15 @@ REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 DEMO_PASSWORD = "Demo@2026"
 
 
-def make_settings(var_dir: Path, database_url: str = "") -> Settings:
+def make_settings(var_dir: Path, database_url: str = "", photo_dir: Path | None = None) -> Settings:
     """Settings for a test: its own folder, fixed secrets, the cheap password hash."""
     return Settings(
         var_dir=var_dir,
         database_url=database_url,
-        photo_dir=var_dir / "photos",
+        photo_dir=photo_dir or var_dir / "photos",
         jwt_secret="test-jwt-secret-that-is-long-enough-for-hs256",
-        qr_keys={"k1": "test-qr-key"},
-        qr_active_key="k1",
+        qr_keys={"1": "test-qr-key-0123456789abcdef"},
+        qr_active_key="1",
         demo_password=DEMO_PASSWORD,
         password_hash_cost="fast",
     )
@@ -60,10 +60,16 @@ def _skip_or_fail(reason: str):
 
 
 @pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory) -> Path:
+def seeded_photos(tmp_path_factory) -> Path:
+    """The photo folder of the seeded databases: files are named by their hash, so tests may share it."""
+    return tmp_path_factory.mktemp("photos")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory, seeded_photos) -> Path:
     """A migrated SQLite file with the demo seed, copied by each SQLite test."""
     folder = tmp_path_factory.mktemp("template")
-    settings = make_settings(folder)
+    settings = make_settings(folder, photo_dir=seeded_photos)
 
     async def build() -> None:
         engine = EmbeddedSQLiteEngine(path=str(folder / "template.sqlite3"))
@@ -79,8 +85,8 @@ def sqlite_template(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def postgres_url() -> str:
-    """A fresh database for this test run on the local server, dropped at the end."""
+def postgres_url(tmp_path_factory, seeded_photos) -> str:
+    """A fresh database for this test run, migrated and seeded once, with a copy of the seed to restore from."""
     name = f"sf_test_{os.getpid()}"
 
     async def admin(sql: str) -> None:
@@ -100,7 +106,13 @@ def postgres_url() -> str:
     async def prepare() -> None:
         engine = PostgresEngine(config={"dsn": url})
         await migrate(engine)
-        await engine.close_connection_pool()
+        bind_engine(engine)
+        await seed_demo(make_settings(tmp_path_factory.mktemp("pg"), url, seeded_photos))
+        # Restoring the seed from a copy in the same database takes milliseconds; seeding again takes seconds.
+        await engine.run_ddl("CREATE SCHEMA seed_copy")
+        for table in ALL_TABLES:
+            name = table._meta.tablename
+            await engine.run_ddl(f"CREATE TABLE seed_copy.{name} AS SELECT * FROM public.{name}")
 
     run_blocking(prepare())
     yield url
@@ -113,19 +125,21 @@ async def db(request, tmp_path) -> AsyncIterator[tuple[Settings, object]]:
     if request.param == "sqlite":
         path = tmp_path / "test.sqlite3"
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
-        settings = make_settings(tmp_path, f"sqlite:///{path}")
+        settings = make_settings(tmp_path, f"sqlite:///{path}", request.getfixturevalue("seeded_photos"))
         engine = EmbeddedSQLiteEngine(path=str(path))
         bind_engine(engine)
         await open_engine(engine)
     else:
         url = request.getfixturevalue("postgres_url")
-        settings = make_settings(tmp_path, url)
+        settings = make_settings(tmp_path, url, request.getfixturevalue("seeded_photos"))
         engine = PostgresEngine(config={"dsn": url})
         bind_engine(engine)
         await open_engine(engine)
-        tables = ", ".join(table._meta.tablename for table in ALL_TABLES)
-        await engine.run_ddl(f"TRUNCATE {tables}")
-        await seed_demo(settings)
+        names = [table._meta.tablename for table in ALL_TABLES]
+        async with engine.transaction():
+            await engine.run_ddl(f"TRUNCATE {', '.join(names)}")
+            for name in names:
+                await engine.run_ddl(f"INSERT INTO public.{name} SELECT * FROM seed_copy.{name}")
     try:
         yield settings, engine
     finally:

@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, get
+from litestar.datastructures import State
 from litestar.params import Parameter, QueryParameter
 
 from api import presenters
 from domain.accounts.model import Actor
 from domain.org import services
 from domain.org.model import Industry
-from mobile_contract.orgs import Enterprise, EnterprisePage, Grid, Industry as WireIndustry, Region
+from mobile_contract.orgs import Enterprise, EnterprisePage, Grid, Region, SafetyCode
+from mobile_contract.orgs import Industry as WireIndustry
 
 
 class OrgController(Controller):
@@ -34,8 +36,10 @@ class OrgController(Controller):
         return EnterprisePage(items=[presenters.enterprise(item) for item in page.items], next_cursor=page.next_cursor)
 
     @get("/enterprises/{enterprise_id:str}", summary="One enterprise in the caller's scope")
-    async def get_enterprise(self, actor: Actor, enterprise_id: str) -> Enterprise:
-        return presenters.enterprise(await services.get_enterprise(actor=actor, enterprise_id=enterprise_id))
+    async def get_enterprise(self, actor: Actor, state: State, enterprise_id: str) -> Enterprise:
+        record = await services.get_enterprise(actor=actor, enterprise_id=enterprise_id)
+        code, colour = await state.codes.safety_code(record.id, record.qr_serial)
+        return presenters.enterprise(record, SafetyCode(token=code.token, url=code.url, color=colour.value))
 
     @get("/regions", summary="The region tree")
     async def list_regions(self) -> list[Region]:

@@ -2,5 +2,20 @@
 
 from domain.accounts.tables import AppUser, LoginAttempt, RefreshToken, UserGrid
 from domain.org.tables import Enterprise, Grid, Region
+from domain.risk.tables import ChecklistItem, MajorHazardCriterion, RiskAssessment, RiskPoint, ScanRecord, SitePlan
 
-ALL_TABLES = (Region, Grid, Enterprise, AppUser, UserGrid, RefreshToken, LoginAttempt)
+ALL_TABLES = (
+    Region,
+    Grid,
+    Enterprise,
+    AppUser,
+    UserGrid,
+    RefreshToken,
+    LoginAttempt,
+    RiskPoint,
+    RiskAssessment,
+    ChecklistItem,
+    MajorHazardCriterion,
+    ScanRecord,
+    SitePlan,
+)

@@ -65,6 +65,7 @@ class EnterpriseRecord:
     grid_id: str
     region_code: str
     status: str
+    qr_serial: int
     version: int
     created_at: datetime
     updated_at: datetime
@@ -186,6 +187,7 @@ async def create_enterprise(
         "region_code": grid["region_code"],
         "region_path": grid["region_path"],
         "status": EnterpriseStatus.OPERATING.value,
+        "qr_serial": 1,
         "version": 1,
         "created_at": now,
         "updated_at": now,

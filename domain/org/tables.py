@@ -46,6 +46,8 @@ class Enterprise(Table, tablename="enterprise"):
     region_code = Varchar(length=12, index=True)
     region_path = Varchar(length=200, index=True)
     status = Varchar(length=16, default="operating")
+    # Serial of the enterprise safety code; rotating it retires the printed code.
+    qr_serial = Integer(default=1)
     version = Integer(default=1)
     created_at = Timestamptz()
     updated_at = Timestamptz()

@@ -1,0 +1,67 @@
+"""The scan (一扫) and the enterprise-level printables and map (一码, 一图)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from litestar import Controller, Request, Response, get, post, put
+from litestar.datastructures import State
+from litestar.params import Parameter, QueryParameter
+
+from api import presenters
+from domain.accounts.model import Actor
+from mobile_contract.risk import QrCode, ScanCard, SitePlan
+
+PNG = "image/png"
+MAX_PLAN_UPLOAD = 20 * 1024 * 1024
+
+
+class CodesController(Controller):
+    """`/v1/scan/{token}` and `/v1/enterprises/{id}/{qr-sheet.pdf, code.png, site-plan, risk-map.png}`."""
+
+    path = "/v1"
+    tags = ["codes and maps"]
+
+    @get("/scan/{token:str}", summary="Open the card of a scanned code and record proof of presence")
+    async def scan(
+        self,
+        actor: Actor,
+        state: State,
+        token: Annotated[str, Parameter(max_length=200)],
+        device_id: Annotated[str | None, QueryParameter(name="deviceId", max_length=128)] = None,
+        client_time: Annotated[datetime | None, QueryParameter(name="clientTime")] = None,
+        lat: Annotated[float | None, Parameter(ge=-90, le=90)] = None,
+        lng: Annotated[float | None, Parameter(ge=-180, le=180)] = None,
+    ) -> ScanCard:
+        result = await state.codes.scan(
+            actor=actor, token=token, device_id=device_id or "", client_time=client_time, lat=lat, lng=lng
+        )
+        return presenters.scan_card(result)
+
+    @get("/enterprises/{enterprise_id:str}/qr-sheet.pdf", summary="Printable labels of all codes", media_type="application/pdf")
+    async def qr_sheet(self, actor: Actor, state: State, enterprise_id: str) -> Response[bytes]:
+        body = await state.printables.label_sheet(actor=actor, enterprise_id=enterprise_id)
+        return Response(body, media_type="application/pdf")
+
+    @get("/enterprises/{enterprise_id:str}/code.png", summary="The 企业安全码", media_type=PNG)
+    async def safety_code(self, actor: Actor, state: State, enterprise_id: str) -> Response[bytes]:
+        return Response(await state.printables.safety_code(actor=actor, enterprise_id=enterprise_id), media_type=PNG)
+
+    @post("/enterprises/{enterprise_id:str}/code/rotate", summary="Issue a new safety code; the old one stops working")
+    async def rotate(self, actor: Actor, state: State, enterprise_id: str) -> QrCode:
+        code = await state.codes.rotate_enterprise(actor=actor, enterprise_id=enterprise_id)
+        return QrCode(token=code.token, url=code.url)
+
+    @put(
+        "/enterprises/{enterprise_id:str}/site-plan",
+        summary="Upload the site plan (JPEG, PNG or WebP as the raw body)",
+        request_max_body_size=MAX_PLAN_UPLOAD,
+    )
+    async def put_site_plan(self, actor: Actor, state: State, enterprise_id: str, request: Request) -> SitePlan:
+        row = await state.printables.put_site_plan(actor=actor, enterprise_id=enterprise_id, data=await request.body())
+        return SitePlan(sha256=row["sha256"], width=row["width"], height=row["height"], uploaded_at=row["uploaded_at"])
+
+    @get("/enterprises/{enterprise_id:str}/risk-map.png", summary="The 风险四色分布图", media_type=PNG)
+    async def risk_map(self, actor: Actor, state: State, enterprise_id: str) -> Response[bytes]:
+        return Response(await state.printables.risk_map(actor=actor, enterprise_id=enterprise_id), media_type=PNG)

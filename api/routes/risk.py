@@ -1,0 +1,119 @@
+"""Risk points, their assessments, checklists and codes; the criteria library."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, Response, get, patch, post
+from litestar.datastructures import State
+from litestar.params import Parameter
+
+from api import presenters
+from domain.accounts.model import Actor
+from domain.risk import services as risk
+from domain.risk.model import Method
+from mobile_contract.orgs import set_fields
+from mobile_contract.risk import (
+    Assessment,
+    AssessmentRequest,
+    ChecklistItem,
+    ChecklistItemCreate,
+    Criterion,
+    LecAssessment,
+    QrCode,
+    RiskPoint,
+    RiskPointCreate,
+    RiskPointPage,
+    RiskPointUpdate,
+)
+
+PNG = "image/png"
+
+
+def _fields(data) -> dict:
+    fields = set_fields(data)
+    if "control_measures" in fields:
+        fields["control_measures"] = [
+            {"type": m.type, "content": m.content, "controlLevel": m.control_level} for m in fields["control_measures"]
+        ]
+    return fields
+
+
+class RiskPointController(Controller):
+    """`/v1/enterprises/{id}/risk-points`, `/v1/risk-points/*`, `/v1/criteria`."""
+
+    path = "/v1"
+    tags = ["risk points"]
+
+    @get("/enterprises/{enterprise_id:str}/risk-points", summary="Risk points of an enterprise")
+    async def list_points(
+        self,
+        actor: Actor,
+        state: State,
+        enterprise_id: str,
+        cursor: Annotated[str | None, Parameter(max_length=200)] = None,
+        limit: Annotated[int | None, Parameter(ge=1, le=1000)] = None,
+    ) -> RiskPointPage:
+        page = await risk.list_risk_points(actor=actor, enterprise_id=enterprise_id, cursor=cursor, limit=limit)
+        return RiskPointPage(items=[presenters.risk_point(p, state.codes) for p in page.items], next_cursor=page.next_cursor)
+
+    @post("/enterprises/{enterprise_id:str}/risk-points", summary="Register a risk point")
+    async def create_point(self, actor: Actor, state: State, enterprise_id: str, data: RiskPointCreate) -> RiskPoint:
+        record = await risk.create_risk_point(actor=actor, enterprise_id=enterprise_id, fields=_fields(data))
+        return presenters.risk_point(record, state.codes)
+
+    @get("/risk-points/{risk_point_id:str}", summary="One risk point, with its code")
+    async def get_point(self, actor: Actor, state: State, risk_point_id: str) -> RiskPoint:
+        return presenters.risk_point(await risk.get_risk_point(actor=actor, risk_point_id=risk_point_id), state.codes)
+
+    @patch("/risk-points/{risk_point_id:str}", summary="Change a risk point's description")
+    async def update_point(self, actor: Actor, state: State, risk_point_id: str, data: RiskPointUpdate) -> RiskPoint:
+        record = await risk.update_risk_point(actor=actor, risk_point_id=risk_point_id, changes=_fields(data))
+        return presenters.risk_point(record, state.codes)
+
+    @post("/risk-points/{risk_point_id:str}/assessments", summary="Assess a risk point by LEC or LS")
+    async def assess(self, actor: Actor, risk_point_id: str, data: AssessmentRequest) -> Assessment:
+        if isinstance(data, LecAssessment):
+            method, factors = Method.LEC, {"L": data.l, "E": data.e, "C": data.c}
+        else:
+            method, factors = Method.LS, {"L": data.l, "S": data.s}
+        record = await risk.assess_risk_point(
+            actor=actor, risk_point_id=risk_point_id, method=method, factors=factors, scheme_id=data.scheme_id
+        )
+        return presenters.assessment(record)
+
+    @get("/risk-points/{risk_point_id:str}/assessments", summary="Every assessment of a point, newest first")
+    async def list_assessments(self, actor: Actor, risk_point_id: str) -> list[Assessment]:
+        return [presenters.assessment(a) for a in await risk.list_assessments(actor=actor, risk_point_id=risk_point_id)]
+
+    @get("/risk-points/{risk_point_id:str}/checklist", summary="The point's checklist")
+    async def list_checklist(self, actor: Actor, risk_point_id: str) -> list[ChecklistItem]:
+        items = await risk.list_checklist(actor=actor, risk_point_id=risk_point_id)
+        return [presenters.checklist_item(item) for item in items]
+
+    @post("/risk-points/{risk_point_id:str}/checklist", summary="Add a checklist item")
+    async def add_checklist_item(self, actor: Actor, risk_point_id: str, data: ChecklistItemCreate) -> ChecklistItem:
+        record = await risk.add_checklist_item(actor=actor, risk_point_id=risk_point_id, fields=set_fields(data))
+        return presenters.checklist_item(record)
+
+    @post("/risk-points/{risk_point_id:str}/qr/rotate", summary="Issue a new code; the old one stops working")
+    async def rotate(self, actor: Actor, state: State, risk_point_id: str) -> QrCode:
+        code = await state.codes.rotate_risk_point(actor=actor, risk_point_id=risk_point_id)
+        return QrCode(token=code.token, url=code.url)
+
+    @get("/risk-points/{risk_point_id:str}/qr.png", summary="The point's code as PNG", media_type=PNG)
+    async def qr_png(self, actor: Actor, state: State, risk_point_id: str) -> Response[bytes]:
+        return Response(await state.printables.risk_point_qr(actor=actor, risk_point_id=risk_point_id), media_type=PNG)
+
+    @get("/risk-points/{risk_point_id:str}/qr.svg", summary="The point's code as SVG", media_type="image/svg+xml")
+    async def qr_svg(self, actor: Actor, state: State, risk_point_id: str) -> Response[bytes]:
+        body = await state.printables.risk_point_qr(actor=actor, risk_point_id=risk_point_id, svg=True)
+        return Response(body, media_type="image/svg+xml")
+
+    @get("/risk-points/{risk_point_id:str}/card.png", summary="The 岗位风险告知卡 as PNG", media_type=PNG)
+    async def card_png(self, actor: Actor, state: State, risk_point_id: str) -> Response[bytes]:
+        return Response(await state.printables.risk_card(actor=actor, risk_point_id=risk_point_id), media_type=PNG)
+
+    @get("/criteria", summary="The major-hazard criteria library")
+    async def criteria(self, industry: Annotated[str | None, Parameter(max_length=40)] = None) -> list[Criterion]:
+        return [presenters.criterion(row) for row in await risk.list_criteria(industry=industry)]

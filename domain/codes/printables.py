@@ -1,0 +1,133 @@
+"""Use cases of what gets printed or shown as an image: QR codes, risk cards, label sheets, the safety code, maps."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from datetime import date, timedelta, timezone
+
+from domain.accounts.model import Actor
+from domain.accounts.permissions import require_role
+from domain.accounts.scope import require_enterprise
+from domain.clock import utcnow
+from domain.codes.services import Codes, safety_colour
+from domain.codes.tokens import SubjectKind
+from domain.ids import new_id
+from domain.printing import card, images, qr, safety_code, sheet, site_map
+from domain.printing.model import Label, MapPoint, RiskCardData, SafetyCodeData
+from domain.risk import services as risk
+
+from domain.risk.tables import SitePlan
+
+MAX_PLAN_BYTES = 20 * 1024 * 1024
+_CONTROL_LEVEL_ZH = {"company": "公司", "department": "部门", "workshop": "车间", "team": "班组", "post": "岗位"}
+
+
+def _today() -> date:
+    # Printed dates are local to the region served (China Standard Time, UTC+8).
+    return utcnow().astimezone(timezone(timedelta(hours=8))).date()
+
+
+class Printables:
+    """Renders images and PDFs for callers in scope; rendering runs in a thread, off the event loop."""
+
+    def __init__(self, codes: Codes) -> None:
+        self.codes = codes
+        self.plan_dir = codes.settings.photo_dir / "site-plans"
+
+    async def risk_point_qr(self, *, actor: Actor, risk_point_id: str, svg: bool = False) -> bytes:
+        """The point's current code as PNG or SVG."""
+        point = await risk.get_risk_point(actor=actor, risk_point_id=risk_point_id)
+        content = self.codes.printed(SubjectKind.RISK_POINT, point.id, point.qr_serial).url
+        return await asyncio.to_thread(qr.qr_svg if svg else qr.qr_png, content)
+
+    async def risk_card(self, *, actor: Actor, risk_point_id: str) -> bytes:
+        """The 岗位风险告知卡 of a point, as PNG."""
+        point = await risk.get_risk_point(actor=actor, risk_point_id=risk_point_id)
+        enterprise = await require_enterprise(actor, point.enterprise_id)
+        data = RiskCardData(
+            point_name=point.name,
+            enterprise_name=enterprise["name"],
+            area=point.area,
+            level=point.level,
+            hazard_sources=tuple(point.hazard_sources),
+            control_measures=tuple((measure["type"], measure["content"]) for measure in point.control_measures),
+            emergency_measures=tuple(point.emergency_measures),
+            emergency_phone=point.emergency_phone,
+            responsible_post=point.responsible_post,
+            responsible_person=point.responsible_person,
+            control_level_label=_CONTROL_LEVEL_ZH.get(point.control_level or "", ""),
+            qr_content=self.codes.printed(SubjectKind.RISK_POINT, point.id, point.qr_serial).url,
+            printed_on=_today(),
+        )
+        return await asyncio.to_thread(card.render_risk_card, data)
+
+    async def label_sheet(self, *, actor: Actor, enterprise_id: str) -> bytes:
+        """A printable PDF of labels for every code of an enterprise: its safety code, then each risk point."""
+        enterprise = await require_enterprise(actor, enterprise_id)
+        points = await risk.all_risk_points(enterprise_id)
+        labels = [
+            Label(
+                title=point.name,
+                subtitle=f"{enterprise['name']} · {point.area}" if point.area else enterprise["name"],
+                level=point.level,
+                qr_content=self.codes.printed(SubjectKind.RISK_POINT, point.id, point.qr_serial).url,
+            )
+            for point in points
+        ]
+        return await asyncio.to_thread(sheet.render_label_sheet, labels, f"{enterprise['name']} 风险点二维码")
+
+    async def safety_code(self, *, actor: Actor, enterprise_id: str) -> bytes:
+        """The 企业安全码 as PNG, framed in its current colour."""
+        enterprise = await require_enterprise(actor, enterprise_id)
+        data = SafetyCodeData(
+            enterprise_name=enterprise["name"],
+            credit_code=enterprise["credit_code"],
+            colour=await safety_colour(enterprise_id),
+            qr_content=self.codes.printed(SubjectKind.ENTERPRISE, enterprise_id, enterprise["qr_serial"]).url,
+            printed_on=_today(),
+        )
+        return await asyncio.to_thread(safety_code.render_safety_code, data)
+
+    async def put_site_plan(self, *, actor: Actor, enterprise_id: str, data: bytes) -> dict:
+        """Store an enterprise's site plan (validated like any upload, re-encoded without metadata)."""
+        require_role(actor, *risk.RISK_WRITERS)
+        await require_enterprise(actor, enterprise_id)
+        if len(data) > MAX_PLAN_BYTES:
+            raise images.ImageNotAccepted("the site plan is larger than 20 MiB", reason="too_large")
+        normalised = await asyncio.to_thread(images.normalise_plan, data)
+        info = images.inspect_image(normalised)
+        digest = hashlib.sha256(normalised).hexdigest()
+        self.plan_dir.mkdir(parents=True, exist_ok=True)
+        path = self.plan_dir / f"{digest}.png"
+        if not path.exists():
+            # Write beside and rename, so a crash never leaves half a file under the final name.
+            draft = path.with_suffix(f".{new_id()}.part")
+            draft.write_bytes(normalised)
+            draft.replace(path)
+        row = {
+            "enterprise_id": enterprise_id,
+            "sha256": digest,
+            "width": info.width,
+            "height": info.height,
+            "uploaded_by": actor.user_id,
+            "uploaded_at": utcnow(),
+        }
+        async with SitePlan._meta.db.transaction():
+            existing = await SitePlan.select(SitePlan.id).where(SitePlan.enterprise_id == enterprise_id).first().run()
+            if existing:
+                await SitePlan.update({getattr(SitePlan, key): value for key, value in row.items()}).where(
+                    SitePlan.id == existing["id"]
+                ).run()
+            else:
+                await SitePlan.insert(SitePlan(id=new_id(), **row)).run()
+        return row
+
+    async def risk_map(self, *, actor: Actor, enterprise_id: str) -> bytes:
+        """The 风险四色分布图: points on the site plan in their colours, with legend and date."""
+        enterprise = await require_enterprise(actor, enterprise_id)
+        points = await risk.all_risk_points(enterprise_id)
+        plan = await SitePlan.select(SitePlan.sha256).where(SitePlan.enterprise_id == enterprise_id).first().run()
+        plan_png = (self.plan_dir / f"{plan['sha256']}.png").read_bytes() if plan else None
+        marks = [MapPoint(name=point.name, level=point.level, x=point.plan_x, y=point.plan_y) for point in points]
+        return await asyncio.to_thread(site_map.render_risk_map, plan_png, marks, enterprise["name"], _today())

@@ -1,0 +1,162 @@
+"""Use cases of the codes (一码) and the scan (一扫): tokens for what is printed, rotation, resolving a scan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.accounts.model import Actor, EnterprisePlace, Role, can_see_enterprise
+from domain.accounts.permissions import require_role
+from domain.accounts.scope import require_enterprise
+from domain.clock import utcnow
+from domain.codes.model import distance_m, inherent_safety_colour, qr_content
+from domain.codes.tokens import SubjectKind, TokenClaims, sign, verify
+from domain.config import Settings
+from domain.errors import QrInvalid, ScanOutOfScope
+from domain.ids import new_id
+from domain.org.tables import Enterprise
+from domain.risk import services as risk
+from domain.risk.model import Colour, RiskLevel
+from domain.risk.tables import RiskPoint, ScanRecord
+
+
+@dataclass(frozen=True, slots=True)
+class PrintedCode:
+    """A code as printed: the token and the content of the QR."""
+
+    token: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class ScanResult:
+    """What a scan resolved to, with the proof-of-presence record's id."""
+
+    kind: SubjectKind
+    scan_id: str
+    enterprise: dict
+    safety_colour: Colour
+    risk_point: risk.RiskPointRecord | None
+    checklist: list[risk.ChecklistRecord]
+    distance_m: float | None
+
+
+class Codes:
+    """Signs and resolves the codes with the configured keys."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._keys = settings.qr_signing_keys()
+        self._active = settings.qr_active_key_id
+
+    def printed(self, kind: SubjectKind, subject_id: str, serial: int) -> PrintedCode:
+        """The current code of a risk point or enterprise."""
+        token = sign(kind, subject_id, serial, self._keys, self._active)
+        return PrintedCode(token=token, url=qr_content(self.settings.public_base_url, token))
+
+    def claims(self, token: str) -> TokenClaims:
+        """The claims of a genuine token, or QR_INVALID before any data is read."""
+        found = verify(token, self._keys)
+        if found is None:
+            raise QrInvalid("this code was not issued by this service")
+        return found
+
+    async def safety_code(self, enterprise_id: str, serial: int) -> tuple[PrintedCode, Colour]:
+        """An enterprise's current safety code and its colour (the caller has checked the scope)."""
+        return self.printed(SubjectKind.ENTERPRISE, enterprise_id, serial), await safety_colour(enterprise_id)
+
+    async def rotate_risk_point(self, *, actor: Actor, risk_point_id: str) -> PrintedCode:
+        """Issue a new code for a point; the old printed one stops working at once."""
+        require_role(actor, *risk.RISK_WRITERS)
+        async with RiskPoint._meta.db.transaction():
+            await risk.get_risk_point(actor=actor, risk_point_id=risk_point_id)
+            rows = (
+                await RiskPoint.update({RiskPoint.qr_serial: RiskPoint.qr_serial + 1, RiskPoint.updated_at: utcnow()})
+                .where(RiskPoint.id == risk_point_id)
+                .returning(RiskPoint.qr_serial)
+                .run()
+            )
+        return self.printed(SubjectKind.RISK_POINT, risk_point_id, rows[0]["qr_serial"])
+
+    async def rotate_enterprise(self, *, actor: Actor, enterprise_id: str) -> PrintedCode:
+        """Issue a new enterprise safety code; the old one stops working at once."""
+        require_role(actor, Role.PRINCIPAL, Role.OFFICER, Role.ADMIN)
+        async with Enterprise._meta.db.transaction():
+            await require_enterprise(actor, enterprise_id)
+            rows = (
+                await Enterprise.update({Enterprise.qr_serial: Enterprise.qr_serial + 1})
+                .where(Enterprise.id == enterprise_id)
+                .returning(Enterprise.qr_serial)
+                .run()
+            )
+        return self.printed(SubjectKind.ENTERPRISE, enterprise_id, rows[0]["qr_serial"])
+
+    async def scan(
+        self,
+        *,
+        actor: Actor,
+        token: str,
+        device_id: str = "",
+        client_time: datetime | None = None,
+        lat: float | None = None,
+        lng: float | None = None,
+    ) -> ScanResult:
+        """Resolve a scanned code to its card and record the proof of presence."""
+        claims = self.claims(token)
+        point_row = None
+        if claims.kind is SubjectKind.RISK_POINT:
+            point_row = await RiskPoint.select().where(RiskPoint.id == claims.subject_id).first().run()
+            if point_row is None or point_row["qr_serial"] != claims.serial or point_row["status"] != "active":
+                raise QrInvalid("this code was replaced or retired")
+            enterprise_id = point_row["enterprise_id"]
+        else:
+            enterprise_id = claims.subject_id
+        enterprise = await Enterprise.select().where(Enterprise.id == enterprise_id).first().run()
+        if enterprise is None or (claims.kind is SubjectKind.ENTERPRISE and enterprise["qr_serial"] != claims.serial):
+            raise QrInvalid("this code was replaced or retired")
+        place = EnterprisePlace(enterprise["id"], enterprise["grid_id"], enterprise["region_path"])
+        if not can_see_enterprise(actor, place):
+            # The code itself names what it is, so saying "a risk point" or "an enterprise" reveals nothing more.
+            raise ScanOutOfScope("this code belongs to something outside your scope", kind=claims.kind.value)
+
+        subject_lat, subject_lng = (point_row["lat"], point_row["lng"]) if point_row else (enterprise["lat"], enterprise["lng"])
+        distance = None
+        if None not in (lat, lng, subject_lat, subject_lng):
+            distance = round(distance_m(lat, lng, subject_lat, subject_lng), 1)
+        scan_id = new_id()
+        async with ScanRecord._meta.db.transaction():
+            await ScanRecord.insert(
+                ScanRecord(
+                    id=scan_id,
+                    user_id=actor.user_id,
+                    subject_kind=claims.kind.value,
+                    subject_id=claims.subject_id,
+                    enterprise_id=enterprise["id"],
+                    device_id=device_id[:128],
+                    server_time=utcnow(),
+                    client_time=client_time,
+                    lat=lat,
+                    lng=lng,
+                    distance_m=distance,
+                )
+            ).run()
+        point = risk.point_record(point_row) if point_row else None
+        return ScanResult(
+            kind=claims.kind,
+            scan_id=scan_id,
+            enterprise=enterprise,
+            safety_colour=await safety_colour(enterprise["id"]),
+            risk_point=point,
+            checklist=await risk.checklist_of(point.id) if point else [],
+            distance_m=distance,
+        )
+
+
+async def safety_colour(enterprise_id: str) -> Colour:
+    """The enterprise code's colour (inherent risk for now: the worst assessed point)."""
+    rows = (
+        await RiskPoint.select(RiskPoint.level)
+        .where(RiskPoint.enterprise_id == enterprise_id, RiskPoint.status == "active")
+        .run()
+    )
+    return inherent_safety_colour(RiskLevel(row["level"]) if row["level"] else None for row in rows)

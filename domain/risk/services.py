@@ -1,0 +1,326 @@
+"""Use cases of risk points: register, change, assess, list; their checklists; the criteria library."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import msgspec
+
+from domain.accounts.model import Actor, Role
+from domain.accounts.permissions import require_role
+from domain.accounts.scope import enterprise_condition, require_enterprise
+from domain.clock import utcnow
+from domain.db.paging import Page, clamp_limit, decode_cursor, page_of
+from domain.errors import InvalidInput, NotFound
+from domain.ids import new_id
+from domain.org.tables import Enterprise
+from domain.risk.model import SEED_SCHEMES, Assessment, Method, RiskLevel, Scheme, assess
+from domain.risk.tables import ChecklistItem, MajorHazardCriterion, RiskAssessment, RiskPoint
+
+# Who may register, change and assess risk points: the enterprise's own people, and administrators.
+RISK_WRITERS = (Role.OFFICER, Role.PRINCIPAL, Role.ADMIN)
+DEFAULT_SCHEMES = {Method.LEC: "lec-usual", Method.LS: "ls-usual"}
+CYCLE_UNITS = ("hour", "day", "week", "month", "quarter", "year")
+MEASURE_TYPES = ("engineering", "management", "training", "ppe", "emergency")
+POINT_KINDS = ("place", "device", "activity")
+_JSON_FIELDS = ("hazard_sources", "control_measures", "emergency_measures")
+
+
+@dataclass(frozen=True, slots=True)
+class RiskPointRecord:
+    """A risk point as stored, lists decoded."""
+
+    id: str
+    enterprise_id: str
+    kind: str
+    name: str
+    area: str
+    lat: float | None
+    lng: float | None
+    plan_x: float | None
+    plan_y: float | None
+    responsible_post: str
+    responsible_person: str
+    hazard_sources: list[str]
+    control_measures: list[dict]
+    emergency_measures: list[str]
+    emergency_phone: str
+    level: RiskLevel | None
+    colour: str | None
+    control_level: str | None
+    assessed_at: datetime | None
+    qr_serial: int
+    status: str
+    version: int
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistRecord:
+    """A checklist item of a risk point."""
+
+    id: str
+    risk_point_id: str
+    content: str
+    basis: str
+    cycle_n: int
+    cycle_unit: str
+    responsible_post: str
+    criterion_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentRecord:
+    """A kept assessment."""
+
+    id: str
+    risk_point_id: str
+    method: str
+    scheme_id: str
+    scheme_version: int
+    factors: dict[str, str]
+    score: Decimal
+    level: RiskLevel
+    colour: str
+    control_level: str
+    assessed_by: str
+    assessed_at: datetime
+
+
+def point_record(row: dict) -> RiskPointRecord:
+    """A row of `risk_point` as a record."""
+    values = {name: row[name] for name in RiskPointRecord.__slots__}
+    for name in _JSON_FIELDS:
+        values[name] = msgspec.json.decode(row[name])
+    values["level"] = RiskLevel(row["level"]) if row["level"] else None
+    return RiskPointRecord(**values)
+
+
+def checklist_record(row: dict) -> ChecklistRecord:
+    """A row of `checklist_item` as a record."""
+    return ChecklistRecord(**{name: row[name] for name in ChecklistRecord.__slots__})
+
+
+def _assessment_record(row: dict) -> AssessmentRecord:
+    values = {name: row[name] for name in AssessmentRecord.__slots__}
+    values["factors"] = msgspec.json.decode(row["factors"])
+    values["score"] = Decimal(row["score"])
+    values["level"] = RiskLevel(row["level"])
+    return AssessmentRecord(**values)
+
+
+def _check_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """Domain checks beyond the wire types, and the JSON encoding of list fields."""
+    if "kind" in fields and fields["kind"] not in POINT_KINDS:
+        raise InvalidInput("a risk point is a place, device or activity", field="kind", reason="unknown")
+    for axis in ("plan_x", "plan_y"):
+        value = fields.get(axis)
+        if value is not None and not 0 <= value <= 1:
+            raise InvalidInput("a position on the plan is a fraction from 0 to 1", field=axis, reason="range")
+    for measure in fields.get("control_measures") or []:
+        if measure.get("type") not in MEASURE_TYPES:
+            raise InvalidInput("unknown type of control measure", field="controlMeasures", reason="type")
+    return {
+        name: msgspec.json.encode(value).decode() if name in _JSON_FIELDS else value for name, value in fields.items()
+    }
+
+
+async def _point_row(actor: Actor, risk_point_id: str) -> dict:
+    """The risk point's row if its enterprise is in the caller's scope, else NotFound."""
+    row = (
+        await RiskPoint.select()
+        .where(
+            RiskPoint.id == risk_point_id,
+            RiskPoint.enterprise_id.is_in(Enterprise.select(Enterprise.id).where(enterprise_condition(actor))),
+        )
+        .first()
+        .run()
+    )
+    if row is None:
+        raise NotFound("no such risk point", entity="riskPoint", id=risk_point_id)
+    return row
+
+
+async def create_risk_point(*, actor: Actor, enterprise_id: str, fields: dict[str, Any]) -> RiskPointRecord:
+    """Register a risk point of an enterprise in the caller's scope."""
+    require_role(actor, *RISK_WRITERS)
+    await require_enterprise(actor, enterprise_id)
+    now = utcnow()
+    row = {
+        "id": new_id(),
+        "enterprise_id": enterprise_id,
+        "area": "",
+        "lat": None,
+        "lng": None,
+        "plan_x": None,
+        "plan_y": None,
+        "responsible_post": "",
+        "responsible_person": "",
+        "hazard_sources": "[]",
+        "control_measures": "[]",
+        "emergency_measures": "[]",
+        "emergency_phone": "",
+        "level": None,
+        "colour": None,
+        "control_level": None,
+        "assessed_at": None,
+        "qr_serial": 1,
+        "status": "active",
+        "version": 1,
+        "created_at": now,
+        "updated_at": now,
+    } | _check_fields(fields)
+    async with RiskPoint._meta.db.transaction():
+        await RiskPoint.insert(RiskPoint(**row)).run()
+    return point_record(row)
+
+
+async def update_risk_point(*, actor: Actor, risk_point_id: str, changes: dict[str, Any]) -> RiskPointRecord:
+    """Change a risk point's description; its grade only changes through an assessment."""
+    require_role(actor, *RISK_WRITERS)
+    async with RiskPoint._meta.db.transaction():
+        await _point_row(actor, risk_point_id)
+        values = _check_fields(changes) | {"updated_at": utcnow()}
+        await RiskPoint.update(
+            {getattr(RiskPoint, name): value for name, value in values.items()} | {RiskPoint.version: RiskPoint.version + 1}
+        ).where(RiskPoint.id == risk_point_id).run()
+        row = await _point_row(actor, risk_point_id)
+    return point_record(row)
+
+
+async def get_risk_point(*, actor: Actor, risk_point_id: str) -> RiskPointRecord:
+    """One risk point in the caller's scope."""
+    return point_record(await _point_row(actor, risk_point_id))
+
+
+async def list_risk_points(
+    *, actor: Actor, enterprise_id: str, cursor: str | None = None, limit: int | None = None
+) -> Page[RiskPointRecord]:
+    """The active risk points of an enterprise in the caller's scope, a page at a time."""
+    await require_enterprise(actor, enterprise_id)
+    size = clamp_limit(limit)
+    query = (
+        RiskPoint.select()
+        .where(RiskPoint.enterprise_id == enterprise_id, RiskPoint.status == "active")
+        .order_by(RiskPoint.id)
+        .limit(size + 1)
+    )
+    if after := decode_cursor(cursor):
+        query = query.where(RiskPoint.id > after)
+    rows = await query.run()
+    return page_of([point_record(row) for row in rows], size, lambda point: point.id)
+
+
+async def all_risk_points(enterprise_id: str) -> list[RiskPointRecord]:
+    """Every active point of an enterprise (for printables and colours; the caller has checked the scope)."""
+    rows = (
+        await RiskPoint.select()
+        .where(RiskPoint.enterprise_id == enterprise_id, RiskPoint.status == "active")
+        .order_by(RiskPoint.id)
+        .run()
+    )
+    return [point_record(row) for row in rows]
+
+
+def scheme_for(method: Method, scheme_id: str | None) -> Scheme:
+    """The scheme to assess with: the one named, or the method's default; it must be of that method."""
+    wanted = scheme_id or DEFAULT_SCHEMES[method]
+    scheme = next((scheme for scheme in SEED_SCHEMES if scheme.id == wanted), None)
+    if scheme is None or scheme.method != method:
+        raise InvalidInput(f"no {method} scheme {wanted!r}", field="schemeId", reason="unknown")
+    return scheme
+
+
+async def assess_risk_point(
+    *, actor: Actor, risk_point_id: str, method: Method, factors: dict[str, Any], scheme_id: str | None = None
+) -> AssessmentRecord:
+    """Assess a point: keep the assessment, and derive the point's level, colour and control level from it."""
+    require_role(actor, *RISK_WRITERS)
+    scheme = scheme_for(method, scheme_id)
+    result: Assessment = assess(scheme, factors)
+    now = utcnow()
+    row = {
+        "id": new_id(),
+        "risk_point_id": risk_point_id,
+        "method": result.method.value,
+        "scheme_id": result.scheme_id,
+        "scheme_version": result.scheme_version,
+        "factors": msgspec.json.encode({name: str(value) for name, value in result.factors.items()}).decode(),
+        "score": str(result.score),
+        "level": result.level.value,
+        "colour": result.colour.value,
+        "control_level": result.min_control_level.value,
+        "assessed_by": actor.user_id,
+        "assessed_at": now,
+    }
+    async with RiskPoint._meta.db.transaction():
+        point = await _point_row(actor, risk_point_id)
+        row["enterprise_id"] = point["enterprise_id"]
+        await RiskAssessment.insert(RiskAssessment(**row)).run()
+        await RiskPoint.update(
+            {
+                RiskPoint.level: row["level"],
+                RiskPoint.colour: row["colour"],
+                RiskPoint.control_level: row["control_level"],
+                RiskPoint.assessed_at: now,
+                RiskPoint.updated_at: now,
+                RiskPoint.version: RiskPoint.version + 1,
+            }
+        ).where(RiskPoint.id == risk_point_id).run()
+    return _assessment_record(row)
+
+
+async def list_assessments(*, actor: Actor, risk_point_id: str) -> list[AssessmentRecord]:
+    """Every assessment of a point, newest first."""
+    await _point_row(actor, risk_point_id)
+    rows = (
+        await RiskAssessment.select()
+        .where(RiskAssessment.risk_point_id == risk_point_id)
+        .order_by(RiskAssessment.id, ascending=False)
+        .run()
+    )
+    return [_assessment_record(row) for row in rows]
+
+
+async def add_checklist_item(*, actor: Actor, risk_point_id: str, fields: dict[str, Any]) -> ChecklistRecord:
+    """Add an inspection item to a point's checklist."""
+    require_role(actor, *RISK_WRITERS)
+    if fields["cycle_unit"] not in CYCLE_UNITS:
+        raise InvalidInput("unknown cycle unit", field="cycleUnit", reason="unknown")
+    criterion_id = fields.get("criterion_id")
+    if criterion_id and not await MajorHazardCriterion.exists().where(MajorHazardCriterion.id == criterion_id).run():
+        raise InvalidInput("no such major-hazard criterion", field="criterionId", reason="unknown")
+    row = {"id": new_id(), "basis": "", "responsible_post": "", "criterion_id": None, "active": True} | fields
+    async with ChecklistItem._meta.db.transaction():
+        point = await _point_row(actor, risk_point_id)
+        row |= {"risk_point_id": risk_point_id, "enterprise_id": point["enterprise_id"], "created_at": utcnow()}
+        await ChecklistItem.insert(ChecklistItem(**row)).run()
+    return checklist_record(row)
+
+
+async def checklist_of(risk_point_id: str) -> list[ChecklistRecord]:
+    """The active checklist of a point (the caller has checked the scope)."""
+    rows = (
+        await ChecklistItem.select()
+        .where(ChecklistItem.risk_point_id == risk_point_id, ChecklistItem.active.eq(True))
+        .order_by(ChecklistItem.id)
+        .run()
+    )
+    return [checklist_record(row) for row in rows]
+
+
+async def list_checklist(*, actor: Actor, risk_point_id: str) -> list[ChecklistRecord]:
+    """The checklist of a point in the caller's scope."""
+    await _point_row(actor, risk_point_id)
+    return await checklist_of(risk_point_id)
+
+
+async def list_criteria(*, industry: str | None = None) -> list[dict]:
+    """The major-hazard criteria library (public regulation text), optionally of one industry."""
+    query = MajorHazardCriterion.select().order_by(MajorHazardCriterion.id)
+    if industry:
+        query = query.where(MajorHazardCriterion.industry == industry)
+    return await query.run()
