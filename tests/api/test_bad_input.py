@@ -22,6 +22,7 @@ from domain.accounts.tables import AppUser, LoginAttempt
 from domain.db.tables import ALL_TABLES
 from domain.org.model import CREDIT_CODE_ALPHABET
 from domain.org.tables import Enterprise, Grid
+from domain.risk.tables import RiskPoint
 from mobile_contract.errors import CATALOGUE, problem_type
 from seed import zhoushan
 from seed.scenario import demo_credit_code
@@ -79,6 +80,10 @@ ENTERPRISE_CHANGE = {"name": "舟山港兴石化储运股份有限公司", "lat"
 USER = {"username": "officer9", "name": "周安全", "password": "Safety2026x", "role": "officer", "enterpriseId": Ref("E1")}
 USER_CHANGE = {"name": "王安全员", "phone": "13800000000"}
 INSPECTOR = {**USER, "role": "inspector", "enterpriseId": ABSENT}
+POINT = {"kind": "device", "name": "3号反应釜", "planX": 0.5, "planY": 0.5, "controlMeasures": [{"type": "ppe", "content": "佩戴防毒面具"}]}
+POINT_CHANGE = {"name": "3号反应釜（改）"}
+LEC = {"method": "LEC", "l": 3, "e": 6, "c": "15"}
+CHECK_ITEM = {"content": "检查安全阀", "cycleN": 1, "cycleUnit": "month"}
 PROTECTED = [
     ("me", "GET", "/v1/me", ABSENT),
     ("enterprises-list", "GET", "/v1/enterprises", ABSENT),
@@ -93,6 +98,16 @@ PROTECTED = [
     ("admin-users-patch", "PATCH", "/v1/admin/users/{officer1}", USER_CHANGE),
     ("admin-users-list", "GET", "/v1/admin/users", ABSENT),
     ("admin-users-get", "GET", "/v1/admin/users/{officer1}", ABSENT),
+    ("risk-points-list", "GET", "/v1/enterprises/{E1}/risk-points", ABSENT),
+    ("risk-points-post", "POST", "/v1/enterprises/{E1}/risk-points", POINT),
+    ("risk-point-get", "GET", "/v1/risk-points/{P1}", ABSENT),
+    ("risk-point-patch", "PATCH", "/v1/risk-points/{P1}", POINT_CHANGE),
+    ("assessments-post", "POST", "/v1/risk-points/{P1}/assessments", LEC),
+    ("checklist-post", "POST", "/v1/risk-points/{P1}/checklist", CHECK_ITEM),
+    ("qr-rotate", "POST", "/v1/risk-points/{P1}/qr/rotate", ABSENT),
+    ("card-png", "GET", "/v1/risk-points/{P1}/card.png", ABSENT),
+    ("qr-sheet", "GET", "/v1/enterprises/{E1}/qr-sheet.pdf", ABSENT),
+    ("criteria", "GET", "/v1/criteria", ABSENT),
 ]
 FORGED_TOKENS = ["random-string", "wrong-secret", "expired", "alg-none", "wrong-issuer", "unknown-user", "basic-scheme"]
 
@@ -114,6 +129,12 @@ new_user = endpoint("admin-users-post", "POST", "/v1/admin/users")
 change_user = endpoint("admin-users-patch", "PATCH", "/v1/admin/users/{officer1}")
 users = endpoint("admin-users-list", "GET", "/v1/admin/users")
 user = endpoint("admin-users-get", "GET", "/v1/admin/users/{officer1}")
+new_point = endpoint("risk-points-post", "POST", "/v1/enterprises/{E1}/risk-points", body=POINT, auth="officer1")
+change_point = endpoint("risk-point-patch", "PATCH", "/v1/risk-points/{P1}", body=POINT_CHANGE, auth="officer1")
+assess = endpoint("assessments-post", "POST", "/v1/risk-points/{P1}/assessments", body=LEC, auth="officer1")
+check_item = endpoint("checklist-post", "POST", "/v1/risk-points/{P1}/checklist", body=CHECK_ITEM, auth="officer1")
+scan = endpoint("scan", "GET", "/v1/scan/AAAA", auth="officer1")
+site_plan = endpoint("site-plan-put", "PUT", "/v1/enterprises/{E1}/site-plan", auth="officer1", content_type="image/png")
 
 CASES = [
     # --- no token on every protected endpoint; forged tokens on a read and on a write ----------------------------
@@ -240,6 +261,34 @@ CASES = [
     user("by-an-officer", "FORBIDDEN", auth="officer1"),
     user("unknown-id", "NOT_FOUND", path=f"/v1/admin/users/{UNKNOWN_ID}"),
     endpoint("admin-users-delete", "DELETE", "/v1/admin/users/{officer1}")("is-not-a-method", "METHOD_NOT_ALLOWED"),
+    # --- risk points, assessments, checklists, codes, site plans -----------------------------------------------------
+    new_point("missing-name", MALFORMED, body={**POINT, "name": ABSENT}),
+    new_point("unknown-kind", MALFORMED, body={**POINT, "kind": "vehicle"}),
+    new_point("plan-x-beyond-the-plan", MALFORMED, body={**POINT, "planX": 1.5}),
+    new_point("unknown-measure-type", MALFORMED, body={**POINT, "controlMeasures": [{"type": "prayer", "content": "x"}]}),
+    new_point("too-many-hazard-sources", MALFORMED, body={**POINT, "hazardSources": ["x"] * 41}),
+    new_point("into-another-enterprise", "NOT_FOUND", auth="officer2"),
+    new_point("by-a-regulator", "FORBIDDEN", auth="regulator_city"),
+    new_point("nul-in-name", MALFORMED, body={**POINT, "name": "釜" + NUL}),
+    change_point("unknown-id", "NOT_FOUND", path=f"/v1/risk-points/{UNKNOWN_ID}"),
+    change_point("plan-y-below-the-plan", MALFORMED, body={"planY": -0.1}),
+    change_point("by-an-inspector", "FORBIDDEN", auth="inspector1"),
+    change_point("of-another-enterprise", "NOT_FOUND", auth="officer2"),
+    assess("factor-outside-the-table", "ASSESSMENT_FACTOR_INVALID", body={**LEC, "l": 4}),
+    assess("unknown-method", MALFORMED, body={**LEC, "method": "HAZOP"}),
+    assess("boolean-factor", MALFORMED, body={**LEC, "l": True}),
+    assess("missing-factor", MALFORMED, body={**LEC, "c": ABSENT}),
+    assess("scheme-of-another-method", RULE, body={**LEC, "schemeId": "ls-usual"}),
+    assess("of-another-enterprise", "NOT_FOUND", auth="officer2"),
+    check_item("unknown-cycle-unit", MALFORMED, body={**CHECK_ITEM, "cycleUnit": "decade"}),
+    check_item("cycle-of-zero", MALFORMED, body={**CHECK_ITEM, "cycleN": 0}),
+    check_item("unknown-criterion", RULE, body={**CHECK_ITEM, "criterionId": "XX-99"}),
+    scan("forged-token", "QR_INVALID"),
+    scan("token-of-the-right-shape-but-unsigned", "QR_INVALID", path="/v1/scan/" + "A" * 60),
+    site_plan("html-named-png", "PHOTO_NOT_AN_IMAGE", raw=b"<html><body>plan</body></html>"),
+    site_plan("empty", "PHOTO_NOT_AN_IMAGE", raw=b""),
+    site_plan("over-20-mib", "BODY_TOO_LARGE", raw=b"\x89PNG" + b"\0" * (20 * 1024 * 1024 + 1)),
+    site_plan("by-a-regulator", "FORBIDDEN", auth="regulator_city", raw=b"\x89PNG"),
 ]
 
 
@@ -249,6 +298,8 @@ async def seeded_ids() -> dict[str, str]:
     ids = {key: by_name[name] for key, name, *_ in zhoushan.ENTERPRISES}
     ids |= {row["code"]: row["id"] for row in await Grid.select(Grid.code, Grid.id).run()}
     ids |= {row["username"]: row["id"] for row in await AppUser.select(AppUser.username, AppUser.id).run()}
+    first_point = await RiskPoint.select(RiskPoint.id).where(RiskPoint.enterprise_id == ids["E1"]).order_by(RiskPoint.id).first().run()
+    ids["P1"] = first_point["id"]
     return ids
 
 
