@@ -24,6 +24,7 @@ from api.errors import problem_details_plugin
 from api.routes.admin import AdminController
 from api.routes.auth import AuthController
 from api.routes.health import alive, ready
+from api.routes.landing import code_landing
 from api.routes.codes import CodesController
 from api.routes.orgs import OrgController
 from api.routes.risk import RiskPointController
@@ -100,6 +101,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
             CodesController,
             alive,
             ready,
+            code_landing,
             create_static_files_router(
                 path="/schema/assets", directories=[swagger_assets], include_in_schema=False, opt={"exclude_from_auth": True}
             ),

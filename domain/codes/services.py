@@ -35,7 +35,7 @@ class ScanResult:
     kind: SubjectKind
     scan_id: str
     enterprise: dict
-    safety_colour: Colour
+    safety_colour: Colour | None
     risk_point: risk.RiskPointRecord | None
     checklist: list[risk.ChecklistRecord]
     distance_m: float | None
@@ -145,7 +145,8 @@ class Codes:
             kind=claims.kind,
             scan_id=scan_id,
             enterprise=enterprise,
-            safety_colour=await safety_colour(enterprise["id"]),
+            # Only the enterprise card shows the colour; a risk-point scan skips the query.
+            safety_colour=None if point else await safety_colour(enterprise["id"]),
             risk_point=point,
             checklist=await risk.checklist_of(point.id) if point else [],
             distance_m=distance,

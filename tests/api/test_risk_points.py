@@ -185,3 +185,11 @@ async def test_a_checklist_item_may_cite_a_known_criterion_only(client):
     assert len(criteria) == 20
     good = await client.post(url, json={"content": "检查紧急切断", "cycleN": 1, "cycleUnit": "day", "criterionId": criteria[4]["id"]}, headers=officer)
     assert good.status_code == 201 and good.json()["criterionId"] == criteria[4]["id"]
+
+
+async def test_a_printed_codes_url_opens_a_plain_page_that_names_nothing(client):
+    point = await _new_point(client, await login(client, "officer1"))
+    path = "/" + point["qr"]["url"].split("/", 3)[3]
+    page = await client.get(path)
+    assert page.status_code == 200 and "双防" in page.text
+    assert point["name"] not in page.text
