@@ -2,6 +2,11 @@
 
 from domain.accounts.tables import AppUser, LoginAttempt, RefreshToken, UserGrid
 from domain.org.tables import Enterprise, Grid, Region
+from domain.hazards.tables import Hazard, HazardPhoto
+from domain.history.tables import ChainHeadExport, HistoryEvent
+from domain.idempotency.tables import IdempotencyRecord
+from domain.inspections.tables import Inspection, InspectionResult, InspectionTask
+from domain.photos.tables import Photo, PhotoUpload
 from domain.risk.tables import ChecklistItem, MajorHazardCriterion, RiskAssessment, RiskPoint, ScanRecord, SitePlan
 
 ALL_TABLES = (
@@ -18,4 +23,14 @@ ALL_TABLES = (
     MajorHazardCriterion,
     ScanRecord,
     SitePlan,
+    Photo,
+    PhotoUpload,
+    Hazard,
+    HazardPhoto,
+    HistoryEvent,
+    ChainHeadExport,
+    InspectionTask,
+    Inspection,
+    InspectionResult,
+    IdempotencyRecord,
 )

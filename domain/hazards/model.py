@@ -149,6 +149,7 @@ class Action(StrEnum):
     APPLY_RESUME = "applyResume"
     WRITE_OFF = "writeOff"
     ORDER_CONTINUE = "orderContinue"
+    CONFIRM_LEVEL = "confirmLevel"
 
 
 # ---------------------------------------------------------------------------------------------- state
@@ -172,6 +173,7 @@ class HazardState:
     deadline: datetime | None = None
     requested_deadline: datetime | None = None  # an extension asked for and not yet decided
     has_after_photos: bool = False
+    level_confirmed: bool = True  # False while an inspection's proposed level waits for a person to confirm it
 
     @property
     def voided(self) -> bool:
@@ -180,9 +182,15 @@ class HazardState:
 
 
 def open_hazard(
-    hazard_id: str, *, level: HazardLevel, side: Side, enterprise_id: str, reporter_id: str
+    hazard_id: str,
+    *,
+    level: HazardLevel,
+    side: Side,
+    enterprise_id: str,
+    reporter_id: str,
+    level_confirmed: bool = True,
 ) -> HazardState:
-    """A newly reported hazard, at version 1."""
+    """A newly reported hazard, at version 1 (a level proposed by a checklist item waits for confirmation)."""
     return HazardState(
         id=hazard_id,
         level=HazardLevel(level),
@@ -190,6 +198,7 @@ def open_hazard(
         side=Side(side),
         enterprise_id=enterprise_id,
         reporter_id=reporter_id,
+        level_confirmed=level_confirmed,
     )
 
 
@@ -368,6 +377,17 @@ class OrderContinue:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class ConfirmLevel:
+    """A person confirms (or corrects) the level an inspection proposed; major needs its criterion or a reason."""
+
+    action: ClassVar[Action] = Action.CONFIRM_LEVEL
+    event: ClassVar[str] = "HazardLevelConfirmed"
+    level: HazardLevel
+    major_criterion_id: str | None = None
+    expert_reason: str | None = None
+
+
 Command = (
     Assign
     | RectifyOnSpot
@@ -385,6 +405,7 @@ Command = (
     | ApplyResume
     | WriteOff
     | OrderContinue
+    | ConfirmLevel
 )
 COMMANDS: Mapping[Action, type] = {cls.action: cls for cls in Command.__args__}
 
@@ -498,6 +519,25 @@ def supervised_hazard_voided_by_regulator(m: Move) -> bool:
     return not m.state.supervised or m.actor.role in (Role.REGULATOR, Role.ADMIN)
 
 
+@_state_guard
+def level_awaits_confirmation(m: Move) -> bool:
+    """Only a proposed level is confirmed."""
+    return not m.state.level_confirmed
+
+
+@_state_guard
+def level_is_confirmed(m: Move) -> bool:
+    """Work on a hazard starts once a person has confirmed its level."""
+    return m.state.level_confirmed
+
+
+@_command_guard
+def major_has_criterion_or_reason(m: Move) -> bool:
+    """A major hazard names the criterion it meets or the experts' reason."""
+    c = m.command
+    return c.level != HazardLevel.MAJOR or _filled(c.major_criterion_id) or _filled(c.expert_reason)
+
+
 @_command_guard
 def after_photos_attached(m: Move) -> bool:
     """Rectification comes with at least one after-photo."""
@@ -605,8 +645,13 @@ _OPEN = tuple(s for s in S if s not in TERMINAL_STATUSES)
 
 TRANSITIONS: tuple[Transition, ...] = (
     # general: reported → rectifying → awaiting acceptance → closed; on the spot skips rectifying
-    _row(A.ASSIGN, (S.REPORTED,), S.RECTIFYING, _ENTERPRISE_ROLES, _GENERAL, "assignee_and_measures_given", "deadline_in_future"),
-    _row(A.RECTIFY_ON_SPOT, (S.REPORTED,), S.AWAITING_ACCEPTANCE, _ENTERPRISE_ROLES, _GENERAL, "after_photos_attached"),
+    # a level proposed by a failed checklist item is confirmed (or corrected) by a person before work starts
+    _row(A.CONFIRM_LEVEL, (S.REPORTED,), None, (R.PRINCIPAL, R.INSPECTOR, R.REGULATOR), _BOTH,
+         "level_awaits_confirmation", "major_has_criterion_or_reason"),
+    _row(A.ASSIGN, (S.REPORTED,), S.RECTIFYING, _ENTERPRISE_ROLES, _GENERAL,
+         "level_is_confirmed", "assignee_and_measures_given", "deadline_in_future"),
+    _row(A.RECTIFY_ON_SPOT, (S.REPORTED,), S.AWAITING_ACCEPTANCE, _ENTERPRISE_ROLES, _GENERAL,
+         "level_is_confirmed", "after_photos_attached"),
     _row(A.SUBMIT_RECTIFICATION, (S.RECTIFYING,), S.AWAITING_ACCEPTANCE, _ENTERPRISE_ROLES, _GENERAL, "after_photos_attached"),
     _row(A.ACCEPT, (S.AWAITING_ACCEPTANCE,), S.CLOSED, _CHECKERS, _GENERAL,
          "has_after_photos", "acceptor_is_not_rectifier", "acceptor_is_on_raising_side"),
@@ -614,7 +659,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     # major: report (regulator + workers) → plan → principal approves → govern (evidence, supervision, extensions)
     #        → evaluation → resume application → regulator writes off or orders governing to continue
     _row(A.REPORT_TO_REGULATOR, (S.REPORTED,), S.REPORTED_TO_REGULATOR, _ENTERPRISE_ROLES, _MAJOR,
-         "report_has_three_contents", "workers_assembly_notified"),
+         "level_is_confirmed", "report_has_three_contents", "workers_assembly_notified"),
     _row(A.SUBMIT_PLAN, (S.REPORTED_TO_REGULATOR,), S.PLAN_SUBMITTED, _ENTERPRISE_ROLES, _MAJOR,
          "plan_has_six_elements", "stoppage_scope_stated", "deadline_in_future"),
     _row(A.REJECT, (S.PLAN_SUBMITTED,), S.REPORTED_TO_REGULATOR, (R.PRINCIPAL,), _MAJOR, "reason_given"),
@@ -708,6 +753,10 @@ def _order_continue(s: HazardState, c: OrderContinue, actor: Actor) -> dict[str,
     return {"has_after_photos": False, "rectifier_id": None}
 
 
+def _confirm_level(s: HazardState, c: ConfirmLevel, actor: Actor) -> dict[str, Any]:
+    return {"level": HazardLevel(c.level), "level_confirmed": True}
+
+
 _EFFECTS: Mapping[Action, Callable[[HazardState, Any, Actor], dict[str, Any]]] = {
     Action.ASSIGN: _assign,
     Action.RECTIFY_ON_SPOT: _rectify_on_spot,
@@ -718,6 +767,7 @@ _EFFECTS: Mapping[Action, Callable[[HazardState, Any, Actor], dict[str, Any]]] =
     Action.REQUEST_EXTENSION: _request_extension,
     Action.DECIDE_EXTENSION: _decide_extension,
     Action.ORDER_CONTINUE: _order_continue,
+    Action.CONFIRM_LEVEL: _confirm_level,
 }
 
 

@@ -20,6 +20,7 @@ from domain.hazards.model import (
     Action,
     ApplyResume,
     ApprovePlan,
+    ConfirmLevel,
     Assign,
     DecideExtension,
     GuardFailed,
@@ -87,6 +88,7 @@ def good_command(action: Action, state: HazardState | None = None):
         Action.APPLY_RESUME: ApplyResume("申请恢复生产"),
         Action.WRITE_OFF: WriteOff("复查合格，予以核销"),
         Action.ORDER_CONTINUE: OrderContinue("切断阀未联锁"),
+        Action.CONFIRM_LEVEL: ConfirmLevel(HazardLevel.MAJOR, "MH-GEN-01"),
     }[action]
 
 
@@ -120,6 +122,8 @@ SATISFY_STATE = {
     "extension_pending": lambda s, a: dataclasses.replace(s, requested_deadline=LATER),
     "voider_is_on_raising_side_or_admin": lambda s, a: dataclasses.replace(s, side=side_of_role(a.role) or Side.ENTERPRISE),
     "supervised_hazard_voided_by_regulator": lambda s, a: dataclasses.replace(s, supervised=False),
+    "level_awaits_confirmation": lambda s, a: dataclasses.replace(s, level_confirmed=False),
+    "level_is_confirmed": lambda s, a: dataclasses.replace(s, level_confirmed=True),
 }
 BREAK_STATE = {
     "acceptor_is_not_rectifier": lambda s, a: dataclasses.replace(s, rectifier_id=a.user_id),
@@ -135,6 +139,8 @@ BREAK_STATE = {
     "supervised_hazard_voided_by_regulator": lambda s, a: (
         None if a.role in (Role.REGULATOR, Role.ADMIN) else dataclasses.replace(s, supervised=True)
     ),
+    "level_awaits_confirmation": lambda s, a: dataclasses.replace(s, level_confirmed=True),
+    "level_is_confirmed": lambda s, a: dataclasses.replace(s, level_confirmed=False),
 }
 # How to spoil a command so that one guard on its data refuses it.
 BREAK_COMMAND = {
@@ -149,6 +155,7 @@ BREAK_COMMAND = {
     "new_deadline_extends_current": lambda c: dataclasses.replace(c, new_deadline=NOW),
     "evaluator_is_experts_or_qualified_firm": lambda c: dataclasses.replace(c, evaluator_kind="a_friend"),
     "evaluation_report_attached": lambda c: dataclasses.replace(c, report_document_ids=()),
+    "major_has_criterion_or_reason": lambda c: dataclasses.replace(c, level=HazardLevel.MAJOR, major_criterion_id=None, expert_reason=" "),
 }
 
 
@@ -297,9 +304,10 @@ def test_each_guard_refuses_when_unsatisfied(row, name):
 
 
 STATE_VARIANTS = [
-    dict(supervised=sup, has_after_photos=photos, requested_deadline=pending, side=side, rectifier_id=rectifier)
-    for sup, photos, pending, side, rectifier in itertools.product(
-        (False, True), (False, True), (None, LATER), Side, ("someone-else", None, "SELF")
+    dict(supervised=sup, has_after_photos=photos, requested_deadline=pending, side=side, rectifier_id=rectifier,
+         level_confirmed=confirmed)
+    for sup, photos, pending, side, rectifier, confirmed in itertools.product(
+        (False, True), (False, True), (None, LATER), Side, ("someone-else", None, "SELF"), (True, False)
     )
 ]
 
