@@ -26,6 +26,7 @@ from api.routes.auth import AuthController
 from api.routes.health import alive, ready
 from api.routes.landing import code_landing
 from api.routes.codes import CodesController
+from api.routes.hazards import HazardController
 from api.routes.orgs import OrgController
 from api.routes.risk import RiskPointController
 from api.strict import StrictRequest, refuse_nul_in_url
@@ -99,6 +100,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
             AdminController,
             RiskPointController,
             CodesController,
+            HazardController,
             alive,
             ready,
             code_landing,

@@ -59,7 +59,7 @@ class Status(StrEnum):
 
 TERMINAL_STATUSES = frozenset({Status.CLOSED, Status.VOIDED, Status.WRITTEN_OFF})
 # Statuses in which the work of rectification is still owed, so a passed deadline makes the hazard overdue.
-_OWING_STATUSES = frozenset(
+OWING_STATUSES = frozenset(
     {Status.RECTIFYING, Status.REPORTED_TO_REGULATOR, Status.PLAN_SUBMITTED, Status.PLAN_APPROVED}
 )
 
@@ -204,7 +204,7 @@ def open_hazard(
 
 def is_overdue(state: HazardState, now: datetime) -> bool:
     """Derived, never stored: the deadline has passed while rectification is still owed."""
-    return state.deadline is not None and state.status in _OWING_STATUSES and now > state.deadline
+    return state.deadline is not None and state.status in OWING_STATUSES and now > state.deadline
 
 
 # ---------------------------------------------------------------------------------------------- commands
