@@ -21,6 +21,9 @@ def main(argv: list[str] | None = None) -> int:
     seed = commands.add_parser("seed", help="load the Zhoushan reference data")
     seed.add_argument("--demo", action="store_true", help="also the demo enterprises and accounts")
     commands.add_parser("worker", help="run the arq worker on REDIS_URL")
+    commands.add_parser("verify", help="verify every hash chain of the history against itself and the exported heads")
+    export = commands.add_parser("export-heads", help="export every chain's head now (the daily job does this too)")
+    export.add_argument("--day", help="the day to file it under (default: today, UTC)")
     demo = commands.add_parser("demo", help="migrate, seed the demo and serve (what README command 1 runs)")
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8000)
@@ -39,6 +42,10 @@ def main(argv: list[str] | None = None) -> int:
             from workers.settings import run_worker
 
             return run_worker(settings)
+        case "verify":
+            return asyncio.run(_with_engine(settings, _verify))
+        case "export-heads":
+            asyncio.run(_with_engine(settings, lambda s: _export_heads(s, args.day)))
         case "demo":
             asyncio.run(_migrate(settings))
             asyncio.run(_seed(settings, demo=True))
@@ -70,6 +77,40 @@ async def _seed(settings: Settings, *, demo: bool) -> None:
     finally:
         await close_engine(engine)
     print(report)
+
+
+async def _with_engine(settings: Settings, work):
+    """Run `work(settings)` with the database engine bound and open, and close it after."""
+    from domain.db.engine import bind_engine, build_engine, close_engine, open_engine
+
+    engine = build_engine(settings)
+    bind_engine(engine)
+    await open_engine(engine)
+    try:
+        return await work(settings)
+    finally:
+        await close_engine(engine)
+
+
+async def _verify(settings: Settings) -> int:
+    from domain.history.store import verify_all
+
+    report = await verify_all(settings.var_dir)
+    against = f"the heads exported on {report.heads_day}" if report.heads_day else "no exported heads yet"
+    print(f"checked {report.chains} chains, {report.events} events, against {against}")
+    if report.heads_problem:
+        print(f"HEADS: {report.heads_problem}")
+    for broken in report.broken:
+        print(f"BROKEN chain {broken.chain_id}: first broken link at seq {broken.seq} ({broken.reason})")
+    print("OK" if report.ok else "FAILED")
+    return 0 if report.ok else 1
+
+
+async def _export_heads(settings: Settings, day: str | None) -> None:
+    from domain.history.store import export_chain_heads
+
+    exported = await export_chain_heads(settings.var_dir, day)
+    print(f"exported {exported['chains']} chain heads to {exported['path']} (sha256 {exported['digest']})")
 
 
 def _serve(settings: Settings, host: str, port: int, workers: int) -> int:

@@ -1,0 +1,12 @@
+"""The daily export of every chain's head, outside the chains, so that a cut-off tail is detected."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.history.store import export_chain_heads
+
+
+async def export_history_heads(ctx: dict[str, Any]) -> dict[str, Any]:
+    """Write today's heads file and row; running it again the same day recomputes and overwrites them."""
+    return await export_chain_heads(ctx["settings"].var_dir)
