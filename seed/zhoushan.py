@@ -94,6 +94,7 @@ DEMO_USERS = [
     ("officer1", "王安全", "officer", "E1"),
     ("principal1", "陈总", "principal", "E1"),
     ("officer2", "李安全", "officer", "E2"),
+    ("principal2", "周厂长", "principal", "E2"),
     ("inspector1", "张网格", "inspector", ["DH-CG-01"]),
     ("regulator_dinghai", "赵监管（定海区应急管理局）", "regulator", "330902"),
     ("regulator_city", "钱监管（舟山市应急管理局）", "regulator", "330900"),

@@ -1,0 +1,104 @@
+"""Benchmark hazard transitions per second on SQLite and on PostgreSQL, one after another and concurrently.
+
+    .venv/bin/python -m bench.transitions [--hazards 400] [--concurrency 16] [--no-postgres]
+
+Each transition is the whole write path the API runs: read the hazard in scope, check the table, UPDATE with the
+version in the WHERE clause, link and INSERT the next hash-chained event, commit. Each engine gets a fresh
+migrated and seeded database; the same run prints both, so the two figures compare on one machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from bench.scan import _postgres_url, _prepare
+from domain.accounts.model import Actor, Role
+from domain.accounts.tables import AppUser
+from domain.clock import utcnow
+from domain.config import load_settings
+from domain.db.engine import bind_engine, build_engine, close_engine, open_engine
+from domain.hazards import model
+from domain.hazards.services import NewHazard, create_hazard, transition
+
+
+async def _actor(username: str) -> Actor:
+    row = await AppUser.select().where(AppUser.username == username).first().run()
+    return Actor(user_id=row["id"], role=Role(row["role"]), enterprise_id=row["enterprise_id"])
+
+
+async def _measure(hazards: int, concurrency: int) -> tuple[float, float]:
+    """Transitions/s one at a time (assign) and with `concurrency` writers (void), on fresh hazards."""
+    officer, principal = await _actor("officer1"), await _actor("principal1")
+    made = []
+    for n in range(hazards):
+        record, _ = await create_hazard(actor=officer, new=NewHazard(
+            client_id=f"bench-{n}-{time.time_ns()}", enterprise_id=officer.enterprise_id, source="daily",
+            category="unsafe_condition", title="bench",
+        ))  # fmt: skip
+        made.append(record.id)
+    assign = model.Assign(officer.user_id, "整改", utcnow() + timedelta(days=3))
+    start = time.perf_counter()
+    for hazard_id in made:
+        await transition(actor=principal, hazard_id=hazard_id, expected_version=1, command=assign)
+    sequential = hazards / (time.perf_counter() - start)
+    queue = asyncio.Queue()
+    for hazard_id in made:
+        queue.put_nowait(hazard_id)
+
+    async def writer() -> None:
+        while not queue.empty():
+            hazard_id = queue.get_nowait()
+            await transition(actor=officer, hazard_id=hazard_id, expected_version=2, command=model.Void("bench"))
+
+    start = time.perf_counter()
+    await asyncio.gather(*(writer() for _ in range(concurrency)))
+    concurrent = hazards / (time.perf_counter() - start)
+    return sequential, concurrent
+
+
+async def _run_engine(env: dict, hazards: int, concurrency: int) -> tuple[float, float]:
+    os.environ.update(env)
+    settings = load_settings()
+    engine = build_engine(settings)
+    bind_engine(engine)
+    await open_engine(engine)
+    try:
+        return await _measure(hazards, concurrency)
+    finally:
+        await close_engine(engine)
+
+
+def main() -> int:
+    """Prepare each engine, measure, print one line per engine."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--hazards", type=int, default=400)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--no-postgres", action="store_true")
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="sf-bench-transitions-"))
+    try:
+        engines = [("sqlite", "")]
+        if not args.no_postgres:
+            url = asyncio.run(_postgres_url())
+            engines.append(("postgresql", url)) if url else print("postgresql      skipped: no server answers")
+        for name, database_url in engines:
+            env = dict(os.environ, SF_VAR_DIR=str(folder / name), DATABASE_URL=database_url or "")
+            _prepare(env)
+            sequential, concurrent = asyncio.run(_run_engine(env, args.hazards, args.concurrency))
+            print(f"transitions on {name:<10} {sequential:8.0f}/s one at a time   "
+                  f"{concurrent:8.0f}/s with {args.concurrency} concurrent writers")  # fmt: skip
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
