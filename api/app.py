@@ -21,6 +21,7 @@ from piccolo.engine.base import Engine
 
 from api.auth import Principal, build_jwt_auth
 from api.errors import problem_details_plugin
+from api.idempotency import IdempotencyPlugin
 from api.routes.admin import AdminController
 from api.routes.auth import AuthController
 from api.routes.health import alive, ready
@@ -110,7 +111,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
         ],
         dependencies={"actor": Provide(_actor, sync_to_thread=False)},
         on_app_init=[jwt_auth.on_app_init],
-        plugins=[problem_details_plugin, logging],
+        plugins=[problem_details_plugin, logging, IdempotencyPlugin(ttl_s=settings.idempotency_ttl_s)],
         openapi_config=openapi,
         lifespan=[lifespan],
         state=State(

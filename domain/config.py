@@ -41,6 +41,8 @@ class Settings:
     """`DEMO_PASSWORD`: the password of every demo account made by `shuangfang seed --demo`."""
     password_hash_cost: str = "default"
     """`SF_PASSWORD_HASH_COST`: `default` (argon2id, 64 MiB) or `fast` (tests only: a small memory cost)."""
+    idempotency_ttl_s: int = 24 * 3600
+    """`SF_IDEMPOTENCY_TTL`: how long a kept answer to an `Idempotency-Key` is replayed, in seconds (24 hours)."""
 
     def qr_signing_keys(self) -> dict[int, bytes]:
         """The QR keys as the token module takes them: small integer ids, byte secrets."""
@@ -85,6 +87,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         public_base_url=env.get("SF_PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
         demo_password=env.get("DEMO_PASSWORD", "Demo@2026"),
         password_hash_cost=env.get("SF_PASSWORD_HASH_COST", "default"),
+        idempotency_ttl_s=int(env.get("SF_IDEMPOTENCY_TTL", 24 * 3600)),
     )
 
 

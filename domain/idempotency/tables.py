@@ -14,7 +14,8 @@ class IdempotencyRecord(Table, tablename="idempotency_record"):
     user_id = Varchar(length=26, index=True)
     method = Varchar(length=8)
     path = Text()
-    # sha256 of the request body: the same key with a different body is refused.
+    # sha256 of method, path, query and body: the same key with another request is refused. Empty while in
+    # flight: the body is hashed as it streams to the handler. See domain/idempotency/model.py.
     request_hash = Varchar(length=64)
     state = Varchar(length=16)
     status_code = Integer(null=True, default=None)

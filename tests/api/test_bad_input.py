@@ -54,6 +54,7 @@ class Case:
     raw: bytes | None = None  # sent as is
     content_type: str = "application/json"
     params: dict[str, str] | None = None
+    headers: dict[str, str] | None = None  # sent beside the case's Authorization
 
 
 def endpoint(name: str, method: str, path: str, **defaults: Any):
@@ -270,6 +271,8 @@ CASES = [
     new_point("into-another-enterprise", "NOT_FOUND", auth="officer2"),
     new_point("by-a-regulator", "FORBIDDEN", auth="regulator_city"),
     new_point("nul-in-name", MALFORMED, body={**POINT, "name": "釜" + NUL}),
+    new_point("empty-idempotency-key", "IDEMPOTENCY_KEY_INVALID", headers={"Idempotency-Key": ""}),
+    new_point("over-long-idempotency-key", "IDEMPOTENCY_KEY_INVALID", headers={"Idempotency-Key": "k" * 256}),
     change_point("unknown-id", "NOT_FOUND", path=f"/v1/risk-points/{UNKNOWN_ID}"),
     change_point("plan-y-below-the-plan", MALFORMED, body={"planY": -0.1}),
     change_point("by-an-inspector", "FORBIDDEN", auth="inspector1"),
@@ -353,6 +356,7 @@ async def send(client: httpx.AsyncClient, case: Case, ids: dict[str, str], heade
         content = json.dumps(resolve(case.body, ids)).encode()
     if content is not None:
         headers = {**headers, "Content-Type": case.content_type}
+    headers = {**headers, **(case.headers or {})}
     path = case.path.format_map(ids)
     return await client.request(case.method, path, params=case.params, content=content, headers=headers)
 
