@@ -28,6 +28,7 @@ from api.routes.health import alive, ready
 from api.routes.landing import code_landing
 from api.routes.codes import CodesController
 from api.routes.hazards import HazardController
+from api.routes.inspections import InspectionController
 from api.routes.orgs import OrgController
 from api.routes.risk import RiskPointController
 from api.strict import StrictRequest, refuse_nul_in_url
@@ -102,6 +103,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
             RiskPointController,
             CodesController,
             HazardController,
+            InspectionController,
             alive,
             ready,
             code_landing,

@@ -24,6 +24,10 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("verify", help="verify every hash chain of the history against itself and the exported heads")
     export = commands.add_parser("export-heads", help="export every chain's head now (the daily job does this too)")
     export.add_argument("--day", help="the day to file it under (default: today, UTC)")
+    tasks = commands.add_parser("tasks", help="inspection tasks")
+    tasks.add_subparsers(dest="tasks_command", required=True).add_parser(
+        "generate", help="create the tasks of the current checklist windows and mark ended undone ones missed (hourly job too)"
+    )
     demo = commands.add_parser("demo", help="migrate, seed the demo and serve (what README command 1 runs)")
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8000)
@@ -46,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_with_engine(settings, _verify))
         case "export-heads":
             asyncio.run(_with_engine(settings, lambda s: _export_heads(s, args.day)))
+        case "tasks":
+            asyncio.run(_with_engine(settings, _generate_tasks))
         case "demo":
             asyncio.run(_migrate(settings))
             asyncio.run(_seed(settings, demo=True))
@@ -111,6 +117,13 @@ async def _export_heads(settings: Settings, day: str | None) -> None:
 
     exported = await export_chain_heads(settings.var_dir, day)
     print(f"exported {exported['chains']} chain heads to {exported['path']} (sha256 {exported['digest']})")
+
+
+async def _generate_tasks(settings: Settings) -> None:
+    from domain.inspections.services import generate_tasks
+
+    report = await generate_tasks()
+    print(f"inspection tasks: {report.created} created, {report.missed} marked missed")
 
 
 def _serve(settings: Settings, host: str, port: int, workers: int) -> int:

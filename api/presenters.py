@@ -138,6 +138,26 @@ def criterion(row: dict) -> wire_risk.Criterion:
     )
 
 
+def open_hazard(record) -> wire_risk.OpenHazard:
+    """A hazard still open, as a card lists it."""
+    return wire_risk.OpenHazard(
+        id=record.id, title=record.title, level=record.level, status=record.status, deadline=record.deadline
+    )
+
+
+def due_task(tasks) -> wire_risk.DueTask | None:
+    """The caller's items due now at a point, under the task that closes first (`tasks` come soonest first)."""
+    if not tasks:
+        return None
+    first = tasks[0]
+    items = [
+        wire_risk.DueTaskItem(task_id=t.id, item_id=t.checklist_item_id, content=t.content,
+                              window_start=t.window_start, window_end=t.window_end)  # fmt: skip
+        for t in tasks
+    ]
+    return wire_risk.DueTask(id=first.id, window_start=first.window_start, window_end=first.window_end, items=items)
+
+
 def scan_card(result) -> wire_risk.ScanCard:
     """The card a scan opens: the risk point (with checklist) or the enterprise profile."""
     enterprise_row = result.enterprise
@@ -146,7 +166,8 @@ def scan_card(result) -> wire_risk.ScanCard:
         return wire_risk.ScanCard(
             kind="riskPoint",
             scan_id=result.scan_id,
-            open_hazards=[],
+            open_hazards=[open_hazard(h) for h in result.open_hazards],
+            due_task=due_task(result.due_tasks),
             risk_point=wire_risk.ScanRiskPoint(
                 id=point.id,
                 name=point.name,
@@ -167,7 +188,7 @@ def scan_card(result) -> wire_risk.ScanCard:
     return wire_risk.ScanCard(
         kind="enterprise",
         scan_id=result.scan_id,
-        open_hazards=[],
+        open_hazards=[open_hazard(h) for h in result.open_hazards],
         enterprise=wire_risk.ScanEnterprise(
             id=enterprise_row["id"],
             name=enterprise_row["name"],

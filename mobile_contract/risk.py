@@ -190,13 +190,32 @@ class Criterion(WireOut):
 
 
 class OpenHazard(WireOut):
-    """A hazard still open at the scanned place (filled in once hazards exist)."""
+    """A hazard still open at the scanned point (or, on the enterprise card, anywhere in the enterprise)."""
 
     id: str
     title: str
     level: str
     status: str
     deadline: datetime | None = None
+
+
+class DueTaskItem(WireOut):
+    """A checklist item of the scanned point due now, with its own task and window."""
+
+    task_id: str
+    item_id: str
+    content: str
+    window_start: datetime
+    window_end: datetime
+
+
+class DueTask(WireOut):
+    """The caller's work at the scanned point now: the task closing soonest (`id`, window) and every item due."""
+
+    id: str
+    window_start: datetime
+    window_end: datetime
+    items: list[DueTaskItem]
 
 
 class ScanRiskPoint(WireOut):
@@ -236,7 +255,7 @@ class ScanCard(WireOut):
     risk_point: ScanRiskPoint | None = None
     enterprise: ScanEnterprise | None = None
     checklist: list[ChecklistItem] | None = None
-    due_task: dict | None = None
+    due_task: DueTask | None = None
     distance_m: float | None = None
 
 

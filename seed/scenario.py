@@ -15,6 +15,7 @@ from domain.risk import services as risk
 from domain.risk.model import Method
 from domain.risk.tables import MajorHazardCriterion, RiskPoint, SitePlan
 from seed import criteria, risk_points, zhoushan
+from seed.inspections import seed_inspections
 from seed.site_plans import draw_site_plan
 
 SYSTEM = Actor(user_id="system", role=Role.ADMIN)
@@ -165,6 +166,7 @@ async def seed_demo(settings: Settings) -> str:
         f"demo: {len(zhoushan.ENTERPRISES)} enterprises, {len(zhoushan.DEMO_USERS)} accounts, "
         f"{points} risk points created"
     )
+    lines.append(await seed_inspections(settings, enterprise_ids))
     lines.append(f"demo accounts, each with the password {settings.demo_password!r} (the DEMO_PASSWORD setting):")
     lines.extend(f"  {username:<18} {role:<10} {name}" for username, name, role, _ in zhoushan.DEMO_USERS)
     return "\n".join(lines)

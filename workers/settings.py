@@ -13,15 +13,23 @@ from piccolo.engine.base import Engine
 from domain.config import Settings
 from domain.db.engine import bind_engine, build_engine, close_engine, open_engine
 from workers.jobs.history import export_history_heads
+from workers.jobs.inspections import generate_inspection_tasks
 from workers.jobs.maintenance import purge_expired_idempotency_records, purge_expired_refresh_tokens
 from workers.queue import redis_settings
 
-JOBS = [purge_expired_refresh_tokens, purge_expired_idempotency_records, export_history_heads]
+JOBS = [
+    purge_expired_refresh_tokens,
+    purge_expired_idempotency_records,
+    export_history_heads,
+    generate_inspection_tasks,
+]
 CRON_JOBS = [
     cron(purge_expired_refresh_tokens, hour={3}, minute={17}, unique=True),
     cron(purge_expired_idempotency_records, minute={47}, unique=True),  # hourly: every keyed request adds a row
     # just after midnight in Zhoushan (UTC+8): the day's last heads are filed under that day
     cron(export_history_heads, hour={16}, minute={5}, unique=True),
+    # hourly, ahead of the hour: it makes the tasks of windows starting within the next two hours
+    cron(generate_inspection_tasks, minute={50}, unique=True),
 ]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from domain.accounts.model import Actor, EnterprisePlace, Role, can_see_enterprise
@@ -13,7 +13,10 @@ from domain.codes.model import distance_m, inherent_safety_colour, qr_content
 from domain.codes.tokens import SubjectKind, TokenClaims, sign, verify
 from domain.config import Settings
 from domain.errors import QrInvalid, ScanOutOfScope
+from domain.hazards.model import TERMINAL_STATUSES
+from domain.hazards.tables import Hazard
 from domain.ids import new_id
+from domain.inspections import services as inspections
 from domain.org.tables import Enterprise
 from domain.risk import services as risk
 from domain.risk.model import Colour, RiskLevel
@@ -29,6 +32,17 @@ class PrintedCode:
 
 
 @dataclass(frozen=True, slots=True)
+class OpenHazardRecord:
+    """A hazard not yet closed, as a card lists it."""
+
+    id: str
+    title: str
+    level: str
+    status: str
+    deadline: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class ScanResult:
     """What a scan resolved to, with the proof-of-presence record's id."""
 
@@ -39,6 +53,8 @@ class ScanResult:
     risk_point: risk.RiskPointRecord | None
     checklist: list[risk.ChecklistRecord]
     distance_m: float | None
+    open_hazards: list[OpenHazardRecord] = field(default_factory=list)
+    due_tasks: list[inspections.TaskRecord] = field(default_factory=list)
 
 
 class Codes:
@@ -150,6 +166,8 @@ class Codes:
             risk_point=point,
             checklist=await risk.checklist_of(point.id) if point else [],
             distance_m=distance,
+            open_hazards=await open_hazards(enterprise["id"], point.id if point else None),
+            due_tasks=await inspections.due_tasks(actor=actor, risk_point_id=point.id) if point else [],
         )
 
 
@@ -161,3 +179,14 @@ async def safety_colour(enterprise_id: str) -> Colour:
         .run()
     )
     return inherent_safety_colour(RiskLevel(row["level"]) if row["level"] else None for row in rows)
+
+
+async def open_hazards(enterprise_id: str, risk_point_id: str | None = None, limit: int = 20) -> list[OpenHazardRecord]:
+    """The newest hazards not yet closed of a point, or of the whole enterprise (the caller has checked the scope)."""
+    query = Hazard.select(Hazard.id, Hazard.title, Hazard.level, Hazard.status, Hazard.deadline).where(
+        Hazard.enterprise_id == enterprise_id, Hazard.status.not_in(sorted(TERMINAL_STATUSES))
+    )
+    if risk_point_id is not None:
+        query = query.where(Hazard.risk_point_id == risk_point_id)
+    rows = await query.order_by(Hazard.id, ascending=False).limit(limit).run()
+    return [OpenHazardRecord(**row) for row in rows]

@@ -22,7 +22,7 @@ from domain.accounts.tables import AppUser, LoginAttempt
 from domain.db.tables import ALL_TABLES
 from domain.org.model import CREDIT_CODE_ALPHABET
 from domain.org.tables import Enterprise, Grid
-from domain.risk.tables import RiskPoint
+from domain.risk.tables import ChecklistItem, RiskPoint
 from mobile_contract.errors import CATALOGUE, problem_type
 from seed import zhoushan
 from seed.scenario import demo_credit_code
@@ -85,6 +85,9 @@ POINT = {"kind": "device", "name": "3号反应釜", "planX": 0.5, "planY": 0.5, 
 POINT_CHANGE = {"name": "3号反应釜（改）"}
 LEC = {"method": "LEC", "l": 3, "e": 6, "c": "15"}
 CHECK_ITEM = {"content": "检查安全阀", "cycleN": 1, "cycleUnit": "month"}
+RESULT = {"itemId": Ref("I1"), "ok": True}
+INSPECTION = {"clientId": "insp-1", "riskPointId": Ref("P1"), "startedAt": "2026-01-05T09:00:00+08:00",
+              "finishedAt": "2026-01-05T09:20:00+08:00", "results": [RESULT]}  # fmt: skip
 PROTECTED = [
     ("me", "GET", "/v1/me", ABSENT),
     ("enterprises-list", "GET", "/v1/enterprises", ABSENT),
@@ -109,6 +112,7 @@ PROTECTED = [
     ("card-png", "GET", "/v1/risk-points/{P1}/card.png", ABSENT),
     ("qr-sheet", "GET", "/v1/enterprises/{E1}/qr-sheet.pdf", ABSENT),
     ("criteria", "GET", "/v1/criteria", ABSENT),
+    ("tasks-list", "GET", "/v1/tasks", ABSENT),
 ]
 FORGED_TOKENS = ["random-string", "wrong-secret", "expired", "alg-none", "wrong-issuer", "unknown-user", "basic-scheme"]
 
@@ -135,6 +139,8 @@ change_point = endpoint("risk-point-patch", "PATCH", "/v1/risk-points/{P1}", bod
 assess = endpoint("assessments-post", "POST", "/v1/risk-points/{P1}/assessments", body=LEC, auth="officer1")
 check_item = endpoint("checklist-post", "POST", "/v1/risk-points/{P1}/checklist", body=CHECK_ITEM, auth="officer1")
 scan = endpoint("scan", "GET", "/v1/scan/AAAA", auth="officer1")
+tasks = endpoint("tasks-list", "GET", "/v1/tasks", auth="officer1")
+new_inspection = endpoint("inspections-post", "POST", "/v1/inspections", body=INSPECTION, auth="officer1")
 site_plan = endpoint("site-plan-put", "PUT", "/v1/enterprises/{E1}/site-plan", auth="officer1", content_type="image/png")
 
 CASES = [
@@ -288,6 +294,29 @@ CASES = [
     check_item("unknown-criterion", RULE, body={**CHECK_ITEM, "criterionId": "XX-99"}),
     scan("forged-token", "QR_INVALID"),
     scan("token-of-the-right-shape-but-unsigned", "QR_INVALID", path="/v1/scan/" + "A" * 60),
+    # --- inspection tasks and inspections -------------------------------------------------------------------------
+    tasks("limit-0", MALFORMED, params={"limit": "0"}),
+    tasks("due-is-maybe", MALFORMED, params={"due": "maybe"}),
+    tasks("cursor-of-another-list", RULE, params={"cursor": "MDFaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlo"}),
+    new_inspection("without-a-token", "AUTH_REQUIRED", auth="anonymous"),
+    new_inspection("missing-results", MALFORMED, body={**INSPECTION, "results": ABSENT}),
+    new_inspection("no-results", MALFORMED, body={**INSPECTION, "results": []}),
+    new_inspection("unknown-field", MALFORMED, body={**INSPECTION, "weather": "sunny"}),
+    new_inspection("time-without-offset", MALFORMED, body={**INSPECTION, "startedAt": "2026-01-05T09:00:00"}),
+    new_inspection("ok-is-the-string-true", MALFORMED, body={**INSPECTION, "results": [{**RESULT, "ok": "true"}]}),
+    new_inspection("over-long-client-id", MALFORMED, body={**INSPECTION, "clientId": "c" * 65}),
+    new_inspection("nul-in-note", (MALFORMED, RULE), body={**INSPECTION, "results": [{**RESULT, "note": "阀" + NUL}]}),
+    new_inspection("unknown-item", "INSPECTION_ITEM_INVALID", body={**INSPECTION, "results": [{**RESULT, "itemId": UNKNOWN_ID}]}),
+    new_inspection("item-twice", "INSPECTION_ITEM_INVALID", body={**INSPECTION, "results": [RESULT, RESULT]}),
+    new_inspection("hazard-on-a-passed-item", "INSPECTION_ITEM_INVALID",
+                   body={**INSPECTION, "results": [{**RESULT, "hazardTitle": "漏油"}]}),
+    new_inspection("finished-before-started", "INSPECTION_TIME_INVALID",
+                   body={**INSPECTION, "finishedAt": "2026-01-05T08:59:59+08:00"}),
+    new_inspection("finished-in-the-future", "INSPECTION_TIME_INVALID", body={**INSPECTION, "finishedAt": "2999-01-01T00:00:00Z"}),
+    new_inspection("unknown-scan", "INSPECTION_SCAN_INVALID", body={**INSPECTION, "scanId": UNKNOWN_ID}),
+    new_inspection("by-an-inspector-without-a-scan", "INSPECTION_SCAN_REQUIRED", auth="inspector1"),
+    new_inspection("of-another-enterprises-point", "NOT_FOUND", auth="officer2"),
+    new_inspection("by-an-admin", "FORBIDDEN", auth="admin"),
     site_plan("html-named-png", "PHOTO_NOT_AN_IMAGE", raw=b"<html><body>plan</body></html>"),
     site_plan("empty", "PHOTO_NOT_AN_IMAGE", raw=b""),
     site_plan("over-20-mib", "BODY_TOO_LARGE", raw=b"\x89PNG" + b"\0" * (20 * 1024 * 1024 + 1)),
@@ -303,6 +332,8 @@ async def seeded_ids() -> dict[str, str]:
     ids |= {row["username"]: row["id"] for row in await AppUser.select(AppUser.username, AppUser.id).run()}
     first_point = await RiskPoint.select(RiskPoint.id).where(RiskPoint.enterprise_id == ids["E1"]).order_by(RiskPoint.id).first().run()
     ids["P1"] = first_point["id"]
+    first_item = await ChecklistItem.select(ChecklistItem.id).where(ChecklistItem.risk_point_id == ids["P1"]).order_by(ChecklistItem.id).first().run()
+    ids["I1"] = first_item["id"]
     return ids
 
 

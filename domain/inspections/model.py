@@ -1,0 +1,247 @@
+"""Inspection cycles as calendar windows, and the checks of an inspection report: pure (no I/O, no framework).
+
+A checklist item's cycle (n × hour / day / week / month / quarter / year) cuts time into windows [start, end) on
+the wall calendar of Zhoushan (Asia/Shanghai): a day starts at 00:00, a week on Monday, a quarter in January,
+April, July or October, a year on 1 January. For n > 1 the windows are counted from a fixed epoch, so every
+server, and every run of the task generator, cuts the same windows. Windows come back in UTC, as they are stored.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from domain.accounts.model import Role
+from domain.errors import InvalidInput
+from domain.hazards.model import HazardLevel, Source
+
+LOCAL_TIME = ZoneInfo("Asia/Shanghai")
+# A Monday at local midnight: n-day and n-week windows count from here, hour windows from its first hour,
+# and month, quarter and year windows from its month (January 2000).
+EPOCH = date(2000, 1, 3)
+_EPOCH_YEAR = EPOCH.year
+# A phone's clock may run a little ahead of ours (the hazard report allows the same).
+CLOCK_SKEW = timedelta(minutes=10)
+# A scan proves presence at an inspection when it was made within this long of it.
+SCAN_LEEWAY = timedelta(hours=1)
+MAX_TITLE = 200
+
+
+class CycleUnit(StrEnum):
+    """The units of an inspection cycle (the checklist's `cycle_unit`)."""
+
+    HOUR = "hour"
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    QUARTER = "quarter"
+    YEAR = "year"
+
+
+# Each unit as a whole number of one of three base steps, so a week is 7 days and a quarter 3 months.
+_BASE = {
+    CycleUnit.HOUR: ("hour", 1),
+    CycleUnit.DAY: ("day", 1),
+    CycleUnit.WEEK: ("day", 7),
+    CycleUnit.MONTH: ("month", 1),
+    CycleUnit.QUARTER: ("month", 3),
+    CycleUnit.YEAR: ("month", 12),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Cycle:
+    """Every `n` `unit`s."""
+
+    n: int
+    unit: CycleUnit
+
+    def __post_init__(self) -> None:
+        if self.n < 1:
+            raise ValueError(f"a cycle is at least one {self.unit}")
+        object.__setattr__(self, "unit", CycleUnit(self.unit))
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """A half-open span of time [start, end), in UTC."""
+
+    start: datetime
+    end: datetime
+
+    def contains(self, at: datetime) -> bool:
+        """True when `at` falls in the window (its end belongs to the next one)."""
+        return self.start <= at < self.end
+
+    def key(self, item_id: str) -> str:
+        """The task's natural key: `<checklist item id>:<window start, RFC 3339 UTC>`."""
+        return f"{item_id}:{self.start.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
+
+
+def _base_index(step: str, at: datetime) -> int:
+    """How many base steps lie between the epoch and the step holding `at`, on the local calendar."""
+    local = at.astimezone(LOCAL_TIME)
+    if step == "month":
+        return (local.year - _EPOCH_YEAR) * 12 + local.month - 1
+    days = (local.date() - EPOCH).days
+    return days * 24 + local.hour if step == "hour" else days
+
+
+def _base_start(step: str, index: int) -> datetime:
+    """The instant the `index`-th base step after the epoch begins."""
+    if step == "month":
+        year, month = divmod(index, 12)
+        local = datetime(_EPOCH_YEAR + year, month + 1, 1, tzinfo=LOCAL_TIME)
+    elif step == "hour":
+        days, hour = divmod(index, 24)
+        local = datetime.combine(EPOCH + timedelta(days=days), time(hour), tzinfo=LOCAL_TIME)
+    else:
+        local = datetime.combine(EPOCH + timedelta(days=index), time(0), tzinfo=LOCAL_TIME)
+    return local.astimezone(UTC)
+
+
+def window_at(cycle: Cycle, at: datetime) -> Window:
+    """The window of the cycle that contains `at` (a timezone-aware instant)."""
+    if at.tzinfo is None:
+        raise ValueError("a naive time has no place on the calendar")
+    step, per_unit = _BASE[cycle.unit]
+    width = per_unit * cycle.n
+    first = _base_index(step, at) // width * width
+    return Window(_base_start(step, first), _base_start(step, first + width))
+
+
+def next_window(cycle: Cycle, window: Window) -> Window:
+    """The window that follows `window`."""
+    return window_at(cycle, window.end)
+
+
+def windows_between(cycle: Cycle, start: datetime, end: datetime) -> Iterator[Window]:
+    """The windows that share an instant with [start, end), in order; none when end ≤ start."""
+    if end <= start:
+        return
+    window = window_at(cycle, start)
+    while window.start < end:
+        yield window
+        window = next_window(cycle, window)
+
+
+class TaskStatus(StrEnum):
+    """Where a task stands: open in its window, done by an inspection, or missed once its window ended undone."""
+
+    OPEN = "open"
+    DONE = "done"
+    MISSED = "missed"
+
+
+# --- an inspection report ----------------------------------------------------------------------------------------
+
+
+class InspectionItemInvalid(InvalidInput):
+    """A result names an item that is not on the risk point's checklist, names one twice, or misuses a hazard."""
+
+    code = "INSPECTION_ITEM_INVALID"
+
+
+class InspectionTimeInvalid(InvalidInput):
+    """The inspection finishes before it starts, or in the future."""
+
+    code = "INSPECTION_TIME_INVALID"
+
+
+class InspectionScanInvalid(InvalidInput):
+    """The scan is not the caller's own scan of this risk point made during the inspection."""
+
+    code = "INSPECTION_SCAN_INVALID"
+
+
+class InspectionScanRequired(InvalidInput):
+    """Someone from outside the enterprise proves presence with a scan of the point's code."""
+
+    code = "INSPECTION_SCAN_REQUIRED"
+
+
+@dataclass(frozen=True, slots=True)
+class ResultReport:
+    """What the inspector says about one checklist item."""
+
+    item_id: str
+    ok: bool
+    note: str = ""
+    hazard_client_id: str | None = None
+    hazard_title: str | None = None
+    photo_ids: tuple[str, ...] = ()
+
+
+def check_times(started_at: datetime, finished_at: datetime, now: datetime) -> None:
+    """An inspection starts before it finishes, and has finished by now (give or take a phone's clock)."""
+    if finished_at < started_at:
+        raise InspectionTimeInvalid("finishedAt lies before startedAt", field="finishedAt", reason="before_start")
+    if finished_at > now + CLOCK_SKEW:
+        raise InspectionTimeInvalid("finishedAt lies in the future", field="finishedAt", reason="future")
+
+
+def check_results(results: Iterable[ResultReport], checklist_ids: Iterable[str]) -> None:
+    """Every result names a distinct item of the point's checklist; only failed items carry a hazard."""
+    results = list(results)
+    if not results:
+        raise InspectionItemInvalid("an inspection has at least one result", field="results", reason="empty")
+    known = set(checklist_ids)
+    if unknown := [r.item_id for r in results if r.item_id not in known]:
+        raise InspectionItemInvalid("not an item of this risk point's checklist", field="results.itemId",
+                                    reason="unknown", itemIds=unknown)  # fmt: skip
+    if twice := _repeated(r.item_id for r in results):
+        raise InspectionItemInvalid("an item has two results", field="results.itemId", reason="duplicate",
+                                    itemIds=twice)  # fmt: skip
+    if passed := [r.item_id for r in results if r.ok and (r.hazard_client_id or r.hazard_title or r.photo_ids)]:
+        raise InspectionItemInvalid("only a failed item opens a hazard", field="results.ok", reason="not_failed",
+                                    itemIds=passed)  # fmt: skip
+    if twice := _repeated(r.hazard_client_id for r in results if r.hazard_client_id):
+        raise InspectionItemInvalid("two failed items name the same hazard", field="results.hazardClientId",
+                                    reason="duplicate", hazardClientIds=twice)  # fmt: skip
+
+
+def _repeated(values: Iterable[str]) -> list[str]:
+    return sorted(value for value, count in Counter(values).items() if count > 1)
+
+
+def check_scan(
+    scan_id: str | None, scan_time: datetime | None, *, required: bool, started_at: datetime, finished_at: datetime
+) -> None:
+    """The scan given is the caller's own of this point (`scan_time` found) and was made during the inspection."""
+    if scan_id is None:
+        if required:
+            raise InspectionScanRequired("scan the risk point's code to prove you were there", field="scanId",
+                                         reason="required")  # fmt: skip
+        return
+    if scan_time is None:
+        # another's scan answers like a missing one: its existence is not ours to reveal
+        raise InspectionScanInvalid("no such scan of yours of this risk point", field="scanId", reason="unknown")
+    if not started_at - SCAN_LEEWAY <= scan_time <= finished_at + SCAN_LEEWAY:
+        raise InspectionScanInvalid("the scan was not made during this inspection", field="scanId", reason="not_during")
+
+
+# --- the hazard of a failed item ---------------------------------------------------------------------------------
+
+# A failed item's hazard is found the way the inspection was made: on grid rounds, in enforcement, or in the
+# enterprise's own daily investigation.
+_HAZARD_SOURCE = {Role.INSPECTOR: Source.GRID_INSPECTION, Role.REGULATOR: Source.ENFORCEMENT}
+
+
+def hazard_source(role: Role) -> Source:
+    """The source of a hazard opened by a failed item in an inspection by this role."""
+    return _HAZARD_SOURCE.get(role, Source.DAILY)
+
+
+def hazard_level(criterion_id: str | None) -> tuple[HazardLevel, bool]:
+    """(level, confirmed): an item citing a major-hazard criterion proposes a major hazard, which a person confirms."""
+    return (HazardLevel.MAJOR, False) if criterion_id else (HazardLevel.GENERAL, True)
+
+
+def hazard_title(given: str | None, item_content: str) -> str:
+    """The title of a failed item's hazard: the one given, else the item's content, cut to the column's length."""
+    title = (given or "").strip() or item_content
+    return title if len(title) <= MAX_TITLE else title[: MAX_TITLE - 1] + "…"
