@@ -30,6 +30,7 @@ from api.routes.codes import CodesController
 from api.routes.hazards import HazardController
 from api.routes.inspections import InspectionController
 from api.routes.orgs import OrgController
+from api.routes.photos import PhotoController
 from api.routes.risk import RiskPointController
 from api.strict import StrictRequest, refuse_nul_in_url
 from domain.accounts.model import Actor
@@ -39,6 +40,7 @@ from domain.codes.services import Codes
 from domain.config import Settings
 from domain.db.engine import bind_engine, build_engine, close_engine, open_engine
 from mobile_contract import CONTRACT_VERSION
+from workers.dispatch import Dispatcher
 
 # JSON bodies are small; endpoints that take files set their own limit.
 MAX_JSON_BODY = 1024 * 1024
@@ -49,12 +51,17 @@ def _actor(request: Request) -> Actor:
     return principal.actor
 
 
+def _dispatcher(state: State) -> Dispatcher:
+    return state.dispatcher
+
+
 def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
     """Build the app for these settings; the engine is opened and closed by the app's lifespan."""
     engine = engine or build_engine(settings)
     bind_engine(engine)
     jwt_auth = build_jwt_auth(settings)
     codes = Codes(settings)
+    dispatcher = Dispatcher(settings, engine)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -62,7 +69,10 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
         try:
             yield
         finally:
-            await close_engine(engine)
+            try:
+                await dispatcher.close()  # in-process jobs finish before the engine they use closes
+            finally:
+                await close_engine(engine)
 
     swagger_assets = Path(swagger_ui_bundle.swagger_ui_path)
     openapi = OpenAPIConfig(
@@ -103,6 +113,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
             RiskPointController,
             CodesController,
             HazardController,
+            PhotoController,
             InspectionController,
             alive,
             ready,
@@ -111,7 +122,10 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
                 path="/schema/assets", directories=[swagger_assets], include_in_schema=False, opt={"exclude_from_auth": True}
             ),
         ],
-        dependencies={"actor": Provide(_actor, sync_to_thread=False)},
+        dependencies={
+            "actor": Provide(_actor, sync_to_thread=False),
+            "dispatcher": Provide(_dispatcher, sync_to_thread=False),
+        },
         on_app_init=[jwt_auth.on_app_init],
         plugins=[problem_details_plugin, logging, IdempotencyPlugin(ttl_s=settings.idempotency_ttl_s)],
         openapi_config=openapi,
@@ -124,6 +138,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
                 "jwt_auth": jwt_auth,
                 "codes": codes,
                 "printables": Printables(codes),
+                "dispatcher": dispatcher,
             }
         ),
         request_max_body_size=MAX_JSON_BODY,

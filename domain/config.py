@@ -21,6 +21,10 @@ class Settings:
     """`REDIS_URL`: arq queue and shared stores; empty runs jobs in-process."""
     photo_dir: Path = Path("var/photos")
     """`SF_PHOTO_DIR`: where photo originals and derivatives are kept."""
+    photo_max_bytes: int = 20 * 1024 * 1024
+    """`SF_PHOTO_MAX_BYTES`: the largest photo accepted, in bytes (20 MiB; at most 60 MiB, the upload route's bound)."""
+    photo_max_pixels: int = 50_000_000
+    """`SF_PHOTO_MAX_PIXELS`: the most pixels a photo's header may declare; checked before anything is decoded."""
     jwt_secret: str = field(default="", repr=False)
     """`SF_JWT_SECRET`: signs access tokens; generated into `<var_dir>/secrets.json` when not given."""
     qr_keys: dict[str, str] = field(default_factory=dict, repr=False)
@@ -77,6 +81,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         database_url=env.get("DATABASE_URL", ""),
         redis_url=env.get("REDIS_URL", ""),
         photo_dir=Path(env.get("SF_PHOTO_DIR", str(var_dir / "photos"))),
+        photo_max_bytes=int(env.get("SF_PHOTO_MAX_BYTES", 20 * 1024 * 1024)),
+        photo_max_pixels=int(env.get("SF_PHOTO_MAX_PIXELS", 50_000_000)),
         jwt_secret=env.get("SF_JWT_SECRET") or kept["jwt_secret"],
         qr_keys=qr_keys,
         qr_active_key=env.get("SF_QR_ACTIVE_KEY") or max(qr_keys, key=int),

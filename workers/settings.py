@@ -15,6 +15,7 @@ from domain.db.engine import bind_engine, build_engine, close_engine, open_engin
 from workers.jobs.history import export_history_heads
 from workers.jobs.inspections import generate_inspection_tasks
 from workers.jobs.maintenance import purge_expired_idempotency_records, purge_expired_refresh_tokens
+from workers.jobs.photos import make_photo_derivatives
 from workers.queue import redis_settings
 
 JOBS = [
@@ -22,6 +23,7 @@ JOBS = [
     purge_expired_idempotency_records,
     export_history_heads,
     generate_inspection_tasks,
+    make_photo_derivatives,
 ]
 CRON_JOBS = [
     cron(purge_expired_refresh_tokens, hour={3}, minute={17}, unique=True),

@@ -142,6 +142,21 @@ scan = endpoint("scan", "GET", "/v1/scan/AAAA", auth="officer1")
 tasks = endpoint("tasks-list", "GET", "/v1/tasks", auth="officer1")
 new_inspection = endpoint("inspections-post", "POST", "/v1/inspections", body=INSPECTION, auth="officer1")
 site_plan = endpoint("site-plan-put", "PUT", "/v1/enterprises/{E1}/site-plan", auth="officer1", content_type="image/png")
+PHOTO_BOUNDARY = "sf-photo-form"
+new_photo = endpoint("photos-post", "POST", "/v1/photos", auth="officer1",
+                     content_type=f"multipart/form-data; boundary={PHOTO_BOUNDARY}")  # fmt: skip
+photo = endpoint("photos-get", "GET", f"/v1/photos/{UNKNOWN_ID}", auth="officer1")
+
+
+def photo_form(file: bytes | None, **fields: str) -> bytes:
+    """A multipart/form-data body as a phone sends it: the text fields, then the `file` part."""
+    head = f"--{PHOTO_BOUNDARY}\r\nContent-Disposition: form-data; name="
+    parts = [f'{head}"{name}"\r\n\r\n{value}\r\n'.encode() for name, value in fields.items()]
+    if file is not None:
+        parts.append(f'{head}"file"; filename="p.jpg"\r\nContent-Type: image/jpeg\r\n\r\n'.encode() + file + b"\r\n")
+    return b"".join(parts) + f"--{PHOTO_BOUNDARY}--\r\n".encode()
+
+
 
 CASES = [
     # --- no token on every protected endpoint; forged tokens on a read and on a write ----------------------------
@@ -321,6 +336,20 @@ CASES = [
     site_plan("empty", "PHOTO_NOT_AN_IMAGE", raw=b""),
     site_plan("over-20-mib", "BODY_TOO_LARGE", raw=b"\x89PNG" + b"\0" * (20 * 1024 * 1024 + 1)),
     site_plan("by-a-regulator", "FORBIDDEN", auth="regulator_city", raw=b"\x89PNG"),
+    # --- photos ------------------------------------------------------------------------------------------------------
+    new_photo("html-named-jpg", "PHOTO_NOT_AN_IMAGE", raw=photo_form(b"<html><body>x</body></html>", clientId="p1")),
+    new_photo("empty-file", "PHOTO_EMPTY", raw=photo_form(b"", clientId="p1")),
+    new_photo("gif", "PHOTO_UNSUPPORTED_TYPE", raw=photo_form(b"GIF89a" + b"\0" * 20, clientId="p1")),
+    new_photo("truncated-jpeg", "PHOTO_CORRUPT", raw=photo_form(b"\xff\xd8\xff\xe0\x00\x10JFIF", clientId="p1")),
+    new_photo("missing-file", MALFORMED, raw=photo_form(None, clientId="p1")),
+    new_photo("missing-client-id", MALFORMED, raw=photo_form(b"\xff\xd8\xff")),
+    new_photo("latitude-91", MALFORMED, raw=photo_form(b"\xff\xd8\xff", clientId="p1", lat="91")),
+    new_photo("taken-at-not-a-time", MALFORMED, raw=photo_form(b"\xff\xd8\xff", clientId="p1", takenAt="yesterday")),
+    new_photo("broken-multipart", MALFORMED, raw=f"--{PHOTO_BOUNDARY}\r\nnonsense".encode()),
+    new_photo("json-body", "UNSUPPORTED_MEDIA_TYPE", body={"clientId": "p1"}, content_type="application/json"),
+    new_photo("anonymous", "AUTH_REQUIRED", auth="anonymous", raw=photo_form(b"\xff\xd8\xff", clientId="p1")),
+    photo("unknown-id", "NOT_FOUND"),
+    photo("unknown-id-display", "NOT_FOUND", path=f"/v1/photos/{UNKNOWN_ID}/display"),
 ]
 
 

@@ -1,0 +1,174 @@
+"""Photo evidence: upload (streamed to disk as it arrives), the original, and the display and thumb copies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import OpenAPIFormat, OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
+from litestar.response import File
+from litestar.status_codes import HTTP_304_NOT_MODIFIED, HTTP_415_UNSUPPORTED_MEDIA_TYPE
+from multipart import MultipartSegment, ParserError, ParserLimitReached, PushMultipartParser
+
+from domain.accounts.model import Actor
+from domain.photos.images import PhotoTooLarge
+from domain.photos.services import CaptureForm, PhotoFile, PhotoRecord, Photos
+from domain.photos.storage import Incoming
+from mobile_contract import photos as wire
+
+# The route's own bound; the configured cap (`SF_PHOTO_MAX_BYTES`, at most 60 MiB) is enforced while the body streams.
+UPLOAD_BODY_LIMIT = 64 * 1024 * 1024
+# Room for the boundaries, part headers and text fields around the file.
+FORM_ALLOWANCE = 64 * 1024
+MAX_FIELD_BYTES = 1024
+MAX_PARTS = 8
+# An original never changes under its id (it is named by its hash); a derivative may be re-made with a new stamp.
+ORIGINAL_CACHE = "private, max-age=31536000, immutable"
+DERIVATIVE_CACHE = "private, max-age=86400"
+
+
+@dataclass
+class _UploadOperation(Operation):
+    """The upload's body in the OpenAPI document: the handler streams it itself, so Litestar cannot describe it."""
+
+    def __post_init__(self) -> None:
+        text, number = OpenAPIType.STRING, OpenAPIType.NUMBER
+        fields = {
+            "file": Schema(
+                type=text, format=OpenAPIFormat.BINARY, description="JPEG, PNG or WebP, judged by its bytes"
+            ),
+            "clientId": Schema(type=text, max_length=64, pattern=r"^[0-9A-Za-z_.:-]+$", description="the retry key"),
+            "takenAt": Schema(type=text, format=OpenAPIFormat.DATE_TIME, description="RFC 3339 with an offset"),
+            "lat": Schema(type=number, minimum=-90, maximum=90),
+            "lng": Schema(type=number, minimum=-180, maximum=180),
+            "deviceId": Schema(type=text, max_length=128),
+        }
+        form = Schema(type=OpenAPIType.OBJECT, properties=fields, required=["file", "clientId"])
+        self.request_body = RequestBody(content={"multipart/form-data": OpenAPIMediaType(schema=form)}, required=True)
+
+
+def _photos(state: State) -> Photos:
+    return Photos(state.settings, state.dispatcher)
+
+
+def _malformed(message: str) -> ValidationException:
+    return ValidationException(detail="Validation failed", extra=[{"message": message, "key": "", "source": "body"}])
+
+
+async def receive_upload(request: Request, incoming: Incoming) -> CaptureForm:
+    """Stream a multipart body: the `file` part into `incoming` (hashed and capped as it comes), the rest as fields.
+
+    Litestar's own form parsing would buffer the file (in memory, then a spool file elsewhere); this writes each
+    chunk once, to where the original will be kept, and stops reading as soon as the cap is passed.
+    """
+    media_type, options = request.content_type
+    if media_type != "multipart/form-data" or not options.get("boundary"):
+        raise HTTPException("send the photo as multipart/form-data", status_code=HTTP_415_UNSUPPORTED_MEDIA_TYPE)
+    if (request.content_length or 0) > incoming.max_bytes + FORM_ALLOWANCE:
+        raise PhotoTooLarge(f"the photo is larger than {incoming.max_bytes} bytes", max_bytes=incoming.max_bytes)
+    fields: dict[str, str] = {}
+    segment: MultipartSegment | None = None
+    text = bytearray()
+    has_file = False
+    try:
+        with PushMultipartParser(options["boundary"], max_segment_count=MAX_PARTS) as parser:
+            async for chunk in request.stream():
+                for event in parser.parse(chunk):
+                    if isinstance(event, MultipartSegment):
+                        segment, text = event, bytearray()
+                        if segment.name in fields or (segment.name == "file" and has_file):
+                            raise _malformed(f"the part {segment.name!r} is sent twice")
+                        has_file = has_file or segment.name == "file"
+                    elif event is None:
+                        if segment.name != "file":
+                            fields[segment.name] = _text(text, segment.name)
+                    elif segment.name == "file":
+                        incoming.write(event)
+                    elif len(text) + len(event) <= MAX_FIELD_BYTES:
+                        text += event
+                    else:
+                        raise _malformed(f"the field {segment.name!r} is longer than {MAX_FIELD_BYTES} bytes")
+    except (ParserError, ParserLimitReached) as error:
+        raise _malformed(f"not a valid multipart/form-data body: {error}") from None
+    if not has_file:
+        raise _malformed("the part 'file' is missing")
+    try:
+        form = msgspec.convert(fields, wire.PhotoUploadFields, strict=False)
+    except msgspec.ValidationError as error:
+        raise _malformed(str(error)) from None
+    return CaptureForm(form.client_id, form.taken_at, form.lat, form.lng, form.device_id)
+
+
+def _text(value: bytearray, name: str) -> str:
+    try:
+        text = value.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _malformed(f"the field {name!r} is not UTF-8") from None
+    if "\x00" in text:
+        raise _malformed("text may not contain the NUL character")
+    return text
+
+
+def presented(record: PhotoRecord) -> wire.Photo:
+    """A stored photo as the contract shows it, with the addresses of its three forms."""
+    url = f"/v1/photos/{record.id}"
+    fields = {name: getattr(record, name) for name in PhotoRecord.__dataclass_fields__}
+    return wire.Photo(**fields, url=url, thumb_url=f"{url}/thumb", display_url=f"{url}/display")
+
+
+def send_file(request: Request, found: PhotoFile, cache: str) -> Response:
+    """The file with its ETag and caching; 304 when the phone already holds this version (If-None-Match)."""
+    etag = f'"{found.etag}"'
+    headers = {"ETag": etag, "Cache-Control": cache, "X-Content-Type-Options": "nosniff"}
+    wanted = {tag.strip().removeprefix("W/") for tag in request.headers.get("if-none-match", "").split(",")}
+    if etag in wanted or "*" in wanted:
+        return Response(b"", status_code=HTTP_304_NOT_MODIFIED, headers=headers)
+    # The sandbox keeps a browser that opens an original from running anything in it, whatever it hides.
+    headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return File(found.path, media_type=found.media_type, content_disposition_type="inline", headers=headers)
+
+
+class PhotoController(Controller):
+    """`/v1/photos`, `/v1/photos/{id}`, `/v1/photos/{id}/display`, `/v1/photos/{id}/thumb`."""
+
+    path = "/v1/photos"
+    tags = ["photos"]
+    dependencies = {"photos": Provide(_photos, sync_to_thread=False)}
+
+    @post(
+        "/",
+        summary="Upload a photo (multipart: file, clientId, takenAt?, lat?, lng?, deviceId?); same bytes → same photo",
+        request_max_body_size=UPLOAD_BODY_LIMIT,
+        operation_class=_UploadOperation,
+        responses={200: ResponseSpec(wire.Photo, description="The same bytes or the same clientId again")},
+    )
+    async def upload(self, actor: Actor, photos: Photos, request: Request) -> Response[wire.Photo]:
+        with photos.incoming() as incoming:
+            form = await receive_upload(request, incoming)
+            record, created = await photos.accept(actor=actor, incoming=incoming, form=form)
+        return Response(presented(record), status_code=201 if created else 200)
+
+    @get("/{photo_id:str}", summary="The original, byte for byte", media_type="application/octet-stream")
+    async def original(self, actor: Actor, photos: Photos, request: Request, photo_id: str) -> Response:
+        return send_file(request, await photos.original(actor=actor, photo_id=photo_id), ORIGINAL_CACHE)
+
+    @get(
+        "/{photo_id:str}/display",
+        summary="The display copy (JPEG, stamped with time, place, enterprise)",
+        media_type="image/jpeg",
+    )
+    async def display(self, actor: Actor, photos: Photos, request: Request, photo_id: str) -> Response:
+        return send_file(
+            request, await photos.derivative(actor=actor, photo_id=photo_id, kind="display"), DERIVATIVE_CACHE
+        )
+
+    @get("/{photo_id:str}/thumb", summary="The thumbnail (JPEG)", media_type="image/jpeg")
+    async def thumb(self, actor: Actor, photos: Photos, request: Request, photo_id: str) -> Response:
+        return send_file(
+            request, await photos.derivative(actor=actor, photo_id=photo_id, kind="thumb"), DERIVATIVE_CACHE
+        )

@@ -1,0 +1,311 @@
+"""Use cases of photo evidence: keep an upload, serve it to those in scope, make its derivatives, find reused photos.
+
+Who may see a photo (anyone else gets NotFound, exactly like a missing id): whoever uploaded those bytes (any
+PhotoUpload of theirs); anyone whose enterprise scope holds the photo's enterprise (the uploader's, or that of the
+hazard that first took an inspector's photo) or the enterprise of any hazard it is attached to; administrators.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from domain.accounts.model import Actor, Role
+from domain.accounts.scope import enterprise_condition
+from domain.clock import utcnow
+from domain.config import Settings
+from domain.errors import NotFound
+from domain.hazards.tables import Hazard, HazardPhoto
+from domain.ids import new_id
+from domain.org.tables import Enterprise
+from domain.photos import images, storage
+from domain.photos.tables import Photo, PhotoUpload
+from domain.risk.tables import RiskPoint
+
+log = logging.getLogger("shuangfang.photos")
+
+DERIVATIVES_JOB = "make_photo_derivatives"
+
+
+class JobQueue(Protocol):
+    """Where follow-up work goes: arq, or tasks in this process (workers.dispatch.Dispatcher is both)."""
+
+    async def enqueue(self, job_name: str, *args: Any, job_id: str | None = None) -> None:
+        """Run the named job with these arguments soon; a job id already queued is not queued twice."""
+
+
+@dataclass(frozen=True, slots=True)
+class CaptureForm:
+    """What the phone says about an upload: its client id (the retry key) and the capture time, place and device."""
+
+    client_id: str
+    taken_at: datetime | None = None
+    lat: float | None = None
+    lng: float | None = None
+    device_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PhotoRecord:
+    """A stored photo; the capture fields are those of the caller's own upload (another uploader's stay theirs)."""
+
+    id: str
+    sha256: str
+    media_type: str
+    size_bytes: int
+    width: int
+    height: int
+    taken_at: datetime | None
+    lat: float | None
+    lng: float | None
+    device_id: str
+    phash: str
+    uploaded_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PhotoFile:
+    """A file to send: where it is, its content type and its entity tag."""
+
+    path: Path
+    media_type: str
+    etag: str
+
+
+@dataclass(frozen=True, slots=True)
+class NearDuplicate:
+    """An after-photo that looks like an earlier photo: the one attached to `hazard_id` as `stage`."""
+
+    photo_id: str
+    matches_photo_id: str
+    hazard_id: str
+    stage: str
+    distance: int
+
+
+class Photos:
+    """Photo evidence for one configuration: the photo folder, the caps, and the queue derivatives go to."""
+
+    def __init__(self, settings: Settings, queue: JobQueue | None = None) -> None:
+        self.root = settings.photo_dir
+        self.max_bytes = settings.photo_max_bytes
+        self.max_pixels = settings.photo_max_pixels
+        self.queue = queue
+        images.limit_pillow(settings.photo_max_pixels)
+
+    def incoming(self) -> storage.Incoming:
+        """A place for an upload to stream into, capped at `photo_max_bytes`; use it as a context manager."""
+        return storage.Incoming(self.root, self.max_bytes)
+
+    async def accept(
+        self, *, actor: Actor, incoming: storage.Incoming, form: CaptureForm, now: datetime | None = None
+    ) -> tuple[PhotoRecord, bool]:
+        """Check and keep an arrived upload; True when new to the caller (same clientId or seen bytes → False)."""
+        now = now or utcnow()
+        client_key = f"{actor.user_id}:{form.client_id}"
+        if (earlier := await _upload_by_key(client_key)) is not None:
+            incoming.discard()  # a retry: its bytes were judged the first time
+            return await _record_of(earlier), False
+        incoming.finish()
+        inspected = await asyncio.to_thread(images.inspect_photo, incoming.path, max_pixels=self.max_pixels)
+        existing = await Photo.select().where(Photo.sha256 == incoming.sha256).first().run()
+        seen_before = existing is not None and await _may_see(actor, existing)
+        size_bytes = incoming.size
+        await asyncio.to_thread(storage.keep_original, incoming, self.root)
+        photo, upload, new_upload = await _insert(actor, client_key, _capture(form, inspected), inspected,
+                                                  incoming.sha256, size_bytes, now)  # fmt: skip
+        if not photo["derivatives_ready"]:
+            await self._enqueue_derivatives(photo["id"])
+        return _record(photo, upload), new_upload and not seen_before
+
+    async def add_bytes(
+        self, *, actor: Actor, data: bytes, form: CaptureForm, now: datetime | None = None
+    ) -> tuple[PhotoRecord, bool]:
+        """Accept a photo held in memory (seeding, imports): the same checks and storage as an upload."""
+        with self.incoming() as incoming:
+            incoming.write(data)
+            return await self.accept(actor=actor, incoming=incoming, form=form, now=now)
+
+    async def original(self, *, actor: Actor, photo_id: str) -> PhotoFile:
+        """The original as uploaded, byte for byte, for a caller who may see it."""
+        photo = await _visible(actor, photo_id)
+        return PhotoFile(storage.original_path(self.root, photo["sha256"]), photo["media_type"], photo["sha256"])
+
+    async def derivative(self, *, actor: Actor, photo_id: str, kind: storage.Kind) -> PhotoFile:
+        """The display or thumb copy, made here and now if the job has not made it yet (the phone never waits on it)."""
+        photo = await _visible(actor, photo_id)
+        path = storage.derivative_path(self.root, kind, photo["sha256"])
+        if not path.exists():
+            await self.make_derivatives(photo_id)
+        # Re-made derivatives (a new stamp) get a new tag; the original's hash alone would not change.
+        return PhotoFile(path, "image/jpeg", f"{photo['sha256'][:32]}-{kind}-{path.stat().st_mtime_ns}")
+
+    async def make_derivatives(self, photo_id: str) -> bool:
+        """Render the display and thumb copies again from the original and mark them ready; False if no such photo."""
+        # Read in a transaction: on SQLite the shared reader connection may still hold a snapshot from before the
+        # upload committed, while the writer connection always sees the latest (see domain/db/engine.py).
+        async with Photo._meta.db.transaction():
+            photo = await Photo.select().where(Photo.id == photo_id).first().run()
+            if photo is None:
+                return False
+            place, enterprise = await _stamp_context(photo)
+        lines = images.stamp_lines(taken_at=photo["taken_at"], uploaded_at=photo["created_at"], lat=photo["lat"],
+                                   lng=photo["lng"], place=place, enterprise=enterprise)  # fmt: skip
+        original = storage.original_path(self.root, photo["sha256"])
+        display, thumb = await asyncio.to_thread(images.render_derivatives, original, lines)
+        for kind, data in (("display", display), ("thumb", thumb)):
+            await asyncio.to_thread(
+                storage.write_atomically, storage.derivative_path(self.root, kind, photo["sha256"]), data
+            )
+        # Writes go through a transaction: on SQLite that is the one writer connection (see domain/db/engine.py).
+        async with Photo._meta.db.transaction():
+            await Photo.update({Photo.derivatives_ready: True, Photo.derivatives_at: utcnow()}).where(
+                Photo.id == photo_id
+            ).run()
+        return True
+
+    async def _enqueue_derivatives(self, photo_id: str) -> None:
+        if self.queue is None:
+            return
+        try:
+            await self.queue.enqueue(DERIVATIVES_JOB, photo_id, job_id=f"{DERIVATIVES_JOB}:{photo_id}")
+        except Exception as error:  # the photo is kept either way, and its derivatives are made on first request
+            log.error("could not queue the derivatives of photo %s: %r", photo_id, error)
+
+
+async def near_duplicates(
+    photo_ids_after: list[str] | tuple[str, ...], hazard_id: str, *, threshold: int = images.NEAR_DUPLICATE_BITS
+) -> list[NearDuplicate]:
+    """After-photos of `hazard_id` that look like its before-photos or like any photo attached to another hazard.
+
+    A match is a hint for the person accepting the fix (the same scene re-shot unchanged, or an old photo reused),
+    not a refusal. Compares 64-bit dHashes in one pass over the attached photos: linear in their number.
+    """
+    if not photo_ids_after:
+        return []
+    after = await Photo.select(Photo.id, Photo.phash).where(Photo.id.is_in(list(photo_ids_after))).run()
+    earlier = await HazardPhoto.select(
+        HazardPhoto.photo_id, HazardPhoto.hazard_id, HazardPhoto.stage,
+        HazardPhoto.photo_id.join_on(Photo.id).phash.as_alias("phash"),
+    ).where(
+        (HazardPhoto.hazard_id != hazard_id) | ((HazardPhoto.hazard_id == hazard_id) & (HazardPhoto.stage == "before"))
+    ).run()  # fmt: skip
+    return [
+        NearDuplicate(
+            new["id"], old["photo_id"], old["hazard_id"], old["stage"], images.hamming(new["phash"], old["phash"])
+        )
+        for new in after
+        for old in earlier
+        if images.is_near_duplicate(new["phash"], old["phash"], threshold)
+    ]
+
+
+# --- reading and writing rows --------------------------------------------------------------------------------------
+
+
+def _capture(form: CaptureForm, inspected: images.Inspected) -> CaptureForm:
+    """The form's capture fields, each missing one taken from the EXIF (a position only as a whole pair)."""
+    lat, lng = (form.lat, form.lng) if form.lat is not None and form.lng is not None else (inspected.lat, inspected.lng)
+    return CaptureForm(form.client_id, form.taken_at or inspected.taken_at, lat, lng, form.device_id)
+
+
+async def _insert(actor: Actor, client_key: str, capture: CaptureForm, inspected: images.Inspected, sha256: str,
+                  size_bytes: int, now: datetime) -> tuple[dict, dict, bool]:  # fmt: skip
+    """The photo row (the first upload of these bytes makes it) and the caller's upload row, in one transaction.
+
+    Both inserts yield to the unique constraints (sha256, client_key) instead of failing, so two identical uploads
+    racing end with one photo, and a phone's two racing retries with one upload.
+    """
+    fields = {"taken_at": capture.taken_at, "lat": capture.lat, "lng": capture.lng, "device_id": capture.device_id}
+    upload_id = new_id()
+    async with Photo._meta.db.transaction():
+        await Photo.insert(Photo(
+            id=new_id(), sha256=sha256, media_type=inspected.media_type, size_bytes=size_bytes, width=inspected.width,
+            height=inspected.height, enterprise_id=actor.enterprise_id, uploaded_by=actor.user_id,
+            phash=inspected.phash, derivatives_ready=False, derivatives_at=None, created_at=now, **fields,
+        )).on_conflict(target=Photo.sha256, action="DO NOTHING").run()  # fmt: skip
+        photo = await Photo.select().where(Photo.sha256 == sha256).first().run()
+        await PhotoUpload.insert(PhotoUpload(
+            id=upload_id, client_key=client_key, photo_id=photo["id"], user_id=actor.user_id, uploaded_at=now, **fields,
+        )).on_conflict(target=PhotoUpload.client_key, action="DO NOTHING").run()  # fmt: skip
+        upload = await PhotoUpload.select().where(PhotoUpload.client_key == client_key).first().run()
+    if upload["photo_id"] != photo["id"]:
+        photo = await Photo.select().where(Photo.id == upload["photo_id"]).first().run()
+    return photo, upload, upload["id"] == upload_id
+
+
+async def _upload_by_key(client_key: str) -> dict | None:
+    return await PhotoUpload.select().where(PhotoUpload.client_key == client_key).first().run()
+
+
+async def _record_of(upload: dict) -> PhotoRecord:
+    return _record(await Photo.select().where(Photo.id == upload["photo_id"]).first().run(), upload)
+
+
+def _record(photo: dict, upload: dict) -> PhotoRecord:
+    return PhotoRecord(
+        id=photo["id"], sha256=photo["sha256"], media_type=photo["media_type"], size_bytes=photo["size_bytes"],
+        width=photo["width"], height=photo["height"], taken_at=upload["taken_at"], lat=_metre(upload["lat"]),
+        lng=_metre(upload["lng"]), device_id=upload["device_id"], phash=photo["phash"],
+        uploaded_at=upload["uploaded_at"],
+    )  # fmt: skip
+
+
+def _metre(degrees: float | None) -> float | None:
+    # REAL columns keep about a metre on PostgreSQL: show 30.01, not the 30.010000228881836 it reads back as.
+    return None if degrees is None else round(degrees, 5)
+
+
+async def _visible(actor: Actor, photo_id: str) -> dict:
+    photo = await Photo.select().where(Photo.id == photo_id).first().run()
+    if photo is None or not await _may_see(actor, photo):
+        raise NotFound("no such photo", entity="photo", id=photo_id)
+    return photo
+
+
+async def _may_see(actor: Actor, photo: dict) -> bool:
+    """The module's access rule, cheapest test first."""
+    if actor.role is Role.ADMIN or photo["uploaded_by"] == actor.user_id:
+        return True
+    if (
+        await PhotoUpload.exists()
+        .where(PhotoUpload.photo_id == photo["id"], PhotoUpload.user_id == actor.user_id)
+        .run()
+    ):
+        return True
+    hazard = HazardPhoto.hazard_id.join_on(Hazard.id)
+    attached = await HazardPhoto.select(hazard.enterprise_id.as_alias("enterprise_id")).where(
+        HazardPhoto.photo_id == photo["id"]
+    ).run()  # fmt: skip
+    enterprise_ids = sorted({photo["enterprise_id"], *(row["enterprise_id"] for row in attached)} - {None})
+    return (
+        bool(enterprise_ids)
+        and await Enterprise.exists().where(Enterprise.id.is_in(enterprise_ids), enterprise_condition(actor)).run()
+    )
+
+
+async def _stamp_context(photo: dict) -> tuple[str, str]:
+    """(place, enterprise name) for the stamp: the risk point and enterprise of the first hazard it is attached to."""
+    hazard = HazardPhoto.hazard_id.join_on(Hazard.id)
+    attached = (
+        await HazardPhoto.select(
+            hazard.enterprise_id.as_alias("enterprise_id"), hazard.risk_point_id.as_alias("risk_point_id")
+        )
+        .where(HazardPhoto.photo_id == photo["id"])
+        .order_by(HazardPhoto.attached_at)
+        .first()
+        .run()
+    )
+    enterprise_id = photo["enterprise_id"] or (attached or {}).get("enterprise_id")
+    point_id = (attached or {}).get("risk_point_id")
+    enterprise = (
+        await Enterprise.select(Enterprise.name).where(Enterprise.id == enterprise_id).first().run()
+        if enterprise_id
+        else None
+    )
+    point = await RiskPoint.select(RiskPoint.name).where(RiskPoint.id == point_id).first().run() if point_id else None
+    return (point or {}).get("name", ""), (enterprise or {}).get("name", "")

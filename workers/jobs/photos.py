@@ -1,0 +1,12 @@
+"""Jobs of photo evidence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.photos.services import Photos
+
+
+async def make_photo_derivatives(ctx: dict[str, Any], photo_id: str) -> bool:
+    """Render the photo's display and thumb copies from its original and mark them ready; running it again redoes it."""
+    return await Photos(ctx["settings"]).make_derivatives(photo_id)
