@@ -29,7 +29,8 @@ FAILURE_RATE = 0.08
 NOTES = ("现场检查发现不符合项，已拍照记录", "检查时发现问题，已通知岗位负责人", "不符合要求，需整改")
 
 
-async def _actor(accounts: AccountService, username: str) -> Actor | None:
+async def actor_named(accounts: AccountService, username: str) -> Actor | None:
+    """The acting identity of a demo account, with its scope, as a signed-in request would have it."""
     row = await AppUser.select(AppUser.id).where(AppUser.username == username).first().run()
     found = await accounts.actor_for(row["id"]) if row else None
     return found[0] if found else None
@@ -46,8 +47,8 @@ async def _results(point_id: str, rng: random.Random, *, finding: bool = False) 
     items = await ChecklistItem.select(ChecklistItem.id, ChecklistItem.criterion_id).where(
         ChecklistItem.risk_point_id == point_id, ChecklistItem.active.eq(True)
     ).order_by(ChecklistItem.content).run()  # fmt: skip
-    # Items citing a criterion pass here, so every hazard opened is general: seed/hazards.py shows the major path.
-    failing = [item["id"] for item in items if rng.random() < FAILURE_RATE and not item["criterion_id"]]
+    # A failed item citing a criterion opens a proposed major hazard that waits for a person to confirm its level.
+    failing = [item["id"] for item in items if rng.random() < FAILURE_RATE]
     if finding and not failing:
         failing = [item["id"] for item in items if not item["criterion_id"]][:1]
     return tuple(
@@ -74,7 +75,7 @@ async def seed_inspections(settings: Settings, enterprise_ids: dict[str, str], t
     recorded = 0
     local_today = today.astimezone(LOCAL_TIME).date()
     for key, username in STAFF.items():
-        officer = await _actor(accounts, username)
+        officer = await actor_named(accounts, username)
         if officer is None or key not in enterprise_ids:
             continue
         for week in range(WEEKS, 0, -1):
@@ -93,7 +94,7 @@ async def seed_inspections(settings: Settings, enterprise_ids: dict[str, str], t
 async def _inspector_round(settings: Settings, accounts: AccountService, enterprise_id: str | None,
                            rng: random.Random) -> int:  # fmt: skip
     """The grid inspector scans a point of E1 and inspects it (a scan is a real one, so this happens now)."""
-    inspector = await _actor(accounts, "inspector1")
+    inspector = await actor_named(accounts, "inspector1")
     points = await _points(enterprise_id) if enterprise_id else []
     client_id = "seed-inspector1-E1"
     if inspector is None or not points:

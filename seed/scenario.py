@@ -7,7 +7,9 @@ from domain.accounts.services import AccountService
 from domain.accounts.tables import AppUser
 from domain.codes.printables import Printables
 from domain.codes.services import Codes
+from domain.clock import utcnow
 from domain.config import Settings
+from domain.history.store import export_chain_heads
 from domain.org import services as org
 from domain.org.model import Industry, RegionLevel, credit_code_check_character
 from domain.org.tables import Enterprise, Grid, Region
@@ -15,6 +17,7 @@ from domain.risk import services as risk
 from domain.risk.model import Method
 from domain.risk.tables import MajorHazardCriterion, RiskPoint, SitePlan
 from seed import criteria, risk_points, zhoushan
+from seed.hazards import photo_maker, seed_hazards
 from seed.inspections import seed_inspections
 from seed.site_plans import draw_site_plan
 
@@ -167,6 +170,12 @@ async def seed_demo(settings: Settings) -> str:
         f"{points} risk points created"
     )
     lines.append(await seed_inspections(settings, enterprise_ids))
+    industries = {key: industry for key, _, industry, *_ in zhoushan.ENTERPRISES}
+    hazard_enterprises = {key: (enterprise_id, industries[key]) for key, enterprise_id in enterprise_ids.items()}
+    lines.append(await seed_hazards(settings, hazard_enterprises, utcnow(), photo_maker(settings)))
+    # File today's chain heads at once, so `shuangfang verify` can detect a cut tail from the first day.
+    exported = await export_chain_heads(settings.var_dir)
+    lines.append(f"history: {exported['chains']} chain heads exported to {exported['path']}")
     lines.append(f"demo accounts, each with the password {settings.demo_password!r} (the DEMO_PASSWORD setting):")
     lines.extend(f"  {username:<18} {role:<10} {name}" for username, name, role, _ in zhoushan.DEMO_USERS)
     return "\n".join(lines)

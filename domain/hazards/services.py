@@ -272,6 +272,8 @@ async def list_hazards(
     size = clamp_limit(limit)
     query = Hazard.select().where(_in_scope(actor)).order_by(Hazard.id, ascending=False).limit(size + 1)
     if filters.statuses:
+        if unknown := sorted(set(filters.statuses) - {str(status) for status in Status}):
+            raise InvalidInput("no such hazard status", field="status", values=unknown)
         query = query.where(Hazard.status.is_in(list(filters.statuses)))
     if filters.open_only:
         query = query.where(Hazard.status.not_in(sorted(TERMINAL_STATUSES)))

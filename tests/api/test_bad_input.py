@@ -20,6 +20,7 @@ from api.app import MAX_JSON_BODY
 from api.auth import ISSUER
 from domain.accounts.tables import AppUser, LoginAttempt
 from domain.db.tables import ALL_TABLES
+from domain.hazards.tables import Hazard
 from domain.org.model import CREDIT_CODE_ALPHABET
 from domain.org.tables import Enterprise, Grid
 from domain.risk.tables import ChecklistItem, RiskPoint
@@ -88,6 +89,10 @@ CHECK_ITEM = {"content": "检查安全阀", "cycleN": 1, "cycleUnit": "month"}
 RESULT = {"itemId": Ref("I1"), "ok": True}
 INSPECTION = {"clientId": "insp-1", "riskPointId": Ref("P1"), "startedAt": "2026-01-05T09:00:00+08:00",
               "finishedAt": "2026-01-05T09:20:00+08:00", "results": [RESULT]}  # fmt: skip
+HAZARD = {"clientId": "hz-1", "enterpriseId": Ref("E1"), "source": "daily", "category": "unsafe_condition",
+          "title": "储罐区防火堤排水阀常开", "foundAt": "2026-01-05T09:00:00+08:00"}  # fmt: skip
+ASSIGN = {"action": "assign", "assigneeId": Ref("officer1"), "measures": "关闭排水阀", "deadline": "2999-01-01T00:00:00Z"}
+CURRENT = {"If-Match": '"{H1v}"'}  # the seeded hazard's version, filled in like a path
 PROTECTED = [
     ("me", "GET", "/v1/me", ABSENT),
     ("enterprises-list", "GET", "/v1/enterprises", ABSENT),
@@ -113,6 +118,9 @@ PROTECTED = [
     ("qr-sheet", "GET", "/v1/enterprises/{E1}/qr-sheet.pdf", ABSENT),
     ("criteria", "GET", "/v1/criteria", ABSENT),
     ("tasks-list", "GET", "/v1/tasks", ABSENT),
+    ("hazards-list", "GET", "/v1/hazards", ABSENT),
+    ("hazard-get", "GET", "/v1/hazards/{H1}", ABSENT),
+    ("hazard-history", "GET", "/v1/hazards/{H1}/history", ABSENT),
 ]
 FORGED_TOKENS = ["random-string", "wrong-secret", "expired", "alg-none", "wrong-issuer", "unknown-user", "basic-scheme"]
 
@@ -142,6 +150,11 @@ scan = endpoint("scan", "GET", "/v1/scan/AAAA", auth="officer1")
 tasks = endpoint("tasks-list", "GET", "/v1/tasks", auth="officer1")
 new_inspection = endpoint("inspections-post", "POST", "/v1/inspections", body=INSPECTION, auth="officer1")
 site_plan = endpoint("site-plan-put", "PUT", "/v1/enterprises/{E1}/site-plan", auth="officer1", content_type="image/png")
+new_hazard = endpoint("hazards-post", "POST", "/v1/hazards", body=HAZARD, auth="officer1")
+hazard_list = endpoint("hazards-list", "GET", "/v1/hazards", auth="officer1")
+hazard = endpoint("hazard-get", "GET", "/v1/hazards/{H1}", auth="officer1")
+move = endpoint("hazard-transition", "POST", "/v1/hazards/{H1}/transitions", body=ASSIGN, auth="principal1",
+                headers=CURRENT)  # fmt: skip
 PHOTO_BOUNDARY = "sf-photo-form"
 new_photo = endpoint("photos-post", "POST", "/v1/photos", auth="officer1",
                      content_type=f"multipart/form-data; boundary={PHOTO_BOUNDARY}")  # fmt: skip
@@ -336,6 +349,50 @@ CASES = [
     site_plan("empty", "PHOTO_NOT_AN_IMAGE", raw=b""),
     site_plan("over-20-mib", "BODY_TOO_LARGE", raw=b"\x89PNG" + b"\0" * (20 * 1024 * 1024 + 1)),
     site_plan("by-a-regulator", "FORBIDDEN", auth="regulator_city", raw=b"\x89PNG"),
+    # --- hazards: report, list, read, transitions -------------------------------------------------------------------
+    new_hazard("without-a-token", "AUTH_REQUIRED", auth="anonymous"),
+    new_hazard("missing-title", MALFORMED, body={**HAZARD, "title": ABSENT}),
+    new_hazard("unknown-level", MALFORMED, body={**HAZARD, "level": "catastrophic"}),
+    new_hazard("unknown-source", MALFORMED, body={**HAZARD, "source": "rumour"}),
+    new_hazard("found-at-without-offset", MALFORMED, body={**HAZARD, "foundAt": "2026-01-05T09:00:00"}),
+    new_hazard("photo-ids-is-a-string", MALFORMED, body={**HAZARD, "photoIds": UNKNOWN_ID}),
+    new_hazard("unknown-field", MALFORMED, body={**HAZARD, "severity": 5}),
+    new_hazard("over-long-title", MALFORMED, body={**HAZARD, "title": "隐" * 201}),
+    new_hazard("nul-in-title", (MALFORMED, RULE), body={**HAZARD, "title": "漏" + NUL + "油"}),
+    new_hazard("found-in-the-future", "HAZARD_INPUT_INVALID", body={**HAZARD, "foundAt": "2999-01-01T00:00:00Z"}),
+    new_hazard("major-without-basis", "HAZARD_INPUT_INVALID", body={**HAZARD, "level": "major"}),
+    new_hazard("unknown-photo", "HAZARD_INPUT_INVALID", body={**HAZARD, "photoIds": [UNKNOWN_ID]}),
+    new_hazard("unknown-risk-point", "HAZARD_INPUT_INVALID", body={**HAZARD, "riskPointId": UNKNOWN_ID}),
+    new_hazard("unknown-scan", "HAZARD_INPUT_INVALID", body={**HAZARD, "scanId": UNKNOWN_ID}),
+    new_hazard("inspector-claims-a-daily-check", "HAZARD_INPUT_INVALID", auth="inspector1"),
+    new_hazard("into-another-enterprise", "NOT_FOUND", auth="officer2"),
+    new_hazard("into-an-unknown-enterprise", "NOT_FOUND", body={**HAZARD, "enterpriseId": UNKNOWN_ID}),
+    new_hazard("by-an-admin", "FORBIDDEN", auth="admin"),
+    hazard_list("limit-0", MALFORMED, params={"limit": "0"}),
+    hazard_list("unknown-level", MALFORMED, params={"level": "catastrophic"}),
+    hazard_list("overdue-is-maybe", MALFORMED, params={"overdue": "maybe"}),
+    hazard_list("unknown-status", (MALFORMED, RULE), params={"status": "reported,lost"}),
+    hazard_list("cursor-decodes-to-garbage", RULE, params={"cursor": "_w"}),
+    hazard("unknown-id", "NOT_FOUND", path=f"/v1/hazards/{UNKNOWN_ID}"),
+    hazard("of-another-enterprise", "NOT_FOUND", auth="officer2"),
+    hazard("history-of-another-enterprise", "NOT_FOUND", path="/v1/hazards/{H1}/history", auth="officer2"),
+    move("without-if-match", "IF_MATCH_REQUIRED", headers={}),
+    move("if-match-not-a-version", MALFORMED, headers={"If-Match": '"abc"'}),
+    move("stale-version", "HAZARD_VERSION_STALE", headers={"If-Match": '"99"'}),
+    move("unknown-action", MALFORMED, body={**ASSIGN, "action": "demolish"}),
+    move("missing-action", MALFORMED, body={**ASSIGN, "action": ABSENT}),
+    move("assign-without-assignee", MALFORMED, body={**ASSIGN, "assigneeId": ABSENT}),
+    move("deadline-without-offset", MALFORMED, body={**ASSIGN, "deadline": "2999-01-01T00:00:00"}),
+    move("deadline-in-the-past", "HAZARD_GUARD_FAILED", body={**ASSIGN, "deadline": "2020-01-01T00:00:00Z"}),
+    move("assignee-of-another-enterprise", "HAZARD_INPUT_INVALID", body={**ASSIGN, "assigneeId": Ref("officer2")}),
+    move("accept-before-rectification", "HAZARD_TRANSITION_NOT_ALLOWED", body={"action": "accept"}),
+    move("write-off-by-a-principal", ("HAZARD_TRANSITION_NOT_ALLOWED", "HAZARD_ROLE_NOT_ALLOWED"),
+         body={"action": "writeOff"}),
+    move("assign-by-a-regulator", "HAZARD_ROLE_NOT_ALLOWED", auth="regulator_dinghai"),
+    move("of-another-enterprise", "NOT_FOUND", auth="officer2"),
+    move("unknown-hazard", "NOT_FOUND", path=f"/v1/hazards/{UNKNOWN_ID}/transitions"),
+    move("void-without-reason", MALFORMED, body={"action": "void"}),
+    move("reused-idempotency-key-is-not-stale", "IDEMPOTENCY_KEY_INVALID", headers={**CURRENT, "Idempotency-Key": ""}),
     # --- photos ------------------------------------------------------------------------------------------------------
     new_photo("html-named-jpg", "PHOTO_NOT_AN_IMAGE", raw=photo_form(b"<html><body>x</body></html>", clientId="p1")),
     new_photo("empty-file", "PHOTO_EMPTY", raw=photo_form(b"", clientId="p1")),
@@ -363,6 +420,12 @@ async def seeded_ids() -> dict[str, str]:
     ids["P1"] = first_point["id"]
     first_item = await ChecklistItem.select(ChecklistItem.id).where(ChecklistItem.risk_point_id == ids["P1"]).order_by(ChecklistItem.id).first().run()
     ids["I1"] = first_item["id"]
+    # a general hazard of E1 reported by its officer and still waiting for a decision (the seed makes several)
+    reported = await Hazard.select(Hazard.id, Hazard.version).where(
+        Hazard.enterprise_id == ids["E1"], Hazard.status == "reported", Hazard.level == "general",
+        Hazard.level_confirmed.eq(True), Hazard.reporter_id == ids["officer1"],
+    ).order_by(Hazard.id).first().run()  # fmt: skip
+    ids["H1"], ids["H1v"] = reported["id"], str(reported["version"])
     return ids
 
 
@@ -416,7 +479,7 @@ async def send(client: httpx.AsyncClient, case: Case, ids: dict[str, str], heade
         content = json.dumps(resolve(case.body, ids)).encode()
     if content is not None:
         headers = {**headers, "Content-Type": case.content_type}
-    headers = {**headers, **(case.headers or {})}
+    headers = {**headers, **{name: value.format_map(ids) for name, value in (case.headers or {}).items()}}
     path = case.path.format_map(ids)
     return await client.request(case.method, path, params=case.params, content=content, headers=headers)
 
@@ -467,6 +530,12 @@ async def test_the_requests_the_bad_cases_spoil_are_accepted(client, app):
     for name, method, path, body in PROTECTED:
         response = await send(client, Case(method, path, (), body=body), ids, admin)
         assert response.status_code in (200, 201), f"{name}: {response.text[:300]}"
+    officer, principal = await login(client, "officer1"), await login(client, "principal1")
+    reported = await send(client, Case("POST", "/v1/hazards", (), body=HAZARD), ids, officer)
+    assert reported.status_code == 201, reported.text
+    assigned = await send(client, Case("POST", "/v1/hazards/{H1}/transitions", (), body=ASSIGN, headers=CURRENT), ids,
+                          principal)  # fmt: skip
+    assert assigned.status_code == 200, assigned.text
 
 
 LANGUAGE_CASES = {

@@ -102,6 +102,29 @@ async def test_a_report_is_created_once_per_client_id_with_the_first_link_of_its
     assert await chain_ok(hazard["id"])
 
 
+async def test_a_create_and_a_transition_sent_three_times_under_one_key_make_one_record_and_one_event_each(client):
+    officer, principal = await login(client, "officer1"), await login(client, "principal1")
+    enterprise_id, officer_id = (await me(client, officer))["enterpriseId"], (await me(client, officer))["id"]
+    body = {"clientId": "retry-1", "enterpriseId": enterprise_id, "source": "daily", "category": "unsafe_condition",
+            "title": "消防通道堵塞", "foundAt": now_text()}  # fmt: skip
+    created = [await client.post("/v1/hazards", json=body, headers=officer | {"Idempotency-Key": "k-create"})
+               for _ in range(3)]  # fmt: skip
+    assert [r.status_code for r in created] == [201, 201, 201]  # the replays answer exactly as the first did
+    assert [r.headers.get("idempotent-replayed") for r in created] == [None, "true", "true"]
+    assert len({r.text for r in created}) == 1
+    hazard = created[0].json()
+    assign = {"action": "assign", "assigneeId": officer_id, "measures": "清理通道", "deadline": now_text(timedelta(days=3))}
+    moved = [await client.post(f"/v1/hazards/{hazard['id']}/transitions", json=assign,
+                               headers=principal | {"If-Match": '"1"', "Idempotency-Key": "k-assign"})
+             for _ in range(3)]  # fmt: skip
+    # the second and third are not stale-version refusals: they are the first answer again
+    assert [r.status_code for r in moved] == [200, 200, 200] and len({r.text for r in moved}) == 1
+    assert await Hazard.count().where(Hazard.client_key.like("%:retry-1")) == 1
+    history = (await client.get(f"/v1/hazards/{hazard['id']}/history", headers=officer)).json()
+    assert [e["action"] for e in history] == ["report", "assign"] and await chain_ok(hazard["id"])
+    assert len(await chain_rows(hazard["id"])) == 2 == (await client.get(f"/v1/hazards/{hazard['id']}", headers=officer)).json()["version"]
+
+
 async def test_the_general_workflow_runs_to_closure_and_every_change_is_one_linked_event(client):
     officer, principal = await login(client, "officer1"), await login(client, "principal1")
     enterprise_id = (await me(client, officer))["enterpriseId"]
@@ -238,22 +261,28 @@ async def test_the_list_filters_by_status_level_and_overdue_and_pages_in_a_stabl
     enterprise_id = (await me(client, officer))["enterpriseId"]
     made = [await report(client, officer, enterprise_id=enterprise_id, title=f"隐患{i}") for i in range(5)]
     officer_id = (await me(client, officer))["id"]
+    already_overdue = {h["id"] for h in (await client.get("/v1/hazards?overdue=true", headers=officer)).json()["items"]}
     late = await act(client, officer, made[0], {"action": "assign", "assigneeId": officer_id, "measures": "m",
                                                 "deadline": now_text(timedelta(seconds=1))})
     assert late.status_code == 200
     await asyncio.sleep(1.1)
     overdue = (await client.get("/v1/hazards?overdue=true", headers=officer)).json()["items"]
-    assert [h["id"] for h in overdue] == [made[0]["id"]] and overdue[0]["overdue"]
+    assert {h["id"] for h in overdue} == already_overdue | {made[0]["id"]} and all(h["overdue"] for h in overdue)
     seen, cursor = [], None
     while True:
         query = f"/v1/hazards?status=reported&limit=2" + (f"&cursor={cursor}" if cursor else "")
         page = (await client.get(query, headers=officer)).json()
         seen += [h["id"] for h in page["items"]]
+        assert all(h["status"] == "reported" for h in page["items"])
         cursor = page["nextCursor"]
         if not cursor:
             break
     assert seen == sorted(seen, reverse=True) and len(seen) == len(set(seen))
     assert {h["id"] for h in made[1:]} <= set(seen) and made[0]["id"] not in seen
-    assert (await client.get("/v1/hazards?level=major", headers=officer)).json()["items"] == []
+    reported_here = Hazard.count().where(Hazard.enterprise_id == enterprise_id, Hazard.status == "reported")
+    assert len(seen) == await reported_here
+    majors = (await client.get("/v1/hazards?level=major", headers=officer)).json()["items"]
+    majors_here = Hazard.count().where(Hazard.enterprise_id == enterprise_id, Hazard.level == "major")
+    assert majors and all(h["level"] == "major" for h in majors) and len(majors) == await majors_here
     capped = await client.get("/v1/hazards?limit=500", headers=officer)
     assert capped.status_code == 200 and len(capped.json()["items"]) <= 100
