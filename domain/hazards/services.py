@@ -22,6 +22,7 @@ from domain.clock import utcnow
 from domain.db.engine import is_unique_violation
 from domain.db.paging import Page, clamp_limit, decode_cursor, page_of
 from domain.errors import DomainError, InvalidInput, NotFound
+from domain.photos.services import near_duplicates
 from domain.hazards.model import (
     OWING_STATUSES,
     TERMINAL_STATUSES,
@@ -487,9 +488,13 @@ async def transition(
                                      reason="already_attached")  # fmt: skip
         photos_by_stage[stage] = await usable_photos(actor, ids, state.enterprise_id)
     photos = [photo for stage_photos in photos_by_stage.values() for photo in stage_photos]
-    payload = dict(event.payload) | {"from_status": str(event.from_status), "to_status": str(event.to_status),
-                                      "version": event.version}  # fmt: skip
-    details = json.loads(row["details"] or "{}") | {str(event.action): event.payload}
+    # A hint for whoever accepts the fix, kept in the evidence: after-photos that repeat a before-photo or another
+    # hazard's photo (the same scene re-shot unchanged, or an old picture reused).
+    flagged = await _near_duplicate_flags(photos_by_stage.get("after", []), hazard_id)
+    described = dict(event.payload) | ({"near_duplicates": flagged} if flagged else {})
+    payload = described | {"from_status": str(event.from_status), "to_status": str(event.to_status),
+                           "version": event.version}  # fmt: skip
+    details = json.loads(row["details"] or "{}") | {str(event.action): described}
     changes: dict[Any, Any] = {getattr(Hazard, name): getattr(new_state, name) for name in _STATE_COLUMNS}
     changes |= {getattr(Hazard, column): event.payload[field] for field, column in _DESCRIPTIVE.items()
                 if field in event.payload and event.payload[field] is not None}  # fmt: skip
@@ -510,6 +515,12 @@ async def transition(
         for stage, stage_photos in photos_by_stage.items():
             await _attach(hazard_id, state.enterprise_id, stage_photos, stage, linked.seq, now)
     return await get_hazard(actor=actor, hazard_id=hazard_id, now=now)
+
+
+async def _near_duplicate_flags(after_photos: list[dict], hazard_id: str) -> list[dict[str, Any]]:
+    found = await near_duplicates([photo["id"] for photo in after_photos], hazard_id)
+    return [{"photo_id": hit.photo_id, "matches_photo_id": hit.matches_photo_id, "hazard_id": hit.hazard_id,
+             "stage": hit.stage, "distance": hit.distance} for hit in found]  # fmt: skip
 
 
 async def verify_hazard_chain(hazard_id: str) -> bool:

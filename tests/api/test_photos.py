@@ -273,6 +273,15 @@ async def test_after_photos_like_a_before_photo_or_another_hazards_photo_are_nea
     assert all(m.distance <= 4 for m in found)
     assert await near_duplicates([], hazard["id"]) == []
 
+    # The fix sent with the re-shot before-photo carries the flag, in the hazard and in its hash-chained event.
+    fixed = await client.post(f"/v1/hazards/{hazard['id']}/transitions", headers=officer | {"If-Match": '"1"'},
+                              json={"action": "rectifyOnSpot", "afterPhotoIds": [resaved, fresh]})  # fmt: skip
+    assert fixed.status_code == 200, fixed.text
+    flags = fixed.json()["details"]["rectifyOnSpot"]["near_duplicates"]
+    assert [(f["photo_id"], f["matches_photo_id"], f["stage"]) for f in flags] == [(resaved, before, "before")]
+    history = (await client.get(f"/v1/hazards/{hazard['id']}/history", headers=officer)).json()
+    assert history[-1]["payload"]["near_duplicates"] == flags
+
 
 async def test_the_in_process_dispatcher_runs_a_job_id_once_at_a_time_and_drains(db):
     settings, engine = db
