@@ -10,7 +10,8 @@ import swagger_ui_bundle
 from litestar import Litestar, Request
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.logging.config import StructLoggingConfig
+import structlog
+from litestar.logging.config import LoggingConfig, StructLoggingConfig, default_structlog_standard_lib_processors
 from litestar.middleware.logging import LoggingMiddlewareConfig
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
@@ -55,6 +56,17 @@ def _dispatcher(state: State) -> Dispatcher:
     return state.dispatcher
 
 
+def _stdlib_json_logging() -> LoggingConfig:
+    """Litestar's JSON formatting of stdlib records, plus the traceback as text.
+
+    Litestar's default chain hands a record's `exc_info` tuple to the JSON renderer, which cannot encode it, so every
+    `log.error(..., exc_info=...)` (each 500 among them) was lost as a "Logging error"; `format_exc_info` first.
+    """
+    *processors, renderer = default_structlog_standard_lib_processors(as_json=True)
+    chain = [*processors, structlog.processors.format_exc_info, renderer]
+    return LoggingConfig(formatters={"standard": {"()": structlog.stdlib.ProcessorFormatter, "processors": chain}})
+
+
 def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
     """Build the app for these settings; the engine is opened and closed by the app's lifespan."""
     engine = engine or build_engine(settings)
@@ -97,7 +109,9 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
     )
     logging = StructlogPlugin(
         StructlogConfig(
-            structlog_logging_config=StructLoggingConfig(log_exceptions="never"),
+            structlog_logging_config=StructLoggingConfig(
+                log_exceptions="never", standard_lib_logging_config=_stdlib_json_logging()
+            ),
             middleware_logging_config=LoggingMiddlewareConfig(
                 # Never log bodies or credentials: passwords, tokens and photos pass through here.
                 request_log_fields=("path", "method", "query"),
