@@ -21,8 +21,10 @@ from domain.accounts.services import AccountService
 from domain.config import Settings
 from domain.hazards import model as m
 from domain.hazards.services import NewHazard, create_hazard, transition
+from domain.inspections.model import LOCAL_TIME
 from domain.photos.services import CaptureForm, Photos
 from domain.printing.fonts import cjk_font
+from domain.risk.tables import RiskPoint
 from seed.inspections import actor_named
 
 # (title, category, description) of hazards typical of each demo industry, after 《重大事故隐患判定标准》 and the
@@ -145,7 +147,8 @@ def scene_jpeg(label: str, rng: random.Random, when: datetime) -> bytes:
         x, y = rng.randrange(width), rng.randrange(height)
         colour = tuple(max(0, min(255, c + rng.randrange(-60, 60))) for c in base)
         draw.rectangle((x, y, x + rng.randrange(20, 200), y + rng.randrange(20, 160)), fill=colour)
-    draw.text((30, height - 80), f"{label}  {when:%Y-%m-%d %H:%M}", fill="white", font=cjk_font(32))
+    # at the top, in local time: the bottom band is where the display copy burns in its stamp
+    draw.text((30, 30), f"{label}  {when.astimezone(LOCAL_TIME):%Y-%m-%d %H:%M}", fill="white", font=cjk_font(32))
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=80)
     return buffer.getvalue()
@@ -203,6 +206,8 @@ async def seed_hazards(settings: Settings, enterprises: dict[str, tuple[str, str
         if officer is None or principal is None or key not in enterprises:
             continue
         enterprise_id, industry = enterprises[key]
+        points = [row["id"] for row in await RiskPoint.select(RiskPoint.id).where(
+            RiskPoint.enterprise_id == enterprise_id, RiskPoint.status == "active").order_by(RiskPoint.id).run()]  # fmt: skip
         regional = regulator if key == "E1" else await actor_named(accounts, "regulator_city")
         cast = Cast(officer, principal, inspector if key == "E1" else None, regional)
         plays = [(name, script, officer, "daily") for name, script in GENERAL_SCRIPTS.items() for _ in range(3)]
@@ -226,7 +231,7 @@ async def seed_hazards(settings: Settings, enterprises: dict[str, tuple[str, str
                 client_id=f"seed-{key}-{n:03d}", enterprise_id=enterprise_id, source=source, category=category,
                 title=title, description=description, level="major" if major else "general",
                 major_criterion_id=criterion, expert_reason=None if criterion else ("专家组论证判定为重大事故隐患" if major else None),
-                found_at=found,
+                found_at=found, risk_point_id=rng.choice(points) if points else None,
             )  # fmt: skip
             written = await _run(cast, reporter, new, script, found, today, photo)
             hazards += written > 0
