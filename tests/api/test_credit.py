@@ -1,0 +1,274 @@
+"""Penalties, accidents, the serious-dishonesty list and credit grades through the real API, on both engines."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, timedelta
+
+from domain.credit.model import add_months
+from domain.credit.services import chain_of, local_today
+from domain.credit.tables import BlacklistListing, CreditGrade
+from domain.history.chain import verify_chain
+from domain.history.store import chain_rows, event_record
+from domain.history.tables import HistoryEvent
+from domain.org.tables import Enterprise
+from seed import zhoushan
+from tests.conftest import login
+from workers.jobs.credit import compute_blacklist_candidates, compute_credit_grades, expire_blacklist_listings
+
+_serial = itertools.count(1)
+
+
+async def enterprise_ids() -> dict[str, str]:
+    """The demo enterprises' ids by key (E1–E9)."""
+    by_name = {row["name"]: row["id"] for row in await Enterprise.select(Enterprise.name, Enterprise.id).run()}
+    return {key: by_name[name] for key, name, *_ in zhoushan.ENTERPRISES}
+
+
+def penalty(decided_on: date, violation: str = "other", **fields) -> dict:
+    """A penalty body with a fresh decision number."""
+    return {"decisionNo": f"（定）应急罚〔{decided_on.year}〕{next(_serial)}号", "decidedOn": decided_on.isoformat(),
+            "authority": "舟山市定海区应急管理局", "kind": "fine", "violation": violation, "amount": "20000.00",
+            "facts": "现场检查发现违法行为"} | fields  # fmt: skip
+
+
+async def record(client, headers, enterprise_id: str, kind: str, body: dict) -> dict:
+    response = await client.post(f"/v1/enterprises/{enterprise_id}/{kind}", json=body, headers=headers)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def listing_of(client, headers, penalty_id: str) -> dict:
+    """The pending listing that follows a penalty, as the candidates endpoint shows it."""
+    items = (await client.get("/v1/blacklist/candidates", headers=headers)).json()["items"]
+    return next(item for item in items if item["penaltyId"] == penalty_id)
+
+
+async def act(client, headers, listing_id: str, action: str, body: dict | None = None, status: int = 200) -> dict:
+    response = await client.post(f"/v1/blacklist/{listing_id}/{action}", json=body or {}, headers=headers)
+    assert response.status_code == status, response.text
+    return response.json()
+
+
+async def test_the_demo_has_a_confirmed_listing_with_its_basis_a_pending_candidate_and_grades_a_to_d(client):
+    ids = await enterprise_ids()
+    city = await login(client, "regulator_city")
+    published = (await client.get("/v1/blacklist", headers=city)).json()["items"]
+    assert [item["enterpriseId"] for item in published] == [ids["E4"]]
+    listed = published[0]
+    assert listed["status"] == "confirmed" and listed["listed"] is True
+    assert [g["code"] for g in listed["grounds"]] == ["accident_concealed"]
+    assert listed["grounds"][0]["article"] == "第六条第（四）项"
+    assert listed["penaltyIds"] == [listed["penaltyId"]] and len(listed["accidentIds"]) == 1
+    assert listed["statement"] and listed["expiresOn"] == add_months(date.fromisoformat(listed["decidedOn"]), 36).isoformat()
+
+    pending = (await client.get("/v1/blacklist/candidates", headers=city)).json()["items"]
+    assert [(item["enterpriseId"], item["status"]) for item in pending] == [(ids["E5"], "notified")]
+    assert [g["code"] for g in pending[0]["grounds"]] == ["unlicensed_operation"]
+    assert set(pending[0]["allowedActions"]) == {"respond", "confirm", "dismiss"}
+
+    grades = {row["enterprise_id"]: row["grade"] for row in await CreditGrade.select().run()}
+    assert set(grades) == set(ids.values()) and set(grades.values()) == {"A", "B", "C", "D"}
+    assert grades[ids["E4"]] == "D"
+    credit = (await client.get(f"/v1/enterprises/{ids['E4']}/credit", headers=city)).json()
+    assert credit["listed"] is True and credit["grade"]["grade"] == "D"
+    assert credit["grade"]["schemeVersion"] == "points-2026.1" and credit["grade"]["basis"][-1].startswith("listed")
+
+
+async def test_the_published_list_is_public_to_every_signed_in_role_and_narrowed_by_region(client):
+    ids = await enterprise_ids()
+    for username in ("officer2", "inspector1", "principal1", "regulator_dinghai", "admin"):
+        headers = await login(client, username)
+        items = (await client.get("/v1/blacklist", headers=headers)).json()["items"]
+        assert [item["enterpriseId"] for item in items] == [ids["E4"]], username
+        # others may read it, but only a regulator over E4 (or the admin) is offered anything to do
+        assert bool(items[0]["allowedActions"]) == (username in ("regulator_dinghai", "admin")), username
+    officer = await login(client, "officer2")
+    assert (await client.get("/v1/blacklist", params={"regionCode": "330902"}, headers=officer)).json()["items"]
+    assert not (await client.get("/v1/blacklist", params={"regionCode": "330903"}, headers=officer)).json()["items"]
+    assert (await client.get("/v1/blacklist", params={"regionCode": "999999"}, headers=officer)).status_code == 404
+    assert (await client.get("/v1/blacklist", headers={})).status_code == 401
+
+
+async def test_a_penalty_on_a_ground_makes_a_candidate_that_is_notified_heard_and_confirmed_for_3_years(client):
+    ids = await enterprise_ids()
+    regulator, officer = await login(client, "regulator_dinghai"), await login(client, "officer1")
+    today = local_today()
+    accident = await record(client, regulator, ids["E1"], "accidents", {
+        "occurredOn": (today - timedelta(days=30)).isoformat(), "grade": "major", "deaths": 10, "injuries": 4,
+        "description": "储罐火灾"})  # fmt: skip
+    fined = await record(client, regulator, ids["E1"], "penalties", penalty(today - timedelta(days=5), "accident",
+                                                                            accidentId=accident["id"]))  # fmt: skip
+    assert fined["amount"] == "20000.00" and fined["accidentId"] == accident["id"]
+
+    candidate = await listing_of(client, regulator, fined["id"])
+    assert candidate["status"] == "candidate" and [g["code"] for g in candidate["grounds"]] == ["major_accident"]
+    assert candidate["accidentIds"] == [accident["id"]] and candidate["penaltyIds"] == [fined["id"]]
+    # the enterprise does not see a bare candidate, and may not act on it
+    assert all(item["id"] != candidate["id"] for item in
+               (await client.get(f"/v1/enterprises/{ids['E1']}/credit", headers=officer)).json()["listings"])  # fmt: skip
+    await act(client, officer, candidate["id"], "respond", {"statement": "早说"}, status=404)
+
+    notified = await act(client, regulator, candidate["id"], "notify", {"on": (today - timedelta(days=3)).isoformat()})
+    assert notified["status"] == "notified" and notified["notifiedOn"] == (today - timedelta(days=3)).isoformat()
+    stated = await act(client, officer, candidate["id"], "respond", {"statement": "事故已如实报告，整改已完成"})
+    assert stated["statement"] == "事故已如实报告，整改已完成" and stated["allowedActions"] == ["respond"]
+    await act(client, officer, candidate["id"], "confirm", {}, status=403)
+    confirmed = await act(client, regulator, candidate["id"], "confirm", {"note": "经集体讨论"})
+    assert confirmed["status"] == "confirmed" and confirmed["listed"] is True
+    assert confirmed["decidedOn"] == today.isoformat() and confirmed["expiresOn"] == add_months(today, 36).isoformat()
+
+    # early removal waits 12 months; a decided listing cannot be confirmed again
+    early = await client.post(f"/v1/blacklist/{candidate['id']}/remove-early", json={"reason": "信用修复"}, headers=regulator)
+    assert early.status_code == 422 and early.json()["code"] == "BLACKLIST_INPUT_INVALID"
+    again = await client.post(f"/v1/blacklist/{candidate['id']}/confirm", json={}, headers=regulator)
+    assert again.status_code == 409 and again.json()["code"] == "BLACKLIST_ACTION_NOT_ALLOWED"
+
+    public = (await client.get("/v1/blacklist", headers=officer)).json()["items"]
+    assert candidate["id"] in {item["id"] for item in public}
+    credit = (await client.get(f"/v1/enterprises/{ids['E1']}/credit", headers=officer)).json()
+    assert credit["listed"] is True and credit["listings"][0]["id"] == candidate["id"]
+
+    rows = await chain_rows(chain_of(ids["E1"]))
+    assert [row["action"] for row in rows] == ["recordAccident", "recordPenalty", "computeCandidate", "notify",
+                                               "respond", "confirm"]  # fmt: skip
+    assert verify_chain(event_record(row) for row in rows).ok
+
+
+async def test_early_removal_after_12_months_and_reinstatement_when_facts_were_hidden(client):
+    ids = await enterprise_ids()
+    regulator = await login(client, "regulator_dinghai")
+    today = local_today()
+    refused = await record(client, regulator, ids["E3"], "penalties",
+                           penalty(add_months(today, -14), execution="refused"))  # fmt: skip
+    listing = await listing_of(client, regulator, refused["id"])
+    assert [g["code"] for g in listing["grounds"]] == ["penalty_refused"]
+    await act(client, regulator, listing["id"], "notify", {"on": add_months(today, -13).isoformat()})
+    decided = add_months(today, -12)
+    await act(client, regulator, listing["id"], "confirm", {"on": decided.isoformat()})
+
+    too_early = await client.post(f"/v1/blacklist/{listing['id']}/remove-early", headers=regulator,
+                                  json={"reason": "信用修复", "on": (today - timedelta(days=1)).isoformat()})  # fmt: skip
+    assert too_early.status_code == 422, too_early.text
+    removed = await act(client, regulator, listing["id"], "remove-early", {"reason": "已履行处罚并完成信用修复"})
+    assert removed["status"] == "removed_early" and removed["listed"] is False and removed["removedOn"] == today.isoformat()
+    credit = (await client.get(f"/v1/enterprises/{ids['E3']}/credit", headers=regulator)).json()
+    assert credit["listed"] is False
+
+    reinstated = await act(client, regulator, listing["id"], "reinstate", {"reason": "申请材料隐瞒了未履行的罚款"})
+    assert reinstated["status"] == "confirmed" and reinstated["listed"] is True
+    assert reinstated["expiresOn"] == add_months(decided, 36).isoformat() and reinstated["removedOn"] is None
+    actions = [row["action"] for row in await chain_rows(chain_of(ids["E3"]))]
+    assert actions[-3:] == ["confirm", "removeEarly", "reinstate"]
+
+
+async def test_a_dismissed_candidate_keeps_its_reason_and_is_not_computed_again(client):
+    ids = await enterprise_ids()
+    regulator = await login(client, "regulator_dinghai")
+    unlicensed = await record(client, regulator, ids["E3"], "penalties",
+                              penalty(local_today(), "unlicensed", kind="suspension", amount=None))  # fmt: skip
+    listing = await listing_of(client, regulator, unlicensed["id"])
+    missing_reason = await client.post(f"/v1/blacklist/{listing['id']}/dismiss", json={}, headers=regulator)
+    assert missing_reason.status_code == 400
+    dismissed = await act(client, regulator, listing["id"], "dismiss", {"reason": "许可已依法延续，事实不成立"})
+    assert dismissed["status"] == "dismissed" and dismissed["reason"] == "许可已依法延续，事实不成立"
+    assert await compute_blacklist_candidates({}) == {"created": 0, "updated": 0}
+    row = await BlacklistListing.select().where(BlacklistListing.id == listing["id"]).first().run()
+    assert row["status"] == "dismissed"
+
+
+async def test_scope_other_regions_answer_404_and_enterprise_staff_and_inspectors_cannot_record_or_decide(client):
+    ids = await enterprise_ids()
+    dinghai, putuo_listing = await login(client, "regulator_dinghai"), None
+    city = await login(client, "regulator_city")
+    today = local_today()
+    # a candidate in 普陀 (E2), outside 定海's region
+    fined = await record(client, city, ids["E2"], "penalties", penalty(today, "serious_violation"))
+    putuo_listing = await listing_of(client, city, fined["id"])
+    assert putuo_listing["id"] not in {item["id"] for item in
+                                       (await client.get("/v1/blacklist/candidates", headers=dinghai)).json()["items"]}  # fmt: skip
+    for action, body in (("notify", {}), ("dismiss", {"reason": "x"}), ("confirm", {})):
+        response = await client.post(f"/v1/blacklist/{putuo_listing['id']}/{action}", json=body, headers=dinghai)
+        assert response.status_code == 404, (action, response.text)
+    assert (await client.post(f"/v1/enterprises/{ids['E2']}/penalties", json=penalty(today), headers=dinghai)).status_code == 404
+    assert (await client.get(f"/v1/enterprises/{ids['E2']}/penalties", headers=dinghai)).status_code == 404
+    assert (await client.get(f"/v1/enterprises/{ids['E2']}/credit", headers=dinghai)).status_code == 404
+
+    for username in ("officer1", "principal1", "inspector1"):
+        headers = await login(client, username)
+        response = await client.post(f"/v1/enterprises/{ids['E1']}/penalties", json=penalty(today), headers=headers)
+        assert response.status_code == 403, (username, response.text)
+        accident = {"occurredOn": today.isoformat(), "grade": "general"}
+        assert (await client.post(f"/v1/enterprises/{ids['E1']}/accidents", json=accident, headers=headers)).status_code == 403
+        assert (await client.get("/v1/blacklist/candidates", headers=headers)).status_code == 403
+    # enterprise staff read their own penalties (they are public decisions), not another enterprise's
+    officer = await login(client, "officer1")
+    assert (await client.get(f"/v1/enterprises/{ids['E1']}/penalties", headers=officer)).status_code == 200
+    assert (await client.get(f"/v1/enterprises/{ids['E2']}/accidents", headers=officer)).status_code == 404
+
+
+async def test_penalties_and_accidents_are_checked_and_listed_newest_first(client):
+    ids = await enterprise_ids()
+    regulator = await login(client, "regulator_dinghai")
+    today = local_today()
+    first = await record(client, regulator, ids["E3"], "penalties", penalty(today - timedelta(days=40)))
+    second = await record(client, regulator, ids["E3"], "penalties", penalty(today - timedelta(days=2), kind="warning",
+                                                                             amount=None))  # fmt: skip
+    listed = (await client.get(f"/v1/enterprises/{ids['E3']}/penalties", headers=regulator)).json()
+    assert [p["id"] for p in listed] == [second["id"], first["id"]]
+    duplicate = await client.post(f"/v1/enterprises/{ids['E3']}/penalties", headers=regulator,
+                                  json=penalty(today) | {"decisionNo": first["decisionNo"]})  # fmt: skip
+    assert duplicate.status_code == 409 and duplicate.json()["code"] == "ALREADY_EXISTS"
+    other_accident = await record(client, regulator, ids["E4"], "accidents",
+                                  {"occurredOn": today.isoformat(), "grade": "general"})  # fmt: skip
+    borrowed = await client.post(f"/v1/enterprises/{ids['E3']}/penalties", headers=regulator,
+                                 json=penalty(today, "accident", accidentId=other_accident["id"]))  # fmt: skip
+    assert borrowed.status_code == 422 and borrowed.json()["params"]["field"] == "accidentId"
+    accidents = (await client.get(f"/v1/enterprises/{ids['E4']}/accidents", headers=regulator)).json()
+    assert accidents[0]["id"] == other_accident["id"] and len(accidents) == 2
+
+
+async def test_the_expiry_job_lifts_exactly_the_listings_whose_3_years_ended_and_running_it_twice_changes_nothing(client):
+    ids = await enterprise_ids()
+    regulator = await login(client, "regulator_dinghai")
+    today = local_today()
+    listings = {}
+    # decided 3 years ago today (ends today) and 3 years ago tomorrow (ends tomorrow)
+    for name, decided in (("ended", add_months(today, -36)), ("running", add_months(today, -36) + timedelta(days=1))):
+        fined = await record(client, regulator, ids["E3"], "penalties", penalty(decided - timedelta(days=20), "unlicensed"))
+        listing = await listing_of(client, regulator, fined["id"])
+        await act(client, regulator, listing["id"], "notify", {"on": (decided - timedelta(days=10)).isoformat()})
+        listings[name] = await act(client, regulator, listing["id"], "confirm", {"on": decided.isoformat()})
+    assert listings["ended"]["expiresOn"] == today.isoformat() and listings["ended"]["listed"] is False
+    assert listings["running"]["listed"] is True
+
+    assert await expire_blacklist_listings({}) == {"lifted": 1}
+    rows = {row["id"]: row for row in await BlacklistListing.select().run()}
+    events = await HistoryEvent.count()
+    assert rows[listings["ended"]["id"]]["status"] == "expired"
+    assert rows[listings["ended"]["id"]]["ended_on"] == today
+    assert rows[listings["running"]["id"]]["status"] == "confirmed"
+
+    assert await expire_blacklist_listings({}) == {"lifted": 0}
+    assert {row["id"]: row for row in await BlacklistListing.select().run()} == rows
+    assert await HistoryEvent.count() == events
+    assert (await chain_rows(chain_of(ids["E3"])))[-1]["action"] == "expire"
+
+
+async def test_computing_candidates_and_grades_twice_changes_nothing(client):
+    ids = await enterprise_ids()
+    regulator = await login(client, "regulator_dinghai")
+    await record(client, regulator, ids["E3"], "penalties", penalty(local_today(), kind="licence_revoked", amount=None))
+    first = await compute_blacklist_candidates({})
+    assert first == {"created": 0, "updated": 0}  # recording already computed the enterprise's candidates
+    listings = await BlacklistListing.select().run()
+    events = await HistoryEvent.count()
+    assert await compute_credit_grades({}) == {"graded": len(ids)}
+    grades = {row["enterprise_id"]: {k: v for k, v in row.items() if k != "computed_at"}
+              for row in await CreditGrade.select().run()}  # fmt: skip
+    assert grades[ids["E3"]]["points"] == 70 and grades[ids["E3"]]["grade"] == "C"
+    assert await compute_blacklist_candidates({}) == first
+    assert await compute_credit_grades({}) == {"graded": len(ids)}
+    assert await BlacklistListing.select().run() == listings and await HistoryEvent.count() == events
+    assert {row["enterprise_id"]: {k: v for k, v in row.items() if k != "computed_at"}
+            for row in await CreditGrade.select().run()} == grades  # fmt: skip
