@@ -193,9 +193,11 @@ def scan_card(result) -> wire_risk.ScanCard:
             id=enterprise_row["id"],
             name=enterprise_row["name"],
             industry=enterprise_row["industry"],
-            safety_code_color=result.safety_colour.value,
+            safety_code_color=result.safety_code.colour.value,
             address=enterprise_row["address"],
             status=enterprise_row["status"],
+            safety_code_scheme_version=result.safety_code.scheme_version,
+            safety_code_computed_at=result.safety_code.computed_at,
         ),
         distance_m=result.distance_m,
     )

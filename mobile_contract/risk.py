@@ -244,6 +244,9 @@ class ScanEnterprise(WireOut):
     safety_code_color: Colour
     address: str = ""
     status: str = "operating"
+    # The dynamic code's scheme version and when its colour was computed (GET /v1/enterprises/{id}/safety-code has why).
+    safety_code_scheme_version: int | None = None
+    safety_code_computed_at: datetime | None = None
 
 
 class ScanCard(WireOut):

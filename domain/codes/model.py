@@ -1,32 +1,9 @@
-"""Pure rules of the codes: the inherent colour of an enterprise code, the QR content, the distance of a scan."""
+"""Pure rules of the codes: the QR content and the distance of a scan (the safety code's colour: domain.safety_code)."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from urllib.parse import urlsplit
-
-from domain.risk.model import Colour, RiskLevel
-
-_COLOUR_OF_WORST = {
-    RiskLevel.MAJOR: Colour.RED,
-    RiskLevel.LARGE: Colour.ORANGE,
-    RiskLevel.GENERAL: Colour.YELLOW,
-    RiskLevel.LOW: Colour.BLUE,
-}
-_SEVERITY = [RiskLevel.LOW, RiskLevel.GENERAL, RiskLevel.LARGE, RiskLevel.MAJOR]
-
-
-def inherent_safety_colour(levels: Iterable[RiskLevel | None]) -> Colour:
-    """The enterprise code's colour from inherent risk alone: the colour of its worst assessed point (blue if none).
-
-    The dynamic colour, which also weighs behaviour (open major hazards, overdue work, credit), replaces this rule
-    with the workers issue; until then the code shows what the enterprise's own risk grading says.
-    """
-    assessed = [level for level in levels if level is not None]
-    if not assessed:
-        return Colour.BLUE
-    return _COLOUR_OF_WORST[max(assessed, key=_SEVERITY.index)]
 
 
 def qr_content(public_base_url: str, token: str) -> str:

@@ -10,12 +10,13 @@ from domain.accounts.model import Actor
 from domain.accounts.permissions import require_role
 from domain.accounts.scope import require_enterprise
 from domain.clock import utcnow
-from domain.codes.services import Codes, safety_colour
+from domain.codes.services import Codes
 from domain.codes.tokens import SubjectKind
 from domain.ids import new_id
 from domain.printing import card, images, qr, safety_code, sheet, site_map
 from domain.printing.model import Label, MapPoint, RiskCardData, SafetyCodeData
 from domain.risk import services as risk
+from domain.safety_code.services import current_code
 
 from domain.risk.tables import SitePlan
 
@@ -78,14 +79,17 @@ class Printables:
         return await asyncio.to_thread(sheet.render_label_sheet, labels, f"{enterprise['name']} 风险点二维码")
 
     async def safety_code(self, *, actor: Actor, enterprise_id: str) -> bytes:
-        """The 企业安全码 as PNG, framed in its current colour."""
+        """The 企业安全码 as PNG, framed in its current dynamic colour, with the scheme version and when it was computed."""
         enterprise = await require_enterprise(actor, enterprise_id)
+        code = await current_code(enterprise_id)
         data = SafetyCodeData(
             enterprise_name=enterprise["name"],
             credit_code=enterprise["credit_code"],
-            colour=await safety_colour(enterprise_id),
+            colour=code.colour,
             qr_content=self.codes.printed(SubjectKind.ENTERPRISE, enterprise_id, enterprise["qr_serial"]).url,
             printed_on=_today(),
+            scheme_version=code.scheme_version,
+            computed_at=code.computed_at,
         )
         return await asyncio.to_thread(safety_code.render_safety_code, data)
 

@@ -9,7 +9,7 @@ from domain.accounts.model import Actor, EnterprisePlace, Role, can_see_enterpri
 from domain.accounts.permissions import require_role
 from domain.accounts.scope import require_enterprise
 from domain.clock import utcnow
-from domain.codes.model import distance_m, inherent_safety_colour, qr_content
+from domain.codes.model import distance_m, qr_content
 from domain.codes.tokens import SubjectKind, TokenClaims, sign, verify
 from domain.config import Settings
 from domain.errors import QrInvalid, ScanOutOfScope
@@ -19,8 +19,9 @@ from domain.ids import new_id
 from domain.inspections import services as inspections
 from domain.org.tables import Enterprise
 from domain.risk import services as risk
-from domain.risk.model import Colour, RiskLevel
+from domain.risk.model import Colour
 from domain.risk.tables import RiskPoint, ScanRecord
+from domain.safety_code.services import SafetyCodeRecord, current_code
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +50,7 @@ class ScanResult:
     kind: SubjectKind
     scan_id: str
     enterprise: dict
-    safety_colour: Colour | None
+    safety_code: SafetyCodeRecord | None
     risk_point: risk.RiskPointRecord | None
     checklist: list[risk.ChecklistRecord]
     distance_m: float | None
@@ -79,7 +80,7 @@ class Codes:
 
     async def safety_code(self, enterprise_id: str, serial: int) -> tuple[PrintedCode, Colour]:
         """An enterprise's current safety code and its colour (the caller has checked the scope)."""
-        return self.printed(SubjectKind.ENTERPRISE, enterprise_id, serial), await safety_colour(enterprise_id)
+        return self.printed(SubjectKind.ENTERPRISE, enterprise_id, serial), (await current_code(enterprise_id)).colour
 
     async def rotate_risk_point(self, *, actor: Actor, risk_point_id: str) -> PrintedCode:
         """Issue a new code for a point; the old printed one stops working at once."""
@@ -162,23 +163,13 @@ class Codes:
             scan_id=scan_id,
             enterprise=enterprise,
             # Only the enterprise card shows the colour; a risk-point scan skips the query.
-            safety_colour=None if point else await safety_colour(enterprise["id"]),
+            safety_code=None if point else await current_code(enterprise["id"]),
             risk_point=point,
             checklist=await risk.checklist_of(point.id) if point else [],
             distance_m=distance,
             open_hazards=await open_hazards(enterprise["id"], point.id if point else None),
             due_tasks=await inspections.due_tasks(actor=actor, risk_point_id=point.id) if point else [],
         )
-
-
-async def safety_colour(enterprise_id: str) -> Colour:
-    """The enterprise code's colour (inherent risk for now: the worst assessed point)."""
-    rows = (
-        await RiskPoint.select(RiskPoint.level)
-        .where(RiskPoint.enterprise_id == enterprise_id, RiskPoint.status == "active")
-        .run()
-    )
-    return inherent_safety_colour(RiskLevel(row["level"]) if row["level"] else None for row in rows)
 
 
 async def open_hazards(enterprise_id: str, risk_point_id: str | None = None, limit: int = 20) -> list[OpenHazardRecord]:

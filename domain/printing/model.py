@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from domain.risk.model import Colour, RiskLevel
 
@@ -64,13 +64,15 @@ class MapPoint:
 
 @dataclass(frozen=True, slots=True)
 class SafetyCodeData:
-    """Everything the printed 企业安全码 shows."""
+    """Everything the printed 企业安全码 shows; a dynamic code also says its scheme version and when it was computed."""
 
     enterprise_name: str
     credit_code: str
     colour: Colour
     qr_content: str
     printed_on: date
+    scheme_version: int | None = None
+    computed_at: datetime | None = None
 
 
 def chinese_date(on: date) -> str:

@@ -6,6 +6,7 @@ import io
 
 from PIL import Image, ImageDraw
 
+from domain.inspections.model import LOCAL_TIME
 from domain.printing import _text
 from domain.printing._text import Style
 from domain.printing.model import SafetyCodeData, chinese_date
@@ -57,7 +58,13 @@ def render_safety_code(data: SafetyCodeData) -> bytes:
 
     credit_style, credit = _text.fit(f"统一社会信用代码：{data.credit_code or '—'}", text_width, 1, (30, 26, 22))
     _text.draw(canvas, (centre, pill[3] + 44), credit[0], credit_style, MUTED, anchor="ma")
-    _text.draw(canvas, (centre, pill[3] + 96), f"更新日期：{chinese_date(data.printed_on)}", Style(28), MUTED, anchor="ma")
+    if data.computed_at is None:
+        updated = f"更新日期：{chinese_date(data.printed_on)}"
+    else:
+        # The colour is dynamic: say when it was computed (local time) and under which scheme, so a printout dates itself.
+        local = data.computed_at.astimezone(LOCAL_TIME)
+        updated = f"赋码时间：{chinese_date(local.date())} {local:%H:%M} · 评分方案 v{data.scheme_version}"
+    _text.draw(canvas, (centre, pill[3] + 96), updated, Style(28), MUTED, anchor="ma")
 
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", dpi=(DPI, DPI))

@@ -1,0 +1,173 @@
+"""Use cases of the regional four-colour dynamic risk map (四色动态风险图): colours of grids, towns and districts.
+
+The counts of enterprises per grid, town path and colour come from one SQL `GROUP BY`; each region sums the groups
+under its path and takes its colour by the regional rule of `domain.safety_code.model`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from domain.accounts.model import Actor, Role
+from domain.accounts.permissions import require_role
+from domain.clock import utcnow
+from domain.errors import NotFound
+from domain.inspections.model import LOCAL_TIME
+from domain.org.model import EnterpriseStatus
+from domain.org.tables import Enterprise, Grid, Region
+from domain.printing.region_map import MapArea, polygons_of, render_region_map
+from domain.risk.model import Colour
+from domain.safety_code.model import REGION_RULE_VERSION, REGION_SHARE, SCHEME_VERSION, region_colour
+from domain.safety_code.services import compute_missing
+from domain.safety_code.tables import RegionShape
+
+MAP_READERS = (Role.INSPECTOR, Role.REGULATOR, Role.ADMIN)
+GRID_LEVEL = "grid"
+RULE_NOTE = (
+    f"着色规则 v{REGION_RULE_VERSION}：由红至蓝，区域取“该色及更高风险色”企业合计占比首次达到 {float(REGION_SHARE):.0%} 的颜色"
+    f"（无企业不着色）；企业安全码评分方案 v{SCHEME_VERSION}"
+)
+
+
+def shape_id(kind: str, subject: str) -> str:
+    """The key of a stored shape: `region:<code>` or `grid:<grid id>`."""
+    return f"{kind}:{subject}"
+
+
+@dataclass(frozen=True, slots=True)
+class RegionFeature:
+    """One region or grid on the map: its colour, its enterprises per colour, and its outline if one is stored."""
+
+    code: str
+    name: str
+    level: str
+    parent_code: str | None
+    colour: Colour | None
+    counts: dict[Colour, int]
+    geometry: dict[str, Any] | None
+
+    @property
+    def enterprises(self) -> int:
+        """How many enterprises the colour was taken from."""
+        return sum(self.counts.values())
+
+
+@dataclass(frozen=True, slots=True)
+class RegionMap:
+    """The map of one region's subtree (or of an inspector's grids), as of `generated_at`."""
+
+    region_code: str | None
+    title: str
+    generated_at: datetime
+    features: list[RegionFeature] = field(default_factory=list)
+    rule_version: int = REGION_RULE_VERSION
+    scheme_version: int = SCHEME_VERSION
+
+
+async def _region_for(actor: Actor, region_code: str | None) -> dict | None:
+    """The region whose subtree is drawn; outside a regulator's subtree answers like a missing code."""
+    if region_code is None:
+        if actor.role is Role.REGULATOR:
+            return await Region.select().where(Region.path == actor.region_path).first().run()
+        if actor.role is Role.ADMIN:
+            return await Region.select().where(Region.parent_code.is_null()).order_by(Region.path).first().run()
+        return None
+    row = await Region.select().where(Region.code == region_code).first().run()
+    if row is None or (actor.role is Role.REGULATOR and not row["path"].startswith(actor.region_path or "\0")):
+        raise NotFound("no such region", entity="region", id=region_code)
+    return row
+
+
+def _counts_sql(prefix: str, grid_ids: list[str] | None) -> tuple[str, list[Any]]:
+    sql = (
+        "SELECT e.grid_id, e.region_path, s.colour, COUNT(*) AS n FROM enterprise e"
+        " JOIN safety_code s ON s.enterprise_id = e.id WHERE e.status <> {} AND e.region_path LIKE {}"
+    )
+    args: list[Any] = [EnterpriseStatus.CLOSED.value, prefix + "%"]
+    if grid_ids is not None:
+        sql += " AND e.grid_id IN (" + ", ".join("{}" for _ in grid_ids) + ")"
+        args += grid_ids
+    return sql + " GROUP BY e.grid_id, e.region_path, s.colour", args
+
+
+async def region_map(*, actor: Actor, region_code: str | None = None, now: datetime | None = None) -> RegionMap:
+    """The map a caller may see: a regulator their subtree, an inspector their grids, an admin everything."""
+    require_role(actor, *MAP_READERS)
+    region = await _region_for(actor, region_code)
+    prefix = region["path"] if region else "/"
+    grid_ids = sorted(actor.grid_ids) if actor.role is Role.INSPECTOR else None
+    if grid_ids == []:
+        return RegionMap(region_code=region_code, title="我的网格", generated_at=now or utcnow())
+
+    enterprises = Enterprise.select(Enterprise.id).where(Enterprise.region_path.like(prefix + "%"))
+    if grid_ids is not None:
+        enterprises = enterprises.where(Enterprise.grid_id.is_in(grid_ids))
+    await compute_missing([row["id"] for row in await enterprises.run()])
+    sql, args = _counts_sql(prefix, grid_ids)
+    groups = await Enterprise.raw(sql, *args).run()
+
+    grids = Grid.select().where(Grid.region_path.like(prefix + "%")).order_by(Grid.code)
+    regions: list[dict] = []
+    if grid_ids is not None:
+        grids = grids.where(Grid.id.is_in(grid_ids))
+    else:
+        regions = await Region.select().where(Region.path.like(prefix + "%")).order_by(Region.path).run()
+    grid_rows = await grids.run()
+    keys = [shape_id("region", r["code"]) for r in regions] + [shape_id(GRID_LEVEL, g["id"]) for g in grid_rows]
+    shapes = {row["id"]: json.loads(row["geometry"]) for row in await RegionShape.select(RegionShape.id, RegionShape.geometry).where(
+        RegionShape.id.is_in(keys)).run()} if keys else {}  # fmt: skip
+
+    def counted(test) -> dict[Colour, int]:
+        tally: Counter[Colour] = Counter()
+        for group in groups:
+            if test(group):
+                tally[Colour(group["colour"])] += group["n"]
+        return {colour: tally.get(colour, 0) for colour in Colour}
+
+    features = [
+        _feature(r["code"], r["name"], r["level"], r["parent_code"], counted(lambda g, p=r["path"]: g["region_path"].startswith(p)),
+                 shapes.get(shape_id("region", r["code"])))
+        for r in regions
+    ] + [
+        _feature(g["code"], g["name"], GRID_LEVEL, g["region_code"], counted(lambda row, i=g["id"]: row["grid_id"] == i),
+                 shapes.get(shape_id(GRID_LEVEL, g["id"])))
+        for g in grid_rows
+    ]  # fmt: skip
+    title = region["name"] if region else "我的网格"
+    return RegionMap(region_code=region["code"] if region else None, title=title, generated_at=now or utcnow(),
+                     features=features)  # fmt: skip
+
+
+def _feature(code: str, name: str, level: str, parent: str | None, counts: dict[Colour, int],
+             geometry: dict | None) -> RegionFeature:  # fmt: skip
+    return RegionFeature(code=code, name=name, level=level, parent_code=parent, colour=region_colour(counts),
+                         counts=counts, geometry=geometry)  # fmt: skip
+
+
+async def region_map_png(*, actor: Actor, region_code: str | None = None) -> bytes:
+    """The map a caller may see, drawn as PNG with legend, date and the rule it was coloured by."""
+    found = await region_map(actor=actor, region_code=region_code)
+    # grids go by their short codes on the drawing; their full names would cover their neighbours
+    areas = [MapArea(f.code if f.level == GRID_LEVEL else f.name, f.level, f.colour, polygons_of(f.geometry))
+             for f in found.features]  # fmt: skip
+    on = found.generated_at.astimezone(LOCAL_TIME).date()
+    return await asyncio.to_thread(render_region_map, areas, found.title, on, RULE_NOTE)
+
+
+async def store_shape(kind: str, subject: str, geometry: dict[str, Any], source: str, now: datetime | None = None) -> bool:
+    """Store or replace the outline of a region or grid; returns whether it was new."""
+    key = shape_id(kind, subject)
+    values = {"kind": kind, "subject": subject, "geometry": json.dumps(geometry), "source": source,
+              "updated_at": now or utcnow()}  # fmt: skip
+    async with RegionShape._meta.db.transaction():
+        exists = await RegionShape.exists().where(RegionShape.id == key).run()
+        if exists:
+            await RegionShape.update({getattr(RegionShape, k): v for k, v in values.items()}).where(RegionShape.id == key).run()
+        else:
+            await RegionShape.insert(RegionShape(id=key, **values)).run()
+    return not exists

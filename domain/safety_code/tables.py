@@ -1,0 +1,50 @@
+"""Piccolo tables of the dynamic safety code, its change log, and the schematic shapes of the regional map."""
+
+from __future__ import annotations
+
+from piccolo.columns import Integer, Text, Timestamptz, Varchar
+from piccolo.table import Table
+
+
+class SafetyCode(Table, tablename="safety_code"):
+    """The current dynamic colour of one enterprise, recomputed and overwritten; its changes are in the log."""
+
+    enterprise_id = Varchar(length=26, primary_key=True)
+    colour = Varchar(length=16, index=True)
+    score = Integer()
+    # JSON: the inputs read and the reasons (rule, value, points, atLeast) that decided the colour.
+    inputs = Text(default="{}")
+    reasons = Text(default="[]")
+    scheme_version = Integer()
+    computed_at = Timestamptz()
+    colour_since = Timestamptz()
+
+
+class SafetyCodeChange(Table, tablename="safety_code_change"):
+    """One change of an enterprise's colour (the first computation is a change from none); rows are never updated.
+
+    (enterprise_id, seq) is unique (an index made in migration 0008b), so two racing recomputes record one change.
+    """
+
+    id = Varchar(length=26, primary_key=True)
+    enterprise_id = Varchar(length=26, index=True)
+    seq = Integer()
+    old_colour = Varchar(length=16, null=True, default=None)
+    new_colour = Varchar(length=16)
+    score = Integer()
+    reasons = Text(default="[]")
+    inputs = Text(default="{}")
+    scheme_version = Integer()
+    changed_at = Timestamptz()
+
+
+class RegionShape(Table, tablename="region_shape"):
+    """The drawn outline of a region or grid: a GeoJSON geometry in lon/lat (schematic in the demo)."""
+
+    # "region:<code>" or "grid:<grid id>"
+    id = Varchar(length=40, primary_key=True)
+    kind = Varchar(length=16)
+    subject = Varchar(length=26, index=True)
+    geometry = Text()
+    source = Varchar(length=100, default="")
+    updated_at = Timestamptz()

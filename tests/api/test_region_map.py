@@ -1,0 +1,138 @@
+"""The regional four-colour map through the real API: colours agree with the enterprises' codes, scopes hold, the
+drawing is a real PNG in the right colours."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+
+from PIL import Image
+
+from domain.printing.palette import COLOUR_RGB
+from domain.printing.region_map import HEIGHT, WIDTH
+from domain.risk.model import Colour
+from domain.safety_code.model import REGION_RULE_VERSION, region_colour
+from tests.api.test_safety_code import E5, enterprise_id, overdue_major_hazard
+from tests.conftest import login
+from workers.jobs.safety_code import recompute_safety_code
+
+COLOURS = ("red", "orange", "yellow", "blue")
+
+
+async def expected_counts(client, headers) -> dict[str, Counter]:
+    """Enterprises per colour for every grid code, town, district and the city, from each enterprise's own code."""
+    grids = {g["id"]: g["code"] for g in (await client.get("/v1/grids", headers=headers)).json()}
+    tallies: dict[str, Counter] = {}
+    enterprises = (await client.get("/v1/enterprises", params={"limit": 100}, headers=headers)).json()["items"]
+    for enterprise in enterprises:
+        code = (await client.get(f"/v1/enterprises/{enterprise['id']}/safety-code", headers=headers)).json()
+        town = enterprise["regionCode"]
+        for key in (grids[enterprise["gridId"]], town, town[:6], town[:4] + "00"):
+            tallies.setdefault(key, Counter())[code["color"]] += 1
+    return tallies
+
+
+def features_by_code(collection: dict) -> dict[str, dict]:
+    return {feature["properties"]["code"]: feature for feature in collection["features"]}
+
+
+async def test_every_regions_colour_follows_the_rule_from_its_enterprises_codes(client):
+    admin = await login(client, "admin")
+    response = await client.get("/v1/risk-map/regions", headers=admin)
+    assert response.status_code == 200
+    collection = response.json()
+    assert (collection["type"], collection["regionCode"], collection["ruleVersion"]) == ("FeatureCollection", "330900",
+                                                                                         REGION_RULE_VERSION)  # fmt: skip
+    features = features_by_code(collection)
+    levels = Counter(f["properties"]["level"] for f in collection["features"])
+    assert levels == {"city": 1, "district": 4, "town": 36, "grid": 10}
+    tallies = await expected_counts(client, admin)
+    assert sum(tallies["330900"].values()) == 9
+    for code, feature in features.items():
+        props = feature["properties"]
+        expected = tallies.get(code, Counter())
+        assert props["counts"] == {colour: expected[colour] for colour in COLOURS}, code
+        assert props["enterprises"] == sum(expected.values())
+        colour = region_colour({Colour(c): n for c, n in expected.items()})
+        assert props["color"] == (colour.value if colour else None), code
+        assert props["ruleVersion"] == REGION_RULE_VERSION and feature["id"] == f"{props['level']}:{code}"
+    # the demo tells a story: 岑港's two enterprises are red (open majors, a listing), 嵊泗's only one is blue
+    assert (features["DH-CG-01"]["properties"]["color"], features["330922"]["properties"]["color"]) == ("red", "blue")
+    assert features["330902001"]["properties"]["color"] is None  # a town without enterprises has no colour
+
+
+async def test_shapes_are_schematic_lon_lat_polygons_inside_zhoushan(client):
+    collection = (await client.get("/v1/risk-map/regions", headers=await login(client, "regulator_city"))).json()
+    for feature in collection["features"]:
+        geometry, level = feature["geometry"], feature["properties"]["level"]
+        if level == "city":
+            assert geometry is None
+            continue
+        assert geometry["type"] == ("MultiPolygon" if level == "district" else "Polygon")
+        polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+        for polygon in polygons:
+            ring = polygon[0]
+            assert ring[0] == ring[-1] and len(ring) == 7
+            assert all(121.5 < lon < 123.2 and 29.5 < lat < 31.1 for lon, lat in ring)
+
+
+async def test_a_colour_change_shows_on_the_map_after_the_job(client, app):
+    admin = await login(client, "admin")
+    before = features_by_code((await client.get("/v1/risk-map/regions", headers=admin)).json())
+    assert before["DH-JT-01"]["properties"]["color"] == "blue"  # E5, 金塘港务物流, alone in its grid
+    enterprise = await enterprise_id(E5)
+    await overdue_major_hazard(app.state.settings, enterprise)
+    await recompute_safety_code({"settings": app.state.settings, "engine": app.state.engine}, enterprise)
+    after = features_by_code((await client.get("/v1/risk-map/regions", headers=admin)).json())
+    for code in ("DH-JT-01", "330902100"):
+        assert after[code]["properties"]["color"] == "red"
+        assert after[code]["properties"]["counts"] == {"red": 1, "orange": 0, "yellow": 0, "blue": 0}
+    assert after["330902"]["properties"]["counts"]["red"] == before["330902"]["properties"]["counts"]["red"] + 1
+
+
+async def test_a_regulator_sees_their_subtree_only_and_an_inspector_their_grids(client):
+    dinghai = await login(client, "regulator_dinghai")
+    own = (await client.get("/v1/risk-map/regions", headers=dinghai)).json()
+    assert own["regionCode"] == "330902"
+    codes = set(features_by_code(own))
+    assert "330902" in codes and not {"330900", "330903", "PT-LH-01"} & codes
+    assert all(code.startswith("330902") or code.startswith("DH-") for code in codes)
+    town = (await client.get("/v1/risk-map/regions", params={"regionCode": "330902007"}, headers=dinghai)).json()
+    assert set(features_by_code(town)) == {"330902007", "DH-CG-01", "DH-CG-02"}
+    for outside in ("330903", "330900", "999999"):
+        refused = await client.get("/v1/risk-map/regions", params={"regionCode": outside}, headers=dinghai)
+        assert (refused.status_code, refused.json()["code"]) == (404, "NOT_FOUND")
+
+    inspector = await login(client, "inspector1")
+    grids = (await client.get("/v1/risk-map/regions", headers=inspector)).json()
+    assert [(f["properties"]["code"], f["properties"]["level"], f["properties"]["color"]) for f in grids["features"]] == [
+        ("DH-CG-01", "grid", "red")]  # fmt: skip
+    assert grids["features"][0]["properties"]["enterprises"] == 2
+    elsewhere = (await client.get("/v1/risk-map/regions", params={"regionCode": "330903"}, headers=inspector)).json()
+    assert elsewhere["features"] == []
+
+    for username in ("officer1", "principal2"):
+        headers = await login(client, username)
+        for path in ("/v1/risk-map/regions", "/v1/risk-map/regions.png"):
+            refused = await client.get(path, headers=headers)
+            assert (refused.status_code, refused.json()["code"]) == (403, "FORBIDDEN")
+
+
+def colours_in(png: bytes) -> set[str]:
+    image = Image.open(io.BytesIO(png))
+    assert image.format == "PNG" and image.size == (WIDTH, HEIGHT)
+    # the map area only (the legend shows every colour), sampled every 4 px
+    pixels = image.convert("RGB").crop((40, 150, WIDTH - 40, HEIGHT - 130))
+    present = set(pixels.resize((pixels.width // 4, pixels.height // 4), Image.Resampling.NEAREST).getdata())
+    return {name for name, rgb in COLOUR_RGB.items() if rgb in present}
+
+
+async def test_the_drawn_map_is_a_png_of_the_expected_size_in_the_colours_of_its_regions(client):
+    for username, params in (("regulator_city", {}), ("admin", {"regionCode": "330922"}), ("inspector1", {})):
+        headers = await login(client, username)
+        drawn = await client.get("/v1/risk-map/regions.png", params=params, headers=headers)
+        assert drawn.status_code == 200 and drawn.headers["content-type"] == "image/png"
+        collection = (await client.get("/v1/risk-map/regions", params=params, headers=headers)).json()
+        shown = {f["properties"]["color"] for f in collection["features"] if f["geometry"] and f["properties"]["color"]}
+        assert shown, username
+        assert colours_in(drawn.content) == shown, username
