@@ -14,7 +14,7 @@ class HistoryEvent(Table, tablename="history_event"):
 
     id = Varchar(length=26, primary_key=True)
     chain_id = Varchar(length=64, index=True)
-    subject_kind = Varchar(length=16)
+    subject_kind = Varchar(length=32)
     seq = Integer()
     action = Varchar(length=40)
     name = Varchar(length=60)

@@ -171,4 +171,5 @@ async def test_every_demo_enterprise_has_a_code_and_the_enterprise_card_matches_
         card = (await client.get(f"/v1/scan/{token}", headers=inspector)).json()
         code = (await client.get(f"/v1/enterprises/{enterprise['id']}/safety-code", headers=inspector)).json()
         assert card["enterprise"]["safetyCodeColor"] == code["color"] == "red"  # E1: open majors; E4: listed
-        assert card["enterprise"]["safetyCodeComputedAt"] == code["computedAt"]
+        # read before the code: a recompute the outbox runs meanwhile can only make the code's time later
+        assert card["enterprise"]["safetyCodeComputedAt"] <= code["computedAt"]

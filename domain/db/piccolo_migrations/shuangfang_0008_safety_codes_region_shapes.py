@@ -1,7 +1,8 @@
-"""Migration 0008: the dynamic safety code, its change log, the regional map's shapes; history chain ids widened to 64.
+"""Migration 0008: the dynamic safety code, its change log, the regional map's shapes; wider history chain ids.
 
 Chains are no longer named by a bare 26-character id alone (`code:<enterprise id>` is 31 characters), so
-`history_event.chain_id` grows to 64 (PostgreSQL alters the type; SQLite does not enforce lengths).
+`history_event.chain_id` grows to 64, and `subject_kind` to 32 for kinds such as `standardisationScope`
+(PostgreSQL alters the types; SQLite does not enforce lengths).
 """
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
@@ -564,6 +565,18 @@ async def forwards():
         db_column_name="chain_id",
         params={"length": 64},
         old_params={"length": 26},
+        column_class=Varchar,
+        old_column_class=Varchar,
+        schema=None,
+    )
+
+    manager.alter_column(
+        table_class_name="HistoryEvent",
+        tablename="history_event",
+        column_name="subject_kind",
+        db_column_name="subject_kind",
+        params={"length": 32},
+        old_params={"length": 16},
         column_class=Varchar,
         old_column_class=Varchar,
         schema=None,
