@@ -26,8 +26,11 @@ COLOUR_LABELS = {Colour.RED: "红（高风险）", Colour.ORANGE: "橙（较高�
 # Deeper levels are drawn later, over the ones that contain them; their outlines get thinner.
 DRAW_ORDER = {"province": 0, "city": 1, "district": 2, "town": 3, "grid": 4}
 OUTLINE = {"province": 5, "city": 5, "district": 4, "town": 1, "grid": 2}
-# Grids are labelled first, so the district names are drawn over them.
-LABEL_STYLE = {"grid": Style(18), "district": Style(30, bold=True)}
+# Grids are labelled first, so the district names are drawn over them; towns only when few are drawn, near their top
+# edge (their grids sit in the middle).
+LABEL_STYLE = {"grid": Style(18), "town": Style(20), "district": Style(30, bold=True)}
+MAX_TOWN_LABELS = 15
+TOWN_LABEL_RISE = 0.6  # of the half-height of the town's outline
 Ring = list[tuple[float, float]]
 
 
@@ -88,10 +91,13 @@ def render_region_map(areas: Sequence[MapArea], title: str, on: date, rule_note:
             fill = colour_rgb(area.colour) if area.colour else NO_DATA_RGB
             for polygon in area.polygons:
                 canvas.polygon([project(*p) for p in polygon[0]], fill=fill, outline=INK, width=OUTLINE.get(area.level, 1))
+        towns = sum(1 for a in drawn if a.level == "town")
         for level, style in LABEL_STYLE.items():
+            if level == "town" and towns > MAX_TOWN_LABELS:
+                continue
             for area in drawn:
                 if area.level == level:
-                    _label(canvas, area, project, style)
+                    _label(canvas, area, project, style, TOWN_LABEL_RISE if level == "town" else 0.0)
     else:
         _text.draw(canvas, ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2), "暂无区域图形", Style(44), MUTED, anchor="mm")
 
@@ -103,11 +109,13 @@ def render_region_map(areas: Sequence[MapArea], title: str, on: date, rule_note:
     return buffer.getvalue()
 
 
-def _label(canvas: ImageDraw.ImageDraw, area: MapArea, project: _Projection, style: Style) -> None:
+def _label(canvas: ImageDraw.ImageDraw, area: MapArea, project: _Projection, style: Style, rise: float) -> None:
     # At the mean of the polygons' centres: a district of many islands is named once, among them.
-    centres = [_centre([project(*p) for p in polygon[0]]) for polygon in area.polygons]
+    rings = [[project(*p) for p in polygon[0]] for polygon in area.polygons]
+    centres = [_centre(ring) for ring in rings]
     x = sum(c[0] for c in centres) / len(centres)
     y = sum(c[1] for c in centres) / len(centres)
+    y -= rise * (max(p[1] for p in rings[0]) - min(p[1] for p in rings[0])) / 2
     name = _text.clean(area.name)
     width = style.width(name) + 16
     canvas.rounded_rectangle((x - width / 2, y - style.line_height / 2, x + width / 2, y + style.line_height / 2),
