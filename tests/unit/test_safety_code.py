@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import io
+from datetime import date
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from PIL import Image
 
+from domain.printing import region_map
+from domain.printing.palette import COLOUR_RGB
+from domain.printing.region_map import MapArea, polygons_of, render_region_map
 from domain.risk.model import Colour
 from domain.safety_code import model
 from domain.safety_code.model import SafetyInputs, band_of, region_colour, score, worse
@@ -210,3 +217,39 @@ def test_the_region_colour_is_never_worse_than_its_worst_enterprise_nor_better_t
     total = r + o + y + b
     assert 5 * sum(given_counts[c] for c in order[: index + 1]) >= total
     assert all(5 * sum(given_counts[c] for c in order[: i + 1]) < total for i in range(index))
+
+
+# --- the drawing -----------------------------------------------------------------------------------------------------
+
+
+def test_geojson_polygons_and_multipolygons_become_rings_and_anything_else_nothing():
+    ring = [[122.0, 30.0], [122.1, 30.0], [122.1, 30.1], [122.0, 30.0]]
+    assert polygons_of({"type": "Polygon", "coordinates": [ring]}) == (([(122.0, 30.0), (122.1, 30.0), (122.1, 30.1),
+                                                                         (122.0, 30.0)],),)  # fmt: skip
+    assert len(polygons_of({"type": "MultiPolygon", "coordinates": [[ring], [ring]]})) == 2
+    assert polygons_of(None) == () and polygons_of({"type": "Point", "coordinates": [122.0, 30.0]}) == ()
+
+
+def test_the_map_fills_each_outline_in_its_colour_deeper_levels_over_shallower_ones():
+    square = [[122.0, 30.0], [122.2, 30.0], [122.2, 30.2], [122.0, 30.2], [122.0, 30.0]]
+    inner = [[122.08, 30.08], [122.12, 30.08], [122.12, 30.12], [122.08, 30.12], [122.08, 30.08]]
+    areas = [
+        MapArea("某镇", "town", RED, polygons_of({"type": "Polygon", "coordinates": [square]})),
+        MapArea("G-1", "grid", BLUE, polygons_of({"type": "Polygon", "coordinates": [inner]})),
+        MapArea("无图形", "town", YELLOW, ()),
+    ]
+    image = Image.open(io.BytesIO(render_region_map(areas, "某区", date(2026, 11, 29), "rule")))
+    assert image.format == "PNG" and image.size == (region_map.WIDTH, region_map.HEIGHT)
+    rgb = image.convert("RGB")
+    box = (region_map.MARGIN, region_map.HEADER, region_map.WIDTH - region_map.MARGIN, region_map.HEIGHT - region_map.FOOTER)
+    centre = ((box[0] + box[2]) // 2, (box[1] + box[3]) // 2)
+    # the grid lies over the middle of the town (its label at the very centre); the town shows around it
+    assert rgb.getpixel((centre[0] + 60, centre[1] + 60)) == COLOUR_RGB[BLUE]
+    assert rgb.getpixel((centre[0] - 300, centre[1] + 300)) == COLOUR_RGB[RED]
+    sampled = set(rgb.crop(box).getdata())
+    assert COLOUR_RGB[YELLOW] not in sampled  # an area without an outline is not drawn
+
+
+def test_a_map_with_no_outlines_still_renders_with_its_legend():
+    image = Image.open(io.BytesIO(render_region_map([MapArea("某网格", "grid", RED, ())], "我的网格", date(2026, 1, 1), "")))
+    assert image.size == (region_map.WIDTH, region_map.HEIGHT)
