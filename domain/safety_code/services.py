@@ -136,19 +136,20 @@ class Recomputed:
 
 async def recompute(enterprise_id: str, *, now: datetime | None = None) -> Recomputed:
     """Re-read the inputs, score them and overwrite the stored code; log the colour if it changed."""
-    now = now or utcnow()
     if not await Enterprise.exists().where(Enterprise.id == enterprise_id).run():
         raise NotFound("no such enterprise", entity="enterprise", id=enterprise_id)
-    inputs = await gather_inputs(enterprise_id, now)
-    result = score(inputs)
-    reasons, stored_inputs = reasons_json(result), inputs_json(inputs)
     async with SafetyCode._meta.db.transaction():
         query = SafetyCode.select().where(SafetyCode.enterprise_id == enterprise_id)
         if SafetyCode._meta.db.engine_type == "postgres":
-            # two racing recomputes queue here, so the second sees the first's colour and logs no second change;
+            # racing recomputes queue here: the second reads the inputs after the first committed, so a stale
+            # result never overwrites a fresher one, and it sees the first's colour and logs no second change;
             # SQLite needs no lock, its write transactions run one at a time
             query = query.lock_rows()
         current = await query.first().run()
+        now = now or utcnow()  # after the lock, so a recompute that waited is also the later one
+        inputs = await gather_inputs(enterprise_id, now)
+        result = score(inputs)
+        reasons, stored_inputs = reasons_json(result), inputs_json(inputs)
         old_colour = current["colour"] if current else None
         changed = old_colour != result.colour.value
         row = {

@@ -3,6 +3,7 @@ shown by the enterprise endpoints, the scan card and the printed code."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 from datetime import timedelta
@@ -173,3 +174,14 @@ async def test_every_demo_enterprise_has_a_code_and_the_enterprise_card_matches_
         assert card["enterprise"]["safetyCodeColor"] == code["color"] == "red"  # E1: open majors; E4: listed
         # read before the code: a recompute the outbox runs meanwhile can only make the code's time later
         assert card["enterprise"]["safetyCodeComputedAt"] <= code["computedAt"]
+
+
+async def test_racing_recomputes_after_a_change_log_it_once(db):
+    settings, engine = db
+    enterprise = await enterprise_id(E5)
+    await overdue_major_hazard(settings, enterprise)
+    results = await asyncio.gather(*[recompute(enterprise) for _ in range(4)])
+    assert sorted(r.changed for r in results) == [False, False, False, True]
+    assert {r.code.colour for r in results} == {"red"}
+    assert [(row["old_colour"], row["new_colour"]) for row in await change_rows(enterprise)] == [(None, "blue"), ("blue", "red")]
+    assert verify_chain(event_record(row) for row in await chain_rows(chain_id(enterprise))).ok
