@@ -7,6 +7,7 @@ workflow table, the grading scheme) are `domain.credit.model`; this module loads
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 from collections import defaultdict
@@ -15,6 +16,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
+
+from piccolo.columns import Column
+from piccolo.table import Table
 
 from domain.accounts.model import Actor, Role
 from domain.accounts.permissions import require_role
@@ -55,9 +59,12 @@ from domain.history.store import append_event
 from domain.ids import new_id
 from domain.inspections.model import LOCAL_TIME
 from domain.org.tables import Enterprise, Region
+from domain.outbox.services import add_to_outbox
 
 SUBJECT_KIND = "credit"
 RECORDERS = (Role.REGULATOR, Role.ADMIN)
+# The dynamic safety code reads the credit standing: a change of it is recomputed at once, not at the hourly pass.
+SAFETY_CODE_JOB = "recompute_safety_code"
 # The jobs act as the system; their events name it.
 SYSTEM = Actor(user_id="system", role=Role.ADMIN)
 # Statuses of a listing that the enterprise's own people and inspectors may see (they were told of it).
@@ -203,30 +210,35 @@ async def record_penalty(
     await require_enterprise(actor, enterprise_id)
     require_role(actor, *RECORDERS)
     record = await _record_of(enterprise_id)
-    penalty_id = new_id()
-    penalty = Penalty(id=penalty_id, decided_on=new.decided_on, kind=PenaltyKind(new.kind),
+    penalty = Penalty(id="new", decided_on=new.decided_on, kind=PenaltyKind(new.kind),
                       violation=Violation(new.violation), execution=Execution(new.execution),
                       accident_id=new.accident_id, amount=new.amount)  # fmt: skip
     check_penalty(penalty, record, today=now.astimezone(LOCAL_TIME).date())
+    duplicate = AlreadyExists("this enterprise already has a penalty with that decision number", field="decisionNo",
+                              decision_no=new.decision_no)  # fmt: skip
     if await CreditPenalty.exists().where(
         CreditPenalty.enterprise_id == enterprise_id, CreditPenalty.decision_no == new.decision_no
     ).run():
-        raise AlreadyExists("this enterprise already has a penalty with that decision number",
-                            field="decisionNo", decision_no=new.decision_no)  # fmt: skip
+        raise duplicate
     row = dataclasses.asdict(new) | {"amount": str(new.amount) if new.amount is not None else None}
-    async with CreditPenalty._meta.db.transaction():
-        event = await append_event(chain_id=chain_of(enterprise_id), subject_kind=SUBJECT_KIND, action="recordPenalty",
-                                   name="PenaltyRecorded", actor=actor, at=now,
-                                   payload=row | {"penalty_id": penalty_id})  # fmt: skip
-        with unique_or(AlreadyExists("this enterprise already has a penalty with that decision number",
-                                     field="decisionNo", decision_no=new.decision_no)):  # fmt: skip
-            await CreditPenalty.insert(
-                CreditPenalty(id=penalty_id, enterprise_id=enterprise_id, recorded_by=actor.user_id,
-                              event_seq=event.seq, created_at=now, **row)  # fmt: skip
-            ).run()
-    await compute_candidates(enterprise_ids=[enterprise_id], now=now)
-    saved = await CreditPenalty.select().where(CreditPenalty.id == penalty_id).first().run()
+    saved = await _append_record(CreditPenalty, "penalty_id", "recordPenalty", "PenaltyRecorded", actor=actor,
+                                 enterprise_id=enterprise_id, row=row, now=now, duplicate=duplicate)  # fmt: skip
     return _penalty_record(saved)
+
+
+async def _append_record(table: type[Table], id_field: str, action: str, name: str, *, actor: Actor,
+                         enterprise_id: str, row: dict[str, Any], now: datetime,
+                         duplicate: Exception | None = None) -> dict:  # fmt: skip
+    """Insert a penalty or accident with its event in one transaction, recompute the candidates, read it back."""
+    record_id = new_id()
+    async with table._meta.db.transaction():
+        event = await append_event(chain_id=chain_of(enterprise_id), subject_kind=SUBJECT_KIND, action=action,
+                                   name=name, actor=actor, at=now, payload=row | {id_field: record_id})  # fmt: skip
+        with unique_or(duplicate) if duplicate else contextlib.nullcontext():
+            await table.insert(table(id=record_id, enterprise_id=enterprise_id, recorded_by=actor.user_id,
+                                     event_seq=event.seq, created_at=now, **row)).run()  # fmt: skip
+    await compute_candidates(enterprise_ids=[enterprise_id], now=now)
+    return await table.select().where(table._meta.primary_key == record_id).first().run()
 
 
 async def record_accident(
@@ -237,39 +249,31 @@ async def record_accident(
     now = now or utcnow()
     await require_enterprise(actor, enterprise_id)
     require_role(actor, *RECORDERS)
-    accident_id = new_id()
-    accident = Accident(id=accident_id, occurred_on=new.occurred_on, grade=AccidentGrade(new.grade),
+    accident = Accident(id="new", occurred_on=new.occurred_on, grade=AccidentGrade(new.grade),
                         concealed=new.concealed, principal_fled=new.principal_fled, deaths=new.deaths,
                         injuries=new.injuries)  # fmt: skip
     check_accident(accident, today=now.astimezone(LOCAL_TIME).date())
-    row = dataclasses.asdict(new)
-    async with CreditAccident._meta.db.transaction():
-        event = await append_event(chain_id=chain_of(enterprise_id), subject_kind=SUBJECT_KIND,
-                                   action="recordAccident", name="AccidentRecorded", actor=actor, at=now,
-                                   payload=row | {"accident_id": accident_id})  # fmt: skip
-        await CreditAccident.insert(
-            CreditAccident(id=accident_id, enterprise_id=enterprise_id, recorded_by=actor.user_id,
-                           event_seq=event.seq, created_at=now, **row)  # fmt: skip
-        ).run()
-    await compute_candidates(enterprise_ids=[enterprise_id], now=now)
-    saved = await CreditAccident.select().where(CreditAccident.id == accident_id).first().run()
+    saved = await _append_record(CreditAccident, "accident_id", "recordAccident", "AccidentRecorded", actor=actor,
+                                 enterprise_id=enterprise_id, row=dataclasses.asdict(new), now=now)  # fmt: skip
     return _accident_record(saved)
 
 
 async def list_penalties(*, actor: Actor, enterprise_id: str) -> list[PenaltyRecord]:
     """The penalties of an enterprise in scope, newest decision first."""
-    await require_enterprise(actor, enterprise_id)
-    rows = await CreditPenalty.select().where(CreditPenalty.enterprise_id == enterprise_id).order_by(
-        CreditPenalty.decided_on, ascending=False).order_by(CreditPenalty.id, ascending=False).run()  # fmt: skip
+    rows = await _newest_first(actor, enterprise_id, CreditPenalty, CreditPenalty.decided_on)
     return [_penalty_record(row) for row in rows]
 
 
 async def list_accidents(*, actor: Actor, enterprise_id: str) -> list[AccidentRecord]:
     """The accidents of an enterprise in scope, newest first."""
-    await require_enterprise(actor, enterprise_id)
-    rows = await CreditAccident.select().where(CreditAccident.enterprise_id == enterprise_id).order_by(
-        CreditAccident.occurred_on, ascending=False).order_by(CreditAccident.id, ascending=False).run()  # fmt: skip
+    rows = await _newest_first(actor, enterprise_id, CreditAccident, CreditAccident.occurred_on)
     return [_accident_record(row) for row in rows]
+
+
+async def _newest_first(actor: Actor, enterprise_id: str, table: type[Table], day: Column) -> list[dict]:
+    await require_enterprise(actor, enterprise_id)
+    return await table.select().where(table.enterprise_id == enterprise_id).order_by(
+        day, ascending=False).order_by(table._meta.primary_key, ascending=False).run()  # fmt: skip
 
 
 # --- candidates ----------------------------------------------------------------------------------------------------
@@ -480,6 +484,8 @@ async def _apply_step(actor: Actor, row: dict, step: ListingStep, now: datetime,
                    "expires_on": after.expires_on}  # fmt: skip
         await append_event(chain_id=chain_of(row["enterprise_id"]), subject_kind=SUBJECT_KIND, action=str(step.action),
                            name=TRANSITIONS[step.action].event, actor=actor, at=now, payload=payload)  # fmt: skip
+        if is_listed(before, today) != is_listed(after, today):
+            await add_to_outbox(SAFETY_CODE_JOB, row["enterprise_id"], now=now)
     saved = await BlacklistListing.select().where(BlacklistListing.id == row["id"]).first().run()
     return (await _listing_records([saved], actor, today))[0]
 
@@ -533,11 +539,14 @@ async def compute_grades(
                   "basis": json.dumps(list(result.basis), ensure_ascii=False), "computed_on": today,
                   "computed_at": now}  # fmt: skip
         async with CreditGrade._meta.db.transaction():
-            if await CreditGrade.exists().where(CreditGrade.enterprise_id == enterprise_id).run():
+            stored = await CreditGrade.select(CreditGrade.grade).where(CreditGrade.enterprise_id == enterprise_id).first().run()
+            if stored is not None:
                 await CreditGrade.update({getattr(CreditGrade, k): v for k, v in values.items()}).where(
                     CreditGrade.enterprise_id == enterprise_id).run()  # fmt: skip
             else:
                 await CreditGrade.insert(CreditGrade(enterprise_id=enterprise_id, **values)).run()
+            if stored is None or stored["grade"] != result.grade:
+                await add_to_outbox(SAFETY_CODE_JOB, enterprise_id, now=now)
     return len(ids)
 
 

@@ -69,6 +69,8 @@ def test_months_are_added_on_the_calendar_and_clamped_to_the_months_last_day():
     assert add_months(date(2024, 2, 29), 12) == date(2025, 2, 28)
     assert add_months(date(2026, 3, 15), -12) == date(2025, 3, 15)
     assert add_months(date(2026, 12, 1), 1) == date(2027, 1, 1)
+    # a listing decided on a 29 February ends on the 28th three years on
+    assert expiry_of(date(2024, 2, 29)) == date(2027, 2, 28)
 
 
 def test_a_12_month_period_ends_the_day_before_the_same_date_a_year_on():
