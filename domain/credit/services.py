@@ -67,8 +67,6 @@ RECORDERS = (Role.REGULATOR, Role.ADMIN)
 SAFETY_CODE_JOB = "recompute_safety_code"
 # The jobs act as the system; their events name it.
 SYSTEM = Actor(user_id="system", role=Role.ADMIN)
-# Statuses of a listing that the enterprise's own people and inspectors may see (they were told of it).
-_DISCLOSED = [str(s) for s in ListingStatus if s not in (ListingStatus.CANDIDATE,)]
 PENDING = [str(ListingStatus.CANDIDATE), str(ListingStatus.NOTIFIED)]
 
 
@@ -447,8 +445,8 @@ async def _listing_in_scope(actor: Actor, listing_id: str) -> dict:
         BlacklistListing.id == listing_id,
         BlacklistListing.enterprise_id.is_in(Enterprise.select(Enterprise.id).where(enterprise_condition(actor))),
     ).first().run()
-    # a bare candidate is the regulators' working material: to others it does not exist yet
-    if row is None or (actor.role not in RECORDERS and row["status"] not in _DISCLOSED):
+    # until the party is told, a candidate is the regulators' working material: to others it does not exist yet
+    if row is None or (actor.role not in RECORDERS and row["notified_on"] is None):
         raise NotFound("no such listing", entity="listing", id=listing_id)
     return row
 
@@ -592,13 +590,14 @@ class CreditView:
 
 
 async def enterprise_credit(*, actor: Actor, enterprise_id: str) -> CreditView:
-    """The credit of an enterprise in scope: its listings (bare candidates only to regulators) and its grade."""
+    """The credit of an enterprise in scope: its listings (those the party was not told of only to regulators) and its
+    grade."""
     await require_enterprise(actor, enterprise_id)
     today = local_today()
     query = BlacklistListing.select().where(BlacklistListing.enterprise_id == enterprise_id).order_by(
         BlacklistListing.id, ascending=False)  # fmt: skip
     if actor.role not in RECORDERS:
-        query = query.where(BlacklistListing.status.is_in(_DISCLOSED))
+        query = query.where(BlacklistListing.notified_on.is_not_null())
     listings = await _listing_records(await query.run(), actor, today)
     row = await CreditGrade.select().where(CreditGrade.enterprise_id == enterprise_id).first().run()
     grade = None

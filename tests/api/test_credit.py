@@ -170,7 +170,7 @@ async def test_early_removal_after_12_months_and_reinstatement_when_facts_were_h
 async def test_a_dismissed_candidate_keeps_its_reason_and_is_not_computed_again(client):
     ids = await enterprise_ids()
     regulator = await login(client, "regulator_dinghai")
-    unlicensed = await record(client, regulator, ids["E3"], "penalties",
+    unlicensed = await record(client, regulator, ids["E1"], "penalties",
                               penalty(local_today(), "unlicensed", kind="suspension", amount=None))  # fmt: skip
     listing = await listing_of(client, regulator, unlicensed["id"])
     missing_reason = await client.post(f"/v1/blacklist/{listing['id']}/dismiss", json={}, headers=regulator)
@@ -180,6 +180,9 @@ async def test_a_dismissed_candidate_keeps_its_reason_and_is_not_computed_again(
     assert await compute_blacklist_candidates({}) == {"created": 0, "updated": 0}
     row = await BlacklistListing.select().where(BlacklistListing.id == listing["id"]).first().run()
     assert row["status"] == "dismissed"
+    # never told, so the enterprise never sees it
+    officer = await login(client, "officer1")
+    assert not (await client.get(f"/v1/enterprises/{ids['E1']}/credit", headers=officer)).json()["listings"]
 
 
 async def test_scope_other_regions_answer_404_and_enterprise_staff_and_inspectors_cannot_record_or_decide(client):
