@@ -15,7 +15,6 @@ records its chain and link (`chain_id`, `chain_seq`).
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -42,7 +41,7 @@ from domain.ids import new_id
 from domain.inspections.model import TaskStatus
 from domain.inspections.tables import InspectionTask
 from domain.notifications.model import EventKind, Notice
-from domain.notifications.services import NotificationSubject, enterprise_place, record_notification
+from domain.notifications.services import NotificationSubject, enterprise_place, record_notification, to_json
 
 SYSTEM = Actor(user_id="system", role=Role.ADMIN)  # escalations are the service's own doing, not a person's
 CHAIN_KIND = "escalation"
@@ -155,7 +154,7 @@ async def _escalate(occasion: Occasion, now: datetime) -> list[str] | None:
             occasion=occasion.occasion, step=occasion.step, enterprise_id=occasion.enterprise_id,
             region_path=place["region_path"], level=occasion.level, due_at=occasion.due_at,
             overdue_days=overdue_days(occasion.due_at, now),
-            details=json.dumps(data, ensure_ascii=False, sort_keys=True, default=str),
+            details=to_json(data),
             notification_id=notification_id, escalated_at=now,
         )).on_conflict(action="DO NOTHING").returning(Escalation.id).run()  # fmt: skip
         if not inserted:

@@ -53,10 +53,12 @@ from domain.outbox.services import add_to_outbox
 
 REQUEST_TIMEOUT_S = 10.0
 CONNECT_TIMEOUT_S = 5.0
-# A claim outlives the slowest try (connect + response) with room to spare; after it lapses another sender may try.
-CLAIM_LEASE = timedelta(seconds=60)
-SEND_BATCH = 50
+SEND_BATCH = 20
 PARALLEL_SENDS = 10
+# A claim outlives a batch's slowest tries (two rounds of sends, each phase under its timeout) with room to spare;
+# only after it lapses may another sender try the same delivery (the receiver then sees its id twice).
+CLAIM_LEASE = timedelta(minutes=5)
+PASS_BUDGET_S = 40.0  # a minute's pass stops claiming after this, so passes do not pile up
 DELIVER_JOB = "deliver_notification"
 SUBSCRIBERS = (Role.ADMIN, Role.REGULATOR)
 
@@ -178,6 +180,12 @@ async def set_subscription_active(*, actor: Actor, subscription_id: str, active:
 # --- notifications -------------------------------------------------------------------------------------------------
 
 
+def to_json(data: dict[str, Any]) -> str:
+    """Notification data as stored and sent: keys sorted, times in RFC 3339 as the contract writes them."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True,
+                      default=lambda value: value.isoformat() if isinstance(value, datetime) else str(value))  # fmt: skip
+
+
 @dataclass(frozen=True, slots=True)
 class NotificationSubject:
     """What a notification is about and where it sits: the enterprise and its region decide who hears it."""
@@ -203,7 +211,7 @@ async def record_notification(*, event_key: str, notice: Notice, subject: Notifi
     inserted = await Notification.insert(Notification(
         id=notification_id, event_key=event_key, kind=str(notice.kind), audience=str(notice.audience),
         enterprise_id=subject.enterprise_id, region_path=subject.region_path, subject_kind=subject.kind,
-        subject_id=subject.id, data=json.dumps(data, ensure_ascii=False, sort_keys=True, default=str),
+        subject_id=subject.id, data=to_json(data),
         occurred_at=occurred_at, created_at=now,
     )).on_conflict(action="DO NOTHING").returning(Notification.id).run()  # fmt: skip
     if not inserted:
@@ -332,6 +340,18 @@ class DeliveryReport:
     lost_claims: int = 0  # another sender took over after our lease lapsed: its record stands
     delivery_ids: list[str] = field(default_factory=list)
 
+    def count(self, status: DeliveryStatus | None) -> None:
+        """Count one recorded try by what it led to (None: the claim was lost)."""
+        match status:
+            case DeliveryStatus.DELIVERED:
+                self.delivered += 1
+            case DeliveryStatus.PENDING:
+                self.retrying += 1
+            case DeliveryStatus.DEAD:
+                self.dead += 1
+            case None:
+                self.lost_claims += 1
+
 
 def webhook_body(delivery_id: str, notification: dict) -> bytes:
     """The JSON body of a delivery: the same bytes on every try (keys sorted, data frozen in the notification)."""
@@ -446,32 +466,25 @@ def webhook_client(timeout_s: float = REQUEST_TIMEOUT_S, transport: httpx.AsyncB
 
 async def deliver_due(*, now: datetime | None = None, delivery_ids: Sequence[str] | None = None,
                       schedule: Sequence[float] = RETRY_SCHEDULE_S, limit: int = SEND_BATCH,
-                      http: httpx.AsyncClient | None = None) -> DeliveryReport:  # fmt: skip
-    """Claim what is due (or only these deliveries, if due), send each once, and record the outcomes."""
+                      http: httpx.AsyncClient | None = None, budget_s: float = PASS_BUDGET_S) -> DeliveryReport:  # fmt: skip
+    """Claim what is due (or only these deliveries, once), send each once and record it as soon as it is answered,
+    batch after batch until nothing is due or the pass has used its time."""
     report = DeliveryReport()
-    claimed = await claim_due(now=now or utcnow(), limit=limit, delivery_ids=delivery_ids)
-    if not claimed:
-        return report
-    report.claimed, report.delivery_ids = len(claimed), [delivery.id for delivery in claimed]
-    gate = asyncio.Semaphore(PARALLEL_SENDS)
-
-    async def send(client: httpx.AsyncClient, delivery: Claimed) -> TryResult:
-        async with gate:
-            return await post_once(client, delivery)
-
+    started, gate = time.monotonic(), asyncio.Semaphore(PARALLEL_SENDS)
     async with (webhook_client() if http is None else contextlib.nullcontext(http)) as client:
-        results = await asyncio.gather(*(send(client, delivery) for delivery in claimed))
-    for delivery, result in zip(claimed, results, strict=True):
-        status = await record_try(delivery, result, now=utcnow(), schedule=schedule)
-        match status:
-            case DeliveryStatus.DELIVERED:
-                report.delivered += 1
-            case DeliveryStatus.PENDING:
-                report.retrying += 1
-            case DeliveryStatus.DEAD:
-                report.dead += 1
-            case None:
-                report.lost_claims += 1
+
+        async def send(delivery: Claimed) -> None:
+            async with gate:
+                result = await post_once(client, delivery)
+            report.count(await record_try(delivery, result, now=utcnow(), schedule=schedule))
+
+        while time.monotonic() - started < budget_s:
+            claimed = await claim_due(now=now or utcnow(), limit=limit, delivery_ids=delivery_ids)
+            report.claimed += len(claimed)
+            report.delivery_ids += [delivery.id for delivery in claimed]
+            await asyncio.gather(*(send(delivery) for delivery in claimed))
+            if not claimed or delivery_ids is not None:
+                break
     return report
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import datetime
 
 from domain.accounts.tables import AppUser
 from domain.notifications.tables import WebhookSubscription
@@ -112,6 +113,7 @@ async def test_each_side_reads_its_own_notifications(client):
     assert mine and {(n["audience"], n["enterpriseId"]) for n in mine} == {("enterprise", e1)}
     overdue = [n for n in mine if n["event"] == "escalation.hazard_overdue"]
     assert overdue and all(n["data"]["step"] == 1 and n["data"]["principals"] for n in overdue)
+    assert all(datetime.fromisoformat(n["data"]["deadline"]).tzinfo and "T" in n["data"]["deadline"] for n in overdue)
     others = (await client.get("/v1/notifications", params={"limit": "100"}, headers=officer2)).json()["items"]
     assert others and e1 not in {n["enterpriseId"] for n in others}
     regulator = (await client.get("/v1/notifications", params={"limit": "100"}, headers=city)).json()["items"]
