@@ -29,6 +29,7 @@ from domain.credit.model import (
     GROUNDS_BY_CODE,
     Accident,
     AccidentGrade,
+    Basis,
     CreditScheme,
     CreditStanding,
     Execution,
@@ -51,7 +52,7 @@ from domain.credit.model import (
     is_listed,
 )
 from domain.credit.tables import BlacklistListing, CreditAccident, CreditGrade, CreditPenalty
-from domain.db.engine import unique_or
+from domain.db.engine import is_unique_violation, unique_or
 from domain.errors import AlreadyExists, DomainError, NotFound
 from domain.hazards.model import OWING_STATUSES, HazardLevel
 from domain.hazards.tables import Hazard
@@ -303,24 +304,38 @@ async def compute_candidates(*, enterprise_ids: Iterable[str] | None = None, now
             existing = await BlacklistListing.select().where(BlacklistListing.penalty_id == basis.penalty_id).first().run()
             if existing is not None and (existing["status"] not in PENDING or existing["basis"] == stored):
                 continue  # decided listings keep the basis they were decided on
-            async with BlacklistListing._meta.db.transaction():
-                if existing is None:
-                    listing_id = new_id()
-                    await BlacklistListing.insert(BlacklistListing(
-                        id=listing_id, enterprise_id=enterprise_id, penalty_id=basis.penalty_id,
-                        status=str(ListingStatus.CANDIDATE), basis=stored, version=1, created_at=now, updated_at=now,
-                    )).run()  # fmt: skip
-                    created += 1
-                else:
-                    listing_id = existing["id"]
-                    await BlacklistListing.update({BlacklistListing.basis: stored, BlacklistListing.updated_at: now,
-                                                   BlacklistListing.version: existing["version"] + 1}).where(
-                        BlacklistListing.id == listing_id).run()  # fmt: skip
-                    updated += 1
-                await append_event(chain_id=chain_of(enterprise_id), subject_kind=SUBJECT_KIND,
-                                   action="computeCandidate", name="BlacklistCandidateComputed", actor=SYSTEM,
-                                   at=now, payload={"listing_id": listing_id, **basis.to_json()})  # fmt: skip
+            try:
+                made = await _store_candidate(enterprise_id, basis, existing, stored, now)
+            except Exception as error:
+                if not is_unique_violation(error):
+                    raise
+                continue  # a concurrent run made this candidate first
+            created += made == "created"
+            updated += made == "updated"
     return CandidateReport(created=created, updated=updated)
+
+
+async def _store_candidate(enterprise_id: str, basis: Basis, existing: dict | None, stored: str,
+                           now: datetime) -> str:  # fmt: skip
+    """Insert the candidate or refresh its basis (version-checked), with its event; what it did, or "" if raced."""
+    async with BlacklistListing._meta.db.transaction():
+        if existing is None:
+            listing_id, made = new_id(), "created"
+            await BlacklistListing.insert(BlacklistListing(
+                id=listing_id, enterprise_id=enterprise_id, penalty_id=basis.penalty_id,
+                status=str(ListingStatus.CANDIDATE), basis=stored, version=1, created_at=now, updated_at=now,
+            )).run()  # fmt: skip
+        else:
+            listing_id, made = existing["id"], "updated"
+            if not await BlacklistListing.update({BlacklistListing.basis: stored, BlacklistListing.updated_at: now,
+                                                  BlacklistListing.version: existing["version"] + 1}).where(
+                BlacklistListing.id == listing_id, BlacklistListing.version == existing["version"]
+            ).returning(BlacklistListing.id).run():  # fmt: skip
+                return ""
+        await append_event(chain_id=chain_of(enterprise_id), subject_kind=SUBJECT_KIND, action="computeCandidate",
+                           name="BlacklistCandidateComputed", actor=SYSTEM, at=now,
+                           payload={"listing_id": listing_id, **basis.to_json()})  # fmt: skip
+    return made
 
 
 # --- listings ------------------------------------------------------------------------------------------------------

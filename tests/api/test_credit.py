@@ -280,3 +280,24 @@ async def test_computing_candidates_and_grades_twice_changes_nothing(client):
     assert await BlacklistListing.select().run() == listings and await credit_events() == events
     assert {row["enterprise_id"]: {k: v for k, v in row.items() if k != "computed_at"}
             for row in await CreditGrade.select().run()} == grades  # fmt: skip
+
+
+async def test_an_earlier_large_accident_recorded_later_adds_the_repeat_ground_to_a_pending_candidate(client):
+    ids = await enterprise_ids()
+    regulator = await login(client, "regulator_dinghai")
+    today = local_today()
+    later = await record(client, regulator, ids["E3"], "accidents", {
+        "occurredOn": (today - timedelta(days=20)).isoformat(), "grade": "large", "concealed": True})  # fmt: skip
+    fined = await record(client, regulator, ids["E3"], "penalties", penalty(today, "accident", accidentId=later["id"]))
+    listing = await listing_of(client, regulator, fined["id"])
+    assert [g["code"] for g in listing["grounds"]] == ["accident_concealed"] and listing["version"] == 1
+
+    # an accident 11 months before it, recorded now: the pending candidate's basis grows, in place
+    earlier = await record(client, regulator, ids["E3"], "accidents", {
+        "occurredOn": add_months(today - timedelta(days=20), -11).isoformat(), "grade": "large"})  # fmt: skip
+    refreshed = await listing_of(client, regulator, fined["id"])
+    assert refreshed["id"] == listing["id"] and refreshed["version"] == 2
+    assert [g["code"] for g in refreshed["grounds"]] == ["repeated_large_accidents", "accident_concealed"]
+    assert refreshed["accidentIds"] == sorted([earlier["id"], later["id"]])
+    actions = [row["action"] for row in await chain_rows(chain_of(ids["E3"]))]
+    assert actions[-2:] == ["recordAccident", "computeCandidate"]
