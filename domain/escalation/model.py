@@ -3,7 +3,7 @@
 | subject | late when | step 1: the enterprise's principal | step 2: the regulator of the region |
 |---|---|---|---|
 | hazard | its deadline has passed in an owing status (`domain.hazards.model.is_overdue`) | at once | at once for a major hazard; for a general one after `GENERAL_TO_REGULATOR_AFTER` (7 days) overdue |
-| inspection tasks | tasks of a local (Zhoushan) day ended undone (`missed`) | once the day is over, one digest per enterprise and day | never: missed rounds are the enterprise's to answer |
+| inspection tasks | tasks of a local (Zhoushan) day whose windows ended undone (`missed`, or `open` until the hourly generator marks them) | once the day is over, one digest per enterprise and day | never: missed rounds are the enterprise's to answer |
 
 Each (subject, occasion, step) escalates once. The occasion of a hazard is its deadline, so a deadline extended and
 missed again escalates again; the occasion of tasks is the day. Missed tasks are sent as a daily digest rather than

@@ -107,7 +107,8 @@ async def _hazard_occasions(now: datetime, report: SweepReport) -> list[Occasion
 async def _task_occasions(now: datetime, lookback_days: int, report: SweepReport) -> list[Occasion]:
     start, end = task_days(now, lookback_days)
     rows = await InspectionTask.select(InspectionTask.id, InspectionTask.enterprise_id, InspectionTask.window_end).where(
-        InspectionTask.status == TaskStatus.MISSED.value, InspectionTask.window_end > start,
+        # an ended window still open only means the hourly generator has not marked it missed yet
+        InspectionTask.status.is_in([TaskStatus.MISSED.value, TaskStatus.OPEN.value]), InspectionTask.window_end > start,
         InspectionTask.window_end <= end,
     ).order_by(InspectionTask.id).run()  # fmt: skip
     missed: dict[tuple[str, date], list[str]] = defaultdict(list)

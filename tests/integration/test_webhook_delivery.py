@@ -14,6 +14,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -27,6 +28,8 @@ from domain.hazards.tables import Hazard
 from domain.history.chain import verify_chain
 from domain.history.store import chain_rows, event_record
 from domain.history.tables import HistoryEvent
+from domain.inspections.services import generate_tasks
+from domain.inspections.tables import InspectionTask
 from domain.notifications import services as notifications
 from domain.notifications.model import verify_signature
 from domain.notifications.tables import DeliveryAttempt, Notification, WebhookDelivery
@@ -271,3 +274,25 @@ async def test_the_sweep_escalates_each_overdue_hazard_once_per_step_and_running
     assert len(regulator_side) == len([row for row in steps if row["step"] == 2])
     assert (await sweep_overdue(ctx))["escalated"] == 0
 
+
+
+async def test_a_day_of_missed_tasks_reaches_the_principal_once_as_one_digest_per_enterprise(db):
+    later = datetime.now(UTC) + timedelta(days=2)
+    await generate_tasks(now=later)  # the windows of two days come and go undone, and are marked missed
+    first = await sweep(now=later)
+    second = await sweep(now=later)
+
+    assert first.missed_task_days > 0 and first.escalated >= first.missed_task_days and second.escalated == 0
+    digests = await Notification.select().where(Notification.kind == "escalation.tasks_missed").run()
+    assert len(digests) == first.missed_task_days
+    assert len({(n["enterprise_id"], json.loads(n["data"])["day"]) for n in digests}) == len(digests)
+    zhoushan = ZoneInfo("Asia/Shanghai")
+    for notification in digests:
+        data = json.loads(notification["data"])
+        start = datetime.fromisoformat(data["day"]).replace(tzinfo=zhoushan)
+        missed = await InspectionTask.count().where(
+            InspectionTask.enterprise_id == notification["enterprise_id"], InspectionTask.status == "missed",
+            InspectionTask.window_end > start, InspectionTask.window_end <= start + timedelta(days=1),
+        ).run()  # fmt: skip
+        assert (notification["audience"], data["step"], data["missedTasks"]) == ("enterprise", 1, missed) and missed > 0
+        assert start + timedelta(days=1) <= later
