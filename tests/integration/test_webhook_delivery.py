@@ -34,6 +34,9 @@ from domain.notifications import services as notifications
 from domain.notifications.model import verify_signature
 from domain.notifications.tables import DeliveryAttempt, Notification, WebhookDelivery
 from domain.risk.tables import MajorHazardCriterion
+from domain.outbox.services import relay_outbox
+from workers import dispatch
+from workers.jobs import outbox as outbox_jobs
 from workers.jobs.notifications import deliver_due_notifications, notify_hazard_event, sweep_overdue
 
 FAST = (0.01, 0.01, 0.01)  # three retries: four tries in all, in milliseconds
@@ -296,3 +299,34 @@ async def test_a_day_of_missed_tasks_reaches_the_principal_once_as_one_digest_pe
         ).run()  # fmt: skip
         assert (notification["audience"], data["step"], data["missedTasks"]) == ("enterprise", 1, missed) and missed > 0
         assert start + timedelta(days=1) <= later
+
+
+async def test_a_major_hazard_report_goes_from_the_outbox_to_the_receiver(db, monkeypatch):
+    settings, engine = db
+    monkeypatch.setattr(outbox_jobs, "HAZARD_FOLLOW_UPS", [notify_hazard_event])  # the lead's list of follow-ups
+    async with Receiver(failures=1, status=502) as receiver:
+        subscription_id = await subscribe(receiver, event_kinds=("hazard.major_reported",))
+        await report_major_hazard("wh-outbox")  # the report's outbox entry is written with it
+        dispatcher = dispatch.Dispatcher(settings, engine)
+        await relay_outbox(dispatcher)
+        await dispatcher.drain()
+        await dispatcher.close()
+        [row] = await settle(job_context(db), subscription_id)
+    assert row["status"] == "delivered" and receiver.processed == Counter({row["id"]: 1})
+
+
+async def test_a_sender_that_dies_after_claiming_loses_nothing(db):
+    ctx = job_context(db)
+    async with Receiver(failures=0) as receiver:
+        subscription_id = await subscribe(receiver, event_kinds=("hazard.major_reported",))
+        hazard_id, _ = await report_major_hazard("wh-died")
+        await notifications.notify_hazard_event(hazard_id=hazard_id, seq=1)
+        [delivery_id] = [row["id"] for row in await deliveries_of(subscription_id)]
+        [claimed] = await notifications.claim_due(now=datetime.now(UTC), delivery_ids=[delivery_id],
+                                                  lease=timedelta(milliseconds=200))
+        assert claimed.id == delivery_id  # ... and the process holding it dies here, before sending
+        await deliver_due_notifications(ctx)
+        assert receiver.requests == []  # nobody else sends it while the claim holds
+        await asyncio.sleep(0.25)
+        [row] = await settle(ctx, subscription_id)
+    assert row["status"] == "delivered" and receiver.processed == Counter({delivery_id: 1})
