@@ -1,0 +1,173 @@
+"""Hazard roll-ups: the periods, the counts a cell stores, and the exact definition of every figure.
+
+A cell is one scope (enterprise, grid, town, district, city) x industry (an enterprise industry, or "*" for all)
+x period (month `2026-11`, quarter `2026-Q4`, year `2026`, in local time, Asia/Shanghai, UTC+8 without DST).
+Every figure is numerator / denominator of counts stored in the cell; an ancestor's counts are the sums of the
+counts of the enterprises inside it, never an average of rates. "now" is the cell's `as_of`.
+
+| metric | numerator | denominator | period by |
+|---|---|---|---|
+| found | hazards with status != voided | — | found_at |
+| closed | hazards with status closed or written_off | — | closed_at |
+| closureRate | hazards found in the period now closed or written_off | hazards found (status != voided) | found_at |
+| onTimeRate | closed hazards with a deadline and closed_at <= deadline | closed hazards with a deadline | closed_at |
+| overdue | hazards found, status in OWING_STATUSES, deadline < now | — | found_at |
+| majorOpen | major hazards found, status not closed / written_off / voided | — | found_at |
+| majorClosed | major hazards closed or written_off | — | closed_at |
+| meanDaysToClose | sum over closed hazards of (closed_at - found_at) in whole seconds (each time truncated to the second) / 86400 | closed hazards | closed_at |
+| taskCompletionRate | inspection tasks with status done | inspection tasks with window_end <= now | window_end |
+
+A rate's value is numerator / denominator rounded half-even to 4 places (None when the denominator is 0); counts
+have no denominator. Scopes: an enterprise; a grid (its enterprises by `grid_id`); a region (its enterprises by
+`region_path` prefix). The lists behind a figure (`/v1/stats/hazards/items`) apply the same conditions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import ROUND_HALF_EVEN, Decimal
+from enum import StrEnum
+
+from domain.errors import InvalidInput
+
+ALL_INDUSTRIES = "*"
+LOCAL_OFFSET = timedelta(hours=8)  # Asia/Shanghai: UTC+8 all year
+SECONDS_PER_DAY = 86400
+
+
+class ScopeKind(StrEnum):
+    ENTERPRISE = "enterprise"
+    GRID = "grid"
+    REGION = "region"
+
+
+class PeriodKind(StrEnum):
+    MONTH = "month"
+    QUARTER = "quarter"
+    YEAR = "year"
+
+
+# The counts a cell stores; each is a plain sum, so cells add up exactly.
+FOUND_COUNTS = ("found", "found_closed", "overdue", "major_open")
+CLOSED_COUNTS = ("closed", "closed_with_deadline", "closed_on_time", "major_closed", "close_seconds")
+TASK_COUNTS = ("tasks_due", "tasks_done")
+COUNTS = FOUND_COUNTS + CLOSED_COUNTS + TASK_COUNTS
+
+
+@dataclass(frozen=True, slots=True)
+class Metric:
+    """One figure: the stored count over the stored count, what its items are, and which part lists which."""
+
+    name: str
+    numerator: str
+    denominator: str | None
+    items: str  # "hazard" or "task"
+    scale: int = 1  # the numerator is divided by this (seconds to days)
+
+
+METRICS = {
+    metric.name: metric
+    for metric in (
+        Metric("found", "found", None, "hazard"),
+        Metric("closed", "closed", None, "hazard"),
+        Metric("closureRate", "found_closed", "found", "hazard"),
+        Metric("onTimeRate", "closed_on_time", "closed_with_deadline", "hazard"),
+        Metric("overdue", "overdue", None, "hazard"),
+        Metric("majorOpen", "major_open", None, "hazard"),
+        Metric("majorClosed", "major_closed", None, "hazard"),
+        Metric("meanDaysToClose", "close_seconds", "closed", "hazard", SECONDS_PER_DAY),
+        Metric("taskCompletionRate", "tasks_done", "tasks_due", "task"),
+    )
+}
+# The list behind meanDaysToClose's numerator is its closed hazards, each with its seconds: the count is the
+# denominator's, the sum of their seconds the numerator.
+ITEM_COUNT = {("meanDaysToClose", "numerator"): "closed"}
+
+
+def metric_value(metric: Metric, counts: dict[str, int]) -> Decimal | None:
+    """The figure: a count, or numerator / denominator rounded half-even to 4 places (None over zero)."""
+    numerator = Decimal(counts.get(metric.numerator, 0)) / metric.scale
+    if metric.denominator is None:
+        return numerator
+    denominator = counts.get(metric.denominator, 0)
+    if not denominator:
+        return None
+    return (numerator / denominator).quantize(Decimal("0.0001"), rounding=ROUND_HALF_EVEN)
+
+
+def local_month(at: datetime) -> str:
+    """The local month key (`2026-11`) of a UTC time."""
+    return (at + LOCAL_OFFSET).strftime("%Y-%m")
+
+
+def periods_of_month(month: str) -> tuple[tuple[PeriodKind, str], ...]:
+    """The month and the quarter and year holding it."""
+    year, number = month.split("-")
+    return (
+        (PeriodKind.MONTH, month),
+        (PeriodKind.QUARTER, f"{year}-Q{(int(number) + 2) // 3}"),
+        (PeriodKind.YEAR, year),
+    )
+
+
+def period_kind_of(key: str) -> PeriodKind:
+    """The kind of a period key, or `InvalidInput` when it is none."""
+    parts = key.split("-")
+    try:
+        if len(parts) == 1 and len(key) == 4 and int(key) > 0:
+            return PeriodKind.YEAR
+        if len(parts) == 2 and len(parts[0]) == 4 and int(parts[0]) > 0:
+            if parts[1] in ("Q1", "Q2", "Q3", "Q4"):
+                return PeriodKind.QUARTER
+            if len(parts[1]) == 2 and 1 <= int(parts[1]) <= 12:
+                return PeriodKind.MONTH
+    except ValueError:
+        pass
+    raise InvalidInput("not a period key (2026, 2026-Q4 or 2026-11)", field="period", value=key)
+
+
+def period_window(key: str) -> tuple[datetime, datetime]:
+    """The UTC [start, end) of a local period key."""
+    kind = period_kind_of(key)
+    year = int(key[:4])
+    if kind is PeriodKind.YEAR:
+        first, months = 1, 12
+    elif kind is PeriodKind.QUARTER:
+        first, months = (int(key[-1]) - 1) * 3 + 1, 3
+    else:
+        first, months = int(key[5:]), 1
+    end_year, end_month = year + (first - 1 + months) // 12, (first - 1 + months) % 12 + 1
+    start = datetime(year, first, 1, tzinfo=UTC) - LOCAL_OFFSET
+    return start, datetime(end_year, end_month, 1, tzinfo=UTC) - LOCAL_OFFSET
+
+
+def add_counts(into: dict[str, int], counts: dict[str, int]) -> None:
+    """Add one cell's counts into another's."""
+    for name in COUNTS:
+        into[name] = into.get(name, 0) + int(counts.get(name) or 0)
+
+
+def is_empty(counts: dict[str, int]) -> bool:
+    """True when every count is zero: such a cell is not stored."""
+    return not any(counts.get(name) for name in COUNTS)
+
+
+def cell_id(kind: str, scope_id: str, industry: str, period_key: str) -> str:
+    """The natural key of a cell."""
+    return f"{kind}:{scope_id}:{industry}:{period_key}"
+
+
+def region_codes_of_path(path: str) -> list[str]:
+    """The codes of every region on a materialised path, root first ("/330900/330902/" -> both)."""
+    return [code for code in path.split("/") if code]
+
+
+def enterprise_cells(months: Iterable[tuple[str, str, dict[str, int]]]) -> dict[tuple[str, str], dict[str, int]]:
+    """(enterprise, period key) -> counts, from (enterprise, month, counts) rows: quarters and years are sums."""
+    cells: dict[tuple[str, str], dict[str, int]] = {}
+    for enterprise_id, month, counts in months:
+        for _, key in periods_of_month(month):
+            add_counts(cells.setdefault((enterprise_id, key), {}), counts)
+    return {key: counts for key, counts in cells.items() if not is_empty(counts)}
