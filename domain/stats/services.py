@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -27,17 +26,16 @@ from domain.clock import utcnow
 from domain.db.paging import Page, clamp_limit, decode_cursor, encode_cursor
 from domain.errors import InvalidInput, NotFound
 from domain.hazards.model import OWING_STATUSES, HazardLevel, Status
+from domain.org.model import Industry
 from domain.org.tables import Enterprise, Grid, Region
 from domain.stats.model import (
     ALL_INDUSTRIES,
     CLOSED_COUNTS,
     COUNTS,
     FOUND_COUNTS,
-    ITEM_COUNT,
     METRICS,
     TASK_COUNTS,
     Metric,
-    PeriodKind,
     ScopeKind,
     add_counts,
     cell_id,
@@ -294,3 +292,211 @@ async def refresh_rollups(*, full: bool = False, now: datetime | None = None, ba
     return RollupReport(full=full, enterprises=len(enterprises) if touched is None else len(touched),
                         written=len(upserts) + len(ancestor_upserts), deleted=len(deletes) + len(ancestor_deletes),
                         now=now)  # fmt: skip
+
+
+# --- reading: the caller's scope ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """The scope a figure is of: an enterprise, a grid or a region, with the SQL choosing its enterprises."""
+
+    kind: ScopeKind
+    id: str
+    name: str
+    path: str
+
+
+def _within(path: str, actor: Actor) -> bool:
+    return actor.role is Role.ADMIN or (actor.role is Role.REGULATOR and bool(actor.region_path)
+                                        and path.startswith(actor.region_path or "\0"))  # fmt: skip
+
+
+async def resolve_scope(actor: Actor, *, region_code: str | None = None, grid_id: str | None = None,
+                        enterprise_id: str | None = None) -> Scope:  # fmt: skip
+    """The scope asked for (default: the caller's own), or `NotFound` when it is missing or not the caller's."""
+    if sum(value is not None for value in (region_code, grid_id, enterprise_id)) > 1:
+        raise InvalidInput("give at most one of regionCode, gridId and enterpriseId", field="regionCode")
+    if region_code is None and grid_id is None and enterprise_id is None:
+        if actor.role in (Role.OFFICER, Role.PRINCIPAL) and actor.enterprise_id:
+            enterprise_id = actor.enterprise_id
+        elif actor.role is Role.INSPECTOR and actor.grid_ids:
+            grid_id = sorted(actor.grid_ids)[0]
+        elif actor.role is Role.REGULATOR and actor.region_path:
+            region_code = region_codes_of_path(actor.region_path)[-1]
+        else:
+            roots = await Region.select(Region.code).where(Region.parent_code.is_null()).order_by(Region.code).run()
+            region_code = roots[0]["code"] if roots else ""
+    if enterprise_id is not None:
+        row = await Enterprise.select(Enterprise.id, Enterprise.name, Enterprise.region_path).where(
+            Enterprise.id == enterprise_id, enterprise_condition(actor)).first().run()  # fmt: skip
+        if row is None:
+            raise NotFound("no such enterprise", entity="enterprise", id=enterprise_id)
+        return Scope(ScopeKind.ENTERPRISE, row["id"], row["name"], row["region_path"])
+    if grid_id is not None:
+        row = await Grid.select(Grid.id, Grid.name, Grid.region_path).where(Grid.id == grid_id).first().run()
+        if row is None or not (_within(row["region_path"], actor) or grid_id in actor.grid_ids):
+            raise NotFound("no such grid", entity="grid", id=grid_id)
+        return Scope(ScopeKind.GRID, row["id"], row["name"], row["region_path"])
+    row = await Region.select(Region.code, Region.name, Region.path).where(Region.code == region_code).first().run()
+    if row is None or not _within(row["path"], actor):
+        raise NotFound("no such region", entity="region", id=region_code)
+    return Scope(ScopeKind.REGION, row["code"], row["name"], row["path"])
+
+
+def _industry(industry: str | None) -> str:
+    industry = industry or ALL_INDUSTRIES
+    if industry != ALL_INDUSTRIES and industry not in {str(item) for item in Industry}:
+        raise InvalidInput("not an industry", field="industry", value=industry)
+    return industry
+
+
+# --- reading: figures --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    metric: str
+    value: Decimal | None
+    numerator: int
+    denominator: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodFigures:
+    period: str
+    as_of: datetime
+    figures: list[Figure]
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeFigures:
+    scope: Scope
+    industry: str
+    period_kind: str
+    periods: list[PeriodFigures]
+
+
+def figures_of(counts: dict[str, Any]) -> list[Figure]:
+    """Every metric of one cell's counts."""
+    return [Figure(metric.name, metric_value(metric, counts), int(counts.get(metric.numerator) or 0),
+                   None if metric.denominator is None else int(counts.get(metric.denominator) or 0))
+            for metric in METRICS.values()]  # fmt: skip
+
+
+async def _cells(scope: Scope, industry: str, where: str, *args: Any) -> list[dict[str, Any]]:
+    """The stored cells of a scope and industry (an enterprise's cells are its industry's, stored under "*")."""
+    if scope.kind is ScopeKind.ENTERPRISE:
+        if industry != ALL_INDUSTRIES:
+            own = await Enterprise.select(Enterprise.industry).where(Enterprise.id == scope.id).first().run()
+            if own is None or own["industry"] != industry:
+                return []
+        industry = ALL_INDUSTRIES
+    sql = "SELECT * FROM rollup_cell WHERE scope_kind = {} AND scope_id = {} AND industry = {} AND " + where
+    return await RollupCell.raw(sql + " ORDER BY period_key", str(scope.kind), scope.id, industry, *args).run()
+
+
+async def hazard_figures(actor: Actor, scope: Scope, *, industry: str | None, period_kind: str,
+                         first: str | None, last: str | None) -> ScopeFigures:  # fmt: skip
+    """The stored figures of the scope for each period of the kind between `first` and `last` (keys, inclusive);
+    a period with nothing found, closed or due has no cell and is not listed."""
+    industry = _industry(industry)
+    for name, key in (("from", first), ("to", last)):
+        if key is not None and period_kind_of(key) != period_kind:
+            raise InvalidInput(f"{name} is not a {period_kind} key", field=name, value=key)
+    rows = await _cells(scope, industry, "period_kind = {} AND period_key >= {} AND period_key <= {}",
+                        period_kind, first or "", last or "~")  # fmt: skip
+    periods = [PeriodFigures(row["period_key"], _as_datetime(row["as_of"]), figures_of(row)) for row in rows]
+    return ScopeFigures(scope, industry, period_kind, periods)
+
+
+# --- reading: the items behind a figure --------------------------------------------------------------------------------
+
+_NOT_VOIDED = f"status != '{Status.VOIDED}'"
+# (metric, part) -> (the column that places an item in the period, the further condition); `{as_of}` is the cell's.
+_ITEM_CONDITIONS: dict[tuple[str, str], tuple[str, str]] = {
+    ("found", "numerator"): ("found_at", _NOT_VOIDED),
+    ("closureRate", "denominator"): ("found_at", _NOT_VOIDED),
+    ("closureRate", "numerator"): ("found_at", f"{_NOT_VOIDED} AND {_CLOSED}"),
+    ("overdue", "numerator"): ("found_at", f"{_NOT_VOIDED} AND status IN ({_OWING}) AND deadline < {{as_of}}"),
+    ("majorOpen", "numerator"): ("found_at", f"{_NOT_VOIDED} AND {_MAJOR} AND NOT ({_CLOSED})"),
+    ("closed", "numerator"): ("closed_at", _CLOSED),
+    ("meanDaysToClose", "numerator"): ("closed_at", _CLOSED),
+    ("meanDaysToClose", "denominator"): ("closed_at", _CLOSED),
+    ("onTimeRate", "denominator"): ("closed_at", f"{_CLOSED} AND deadline IS NOT NULL"),
+    ("onTimeRate", "numerator"): ("closed_at", f"{_CLOSED} AND deadline IS NOT NULL AND closed_at <= deadline"),
+    ("majorClosed", "numerator"): ("closed_at", f"{_CLOSED} AND {_MAJOR}"),
+    ("taskCompletionRate", "denominator"): ("window_end", "window_end <= {as_of}"),
+    ("taskCompletionRate", "numerator"): ("window_end", "window_end <= {as_of} AND status = 'done'"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """A hazard or an inspection task behind a figure."""
+
+    kind: str
+    id: str
+    enterprise_id: str
+    status: str
+    title: str | None = None
+    level: str | None = None
+    found_at: datetime | None = None
+    closed_at: datetime | None = None
+    deadline: datetime | None = None
+    seconds_to_close: int | None = None
+    window_end: datetime | None = None
+    done_at: datetime | None = None
+
+
+def _enterprises_sql(scope: Scope, industry: str) -> tuple[str, list[Any]]:
+    column = {ScopeKind.ENTERPRISE: "id = {}", ScopeKind.GRID: "grid_id = {}", ScopeKind.REGION: "region_path LIKE {}"}
+    value = scope.path + "%" if scope.kind is ScopeKind.REGION else scope.id
+    sql = "SELECT id FROM enterprise WHERE " + column[scope.kind]
+    if industry != ALL_INDUSTRIES:
+        return sql + " AND industry = {}", [value, industry]
+    return sql, [value]
+
+
+def _seconds_between(start: Any, end: Any) -> int:
+    return int(_as_datetime(end).timestamp()) - int(_as_datetime(start).timestamp())
+
+
+async def figure_items(actor: Actor, scope: Scope, *, metric: str, part: str, industry: str | None, period: str,
+                       cursor: str | None, limit: int | None) -> Page[Item]:  # fmt: skip
+    """The hazards (or tasks) counted in one figure's numerator or denominator, by id; their number is the stored
+    count (for meanDaysToClose's numerator, the sum of their `seconds_to_close` is)."""
+    if metric not in METRICS:
+        raise InvalidInput("not a metric", field="metric", value=metric)
+    if (metric, part) not in _ITEM_CONDITIONS:
+        raise InvalidInput("this figure has no such part", field="part", value=part)
+    industry = _industry(industry)
+    start, end = period_window(period)
+    cells = await _cells(scope, industry, "period_key = {}", period)
+    as_of = _as_datetime(cells[0]["as_of"]) if cells else utcnow()
+    after, limit = decode_cursor(cursor), clamp_limit(limit)
+    basis, condition = _ITEM_CONDITIONS[(metric, part)]
+    table = "inspection_task" if METRICS[metric].items == "task" else "hazard"
+    enterprises, enterprise_args = _enterprises_sql(scope, industry)
+    args: list[Any] = []
+    where = condition
+    if "{as_of}" in where:
+        where, args = where.replace("{as_of}", "{}"), [as_of]
+    sql = (f"SELECT * FROM {table} WHERE {basis} >= {{}} AND {basis} < {{}} AND ({where}) "
+           f"AND enterprise_id IN ({enterprises}) AND id > {{}} ORDER BY id LIMIT {limit + 1}")  # fmt: skip
+    rows = await RollupCell.raw(sql, start, end, *args, *enterprise_args, after or "").run()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    if table == "hazard":
+        items = [Item("hazard", row["id"], row["enterprise_id"], row["status"], title=row["title"], level=row["level"],
+                      found_at=_maybe(row["found_at"]), closed_at=_maybe(row["closed_at"]), deadline=_maybe(row["deadline"]),
+                      seconds_to_close=_seconds_between(row["found_at"], row["closed_at"]) if row["closed_at"] else None)
+                 for row in rows]  # fmt: skip
+    else:
+        items = [Item("task", row["id"], row["enterprise_id"], row["status"], window_end=_maybe(row["window_end"]),
+                      done_at=_maybe(row["done_at"])) for row in rows]  # fmt: skip
+    return Page(items, encode_cursor(rows[-1]["id"]) if more and rows else None)
+
+
+def _maybe(value: Any) -> datetime | None:
+    return None if value is None else _as_datetime(value)
