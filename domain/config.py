@@ -47,6 +47,8 @@ class Settings:
     """`SF_PASSWORD_HASH_COST`: `default` (argon2id, 64 MiB) or `fast` (tests only: a small memory cost)."""
     idempotency_ttl_s: int = 24 * 3600
     """`SF_IDEMPOTENCY_TTL`: how long a kept answer to an `Idempotency-Key` is replayed, in seconds (24 hours)."""
+    run_schedule: bool = True
+    """`SF_RUN_SCHEDULE`: without Redis, run the cron schedule inside the API process (`0` turns it off: tests)."""
 
     def qr_signing_keys(self) -> dict[int, bytes]:
         """The QR keys as the token module takes them: small integer ids, byte secrets."""
@@ -94,6 +96,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         demo_password=env.get("DEMO_PASSWORD", "Demo@2026"),
         password_hash_cost=env.get("SF_PASSWORD_HASH_COST", "default"),
         idempotency_ttl_s=int(env.get("SF_IDEMPOTENCY_TTL", 24 * 3600)),
+        run_schedule=env.get("SF_RUN_SCHEDULE", "1") != "0",
     )
 
 

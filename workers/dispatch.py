@@ -1,27 +1,30 @@
 """One way to start a job, whatever runs it: arq when `REDIS_URL` is set, else a task in this process.
 
 The embedded mode runs the very job functions the arq worker runs, with the same `ctx` keys (`settings`,
-`engine`), so a job cannot tell the two apart. In-process jobs run at most once per job id at a time, a failure is
-logged (like an arq job that raised), and `drain()` waits for all of them: the app's shutdown and tests call it.
+`engine`, `job_id`, `job_try`), so a job cannot tell the two apart. In-process jobs run at most once per job id at a
+time, a transient failure is retried after the same backoff arq would use (`workers/runtime.py`), and `drain()`
+waits for all of them: the app's shutdown and tests call it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import traceback
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from arq import ArqRedis, create_pool
+from arq.worker import Retry
 from piccolo.engine.base import Engine
 
 from domain.config import Settings
 from workers.queue import redis_settings
+from workers.runtime import MAX_TRIES, default_job_id, resilient
 
 log = logging.getLogger("shuangfang.dispatch")
 
 Job = Callable[..., Awaitable[Any]]
+IN_PROCESS_CONCURRENCY = 4
 
 
 class Dispatcher:
@@ -32,11 +35,13 @@ class Dispatcher:
             from workers.settings import JOBS as jobs  # the worker's own list, so both run the same functions
         self.settings = settings
         self.engine = engine
-        self._jobs = {job.__name__: job for job in jobs}
+        self._jobs = {job.__name__: resilient(job) for job in jobs}
         self._pool: ArqRedis | None = None
         self._pool_lock = asyncio.Lock()
         self._running: dict[str, asyncio.Task] = {}
         self._tasks: set[asyncio.Task] = set()
+        # In-process jobs share the app's database: a burst (the seed's relay, a backlog) runs a few at a time.
+        self._slots = asyncio.Semaphore(IN_PROCESS_CONCURRENCY)
 
     async def enqueue(self, job_name: str, *args: Any, job_id: str | None = None) -> None:
         """Run `job_name(ctx, *args)` soon; while a job with the same `job_id` is queued or running, do nothing."""
@@ -48,7 +53,7 @@ class Dispatcher:
             return
         if job_id is not None and job_id in self._running:
             return
-        task = asyncio.create_task(self._run(job_name, args), name=job_id or job_name)
+        task = asyncio.create_task(self._run(job_name, args, job_id), name=job_id or job_name)
         # The event loop keeps only weak references to tasks: hold each until it is done.
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -68,12 +73,17 @@ class Dispatcher:
             await self._pool.aclose()
             self._pool = None
 
-    async def _run(self, job_name: str, args: tuple) -> None:
-        try:
-            await self._jobs[job_name]({"settings": self.settings, "engine": self.engine}, *args)
-        except Exception as error:  # a failed job fails alone, as on arq; what it leaves undone is redone on demand
-            # The trace goes into the message: the app's JSON log formatter cannot encode exc_info.
-            log.error("in-process job %s%r failed: %s", job_name, args, "".join(traceback.format_exception(error)))
+    async def _run(self, job_name: str, args: tuple, job_id: str | None = None) -> None:
+        ctx = {"settings": self.settings, "engine": self.engine, "job_id": job_id or default_job_id(job_name, args)}
+        for job_try in range(1, MAX_TRIES + 1):
+            try:
+                async with self._slots:
+                    await self._jobs[job_name](ctx | {"job_try": job_try}, *args)
+                return
+            except Retry as retry:  # a transient failure, already recorded: wait as arq would, then try again
+                await asyncio.sleep(retry.defer_score / 1000 if retry.defer_score else 0)
+            except Exception:  # a failed job fails alone, as on arq; `resilient` recorded and logged it
+                return
 
     async def _arq(self) -> ArqRedis:
         async with self._pool_lock:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated
 
 from litestar import Controller, get, patch, post
@@ -9,10 +10,12 @@ from litestar.datastructures import State
 from litestar.params import Parameter
 
 from api import presenters
+from domain.outbox import services as outbox
 from domain.accounts.model import Actor, Role
 from domain.org import services as org
 from domain.org.model import Industry, RegionLevel
 from mobile_contract.auth import Role as WireRole
+from mobile_contract.jobs import JobFailure, JobFailurePage
 from mobile_contract.orgs import (
     AdminUser,
     AdminUserPage,
@@ -84,3 +87,14 @@ class AdminController(Controller):
     @get("/users/{user_id:str}", summary="One user")
     async def get_user(self, actor: Actor, user_id: str, state: State) -> AdminUser:
         return presenters.admin_user(await state.accounts.get_user(actor=actor, user_id=user_id))
+
+    @get("/jobs/failures", summary="Jobs that failed, latest first, and the outbox backlog")
+    async def job_failures(
+        self,
+        actor: Actor,
+        gave_up: Annotated[bool | None, Parameter(query="gaveUp")] = None,
+        limit: Annotated[int, Parameter(ge=1, le=1000)] = 100,
+    ) -> JobFailurePage:
+        failures = await outbox.list_job_failures(actor=actor, gave_up=gave_up, limit=limit)
+        items = [JobFailure(**dataclasses.asdict(failure)) for failure in failures]
+        return JobFailurePage(items=items, outbox_pending=await outbox.pending_count())

@@ -34,6 +34,9 @@ class _ReusedConnectionTransaction(SQLiteTransaction):
         await self.engine.write_lock.acquire()
         try:
             self.connection = await self.engine.writer_connection()
+            if self.connection.in_transaction:
+                # a holder cancelled mid-commit left its transaction open: it never committed, so roll it back
+                await self.connection.rollback()
             await self.begin()
         except BaseException:
             self.engine.write_lock.release()

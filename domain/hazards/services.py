@@ -22,6 +22,7 @@ from domain.clock import utcnow
 from domain.db.engine import is_unique_violation
 from domain.db.paging import Page, clamp_limit, decode_cursor, page_of
 from domain.errors import DomainError, InvalidInput, NotFound
+from domain.outbox.services import add_to_outbox
 from domain.photos.services import near_duplicates
 from domain.hazards.model import (
     OWING_STATUSES,
@@ -53,6 +54,9 @@ REPORTERS = (Role.OFFICER, Role.PRINCIPAL, Role.INSPECTOR, Role.REGULATOR)
 MAX_PHOTOS = 20
 CLOCK_SKEW = timedelta(minutes=10)  # a phone's clock may run a little ahead of ours
 
+
+# The job the outbox runs after every committed change of a hazard (workers/jobs/outbox.py: its follow-ups).
+CHANGE_JOB = "hazard_changed"
 
 class StaleVersion(DomainError):
     """The hazard changed since the caller read it: read it again, then decide."""
@@ -434,6 +438,7 @@ async def create_hazard(*, actor: Actor, new: NewHazard, now: datetime | None = 
             await append_event(chain_id=hazard_id, subject_kind=SUBJECT_KIND, action="report", name="HazardReported",
                                actor=actor, at=now, payload=payload, photo_hashes=[p["sha256"] for p in photos])  # fmt: skip
             await _attach(hazard_id, new.enterprise_id, photos, "before", 1, now)
+            await add_to_outbox(CHANGE_JOB, hazard_id, 1, now=now)
     except Exception as error:
         if not is_unique_violation(error):
             raise
@@ -514,6 +519,7 @@ async def transition(
                                     photo_hashes=[p["sha256"] for p in photos])  # fmt: skip
         for stage, stage_photos in photos_by_stage.items():
             await _attach(hazard_id, state.enterprise_id, stage_photos, stage, linked.seq, now)
+        await add_to_outbox(CHANGE_JOB, hazard_id, linked.seq, now=now)
     return await get_hazard(actor=actor, hazard_id=hazard_id, now=now)
 
 

@@ -1,0 +1,128 @@
+"""The transactional outbox: record follow-up work with the change that causes it, hand it to the queue later.
+
+A change (a hazard transition, say) calls `add_to_outbox` inside its own transaction, so the work is stored if and
+only if the change is. The relay (`relay_outbox`) hands pending entries to the queue in order, each under the job id
+`outbox:<entry id>` — arq refuses a second job with an id it still knows and the in-process dispatcher runs an id
+once at a time — and stamps them relayed. If the queue is down (Redis stopped) nothing is stamped and the next pass
+tries again: the work is delayed, never lost. A crash between handing over and stamping hands the entry over again
+under the same job id, and every job is idempotent, so the effect is that of one delivery.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from domain.accounts.model import Actor, Role
+from domain.accounts.permissions import require_role
+from domain.clock import utcnow
+from domain.db.paging import clamp_limit
+from domain.ids import new_id
+from domain.outbox.tables import JobFailure, OutboxEntry
+
+log = logging.getLogger("shuangfang.outbox")
+RELAY_BATCH = 200
+
+
+class JobQueue(Protocol):
+    """Where relayed work goes: arq, or tasks in this process (workers.dispatch.Dispatcher is both)."""
+
+    async def enqueue(self, job_name: str, *args: Any, job_id: str | None = None) -> None:
+        """Run the named job with these arguments soon; raises when the queue cannot take it now."""
+
+
+@dataclass(frozen=True, slots=True)
+class RelayReport:
+    """What one relay pass did: entries handed over, and entries still waiting because the queue refused."""
+
+    relayed: int
+    pending: int
+    error: str = ""
+
+
+async def add_to_outbox(job_name: str, *args: Any, now: datetime | None = None) -> str:
+    """Record `job_name(*args)` to run after the caller's transaction commits; call it inside that transaction."""
+    entry_id = new_id()
+    await OutboxEntry.insert(
+        OutboxEntry(id=entry_id, job_name=job_name, args=json.dumps(list(args)), created_at=now or utcnow())
+    ).run()
+    return entry_id
+
+
+def outbox_job_id(entry_id: str) -> str:
+    """The queue's job id for an entry: the same entry handed over twice is one job."""
+    return f"outbox:{entry_id}"
+
+
+async def relay_outbox(queue: JobQueue, *, batch: int = RELAY_BATCH) -> RelayReport:
+    """Hand pending entries to the queue, oldest first, until it refuses one or none are left."""
+    relayed = 0
+    while True:
+        rows = await OutboxEntry.select(OutboxEntry.id, OutboxEntry.job_name, OutboxEntry.args).where(
+            OutboxEntry.relayed_at.is_null()
+        ).order_by(OutboxEntry.id).limit(batch).run()  # fmt: skip
+        if not rows:
+            return RelayReport(relayed, 0)
+        handed: list[str] = []
+        for row in rows:
+            try:
+                await queue.enqueue(row["job_name"], *json.loads(row["args"]), job_id=outbox_job_id(row["id"]))
+            except Exception as error:  # the queue is down: keep this entry and the rest for the next pass
+                await _stamp(handed)
+                await _note_refusal(row["id"], error)
+                pending = await pending_count()
+                log.warning("outbox relay stopped, %s entries wait: %r", pending, error)
+                return RelayReport(relayed + len(handed), pending, repr(error))
+            handed.append(row["id"])
+        await _stamp(handed)
+        relayed += len(handed)
+
+
+async def pending_count() -> int:
+    """Entries not yet handed to the queue."""
+    return await OutboxEntry.count().where(OutboxEntry.relayed_at.is_null()).run()
+
+
+async def _stamp(entry_ids: list[str]) -> None:
+    # One statement per batch: a crash before it only means these entries are handed over again, under the same ids.
+    if entry_ids:
+        async with OutboxEntry._meta.db.transaction():
+            await OutboxEntry.update({OutboxEntry.relayed_at: utcnow()}).where(OutboxEntry.id.is_in(entry_ids)).run()
+
+
+async def _note_refusal(entry_id: str, error: Exception) -> None:
+    async with OutboxEntry._meta.db.transaction():
+        await OutboxEntry.update(
+            {OutboxEntry.relay_attempts: OutboxEntry.relay_attempts + 1, OutboxEntry.last_error: repr(error)[:1000]}
+        ).where(OutboxEntry.id == entry_id).run()
+
+
+@dataclass(frozen=True, slots=True)
+class FailureRecord:
+    """A job that failed: its id, name, arguments, tries, last error and whether it gave up."""
+
+    job_id: str
+    job_name: str
+    args: list[Any]
+    tries: int
+    last_error: str
+    first_failed_at: datetime
+    last_failed_at: datetime
+    gave_up: bool
+    succeeded_at: datetime | None
+
+
+async def list_job_failures(*, actor: Actor, gave_up: bool | None = None, limit: int = 100) -> list[FailureRecord]:
+    """The latest failures first (administrators only): `gave_up=True` keeps those that need a person."""
+    require_role(actor, Role.ADMIN)
+    query = JobFailure.select().order_by(JobFailure.last_failed_at, ascending=False).limit(clamp_limit(limit))
+    if gave_up is not None:
+        query = query.where(JobFailure.gave_up == int(gave_up))
+    return [
+        FailureRecord(row["job_id"], row["job_name"], json.loads(row["args"]), row["tries"], row["last_error"],
+                      row["first_failed_at"], row["last_failed_at"], bool(row["gave_up"]), row["succeeded_at"])
+        for row in await query.run()
+    ]  # fmt: skip
