@@ -13,9 +13,12 @@ from domain.stats import services as stats
 from mobile_contract.stats import FigureItem, FigureItemPage, HazardFigure, HazardPeriodFigures, HazardStatistics
 
 RegionCode = Annotated[str | None, QueryParameter(name="regionCode", pattern=r"^[0-9]{6}([0-9]{3})?$")]
-ScopeRef = Annotated[str | None, Parameter(max_length=40, pattern=r"^[0-9A-Za-z]+$")]
+GridId = Annotated[str | None, QueryParameter(name="gridId", max_length=40, pattern=r"^[0-9A-Za-z]+$")]
+EnterpriseId = Annotated[str | None, QueryParameter(name="enterpriseId", max_length=40, pattern=r"^[0-9A-Za-z]+$")]
 Industry = Annotated[str | None, Parameter(max_length=40, pattern=r"^(\*|[a-z_]+)$")]
-PeriodKey = Annotated[str | None, Parameter(max_length=8, pattern=r"^[0-9]{4}(-(Q[1-4]|[0-9]{2}))?$")]
+_PERIOD_KEY = r"^[0-9]{4}(-(Q[1-4]|[0-9]{2}))?$"
+FromKey = Annotated[str | None, QueryParameter(name="from", max_length=8, pattern=_PERIOD_KEY)]
+ToKey = Annotated[str | None, QueryParameter(name="to", max_length=8, pattern=_PERIOD_KEY)]
 
 
 class StatsController(Controller):
@@ -27,11 +30,11 @@ class StatsController(Controller):
     @get("/", summary="Hazard figures of a scope (default: the caller's) per month, quarter or year")
     async def figures(
         self, actor: Actor, region_code: RegionCode = None,
-        grid_id: Annotated[ScopeRef, QueryParameter(name="gridId")] = None,
-        enterprise_id: Annotated[ScopeRef, QueryParameter(name="enterpriseId")] = None,
+        grid_id: GridId = None,
+        enterprise_id: EnterpriseId = None,
         industry: Industry = None, period: Literal["month", "quarter", "year"] = "month",
-        from_key: Annotated[PeriodKey, QueryParameter(name="from")] = None,
-        to_key: Annotated[PeriodKey, QueryParameter(name="to")] = None,
+        from_key: FromKey = None,
+        to_key: ToKey = None,
     ) -> HazardStatistics:  # fmt: skip
         scope = await stats.resolve_scope(actor, region_code=region_code, grid_id=grid_id, enterprise_id=enterprise_id)
         result = await stats.hazard_figures(actor, scope, industry=industry, period_kind=period, first=from_key, last=to_key)
@@ -47,8 +50,8 @@ class StatsController(Controller):
     async def items(
         self, actor: Actor, metric: Annotated[str, Parameter(max_length=40)], period: Annotated[str, Parameter(max_length=8)],
         part: Literal["numerator", "denominator"] = "numerator", region_code: RegionCode = None,
-        grid_id: Annotated[ScopeRef, QueryParameter(name="gridId")] = None,
-        enterprise_id: Annotated[ScopeRef, QueryParameter(name="enterpriseId")] = None, industry: Industry = None,
+        grid_id: GridId = None,
+        enterprise_id: EnterpriseId = None, industry: Industry = None,
         cursor: Annotated[str | None, Parameter(max_length=200)] = None,
         limit: Annotated[int | None, Parameter(ge=1, le=1000)] = None,
     ) -> FigureItemPage:  # fmt: skip
