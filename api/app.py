@@ -28,11 +28,17 @@ from api.routes.auth import AuthController
 from api.routes.health import alive, ready
 from api.routes.landing import code_landing
 from api.routes.codes import CodesController
+from api.routes.credit import CreditController
 from api.routes.hazards import HazardController
 from api.routes.inspections import InspectionController
+from api.routes.notifications import NotificationController, WebhookController
 from api.routes.orgs import OrgController
 from api.routes.photos import PhotoController
 from api.routes.risk import RiskPointController
+from api.routes.risk_map import RiskMapController
+from api.routes.standardisation import StandardisationController
+from api.routes.statutory import StatisticsController
+from api.routes.stats import StatsController
 from api.strict import StrictRequest, refuse_nul_in_url
 from domain.accounts.model import Actor
 from domain.accounts.services import AccountService
@@ -41,7 +47,9 @@ from domain.codes.services import Codes
 from domain.config import Settings
 from domain.db.engine import bind_engine, build_engine, close_engine, open_engine
 from mobile_contract import CONTRACT_VERSION
+from workers.background import InProcessSchedule, OutboxRelayLoop
 from workers.dispatch import Dispatcher
+from workers.settings import CRON_JOBS
 
 # JSON bodies are small; endpoints that take files set their own limit.
 MAX_JSON_BODY = 1024 * 1024
@@ -74,17 +82,31 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
     jwt_auth = build_jwt_auth(settings)
     codes = Codes(settings)
     dispatcher = Dispatcher(settings, engine)
+    relay = OutboxRelayLoop(dispatcher)
+    # Without Redis no worker runs the cron schedule, so this process does (see workers/background.py).
+    schedule = InProcessSchedule(dispatcher, CRON_JOBS) if settings.run_schedule and not settings.redis_url else None
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await open_engine(engine)
+        relay.start()
+        if schedule is not None:
+            schedule.start()
         try:
             yield
         finally:
             try:
+                await relay.stop()
+                if schedule is not None:
+                    await schedule.stop()
                 await dispatcher.close()  # in-process jobs finish before the engine they use closes
             finally:
                 await close_engine(engine)
+
+    async def relay_after_writes(request: Request) -> None:
+        # A write may have left outbox entries: relay them now rather than at the next timed pass.
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            relay.kick()
 
     swagger_assets = Path(swagger_ui_bundle.swagger_ui_path)
     openapi = OpenAPIConfig(
@@ -129,6 +151,13 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
             HazardController,
             PhotoController,
             InspectionController,
+            CreditController,
+            WebhookController,
+            NotificationController,
+            RiskMapController,
+            StandardisationController,
+            StatisticsController,
+            StatsController,
             alive,
             ready,
             code_landing,
@@ -141,6 +170,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
             "dispatcher": Provide(_dispatcher, sync_to_thread=False),
         },
         on_app_init=[jwt_auth.on_app_init],
+        after_response=relay_after_writes,
         plugins=[problem_details_plugin, logging, IdempotencyPlugin(ttl_s=settings.idempotency_ttl_s)],
         openapi_config=openapi,
         lifespan=[lifespan],
@@ -153,6 +183,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
                 "codes": codes,
                 "printables": Printables(codes),
                 "dispatcher": dispatcher,
+                "relay": relay,
             }
         ),
         request_max_body_size=MAX_JSON_BODY,

@@ -28,6 +28,20 @@ def main(argv: list[str] | None = None) -> int:
     tasks.add_subparsers(dest="tasks_command", required=True).add_parser(
         "generate", help="create the tasks of the current checklist windows and mark ended undone ones missed (hourly job too)"
     )
+    commands.add_parser("safety-codes", help="recompute every enterprise's dynamic safety code now (hourly job too)")
+    statistics = commands.add_parser("statistics", help="statutory hazard statistics")
+    statistics.add_subparsers(dest="statistics_command", required=True).add_parser(
+        "freeze", help="freeze every due quarterly and annual snapshot still missing (daily job too)"
+    )
+    rollups = commands.add_parser("rollups", help="refresh the hazard roll-ups (incremental; job every 10 min too)")
+    rollups.add_argument("--full", action="store_true", help="recompute every cell from scratch")
+    notify = commands.add_parser("notifications", help="webhook notifications and the overdue sweep")
+    notify_commands = notify.add_subparsers(dest="notifications_command", required=True)
+    notify_commands.add_parser("sweep", help="escalate overdue hazards and missed task days not escalated yet (job every 15 min too)")
+    notify_commands.add_parser("deliver", help="send the webhook deliveries whose try is due (job every minute too)")
+    credit = commands.add_parser("credit", help="the serious-dishonesty list and credit grades (daily jobs too)")
+    credit.add_argument("credit_command", choices=["candidates", "expire", "grades"],
+                        help="compute blacklist candidates, lift listings whose 3 years ended, or recompute grades")  # fmt: skip
     demo = commands.add_parser("demo", help="migrate, seed the demo and serve (what README command 1 runs)")
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8000)
@@ -52,6 +66,16 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(_with_engine(settings, lambda s: _export_heads(s, args.day)))
         case "tasks":
             asyncio.run(_with_engine(settings, _generate_tasks))
+        case "safety-codes":
+            asyncio.run(_with_engine(settings, _recompute_safety_codes))
+        case "statistics":
+            asyncio.run(_with_engine(settings, _freeze_statistics))
+        case "rollups":
+            asyncio.run(_with_engine(settings, lambda s: _rollups(s, args.full)))
+        case "notifications":
+            asyncio.run(_with_engine(settings, lambda s: _notifications(s, args.notifications_command)))
+        case "credit":
+            asyncio.run(_with_engine(settings, lambda s: _credit(s, args.credit_command)))
         case "demo":
             asyncio.run(_migrate(settings))
             asyncio.run(_seed(settings, demo=True))
@@ -124,6 +148,43 @@ async def _generate_tasks(settings: Settings) -> None:
 
     report = await generate_tasks()
     print(f"inspection tasks: {report.created} created, {report.missed} marked missed")
+
+
+async def _recompute_safety_codes(settings: Settings) -> None:
+    from domain.safety_code.services import recompute_all
+
+    report = await recompute_all()
+    print(f"safety codes: {report.enterprises} enterprises recomputed, {report.changed} changed colour")
+
+
+async def _freeze_statistics(settings: Settings) -> None:
+    from domain.statutory.services import freeze_due_statistics
+
+    report = await freeze_due_statistics()
+    print(f"statutory statistics: {report.frozen} snapshots frozen, {report.already} already frozen")
+
+
+async def _rollups(settings: Settings, full: bool) -> None:
+    from domain.stats.services import refresh_rollups
+
+    report = await refresh_rollups(full=full)
+    kind = "full" if report.full else "incremental"
+    print(f"roll-ups ({kind}): {report.enterprises} enterprises, {report.written} cells written, {report.deleted} removed")
+
+
+async def _notifications(settings: Settings, command: str) -> None:
+    from workers.jobs.notifications import deliver_due_notifications, sweep_overdue
+
+    job = sweep_overdue if command == "sweep" else deliver_due_notifications
+    print(f"notifications {command}: {await job({'settings': settings})}")
+
+
+async def _credit(settings: Settings, command: str) -> None:
+    from workers.jobs.credit import compute_blacklist_candidates, compute_credit_grades, expire_blacklist_listings
+
+    job = {"candidates": compute_blacklist_candidates, "expire": expire_blacklist_listings,
+           "grades": compute_credit_grades}[command]  # fmt: skip
+    print(f"credit {command}: {await job({'settings': settings})}")
 
 
 def _serve(settings: Settings, host: str, port: int, workers: int) -> int:

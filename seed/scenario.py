@@ -10,6 +10,7 @@ from domain.codes.services import Codes
 from domain.clock import utcnow
 from domain.config import Settings
 from domain.history.store import export_chain_heads
+from domain.outbox.services import relay_outbox
 from domain.org import services as org
 from domain.org.model import Industry, RegionLevel, credit_code_check_character
 from domain.org.tables import Enterprise, Grid, Region
@@ -17,9 +18,15 @@ from domain.risk import services as risk
 from domain.risk.model import Method
 from domain.risk.tables import MajorHazardCriterion, RiskPoint, SitePlan
 from seed import criteria, risk_points, zhoushan
+from seed.credit import seed_credit
 from seed.hazards import photo_maker, seed_hazards
+from workers.dispatch import Dispatcher
 from seed.inspections import seed_inspections
+from seed.notifications import seed_notifications
+from seed.region_shapes import seed_region_map
 from seed.site_plans import draw_site_plan
+from seed.standardisation import seed_standardisation
+from seed.stats import seed_rollups
 
 SYSTEM = Actor(user_id="system", role=Role.ADMIN)
 
@@ -127,6 +134,14 @@ def _point_fields(spec: dict) -> dict:
     }
 
 
+async def run_outbox(settings: Settings) -> str:
+    """Run what the seeded changes put in the outbox, here and now, so the demo starts with nothing pending."""
+    dispatcher = Dispatcher(settings)
+    relayed = await relay_outbox(dispatcher)
+    await dispatcher.close()
+    return f"outbox: {relayed.relayed} follow-up jobs of the seeded changes run"
+
+
 async def seed_demo(settings: Settings) -> str:
     """The reference data, the demo enterprises and the demo accounts (password `DEMO_PASSWORD`)."""
     lines = [await seed_reference()]
@@ -173,6 +188,14 @@ async def seed_demo(settings: Settings) -> str:
     industries = {key: industry for key, _, industry, *_ in zhoushan.ENTERPRISES}
     hazard_enterprises = {key: (enterprise_id, industries[key]) for key, enterprise_id in enterprise_ids.items()}
     lines.append(await seed_hazards(settings, hazard_enterprises, utcnow(), photo_maker(settings)))
+    lines.append(await seed_credit(settings, enterprise_ids))
+    # The follow-ups of the seeded hazards (codes, notifications) run before the demo webhook exists: nothing is sent.
+    lines.append(await run_outbox(settings))
+    lines.append(await seed_notifications(settings))
+    lines.append(await seed_region_map())
+    lines.append(await seed_standardisation(settings, enterprise_ids))
+    lines.append(await run_outbox(settings))  # again: the seeders above queue follow-ups too
+    lines.append(await seed_rollups())
     # File today's chain heads at once, so `shuangfang verify` can detect a cut tail from the first day.
     exported = await export_chain_heads(settings.var_dir)
     lines.append(f"history: {exported['chains']} chain heads exported to {exported['path']}")

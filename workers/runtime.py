@@ -35,6 +35,8 @@ TRANSIENT = (
     asyncpg.TooManyConnectionsError,
     asyncpg.exceptions.SerializationError,
     asyncpg.exceptions.DeadlockDetectedError,
+    # a concurrent run inserted the row this one meant to insert: jobs re-read state, so the retry converges
+    asyncpg.exceptions.UniqueViolationError,
     httpx.TransportError,
 )
 

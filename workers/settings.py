@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import sys
 from typing import Any
 
@@ -14,9 +15,21 @@ from domain.config import Settings
 from domain.db.engine import bind_engine, build_engine, close_engine, open_engine
 from workers.jobs.history import export_history_heads
 from workers.jobs.inspections import generate_inspection_tasks
+from workers.jobs.outbox import hazard_changed, relay_outbox_entries
 from workers.jobs.maintenance import purge_expired_idempotency_records, purge_expired_refresh_tokens
+from workers.jobs.credit import compute_blacklist_candidates, compute_credit_grades, expire_blacklist_listings
 from workers.jobs.photos import make_photo_derivatives
+from workers.jobs.safety_code import recompute_all_safety_codes, recompute_safety_code
+from workers.jobs.statutory import freeze_statutory_statistics
+from workers.jobs.stats import refresh_rollups
+from workers.jobs.notifications import (
+    deliver_due_notifications,
+    deliver_notification,
+    notify_hazard_event,
+    sweep_overdue,
+)
 from workers.queue import redis_settings
+from workers.runtime import MAX_TRIES, resilient
 
 JOBS = [
     purge_expired_refresh_tokens,
@@ -24,6 +37,19 @@ JOBS = [
     export_history_heads,
     generate_inspection_tasks,
     make_photo_derivatives,
+    compute_blacklist_candidates,
+    expire_blacklist_listings,
+    compute_credit_grades,
+    hazard_changed,
+    relay_outbox_entries,
+    notify_hazard_event,
+    deliver_due_notifications,
+    deliver_notification,
+    sweep_overdue,
+    recompute_safety_code,
+    recompute_all_safety_codes,
+    freeze_statutory_statistics,
+    refresh_rollups,
 ]
 CRON_JOBS = [
     cron(purge_expired_refresh_tokens, hour={3}, minute={17}, unique=True),
@@ -32,6 +58,22 @@ CRON_JOBS = [
     cron(export_history_heads, hour={16}, minute={5}, unique=True),
     # hourly, ahead of the hour: it makes the tasks of windows starting within the next two hours
     cron(generate_inspection_tasks, minute={50}, unique=True),
+    # just after midnight in Zhoushan: lift the listings whose 3 years ended, then candidates, then grades (which
+    # read the listings)
+    cron(expire_blacklist_listings, hour={16}, minute={10}, unique=True),
+    cron(compute_blacklist_candidates, hour={16}, minute={20}, unique=True),
+    cron(compute_credit_grades, hour={16}, minute={30}, unique=True),
+    # the worker's own relay pass, every 10 s, beside the API process's loop (either alone delivers everything)
+    cron(relay_outbox_entries, second=set(range(0, 60, 10)), unique=True),
+    # webhook tries whose time has come (every minute; the shortest retry delay is 10 s) and the overdue sweep
+    cron(deliver_due_notifications, second={30}, unique=True),
+    cron(sweep_overdue, minute={2, 17, 32, 47}, unique=True),
+    # hourly: deadlines pass, task windows close and listings end without any event to trigger a recompute
+    cron(recompute_all_safety_codes, minute={40}, unique=True),
+    # daily, just after midnight in Zhoushan: a quarter's statistics freeze on the 15th after it, a year's on 31 Jan
+    cron(freeze_statutory_statistics, hour={16}, minute={45}, unique=True),
+    # every 10 minutes: the cells touched since the last run (deadlines and task windows pass without an event)
+    cron(refresh_rollups, minute=set(range(4, 60, 10)), unique=True),
 ]
 
 
@@ -55,8 +97,10 @@ async def shutdown(ctx: dict[str, Any]) -> None:
 def build_worker(settings: Settings, engine: Engine | None = None, **overrides: Any) -> Worker:
     """An arq worker on the settings' Redis with every job and the cron schedule."""
     options: dict[str, Any] = {
-        "functions": JOBS,
-        "cron_jobs": CRON_JOBS,
+        # Wrapped here, not in the lists, so each job's entry in JOBS / CRON_JOBS stays a plain function.
+        "functions": [resilient(job) for job in JOBS],
+        "cron_jobs": [dataclasses.replace(job, coroutine=resilient(job.coroutine)) for job in CRON_JOBS],
+        "max_tries": MAX_TRIES,
         "redis_settings": redis_settings(settings.redis_url),
         "on_startup": startup,
         "on_shutdown": shutdown,

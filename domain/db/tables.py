@@ -5,9 +5,17 @@ from domain.org.tables import Enterprise, Grid, Region
 from domain.hazards.tables import Hazard, HazardPhoto
 from domain.history.tables import ChainHeadExport, HistoryEvent
 from domain.idempotency.tables import IdempotencyRecord
+from domain.credit.tables import BlacklistListing, CreditAccident, CreditGrade, CreditPenalty
+from domain.outbox.tables import JobFailure, OutboxEntry
+from domain.notifications.tables import DeliveryAttempt, Notification, WebhookDelivery, WebhookSubscription
+from domain.escalation.tables import Escalation
 from domain.inspections.tables import Inspection, InspectionResult, InspectionTask
 from domain.photos.tables import Photo, PhotoUpload
 from domain.risk.tables import ChecklistItem, MajorHazardCriterion, RiskAssessment, RiskPoint, ScanRecord, SitePlan
+from domain.standardisation.tables import StandardisationGrade, StandardisationScope, StandardisationScopeMember
+from domain.statutory.tables import StatisticsSnapshot
+from domain.safety_code.tables import RegionShape, SafetyCode, SafetyCodeChange
+from domain.stats.tables import RollupCell, RollupWatermark
 
 ALL_TABLES = (
     Region,
@@ -33,4 +41,24 @@ ALL_TABLES = (
     Inspection,
     InspectionResult,
     IdempotencyRecord,
+    OutboxEntry,
+    JobFailure,
+    CreditPenalty,
+    CreditAccident,
+    BlacklistListing,
+    CreditGrade,
+    WebhookSubscription,
+    Notification,
+    WebhookDelivery,
+    DeliveryAttempt,
+    Escalation,
+    StandardisationGrade,
+    StandardisationScope,
+    StandardisationScopeMember,
+    StatisticsSnapshot,
+    SafetyCode,
+    SafetyCodeChange,
+    RegionShape,
+    RollupCell,
+    RollupWatermark,
 )

@@ -93,6 +93,13 @@ HAZARD = {"clientId": "hz-1", "enterpriseId": Ref("E1"), "source": "daily", "cat
           "title": "储罐区防火堤排水阀常开", "foundAt": "2026-01-05T09:00:00+08:00"}  # fmt: skip
 ASSIGN = {"action": "assign", "assigneeId": Ref("officer1"), "measures": "关闭排水阀", "deadline": "2999-01-01T00:00:00Z"}
 CURRENT = {"If-Match": '"{H1v}"'}  # the seeded hazard's version, filled in like a path
+WEBHOOK = {"url": "http://127.0.0.1:9/hook"}  # a local port nobody answers: nothing leaves this machine
+GRADE = {"grade": "second", "certificateNo": "舟AQBⅡ(2026)0999", "authority": "舟山市应急管理局", "validFrom": "2026-01-01"}
+REVOKE = {"revokedOn": "2026-06-01", "reason": "复评不合格"}
+SCOPE = {"name": "定海区规上高危企业", "asOf": "2026-06-30", "regionCode": "330902", "aboveDesignatedSize": True, "highRisk": True}
+PENALTY = {"decisionNo": "（定）应急罚〔2026〕901号", "decidedOn": "2026-01-05", "authority": "舟山市定海区应急管理局",
+           "kind": "fine", "violation": "other", "amount": "20000.00"}  # fmt: skip
+ACCIDENT = {"occurredOn": "2026-01-05", "grade": "general", "injuries": 1}
 PROTECTED = [
     ("me", "GET", "/v1/me", ABSENT),
     ("enterprises-list", "GET", "/v1/enterprises", ABSENT),
@@ -121,6 +128,29 @@ PROTECTED = [
     ("hazards-list", "GET", "/v1/hazards", ABSENT),
     ("hazard-get", "GET", "/v1/hazards/{H1}", ABSENT),
     ("hazard-history", "GET", "/v1/hazards/{H1}/history", ABSENT),
+    ("webhooks-post", "POST", "/v1/webhooks", WEBHOOK),
+    ("webhooks-list", "GET", "/v1/webhooks", ABSENT),
+    ("webhook-deliveries", "GET", "/v1/webhooks/deliveries", ABSENT),
+    ("notifications-list", "GET", "/v1/notifications", ABSENT),
+    ("safety-code-get", "GET", "/v1/enterprises/{E1}/safety-code", ABSENT),
+    ("safety-code-changes", "GET", "/v1/enterprises/{E1}/safety-code/changes", ABSENT),
+    ("risk-map-regions", "GET", "/v1/risk-map/regions", ABSENT),
+    ("risk-map-regions-png", "GET", "/v1/risk-map/regions.png", ABSENT),
+    ("standardisation-get", "GET", "/v1/enterprises/{E1}/standardisation", ABSENT),
+    ("standardisation-post", "POST", "/v1/enterprises/{E1}/standardisation", GRADE),
+    ("standardisation-rate", "GET", "/v1/stats/standardisation", ABSENT),
+    ("standardisation-scopes-post", "POST", "/v1/stats/standardisation/scopes", SCOPE),
+    ("standardisation-scopes-list", "GET", "/v1/stats/standardisation/scopes", ABSENT),
+    ("statistics-list", "GET", "/v1/enterprises/{E1}/statistics", ABSENT),
+    ("penalties-post", "POST", "/v1/enterprises/{E1}/penalties", PENALTY),
+    ("penalties-list", "GET", "/v1/enterprises/{E1}/penalties", ABSENT),
+    ("accidents-post", "POST", "/v1/enterprises/{E1}/accidents", ACCIDENT),
+    ("accidents-list", "GET", "/v1/enterprises/{E1}/accidents", ABSENT),
+    ("credit-get", "GET", "/v1/enterprises/{E1}/credit", ABSENT),
+    ("blacklist", "GET", "/v1/blacklist", ABSENT),
+    ("blacklist-candidates", "GET", "/v1/blacklist/candidates", ABSENT),
+    ("stats-hazards", "GET", "/v1/stats/hazards", ABSENT),
+    ("stats-hazards-items", "GET", "/v1/stats/hazards/items?metric=found&period=2026", ABSENT),
 ]
 FORGED_TOKENS = ["random-string", "wrong-secret", "expired", "alg-none", "wrong-issuer", "unknown-user", "basic-scheme"]
 
@@ -159,6 +189,35 @@ PHOTO_BOUNDARY = "sf-photo-form"
 new_photo = endpoint("photos-post", "POST", "/v1/photos", auth="officer1",
                      content_type=f"multipart/form-data; boundary={PHOTO_BOUNDARY}")  # fmt: skip
 photo = endpoint("photos-get", "GET", f"/v1/photos/{UNKNOWN_ID}", auth="officer1")
+grades = endpoint("standardisation-get", "GET", "/v1/enterprises/{E1}/standardisation", auth="officer1")
+new_grade = endpoint("standardisation-post", "POST", "/v1/enterprises/{E1}/standardisation", body=GRADE)
+revoke_grade = endpoint("standardisation-revoke", "POST", f"/v1/enterprises/{{E1}}/standardisation/{UNKNOWN_ID}/revoke",
+                        body=REVOKE)  # fmt: skip
+std_rate = endpoint("standardisation-rate", "GET", "/v1/stats/standardisation", auth="regulator_city")
+std_members = endpoint("standardisation-members", "GET", "/v1/stats/standardisation/members", auth="regulator_city")
+new_scope = endpoint("standardisation-scopes-post", "POST", "/v1/stats/standardisation/scopes", body=SCOPE)
+std_scope = endpoint("standardisation-scope-get", "GET", f"/v1/stats/standardisation/scopes/{UNKNOWN_ID}")
+snapshots = endpoint("statistics-list", "GET", "/v1/enterprises/{E2}/statistics", auth="officer1")
+sign = endpoint("statistics-sign", "POST", f"/v1/enterprises/{{E1}}/statistics/{UNKNOWN_ID}/sign", auth="principal1")
+new_webhook = endpoint("webhooks-post", "POST", "/v1/webhooks", body=WEBHOOK)
+webhooks = endpoint("webhooks-list", "GET", "/v1/webhooks")
+deliveries = endpoint("webhook-deliveries", "GET", "/v1/webhooks/deliveries", auth="regulator_city")
+notices = endpoint("notifications-list", "GET", "/v1/notifications", auth="principal1")
+webhook_post = endpoint("webhook-actions", "POST", f"/v1/webhooks/{UNKNOWN_ID}/disable")
+safety_code = endpoint("safety-code-get", "GET", "/v1/enterprises/{E1}/safety-code", auth="officer1")
+code_changes = endpoint("safety-code-changes", "GET", "/v1/enterprises/{E1}/safety-code/changes", auth="officer1")
+region_map = endpoint("risk-map-regions", "GET", "/v1/risk-map/regions", auth="regulator_dinghai")
+region_png = endpoint("risk-map-regions-png", "GET", "/v1/risk-map/regions.png", auth="regulator_dinghai")
+new_penalty = endpoint("penalties-post", "POST", "/v1/enterprises/{E1}/penalties", body=PENALTY, auth="regulator_dinghai")
+new_accident = endpoint("accidents-post", "POST", "/v1/enterprises/{E1}/accidents", body=ACCIDENT, auth="regulator_dinghai")
+credit_of = endpoint("credit-get", "GET", "/v1/enterprises/{E1}/credit", auth="officer1")
+blacklist = endpoint("blacklist", "GET", "/v1/blacklist", auth="officer1")
+candidates = endpoint("blacklist-candidates", "GET", "/v1/blacklist/candidates", auth="regulator_dinghai")
+hazard_stats = endpoint("stats-hazards", "GET", "/v1/stats/hazards", auth="regulator_dinghai")
+figure_items = endpoint("stats-hazards-items", "GET", "/v1/stats/hazards/items", auth="regulator_dinghai",
+                        params={"metric": "found", "period": "2026"})  # fmt: skip
+listing_step = endpoint("blacklist-actions", "POST", f"/v1/blacklist/{UNKNOWN_ID}/dismiss", body={"reason": "事实不清"},
+                        auth="regulator_dinghai")  # fmt: skip
 
 
 def photo_form(file: bytes | None, **fields: str) -> bytes:
@@ -393,6 +452,155 @@ CASES = [
     move("unknown-hazard", "NOT_FOUND", path=f"/v1/hazards/{UNKNOWN_ID}/transitions"),
     move("void-without-reason", MALFORMED, body={"action": "void"}),
     move("reused-idempotency-key-is-not-stale", "IDEMPOTENCY_KEY_INVALID", headers={**CURRENT, "Idempotency-Key": ""}),
+    # --- webhooks, deliveries, notifications --------------------------------------------------------------------------
+    new_webhook("missing-url", MALFORMED, body={**WEBHOOK, "url": ABSENT}),
+    new_webhook("unknown-field", MALFORMED, body={**WEBHOOK, "secret": "my-own-secret"}),
+    new_webhook("unknown-event-kind", MALFORMED, body={**WEBHOOK, "eventKinds": ["hazard.exploded"]}),
+    new_webhook("unknown-audience", MALFORMED, body={**WEBHOOK, "audience": "public"}),
+    new_webhook("region-code-with-letters", MALFORMED, body={**WEBHOOK, "regionCode": "33O902"}),
+    new_webhook("ftp-url", "WEBHOOK_URL_INVALID", body={"url": "ftp://127.0.0.1/hook"}),
+    new_webhook("relative-url", "WEBHOOK_URL_INVALID", body={"url": "/relative/hook"}),
+    new_webhook("url-with-credentials", "WEBHOOK_URL_INVALID", body={"url": "http://user:pw@127.0.0.1:9/hook"}),
+    new_webhook("url-with-fragment", "WEBHOOK_URL_INVALID", body={"url": "http://127.0.0.1:9/hook#part"}),
+    new_webhook("url-port-out-of-range", "WEBHOOK_URL_INVALID", body={"url": "http://127.0.0.1:99999/hook"}),
+    new_webhook("nul-in-url", (MALFORMED, RULE, "WEBHOOK_URL_INVALID"), body={"url": "http://127.0.0.1:9/h" + NUL}),
+    new_webhook("unknown-region", "NOT_FOUND", body={**WEBHOOK, "regionCode": "339999"}),
+    new_webhook("unknown-enterprise", "NOT_FOUND", body={**WEBHOOK, "enterpriseId": UNKNOWN_ID}),
+    new_webhook("by-an-officer", "FORBIDDEN", auth="officer1"),
+    new_webhook("by-an-inspector", "FORBIDDEN", auth="inspector1"),
+    new_webhook("regulator-for-the-enterprise-side", "FORBIDDEN", auth="regulator_dinghai",
+                body={**WEBHOOK, "audience": "enterprise"}),  # fmt: skip
+    new_webhook("regulator-outside-their-region", "NOT_FOUND", auth="regulator_dinghai", body={**WEBHOOK, "regionCode": "330903"}),
+    new_webhook("regulator-for-an-enterprise-outside", "NOT_FOUND", auth="regulator_dinghai",
+                body={**WEBHOOK, "enterpriseId": Ref("E2")}),  # fmt: skip
+    webhooks("by-a-principal", "FORBIDDEN", auth="principal1"),
+    webhooks("unknown-id", "NOT_FOUND", path=f"/v1/webhooks/{UNKNOWN_ID}"),
+    webhook_post("disable-unknown-id", "NOT_FOUND"),
+    webhook_post("disable-unknown-id-by-a-regulator", "NOT_FOUND", auth="regulator_dinghai"),
+    webhook_post("redrive-unknown-id", "NOT_FOUND", path=f"/v1/webhooks/deliveries/{UNKNOWN_ID}/redrive"),
+    deliveries("unknown-status", MALFORMED, params={"status": "lost"}),
+    deliveries("limit-0", MALFORMED, params={"limit": "0"}),
+    deliveries("cursor-decodes-to-garbage", RULE, params={"cursor": "_w"}),
+    deliveries("by-an-officer", "FORBIDDEN", auth="officer1"),
+    deliveries("unknown-id", "NOT_FOUND", path=f"/v1/webhooks/deliveries/{UNKNOWN_ID}"),
+    notices("by-an-inspector", "FORBIDDEN", auth="inspector1"),
+    notices("limit-0", MALFORMED, params={"limit": "0"}),
+    # --- the dynamic safety code and the regional four-colour map ----------------------------------------------------
+    safety_code("unknown-id", "NOT_FOUND", path=f"/v1/enterprises/{UNKNOWN_ID}/safety-code"),
+    safety_code("of-another-enterprise", "NOT_FOUND", auth="officer2"),
+    safety_code("outside-an-inspectors-grids", "NOT_FOUND", path="/v1/enterprises/{E2}/safety-code", auth="inspector1"),
+    safety_code("nul-id", MALFORMED, path="/v1/enterprises/%00/safety-code"),
+    code_changes("limit-0", MALFORMED, params={"limit": "0"}),
+    code_changes("limit-not-a-number", MALFORMED, params={"limit": "many"}),
+    code_changes("cursor-decodes-to-garbage", RULE, params={"cursor": "_w"}),
+    code_changes("unknown-id", "NOT_FOUND", path=f"/v1/enterprises/{UNKNOWN_ID}/safety-code/changes"),
+    code_changes("of-another-enterprise", "NOT_FOUND", auth="officer2"),
+    region_map("region-code-not-digits", MALFORMED, params={"regionCode": "abc"}),
+    region_map("region-code-of-seven-digits", MALFORMED, params={"regionCode": "3309021"}),
+    region_map("unknown-region", "NOT_FOUND", params={"regionCode": "999999"}),
+    region_map("outside-the-regulators-subtree", "NOT_FOUND", params={"regionCode": "330903"}),
+    region_map("above-the-regulators-region", "NOT_FOUND", params={"regionCode": "330900"}),
+    region_map("by-an-officer", "FORBIDDEN", auth="officer1"),
+    region_map("by-a-principal", "FORBIDDEN", auth="principal2"),
+    region_png("region-code-not-digits", MALFORMED, params={"regionCode": "33O902"}),
+    region_png("outside-the-regulators-subtree", "NOT_FOUND", params={"regionCode": "330921100"}),
+    region_png("by-an-officer", "FORBIDDEN", auth="officer2"),
+    # --- standardisation: grades, scope lists, the rate and its members; statutory statistics ----------------------
+    grades("other-enterprise", "NOT_FOUND", path="/v1/enterprises/{E2}/standardisation"),
+    grades("date-not-a-date", MALFORMED, params={"date": "2026-13-01"}),
+    new_grade("missing-grade", MALFORMED, body={**GRADE, "grade": ABSENT}),
+    new_grade("grade-fourth", MALFORMED, body={**GRADE, "grade": "fourth"}),
+    new_grade("unknown-field", MALFORMED, body={**GRADE, "score": 92}),
+    new_grade("valid-from-not-a-date", MALFORMED, body={**GRADE, "validFrom": "2026-02-30"}),
+    new_grade("empty-certificate", MALFORMED, body={**GRADE, "certificateNo": ""}),
+    new_grade("ends-before-it-starts", "STANDARDISATION_GRADE_INVALID", body={**GRADE, "validTo": "2025-12-31"}),
+    new_grade("longer-than-three-years", "STANDARDISATION_GRADE_INVALID", body={**GRADE, "validTo": "2029-01-01"}),
+    new_grade("certificate-recorded-before", EXISTS, body={**GRADE, "certificateNo": "舟AQBⅡ(2025)0012"}),
+    new_grade("by-an-officer", "FORBIDDEN", auth="officer1"),
+    new_grade("other-district", "NOT_FOUND", auth="regulator_dinghai", path="/v1/enterprises/{E2}/standardisation"),
+    revoke_grade("unknown-grade", "NOT_FOUND"),
+    revoke_grade("missing-reason", MALFORMED, body={"revokedOn": "2026-06-01"}),
+    revoke_grade("empty-reason", MALFORMED, body={**REVOKE, "reason": ""}),
+    std_rate("date-not-a-date", MALFORMED, params={"date": "yesterday"}),
+    std_rate("region-code-not-a-code", MALFORMED, params={"regionCode": "33x"}),
+    std_rate("other-district", "NOT_FOUND", auth="regulator_dinghai", params={"regionCode": "330903"}),
+    std_rate("unknown-scope", "NOT_FOUND", params={"scopeId": UNKNOWN_ID}),
+    std_rate("by-an-officer", "FORBIDDEN", auth="officer1"),
+    std_members("missing-part", MALFORMED),
+    std_members("part-unknown", MALFORMED, params={"part": "both"}),
+    std_members("cursor-not-ours", RULE, params={"part": "numerator", "cursor": "!!"}),
+    std_members("other-district", "NOT_FOUND", auth="regulator_dinghai", params={"part": "numerator", "regionCode": "330903"}),
+    new_scope("as-of-in-the-future", RULE, body={**SCOPE, "asOf": "2999-01-01"}),
+    new_scope("unknown-industry", MALFORMED, body={**SCOPE, "industries": ["mars"]}),
+    new_scope("other-district", "NOT_FOUND", auth="regulator_dinghai", body={**SCOPE, "regionCode": "330903"}),
+    new_scope("unknown-region", "NOT_FOUND", body={**SCOPE, "regionCode": "330999"}),
+    new_scope("by-an-inspector", "FORBIDDEN", auth="inspector1"),
+    std_scope("unknown", "NOT_FOUND"),
+    snapshots("other-enterprise", "NOT_FOUND"),
+    sign("unknown-snapshot", "NOT_FOUND"),
+    sign("other-enterprise", "NOT_FOUND", path=f"/v1/enterprises/{{E2}}/statistics/{UNKNOWN_ID}/sign"),
+    # --- credit: penalties, accidents, the blacklist and its actions -------------------------------------------------
+    new_penalty("missing-decision-no", MALFORMED, body={**PENALTY, "decisionNo": ABSENT}),
+    new_penalty("empty-decision-no", MALFORMED, body={**PENALTY, "decisionNo": ""}),
+    new_penalty("unknown-kind", MALFORMED, body={**PENALTY, "kind": "caning"}),
+    new_penalty("unknown-violation", MALFORMED, body={**PENALTY, "violation": "rudeness"}),
+    new_penalty("unknown-execution", MALFORMED, body={**PENALTY, "execution": "maybe"}),
+    new_penalty("date-not-a-date", MALFORMED, body={**PENALTY, "decidedOn": "2026-13-01"}),
+    new_penalty("date-is-a-time", MALFORMED, body={**PENALTY, "decidedOn": "2026-01-05T09:00:00+08:00"}),
+    new_penalty("amount-not-a-number", MALFORMED, body={**PENALTY, "amount": "lots"}),
+    new_penalty("unknown-field", MALFORMED, body={**PENALTY, "severity": "high"}),
+    new_penalty("negative-amount", RULE, body={**PENALTY, "amount": "-1"}),
+    new_penalty("fine-without-amount", RULE, body={**PENALTY, "amount": ABSENT}),
+    new_penalty("decided-in-the-future", RULE, body={**PENALTY, "decidedOn": "2999-01-01"}),
+    new_penalty("for-an-accident-without-one", RULE, body={**PENALTY, "violation": "accident"}),
+    new_penalty("for-an-unknown-accident", RULE, body={**PENALTY, "violation": "accident", "accidentId": UNKNOWN_ID}),
+    new_penalty("accident-on-a-plain-penalty", RULE, body={**PENALTY, "accidentId": UNKNOWN_ID}),
+    new_penalty("false-report-by-a-non-evaluation-body", RULE, body={**PENALTY, "violation": "false_report"}),
+    new_penalty("by-an-officer", "FORBIDDEN", auth="officer1"),
+    new_penalty("by-a-principal", "FORBIDDEN", auth="principal1"),
+    new_penalty("by-an-inspector", "FORBIDDEN", auth="inspector1"),
+    new_penalty("outside-the-regulators-region", "NOT_FOUND", path="/v1/enterprises/{E2}/penalties"),
+    new_penalty("unknown-enterprise", "NOT_FOUND", path=f"/v1/enterprises/{UNKNOWN_ID}/penalties"),
+    new_accident("unknown-grade", MALFORMED, body={**ACCIDENT, "grade": "catastrophic"}),
+    new_accident("negative-deaths", MALFORMED, body={**ACCIDENT, "deaths": -1}),
+    new_accident("concealed-is-a-string", MALFORMED, body={**ACCIDENT, "concealed": "yes"}),
+    new_accident("missing-date", MALFORMED, body={**ACCIDENT, "occurredOn": ABSENT}),
+    new_accident("in-the-future", RULE, body={**ACCIDENT, "occurredOn": "2999-01-01"}),
+    new_accident("by-an-officer", "FORBIDDEN", auth="officer1"),
+    new_accident("outside-the-regulators-region", "NOT_FOUND", path="/v1/enterprises/{E2}/accidents"),
+    credit_of("of-another-enterprise", "NOT_FOUND", auth="officer2"),
+    credit_of("penalties-of-another-enterprise", "NOT_FOUND", path="/v1/enterprises/{E1}/penalties", auth="officer2"),
+    credit_of("outside-an-inspectors-grids", "NOT_FOUND", path="/v1/enterprises/{E2}/credit", auth="inspector1"),
+    blacklist("region-code-not-digits", MALFORMED, params={"regionCode": "33O902"}),
+    blacklist("unknown-region", "NOT_FOUND", params={"regionCode": "999999"}),
+    candidates("by-an-officer", "FORBIDDEN", auth="officer1"),
+    candidates("by-an-inspector", "FORBIDDEN", auth="inspector1"),
+    candidates("unknown-region", "NOT_FOUND", params={"regionCode": "999999"}),
+    listing_step("unknown-listing", "NOT_FOUND"),
+    listing_step("dismiss-without-reason", MALFORMED, body={}),
+    listing_step("dismiss-with-empty-reason", MALFORMED, body={"reason": ""}),
+    listing_step("unknown-field", MALFORMED, body={"reason": "事实不清", "final": True}),
+    listing_step("date-not-a-date", MALFORMED, body={"reason": "事实不清", "on": "tomorrow"}),
+    listing_step("respond-with-empty-statement", MALFORMED, path=f"/v1/blacklist/{UNKNOWN_ID}/respond",
+                 body={"statement": ""}),  # fmt: skip
+    listing_step("unknown-action", ("NOT_FOUND", "METHOD_NOT_ALLOWED"), path=f"/v1/blacklist/{UNKNOWN_ID}/pardon"),
+    # --- hazard roll-ups ---------------------------------------------------------------------------------------------
+    hazard_stats("unknown-period-kind", MALFORMED, params={"period": "week"}),
+    hazard_stats("region-code-not-digits", MALFORMED, params={"regionCode": "33O902"}),
+    hazard_stats("unknown-region", "NOT_FOUND", params={"regionCode": "999999"}),
+    hazard_stats("region-outside-scope", "NOT_FOUND", params={"regionCode": "330903"}),
+    hazard_stats("two-scopes", RULE, params={"regionCode": "330902", "gridId": "X1"}),
+    hazard_stats("unknown-industry", RULE, params={"industry": "nothing"}),
+    hazard_stats("from-of-another-kind", RULE, params={"period": "month", "from": "2026-Q1"}),
+    hazard_stats("from-not-a-period", MALFORMED, params={"from": "last-year"}),
+    figure_items("missing-metric", MALFORMED, params={"period": "2026"}),
+    figure_items("unknown-metric", RULE, params={"metric": "nope", "period": "2026"}),
+    figure_items("count-has-no-denominator", RULE, params={"metric": "found", "period": "2026",
+                                                                          "part": "denominator"}),  # fmt: skip
+    figure_items("unknown-part", MALFORMED, params={"metric": "found", "period": "2026", "part": "half"}),
+    figure_items("month-thirteen", RULE, params={"metric": "found", "period": "2026-13"}),
+    figure_items("bad-cursor", RULE, params={"metric": "found", "period": "2026", "cursor": "!!"}),
+    figure_items("limit-zero", MALFORMED, params={"metric": "found", "period": "2026", "limit": 0}),
     # --- photos ------------------------------------------------------------------------------------------------------
     new_photo("html-named-jpg", "PHOTO_NOT_AN_IMAGE", raw=photo_form(b"<html><body>x</body></html>", clientId="p1")),
     new_photo("empty-file", "PHOTO_EMPTY", raw=photo_form(b"", clientId="p1")),
