@@ -12,7 +12,7 @@ from domain.accounts.model import Actor
 from domain.accounts.services import AccountService, UserRecord
 from domain.config import Settings
 
-PUBLIC_PATHS = ["^/v1/auth/login$", "^/v1/auth/refresh$", "^/v1/public/", "^/health", "^/schema", "^/[Qq]/"]
+PUBLIC_PATHS = ["^/v1/auth/login$", "^/v1/auth/refresh$", "^/v1/public/", "^/health", "^/schema", "^/[Qq]/", "^/v1/errors$"]
 ISSUER = "shuangfang"
 
 

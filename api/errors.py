@@ -14,19 +14,11 @@ from mobile_contract.errors import CATALOGUE, localised_title, problem_type
 
 log = logging.getLogger("shuangfang.errors")
 
-# Litestar's own HTTP errors, by status, to our codes.
-HTTP_STATUS_CODES: dict[int, str] = {
-    400: "REQUEST_MALFORMED",
-    401: "AUTH_REQUIRED",
-    403: "FORBIDDEN",
-    404: "NOT_FOUND",
-    405: "METHOD_NOT_ALLOWED",
-    409: "CONFLICT",
-    413: "BODY_TOO_LARGE",
-    415: "UNSUPPORTED_MEDIA_TYPE",
-    429: "RATE_LIMITED",
-    503: "SERVICE_UNAVAILABLE",
-}
+# The codes Litestar's own HTTP errors (validation, auth, routing, size, rate limits) get. Each is keyed by the status
+# the catalogue gives it, so the catalogue stays the one place a code's status is written.
+HTTP_ERROR_CODES = ("REQUEST_MALFORMED", "AUTH_REQUIRED", "FORBIDDEN", "NOT_FOUND", "METHOD_NOT_ALLOWED", "CONFLICT",
+                    "BODY_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "RATE_LIMITED", "SERVICE_UNAVAILABLE")  # fmt: skip
+HTTP_STATUS_CODES: dict[int, str] = {CATALOGUE[code].status: code for code in HTTP_ERROR_CODES}
 
 
 class CodedProblem(ProblemDetailsException):

@@ -4,4 +4,4 @@ This package imports nothing from the rest of the project; the API converts betw
 Evolution is add-only: new fields are optional with defaults; nothing is renamed, retyped or removed.
 """
 
-CONTRACT_VERSION = "1.0.0"
+CONTRACT_VERSION = "1.1.0"

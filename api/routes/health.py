@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import msgspec
 from litestar import Response, get
 from litestar.datastructures import State
 
 from domain.db.health import database_answers
+from mobile_contract.health import Health
 from workers.queue import redis_answers
-
-
-class Health(msgspec.Struct):
-    """Status of the service and of what it depends on."""
-
-    status: str
-    database: str | None = None
-    redis: str | None = None
 
 
 @get("/health", summary="The process is alive", tags=["health"], sync_to_thread=False)

@@ -1,0 +1,17 @@
+"""The error catalogue, served to the app without an account so it can explain every code, even signed out."""
+
+from __future__ import annotations
+
+from litestar import get
+from litestar.datastructures import CacheControlHeader
+
+from mobile_contract.catalogue import ErrorCatalogue, catalogue_document
+
+# Built once: the catalogue is code, so it only changes with a deployment.
+_CATALOGUE = catalogue_document()
+
+
+@get("/v1/errors", summary="Every error code with its HTTP status and zh-CN / en text (no account needed)",
+     tags=["contract"], sync_to_thread=False, cache_control=CacheControlHeader(public=True, max_age=3600))  # fmt: skip
+def error_catalogue() -> ErrorCatalogue:
+    return _CATALOGUE

@@ -1,0 +1,81 @@
+"""The committed contract files are what the real app serves: OpenAPI document and error catalogue.
+
+When a route or a wire type changes, these tests fail until `shuangfang contract --write` regenerates the files, so
+every change to the contract shows up in review as a diff of `mobile_contract/openapi.json` / `errors.json`.
+"""
+
+import json
+
+from api import contract
+from mobile_contract import CONTRACT_VERSION
+from mobile_contract.errors import CATALOGUE
+
+HOW = f"the committed file is stale; regenerate it with `{contract.REGENERATE}` and commit the diff"
+
+
+def _differences(served: dict, committed: dict, where: str = "") -> list[str]:
+    """Where two JSON documents differ, as paths (the first few are enough to see what changed)."""
+    if isinstance(served, dict) and isinstance(committed, dict):
+        found = []
+        for key in sorted(set(served) | set(committed)):
+            if key not in committed:
+                found.append(f"{where}/{key}: served, not committed")
+            elif key not in served:
+                found.append(f"{where}/{key}: committed, no longer served")
+            else:
+                found += _differences(served[key], committed[key], f"{where}/{key}")
+        return found
+    return [] if served == committed else [f"{where}: differs"]
+
+
+async def test_the_served_openapi_document_is_the_committed_one(client):
+    served = (await client.get("/schema/openapi.json")).json()
+    committed = json.loads(contract.OPENAPI_FILE.read_text())
+    differences = _differences(served, committed)
+    assert not differences, f"{HOW}:\n" + "\n".join(differences[:20])
+
+
+def test_the_committed_openapi_file_is_exactly_what_the_command_writes():
+    # Byte for byte: sorted keys and a fixed indent, so regenerating unchanged code never makes a diff.
+    assert contract.OPENAPI_FILE.read_text() == contract.render(contract.openapi_document()), HOW
+    assert json.loads(contract.OPENAPI_FILE.read_text())["info"]["version"] == CONTRACT_VERSION, HOW
+
+
+def test_rendering_is_deterministic_whatever_the_key_order():
+    assert contract.render({"b": 1, "a": {"d": [2, 1], "c": "中"}}) == contract.render({"a": {"c": "中", "d": [2, 1]}, "b": 1})
+    assert contract.render({"a": "中"}) == '{\n  "a": "中"\n}\n'
+
+
+async def test_the_error_catalogue_is_served_without_an_account_and_equals_the_committed_file(client):
+    response = await client.get("/v1/errors")
+    assert response.status_code == 200, response.text
+    committed = json.loads(contract.ERRORS_FILE.read_text())
+    assert response.json() == committed, HOW
+    assert committed["contractVersion"] == CONTRACT_VERSION
+    served = {entry["code"]: entry for entry in committed["errors"]}
+    assert set(served) == set(CATALOGUE)
+    for code, entry in CATALOGUE.items():
+        assert (served[code]["status"], served[code]["zh"], served[code]["en"]) == (entry.status, entry.zh, entry.en)
+        assert served[code]["type"] == f"urn:shuangfang:error:{code}"
+
+
+def test_the_committed_error_catalogue_is_exactly_what_the_command_writes():
+    assert contract.ERRORS_FILE.read_text() == contract.render(contract.errors_document()), HOW
+
+
+def test_the_check_command_names_a_stale_file_and_how_to_regenerate_it(tmp_path, monkeypatch, capsys):
+    from api.cli import main
+
+    stale = tmp_path / "errors.json"
+    stale.write_text('{"errors": []}\n')
+    monkeypatch.setattr(contract, "ERRORS_FILE", stale)
+    monkeypatch.setattr(contract, "OPENAPI_FILE", tmp_path / "openapi.json")
+    monkeypatch.setattr(contract, "SNAPSHOT_DIR", tmp_path / "snapshots")
+    (tmp_path / "openapi.json").write_text(contract.render(contract.openapi_document()))
+    monkeypatch.setenv("SF_VAR_DIR", str(tmp_path / "var"))
+    assert main(["contract", "--check"]) == 1
+    out = capsys.readouterr().out
+    assert f"stale: {stale}" in out and contract.REGENERATE in out
+    assert main(["contract", "--write"]) == 0
+    assert stale.read_text() == contract.render(contract.errors_document())
+    assert main(["contract", "--check"]) == 0
