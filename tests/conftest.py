@@ -185,7 +185,15 @@ async def login(client: httpx.AsyncClient, username: str, password: str = DEMO_P
     return {"Authorization": f"Bearer {response.json()['accessToken']}"}
 
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+def _redis_test_url() -> str:
+    """Redis DB 15, 14, ... one per pytest-xdist worker (gw0, gw1, ...), so parallel workers never flush each other."""
+    if "TEST_REDIS_URL" in os.environ:
+        return os.environ["TEST_REDIS_URL"]
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    return f"redis://127.0.0.1:6379/{15 - int(worker or 0) % 12}"
+
+
+REDIS_URL = _redis_test_url()
 
 
 @pytest.fixture

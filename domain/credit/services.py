@@ -552,7 +552,9 @@ async def compute_grades(
                   "basis": json.dumps(list(result.basis), ensure_ascii=False), "computed_on": today,
                   "computed_at": now}  # fmt: skip
         async with CreditGrade._meta.db.transaction():
-            stored = await CreditGrade.select(CreditGrade.grade).where(CreditGrade.enterprise_id == enterprise_id).first().run()
+            stored = await CreditGrade.select().where(CreditGrade.enterprise_id == enterprise_id).first().run()
+            if stored is not None and all(stored[key] == values[key] for key in GRADE_FIGURES):
+                continue  # the same grade on the same basis: grading again changes nothing (computed_* keep its first time)
             if stored is not None:
                 await CreditGrade.update({getattr(CreditGrade, k): v for k, v in values.items()}).where(
                     CreditGrade.enterprise_id == enterprise_id).run()  # fmt: skip
@@ -561,6 +563,10 @@ async def compute_grades(
             if stored is None or stored["grade"] != result.grade:
                 await add_to_outbox(SAFETY_CODE_JOB, enterprise_id, now=now)
     return len(ids)
+
+
+# What a grade is; `computed_on` / `computed_at` only say when it was first reached.
+GRADE_FIGURES = ("grade", "points", "scheme_version", "basis")
 
 
 async def credit_standing(enterprise_id: str, on: date | None = None) -> CreditStanding:

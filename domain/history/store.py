@@ -129,14 +129,17 @@ async def export_chain_heads(var_dir: Path, day: str | None = None) -> dict[str,
     folder = heads_dir(var_dir)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{day}.jsonl"
-    temporary = path.with_suffix(".tmp")
-    temporary.write_bytes(body)
-    temporary.replace(path)
+    if not path.exists() or path.read_bytes() != body:
+        temporary = path.with_suffix(".tmp")
+        temporary.write_bytes(body)
+        temporary.replace(path)
     values = {"exported_at": now, "chains": len(heads), "digest": heads_digest(heads), "path": str(path),
               "body": body.decode("utf-8")}  # fmt: skip
     async with ChainHeadExport._meta.db.transaction():
-        existing = await ChainHeadExport.select(ChainHeadExport.id).where(ChainHeadExport.day == day).first().run()
-        if existing:
+        existing = await ChainHeadExport.select().where(ChainHeadExport.day == day).first().run()
+        if existing and (existing["digest"], existing["path"]) == (values["digest"], values["path"]):
+            pass  # the same heads: exporting again changes nothing (exported_at keeps the first time)
+        elif existing:
             await ChainHeadExport.update(values).where(ChainHeadExport.id == existing["id"]).run()
         else:
             await ChainHeadExport.insert(ChainHeadExport(id=new_id(), day=day, **values)).run()

@@ -152,6 +152,10 @@ class Photos:
             photo = await Photo.select().where(Photo.id == photo_id).first().run()
             if photo is None:
                 return False
+            if photo["derivatives_ready"] and all(
+                storage.derivative_path(self.root, kind, photo["sha256"]).exists() for kind in ("display", "thumb")
+            ):
+                return True  # made already: making them again would only restamp the same copies
             place, enterprise = await _stamp_context(photo)
         lines = images.stamp_lines(taken_at=photo["taken_at"], uploaded_at=photo["created_at"], lat=photo["lat"],
                                    lng=photo["lng"], place=place, enterprise=enterprise)  # fmt: skip

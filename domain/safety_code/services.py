@@ -158,6 +158,10 @@ async def recompute(enterprise_id: str, *, now: datetime | None = None) -> Recom
             "scheme_version": result.scheme_version, "computed_at": now,
             "colour_since": now if changed else current["colour_since"],
         }  # fmt: skip
+        if current is not None and all(current[key] == row[key] for key in row if key != "computed_at"):
+            # the same figures: leave the row as it is, so recomputing again changes nothing (computed_at keeps
+            # the time these figures were first reached)
+            return Recomputed(code=_record(current), changed=False)
         if current is None:
             await SafetyCode.insert(SafetyCode(**row)).run()
         else:
