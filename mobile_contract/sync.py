@@ -86,7 +86,7 @@ class SyncOp(Wire):
     """One queued operation; `opId` is the phone's key for it, unique per user for good."""
 
     op_id: OpId
-    kind: OpKind
+    kind: Annotated[str, Meta(min_length=1, max_length=32)]  # one of `OpKind`; another gets its own error
     payload: dict[str, Any]
 
 

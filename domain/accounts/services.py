@@ -34,6 +34,7 @@ from domain.errors import (
 )
 from domain.ids import new_id
 from domain.org.tables import Enterprise, Grid, Region
+from domain.sync.changes import record_scope_changed
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,6 +250,7 @@ class AccountService:
                 raise NotFound("no such user", entity="user", id=user_id)
             role = Role(row["role"])
             current = await self._user_record(row)
+            bound_before = await self.actor_for(user_id)
             check_binding(
                 role,
                 enterprise_id=changes.get("enterprise_id", current.enterprise_id),
@@ -270,6 +272,10 @@ class AccountService:
             ).where(AppUser.id == user_id).run()
             if "grid_ids" in changes:
                 await _replace_grids(user_id, changes["grid_ids"])
+            bound_after = await self.actor_for(user_id)
+            if bound_before and bound_after and bound_before != bound_after:
+                # the phone must drop what the user no longer sees and learn what they now see
+                await record_scope_changed(bound_before, bound_after, now=now)
             if changes.get("disabled") or "password" in changes:
                 await RefreshToken.update({RefreshToken.revoked_at: now}).where(
                     RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_null()

@@ -22,6 +22,7 @@ from domain.risk import services as risk
 from domain.risk.model import Colour
 from domain.risk.tables import RiskPoint, ScanRecord
 from domain.safety_code.services import SafetyCodeRecord, current_code
+from domain.sync.changes import RISK_POINT, record_change
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,9 +91,11 @@ class Codes:
             rows = (
                 await RiskPoint.update({RiskPoint.qr_serial: RiskPoint.qr_serial + 1, RiskPoint.updated_at: utcnow()})
                 .where(RiskPoint.id == risk_point_id)
-                .returning(RiskPoint.qr_serial)
+                .returning(RiskPoint.qr_serial, RiskPoint.enterprise_id)
                 .run()
             )
+            # the card shows the code: phones holding the old one must learn of the new
+            await record_change(RISK_POINT, risk_point_id, rows[0]["enterprise_id"])
         return self.printed(SubjectKind.RISK_POINT, risk_point_id, rows[0]["qr_serial"])
 
     async def rotate_enterprise(self, *, actor: Actor, enterprise_id: str) -> PrintedCode:

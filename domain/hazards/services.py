@@ -48,6 +48,7 @@ from domain.ids import new_id
 from domain.org.tables import Enterprise
 from domain.photos.tables import Photo, PhotoUpload
 from domain.risk.tables import MajorHazardCriterion, RiskPoint, ScanRecord
+from domain.sync.changes import HAZARD, record_change
 
 SUBJECT_KIND = "hazard"
 REPORTERS = (Role.OFFICER, Role.PRINCIPAL, Role.INSPECTOR, Role.REGULATOR)
@@ -251,6 +252,14 @@ async def _row_in_scope(actor: Actor, hazard_id: str) -> dict:
     return row
 
 
+async def hazards_by_ids(*, actor: Actor, hazard_ids: list[str], now: datetime | None = None) -> list[HazardRecord]:
+    """Those of the hazards that are in the caller's scope, in no particular order (the sync feed)."""
+    if not hazard_ids:
+        return []
+    rows = await Hazard.select().where(Hazard.id.is_in(hazard_ids), _in_scope(actor)).run()
+    return await _records(rows, actor, now or utcnow())
+
+
 async def get_hazard(*, actor: Actor, hazard_id: str, now: datetime | None = None) -> HazardRecord:
     """One hazard in the caller's scope (out of scope answers as missing)."""
     row = await _row_in_scope(actor, hazard_id)
@@ -439,6 +448,7 @@ async def create_hazard(*, actor: Actor, new: NewHazard, now: datetime | None = 
                                actor=actor, at=now, payload=payload, photo_hashes=[p["sha256"] for p in photos])  # fmt: skip
             await _attach(hazard_id, new.enterprise_id, photos, "before", 1, now)
             await add_to_outbox(CHANGE_JOB, hazard_id, 1, now=now)
+            await record_change(HAZARD, hazard_id, new.enterprise_id, at=now)
     except Exception as error:
         if not is_unique_violation(error):
             raise
@@ -520,6 +530,7 @@ async def transition(
         for stage, stage_photos in photos_by_stage.items():
             await _attach(hazard_id, state.enterprise_id, stage_photos, stage, linked.seq, now)
         await add_to_outbox(CHANGE_JOB, hazard_id, linked.seq, now=now)
+        await record_change(HAZARD, hazard_id, state.enterprise_id, at=now)
     return await get_hazard(actor=actor, hazard_id=hazard_id, now=now)
 
 

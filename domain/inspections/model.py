@@ -208,6 +208,20 @@ def _repeated(values: Iterable[str]) -> list[str]:
     return sorted(value for value, count in Counter(values).items() if count > 1)
 
 
+# How long a phone may hold a scan offline before it reaches us (an offline queue replayed through sync).
+OFFLINE_SCAN_WINDOW = timedelta(days=7)
+
+
+def scan_moment(server_time: datetime, client_time: datetime | None) -> datetime:
+    """When a scan was made: the phone's own time when it says one that is not after we received it (a scan
+    queued offline arrives hours later) and not implausibly older, else the time we received it."""
+    if client_time is None or client_time.tzinfo is None:
+        return server_time
+    if not server_time - OFFLINE_SCAN_WINDOW <= client_time <= server_time + SCAN_LEEWAY:
+        return server_time
+    return client_time
+
+
 def check_scan(
     scan_id: str | None, scan_time: datetime | None, *, required: bool, started_at: datetime, finished_at: datetime
 ) -> None:

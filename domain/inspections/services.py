@@ -32,6 +32,7 @@ from domain.hazards.model import Category
 from domain.hazards.services import NewHazard, create_hazard
 from domain.history.store import append_event
 from domain.ids import new_id
+from domain.sync.changes import TASK, record_change, record_changes
 from domain.inspections.model import (
     Cycle,
     InspectionItemInvalid,
@@ -44,6 +45,7 @@ from domain.inspections.model import (
     hazard_level,
     hazard_source,
     hazard_title,
+    scan_moment,
     window_at,
     windows_between,
 )
@@ -155,8 +157,11 @@ async def _insert_tasks(rows: list[InspectionTask]) -> int:
     created = 0
     for start in range(0, len(rows), _INSERT_BATCH):
         batch = rows[start : start + _INSERT_BATCH]
-        inserted = InspectionTask.insert(*batch).on_conflict(action="DO NOTHING").returning(InspectionTask.id)
-        created += len(await inserted.run())
+        inserted = InspectionTask.insert(*batch).on_conflict(action="DO NOTHING").returning(
+            InspectionTask.id, InspectionTask.enterprise_id)  # fmt: skip
+        new = await inserted.run()
+        await record_changes(TASK, [(row["id"], row["enterprise_id"]) for row in new])
+        created += len(new)
     return created
 
 
@@ -195,11 +200,12 @@ async def generate_tasks(*, now: datetime | None = None, horizon: timedelta = DE
         created = await _insert_tasks(rows)
         missed = await InspectionTask.update({InspectionTask.status: TaskStatus.MISSED.value}).where(
             InspectionTask.status == TaskStatus.OPEN.value, InspectionTask.window_end <= now
-        ).returning(InspectionTask.id).run()  # fmt: skip
+        ).returning(InspectionTask.id, InspectionTask.enterprise_id).run()  # fmt: skip
         # a recompute, not a one-way step: asked about an earlier time, a task whose window is still open is open
-        await InspectionTask.update({InspectionTask.status: TaskStatus.OPEN.value}).where(
+        reopened = await InspectionTask.update({InspectionTask.status: TaskStatus.OPEN.value}).where(
             InspectionTask.status == TaskStatus.MISSED.value, InspectionTask.window_end > now
-        ).run()  # fmt: skip
+        ).returning(InspectionTask.id, InspectionTask.enterprise_id).run()  # fmt: skip
+        await record_changes(TASK, [(row["id"], row["enterprise_id"]) for row in missed + reopened], at=now)
     return GenerationReport(created=created, missed=len(missed))
 
 
@@ -239,6 +245,14 @@ async def _task_records(rows: list[dict]) -> list[TaskRecord]:
         )  # fmt: skip
         for row in rows
     ]
+
+
+async def tasks_by_ids(*, actor: Actor, task_ids: list[str]) -> list[TaskRecord]:
+    """Those of the tasks that are in the caller's scope (the sync feed)."""
+    if not task_ids:
+        return []
+    in_scope = InspectionTask.enterprise_id.is_in(Enterprise.select(Enterprise.id).where(enterprise_condition(actor)))
+    return await _task_records(await InspectionTask.select().where(InspectionTask.id.is_in(task_ids), in_scope).run())
 
 
 async def list_tasks(
@@ -302,11 +316,11 @@ async def _scan_time(actor: Actor, scan_id: str | None, risk_point_id: str) -> d
     """When the caller's own scan of this point was made; None when it is not that."""
     if scan_id is None:
         return None
-    row = await ScanRecord.select(ScanRecord.server_time).where(
+    row = await ScanRecord.select(ScanRecord.server_time, ScanRecord.client_time).where(
         ScanRecord.id == scan_id, ScanRecord.user_id == actor.user_id,
         ScanRecord.subject_kind == SubjectKind.RISK_POINT.value, ScanRecord.subject_id == risk_point_id,
     ).first().run()  # fmt: skip
-    return row["server_time"] if row else None
+    return scan_moment(row["server_time"], row["client_time"]) if row else None
 
 
 async def _do_task(item: dict, at: datetime, inspection_id: str, now: datetime) -> str | None:
@@ -322,6 +336,8 @@ async def _do_task(item: dict, at: datetime, inspection_id: str, now: datetime) 
         InspectionTask.window_key == window.key(item["id"]),
         InspectionTask.status.is_in([TaskStatus.OPEN.value, TaskStatus.MISSED.value]),
     ).returning(InspectionTask.id).run()  # fmt: skip
+    if done:
+        await record_change(TASK, done[0]["id"], item["enterprise_id"], at=now)
     return done[0]["id"] if done else None
 
 

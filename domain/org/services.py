@@ -25,6 +25,7 @@ from domain.org.model import (
     validate_credit_code,
 )
 from domain.org.tables import Enterprise, Grid, Region
+from domain.sync.changes import ENTERPRISE, Place, record_change, record_enterprise_moved
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +197,7 @@ async def create_enterprise(
     with unique_or(conflict):
         async with Enterprise._meta.db.transaction():
             await Enterprise.insert(Enterprise(**row)).run()
+            await record_change(ENTERPRISE, row["id"], row["id"], at=now)
     return _record(EnterpriseRecord, row)
 
 
@@ -203,7 +205,7 @@ async def update_enterprise(*, actor: Actor, enterprise_id: str, changes: dict) 
     """Change an enterprise's fields; moving it to another grid moves it to that grid's region."""
     require_admin(actor)
     async with Enterprise._meta.db.transaction():
-        await require_enterprise(actor, enterprise_id)
+        before = await require_enterprise(actor, enterprise_id)
         values = dict(changes)
         if "industry" in values:
             values["industry"] = Industry(values["industry"]).value
@@ -218,7 +220,19 @@ async def update_enterprise(*, actor: Actor, enterprise_id: str, changes: dict) 
             {getattr(Enterprise, key): value for key, value in values.items()} | {Enterprise.version: Enterprise.version + 1}
         ).where(Enterprise.id == enterprise_id).run()
         row = await require_enterprise(actor, enterprise_id)
+        if (row["grid_id"], row["region_path"]) != (before["grid_id"], before["region_path"]):
+            await record_enterprise_moved(Place(enterprise_id, before["grid_id"], before["region_path"]))
+        else:
+            await record_change(ENTERPRISE, enterprise_id, enterprise_id)
     return _record(EnterpriseRecord, row)
+
+
+async def enterprises_by_ids(*, actor: Actor, enterprise_ids: list[str]) -> list[EnterpriseRecord]:
+    """Those of the enterprises that are in the caller's scope (the sync feed)."""
+    if not enterprise_ids:
+        return []
+    rows = await Enterprise.select().where(Enterprise.id.is_in(enterprise_ids), enterprise_condition(actor)).run()
+    return [_record(EnterpriseRecord, row) for row in rows]
 
 
 async def get_enterprise(*, actor: Actor, enterprise_id: str) -> EnterpriseRecord:

@@ -19,6 +19,7 @@ from domain.ids import new_id
 from domain.org.tables import Enterprise
 from domain.risk.model import SEED_SCHEMES, Assessment, Method, RiskLevel, Scheme, assess
 from domain.risk.tables import ChecklistItem, MajorHazardCriterion, RiskAssessment, RiskPoint
+from domain.sync.changes import RISK_POINT, record_change
 
 # Who may register, change and assess risk points: the enterprise's own people, and administrators.
 RISK_WRITERS = (Role.OFFICER, Role.PRINCIPAL, Role.ADMIN)
@@ -175,6 +176,7 @@ async def create_risk_point(*, actor: Actor, enterprise_id: str, fields: dict[st
     } | _check_fields(fields)
     async with RiskPoint._meta.db.transaction():
         await RiskPoint.insert(RiskPoint(**row)).run()
+        await record_change(RISK_POINT, row["id"], enterprise_id, at=now)
     return point_record(row)
 
 
@@ -188,6 +190,7 @@ async def update_risk_point(*, actor: Actor, risk_point_id: str, changes: dict[s
             {getattr(RiskPoint, name): value for name, value in values.items()} | {RiskPoint.version: RiskPoint.version + 1}
         ).where(RiskPoint.id == risk_point_id).run()
         row = await _point_row(actor, risk_point_id)
+        await record_change(RISK_POINT, risk_point_id, row["enterprise_id"])
     return point_record(row)
 
 
@@ -270,6 +273,7 @@ async def assess_risk_point(
                 RiskPoint.version: RiskPoint.version + 1,
             }
         ).where(RiskPoint.id == risk_point_id).run()
+        await record_change(RISK_POINT, risk_point_id, point["enterprise_id"], at=now)
     return _assessment_record(row)
 
 
@@ -298,6 +302,8 @@ async def add_checklist_item(*, actor: Actor, risk_point_id: str, fields: dict[s
         point = await _point_row(actor, risk_point_id)
         row |= {"risk_point_id": risk_point_id, "enterprise_id": point["enterprise_id"], "created_at": utcnow()}
         await ChecklistItem.insert(ChecklistItem(**row)).run()
+        # the checklist is part of the point's card
+        await record_change(RISK_POINT, risk_point_id, point["enterprise_id"])
     return checklist_record(row)
 
 
