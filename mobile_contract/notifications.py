@@ -27,6 +27,7 @@ EventKind = Literal[
     "hazard.acceptance_rejected",
     "escalation.hazard_overdue",
     "escalation.tasks_missed",
+    "public_report.received",
 ]
 DeliveryStatus = Literal["pending", "delivered", "dead"]
 Url = Annotated[str, Meta(min_length=8, max_length=2000)]

@@ -24,6 +24,7 @@ from workers.dispatch import Dispatcher
 from seed.inspections import seed_inspections
 from seed.notifications import seed_notifications
 from seed.region_shapes import seed_region_map
+from seed.public_reports import seed_public_reports
 from seed.site_plans import draw_site_plan
 from seed.standardisation import seed_standardisation
 from seed.stats import seed_rollups
@@ -193,6 +194,7 @@ async def seed_demo(settings: Settings) -> str:
     lines.append(await run_outbox(settings))
     lines.append(await seed_notifications(settings))
     lines.append(await seed_region_map())
+    lines.append(await seed_public_reports(settings))  # after the outlines: one report is routed by its place
     lines.append(await seed_standardisation(settings, enterprise_ids))
     lines.append(await run_outbox(settings))  # again: the seeders above queue follow-ups too
     lines.append(await seed_rollups())

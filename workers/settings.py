@@ -19,6 +19,7 @@ from workers.jobs.outbox import hazard_changed, relay_outbox_entries
 from workers.jobs.maintenance import purge_expired_idempotency_records, purge_expired_refresh_tokens
 from workers.jobs.credit import compute_blacklist_candidates, compute_credit_grades, expire_blacklist_listings
 from workers.jobs.photos import make_photo_derivatives
+from workers.jobs.public_reports import notify_public_report, purge_public_rate_counters
 from workers.jobs.safety_code import recompute_all_safety_codes, recompute_safety_code
 from workers.jobs.statutory import freeze_statutory_statistics
 from workers.jobs.stats import refresh_rollups
@@ -50,6 +51,8 @@ JOBS = [
     recompute_all_safety_codes,
     freeze_statutory_statistics,
     refresh_rollups,
+    notify_public_report,
+    purge_public_rate_counters,
 ]
 CRON_JOBS = [
     cron(purge_expired_refresh_tokens, hour={3}, minute={17}, unique=True),
@@ -74,6 +77,8 @@ CRON_JOBS = [
     cron(freeze_statutory_statistics, hour={16}, minute={45}, unique=True),
     # every 10 minutes: the cells touched since the last run (deadlines and task windows pass without an event)
     cron(refresh_rollups, minute=set(range(4, 60, 10)), unique=True),
+    # hourly: rate-limit windows of the public report endpoints that ended a day ago
+    cron(purge_public_rate_counters, minute={23}, unique=True),
 ]
 
 

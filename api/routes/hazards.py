@@ -41,14 +41,14 @@ def etag(version: int) -> str:
     return f'"{version}"'
 
 
-def expected_version(request: Request) -> int:
+def expected_version(request: Request, subject: str = "hazard") -> int:
     """The version named by If-Match (`"3"`, `W/"3"` or `3`); missing → 428, unreadable → 400."""
     header = request.headers.get("if-match")
     if header is None:
-        raise CodedProblem("IF_MATCH_REQUIRED", "send If-Match with the hazard's version (its ETag)")
+        raise CodedProblem("IF_MATCH_REQUIRED", f"send If-Match with the {subject}'s version (its ETag)")
     text = header.strip().removeprefix("W/").strip('"')
     if not text.isdigit() or len(text) > 9:
-        raise CodedProblem("REQUEST_MALFORMED", "If-Match must carry the hazard's version, as its ETag shows it")
+        raise CodedProblem("REQUEST_MALFORMED", f"If-Match must carry the {subject}'s version, as its ETag shows it")
     return int(text)
 
 

@@ -22,6 +22,7 @@ subscription hears of its towns); the enterprise side is every enterprise-side s
 | escalation step 1 | hazard overdue | `escalation.hazard_overdue` | | yes (the principal) |
 | escalation step 2 | major, or general ≥ 7 days overdue | `escalation.hazard_overdue` | yes | |
 | escalation step 1 | inspection tasks missed on a day | `escalation.tasks_missed` | | yes (the principal) |
+| a public report received | routed to the region | `public_report.received` | yes | never (the reporter is protected) |
 
 Every other action (assignments, evidence, the enterprise's internal plan approval, voids) stays inside the
 enterprise's own workflow and notifies nobody outside it.
@@ -90,6 +91,7 @@ class EventKind(StrEnum):
     ACCEPTANCE_REJECTED = "hazard.acceptance_rejected"
     HAZARD_OVERDUE = "escalation.hazard_overdue"
     TASKS_MISSED = "escalation.tasks_missed"
+    PUBLIC_REPORT_RECEIVED = "public_report.received"  # a 12350 report reached the region (domain/public_reports)
 
 
 class DeliveryStatus(StrEnum):

@@ -1,0 +1,50 @@
+"""The public endpoints' rate limits: fixed-window counters in the database, per hashed device and per address.
+
+Why not Litestar's `RateLimitConfig`: it keys a route on one identifier, taken before the body is read (the device id
+is a body field), keeps its counts in one process's store unless given Redis, and answers without our catalogued
+code or `Retry-After`. These counters live in the database every API process shares, so the limits hold however
+many processes run, with or without Redis; a request's limits are counted together in one transaction (refused by
+one, counted by none). Keys are hashed: no device id or address is stored in the clear. Expired windows are
+purged by the `purge_public_rate_counters` job.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from domain.clock import utcnow
+from domain.public_reports.model import PublicRateLimited, RateLimit, hashed, retry_after_s, window_of
+from domain.public_reports.tables import PublicRateCounter
+
+KEEP_EXPIRED = timedelta(days=1)
+
+
+async def count_request(checks: list[tuple[RateLimit, str]], now: datetime | None = None) -> None:
+    """Count one request against each (limit, key); refused, and counted by none, when any is used up."""
+    now = now or utcnow()
+    async with PublicRateCounter._meta.db.transaction():
+        for limit, key in checks:
+            start, end = window_of(limit, now)
+            counter_id = f"{limit.name}:{hashed(limit.name, key)[:32]}:{start}"
+            await PublicRateCounter.insert(PublicRateCounter(id=counter_id, hits=0, window_end=end)).on_conflict(
+                action="DO NOTHING"
+            ).run()
+            # one UPDATE both checks and counts, so two racing requests cannot both take the last place
+            counted = await PublicRateCounter.update({PublicRateCounter.hits: PublicRateCounter.hits + 1}).where(
+                PublicRateCounter.id == counter_id, PublicRateCounter.hits < limit.limit
+            ).returning(PublicRateCounter.hits).run()  # fmt: skip
+            if not counted:
+                raise PublicRateLimited(
+                    f"at most {limit.limit} requests per {int(limit.window.total_seconds())} s",
+                    limit=limit.name, retryAfterSeconds=retry_after_s(end, now),
+                )  # fmt: skip
+
+
+async def purge_expired_counters(now: datetime | None = None) -> int:
+    """Delete the counters of windows that ended more than a day ago; returns how many."""
+    cutoff = (now or utcnow()) - KEEP_EXPIRED
+    async with PublicRateCounter._meta.db.transaction():
+        deleted = await PublicRateCounter.delete().where(PublicRateCounter.window_end < cutoff).returning(
+            PublicRateCounter.id
+        ).run()
+    return len(deleted)

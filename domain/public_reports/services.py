@@ -1,0 +1,532 @@
+"""Use cases of public reports: submit one (no account), upload its photos, follow it by receipt, and the regulator's
+list, detail, actions and history.
+
+A submit is one transaction: the report, the contact in its own table, the photo links, the first link of its
+hash-chained history and the outbox entry that notifies the receiving regulators. Accepting a report creates the
+hazard through `domain.hazards.services.create_hazard` in the same transaction as the report's own change, so a
+report is never accepted without its hazard nor a hazard made twice. The contact is read in one place,
+`_contact_of`, for regulators only; it goes into no hazard, history payload, notification or sync change.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from domain.accounts.model import Actor, Role
+from domain.accounts.permissions import require_role
+from domain.clock import utcnow
+from domain.db.engine import is_unique_violation
+from domain.db.paging import Page, clamp_limit, decode_cursor, page_of
+from domain.errors import InvalidInput, NotFound
+from domain.hazards import services as hazards
+from domain.history.store import append_event, chain_rows
+from domain.ids import new_id
+from domain.notifications.model import Audience, EventKind, Notice
+from domain.notifications.services import NotificationSubject, deliver_due, record_notification
+from domain.org.model import EnterpriseStatus
+from domain.org.tables import Enterprise, Grid, Region
+from domain.outbox.services import add_to_outbox
+from domain.photos.services import CaptureForm, Photos, PhotoRecord
+from domain.photos.storage import Incoming
+from domain.photos.tables import Photo, PhotoUpload
+from domain.public_reports.limits import count_request
+from domain.public_reports.model import (
+    EVENT_NAMES,
+    LOOKUP_PER_ADDRESS,
+    PHOTO_PER_ADDRESS,
+    PHOTO_PER_DEVICE,
+    REPORT_PER_ADDRESS,
+    REPORT_PER_DEVICE,
+    AcceptReport,
+    DismissReport,
+    Outline,
+    PublicReportInputInvalid,
+    PublicReportUnroutable,
+    ReportCommand,
+    ReportStatus,
+    ReportVersionStale,
+    RoutedBy,
+    allowed_actions,
+    hashed,
+    locate,
+    new_receipt,
+    next_status,
+    normal_receipt,
+    shown_receipt,
+)
+from domain.public_reports.scope import READERS, report_condition
+from domain.public_reports.tables import (
+    PublicReport,
+    PublicReportContact,
+    PublicReportPhoto,
+    PublicReportReply,
+)
+from domain.safety_code.tables import RegionShape
+
+SUBJECT_KIND = "publicReport"
+NOTIFY_JOB = "notify_public_report"
+# The reporter has no account: history events and photo uploads name this role, which no scope rule grants anything.
+PUBLIC_ROLE = "public"
+PUBLIC = Actor(user_id="public", role=PUBLIC_ROLE)  # type: ignore[arg-type]
+
+
+def device_user(device_id: str) -> str:
+    """The pseudonymous uploader id of a device (26 characters, like a user id): its photos are its own."""
+    return "pub" + hashed("device", device_id)[:23]
+
+
+@dataclass(frozen=True, slots=True)
+class NewPublicReport:
+    """What a member of the public says about a hazard."""
+
+    client_id: str
+    device_id: str
+    description: str
+    title: str = ""
+    occurred_at: datetime | None = None
+    lat: float | None = None
+    lng: float | None = None
+    region_code: str | None = None
+    enterprise_name: str = ""
+    enterprise_credit_code: str | None = None
+    photo_ids: tuple[str, ...] = ()
+    contact_name: str = ""
+    contact_phone: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A reply to the reporter."""
+
+    text: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    """What the reporter sees of their report."""
+
+    receipt: str
+    status: str
+    submitted_at: datetime
+    updated_at: datetime
+    replies: list[Reply]
+
+
+@dataclass(frozen=True, slots=True)
+class ReportPhotoRecord:
+    """A photo of a report."""
+
+    id: str
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """The reporter's contact."""
+
+    name: str
+    phone: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRecord:
+    """A report as its receivers see it; `contact` is None unless the caller is a regulator."""
+
+    id: str
+    status: str
+    title: str
+    description: str
+    occurred_at: datetime | None
+    lat: float | None
+    lng: float | None
+    given_enterprise_name: str
+    given_credit_code: str
+    given_region_code: str
+    routed_by: str
+    enterprise_id: str | None
+    enterprise_name: str | None
+    grid_id: str | None
+    region_code: str
+    region_name: str
+    hazard_id: str | None
+    dismiss_reason: str
+    photos: list[ReportPhotoRecord]
+    replies: list[Reply]
+    has_contact: bool
+    contact: Contact | None
+    allowed_actions: list[str]
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """Where a report goes: the enterprise (if found), the grid, and the region whose regulators see it."""
+
+    routed_by: RoutedBy
+    region_code: str
+    region_path: str
+    grid_id: str | None = None
+    enterprise_id: str | None = None
+
+
+# --- routing -------------------------------------------------------------------------------------------------------
+
+
+async def _enterprise_route(new: NewPublicReport) -> Route | None:
+    open_ones = Enterprise.status != EnterpriseStatus.CLOSED.value
+    columns = (Enterprise.id, Enterprise.grid_id, Enterprise.region_code, Enterprise.region_path)
+    if new.enterprise_credit_code:
+        row = await Enterprise.select(*columns).where(
+            Enterprise.credit_code == new.enterprise_credit_code.upper(), open_ones
+        ).first().run()  # fmt: skip
+        if row is not None:
+            return Route(RoutedBy.CREDIT_CODE, row["region_code"], row["region_path"], row["grid_id"], row["id"])
+    if name := new.enterprise_name.strip():
+        rows = await Enterprise.select(*columns).where(Enterprise.name == name, open_ones).limit(2).run()
+        if len(rows) == 1:  # two of one name: a name does not say which, so the place decides
+            row = rows[0]
+            return Route(RoutedBy.ENTERPRISE_NAME, row["region_code"], row["region_path"], row["grid_id"], row["id"])
+    return None
+
+
+async def _outlines() -> list[Outline]:
+    shapes = await RegionShape.select(RegionShape.kind, RegionShape.subject, RegionShape.geometry).run()
+    grids = {row["id"]: row for row in await Grid.select(Grid.id, Grid.region_code, Grid.region_path).run()}
+    regions = {row["code"]: row["path"] for row in await Region.select(Region.code, Region.path).run()}
+    outlines = []
+    for shape in shapes:
+        if shape["kind"] == "grid" and (grid := grids.get(shape["subject"])):
+            outlines.append(Outline("grid", grid["id"], grid["region_code"], grid["region_path"],
+                                    json.loads(shape["geometry"])))  # fmt: skip
+        elif shape["kind"] == "region" and shape["subject"] in regions:
+            outlines.append(Outline("region", shape["subject"], shape["subject"], regions[shape["subject"]],
+                                    json.loads(shape["geometry"])))  # fmt: skip
+    return outlines
+
+
+async def route_report(new: NewPublicReport) -> Route:
+    """The receiver: the named enterprise's grid and region, else the outline holding the point, else the chosen
+    region; something given that matches nothing goes to the top region; nothing given at all is refused."""
+    if (new.lat is None) != (new.lng is None):
+        raise PublicReportInputInvalid("a place is a pair of lat and lng", field="lat", reason="pair")
+    if found := await _enterprise_route(new):
+        return found
+    if new.lat is not None and new.lng is not None:
+        if outline := locate(await _outlines(), new.lng, new.lat):
+            grid_id = outline.subject if outline.kind == "grid" else None
+            return Route(RoutedBy.LOCATION, outline.region_code, outline.region_path, grid_id)
+    if new.region_code:
+        region = await Region.select(Region.code, Region.path).where(Region.code == new.region_code).first().run()
+        if region is None:
+            raise PublicReportInputInvalid("no such region", field="regionCode", reason="unknown")
+        return Route(RoutedBy.REGION, region["code"], region["path"])
+    if new.lat is None and not new.enterprise_name.strip() and not new.enterprise_credit_code:
+        raise PublicReportUnroutable("say where: an enterprise, a place on the map or a region")
+    top = await Region.select(Region.code, Region.path).where(Region.parent_code.is_null()).order_by(
+        Region.path).first().run()  # fmt: skip
+    if top is None:
+        raise PublicReportUnroutable("no region is set up to receive reports")
+    return Route(RoutedBy.FALLBACK, top["code"], top["path"])
+
+
+# --- the reporter's side -------------------------------------------------------------------------------------------
+
+
+async def _device_photos(device_id: str, photo_ids: tuple[str, ...]) -> list[dict]:
+    """The photos, in order, each uploaded by this device; another's photo answers like a missing one."""
+    if len(set(photo_ids)) != len(photo_ids):
+        raise PublicReportInputInvalid("a photo is listed twice", field="photoIds", reason="duplicate")
+    if not photo_ids:
+        return []
+    rows = await PhotoUpload.select(
+        PhotoUpload.photo_id, PhotoUpload.photo_id.join_on(Photo.id).sha256.as_alias("sha256")
+    ).where(PhotoUpload.photo_id.is_in(list(photo_ids)), PhotoUpload.user_id == device_user(device_id)).run()
+    mine = {row["photo_id"]: row["sha256"] for row in rows}
+    if missing := [photo_id for photo_id in photo_ids if photo_id not in mine]:
+        raise PublicReportInputInvalid("no such photo from this device", field="photoIds", reason="unknown",
+                                       ids=missing)  # fmt: skip
+    return [{"id": photo_id, "sha256": mine[photo_id]} for photo_id in photo_ids]
+
+
+def _receipt_of(row: dict, replies: list[Reply]) -> Receipt:
+    return Receipt(shown_receipt(row["receipt"]), row["status"], row["created_at"], row["updated_at"], replies)
+
+
+async def _replies(report_ids: list[str]) -> dict[str, list[Reply]]:
+    if not report_ids:
+        return {}
+    rows = await PublicReportReply.select().where(PublicReportReply.report_id.is_in(report_ids)).order_by(
+        PublicReportReply.id).run()  # fmt: skip
+    found: dict[str, list[Reply]] = {}
+    for row in rows:
+        found.setdefault(row["report_id"], []).append(Reply(row["text"], row["created_at"]))
+    return found
+
+
+async def submit_report(*, new: NewPublicReport, address: str, now: datetime | None = None) -> tuple[Receipt, bool]:
+    """Store a public report and queue its notification; the same device and clientId again → the same receipt."""
+    now = now or utcnow()
+    client_key = hashed(new.device_id, new.client_id)
+    if (existing := await PublicReport.select().where(PublicReport.client_key == client_key).first().run()) is not None:
+        return _receipt_of(existing, (await _replies([existing["id"]])).get(existing["id"], [])), False
+    await count_request([(REPORT_PER_DEVICE, new.device_id), (REPORT_PER_ADDRESS, address)], now)
+    if new.occurred_at and new.occurred_at > now + hazards.CLOCK_SKEW:
+        raise PublicReportInputInvalid("occurredAt lies in the future", field="occurredAt", reason="future")
+    route = await route_report(new)
+    photos = await _device_photos(new.device_id, new.photo_ids)
+    report_id = new_id()
+    row = {
+        "id": report_id, "receipt": new_receipt(), "client_key": client_key, "status": str(ReportStatus.RECEIVED),
+        "title": new.title.strip(), "description": new.description, "occurred_at": new.occurred_at,
+        "lat": new.lat, "lng": new.lng, "given_enterprise_name": new.enterprise_name.strip(),
+        "given_credit_code": (new.enterprise_credit_code or "").upper(), "given_region_code": new.region_code or "",
+        "routed_by": str(route.routed_by), "enterprise_id": route.enterprise_id, "grid_id": route.grid_id,
+        "region_code": route.region_code, "region_path": route.region_path, "hazard_id": None, "dismiss_reason": "",
+        "decided_by": None, "decided_at": None, "version": 1, "created_at": now, "updated_at": now,
+    }  # fmt: skip
+    has_contact = bool(new.contact_name.strip() or new.contact_phone)
+    # the chain records what was reported and where it went; whether a contact was given, never the contact
+    payload = {k: row[k] for k in ("status", "title", "description", "given_enterprise_name", "given_credit_code",
+                                   "given_region_code", "routed_by", "enterprise_id", "grid_id", "region_code")}
+    payload |= {"occurred_at": new.occurred_at, "lat": hazards._coordinate(new.lat), "lng": hazards._coordinate(new.lng),
+                "photo_ids": [p["id"] for p in photos], "has_contact": has_contact, "version": 1}  # fmt: skip
+    try:
+        async with PublicReport._meta.db.transaction():
+            await PublicReport.insert(PublicReport(**row)).run()
+            if has_contact:
+                await PublicReportContact.insert(PublicReportContact(
+                    report_id=report_id, name=new.contact_name.strip(), phone=new.contact_phone or "", created_at=now,
+                )).run()  # fmt: skip
+            for position, photo in enumerate(photos):
+                await PublicReportPhoto.insert(PublicReportPhoto(id=new_id(), report_id=report_id,
+                                                                 photo_id=photo["id"], position=position)).run()  # fmt: skip
+            await append_event(chain_id=report_id, subject_kind=SUBJECT_KIND, action="receive",
+                               name="PublicReportReceived", actor=PUBLIC, at=now, payload=payload,
+                               photo_hashes=[p["sha256"] for p in photos])  # fmt: skip
+            await add_to_outbox(NOTIFY_JOB, report_id, now=now)
+    except Exception as error:
+        if not is_unique_violation(error):
+            raise
+        # the same phone's retry won the race: answer with what it made
+        existing = await PublicReport.select().where(PublicReport.client_key == client_key).first().run()
+        if existing is None:
+            raise
+        return _receipt_of(existing, []), False
+    return _receipt_of(row, []), True
+
+
+async def upload_photo(*, photos: Photos, incoming: Incoming, client_id: str, device_id: str, address: str,
+                       taken_at: datetime | None = None, lat: float | None = None, lng: float | None = None,
+                       now: datetime | None = None) -> tuple[PhotoRecord, bool]:  # fmt: skip
+    """Keep a photo for a public report, with every check of an ordinary upload, under the device's pseudonym."""
+    uploader = Actor(user_id=device_user(device_id), role=PUBLIC_ROLE)  # type: ignore[arg-type]
+    if not await PhotoUpload.exists().where(PhotoUpload.client_key == f"{uploader.user_id}:{client_id}").run():
+        await count_request([(PHOTO_PER_DEVICE, device_id), (PHOTO_PER_ADDRESS, address)], now)
+    # the raw device id is not kept: the pseudonym already ties the photo to the device's reports
+    form = CaptureForm(client_id=client_id, taken_at=taken_at, lat=lat, lng=lng, device_id="")
+    return await photos.accept(actor=uploader, incoming=incoming, form=form, now=now)
+
+
+async def follow_report(*, receipt: str, address: str, now: datetime | None = None) -> Receipt:
+    """The status and replies of the report with this receipt; an unknown receipt is simply not found."""
+    await count_request([(LOOKUP_PER_ADDRESS, address)], now)
+    code = normal_receipt(receipt)
+    row = await PublicReport.select().where(PublicReport.receipt == code).first().run() if code else None
+    if row is None:
+        raise NotFound("no report with this receipt", entity="publicReport")
+    return _receipt_of(row, (await _replies([row["id"]])).get(row["id"], []))
+
+
+# --- the receivers' side -------------------------------------------------------------------------------------------
+
+
+async def _contact_of(actor: Actor, report_id: str) -> Contact | None:
+    """The one read of a reporter's contact: for regulators, and nobody else."""
+    if actor.role is not Role.REGULATOR:
+        return None
+    row = await PublicReportContact.select().where(PublicReportContact.report_id == report_id).first().run()
+    return Contact(row["name"], row["phone"] or None) if row else None
+
+
+async def _records(rows: list[dict], actor: Actor, *, with_contact: bool = False) -> list[ReportRecord]:
+    ids = [row["id"] for row in rows]
+    if not ids:
+        return []
+    replies = await _replies(ids)
+    photo_rows = await PublicReportPhoto.select(
+        PublicReportPhoto.report_id, PublicReportPhoto.photo_id, PublicReportPhoto.photo_id.join_on(Photo.id).sha256.as_alias("sha256")
+    ).where(PublicReportPhoto.report_id.is_in(ids)).order_by(PublicReportPhoto.position).run()  # fmt: skip
+    photos: dict[str, list[ReportPhotoRecord]] = {}
+    for p in photo_rows:
+        photos.setdefault(p["report_id"], []).append(ReportPhotoRecord(p["photo_id"], p["sha256"]))
+    contacts = {row["report_id"] for row in await PublicReportContact.select(PublicReportContact.report_id).where(
+        PublicReportContact.report_id.is_in(ids)).run()}  # fmt: skip
+    enterprise_ids = sorted({row["enterprise_id"] for row in rows if row["enterprise_id"]})
+    names = {row["id"]: row["name"] for row in await Enterprise.select(Enterprise.id, Enterprise.name).where(
+        Enterprise.id.is_in(enterprise_ids)).run()} if enterprise_ids else {}  # fmt: skip
+    regions = {row["code"]: row["name"] for row in await Region.select(Region.code, Region.name).where(
+        Region.code.is_in(sorted({row["region_code"] for row in rows}))).run()}  # fmt: skip
+    records = []
+    for row in rows:
+        fields = {name: row[name] for name in (
+            "id", "status", "title", "description", "occurred_at", "lat", "lng", "given_enterprise_name",
+            "given_credit_code", "given_region_code", "routed_by", "enterprise_id", "grid_id", "region_code",
+            "hazard_id", "dismiss_reason", "version", "created_at", "updated_at")}  # fmt: skip
+        records.append(ReportRecord(
+            **fields, enterprise_name=names.get(row["enterprise_id"]), region_name=regions.get(row["region_code"], ""),
+            photos=photos.get(row["id"], []), replies=replies.get(row["id"], []), has_contact=row["id"] in contacts,
+            contact=await _contact_of(actor, row["id"]) if with_contact else None,
+            allowed_actions=allowed_actions(row["status"], actor),
+        ))  # fmt: skip
+    return records
+
+
+async def _row_in_scope(actor: Actor, report_id: str) -> dict:
+    require_role(actor, *READERS)
+    row = await PublicReport.select().where(PublicReport.id == report_id, report_condition(actor)).first().run()
+    if row is None:
+        raise NotFound("no such public report", entity="publicReport", id=report_id)
+    return row
+
+
+async def get_report(*, actor: Actor, report_id: str) -> ReportRecord:
+    """One report in the caller's scope, with the contact for a regulator."""
+    row = await _row_in_scope(actor, report_id)
+    return (await _records([row], actor, with_contact=True))[0]
+
+
+async def list_reports(*, actor: Actor, status: str | None = None, cursor: str | None = None,
+                       limit: int | None = None) -> Page[ReportRecord]:  # fmt: skip
+    """Reports in the caller's scope, newest first (no contacts in a list: open one to see it)."""
+    require_role(actor, *READERS)
+    size = clamp_limit(limit)
+    query = PublicReport.select().where(report_condition(actor)).order_by(PublicReport.id, ascending=False).limit(size + 1)
+    if status:
+        if status not in {str(s) for s in ReportStatus}:
+            raise InvalidInput("no such report status", field="status", values=[status])
+        query = query.where(PublicReport.status == status)
+    if after := decode_cursor(cursor):
+        query = query.where(PublicReport.id < after)
+    page = page_of(await query.run(), size, lambda row: row["id"])
+    return Page(items=await _records(page.items, actor), next_cursor=page.next_cursor)
+
+
+async def _grant_photos(actor: Actor, report_id: str, photo_ids: tuple[str, ...], now: datetime) -> None:
+    """Record the chosen report photos as the regulator's uploads, so the hazard service takes them as evidence."""
+    attached = {row["photo_id"] for row in await PublicReportPhoto.select(PublicReportPhoto.photo_id).where(
+        PublicReportPhoto.report_id == report_id).run()}  # fmt: skip
+    if unknown := [photo_id for photo_id in photo_ids if photo_id not in attached]:
+        raise PublicReportInputInvalid("not a photo of this report", field="photoIds", reason="unknown", ids=unknown)
+    for photo_id in photo_ids:
+        await PhotoUpload.insert(PhotoUpload(
+            id=new_id(), client_key=f"{actor.user_id}:pr:{report_id}:{photo_id}", photo_id=photo_id,
+            user_id=actor.user_id, uploaded_at=now,
+        )).on_conflict(target=PhotoUpload.client_key, action="DO NOTHING").run()  # fmt: skip
+
+
+async def _accept(actor: Actor, row: dict, command: AcceptReport, now: datetime) -> dict[str, Any]:
+    enterprise_id = command.enterprise_id or row["enterprise_id"]
+    if not enterprise_id:
+        raise PublicReportInputInvalid("name the enterprise the hazard belongs to", field="enterpriseId",
+                                       reason="required")  # fmt: skip
+    await _grant_photos(actor, row["id"], command.photo_ids, now)
+    title = command.title or row["title"] or row["description"][:60]
+    new = hazards.NewHazard(
+        client_id=f"public-report:{row['id']}", enterprise_id=enterprise_id, source="public_report",
+        category=command.category, title=title,
+        description=row["description"] if command.description is None else command.description,
+        level=command.level, major_criterion_id=command.major_criterion_id, expert_reason=command.expert_reason,
+        photo_ids=command.photo_ids, found_at=min(row["occurred_at"] or row["created_at"], now),
+        lat=row["lat"], lng=row["lng"],
+    )  # fmt: skip
+    hazard, _ = await hazards.create_hazard(actor=actor, new=new, now=now)
+    return {"hazard_id": hazard.id, "enterprise_id": enterprise_id, "photo_ids": list(command.photo_ids)}
+
+
+async def act(*, actor: Actor, report_id: str, expected_version: int, command: ReportCommand,
+              now: datetime | None = None) -> ReportRecord:  # fmt: skip
+    """Accept, dismiss or reply to a report (regulators of its region), as one transaction with its history link."""
+    now = now or utcnow()
+    row = await _row_in_scope(actor, report_id)
+    if row["version"] != expected_version:
+        raise ReportVersionStale("the report changed since you read it", current=row["version"], sent=expected_version)
+    after = next_status(row["status"], command.action, actor)
+    changes: dict[Any, Any] = {PublicReport.status: str(after), PublicReport.version: expected_version + 1,
+                               PublicReport.updated_at: now}  # fmt: skip
+    reply = (command.reply or "").strip()
+    payload: dict[str, Any] = {"from_status": row["status"], "to_status": str(after), "version": expected_version + 1}
+    async with PublicReport._meta.db.transaction():
+        if isinstance(command, AcceptReport):
+            accepted = await _accept(actor, row, command, now)
+            payload |= accepted
+            changes |= {PublicReport.hazard_id: accepted["hazard_id"], PublicReport.enterprise_id: accepted["enterprise_id"]}
+        if isinstance(command, DismissReport):
+            payload["reason"] = command.reason
+            changes[PublicReport.dismiss_reason] = command.reason
+        if after != row["status"]:
+            changes |= {PublicReport.decided_by: actor.user_id, PublicReport.decided_at: now}
+        updated = await PublicReport.update(changes).where(
+            PublicReport.id == report_id, PublicReport.version == expected_version
+        ).returning(PublicReport.id).run()  # fmt: skip
+        if not updated:
+            raise ReportVersionStale("the report changed since you read it", sent=expected_version)
+        if reply:
+            payload["reply"] = reply
+            await PublicReportReply.insert(PublicReportReply(id=new_id(), report_id=report_id, text=reply,
+                                                             author_id=actor.user_id, created_at=now)).run()  # fmt: skip
+        await append_event(chain_id=report_id, subject_kind=SUBJECT_KIND, action=str(command.action),
+                           name=EVENT_NAMES[command.action], actor=actor, at=now, payload=payload)  # fmt: skip
+    return await get_report(actor=actor, report_id=report_id)
+
+
+async def report_history(*, actor: Actor, report_id: str) -> list[dict[str, Any]]:
+    """The report's hash-chained events in order (regulators and inspectors of its scope)."""
+    await _row_in_scope(actor, report_id)
+    return [
+        {"seq": row["seq"], "action": row["action"], "name": row["name"], "actor_id": row["actor_id"],
+         "role": row["role"], "at": row["at"], "payload": json.loads(row["payload"]),
+         "photo_hashes": json.loads(row["photo_hashes"]), "prev_hash": row["prev_hash"], "hash": row["hash"]}
+        for row in await chain_rows(report_id)
+    ]  # fmt: skip
+
+
+# --- the receivers' notification -----------------------------------------------------------------------------------
+
+
+async def notify_report(*, report_id: str, now: datetime | None = None) -> list[str]:
+    """Tell the regulators of the report's region it arrived (once, however often this runs); new delivery ids.
+
+    The data says where and what kind, never the description or the contact: a webhook leaves this system.
+    """
+    now = now or utcnow()
+    row = await PublicReport.select().where(PublicReport.id == report_id).first().run()
+    if row is None:
+        return []
+    name = None
+    if row["enterprise_id"]:
+        found = await Enterprise.select(Enterprise.name).where(Enterprise.id == row["enterprise_id"]).first().run()
+        name = (found or {}).get("name")
+    data = {"reportId": report_id, "regionCode": row["region_code"], "gridId": row["grid_id"],
+            "enterpriseId": row["enterprise_id"], "enterpriseName": name, "routedBy": row["routed_by"],
+            "submittedAt": row["created_at"]}  # fmt: skip
+    subject = NotificationSubject(SUBJECT_KIND, report_id, row["enterprise_id"] or "", row["region_path"])
+    async with PublicReport._meta.db.transaction():
+        return await record_notification(
+            event_key=f"publicReport:{report_id}:received",
+            notice=Notice(EventKind.PUBLIC_REPORT_RECEIVED, Audience.REGULATOR), subject=subject, data=data,
+            occurred_at=row["created_at"], now=now,
+        )  # fmt: skip
+
+
+async def notify_and_send(*, report_id: str, schedule: tuple[float, ...]) -> int:
+    """Notify the report's arrival and send the first tries now; how many deliveries it made."""
+    delivery_ids = await notify_report(report_id=report_id)
+    if delivery_ids:
+        await deliver_due(delivery_ids=delivery_ids, schedule=schedule)
+    return len(delivery_ids)
