@@ -2,7 +2,8 @@
 
 Who may see a photo (anyone else gets NotFound, exactly like a missing id): whoever uploaded those bytes (any
 PhotoUpload of theirs); anyone whose enterprise scope holds the photo's enterprise (the uploader's, or that of the
-hazard that first took an inspector's photo) or the enterprise of any hazard it is attached to; administrators.
+hazard that first took an inspector's photo) or the enterprise of any hazard it is attached to; the regulators and
+grid inspectors who see a public report it belongs to; administrators.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from domain.ids import new_id
 from domain.org.tables import Enterprise
 from domain.photos import images, storage
 from domain.photos.tables import Photo, PhotoUpload
+from domain.public_reports.scope import photo_on_visible_report
 from domain.risk.tables import RiskPoint
 
 log = logging.getLogger("shuangfang.photos")
@@ -286,10 +288,12 @@ async def _may_see(actor: Actor, photo: dict) -> bool:
         HazardPhoto.photo_id == photo["id"]
     ).run()  # fmt: skip
     enterprise_ids = sorted({photo["enterprise_id"], *(row["enterprise_id"] for row in attached)} - {None})
-    return (
-        bool(enterprise_ids)
-        and await Enterprise.exists().where(Enterprise.id.is_in(enterprise_ids), enterprise_condition(actor)).run()
-    )
+    if enterprise_ids and await Enterprise.exists().where(
+        Enterprise.id.is_in(enterprise_ids), enterprise_condition(actor)
+    ).run():  # fmt: skip
+        return True
+    # a public report's photo: its regulators and grid inspectors (never the enterprise, until a hazard carries it)
+    return await photo_on_visible_report(actor, photo["id"])
 
 
 async def _stamp_context(photo: dict) -> tuple[str, str]:
