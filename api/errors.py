@@ -7,10 +7,13 @@ from typing import Any
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.plugins import ReceiveRoutePlugin
 from litestar.plugins.problem_details import ProblemDetailsConfig, ProblemDetailsException, ProblemDetailsPlugin
+from litestar.routes import BaseRoute, HTTPRoute
 
 from domain.errors import DomainError
-from mobile_contract.errors import CATALOGUE, localised_title, problem_type
+from mobile_contract.errors import CATALOGUE, Problem, localised_title, problem_type
 
 log = logging.getLogger("shuangfang.errors")
 
@@ -106,3 +109,23 @@ problem_details_plugin = ProblemDetailsPlugin(
         },
     )
 )
+
+
+def _problem_response(description: str) -> ResponseSpec:
+    # No generated examples: they are random, and the committed OpenAPI document must come out the same every time.
+    return ResponseSpec(Problem, description=description, generate_examples=False, media_type="application/problem+json")
+
+
+PROBLEM_RESPONSES: dict[int | str, ResponseSpec] = {
+    400: _problem_response("REQUEST_MALFORMED: a field is missing, of the wrong type or unknown (see `errors`)"),
+    "default": _problem_response("Any other refusal or failure, as problem details whose `code` is in `GET /v1/errors`"),
+}
+
+
+class ProblemResponses(ReceiveRoutePlugin):
+    """Documents every operation's errors as the problem details they are (Litestar would describe its own shape)."""
+
+    def receive_route(self, route: BaseRoute) -> None:
+        if isinstance(route, HTTPRoute):
+            for handler in route.route_handlers:
+                handler.responses = {**PROBLEM_RESPONSES, **(handler.responses or {})}

@@ -79,3 +79,15 @@ def test_the_check_command_names_a_stale_file_and_how_to_regenerate_it(tmp_path,
     assert main(["contract", "--write"]) == 0
     assert stale.read_text() == contract.render(contract.errors_document())
     assert main(["contract", "--check"]) == 0
+
+
+def test_every_operation_documents_its_errors_as_problem_details():
+    document = json.loads(contract.OPENAPI_FILE.read_text())
+    problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    operations = [(path, method, operation) for path, item in document["paths"].items() for method, operation in item.items()]
+    assert len(operations) >= 80
+    for path, method, operation in operations:
+        for status in ("400", "default"):
+            assert operation["responses"][status]["content"] == problem, (method, path, status)
+    assert set(document["components"]["schemas"]["Problem"]["required"]) == {"type", "title", "status", "detail", "code"}
+
