@@ -1,0 +1,185 @@
+"""The reference client and `shuangfang simulate` against the real app: over ASGI on both engines, and as a command
+against a real server process."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import msgspec
+import pytest
+
+from mobile_contract.client import ApiError, Client, every, qr_token
+from mobile_contract.hazards import Accept
+from mobile_contract.simulate import DayPlan, play_day, site_photo
+from tests.conftest import DEMO_PASSWORD
+from workers.jobs.stats import refresh_rollups
+
+ROOT = Path(__file__).parents[2]
+BASE = "http://testserver"
+
+
+def phone(app) -> Client:
+    """A reference client talking to the real app through ASGI."""
+    return Client(BASE, transport=httpx.ASGITransport(app=app), device_id="test-phone")
+
+
+async def test_the_client_keeps_its_tokens_refreshes_once_on_a_401_and_raises_coded_errors(app):
+    async with phone(app) as client:
+        with pytest.raises(ApiError) as refused:
+            await client.login("inspector1", "wrong password")
+        assert (refused.value.status, refused.value.code) == (401, "AUTH_INVALID_CREDENTIALS")
+        user = await client.login("inspector1", DEMO_PASSWORD)
+        assert user.role == "inspector" and user.grid_ids
+        # an expired (here: garbled) access token is refreshed once, and the call goes through
+        client.tokens = msgspec.structs.replace(client.tokens, access_token="garbled")
+        assert (await client.me()).id == user.id and client.refreshes == 1
+        # a refresh that fails ends it: the phone must sign in again
+        client.tokens = msgspec.structs.replace(client.tokens, access_token="garbled", refresh_token="spent")
+        with pytest.raises(ApiError) as expired:
+            await client.me()
+        assert (expired.value.status, expired.value.code) == (401, "AUTH_REFRESH_INVALID")
+        assert client.refreshes == 1
+
+        await client.login("inspector1", DEMO_PASSWORD)
+        with pytest.raises(ApiError) as forged:
+            await client.scan("A" * 60)
+        assert (forged.value.status, forged.value.code) == (404, "QR_INVALID")
+        waiting = [h async for h in every(lambda c: client.hazards(status="awaiting_acceptance", cursor=c))]
+        hazard = next(h for h in waiting if "accept" in h.allowed_actions)
+        with pytest.raises(ApiError) as stale:
+            await client.transition(hazard.id, Accept(note="复查"), version=hazard.version + 1)
+        assert (stale.value.status, stale.value.code) == (412, "HAZARD_VERSION_STALE")
+        accepted = await client.transition(hazard.id, Accept(note="复查"), version=hazard.version)
+        assert accepted.status == "closed" and accepted.version == hazard.version + 1
+
+
+async def test_a_photo_upload_retried_under_its_idempotency_key_replays_and_a_scan_reads_the_printed_code(app):
+    async with phone(app) as client:
+        await client.login("inspector1", DEMO_PASSWORD)
+        data = site_photo(random.Random(5), "retry")
+        first, created = await client.upload_photo(data, client_id="client-retry-1", idempotency_key="photo-retry-1")
+        again, created_again = await client.upload_photo(data, client_id="client-retry-1", idempotency_key="photo-retry-1")
+        assert created and not created_again and again.id == first.id and (first.width, first.height) == (960, 720)
+        enterprise = (await client.enterprises()).items[0]
+        point = (await client.risk_points(enterprise.id)).items[0]
+        assert point.qr.url.endswith("/" + point.qr.token) and qr_token(point.qr.url) == point.qr.token
+        card = await client.scan(qr_token(point.qr.url))
+        assert card.kind == "riskPoint" and card.risk_point.id == point.id and card.scan_id
+
+
+def test_site_photos_are_real_jpegs_and_no_two_draws_alike():
+    rng = random.Random(1)
+    one, two = site_photo(rng, "a"), site_photo(rng, "a")
+    assert one != two and one[:3] == two[:3] == b"\xff\xd8\xff"
+    assert site_photo(random.Random(1), "a") == one  # the seed decides
+
+
+def local_month(at: datetime) -> str:
+    """The roll-up period of a time: its month in Asia/Shanghai (UTC+8)."""
+    return (at.astimezone(UTC) + timedelta(hours=8)).strftime("%Y-%m")
+
+
+async def figures(client: Client, month: str) -> dict[str, int]:
+    """The district regulator's counts for a month."""
+    body = await client.hazard_statistics(region_code="330902", first=month, last=month)
+    return {f.metric: f.numerator for p in body.periods for f in p.figures}
+
+
+async def test_a_simulated_day_completes_and_the_district_regulator_sees_it_after_the_roll_up(app, tmp_path):
+    async with phone(app) as regulator:
+        await regulator.login("regulator_dinghai", DEMO_PASSWORD)
+        await refresh_rollups({})
+        month = local_month(datetime.now(UTC))
+        before = await figures(regulator, month)
+
+        async with phone(app) as client:
+            plan = DayPlan(seed=11, run_id="t1", queue_path=tmp_path / "queue.json")
+            summary = await play_day(client, plan, say=lambda line: None)
+        assert summary.completed, summary.lines()
+        assert summary.replay_errors == [], summary.lines()
+        assert summary.queued_ops >= 4 and summary.queued_photos == 2
+        assert summary.replay["scan ok"] == 1 and summary.replay["inspectionCreate ok"] == 1
+        assert summary.replay["hazardCreate ok"] == 1
+        assert summary.inspections == plan.points + 1 and summary.items_failed >= 2
+        hazards = set(summary.hazards)
+        assert len(hazards) == len(summary.hazards) >= 3  # the first point's failure, a sighting, and two offline
+        accepted = [hazard_id for hazard_id, action in summary.actions if action.startswith("accept")]
+        assert summary.changes_after["hazard upsert"] >= len(hazards)
+
+        # the day's hazards are on the regulator's list, each with its photos
+        for hazard_id in hazards:
+            shown = await regulator.hazard(hazard_id)
+            assert shown.photos and shown.source == "grid_inspection" and local_month(shown.found_at) == month
+        await refresh_rollups({})
+        after = await figures(regulator, month)
+        assert after["found"] == before.get("found", 0) + len(hazards)
+        assert after["closed"] == before.get("closed", 0) + len(accepted)
+        assert hazards <= await figure_item_ids(regulator, "found", month)
+        assert set(accepted) <= await figure_item_ids(regulator, "closed", month)
+
+
+async def figure_item_ids(client: Client, metric: str, period: str) -> set[str]:
+    """The ids behind the district's figure, every page."""
+    ids, cursor = set(), None
+    while True:
+        params = {"regionCode": "330902", "metric": metric, "period": period, "limit": 100}
+        response = await client.http.get("/v1/stats/hazards/items", params=params | ({"cursor": cursor} if cursor else {}),
+                                         headers={"Authorization": f"Bearer {client.tokens.access_token}"})  # fmt: skip
+        assert response.status_code == 200, response.text
+        ids |= {item["id"] for item in response.json()["items"]}
+        if (cursor := response.json()["nextCursor"]) is None:
+            return ids
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_the_simulate_command_completes_a_day_against_a_real_server(sqlite_template, seeded_photos, tmp_path):
+    database = tmp_path / "demo.sqlite3"
+    shutil.copy(sqlite_template, database)
+    port = _free_port()
+    env = {
+        **os.environ, "SF_VAR_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{database}",
+        "SF_PHOTO_DIR": str(seeded_photos), "SF_JWT_SECRET": "test-jwt-secret-that-is-long-enough-for-hs256",
+        "SF_QR_KEYS": json.dumps({"1": "test-qr-key-0123456789abcdef"}), "SF_QR_ACTIVE_KEY": "1",
+        "SF_PASSWORD_HASH_COST": "fast", "SF_RUN_SCHEDULE": "0", "REDIS_URL": "",
+    }  # fmt: skip
+    server = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--port", str(port)], env=env, cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    try:
+        for _ in range(150):
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=0.5).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        else:
+            pytest.fail(f"the server did not start: {server.stderr.read().decode()[-2000:]}")
+        queue = tmp_path / "queue.json"
+        done = subprocess.run(
+            [sys.executable, "-m", "api.cli", "simulate", "--base-url", f"http://127.0.0.1:{port}", "--seed", "3",
+             "--points", "2", "--queue", str(queue), "--run-id", "cmd"],
+            env=env, cwd=ROOT, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "COMPLETED" in done.stdout and "results identical" in done.stdout, done.stdout
+    kept = json.loads(queue.read_text())
+    assert kept["results"] and all(r["status"] == "ok" for r in kept["results"].values()), kept["results"]
+    assert set(kept["results"]) == {queued["opId"] for queued in kept["ops"]}
+    assert len(kept["photoIds"]) == len(kept["photos"]) == 2
