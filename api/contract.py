@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import msgspec
+from litestar import Litestar
 
 from mobile_contract import CONTRACT_VERSION
 from mobile_contract.catalogue import catalogue_document
@@ -30,16 +33,29 @@ def render(document: Any) -> str:
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def openapi_document() -> dict[str, Any]:
-    """The OpenAPI document the app serves at `/schema/openapi.json` (it depends on no setting)."""
+@contextmanager
+def schema_app() -> Iterator[Litestar]:
+    """The real app, built only to be inspected: throwaway settings, never started, the bound engine left as it was."""
     from api.app import create_app
     from domain.config import Settings
+    from domain.db import piccolo_conf
+    from domain.db.engine import bind_engine
 
+    bound = piccolo_conf.__dict__.get("DB")  # create_app binds its own engine; a test's must survive this
     with tempfile.TemporaryDirectory() as folder:
-        # Throwaway settings: the document is built from the route handlers, not from configuration or data.
+        # The document is built from the route handlers, not from configuration or data.
         settings = Settings(var_dir=Path(folder), jwt_secret="contract-generation-only", qr_keys={"1": "contract-only"},
                             qr_active_key="1", run_schedule=False)  # fmt: skip
-        app = create_app(settings)
+        try:
+            yield create_app(settings)
+        finally:
+            if bound is not None:
+                bind_engine(bound)
+
+
+def openapi_document() -> dict[str, Any]:
+    """The OpenAPI document the app serves at `/schema/openapi.json` (it depends on no setting)."""
+    with schema_app() as app:
         return json.loads(msgspec.json.encode(app.openapi_schema.to_schema()))
 
 

@@ -91,3 +91,26 @@ def test_every_operation_documents_its_errors_as_problem_details():
             assert operation["responses"][status]["content"] == problem, (method, path, status)
     assert set(document["components"]["schemas"]["Problem"]["required"]) == {"type", "title", "status", "detail", "code"}
 
+
+
+def test_every_query_parameter_is_camel_case_and_every_json_answer_has_a_schema():
+    document = json.loads(contract.OPENAPI_FILE.read_text())
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            for parameter in operation.get("parameters", []):
+                # Path parameters are positional on the wire; query names are what the phone spells.
+                assert parameter["in"] != "query" or "_" not in parameter["name"], (method, path, parameter["name"])
+            for status, response in operation["responses"].items():
+                json_content = (response.get("content") or {}).get("application/json")
+                assert json_content is None or json_content.get("schema"), (method, path, status)
+
+
+def test_generating_the_document_leaves_the_bound_engine_alone(tmp_path):
+    from domain.db import piccolo_conf
+    from domain.db.engine import EmbeddedSQLiteEngine, bind_engine
+    from domain.db.tables import ALL_TABLES
+
+    mine = EmbeddedSQLiteEngine(path=str(tmp_path / "mine.sqlite3"))
+    bind_engine(mine)
+    contract.openapi_document()
+    assert piccolo_conf.DB is mine and ALL_TABLES[0]._meta.db is mine

@@ -61,31 +61,30 @@ def _structs_in(annotation) -> set[type]:
     return found
 
 
-def _handler_types(tmp_path) -> tuple[set[type], set[type]]:
+def _handler_types() -> tuple[set[type], set[type]]:
     """The structs the real app's handlers take as bodies and give as answers."""
-    from api.app import create_app
-    from domain.config import Settings
+    from api.contract import schema_app
 
-    app = create_app(Settings(var_dir=tmp_path, jwt_secret="x" * 32, qr_keys={"1": "y" * 16}, qr_active_key="1"))
     bodies, answers = set(), set()
-    for route in app.routes:
-        for handler in getattr(route, "route_handlers", []):
-            signature = handler.parsed_fn_signature
-            answers |= _structs_in(signature.return_type.annotation)
-            if "data" in signature.parameters:
-                bodies |= _structs_in(signature.parameters["data"].annotation)
+    with schema_app() as app:
+        for route in app.routes:
+            for handler in getattr(route, "route_handlers", []):
+                signature = handler.parsed_fn_signature
+                answers |= _structs_in(signature.return_type.annotation)
+                if "data" in signature.parameters:
+                    bodies |= _structs_in(signature.parameters["data"].annotation)
     return bodies, answers
 
 
-def test_every_body_and_answer_of_the_api_is_a_contract_type(tmp_path):
-    bodies, answers = _handler_types(tmp_path)
+def test_every_body_and_answer_of_the_api_is_a_contract_type():
+    bodies, answers = _handler_types()
     assert len(bodies) >= 20 and len(answers) >= 40
     outside = {f"{t.__module__}.{t.__qualname__}" for t in bodies | answers if not t.__module__.startswith("mobile_contract.")}
     assert not outside, f"wire types must live in mobile_contract/, found: {sorted(outside)}"
 
 
-def test_request_bodies_refuse_unknown_fields(tmp_path):
-    bodies, _ = _handler_types(tmp_path)
+def test_request_bodies_refuse_unknown_fields():
+    bodies, _ = _handler_types()
     lax = sorted(t.__qualname__ for t in bodies if not t.__struct_config__.forbid_unknown_fields)
     assert not lax, f"request types must refuse unknown fields (derive from mobile_contract.base.Wire): {lax}"
 
