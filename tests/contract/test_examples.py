@@ -91,6 +91,12 @@ def test_the_examples_of_a_released_version_use_only_types_that_version_had(vers
     # The problem body was described by CONTRACT.md only; it became an OpenAPI component in 1.1 (wire unchanged).
     used.discard("Problem")
     assert used and used <= set(released), used - set(released)
+    # And every top-level field of such an example was in that version's schema, so it is no later payload.
+    for folder, name, type_name in _cases():
+        annotation = wire_type(type_name)
+        if folder == version and isinstance(annotation, type) and annotation.__name__ in released:
+            example = json.loads((EXAMPLES / version / name).read_text())
+            assert set(example) <= set(released[annotation.__name__].get("properties", {})), name
 
 
 def test_a_removed_or_retyped_field_is_caught():
