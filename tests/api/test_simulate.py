@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import shutil
 import socket
 import subprocess
@@ -147,6 +148,16 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+def found_in_district(base_url: str, env: dict, month: str) -> int:
+    """`shuangfang rollups` on the server's database, then the district regulator's count of hazards found."""
+    subprocess.run([sys.executable, "-m", "api.cli", "rollups"], env=env, cwd=ROOT, check=True, capture_output=True,
+                   timeout=120)  # fmt: skip
+    token = httpx.post(f"{base_url}/v1/auth/login", json={"username": "regulator_dinghai", "password": DEMO_PASSWORD})
+    body = httpx.get(f"{base_url}/v1/stats/hazards", params={"regionCode": "330902", "from": month, "to": month},
+                     headers={"Authorization": f"Bearer {token.json()['accessToken']}"}).json()  # fmt: skip
+    return next((f["numerator"] for p in body["periods"] for f in p["figures"] if f["metric"] == "found"), 0)
+
+
 def test_the_simulate_command_completes_a_day_against_a_real_server(sqlite_template, seeded_photos, tmp_path):
     database = tmp_path / "demo.sqlite3"
     shutil.copy(sqlite_template, database)
@@ -168,17 +179,22 @@ def test_the_simulate_command_completes_a_day_against_a_real_server(sqlite_templ
                 time.sleep(0.1)
         else:
             pytest.fail(f"the server did not start: {server.stderr.read().decode()[-2000:]}")
-        queue = tmp_path / "queue.json"
+        base_url, queue = f"http://127.0.0.1:{port}", tmp_path / "queue.json"
+        month = local_month(datetime.now(UTC))
+        found_before = found_in_district(base_url, env, month)
         done = subprocess.run(
-            [sys.executable, "-m", "api.cli", "simulate", "--base-url", f"http://127.0.0.1:{port}", "--seed", "3",
-             "--points", "2", "--queue", str(queue), "--run-id", "cmd"],
+            [sys.executable, "-m", "api.cli", "simulate", "--base-url", base_url, "--seed", "3", "--points", "2",
+             "--queue", str(queue), "--run-id", "cmd"],
             env=env, cwd=ROOT, capture_output=True, text=True, timeout=120,
         )  # fmt: skip
+        found_after = found_in_district(base_url, env, month)
     finally:
         server.terminate()
         server.wait(timeout=30)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "COMPLETED" in done.stdout and "results identical" in done.stdout, done.stdout
+    reported = int(re.search(r"hazards reported \(online and offline\): (\d+)", done.stdout).group(1))
+    assert reported >= 3 and found_after == found_before + reported
     kept = json.loads(queue.read_text())
     assert kept["results"] and all(r["status"] == "ok" for r in kept["results"].values()), kept["results"]
     assert set(kept["results"]) == {queued["opId"] for queued in kept["ops"]}
