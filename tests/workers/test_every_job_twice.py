@@ -17,6 +17,7 @@ from domain.hazards.tables import Hazard
 from domain.notifications.tables import WebhookDelivery
 from domain.org.tables import Enterprise
 from domain.photos.tables import Photo
+from domain.public_reports.tables import PublicReport
 from tests.api.test_bad_input import stored_rows
 from workers.settings import JOBS
 
@@ -40,12 +41,17 @@ async def _an_enterprise() -> tuple[str]:
     return ((await Enterprise.select(Enterprise.id).order_by(Enterprise.id).first().run())["id"],)
 
 
+async def _a_public_report() -> tuple[str]:
+    return ((await PublicReport.select(PublicReport.id).order_by(PublicReport.id).first().run())["id"],)
+
+
 ARGUMENTS: dict[str, Callable[[], Awaitable[tuple[Any, ...]]]] = {
     "make_photo_derivatives": _a_photo,
     "hazard_changed": _newest_hazard,
     "notify_hazard_event": _newest_hazard,
     "deliver_notification": _a_delivery,
     "recompute_safety_code": _an_enterprise,
+    "notify_public_report": _a_public_report,
 }
 
 
