@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
 from litestar.connection import ASGIConnection
+from litestar.plugins import ReceiveRoutePlugin
+from litestar.routes import BaseRoute, HTTPRoute
 from litestar.security.jwt import JWTAuth, Token
 
 from domain.accounts.model import Actor
@@ -50,3 +53,13 @@ def issue_access_token(jwt_auth: JWTAuth, user: UserRecord, ttl_s: int) -> str:
         token_issuer=ISSUER,
         token_extras={"role": user.role.value},
     )
+
+
+class PublicOperations(ReceiveRoutePlugin):
+    """Marks the operations of `PUBLIC_PATHS` as needing no token in the OpenAPI document (the bearer is global)."""
+
+    def receive_route(self, route: BaseRoute) -> None:
+        if isinstance(route, HTTPRoute) and any(re.search(pattern, route.path) for pattern in PUBLIC_PATHS):
+            for handler in route.route_handlers:
+                handler.security = [{}]  # OpenAPI's "no requirement": callable with no credentials at all
+

@@ -114,3 +114,26 @@ def test_generating_the_document_leaves_the_bound_engine_alone(tmp_path):
     bind_engine(mine)
     contract.openapi_document()
     assert piccolo_conf.DB is mine and ALL_TABLES[0]._meta.db is mine
+
+
+def test_exactly_the_public_operations_are_documented_as_needing_no_token():
+    import re
+
+    from api.auth import PUBLIC_PATHS
+
+    document = json.loads(contract.OPENAPI_FILE.read_text())
+    assert document["security"] == [{"BearerToken": []}]
+    for path, item in document["paths"].items():
+        public = any(re.search(pattern, path) for pattern in PUBLIC_PATHS)
+        for method, operation in item.items():
+            assert (operation.get("security") == [{}]) == public, (method, path)
+    assert document["paths"]["/v1/auth/login"]["post"]["security"] == [{}]
+    assert document["paths"]["/v1/errors"]["get"]["security"] == [{}]
+
+
+async def test_the_operations_documented_as_public_answer_without_a_token(client):
+    # The document's promise checked against the server: no 401 without credentials.
+    for method, path in (("GET", "/v1/errors"), ("GET", "/health"), ("POST", "/v1/auth/login")):
+        response = await client.request(method, path, json={} if method == "POST" else None)
+        assert response.status_code != 401, (method, path, response.text)
+    assert (await client.get("/v1/me")).status_code == 401
