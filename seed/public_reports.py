@@ -1,6 +1,8 @@
 """Demo public reports (12350 / 吹哨人): one naming 岑港 E1 by credit code with a contact and a photo, accepted by
-定海's regulator into a hazard; one placed by location in 六横's grid, still waiting; one naming E3 by name,
-dismissed with a reply. Through the services, with fixed device and client ids, so seeding again changes nothing."""
+定海's regulator into a hazard; one in 六横镇 with its place and the town chosen, still waiting; one naming E3 by
+name, dismissed with a reply. Through the services, with fixed device and client ids, so seeding again changes
+nothing. They are seeded before the region outlines (as the hazards are, before the demo webhook exists), so the
+second one is routed by the town it names, not by its point."""
 
 from __future__ import annotations
 
@@ -61,7 +63,7 @@ async def seed_public_reports(settings: Settings) -> str:
         reports.NewPublicReport(
             client_id="seed-public-2", device_id=DEVICE, title="船坞夜间动火无人监护",
             description="六横船厂附近船坞晚上有人电焊切割，旁边没有看火人，也没有灭火器。",
-            lat=lat, lng=lng, occurred_at=now - timedelta(days=1),
+            lat=lat, lng=lng, region_code="330903100", occurred_at=now - timedelta(days=1),
         ),
         reports.NewPublicReport(
             client_id="seed-public-3", device_id=DEVICE, title="冷库氨味",

@@ -190,11 +190,12 @@ async def seed_demo(settings: Settings) -> str:
     hazard_enterprises = {key: (enterprise_id, industries[key]) for key, enterprise_id in enterprise_ids.items()}
     lines.append(await seed_hazards(settings, hazard_enterprises, utcnow(), photo_maker(settings)))
     lines.append(await seed_credit(settings, enterprise_ids))
+    # before the demo webhook exists, like the hazards: their notifications are listed, nothing is sent
+    lines.append(await seed_public_reports(settings))
     # The follow-ups of the seeded hazards (codes, notifications) run before the demo webhook exists: nothing is sent.
     lines.append(await run_outbox(settings))
     lines.append(await seed_notifications(settings))
     lines.append(await seed_region_map())
-    lines.append(await seed_public_reports(settings))  # after the outlines: one report is routed by its place
     lines.append(await seed_standardisation(settings, enterprise_ids))
     lines.append(await run_outbox(settings))  # again: the seeders above queue follow-ups too
     lines.append(await seed_rollups())
