@@ -115,3 +115,15 @@ def test_example_files_are_utf8_json_objects_or_lists():
     for path in EXAMPLES.rglob("*.json"):
         assert isinstance(json.loads(path.read_text(encoding="utf-8")), (dict, list)), path
     assert Path(EXAMPLES / "README.md").exists()
+
+
+def test_the_operations_of_a_sync_batch_example_decode_as_their_kind():
+    # A batch carries its payloads as plain objects; the server decodes each by its kind, strictly, as here.
+    from mobile_contract.sync import PAYLOADS
+
+    batches = [(version, name) for version, name, type_name in _cases() if type_name == "sync.SyncBatch"]
+    assert batches
+    for version, name in batches:
+        for op in json.loads((EXAMPLES / version / name).read_text())["ops"]:
+            decoded = msgspec.convert(op["payload"], PAYLOADS[op["kind"]], strict=True)
+            assert not lost_fields(op["payload"], msgspec.to_builtins(decoded)), (name, op["opId"])
