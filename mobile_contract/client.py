@@ -14,6 +14,7 @@ server. The client keeps its tokens, and on a 401 refreshes them once and repeat
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
@@ -30,7 +31,7 @@ from mobile_contract.inspections import Inspection, InspectionCreate, TaskPage
 from mobile_contract.orgs import Enterprise, EnterprisePage
 from mobile_contract.photos import Photo
 from mobile_contract.risk import ChecklistItem, RiskPoint, RiskPointPage, ScanCard
-from mobile_contract.stats import HazardStatistics
+from mobile_contract.stats import FigureItemPage, HazardStatistics
 from mobile_contract.sync import ChangesPage, SyncBatch, SyncBatchResult, SyncOp
 
 T = TypeVar("T")
@@ -83,6 +84,7 @@ class Client:
         self.device_id = device_id
         self.tokens: TokenResponse | None = None
         self.refreshes = 0
+        self._refreshing = asyncio.Lock()
 
     async def __aenter__(self) -> Client:
         return self
@@ -126,9 +128,13 @@ class Client:
                 sent["Authorization"] = f"Bearer {self.tokens.access_token}"
             return sent
 
+        used = self.tokens
         response = await self.http.request(method, path, headers=with_auth(), **kwargs)
-        if response.status_code == 401 and signed and self.tokens is not None:
-            await self.refresh()
+        if response.status_code == 401 and signed and used is not None:
+            # One refresh for calls that failed together: a spent refresh token presented again revokes them all.
+            async with self._refreshing:
+                if self.tokens is used:
+                    await self.refresh()
             response = await self.http.request(method, path, headers=with_auth(), **kwargs)
         if response.status_code >= 400:
             raise _error(response)
@@ -219,6 +225,18 @@ class Client:
             "period": period, "from": first, "to": last,
         }  # fmt: skip
         return (await self._call("GET", "/v1/stats/hazards", HazardStatistics, params=params))[0]
+
+    async def figure_items(
+        self, *, metric: str, period: str, part: Literal["numerator", "denominator"] = "numerator",
+        region_code: str | None = None, grid_id: str | None = None, enterprise_id: str | None = None,
+        industry: str | None = None, cursor: str | None = None, limit: int | None = None,
+    ) -> FigureItemPage:  # fmt: skip
+        """`GET /v1/stats/hazards/items`: one page of the hazards (or tasks) behind a figure."""
+        params = {
+            "metric": metric, "period": period, "part": part, "regionCode": region_code, "gridId": grid_id,
+            "enterpriseId": enterprise_id, "industry": industry, "cursor": cursor, "limit": limit,
+        }  # fmt: skip
+        return (await self._call("GET", "/v1/stats/hazards/items", FigureItemPage, params=params))[0]
 
     # --- what the phone does -------------------------------------------------------------------------------------
 

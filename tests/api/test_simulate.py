@@ -3,6 +3,7 @@ against a real server process."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import random
@@ -21,7 +22,9 @@ import pytest
 
 from mobile_contract.client import ApiError, Client, every, qr_token
 from mobile_contract.hazards import Accept
+from mobile_contract.offline import OfflineQueue
 from mobile_contract.simulate import DayPlan, play_day, site_photo
+from mobile_contract.sync import HazardCreatePayload, HazardTransitionPayload
 from tests.conftest import DEMO_PASSWORD
 from workers.jobs.stats import refresh_rollups
 
@@ -44,12 +47,16 @@ async def test_the_client_keeps_its_tokens_refreshes_once_on_a_401_and_raises_co
         # an expired (here: garbled) access token is refreshed once, and the call goes through
         client.tokens = msgspec.structs.replace(client.tokens, access_token="garbled")
         assert (await client.me()).id == user.id and client.refreshes == 1
+        # calls failing together refresh once: a spent refresh token presented again would revoke the family
+        client.tokens = msgspec.structs.replace(client.tokens, access_token="garbled")
+        assert {u.id for u in await asyncio.gather(*(client.me() for _ in range(4)))} == {user.id}
+        assert client.refreshes == 2
         # a refresh that fails ends it: the phone must sign in again
         client.tokens = msgspec.structs.replace(client.tokens, access_token="garbled", refresh_token="spent")
         with pytest.raises(ApiError) as expired:
             await client.me()
         assert (expired.value.status, expired.value.code) == (401, "AUTH_REFRESH_INVALID")
-        assert client.refreshes == 1
+        assert client.refreshes == 2
 
         await client.login("inspector1", DEMO_PASSWORD)
         with pytest.raises(ApiError) as forged:
@@ -83,6 +90,41 @@ def test_site_photos_are_real_jpegs_and_no_two_draws_alike():
     one, two = site_photo(rng, "a"), site_photo(rng, "a")
     assert one != two and one[:3] == two[:3] == b"\xff\xd8\xff"
     assert site_photo(random.Random(1), "a") == one  # the seed decides
+
+
+async def test_the_offline_queue_survives_a_restart_and_an_operation_overtaken_meanwhile_does_not_block_the_rest(
+    app, tmp_path
+):
+    async with phone(app) as client, phone(app) as other_phone:
+        await client.login("inspector1", DEMO_PASSWORD)
+        waiting = [h async for h in every(lambda c: client.hazards(status="awaiting_acceptance", cursor=c))]
+        hazard = next(h for h in waiting if "accept" in h.allowed_actions)
+        queue = OfflineQueue(tmp_path / "queue.json")
+        ref = queue.add_photo(site_photo(random.Random(2), "offline"), client_id="queue-photo-1")
+        queue.add("queue-op-1", HazardCreatePayload(
+            client_id="queue-hazard-1", enterprise_id=hazard.enterprise_id, source="grid_inspection",
+            category="unsafe_condition", title="离线发现：消防通道堵塞", photo_ids=[ref], found_at=datetime.now(UTC),
+        ))  # fmt: skip
+        queue.add("queue-op-2", HazardTransitionPayload(hazard_id=hazard.id, expected_version=hazard.version,
+                                                        transition=Accept(note="离线复查")))  # fmt: skip
+        # the app is killed and started again: the queue is read back from its file
+        queue = OfflineQueue(tmp_path / "queue.json")
+        assert [q.op_id for q in queue.pending] == ["queue-op-1", "queue-op-2"] and len(queue.state.photos) == 1
+        # meanwhile the same inspector's other phone accepted that hazard online
+        await other_phone.login("inspector1", DEMO_PASSWORD)
+        await other_phone.transition(hazard.id, Accept(note="另一部手机复查"), version=hazard.version)
+
+        created, overtaken = await queue.replay(client)
+        assert created.status == "ok" and created.resource == "hazard"
+        made = await client.hazard(created.id)
+        assert made.title == "离线发现：消防通道堵塞" and [p.id for p in made.photos] == list(queue.state.photo_ids.values())
+        assert overtaken.status == "error" and not overtaken.retryable
+        assert overtaken.error.code in ("HAZARD_VERSION_STALE", "HAZARD_TRANSITION_NOT_ALLOWED")
+        assert (await client.hazard(hazard.id)).version == hazard.version + 1  # the online accept, once
+        # both outcomes are final: nothing is pending, even after another restart, and a replay sends nothing
+        queue = OfflineQueue(tmp_path / "queue.json")
+        assert queue.pending == [] and await queue.replay(client) == []
+        assert [r.status for r in await queue.replay(client, queue.state.ops)] == ["ok", "error"]
 
 
 def local_month(at: datetime) -> str:
@@ -131,15 +173,9 @@ async def test_a_simulated_day_completes_and_the_district_regulator_sees_it_afte
 
 async def figure_item_ids(client: Client, metric: str, period: str) -> set[str]:
     """The ids behind the district's figure, every page."""
-    ids, cursor = set(), None
-    while True:
-        params = {"regionCode": "330902", "metric": metric, "period": period, "limit": 100}
-        response = await client.http.get("/v1/stats/hazards/items", params=params | ({"cursor": cursor} if cursor else {}),
-                                         headers={"Authorization": f"Bearer {client.tokens.access_token}"})  # fmt: skip
-        assert response.status_code == 200, response.text
-        ids |= {item["id"] for item in response.json()["items"]}
-        if (cursor := response.json()["nextCursor"]) is None:
-            return ids
+    pages = every(lambda cursor: client.figure_items(metric=metric, period=period, region_code="330902",
+                                                     cursor=cursor, limit=100))  # fmt: skip
+    return {item.id async for item in pages}
 
 
 def _free_port() -> int:
