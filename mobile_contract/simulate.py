@@ -7,8 +7,9 @@ hazard seen on the way; act on the hazards waiting for this user (confirm a prop
 with If-Match; then lose coverage and scan, photograph, inspect, report and act into a queue file; come back,
 upload the photos, replay the queue through the batch, replay it again to show nothing changes, delta-sync again.
 
-Everything it chooses comes from `--seed`; the client ids and opIds carry `--run-id`, so a run given the same id
-again is a phone retrying the same day: it finds what it made and makes nothing twice.
+Every choice comes from `--seed` and what the server holds; the client ids and opIds carry `--run-id` (by default
+the start time), so each day's work is its own. Reusing an id against a server whose state has moved on sends
+different work under the same opIds, which the batch refuses per operation (`SYNC_OP_ID_REUSED`).
 """
 
 from __future__ import annotations
@@ -92,8 +93,10 @@ class DaySummary:
 
     @property
     def completed(self) -> bool:
-        """The day got through: signed in, worked online and offline, and the replay was idempotent."""
-        return bool(self.user and self.inspections and self.queued_ops and self.second_replay_identical
+        """The day got through: worked online, the offline scan, inspection and report applied on return, and the
+        replay was idempotent (a queued action may be refused: someone can overtake it while the phone is away)."""
+        applied = all(self.replay[f"{kind} ok"] == 1 for kind in ("scan", "inspectionCreate", "hazardCreate"))
+        return bool(self.user and self.inspections and applied and self.second_replay_identical
                     and self.hazards_in_scope_unchanged)  # fmt: skip
 
     def lines(self) -> list[str]:
