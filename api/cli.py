@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 
 from domain.config import Settings, load_settings
@@ -45,7 +46,17 @@ def main(argv: list[str] | None = None) -> int:
     demo = commands.add_parser("demo", help="migrate, seed the demo and serve (what README command 1 runs)")
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8000)
+    simulate = commands.add_parser("simulate", help="play a grid inspector's day against a running server")
+    simulate.add_argument("--base-url", default="http://127.0.0.1:8000")
+    simulate.add_argument("--user", default="inspector1")
+    simulate.add_argument("--password", default=os.environ.get("DEMO_PASSWORD", "Demo@2026"))
+    simulate.add_argument("--seed", type=int, default=1, help="the seed of every choice the day makes")
+    simulate.add_argument("--points", type=int, default=3, help="risk points inspected online (one more offline)")
+    simulate.add_argument("--queue", help="the offline queue file (default: a new temporary folder)")
+    simulate.add_argument("--run-id", help="the day's id in its client ids and opIds (default: the start time)")
     args = parser.parse_args(argv)
+    if args.command == "simulate":  # a client of a server anywhere: no settings, no var folder of its own
+        return _simulate(args)
     settings = load_settings()
 
     match args.command:
@@ -185,6 +196,27 @@ async def _credit(settings: Settings, command: str) -> None:
     job = {"candidates": compute_blacklist_candidates, "expire": expire_blacklist_listings,
            "grades": compute_credit_grades}[command]  # fmt: skip
     print(f"credit {command}: {await job({'settings': settings})}")
+
+
+def _simulate(args: argparse.Namespace) -> int:
+    import tempfile
+    from pathlib import Path
+
+    import httpx
+
+    from mobile_contract.client import ApiError
+    from mobile_contract.simulate import DayPlan, default_run_id, run
+
+    queue = Path(args.queue) if args.queue else Path(tempfile.mkdtemp(prefix="sf-simulate-")) / "queue.json"
+    plan = DayPlan(username=args.user, password=args.password, seed=args.seed, run_id=args.run_id or default_run_id(),
+                   points=args.points, queue_path=queue)  # fmt: skip
+    try:
+        summary = asyncio.run(run(args.base_url, plan, say=lambda line: print(line, flush=True)))
+    except (ApiError, httpx.TransportError) as error:
+        print(f"the day stopped: {error!r}", file=sys.stderr)
+        return 1
+    print(f"offline queue kept at {queue}")
+    return 0 if summary.completed else 1
 
 
 def _serve(settings: Settings, host: str, port: int, workers: int) -> int:
