@@ -5,7 +5,8 @@ A submit is one transaction: the report, the contact in its own table, the photo
 hash-chained history and the outbox entry that notifies the receiving regulators. Accepting a report creates the
 hazard through `domain.hazards.services.create_hazard` in the same transaction as the report's own change, so a
 report is never accepted without its hazard nor a hazard made twice. The contact is read in one place,
-`_contact_of`, for regulators only; it goes into no hazard, history payload, notification or sync change.
+`_contact_of`, for regulators only (elsewhere only whether one was given); it goes into no hazard, history payload,
+notification or sync change.
 """
 
 from __future__ import annotations
@@ -461,21 +462,25 @@ async def act(*, actor: Actor, report_id: str, expected_version: int, command: R
                                PublicReport.updated_at: now}  # fmt: skip
     reply = (command.reply or "").strip()
     payload: dict[str, Any] = {"from_status": row["status"], "to_status": str(after), "version": expected_version + 1}
+    if isinstance(command, DismissReport):
+        payload["reason"] = command.reason
+        changes[PublicReport.dismiss_reason] = command.reason
+    if after != row["status"]:
+        changes |= {PublicReport.decided_by: actor.user_id, PublicReport.decided_at: now}
     async with PublicReport._meta.db.transaction():
-        if isinstance(command, AcceptReport):
-            accepted = await _accept(actor, row, command, now)
-            payload |= accepted
-            changes |= {PublicReport.hazard_id: accepted["hazard_id"], PublicReport.enterprise_id: accepted["enterprise_id"]}
-        if isinstance(command, DismissReport):
-            payload["reason"] = command.reason
-            changes[PublicReport.dismiss_reason] = command.reason
-        if after != row["status"]:
-            changes |= {PublicReport.decided_by: actor.user_id, PublicReport.decided_at: now}
+        # the version check lives in the UPDATE, first: of two racing regulators the second matches no row (on
+        # PostgreSQL it waits for the first's row lock) and makes no hazard
         updated = await PublicReport.update(changes).where(
             PublicReport.id == report_id, PublicReport.version == expected_version
         ).returning(PublicReport.id).run()  # fmt: skip
         if not updated:
             raise ReportVersionStale("the report changed since you read it", sent=expected_version)
+        if isinstance(command, AcceptReport):
+            accepted = await _accept(actor, row, command, now)
+            payload |= accepted
+            await PublicReport.update({PublicReport.hazard_id: accepted["hazard_id"],
+                                       PublicReport.enterprise_id: accepted["enterprise_id"]}).where(
+                PublicReport.id == report_id).run()  # fmt: skip
         if reply:
             payload["reply"] = reply
             await PublicReportReply.insert(PublicReportReply(id=new_id(), report_id=report_id, text=reply,

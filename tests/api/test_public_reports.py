@@ -3,6 +3,7 @@ kept from enterprises everywhere, the receipt, photos, the regulator's actions, 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import secrets
@@ -12,6 +13,7 @@ import pytest
 
 from domain.db.tables import ALL_TABLES
 from domain.hazards.services import verify_hazard_chain
+from domain.hazards.tables import Hazard
 from domain.org.tables import Enterprise
 from domain.public_reports.tables import PublicRateCounter, PublicReport, PublicReportContact
 from seed import zhoushan
@@ -327,3 +329,13 @@ async def test_receipt_lookups_are_limited_per_address(client):
 async def test_the_inbox_needs_an_account(client, path):
     response = await client.get(path)
     assert response.status_code == 401 and response.json()["code"] == "AUTH_REQUIRED"
+
+
+async def test_two_regulators_accepting_at_once_make_one_hazard(client):
+    report_id = await report_id_of((await submit(client, enterpriseCreditCode=await credit_code("E1"))).json()["receipt"])
+    dinghai, city = await login(client, "regulator_dinghai"), await login(client, "regulator_city")
+    body = {"action": "accept", "category": "unsafe_condition"}
+    answers = await asyncio.gather(act(client, dinghai, report_id, body, version=1), act(client, city, report_id, body, version=1))
+    assert sorted(a.status_code for a in answers) == [200, 412], [a.text for a in answers]
+    made = await Hazard.select(Hazard.id).where(Hazard.client_key.like(f"%:public-report:{report_id}")).run()
+    assert [row["id"] for row in made] == [next(a for a in answers if a.status_code == 200).json()["hazardId"]]
