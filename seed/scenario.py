@@ -28,6 +28,7 @@ from seed.public_reports import seed_public_reports
 from seed.site_plans import draw_site_plan
 from seed.standardisation import seed_standardisation
 from seed.stats import seed_rollups
+from seed.sync import seed_change_feed
 
 SYSTEM = Actor(user_id="system", role=Role.ADMIN)
 
@@ -199,6 +200,7 @@ async def seed_demo(settings: Settings) -> str:
     lines.append(await seed_standardisation(settings, enterprise_ids))
     lines.append(await run_outbox(settings))  # again: the seeders above queue follow-ups too
     lines.append(await seed_rollups())
+    lines.append(await seed_change_feed())
     # File today's chain heads at once, so `shuangfang verify` can detect a cut tail from the first day.
     exported = await export_chain_heads(settings.var_dir)
     lines.append(f"history: {exported['chains']} chain heads exported to {exported['path']}")

@@ -273,9 +273,9 @@ class AccountService:
             if "grid_ids" in changes:
                 await _replace_grids(user_id, changes["grid_ids"])
             bound_after = await self.actor_for(user_id)
-            if bound_before and bound_after and bound_before != bound_after:
+            if bound_before and bound_after and bound_before[0] != bound_after[0]:
                 # the phone must drop what the user no longer sees and learn what they now see
-                await record_scope_changed(bound_before, bound_after, now=now)
+                await record_scope_changed(bound_before[0], bound_after[0], now=now)
             if changes.get("disabled") or "password" in changes:
                 await RefreshToken.update({RefreshToken.revoked_at: now}).where(
                     RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_null()

@@ -23,6 +23,7 @@ from domain.db.tables import ALL_TABLES
 from domain.hazards.tables import Hazard
 from domain.org.model import CREDIT_CODE_ALPHABET
 from domain.org.tables import Enterprise, Grid
+from domain.public_reports.tables import PublicRateCounter, PublicReport
 from domain.risk.tables import ChecklistItem, RiskPoint
 from mobile_contract.errors import CATALOGUE, problem_type
 from seed import zhoushan
@@ -100,6 +101,8 @@ SCOPE = {"name": "定海区规上高危企业", "asOf": "2026-06-30", "regionCod
 PENALTY = {"decisionNo": "（定）应急罚〔2026〕901号", "decidedOn": "2026-01-05", "authority": "舟山市定海区应急管理局",
            "kind": "fine", "violation": "other", "amount": "20000.00"}  # fmt: skip
 ACCIDENT = {"occurredOn": "2026-01-05", "grade": "general", "injuries": 1}
+SYNC_OP = {"opId": "op-1", "kind": "hazardCreate", "payload": HAZARD}
+SYNC_BATCH = {"ops": [SYNC_OP]}
 PROTECTED = [
     ("me", "GET", "/v1/me", ABSENT),
     ("enterprises-list", "GET", "/v1/enterprises", ABSENT),
@@ -136,6 +139,7 @@ PROTECTED = [
     ("safety-code-changes", "GET", "/v1/enterprises/{E1}/safety-code/changes", ABSENT),
     ("risk-map-regions", "GET", "/v1/risk-map/regions", ABSENT),
     ("risk-map-regions-png", "GET", "/v1/risk-map/regions.png", ABSENT),
+    ("risk-map-region-enterprises", "GET", "/v1/risk-map/regions/330902/enterprises", ABSENT),
     ("standardisation-get", "GET", "/v1/enterprises/{E1}/standardisation", ABSENT),
     ("standardisation-post", "POST", "/v1/enterprises/{E1}/standardisation", GRADE),
     ("standardisation-rate", "GET", "/v1/stats/standardisation", ABSENT),
@@ -149,8 +153,11 @@ PROTECTED = [
     ("credit-get", "GET", "/v1/enterprises/{E1}/credit", ABSENT),
     ("blacklist", "GET", "/v1/blacklist", ABSENT),
     ("blacklist-candidates", "GET", "/v1/blacklist/candidates", ABSENT),
+    ("public-reports-list", "GET", "/v1/public-reports", ABSENT),
     ("stats-hazards", "GET", "/v1/stats/hazards", ABSENT),
     ("stats-hazards-items", "GET", "/v1/stats/hazards/items?metric=found&period=2026", ABSENT),
+    ("sync-batch", "POST", "/v1/sync/batch", SYNC_BATCH),
+    ("sync-changes", "GET", "/v1/sync/changes", ABSENT),
 ]
 FORGED_TOKENS = ["random-string", "wrong-secret", "expired", "alg-none", "wrong-issuer", "unknown-user", "basic-scheme"]
 
@@ -207,6 +214,8 @@ webhook_post = endpoint("webhook-actions", "POST", f"/v1/webhooks/{UNKNOWN_ID}/d
 safety_code = endpoint("safety-code-get", "GET", "/v1/enterprises/{E1}/safety-code", auth="officer1")
 code_changes = endpoint("safety-code-changes", "GET", "/v1/enterprises/{E1}/safety-code/changes", auth="officer1")
 region_map = endpoint("risk-map-regions", "GET", "/v1/risk-map/regions", auth="regulator_dinghai")
+region_enterprises = endpoint("risk-map-region-enterprises", "GET", "/v1/risk-map/regions/330902/enterprises",
+                              auth="regulator_dinghai")
 region_png = endpoint("risk-map-regions-png", "GET", "/v1/risk-map/regions.png", auth="regulator_dinghai")
 new_penalty = endpoint("penalties-post", "POST", "/v1/enterprises/{E1}/penalties", body=PENALTY, auth="regulator_dinghai")
 new_accident = endpoint("accidents-post", "POST", "/v1/enterprises/{E1}/accidents", body=ACCIDENT, auth="regulator_dinghai")
@@ -216,8 +225,20 @@ candidates = endpoint("blacklist-candidates", "GET", "/v1/blacklist/candidates",
 hazard_stats = endpoint("stats-hazards", "GET", "/v1/stats/hazards", auth="regulator_dinghai")
 figure_items = endpoint("stats-hazards-items", "GET", "/v1/stats/hazards/items", auth="regulator_dinghai",
                         params={"metric": "found", "period": "2026"})  # fmt: skip
+sync_batch = endpoint("sync-batch", "POST", "/v1/sync/batch", body=SYNC_BATCH, auth="officer1")
+sync_changes = endpoint("sync-changes", "GET", "/v1/sync/changes", auth="officer1")
 listing_step = endpoint("blacklist-actions", "POST", f"/v1/blacklist/{UNKNOWN_ID}/dismiss", body={"reason": "事实不清"},
                         auth="regulator_dinghai")  # fmt: skip
+PUBLIC_REPORT = {"clientId": "r1", "deviceId": "bad-input-phone-1", "description": "消防通道堵塞", "regionCode": "330902"}
+new_public_report = endpoint("public-reports-post", "POST", "/v1/public/reports", auth="anonymous", body=PUBLIC_REPORT)
+new_public_photo = endpoint("public-report-photos-post", "POST", "/v1/public/reports/photos", auth="anonymous",
+                            content_type=f"multipart/form-data; boundary={PHOTO_BOUNDARY}")  # fmt: skip
+follow_report = endpoint("public-reports-get", "GET", "/v1/public/reports/ZZZZ-ZZZZ-ZZZZ", auth="anonymous")
+report_inbox = endpoint("public-reports-inbox", "GET", "/v1/public-reports", auth="regulator_city")
+# {R1}: the seed's report placed in 普陀 and still received (the city's regulator sees it, 定海's does not)
+report_action = endpoint("public-report-transitions", "POST", "/v1/public-reports/{R1}/transitions",
+                         auth="regulator_city", headers={"If-Match": '"{R1v}"'},
+                         body={"action": "accept", "category": "unsafe_condition", "enterpriseId": Ref("E2")})  # fmt: skip
 
 
 def photo_form(file: bytes | None, **fields: str) -> bytes:
@@ -502,6 +523,12 @@ CASES = [
     region_map("above-the-regulators-region", "NOT_FOUND", params={"regionCode": "330900"}),
     region_map("by-an-officer", "FORBIDDEN", auth="officer1"),
     region_map("by-a-principal", "FORBIDDEN", auth="principal2"),
+    region_enterprises("unknown-colour", MALFORMED, params={"color": "purple"}),
+    region_enterprises("limit-zero", MALFORMED, params={"limit": "0"}),
+    region_enterprises("garbled-cursor", RULE, params={"cursor": "_w"}),
+    region_enterprises("outside-the-regulators-subtree", "NOT_FOUND", path="/v1/risk-map/regions/330903/enterprises"),
+    region_enterprises("a-grid-of-another-district", "NOT_FOUND", path="/v1/risk-map/regions/PT-LH-01/enterprises"),
+    region_enterprises("by-an-officer", "FORBIDDEN", auth="officer1"),
     region_png("region-code-not-digits", MALFORMED, params={"regionCode": "33O902"}),
     region_png("outside-the-regulators-subtree", "NOT_FOUND", params={"regionCode": "330921100"}),
     region_png("by-an-officer", "FORBIDDEN", auth="officer2"),
@@ -601,6 +628,27 @@ CASES = [
     figure_items("month-thirteen", RULE, params={"metric": "found", "period": "2026-13"}),
     figure_items("bad-cursor", RULE, params={"metric": "found", "period": "2026", "cursor": "!!"}),
     figure_items("limit-zero", MALFORMED, params={"metric": "found", "period": "2026", "limit": 0}),
+    # --- offline sync: a refused batch applies none of its operations (an operation's own refusal is its result) ---
+    sync_batch("missing-ops", MALFORMED, body={}),
+    sync_batch("no-ops", MALFORMED, body={"ops": []}),
+    sync_batch("ops-is-an-object", MALFORMED, body={"ops": SYNC_OP}),
+    sync_batch("unknown-field", MALFORMED, body={**SYNC_BATCH, "deviceId": "d1"}),
+    sync_batch("op-without-op-id", MALFORMED, body={"ops": [{**SYNC_OP, "opId": ABSENT}]}),
+    sync_batch("op-id-with-a-space", MALFORMED, body={"ops": [{**SYNC_OP, "opId": "op 1"}]}),
+    sync_batch("over-long-op-id", MALFORMED, body={"ops": [{**SYNC_OP, "opId": "o" * 65}]}),
+    sync_batch("nul-in-op-id", (MALFORMED, RULE), body={"ops": [{**SYNC_OP, "opId": "op" + NUL}]}),
+    sync_batch("op-without-kind", MALFORMED, body={"ops": [{**SYNC_OP, "kind": ABSENT}]}),
+    sync_batch("payload-is-a-list", MALFORMED, body={"ops": [{**SYNC_OP, "payload": [HAZARD]}]}),
+    sync_batch("unknown-op-field", MALFORMED, body={"ops": [{**SYNC_OP, "seq": 1}]}),
+    sync_batch("201-ops", "SYNC_BATCH_TOO_LARGE",
+               body={"ops": [{**SYNC_OP, "opId": f"op-{n}", "payload": {**HAZARD, "clientId": f"hz-{n}"}} for n in range(201)]}),
+    sync_changes("without-a-token", "AUTH_REQUIRED", auth="anonymous"),
+    sync_changes("forged-cursor", "SYNC_CURSOR_INVALID", params={"since": "not-a-cursor"}),
+    sync_changes("cursor-of-the-hazard-list", "SYNC_CURSOR_INVALID", params={"since": "MDFaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlo"}),
+    sync_changes("over-long-cursor", MALFORMED, params={"since": "c" * 201}),
+    sync_changes("limit-0", MALFORMED, params={"limit": "0"}),
+    sync_changes("limit-501", MALFORMED, params={"limit": "501"}),
+    sync_changes("limit-is-a-word", MALFORMED, params={"limit": "all"}),
     # --- photos ------------------------------------------------------------------------------------------------------
     new_photo("html-named-jpg", "PHOTO_NOT_AN_IMAGE", raw=photo_form(b"<html><body>x</body></html>", clientId="p1")),
     new_photo("empty-file", "PHOTO_EMPTY", raw=photo_form(b"", clientId="p1")),
@@ -615,6 +663,60 @@ CASES = [
     new_photo("anonymous", "AUTH_REQUIRED", auth="anonymous", raw=photo_form(b"\xff\xd8\xff", clientId="p1")),
     photo("unknown-id", "NOT_FOUND"),
     photo("unknown-id-display", "NOT_FOUND", path=f"/v1/photos/{UNKNOWN_ID}/display"),
+    # --- public reports: the reporter's side (no account) and the regulators' inbox -----------------------------------
+    new_public_report("missing-description", MALFORMED, body={**PUBLIC_REPORT, "description": ABSENT}),
+    new_public_report("empty-description", MALFORMED, body={**PUBLIC_REPORT, "description": ""}),
+    new_public_report("unknown-field", MALFORMED, body={**PUBLIC_REPORT, "reporterIp": "1.2.3.4"}),
+    new_public_report("missing-device-id", MALFORMED, body={**PUBLIC_REPORT, "deviceId": ABSENT}),
+    new_public_report("short-device-id", MALFORMED, body={**PUBLIC_REPORT, "deviceId": "d1"}),
+    new_public_report("latitude-91", MALFORMED, body={**PUBLIC_REPORT, "lat": 91, "lng": 122}),
+    new_public_report("latitude-is-text", MALFORMED, body={**PUBLIC_REPORT, "lat": "30.0", "lng": 122}),
+    new_public_report("lat-without-lng", "PUBLIC_REPORT_INPUT_INVALID", body={**PUBLIC_REPORT, "lat": 30.0}),
+    new_public_report("says-nowhere", "PUBLIC_REPORT_UNROUTABLE", body={**PUBLIC_REPORT, "regionCode": ABSENT}),
+    new_public_report("unknown-region", "PUBLIC_REPORT_INPUT_INVALID", body={**PUBLIC_REPORT, "regionCode": "330999"}),
+    new_public_report("region-code-with-letters", MALFORMED, body={**PUBLIC_REPORT, "regionCode": "3309x2"}),
+    new_public_report("credit-code-17-characters", MALFORMED, body={**PUBLIC_REPORT, "enterpriseCreditCode": "9" * 17}),
+    new_public_report("photo-not-of-this-device", "PUBLIC_REPORT_INPUT_INVALID", body={**PUBLIC_REPORT, "photoIds": [UNKNOWN_ID]}),
+    new_public_report("photo-listed-twice", "PUBLIC_REPORT_INPUT_INVALID",
+                      body={**PUBLIC_REPORT, "photoIds": [UNKNOWN_ID, UNKNOWN_ID]}),  # fmt: skip
+    new_public_report("ten-photos", MALFORMED, body={**PUBLIC_REPORT, "photoIds": [UNKNOWN_ID] * 10}),
+    new_public_report("phone-with-letters", MALFORMED, body={**PUBLIC_REPORT, "contact": {"phone": "call me"}}),
+    new_public_report("unknown-contact-field", MALFORMED, body={**PUBLIC_REPORT, "contact": {"idCard": "330902"}}),
+    new_public_report("occurred-in-the-future", "PUBLIC_REPORT_INPUT_INVALID",
+                      body={**PUBLIC_REPORT, "occurredAt": "2999-01-01T08:00:00+08:00"}),  # fmt: skip
+    new_public_report("occurred-at-without-offset", MALFORMED, body={**PUBLIC_REPORT, "occurredAt": "2026-01-01T08:00:00"}),
+    new_public_report("not-json", MALFORMED, body=ABSENT, raw=b"description=fire"),
+    new_public_photo("html-named-jpg", "PHOTO_NOT_AN_IMAGE",
+                     raw=photo_form(b"<html>x</html>", clientId="p1", deviceId="bad-input-phone-1")),  # fmt: skip
+    new_public_photo("empty-file", "PHOTO_EMPTY", raw=photo_form(b"", clientId="p1", deviceId="bad-input-phone-1")),
+    new_public_photo("missing-device-id", MALFORMED, raw=photo_form(b"\xff\xd8\xff", clientId="p1")),
+    new_public_photo("short-device-id", MALFORMED, raw=photo_form(b"\xff\xd8\xff", clientId="p1", deviceId="d1")),
+    new_public_photo("json-body", "UNSUPPORTED_MEDIA_TYPE", body={"clientId": "p1"}, content_type="application/json"),
+    follow_report("unknown-receipt", "NOT_FOUND"),
+    follow_report("not-a-receipt", "NOT_FOUND", path="/v1/public/reports/%3Cscript%3E"),
+    follow_report("over-long", MALFORMED, path="/v1/public/reports/" + "A" * 41),
+    report_inbox("as-an-officer", "FORBIDDEN", auth="officer1"),
+    report_inbox("as-a-principal", "FORBIDDEN", auth="principal2"),
+    report_inbox("unknown-status", MALFORMED, params={"status": "open"}),
+    report_inbox("bad-cursor", RULE, params={"cursor": "!!"}),
+    report_inbox("without-a-token", "AUTH_REQUIRED", auth="anonymous"),
+    report_inbox("unknown-id", "NOT_FOUND", path=f"/v1/public-reports/{UNKNOWN_ID}"),
+    report_inbox("other-districts-report", "NOT_FOUND", path="/v1/public-reports/{R1}", auth="regulator_dinghai"),
+    report_inbox("enterprise-reads-a-report", "FORBIDDEN", path="/v1/public-reports/{R1}", auth="officer2"),
+    report_inbox("enterprise-reads-the-history", "FORBIDDEN", path="/v1/public-reports/{R1}/history", auth="officer2"),
+    report_action("without-if-match", "IF_MATCH_REQUIRED", headers={}),
+    report_action("stale-version", "PUBLIC_REPORT_VERSION_STALE", headers={"If-Match": '"99"'}),
+    report_action("unknown-action", MALFORMED, body={"action": "forward", "regionCode": "330903"}),
+    report_action("accept-without-category", MALFORMED, body={"action": "accept", "enterpriseId": Ref("E2")}),
+    report_action("accept-without-enterprise", "PUBLIC_REPORT_INPUT_INVALID", body={"action": "accept", "category": "unsafe_act"}),
+    report_action("accept-for-an-unknown-enterprise", "NOT_FOUND",
+                  body={"action": "accept", "category": "unsafe_act", "enterpriseId": UNKNOWN_ID}),  # fmt: skip
+    report_action("accept-a-photo-not-of-the-report", "PUBLIC_REPORT_INPUT_INVALID",
+                  body={"action": "accept", "category": "unsafe_act", "enterpriseId": Ref("E2"), "photoIds": [UNKNOWN_ID]}),  # fmt: skip
+    report_action("dismiss-without-reason", MALFORMED, body={"action": "dismiss", "reason": ""}),
+    report_action("by-a-grid-inspector-elsewhere", "NOT_FOUND", auth="inspector1"),
+    report_action("by-an-officer", "FORBIDDEN", auth="officer2"),
+    report_action("unknown-report", "NOT_FOUND", path=f"/v1/public-reports/{UNKNOWN_ID}/transitions"),
 ]
 
 
@@ -634,6 +736,9 @@ async def seeded_ids() -> dict[str, str]:
         Hazard.level_confirmed.eq(True), Hazard.reporter_id == ids["officer1"],
     ).order_by(Hazard.id).first().run()  # fmt: skip
     ids["H1"], ids["H1v"] = reported["id"], str(reported["version"])
+    waiting = await PublicReport.select(PublicReport.id, PublicReport.version).where(
+        PublicReport.status == "received", PublicReport.region_code == "330903100").first().run()  # fmt: skip
+    ids["R1"], ids["R1v"] = waiting["id"], str(waiting["version"])
     return ids
 
 
@@ -693,11 +798,12 @@ async def send(client: httpx.AsyncClient, case: Case, ids: dict[str, str], heade
 
 
 async def stored_rows() -> dict[str, list[dict]]:
-    """Every row of every table but the sign-in attempts, which record refused sign-ins on purpose (lockout)."""
+    """Every row of every table but the sign-in attempts and the public rate counters, which count refused requests
+    on purpose (lockout, rate limits)."""
     return {
         table._meta.tablename: await table.select().order_by(table._meta.primary_key).run()
         for table in ALL_TABLES
-        if table is not LoginAttempt
+        if table not in (LoginAttempt, PublicRateCounter)
     }
 
 
@@ -744,6 +850,12 @@ async def test_the_requests_the_bad_cases_spoil_are_accepted(client, app):
     assigned = await send(client, Case("POST", "/v1/hazards/{H1}/transitions", (), body=ASSIGN, headers=CURRENT), ids,
                           principal)  # fmt: skip
     assert assigned.status_code == 200, assigned.text
+    submitted = await send(client, Case("POST", "/v1/public/reports", (), body=PUBLIC_REPORT), ids, {})
+    assert submitted.status_code == 201, submitted.text
+    city = await login(client, "regulator_city")
+    accept = Case("POST", "/v1/public-reports/{R1}/transitions", (), headers={"If-Match": '"{R1v}"'},
+                  body={"action": "accept", "category": "unsafe_condition", "enterpriseId": Ref("E2")})  # fmt: skip
+    assert (await send(client, accept, ids, city)).status_code == 200
 
 
 LANGUAGE_CASES = {
