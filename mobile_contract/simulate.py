@@ -80,6 +80,7 @@ class DaySummary:
     inspections: int = 0
     items_checked: int = 0
     items_failed: int = 0
+    tasks_done: int = 0  # only enterprise staff's inspections do the enterprise's tasks
     photos: int = 0
     hazards: list[str] = field(default_factory=list)
     actions: list[tuple[str, str]] = field(default_factory=list)  # (hazard id, action)
@@ -108,8 +109,8 @@ class DaySummary:
             f"day of {self.user} ({self.role}): {'COMPLETED' if self.completed else 'NOT COMPLETED'}",
             f"  first delta sync: {counts(self.changes_first_sync)}",
             f"  tasks due in scope: {self.tasks_due}",
-            f"  online: {self.scans} scans, {self.inspections} inspections ({self.items_checked} items checked, "
-            f"{self.items_failed} failed), {self.photos} photos",
+            f"  inspections (online and offline): {self.inspections}, {self.items_checked} items checked, "
+            f"{self.items_failed} failed, {self.tasks_done} tasks done; online: {self.scans} scans, {self.photos} photos",
             f"  hazards reported (online and offline): {len(self.hazards)}",
             f"  workflow actions taken: {', '.join(a for _, a in self.actions) or 'none'}",
             f"  offline: {self.queued_ops} operations and {self.queued_photos} photos queued",
@@ -237,6 +238,7 @@ class Day:
             finished_at=_now(), results=results,
         ))  # fmt: skip
         self._count_inspection(inspection.items_checked, inspection.items_failed)
+        self.summary.tasks_done += sum(1 for r in inspection.results if r.task_id)
         self.summary.hazards += [r.hazard_id for r in inspection.results if r.hazard_id]
         self.say(f"inspected {point.name}: {inspection.items_checked} items, {inspection.items_failed} failed")
         return scanned.scan_id
@@ -328,6 +330,7 @@ class Day:
                 data = result.data or {}
                 self._count_inspection(data.get("itemsChecked", 0), data.get("itemsFailed", 0))
                 self.summary.hazards += [r["hazardId"] for r in data.get("results", []) if r.get("hazardId")]
+                self.summary.tasks_done += sum(1 for r in data.get("results", []) if r.get("taskId"))
             elif result.kind == "hazardTransition":
                 self.summary.actions.append((result.id, f"{self.offline_actions[result.op_id]} (offline)"))
 

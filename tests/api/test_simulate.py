@@ -171,6 +171,21 @@ async def test_a_simulated_day_completes_and_the_district_regulator_sees_it_afte
         assert set(accepted) <= await figure_item_ids(regulator, "closed", month)
 
 
+async def test_an_officers_day_does_the_enterprises_tasks_which_an_inspectors_day_leaves_to_them(app, tmp_path):
+    async def tasks_done(client: Client) -> int:
+        return len([t async for t in every(lambda c: client.tasks(cursor=c, limit=100)) if t.status == "done"])
+
+    async with phone(app) as officer, phone(app) as inspector:
+        await officer.login("officer1", DEMO_PASSWORD)
+        before = await tasks_done(officer)
+        day = await play_day(inspector, DayPlan(seed=4, run_id="t3", queue_path=tmp_path / "i.json"), say=lambda _: None)
+        assert day.completed and day.tasks_done == 0 and await tasks_done(officer) == before
+        day = await play_day(officer, DayPlan(username="officer1", seed=4, run_id="t4", queue_path=tmp_path / "o.json"),
+                             say=lambda _: None)  # fmt: skip
+        assert day.completed and day.role == "officer" and day.tasks_done > 0
+        assert await tasks_done(officer) == before + day.tasks_done
+
+
 async def figure_item_ids(client: Client, metric: str, period: str) -> set[str]:
     """The ids behind the district's figure, every page."""
     pages = every(lambda cursor: client.figure_items(metric=metric, period=period, region_code="330902",
