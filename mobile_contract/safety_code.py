@@ -107,6 +107,25 @@ class RegionFeature(WireOut):
     properties: RegionProperties
 
 
+class MapEnterprise(WireOut):
+    """An enterprise behind a map feature's counts, with the colour and score it was counted by."""
+
+    enterprise_id: str
+    name: str
+    grid_code: str
+    region_code: str
+    color: Colour
+    score: int
+
+
+class MapEnterprisePage(WireOut):
+    """`GET /v1/risk-map/regions/{code}/enterprises[?color=]`: the enterprises counted in a feature, by id; those of
+    a colour number exactly the feature's `counts` of that colour."""
+
+    items: list[MapEnterprise]
+    next_cursor: str | None = None
+
+
 class RegionFeatureCollection(WireOut):
     """`GET /v1/risk-map/regions`: a GeoJSON FeatureCollection with the rule and scheme versions and the time."""
 

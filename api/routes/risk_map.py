@@ -8,6 +8,7 @@ from litestar import Controller, Response, get
 from litestar.params import Parameter, QueryParameter
 
 from domain.accounts.model import Actor
+from domain.risk.model import Colour
 from domain.safety_code import regions, services
 from domain.safety_code.regions import RegionFeature, RegionMap
 from domain.safety_code.services import ChangeRecord, SafetyCodeRecord
@@ -82,6 +83,22 @@ class RiskMapController(Controller):
     @get("/risk-map/regions", summary="The four-colour dynamic risk map as a GeoJSON FeatureCollection")
     async def regions(self, actor: Actor, region_code: RegionCode = None) -> wire.RegionFeatureCollection:
         return _collection(await regions.region_map(actor=actor, region_code=region_code))
+
+    @get("/risk-map/regions/{code:str}/enterprises", summary="The enterprises behind a region's or grid's colour counts")
+    async def region_enterprises(
+        self,
+        actor: Actor,
+        code: Annotated[str, Parameter(max_length=32)],
+        color: wire.Colour | None = None,
+        cursor: Annotated[str | None, Parameter(max_length=200)] = None,
+        limit: Annotated[int | None, Parameter(ge=1, le=1000)] = None,
+    ) -> wire.MapEnterprisePage:
+        page = await regions.region_enterprises(actor=actor, code=code, colour=Colour(color) if color else None,
+                                                cursor=cursor, limit=limit)  # fmt: skip
+        items = [wire.MapEnterprise(enterprise_id=e.enterprise_id, name=e.name, grid_code=e.grid_code,
+                                    region_code=e.region_code, color=e.colour.value, score=e.score)
+                 for e in page.items]  # fmt: skip
+        return wire.MapEnterprisePage(items=items, next_cursor=page.next_cursor)
 
     @get("/risk-map/regions.png", summary="The four-colour dynamic risk map, drawn", media_type=PNG)
     async def regions_png(self, actor: Actor, region_code: RegionCode = None) -> Response[bytes]:

@@ -16,6 +16,7 @@ from typing import Any
 from domain.accounts.model import Actor, Role
 from domain.accounts.permissions import require_role
 from domain.clock import utcnow
+from domain.db.paging import Page, clamp_limit, decode_cursor, page_of
 from domain.errors import NotFound
 from domain.inspections.model import LOCAL_TIME
 from domain.org.model import EnterpriseStatus
@@ -147,6 +148,57 @@ def _feature(code: str, name: str, level: str, parent: str | None, counts: dict[
              geometry: dict | None) -> RegionFeature:  # fmt: skip
     return RegionFeature(code=code, name=name, level=level, parent_code=parent, colour=region_colour(counts),
                          counts=counts, geometry=geometry)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class MapEnterprise:
+    """An enterprise counted on the map: where it is and the colour it was counted in."""
+
+    enterprise_id: str
+    name: str
+    grid_code: str
+    region_code: str
+    colour: Colour
+    score: int
+
+
+async def _feature_condition(actor: Actor, code: str) -> tuple[str, list[Any]]:
+    """The SQL condition picking a feature's enterprises: a grid code (as inspectors see them) or a region code."""
+    grid = await Grid.select().where(Grid.code == code).first().run()
+    if grid is not None:
+        visible = (grid["id"] in actor.grid_ids if actor.role is Role.INSPECTOR
+                   else actor.role is Role.ADMIN or grid["region_path"].startswith(actor.region_path or "\0"))  # fmt: skip
+        if not visible:
+            raise NotFound("no such region", entity="region", id=code)
+        return "e.grid_id = {}", [grid["id"]]
+    if actor.role is Role.INSPECTOR:  # an inspector's map holds their grids only
+        raise NotFound("no such region", entity="region", id=code)
+    region = await _region_for(actor, code)
+    return "e.region_path LIKE {}", [region["path"] + "%"]
+
+
+async def region_enterprises(*, actor: Actor, code: str, colour: Colour | None = None, cursor: str | None = None,
+                             limit: int | None = None) -> Page[MapEnterprise]:  # fmt: skip
+    """The enterprises behind one map feature's counts (of one colour, or all), by id: the map's drill-down.
+
+    The same rows the map's `GROUP BY` counts (enterprises not closed, with a stored code), so the listed ones of a
+    colour are exactly `counts[colour]` of the feature.
+    """
+    require_role(actor, *MAP_READERS)
+    condition, args = await _feature_condition(actor, code)
+    size = clamp_limit(limit)
+    sql = ("SELECT e.id, e.name, g.code AS grid_code, e.region_code, s.colour, s.score FROM enterprise e"
+           " JOIN safety_code s ON s.enterprise_id = e.id JOIN grid g ON g.id = e.grid_id"
+           " WHERE e.status <> {} AND " + condition)  # fmt: skip
+    args = [EnterpriseStatus.CLOSED.value, *args]
+    if colour is not None:
+        sql, args = sql + " AND s.colour = {}", [*args, colour.value]
+    if after := decode_cursor(cursor):
+        sql, args = sql + " AND e.id > {}", [*args, after]
+    rows = await Enterprise.raw(sql + " ORDER BY e.id LIMIT {}", *args, size + 1).run()
+    found = [MapEnterprise(enterprise_id=r["id"], name=r["name"], grid_code=r["grid_code"], region_code=r["region_code"],
+                           colour=Colour(r["colour"]), score=r["score"]) for r in rows]  # fmt: skip
+    return page_of(found, size, lambda enterprise: enterprise.enterprise_id)
 
 
 async def region_map_png(*, actor: Actor, region_code: str | None = None) -> bytes:

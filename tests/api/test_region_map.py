@@ -136,3 +136,53 @@ async def test_the_drawn_map_is_a_png_of_the_expected_size_in_the_colours_of_its
         shown = {f["properties"]["color"] for f in collection["features"] if f["geometry"] and f["properties"]["color"]}
         assert shown, username
         assert colours_in(drawn.content) == shown, username
+
+
+async def listed(client, headers, code: str, **params) -> list[dict]:
+    """Every enterprise the drill-down lists for a feature, following the cursor with small pages."""
+    items, cursor = [], None
+    while True:
+        response = await client.get(f"/v1/risk-map/regions/{code}/enterprises",
+                                    params={"limit": 2, **params, **({"cursor": cursor} if cursor else {})},
+                                    headers=headers)  # fmt: skip
+        assert response.status_code == 200, response.text
+        page = response.json()
+        items += page["items"]
+        if not (cursor := page["nextCursor"]):
+            return items
+
+
+async def test_every_colour_count_of_every_feature_is_reproduced_by_the_enterprises_listed_behind_it(client):
+    for username in ("admin", "regulator_dinghai", "inspector1"):
+        headers = await login(client, username)
+        collection = (await client.get("/v1/risk-map/regions", headers=headers)).json()
+        assert collection["features"]
+        for feature in collection["features"]:
+            props = feature["properties"]
+            everyone = await listed(client, headers, props["code"])
+            assert len(everyone) == props["enterprises"] == len({e["enterpriseId"] for e in everyone})
+            for colour in COLOURS:
+                of_colour = await listed(client, headers, props["code"], color=colour)
+                assert len(of_colour) == props["counts"][colour], (username, props["code"], colour)
+                assert {e["color"] for e in of_colour} <= {colour}
+                assert {e["enterpriseId"] for e in of_colour} <= {e["enterpriseId"] for e in everyone}
+            for enterprise in everyone:  # each listed colour is the enterprise's own code
+                code = (await client.get(f"/v1/enterprises/{enterprise['enterpriseId']}/safety-code", headers=headers)).json()
+                assert (code["color"], code["score"]) == (enterprise["color"], enterprise["score"])
+
+
+async def test_the_drill_down_keeps_the_map_scopes(client):
+    dinghai = await login(client, "regulator_dinghai")
+    for outside in ("330903", "330900", "PT-LH-01", "999999"):
+        refused = await client.get(f"/v1/risk-map/regions/{outside}/enterprises", headers=dinghai)
+        assert (refused.status_code, refused.json()["code"]) == (404, "NOT_FOUND"), outside
+    inspector = await login(client, "inspector1")
+    assert len(await listed(client, inspector, "DH-CG-01")) == 2
+    for outside in ("DH-CG-02", "330902", "330902007"):
+        refused = await client.get(f"/v1/risk-map/regions/{outside}/enterprises", headers=inspector)
+        assert (refused.status_code, refused.json()["code"]) == (404, "NOT_FOUND"), outside
+    officer = await login(client, "officer1")
+    refused = await client.get("/v1/risk-map/regions/330902/enterprises", headers=officer)
+    assert (refused.status_code, refused.json()["code"]) == (403, "FORBIDDEN")
+    bad = await client.get("/v1/risk-map/regions/330902/enterprises", params={"color": "purple"}, headers=dinghai)
+    assert (bad.status_code, bad.json()["code"]) == (400, "REQUEST_MALFORMED")
