@@ -67,11 +67,11 @@ ADDITIVE = {
     "an optional field added": lambda d: _schemas(d)["HazardCreate"]["properties"].__setitem__(
         "shift", {"type": "string", "default": ""}),
     "a response field added with a default": lambda d: _schemas(d)["Hazard"]["properties"].__setitem__(
-        "syncedAt", {"oneOf": [{"type": "string"}, {"type": "null"}]}),
+        "neverServedAdded", {"oneOf": [{"type": "string"}, {"type": "null"}]}),
     "an allowed value added": lambda d: _schemas(d)["HazardCreate"]["properties"]["category"]["enum"].append("environment"),
     "a bound loosened": lambda d: _schemas(d)["HazardCreate"]["properties"]["title"].__setitem__("maxLength", 400),
-    "a schema added": lambda d: _schemas(d).__setitem__("SyncBatch", {"type": "object", "properties": {}}),
-    "a path added": lambda d: d["paths"].__setitem__("/v1/sync/changes", {"get": {"responses": {}}}),
+    "a schema added": lambda d: _schemas(d).__setitem__("NeverServedAdded", {"type": "object", "properties": {}}),
+    "a path added": lambda d: d["paths"].__setitem__("/v1/never-served/added", {"get": {"responses": {}}}),
     "a description changed": lambda d: _schemas(d)["Hazard"].__setitem__("description", "another text"),
 }
 
