@@ -25,7 +25,7 @@ import httpx
 
 from domain.accounts.model import Actor, Role
 from domain.accounts.permissions import require_role
-from domain.accounts.scope import enterprise_condition, require_enterprise
+from domain.accounts.scope import _like_prefix, enterprise_condition, require_enterprise
 from domain.clock import utcnow
 from domain.db.paging import Page, clamp_limit, decode_cursor, page_of
 from domain.errors import Forbidden, InvalidInput, NotFound
@@ -288,9 +288,14 @@ async def list_notifications(*, actor: Actor, cursor: str | None = None, limit: 
     """The notifications of the caller's side in their scope, newest first (an inspector's side has none)."""
     require_role(actor, Role.OFFICER, Role.PRINCIPAL, Role.REGULATOR, Role.ADMIN)
     size = clamp_limit(limit)
-    query = Notification.select().where(
-        Notification.enterprise_id.is_in(Enterprise.select(Enterprise.id).where(enterprise_condition(actor)))
-    ).order_by(Notification.id, ascending=False).limit(size + 1)  # fmt: skip
+    in_scope = Notification.enterprise_id.is_in(Enterprise.select(Enterprise.id).where(enterprise_condition(actor)))
+    # a notification about no enterprise (a public report routed by its place) belongs to its region's regulators
+    if actor.role is Role.ADMIN:
+        in_scope = in_scope | (Notification.enterprise_id == "")
+    elif actor.role is Role.REGULATOR and actor.region_path:
+        in_region = Notification.region_path.like(_like_prefix(actor.region_path))
+        in_scope = in_scope | ((Notification.enterprise_id == "") & in_region)
+    query = Notification.select().where(in_scope).order_by(Notification.id, ascending=False).limit(size + 1)
     if actor.role is not Role.ADMIN:
         side = Audience.REGULATOR if actor.role is Role.REGULATOR else Audience.ENTERPRISE
         query = query.where(Notification.audience == str(side))

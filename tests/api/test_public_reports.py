@@ -15,6 +15,7 @@ from domain.db.tables import ALL_TABLES
 from domain.hazards.services import verify_hazard_chain
 from domain.hazards.tables import Hazard
 from domain.org.tables import Enterprise
+from domain.outbox.services import relay_outbox
 from domain.public_reports.tables import PublicRateCounter, PublicReport, PublicReportContact
 from seed import zhoushan
 from seed.public_reports import grid_centre
@@ -339,3 +340,21 @@ async def test_two_regulators_accepting_at_once_make_one_hazard(client):
     assert sorted(a.status_code for a in answers) == [200, 412], [a.text for a in answers]
     made = await Hazard.select(Hazard.id).where(Hazard.client_key.like(f"%:public-report:{report_id}")).run()
     assert [row["id"] for row in made] == [next(a for a in answers if a.status_code == 200).json()["hazardId"]]
+
+
+async def test_the_regulators_of_the_region_are_notified_in_the_app_and_the_enterprise_is_not(client, app):
+    lat, lng = grid_centre("PT-LH-01")
+    placed = await report_id_of((await submit(client, lat=lat, lng=lng)).json()["receipt"])
+    named = await report_id_of((await submit(client, enterpriseCreditCode=await credit_code("E2"))).json()["receipt"])
+    await relay_outbox(app.state.dispatcher)
+    await app.state.dispatcher.drain()
+
+    async def notified(username: str) -> set[str]:
+        response = await client.get("/v1/notifications", params={"limit": "100"}, headers=await login(client, username))
+        assert response.status_code == 200, response.text
+        return {item["subjectId"] for item in response.json()["items"] if item["event"] == "public_report.received"}
+
+    assert {placed, named} <= await notified("regulator_city")
+    assert not {placed, named} & await notified("regulator_dinghai")
+    for username in ("officer2", "principal2"):
+        assert await notified(username) == set()
