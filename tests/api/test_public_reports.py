@@ -7,6 +7,7 @@ import asyncio
 import json
 import re
 import secrets
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -16,6 +17,8 @@ from domain.hazards.services import verify_hazard_chain
 from domain.hazards.tables import Hazard
 from domain.org.tables import Enterprise
 from domain.outbox.services import relay_outbox
+from domain.public_reports.limits import count_request, purge_expired_counters
+from domain.public_reports.model import REPORT_PER_DEVICE
 from domain.public_reports.tables import PublicRateCounter, PublicReport, PublicReportContact
 from seed import zhoushan
 from seed.public_reports import grid_centre
@@ -358,3 +361,12 @@ async def test_the_regulators_of_the_region_are_notified_in_the_app_and_the_ente
     assert not {placed, named} & await notified("regulator_dinghai")
     for username in ("officer2", "principal2"):
         assert await notified(username) == set()
+
+
+async def test_counters_of_windows_long_over_are_purged_and_current_ones_kept(db):
+    now = datetime.now(UTC)
+    await count_request([(REPORT_PER_DEVICE, "old-phone")], now - timedelta(days=3))
+    await count_request([(REPORT_PER_DEVICE, "new-phone")], now)
+    before = await PublicRateCounter.count()
+    assert await purge_expired_counters(now) >= 1
+    assert await PublicRateCounter.count() == before - 1 and await purge_expired_counters(now) == 0
