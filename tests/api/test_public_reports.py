@@ -16,6 +16,7 @@ from domain.db.tables import ALL_TABLES
 from domain.hazards.services import verify_hazard_chain
 from domain.hazards.tables import Hazard
 from domain.org.tables import Enterprise
+from domain.photos.tables import Photo
 from domain.outbox.services import relay_outbox
 from domain.public_reports.limits import count_request, purge_expired_counters
 from domain.public_reports.model import REPORT_PER_DEVICE
@@ -370,3 +371,23 @@ async def test_counters_of_windows_long_over_are_purged_and_current_ones_kept(db
     before = await PublicRateCounter.count()
     assert await purge_expired_counters(now) >= 1
     assert await PublicRateCounter.count() == before - 1 and await purge_expired_counters(now) == 0
+
+
+async def test_a_device_is_limited_to_thirty_photos_an_hour_and_a_refused_one_is_not_kept(client, db):
+    settings, _ = db
+    phone = device()
+
+    async def small(n: int) -> httpx.Response:
+        body = form(camera_jpeg(size=(64, 48), seed=n), clientId=f"p{n}", deviceId=phone)
+        return await client.post("/v1/public/reports/photos", content=body,
+                                 headers={"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"})  # fmt: skip
+
+    for n in range(30):
+        assert (await small(n)).status_code == 201, n
+    photos, kept = await Photo.count(), sorted(p.name for p in (settings.photo_dir / "originals").rglob("*") if p.is_file())
+    refused = await small(30)
+    assert refused.status_code == 429 and refused.json()["code"] == "PUBLIC_REPORT_RATE_LIMITED"
+    assert int(refused.headers["Retry-After"]) >= 1
+    assert await Photo.count() == photos
+    assert sorted(p.name for p in (settings.photo_dir / "originals").rglob("*") if p.is_file()) == kept
+    assert (await small(3)).status_code == 200  # a retry of a photo already kept still answers
