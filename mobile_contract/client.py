@@ -30,6 +30,14 @@ from mobile_contract.hazards import Hazard, HazardCreate, HazardPage, HistoryEve
 from mobile_contract.inspections import Inspection, InspectionCreate, TaskPage
 from mobile_contract.orgs import Enterprise, EnterprisePage
 from mobile_contract.photos import Photo
+from mobile_contract.public_reports import (
+    PublicPhoto,
+    PublicReceipt,
+    PublicReport,
+    PublicReportCreate,
+    PublicReportPage,
+    ReportActionRequest,
+)
 from mobile_contract.risk import ChecklistItem, RiskPoint, RiskPointPage, ScanCard
 from mobile_contract.stats import FigureItemPage, HazardStatistics
 from mobile_contract.sync import ChangesPage, SyncBatch, SyncBatchResult, SyncOp
@@ -294,6 +302,45 @@ class Client:
     async def sync_batch(self, ops: list[SyncOp]) -> SyncBatchResult:
         """Apply queued operations in order: a result per operation, the same every time they are sent again."""
         return (await self._call("POST", "/v1/sync/batch", SyncBatchResult, body=SyncBatch(ops=ops)))[0]
+
+    # --- public reports (12350): the reporter needs no account; the regulators' inbox does -----------------------
+
+    async def report_publicly(self, new: PublicReportCreate) -> tuple[PublicReceipt, bool]:
+        """Report a hazard without signing in; (the receipt, whether this call made the report)."""
+        receipt, response = await self._call("POST", "/v1/public/reports", PublicReceipt, body=new, signed=False)
+        return receipt, response.status_code == 201
+
+    async def upload_public_photo(
+        self, data: bytes, *, client_id: str, device_id: str, filename: str = "photo.jpg", media_type: str = "image/jpeg"
+    ) -> PublicPhoto:  # fmt: skip
+        """Upload a photo for a public report, without signing in; its id goes into `photoIds`."""
+        response = await self._request(
+            "POST", "/v1/public/reports/photos", signed=False,
+            headers={"Content-Type": f"multipart/form-data; boundary={_boundary(client_id)}"},
+            data={"clientId": client_id, "deviceId": device_id}, files={"file": (filename, data, media_type)},
+        )  # fmt: skip
+        return msgspec.json.decode(response.content, type=PublicPhoto)
+
+    async def follow_public_report(self, receipt: str) -> PublicReceipt:
+        """The status and replies of a public report, by its receipt."""
+        return (await self._call("GET", f"/v1/public/reports/{receipt}", PublicReceipt, signed=False))[0]
+
+    async def public_reports(
+        self, *, status: str | None = None, cursor: str | None = None, limit: int | None = None
+    ) -> PublicReportPage:
+        """The public reports routed to the caller's region or grids, newest first."""
+        params = {"status": status, "cursor": cursor, "limit": limit}
+        return (await self._call("GET", "/v1/public-reports", PublicReportPage, params=params))[0]
+
+    async def public_report(self, report_id: str) -> PublicReport:
+        """One public report (with the reporter's contact for a regulator)."""
+        return (await self._call("GET", f"/v1/public-reports/{report_id}", PublicReport))[0]
+
+    async def act_on_public_report(self, report_id: str, action: ReportActionRequest, *, version: int) -> PublicReport:
+        """Accept, dismiss or reply to a public report as of `version` (If-Match); a stale version → ApiError 412."""
+        headers = {"If-Match": f'"{version}"'}
+        return (await self._call("POST", f"/v1/public-reports/{report_id}/transitions", PublicReport, body=action,
+                                 headers=headers))[0]  # fmt: skip
 
 
 def _key(idempotency_key: str | None) -> dict[str, str]:

@@ -21,6 +21,8 @@ from domain.outbox.services import relay_outbox
 from domain.public_reports.limits import count_request, purge_expired_counters
 from domain.public_reports.model import REPORT_PER_DEVICE
 from domain.public_reports.tables import PublicRateCounter, PublicReport, PublicReportContact
+from mobile_contract.client import ApiError, Client
+from mobile_contract.public_reports import PublicContact, PublicReportCreate, ReplyToReport
 from seed import zhoushan
 from seed.public_reports import grid_centre
 from tests.conftest import login
@@ -391,3 +393,27 @@ async def test_a_device_is_limited_to_thirty_photos_an_hour_and_a_refused_one_is
     assert await Photo.count() == photos
     assert sorted(p.name for p in (settings.photo_dir / "originals").rglob("*") if p.is_file()) == kept
     assert (await small(3)).status_code == 200  # a retry of a photo already kept still answers
+
+
+async def test_the_reference_client_reports_anonymously_and_the_regulator_answers_through_it(app):
+    transport = httpx.ASGITransport(app=app)
+    phone = device()
+    async with Client("http://testserver", transport=transport) as reporter:
+        photo = await reporter.upload_public_photo(camera_jpeg(seed=9), client_id="c-photo", device_id=phone)
+        new = PublicReportCreate(client_id="c-1", device_id=phone, description="码头吊机钢丝绳断股", region_code="330902",
+                                 photo_ids=[photo.id], contact=PublicContact(phone="13700000000"))  # fmt: skip
+        receipt, made = await reporter.report_publicly(new)
+        assert made and (await reporter.report_publicly(new)) == (receipt, False)
+        with pytest.raises(ApiError) as refused:
+            await reporter.follow_public_report("ZZZZ-ZZZZ-ZZZZ")
+        assert refused.value.status == 404 and refused.value.code == "NOT_FOUND"
+    async with Client("http://testserver", transport=transport) as regulator:
+        await regulator.login("regulator_dinghai", "Demo@2026")
+        listed = await regulator.public_reports(status="received")
+        report = next(r for r in listed.items if [p.id for p in r.photos] == [photo.id])
+        assert (await regulator.public_report(report.id)).contact.phone == "13700000000"
+        replied = await regulator.act_on_public_report(report.id, ReplyToReport(reply="收到，已安排核查"), version=report.version)
+        assert replied.version == report.version + 1
+    async with Client("http://testserver", transport=transport) as reporter:
+        followed = await reporter.follow_public_report(receipt.receipt)
+        assert followed.status == "received" and [r.text for r in followed.replies] == ["收到，已安排核查"]
