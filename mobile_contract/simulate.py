@@ -41,7 +41,6 @@ from mobile_contract.sync import (
 # Where a point without a position is drawn: the Cengang (岑港) shore of Zhoushan Island.
 HOME = (30.07, 122.02)
 SOURCES = {"inspector": "grid_inspection", "regulator": "enforcement"}
-CATEGORIES = ("unsafe_condition", "unsafe_act", "management_defect")
 SIGHTINGS = (
     ("消防通道被货物堵塞", "unsafe_condition"),
     ("动火作业现场无监护人", "unsafe_act"),
@@ -174,6 +173,7 @@ class Day:
         return f"sim-{self.plan.run_id}-{self.plan.seed}-{kind}{self.counter}"
 
     def photo(self, label: str) -> bytes:
+        """A new site photo, stamped with the run, a label and the time, as a field camera stamps it."""
         return site_photo(self.rng, f"{self.plan.run_id} {label} {_now():%Y-%m-%d %H:%M}")
 
     async def sync(self) -> Counter:
@@ -196,7 +196,7 @@ class Day:
 
     def route(self, due_points: set[str]) -> list[RiskPointCard]:
         """The points to visit, online ones then one for the offline stretch: points with tasks due first."""
-        coded = sorted(card for card in self.cards if self.cards[card].risk_point.qr is not None)
+        coded = sorted(point_id for point_id, card in self.cards.items() if card.risk_point.qr is not None)
         due = [point for point in coded if point in due_points]
         rest = [point for point in coded if point not in due_points]
         wanted = self.plan.points + 1
