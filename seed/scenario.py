@@ -29,6 +29,7 @@ from seed.site_plans import draw_site_plan
 from seed.standardisation import seed_standardisation
 from seed.stats import seed_rollups
 from seed.sync import seed_change_feed
+from seed.tour import demo_tour
 
 SYSTEM = Actor(user_id="system", role=Role.ADMIN)
 
@@ -204,6 +205,7 @@ async def seed_demo(settings: Settings) -> str:
     # File today's chain heads at once, so `shuangfang verify` can detect a cut tail from the first day.
     exported = await export_chain_heads(settings.var_dir)
     lines.append(f"history: {exported['chains']} chain heads exported to {exported['path']}")
+    lines.append(await demo_tour())
     lines.append(f"demo accounts, each with the password {settings.demo_password!r} (the DEMO_PASSWORD setting):")
     lines.extend(f"  {username:<18} {role:<10} {name}" for username, name, role, _ in zhoushan.DEMO_USERS)
     return "\n".join(lines)
