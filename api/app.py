@@ -20,25 +20,28 @@ from litestar.plugins.structlog import StructlogConfig, StructlogPlugin
 from litestar.static_files import create_static_files_router
 from piccolo.engine.base import Engine
 
-from api.auth import Principal, build_jwt_auth
-from api.errors import problem_details_plugin
+from api.auth import Principal, PublicOperations, build_jwt_auth
+from api.errors import ProblemResponses, problem_details_plugin
 from api.idempotency import IdempotencyPlugin
 from api.routes.admin import AdminController
 from api.routes.auth import AuthController
 from api.routes.health import alive, ready
 from api.routes.landing import code_landing
 from api.routes.codes import CodesController
+from api.routes.contract import error_catalogue
 from api.routes.credit import CreditController
 from api.routes.hazards import HazardController
 from api.routes.inspections import InspectionController
 from api.routes.notifications import NotificationController, WebhookController
 from api.routes.orgs import OrgController
 from api.routes.photos import PhotoController
+from api.routes.public_reports import PublicReportController, ReportInboxController
 from api.routes.risk import RiskPointController
 from api.routes.risk_map import RiskMapController
 from api.routes.standardisation import StandardisationController
 from api.routes.statutory import StatisticsController
 from api.routes.stats import StatsController
+from api.routes.sync import SyncController
 from api.strict import StrictRequest, refuse_nul_in_url
 from domain.accounts.model import Actor
 from domain.accounts.services import AccountService
@@ -158,9 +161,13 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
             StandardisationController,
             StatisticsController,
             StatsController,
+            PublicReportController,
+            ReportInboxController,
+            SyncController,
             alive,
             ready,
             code_landing,
+            error_catalogue,
             create_static_files_router(
                 path="/schema/assets", directories=[swagger_assets], include_in_schema=False, opt={"exclude_from_auth": True}
             ),
@@ -171,7 +178,13 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
         },
         on_app_init=[jwt_auth.on_app_init],
         after_response=relay_after_writes,
-        plugins=[problem_details_plugin, logging, IdempotencyPlugin(ttl_s=settings.idempotency_ttl_s)],
+        plugins=[
+            problem_details_plugin,
+            ProblemResponses(),
+            PublicOperations(),
+            logging,
+            IdempotencyPlugin(ttl_s=settings.idempotency_ttl_s),
+        ],
         openapi_config=openapi,
         lifespan=[lifespan],
         state=State(

@@ -1,4 +1,4 @@
-"""The `shuangfang` command: serve, migrate, seed, worker."""
+"""The `shuangfang` command: serve, migrate, seed, worker, contract and the maintenance jobs."""
 
 from __future__ import annotations
 
@@ -43,6 +43,12 @@ def main(argv: list[str] | None = None) -> int:
     credit = commands.add_parser("credit", help="the serious-dishonesty list and credit grades (daily jobs too)")
     credit.add_argument("credit_command", choices=["candidates", "expire", "grades"],
                         help="compute blacklist candidates, lift listings whose 3 years ended, or recompute grades")  # fmt: skip
+    contract = commands.add_parser("contract", help="the committed contract files mobile_contract/openapi.json and errors.json")
+    contract_mode = contract.add_mutually_exclusive_group(required=True)
+    contract_mode.add_argument("--write", action="store_true", help="regenerate them from the code")
+    contract_mode.add_argument("--check", action="store_true", help="exit 1 when they differ from what the code generates")
+    contract_mode.add_argument("--freeze", action="store_true",
+                               help="at a release: keep openapi.json as the snapshot of CONTRACT_VERSION")  # fmt: skip
     demo = commands.add_parser("demo", help="migrate, seed the demo and serve (what README command 1 runs)")
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8000)
@@ -57,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "simulate":  # a client of a server anywhere: no settings, no var folder of its own
         return _simulate(args)
+    if args.command == "contract":  # made from the code alone: no settings, no var folder
+        return _contract(write=args.write, check=args.check)
     settings = load_settings()
 
     match args.command:
@@ -196,6 +204,25 @@ async def _credit(settings: Settings, command: str) -> None:
     job = {"candidates": compute_blacklist_candidates, "expire": expire_blacklist_listings,
            "grades": compute_credit_grades}[command]  # fmt: skip
     print(f"credit {command}: {await job({'settings': settings})}")
+
+
+def _contract(*, write: bool, check: bool) -> int:
+    from api import contract
+
+    if check:
+        stale, breaking = contract.stale_files(), contract.evolution_problems()
+        for path in stale:
+            print(f"stale: {path} differs from what the code generates; run `{contract.REGENERATE}`")
+        for problem in breaking:
+            print(f"breaking: {problem}")
+        print("FAILED" if stale or breaking else "contract files up to date and add-only")
+        return 1 if stale or breaking else 0
+    if write:
+        changed = contract.write()
+        print("\n".join(f"wrote {path}" for path in changed) or "contract files already up to date")
+        return 0
+    print(f"froze {contract.freeze()}")
+    return 0
 
 
 def _simulate(args: argparse.Namespace) -> int:

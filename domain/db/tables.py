@@ -16,6 +16,14 @@ from domain.standardisation.tables import StandardisationGrade, StandardisationS
 from domain.statutory.tables import StatisticsSnapshot
 from domain.safety_code.tables import RegionShape, SafetyCode, SafetyCodeChange
 from domain.stats.tables import RollupCell, RollupWatermark
+from domain.public_reports.tables import (
+    PublicRateCounter,
+    PublicReport,
+    PublicReportContact,
+    PublicReportPhoto,
+    PublicReportReply,
+)
+from domain.sync.tables import SyncChange, SyncOpResult
 
 ALL_TABLES = (
     Region,
@@ -61,4 +69,11 @@ ALL_TABLES = (
     RegionShape,
     RollupCell,
     RollupWatermark,
+    PublicReport,
+    PublicReportContact,
+    PublicReportPhoto,
+    PublicReportReply,
+    PublicRateCounter,
+    SyncChange,
+    SyncOpResult,
 )
