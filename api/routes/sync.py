@@ -98,7 +98,7 @@ def result_of(outcome: sync.OpOutcome, language: str) -> wire.SyncOpResult:
                              detail=outcome.detail if (language == "en" and outcome.detail) else title,
                              extra=outcome.params or None)  # fmt: skip
     return wire.SyncOpResult(op_id=outcome.op_id, kind=outcome.kind, status="error", http_status=error.status,
-                             error=error, retryable=not outcome.kept)  # fmt: skip
+                             error=error, retryable=outcome.retryable)  # fmt: skip
 
 
 class SyncController(Controller):

@@ -146,7 +146,8 @@ class QueuedOp:
 
 @dataclass(frozen=True, slots=True)
 class OpOutcome:
-    """What an operation came to: `ok` with the resource (as presented then), or the error; `kept` when stored."""
+    """What an operation came to: `ok` with the resource (as presented then), or the error; `retryable` when it was
+    not kept because sending it again may succeed."""
 
     op_id: str
     kind: str
@@ -159,7 +160,7 @@ class OpOutcome:
     code: str | None = None
     detail: str = ""
     params: dict[str, Any] = field(default_factory=dict)
-    kept: bool = True
+    retryable: bool = False
 
 
 Present = Callable[[str, Any], dict[str, Any]]
@@ -220,9 +221,9 @@ async def _execute(actor: Actor, operation: Operation, refs: _Refs, codes, prese
     raise OpInvalid("unknown operation")  # unreachable: every kind decodes to one of the above
 
 
-def _error(op: QueuedOp, error: DomainError, *, kept: bool = True) -> OpOutcome:
+def _error(op: QueuedOp, error: DomainError, *, retryable: bool = False) -> OpOutcome:
     return OpOutcome(op.op_id, op.kind, False, code=error.code, detail=error.detail, params=dict(error.params),
-                     kept=kept)  # fmt: skip
+                     retryable=retryable)  # fmt: skip
 
 
 def _to_json(outcome: OpOutcome) -> str:
@@ -261,8 +262,8 @@ async def _apply_one(actor: Actor, op: QueuedOp, refs: _Refs, codes, present: Pr
     """The outcome of one operation, or None while it waits for another."""
     if (row := await _stored(actor.user_id, op.op_id)) is not None:
         if row["fingerprint"] != op.fingerprint or row["kind"] != op.kind:
-            return _error(op, OpIdReused("this opId already names another operation of yours", opId=op.op_id),
-                          kept=False)  # fmt: skip
+            # not kept (the opId keeps its first operation) and not retryable: a new operation needs a new opId
+            return _error(op, OpIdReused("this opId already names another operation of yours", opId=op.op_id))
         return _from_row(op, row)
     if op.invalid is not None or op.operation is None:
         return await _keep_refusal(actor, op, _error(op, op.invalid or OpInvalid("unknown operation")))
@@ -281,7 +282,7 @@ async def _apply_one(actor: Actor, op: QueuedOp, refs: _Refs, codes, present: Pr
         if is_unique_violation(error) and (row := await _stored(actor.user_id, op.op_id)) is not None:
             return _from_row(op, row)  # a concurrent send of the same operation applied it first
         log.error("sync operation failed", exc_info=error, extra={"op_id": op.op_id, "kind": op.kind})
-        return _error(op, OpRetryLater("the server could not apply this operation now; send it again"), kept=False)
+        return _error(op, OpRetryLater("the server could not apply this operation now; send it again"), retryable=True)
 
 
 async def apply_batch(*, actor: Actor, ops: list[QueuedOp], codes, present: Present) -> list[OpOutcome]:
@@ -305,7 +306,7 @@ async def apply_batch(*, actor: Actor, ops: list[QueuedOp], codes, present: Pres
         waiting = still
     for index in waiting:
         pending = OpPending("waiting for an operation not applied yet: send it in the same or an earlier batch")
-        outcomes[index] = _error(ops[index], pending, kept=False)
+        outcomes[index] = _error(ops[index], pending, retryable=True)
     return [outcomes[index] for index in range(len(ops))]
 
 
