@@ -92,7 +92,7 @@ async def test_a_public_report_reaches_the_right_regulator_and_the_enterprise_ne
     assert photo.status_code == 201, photo.text
     made = await submit(client, deviceId=phone, enterpriseCreditCode=await credit_code("E1"), lat=30.07, lng=121.97,
                         photoIds=[photo.json()["id"]], contact={"name": CONTACT_NAME, "phone": CONTACT_PHONE},
-                        title="储罐区消防通道堵塞")  # fmt: skip
+                        title="储罐区消防通道堵塞", occurredAt="2026-11-28T21:30:00+08:00")  # fmt: skip
     assert made.status_code == 201, made.text
     receipt = made.json()["receipt"]
     assert re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}", receipt)
