@@ -80,7 +80,7 @@ async def _load_hazards(connection, grids: list[tuple], enterprise_ids: list[str
         for n in range(size):
             hazard_id, enterprise_id = new_id(), rng.choice(enterprise_ids)
             found = now - timedelta(days=rng.uniform(0, 400))
-            hazards.append((hazard_id, f"bench{done + n}", enterprise_id, "daily", "unsafe_condition", "隐患", "general",
+            hazards.append((hazard_id, f"bench{start + n}", enterprise_id, "daily", "unsafe_condition", "隐患", "general",
                             "closed", "enterprise", "r", "officer", found, found, found))  # fmt: skip
             grid = place[enterprise_id]
             codes = [code for code in grid[4].split("/") if code]
