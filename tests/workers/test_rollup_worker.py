@@ -75,8 +75,10 @@ async def test_a_worker_killed_mid_rollup_then_run_again_gives_the_clean_figures
         written = await RollupCell.count().run()
         assert 30 <= written < len(expected), (written, len(expected))  # killed mid-run: part of the cells written
         assert await RollupWatermark.count().run() == 0  # the watermark moves only after the last batch
-        # The killed job's in-progress mark outlives its process until arq's job timeout; run the job afresh.
-        await pool.delete(f"arq:queue:{queue}")
+        # The killed job stays queued, behind an in-progress mark that outlives its process until arq's job timeout
+        # (300 s), after which any worker would run it again: take it off the queue (arq's queue key is its name) and
+        # run the job afresh, so each run below is exactly one job.
+        await pool.delete(queue)
 
         async def run_job() -> None:
             await pool.enqueue_job("refresh_rollups")
@@ -93,5 +95,5 @@ async def test_a_worker_killed_mid_rollup_then_run_again_gives_the_clean_figures
         await run_job()
         assert await RollupCell.select().order_by(RollupCell.id).run() == rows
     finally:
-        await pool.delete(f"arq:queue:{queue}")
+        await pool.delete(queue)
         await pool.aclose()
