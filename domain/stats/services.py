@@ -1,12 +1,16 @@
 """Use cases of the hazard roll-ups: recompute cells (incrementally or in full), read figures, list their items.
 
-The enterprise cells come from one SQL GROUP BY over `hazard` (by enterprise, local found month and local closed
-month) and one over `inspection_task`; quarters and years are sums of months, and every grid and region cell is an
-SQL sum over the stored enterprise cells of its periods. An incremental run re-aggregates the enterprises touched
-since the watermark (hazards or tasks changed, deadlines or task windows passed, the enterprise itself edited) and
-then every ancestor cell of their periods; nothing is ever added as a delta, so any sequence of runs converges on
-what a full run computes. Every write is an upsert (or the delete of a cell that fell to zero) in a transaction of
-one batch; the watermark moves only after the last batch, so a killed run is simply redone by the next.
+The roll-up is set-based in SQL on both engines. The enterprise cells of a batch of enterprises come from one
+GROUP BY over their hazards (by enterprise, local found month and local closed month) and one over their tasks;
+quarters and years are sums of months. They are computed into a temporary table and written by one
+`INSERT … SELECT … ON CONFLICT DO UPDATE … WHERE` that touches only cells whose figures differ (a run over unchanged
+data writes nothing); a stored cell no longer computed is set to zero and deleted at the end of the run. Every grid
+and region cell is an SQL sum over the stored enterprise cells of its periods, written the same way, one period kind
+per transaction. An incremental run re-aggregates the enterprises touched since the watermark (hazards or tasks
+changed, deadlines or task windows passed, the enterprise itself edited) and then the ancestor cells of the periods
+whose enterprise cells were written since the last completed run (`as_of`, so also by a run killed before its
+ancestors); nothing is ever added as a delta, so any sequence of runs converges on what a full run computes. The
+watermark moves only after the last batch (a full run removes it first), so a killed run is redone by the next.
 """
 
 from __future__ import annotations
@@ -30,17 +34,10 @@ from domain.org.model import Industry
 from domain.org.tables import Enterprise, Grid, Region
 from domain.stats.model import (
     ALL_INDUSTRIES,
-    CLOSED_COUNTS,
     COUNTS,
-    FOUND_COUNTS,
     METRICS,
-    TASK_COUNTS,
-    Metric,
+    PeriodKind,
     ScopeKind,
-    add_counts,
-    cell_id,
-    enterprise_cells,
-    is_empty,
     metric_value,
     period_kind_of,
     period_window,
@@ -52,7 +49,7 @@ WATERMARK_ID = "hazards"
 # Changes are looked for from a little before the last run read its inputs: a transaction that committed just
 # after that read with an earlier updated_at is still seen (re-aggregating twice is harmless).
 SAFETY_MARGIN = timedelta(minutes=5)
-BATCH_SIZE = 2000
+BATCH_SIZE = 10_000  # enterprises per transaction
 _CLOSED = f"status IN ('{Status.CLOSED}', '{Status.WRITTEN_OFF}') AND closed_at IS NOT NULL"
 _OWING = ", ".join(f"'{status}'" for status in sorted(OWING_STATUSES))
 _MAJOR = f"level = '{HazardLevel.MAJOR}'"
@@ -89,57 +86,113 @@ def _list_arg(values: list[str]) -> Any:
     return list(values) if _postgres() else json.dumps(list(values))
 
 
-def _marks(count: int) -> str:
-    return ", ".join(f"${n}" for n in range(1, count + 1)) if _postgres() else ", ".join("?" * count)
-
-
 def _as_datetime(value: Any) -> datetime:
     return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _timestamp(placeholder: str = "{}") -> str:
+    """A timestamp parameter where its type cannot be inferred (a SELECT list)."""
+    return f"CAST({placeholder} AS TIMESTAMPTZ)" if _postgres() else placeholder
+
+
+async def _count(sql: str, *args: Any) -> int:
+    """Run an INSERT, UPDATE or DELETE and return how many rows it wrote."""
+    if _postgres():
+        rows = await RollupCell.raw(f"WITH written AS ({sql} RETURNING 1) SELECT COUNT(*) AS n FROM written", *args).run()
+        return int(rows[0]["n"])
+    return len(await RollupCell.raw(f"{sql} RETURNING 1", *args).run())
+
+
+_ZERO = " AND ".join(f"{name} = 0" for name in COUNTS)
+_SUMS = ", ".join(f"SUM({name}) AS {name}" for name in COUNTS)
+_NONZERO = " OR ".join(f"SUM({name}) <> 0" for name in COUNTS)
+_KINDS = f"SELECT '{PeriodKind.MONTH}' AS period_kind UNION ALL SELECT '{PeriodKind.QUARTER}' UNION ALL SELECT '{PeriodKind.YEAR}'"  # noqa: E501
+# The period key of a month key for each kind: the month itself, its quarter (`2026-Q4`) and its year.
+_PERIOD_KEY = (f"CASE k.period_kind WHEN '{PeriodKind.MONTH}' THEN m.month "
+               f"WHEN '{PeriodKind.QUARTER}' THEN substr(m.month, 1, 4) || '-Q' || "
+               f"CAST((CAST(substr(m.month, 6, 2) AS INTEGER) + 2) / 3 AS TEXT) ELSE substr(m.month, 1, 4) END")  # fmt: skip
 
 
 # --- enterprise cells --------------------------------------------------------------------------------------------------
 
 
-def _hazard_months_sql(filtered: bool) -> str:
-    """One pass over the hazards: counts by enterprise, local found month and local closed month."""
+def _enterprise_cells_sql(hazards: str, tasks: str) -> str:
+    """The enterprise cells of one batch (`hazards` / `tasks`: conditions choosing its enterprises' rows), from one
+    pass over their hazards (by enterprise, local found month and local closed month) and one over their tasks;
+    found counts go to the found month, closed counts to the closed month, and each month to its quarter and year.
+    Placeholders, in order: now (overdue), the arguments of `hazards`, now (tasks due), the arguments of `tasks`,
+    now (as_of)."""
     return f"""
-SELECT enterprise_id, {_local_month('found_at')} AS found_month, {_local_month('closed_at')} AS closed_month,
-  COUNT(*) AS found,
-  SUM(CASE WHEN {_CLOSED} THEN 1 ELSE 0 END) AS found_closed,
-  SUM(CASE WHEN status IN ({_OWING}) AND deadline < {{}} THEN 1 ELSE 0 END) AS overdue,
-  SUM(CASE WHEN {_MAJOR} AND NOT ({_CLOSED}) THEN 1 ELSE 0 END) AS major_open,
-  SUM(CASE WHEN {_CLOSED} AND deadline IS NOT NULL THEN 1 ELSE 0 END) AS closed_with_deadline,
-  SUM(CASE WHEN {_CLOSED} AND deadline IS NOT NULL AND closed_at <= deadline THEN 1 ELSE 0 END) AS closed_on_time,
-  SUM(CASE WHEN {_CLOSED} AND {_MAJOR} THEN 1 ELSE 0 END) AS major_closed,
-  SUM(CASE WHEN {_CLOSED} THEN {_whole_seconds('closed_at')} - {_whole_seconds('found_at')} ELSE 0 END)
-    AS close_seconds
-FROM hazard WHERE status != '{Status.VOIDED}' {'AND ' + _in_list('enterprise_id') if filtered else ''}
-GROUP BY enterprise_id, found_month, closed_month
-"""
+WITH grouped AS (
+  SELECT enterprise_id, {_local_month('found_at')} AS found_month, {_local_month('closed_at')} AS closed_month,
+    COUNT(*) AS found,
+    SUM(CASE WHEN {_CLOSED} THEN 1 ELSE 0 END) AS found_closed,
+    SUM(CASE WHEN status IN ({_OWING}) AND deadline < {{now}} THEN 1 ELSE 0 END) AS overdue,
+    SUM(CASE WHEN {_MAJOR} AND NOT ({_CLOSED}) THEN 1 ELSE 0 END) AS major_open,
+    SUM(CASE WHEN {_CLOSED} AND deadline IS NOT NULL THEN 1 ELSE 0 END) AS closed_with_deadline,
+    SUM(CASE WHEN {_CLOSED} AND deadline IS NOT NULL AND closed_at <= deadline THEN 1 ELSE 0 END) AS closed_on_time,
+    SUM(CASE WHEN {_CLOSED} AND {_MAJOR} THEN 1 ELSE 0 END) AS major_closed,
+    SUM(CASE WHEN {_CLOSED} THEN {_whole_seconds('closed_at')} - {_whole_seconds('found_at')} ELSE 0 END)
+      AS close_seconds
+  FROM hazard WHERE status != '{Status.VOIDED}' AND {hazards}
+  GROUP BY enterprise_id, found_month, closed_month
+), months AS (
+  SELECT enterprise_id, found_month AS month, {_int('found')}, {_int('found_closed')}, {_int('overdue')},
+    {_int('major_open')}, {_int('0', 'closed')}, {_int('0', 'closed_with_deadline')}, {_int('0', 'closed_on_time')},
+    {_int('0', 'major_closed')}, CAST(0 AS BIGINT) AS close_seconds, {_int('0', 'tasks_due')},
+    {_int('0', 'tasks_done')}
+  FROM grouped
+  UNION ALL
+  SELECT enterprise_id, closed_month, 0, 0, 0, 0, {_int('found_closed')}, {_int('closed_with_deadline')},
+    {_int('closed_on_time')}, {_int('major_closed')}, close_seconds, 0, 0
+  FROM grouped WHERE closed_month IS NOT NULL AND found_closed > 0
+  UNION ALL
+  SELECT enterprise_id, {_local_month('window_end')}, 0, 0, 0, 0, 0, 0, 0, 0, 0, CAST(COUNT(*) AS INTEGER),
+    CAST(SUM(CASE WHEN status = 'done' THEN 1 ELSE 0 END) AS INTEGER)
+  FROM inspection_task WHERE window_end <= {{now}} AND {tasks}
+  GROUP BY enterprise_id, {_local_month('window_end')}
+), cells AS (
+  SELECT m.enterprise_id AS enterprise_id, k.period_kind AS period_kind, {_PERIOD_KEY} AS period_key, {_SUMS}
+  FROM months m CROSS JOIN ({_KINDS}) k
+  GROUP BY m.enterprise_id, k.period_kind, {_PERIOD_KEY}
+  HAVING {_NONZERO}
+)
+SELECT 'enterprise:' || c.enterprise_id || ':{ALL_INDUSTRIES}:' || c.period_key, 'enterprise', c.enterprise_id,
+  e.region_path, '{ALL_INDUSTRIES}', c.period_kind, c.period_key, {', '.join(f'c.{name}' for name in COUNTS)},
+  {_timestamp('{now}')}
+FROM cells c JOIN enterprise e ON e.id = c.enterprise_id
+""".replace("{now}", "{}")
 
 
-def _task_months_sql(filtered: bool) -> str:
-    return f"""
-SELECT enterprise_id, {_local_month('window_end')} AS month, COUNT(*) AS tasks_due,
-  SUM(CASE WHEN status = 'done' THEN 1 ELSE 0 END) AS tasks_done
-FROM inspection_task WHERE window_end <= {{}} {'AND ' + _in_list('enterprise_id') if filtered else ''}
-GROUP BY enterprise_id, month
-"""
+def _int(expression: str, name: str | None = None) -> str:
+    """A count as a 4-byte integer: PostgreSQL sums those as 8-byte integers, not as (slow) numerics."""
+    return f"CAST({expression} AS INTEGER) AS {name or expression}"
 
 
-async def _month_rows(enterprise_ids: list[str] | None, now: datetime) -> list[tuple[str, str, dict[str, int]]]:
-    """(enterprise, month, counts) rows of the given enterprises (all when None), as of `now`."""
-    filtered = enterprise_ids is not None
-    extra = [_list_arg(enterprise_ids)] if filtered else []
-    rows: list[tuple[str, str, dict[str, int]]] = []
-    for row in await RollupCell.raw(_hazard_months_sql(filtered), now, *extra).run():
-        rows.append((row["enterprise_id"], row["found_month"], {name: int(row[name] or 0) for name in FOUND_COUNTS}))
-        if row["closed_month"] is not None and row["found_closed"]:
-            closed = {name: int(row[name] or 0) for name in CLOSED_COUNTS if name != "closed"}
-            rows.append((row["enterprise_id"], row["closed_month"], closed | {"closed": int(row["found_closed"])}))
-    for row in await RollupCell.raw(_task_months_sql(filtered), now, *extra).run():
-        rows.append((row["enterprise_id"], row["month"], {name: int(row[name] or 0) for name in TASK_COUNTS}))
-    return rows
+@dataclass(frozen=True, slots=True)
+class _Batch:
+    """The enterprises of one batch: a range of ids (full runs: every id, existing or not, falls in one) or a list."""
+
+    after: str | None = None
+    upto: str | None = None
+    ids: list[str] | None = None
+
+    def condition(self, column: str) -> tuple[str, list[Any]]:
+        if self.ids is not None:
+            return _in_list(column), [_list_arg(self.ids)]
+        parts, args = ["1 = 1"], []
+        if self.after is not None:
+            parts, args = [*parts, f"{column} > {{}}"], [*args, self.after]
+        if self.upto is not None:
+            parts, args = [*parts, f"{column} <= {{}}"], [*args, self.upto]
+        return " AND ".join(parts), args
+
+
+def _batches(enterprise_ids: list[str], batch_size: int, full: bool) -> list[_Batch]:
+    if not full:
+        return [_Batch(ids=enterprise_ids[start : start + batch_size]) for start in range(0, len(enterprise_ids), batch_size)]  # noqa: E501
+    bounds = enterprise_ids[batch_size - 1 :: batch_size]
+    return [_Batch(after, upto) for after, upto in zip([None, *bounds], [*bounds, None], strict=True)]
 
 
 _TOUCHED_SQL = """
@@ -160,79 +213,88 @@ async def _touched_enterprises(since: datetime, now: datetime) -> list[str]:
     return sorted({row["enterprise_id"] for row in await RollupCell.raw(sql, *args).run()})
 
 
-# --- writing ----------------------------------------------------------------------------------------------------------
+# --- writing: one batch of cells in one transaction -------------------------------------------------------------------
+
+_NEXT_TABLE = f"""CREATE TEMP TABLE rollup_next (id VARCHAR(120) PRIMARY KEY, scope_kind VARCHAR(16),
+  scope_id VARCHAR(26), scope_path VARCHAR(200), industry VARCHAR(40), period_kind VARCHAR(8), period_key VARCHAR(8),
+  {', '.join(f'{name} BIGINT' for name in COUNTS)}, as_of TIMESTAMPTZ)"""
+_COLUMNS = ", ".join(_CELL_COLUMNS)
+# Only cells whose figures (or place) differ are written, so a run over unchanged data writes nothing.
+_UPSERT = (f"INSERT INTO rollup_cell ({_COLUMNS}) SELECT {_COLUMNS} FROM rollup_next WHERE 1 = 1 "
+           f"ON CONFLICT (id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in _CELL_COLUMNS[1:])} "
+           f"WHERE {' OR '.join(f'rollup_cell.{c} <> excluded.{c}' for c in ('scope_path', *COUNTS))}")  # fmt: skip
+_GONE = "NOT EXISTS (SELECT 1 FROM rollup_next n WHERE n.id = rollup_cell.id)"
 
 
-def _row_values(row: dict[str, Any]) -> tuple:
-    return tuple(row[column] for column in _CELL_COLUMNS)
-
-
-def _same(stored: dict[str, Any] | None, new: dict[str, Any]) -> bool:
-    return stored is not None and all(int(stored[name] or 0) == new[name] for name in COUNTS)
-
-
-async def _write(upserts: list[dict[str, Any]], deletes: list[str], *, batch_size: int, pause: float) -> None:
-    """Upsert and delete cells in transactions of `batch_size` rows each (`pause` seconds after each: test-only)."""
-    columns = ", ".join(_CELL_COLUMNS)
-    updates = ", ".join(f"{column} = excluded.{column}" for column in _CELL_COLUMNS[1:])
-    upsert_sql = f"INSERT INTO rollup_cell ({columns}) VALUES ({_marks(len(_CELL_COLUMNS))}) ON CONFLICT (id) DO UPDATE SET {updates}"  # noqa: E501
-    delete_sql = f"DELETE FROM rollup_cell WHERE id = {_marks(1)}"
-    work = [(upsert_sql, _row_values(row)) for row in upserts] + [(delete_sql, (key,)) for key in deletes]
-    for start in range(0, len(work), batch_size):
-        batch = work[start : start + batch_size]
-        async with RollupCell._meta.db.transaction() as transaction:
-            for sql in (upsert_sql, delete_sql):
-                args = [values for statement, values in batch if statement == sql]
-                if args:
-                    await transaction.connection.executemany(sql, args)
-        if pause:
-            await asyncio.sleep(pause)
-
-
-async def _stored(condition: str, *args: Any) -> dict[str, dict[str, Any]]:
-    sql = f"SELECT id, {', '.join(COUNTS)} FROM rollup_cell WHERE {condition}"
-    return {row["id"]: row for row in await RollupCell.raw(sql, *args).run()}
-
-
-def _plan(computed: dict[str, dict[str, Any]], stored: dict[str, dict[str, Any]]) -> tuple[list[dict], list[str]]:
-    """The cells to upsert (new or changed) and to delete (stored but now empty)."""
-    upserts = [row for key, row in computed.items() if not _same(stored.get(key), row)]
-    return upserts, sorted(key for key in stored if key not in computed)
+async def _apply(select: str, select_args: list[Any], stale: str, stale_args: list[Any], *, zero: bool,
+                 now: datetime) -> tuple[int, int]:  # fmt: skip
+    """In one transaction: compute cells with `select` into a temporary table, upsert those that differ, and remove
+    the stored cells matching `stale` that are no longer computed (set to zero when `zero`, for the final pass to
+    delete: an enterprise cell's period must still be found by the ancestor pass if this run is killed before it).
+    Returns (written, removed)."""
+    async with RollupCell._meta.db.transaction():
+        if _postgres():
+            # the batch's sorts and hashes fit in memory instead of spilling to disk (this transaction only)
+            await RollupCell.raw("SET LOCAL work_mem = '256MB'").run()
+        await RollupCell.raw(_NEXT_TABLE).run()
+        await RollupCell.raw(f"INSERT INTO rollup_next ({_COLUMNS}) {select}", *select_args).run()
+        written = await _count(_UPSERT)
+        if zero:
+            zeroes = ", ".join(f"{name} = 0" for name in COUNTS)
+            removed = await _count(f"UPDATE rollup_cell SET {zeroes}, as_of = {{}} WHERE {stale} AND {_GONE} "
+                                   f"AND NOT ({_ZERO})", now, *stale_args)  # fmt: skip
+        else:
+            removed = await _count(f"DELETE FROM rollup_cell WHERE {stale} AND {_GONE}", *stale_args)
+        await RollupCell.raw("DROP TABLE rollup_next").run()
+    return written, removed
 
 
 # --- ancestors ---------------------------------------------------------------------------------------------------------
 
-_ANCESTOR_SQL = """
-SELECT e.grid_id AS grid_id, e.region_path AS region_path, e.industry AS industry, c.period_kind AS period_kind,
-  c.period_key AS period_key, {sums}
-FROM rollup_cell c JOIN enterprise e ON e.id = c.scope_id
-WHERE c.scope_kind = 'enterprise' {period_filter}
-GROUP BY e.grid_id, e.region_path, e.industry, c.period_kind, c.period_key
+
+def _prefixes_sql(region_paths: list[str]) -> tuple[str, list[Any]]:
+    """A relation (region_path, code, prefix): every region on each enterprise region path, with its own path."""
+    triples = []
+    for path in region_paths:
+        codes = region_codes_of_path(path)
+        triples += [(path, code, "/" + "/".join(codes[: depth + 1]) + "/") for depth, code in enumerate(codes)]
+    if _postgres():
+        sql = "SELECT * FROM unnest({}::text[], {}::text[], {}::text[]) AS m(region_path, code, prefix)"
+        return sql, [[t[0] for t in triples], [t[1] for t in triples], [t[2] for t in triples]]
+    sql = ("SELECT json_extract(value, '$[0]') AS region_path, json_extract(value, '$[1]') AS code, "
+           "json_extract(value, '$[2]') AS prefix FROM json_each({})")  # fmt: skip
+    return sql, [json.dumps(triples)]
+
+
+def _ancestor_cells_sql(periods: str, prefixes: str) -> str:
+    """Every grid and region cell (each industry and all) of the periods chosen by `periods` (a condition on the
+    enterprise cells `c`), summed from the stored enterprise cells that are not empty. Placeholders: the arguments
+    of `periods`, of `prefixes`, then now (as_of)."""
+    counts = ", ".join(f"b.{name}" for name in COUNTS)
+    return f"""
+WITH base AS (
+  SELECT e.grid_id AS grid_id, e.region_path AS region_path, e.industry AS industry, c.period_kind AS period_kind,
+    c.period_key AS period_key, {', '.join(_int(f'SUM(c.{name})', name) if name != 'close_seconds'
+                                           else f'SUM(c.{name}) AS {name}' for name in COUNTS)}
+  FROM rollup_cell c JOIN enterprise e ON e.id = c.scope_id
+  WHERE c.scope_kind = 'enterprise' AND {periods} AND NOT ({' AND '.join(f'c.{name} = 0' for name in COUNTS)})
+  GROUP BY e.grid_id, e.region_path, e.industry, c.period_kind, c.period_key
+), industries AS (
+  SELECT grid_id, region_path, industry AS cell_industry, period_kind, period_key, {counts} FROM base b
+  UNION ALL
+  SELECT grid_id, region_path, '{ALL_INDUSTRIES}', period_kind, period_key, {counts} FROM base b
+), scoped AS (
+  SELECT 'grid' AS kind, b.grid_id AS scope_id, COALESCE(g.region_path, b.region_path) AS scope_path,
+    b.cell_industry, b.period_kind, b.period_key, {counts}
+  FROM industries b LEFT JOIN grid g ON g.id = b.grid_id
+  UNION ALL
+  SELECT 'region', m.code, m.prefix, b.cell_industry, b.period_kind, b.period_key, {counts}
+  FROM industries b JOIN ({prefixes}) m ON m.region_path = b.region_path
+)
+SELECT kind || ':' || scope_id || ':' || cell_industry || ':' || period_key, kind, scope_id, MIN(scope_path),
+  cell_industry, period_kind, period_key, {_SUMS}, {_timestamp()}
+FROM scoped GROUP BY kind, scope_id, cell_industry, period_kind, period_key
 """
-
-
-async def _ancestor_cells(period_keys: list[str] | None, now: datetime) -> dict[str, dict[str, Any]]:
-    """Every grid and region cell of the given periods (all when None), summed from the stored enterprise cells."""
-    sums = ", ".join(f"SUM(c.{name}) AS {name}" for name in COUNTS)
-    sql = _ANCESTOR_SQL.format(sums=sums, period_filter="AND " + _in_list("c.period_key") if period_keys is not None else "")  # noqa: E501
-    args = [_list_arg(period_keys)] if period_keys is not None else []
-    grid_paths = {row["id"]: row["region_path"] for row in await Grid.select(Grid.id, Grid.region_path).run()}
-    cells: dict[str, dict[str, Any]] = {}
-
-    def add(kind: ScopeKind, scope_id: str, path: str, industry: str, row: dict[str, Any]) -> None:
-        key = cell_id(kind, scope_id, industry, row["period_key"])
-        cell = cells.setdefault(key, {"id": key, "scope_kind": str(kind), "scope_id": scope_id, "scope_path": path,
-                                      "industry": industry, "period_kind": row["period_kind"],
-                                      "period_key": row["period_key"], "as_of": now})  # fmt: skip
-        add_counts(cell, row)
-
-    for row in await RollupCell.raw(sql, *args).run():
-        for industry in (row["industry"], ALL_INDUSTRIES):
-            add(ScopeKind.GRID, row["grid_id"], grid_paths.get(row["grid_id"], row["region_path"]), industry, row)
-            codes = region_codes_of_path(row["region_path"])
-            for depth, code in enumerate(codes, start=1):
-                add(ScopeKind.REGION, code, "/" + "/".join(codes[:depth]) + "/", industry, row)
-    return cells
 
 
 # --- the runs ----------------------------------------------------------------------------------------------------------
@@ -249,49 +311,77 @@ class RollupReport:
     now: datetime
 
 
+# The enterprise cells written since the last completed run (by this run, or by a killed one: its `now` was later).
+_SINCE = "scope_kind = 'enterprise' AND (as_of > {} OR as_of = {})"
+
+
+# ... and every cell of an enterprise edited since (a move to another grid changes no figure of its own cells).
+_MOVED = """SELECT c.period_key FROM rollup_cell c JOIN enterprise e ON e.id = c.scope_id
+ WHERE c.scope_kind = 'enterprise' AND (e.updated_at > {} OR e.created_at > {})"""
+
+
+async def _written_periods(last: datetime, now: datetime, since: datetime) -> list[str]:
+    """The periods whose ancestor cells may be stale: of the enterprise cells written since the last completed run,
+    or of the enterprises edited since `since`."""
+    sql = f"SELECT period_key FROM rollup_cell WHERE {_SINCE} UNION {_MOVED}"
+    return sorted({row["period_key"] for row in await RollupCell.raw(sql, last, now, since, since).run()})
+
+
 async def refresh_rollups(*, full: bool = False, now: datetime | None = None, batch_size: int = BATCH_SIZE,
                           pause: float = 0.0) -> RollupReport:  # fmt: skip
     """Recompute the cells touched since the last run (all cells when `full`, or when there was no run yet)."""
     now = now or utcnow()
     watermark = await RollupWatermark.select().where(RollupWatermark.id == WATERMARK_ID).first().run()
     full = full or watermark is None
-    enterprises = {row["id"]: row for row in await Enterprise.select(Enterprise.id, Enterprise.region_path).run()}
+    last = None if watermark is None else _as_datetime(watermark["computed_at"])
     if full:
-        touched = None
-        stored = await _stored("scope_kind = 'enterprise'")
+        # A full run killed midway leaves ancestors unsummed everywhere: without a watermark the next run is full.
+        await RollupWatermark.delete().where(RollupWatermark.id == WATERMARK_ID).run()
+        enterprises = [row["id"] for row in await Enterprise.select(Enterprise.id).order_by(Enterprise.id).run()]
     else:
-        touched = await _touched_enterprises(_as_datetime(watermark["computed_at"]) - SAFETY_MARGIN, now)
-        stored = await _stored("scope_kind = 'enterprise' AND " + _in_list("scope_id"), _list_arg(touched))
-    computed: dict[str, dict[str, Any]] = {}
-    for (enterprise_id, period_key), counts in enterprise_cells(await _month_rows(touched, now)).items():
-        if enterprise_id not in enterprises:
+        enterprises = await _touched_enterprises(last - SAFETY_MARGIN, now)
+    written = deleted = 0
+    for batch in _batches(enterprises, max(batch_size, 1), full):
+        hazards, hazard_args = batch.condition("enterprise_id")
+        cells, cell_args = batch.condition("scope_id")
+        counts = await _apply(_enterprise_cells_sql(hazards, hazards), [now, *hazard_args, now, *hazard_args, now],
+                              f"scope_kind = 'enterprise' AND {cells}", cell_args, zero=True, now=now)  # fmt: skip
+        written, deleted = written + counts[0], deleted + counts[1]
+        if pause:
+            await asyncio.sleep(pause)
+    if full and _postgres():
+        await RollupCell.raw("ANALYZE rollup_cell").run()  # the ancestor pass plans over the cells just written
+    # Ancestors are re-summed for every period (full) or for the periods whose enterprise cells were written since
+    # the last completed run, one period kind per transaction.
+    periods = None if full else await _written_periods(last, now, last - SAFETY_MARGIN)
+    kinds = [str(kind) for kind in PeriodKind]
+    prefixes, prefix_args = _prefixes_sql([row["region_path"] for row in await RollupCell.raw(
+        "SELECT DISTINCT region_path FROM enterprise").run()])  # fmt: skip
+    for kind in kinds:
+        keys = None if periods is None else [key for key in periods if period_kind_of(key) == kind]
+        if keys == []:
             continue
-        key = cell_id(ScopeKind.ENTERPRISE, enterprise_id, ALL_INDUSTRIES, period_key)
-        computed[key] = {"id": key, "scope_kind": str(ScopeKind.ENTERPRISE), "scope_id": enterprise_id,
-                         "scope_path": enterprises[enterprise_id]["region_path"], "industry": ALL_INDUSTRIES,
-                         "period_kind": str(period_kind_of(period_key)), "period_key": period_key, "as_of": now,
-                         **{name: counts.get(name, 0) for name in COUNTS}}  # fmt: skip
-    upserts, deletes = _plan(computed, stored)
-    await _write(upserts, deletes, batch_size=batch_size, pause=pause)
-    # Every period any touched enterprise has (or had) a cell in: their ancestors are re-summed whether or not this
-    # run changed the enterprise cell, so a run killed between the two passes is completed by the next.
-    periods = None if full else sorted({key.rsplit(":", 1)[1] for key in (*computed, *stored)})
-    ancestors = await _ancestor_cells(periods, now)
-    if full:
-        stored_ancestors = await _stored("scope_kind != 'enterprise'")
-    else:
-        stored_ancestors = await _stored("scope_kind != 'enterprise' AND " + _in_list("period_key"), _list_arg(periods))
-    ancestor_upserts, ancestor_deletes = _plan(ancestors, stored_ancestors)
-    await _write(ancestor_upserts, ancestor_deletes, batch_size=batch_size, pause=pause)
+        # the last kind of a full run also takes any stored cell of a kind that is none of them (it is stale)
+        if full and kind == kinds[-1]:
+            own, own_args = "period_kind NOT IN ({}, {})", kinds[:-1]
+        else:
+            own, own_args = "period_kind = {}", [kind]
+        chosen, chosen_args = (own, own_args) if keys is None else (f"{own} AND {_in_list('period_key')}", [*own_args, _list_arg(keys)])  # noqa: E501
+        counts = await _apply(_ancestor_cells_sql(chosen.replace("period_", "c.period_"), prefixes),
+                              [*chosen_args, *prefix_args, now], f"scope_kind != 'enterprise' AND {chosen}",
+                              chosen_args, zero=False, now=now)  # fmt: skip
+        written, deleted = written + counts[0], deleted + counts[1]
+        if pause:
+            await asyncio.sleep(pause)
     async with RollupWatermark._meta.db.transaction():
-        if watermark is None:
+        # the enterprise cells that fell to zero, kept until their ancestors were re-summed
+        emptied, emptied_args = ("scope_kind = 'enterprise'", []) if full else (_SINCE, [last, now])
+        await RollupCell.raw(f"DELETE FROM rollup_cell WHERE {emptied} AND {_ZERO}", *emptied_args).run()
+        if full:
             await RollupWatermark.insert(RollupWatermark(id=WATERMARK_ID, computed_at=now, full_at=now)).run()
         else:
-            values = {RollupWatermark.computed_at: now} | ({RollupWatermark.full_at: now} if full else {})
-            await RollupWatermark.update(values).where(RollupWatermark.id == WATERMARK_ID).run()
-    return RollupReport(full=full, enterprises=len(enterprises) if touched is None else len(touched),
-                        written=len(upserts) + len(ancestor_upserts), deleted=len(deletes) + len(ancestor_deletes),
-                        now=now)  # fmt: skip
+            await RollupWatermark.update({RollupWatermark.computed_at: now}).where(RollupWatermark.id == WATERMARK_ID).run()  # noqa: E501
+    return RollupReport(full=full, enterprises=len(enterprises), written=written, deleted=deleted, now=now)
 
 
 # --- reading: the caller's scope ---------------------------------------------------------------------------------------
