@@ -24,7 +24,6 @@ have no denominator. Scopes: an enterprise; a grid (its enterprises by `grid_id`
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -102,15 +101,6 @@ def local_month(at: datetime) -> str:
     return (at + LOCAL_OFFSET).strftime("%Y-%m")
 
 
-def periods_of_month(month: str) -> tuple[tuple[PeriodKind, str], ...]:
-    """The month and the quarter and year holding it."""
-    year, number = month.split("-")
-    return (
-        (PeriodKind.MONTH, month),
-        (PeriodKind.QUARTER, f"{year}-Q{(int(number) + 2) // 3}"),
-        (PeriodKind.YEAR, year),
-    )
-
 
 def period_kind_of(key: str) -> PeriodKind:
     """The kind of a period key, or `InvalidInput` when it is none."""
@@ -143,31 +133,9 @@ def period_window(key: str) -> tuple[datetime, datetime]:
     return start, datetime(end_year, end_month, 1, tzinfo=UTC) - LOCAL_OFFSET
 
 
-def add_counts(into: dict[str, int], counts: dict[str, int]) -> None:
-    """Add one cell's counts into another's."""
-    for name in COUNTS:
-        into[name] = into.get(name, 0) + int(counts.get(name) or 0)
 
-
-def is_empty(counts: dict[str, int]) -> bool:
-    """True when every count is zero: such a cell is not stored."""
-    return not any(counts.get(name) for name in COUNTS)
-
-
-def cell_id(kind: str, scope_id: str, industry: str, period_key: str) -> str:
-    """The natural key of a cell."""
-    return f"{kind}:{scope_id}:{industry}:{period_key}"
 
 
 def region_codes_of_path(path: str) -> list[str]:
     """The codes of every region on a materialised path, root first ("/330900/330902/" -> both)."""
     return [code for code in path.split("/") if code]
-
-
-def enterprise_cells(months: Iterable[tuple[str, str, dict[str, int]]]) -> dict[tuple[str, str], dict[str, int]]:
-    """(enterprise, period key) -> counts, from (enterprise, month, counts) rows: quarters and years are sums."""
-    cells: dict[tuple[str, str], dict[str, int]] = {}
-    for enterprise_id, month, counts in months:
-        for _, key in periods_of_month(month):
-            add_counts(cells.setdefault((enterprise_id, key), {}), counts)
-    return {key: counts for key, counts in cells.items() if not is_empty(counts)}
