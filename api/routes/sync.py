@@ -15,6 +15,7 @@ from api.errors import preferred_language
 from api.routes import hazards as hazard_routes
 from api.routes import inspections as inspection_routes
 from domain.accounts.model import Actor
+from domain.codes.tokens import SubjectKind
 from domain.hazards.services import NewHazard
 from domain.sync import services as sync
 from mobile_contract import hazards as wire_hazards
@@ -22,6 +23,7 @@ from mobile_contract import inspections as wire_inspections
 from mobile_contract import sync as wire
 from mobile_contract.errors import CATALOGUE, localised_title
 from mobile_contract.inspections import Task
+from mobile_contract.orgs import SafetyCode
 
 
 def _decode(payload: dict[str, Any], cls: type, *, drop: str | None = None):
@@ -69,13 +71,19 @@ def queued(op: wire.SyncOp) -> sync.QueuedOp:
     return sync.QueuedOp(op.op_id, op.kind, fingerprint, invalid=invalid)
 
 
+def _enterprise(codes, card: sync.EnterpriseCard):
+    """An enterprise with its safety code, as `GET /v1/enterprises/{id}` shows it."""
+    code = codes.printed(SubjectKind.ENTERPRISE, card.enterprise.id, card.enterprise.qr_serial)
+    return presenters.enterprise(card.enterprise, SafetyCode(token=code.token, url=code.url, color=card.code.colour.value))
+
+
 def present(codes, resource: str, record: Any) -> dict[str, Any]:
     """A resource as its own endpoint answers it, as plain data."""
     body = {
         "scan": lambda: presenters.scan_card(record),
         "hazard": lambda: hazard_routes.presented(record),
         "inspection": lambda: inspection_routes.presented(record),
-        "enterprise": lambda: presenters.enterprise(record),
+        "enterprise": lambda: _enterprise(codes, record),
         "task": lambda: Task(**{name: getattr(record, name) for name in Task.__struct_fields__}),
         "riskPoint": lambda: wire.RiskPointCard(
             risk_point=presenters.risk_point(record.point, codes),

@@ -22,7 +22,7 @@ from domain.risk import services as risk
 from domain.risk.model import Colour
 from domain.risk.tables import RiskPoint, ScanRecord
 from domain.safety_code.services import SafetyCodeRecord, current_code
-from domain.sync.changes import RISK_POINT, record_change
+from domain.sync.changes import ENTERPRISE, RISK_POINT, record_change
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +109,7 @@ class Codes:
                 .returning(Enterprise.qr_serial)
                 .run()
             )
+            await record_change(ENTERPRISE, enterprise_id, enterprise_id)
         return self.printed(SubjectKind.ENTERPRISE, enterprise_id, rows[0]["qr_serial"])
 
     async def scan(

@@ -33,6 +33,7 @@ from domain.risk.model import Colour
 from domain.risk.tables import RiskPoint
 from domain.safety_code.model import TASK_WINDOW_DAYS, SafetyCodeResult, SafetyInputs, score
 from domain.safety_code.tables import SafetyCode, SafetyCodeChange
+from domain.sync.changes import ENTERPRISE, record_change
 
 SYSTEM = Actor(user_id="system", role=Role.ADMIN)
 SUBJECT_KIND = "safety_code"
@@ -189,6 +190,8 @@ async def _log_change(enterprise_id: str, old_colour: str | None, result: Safety
                "schemeVersion": result.scheme_version, "reasons": reasons, "inputs": inputs}  # fmt: skip
     await append_event(chain_id=chain_id(enterprise_id), subject_kind=SUBJECT_KIND, action="recolour",
                        name="SafetyCodeColourChanged", actor=SYSTEM, at=now, payload=payload)  # fmt: skip
+    # phones show the colour on the enterprise: it reaches them through the sync feed
+    await record_change(ENTERPRISE, enterprise_id, enterprise_id, at=now)
 
 
 async def current_code(enterprise_id: str) -> SafetyCodeRecord:

@@ -35,6 +35,7 @@ from domain.org import services as org
 from domain.org.tables import Enterprise
 from domain.risk.services import checklist_record, point_record
 from domain.risk.tables import ChecklistItem, RiskPoint
+from domain.safety_code.services import SafetyCodeRecord, current_code
 from domain.sync.changes import (
     DEFAULT_LIMIT,
     ENTERPRISE,
@@ -269,6 +270,9 @@ async def _apply_one(actor: Actor, op: QueuedOp, refs: _Refs, codes, present: Pr
         return await _keep_refusal(actor, op, _error(op, op.invalid or OpInvalid("unknown operation")))
     try:
         async with SyncOpResult._meta.db.transaction():
+            if (row := await _stored(actor.user_id, op.op_id)) is not None:
+                # the same operation, sent again while this one waited for the write lock, was applied meanwhile
+                return _from_row(op, row)
             done = await _execute(actor, op.operation, refs, codes, present)
             outcome = OpOutcome(op.op_id, op.kind, True, done.created, done.resource, done.resource_id, done.version,
                                 done.data)  # fmt: skip
@@ -342,6 +346,19 @@ class ChangesPage:
     has_more: bool
 
 
+@dataclass(frozen=True, slots=True)
+class EnterpriseCard:
+    """An enterprise with its dynamic safety code."""
+
+    enterprise: org.EnterpriseRecord
+    code: SafetyCodeRecord
+
+
+async def _enterprises(actor: Actor, ids: list[str]) -> list[EnterpriseCard]:
+    return [EnterpriseCard(record, await current_code(record.id))
+            for record in await org.enterprises_by_ids(actor=actor, enterprise_ids=ids)]  # fmt: skip
+
+
 async def _cards(actor: Actor, ids: list[str]) -> list[RiskPointCard]:
     if not ids:
         return []
@@ -357,7 +374,7 @@ async def _cards(actor: Actor, ids: list[str]) -> list[RiskPointCard]:
 
 
 _LOADERS: dict[str, Callable[[Actor, list[str]], Awaitable[list]]] = {
-    ENTERPRISE: lambda actor, ids: org.enterprises_by_ids(actor=actor, enterprise_ids=ids),
+    ENTERPRISE: _enterprises,
     HAZARD: lambda actor, ids: hazards.hazards_by_ids(actor=actor, hazard_ids=ids),
     TASK: lambda actor, ids: inspections.tasks_by_ids(actor=actor, task_ids=ids),
     RISK_POINT: _cards,
@@ -365,6 +382,8 @@ _LOADERS: dict[str, Callable[[Actor, list[str]], Awaitable[list]]] = {
 
 
 def _id_of(record: Any) -> str:
+    if isinstance(record, EnterpriseCard):
+        return record.enterprise.id
     return record.point.id if isinstance(record, RiskPointCard) else record.id
 
 

@@ -152,6 +152,22 @@ async def test_refused_operations_are_kept_except_those_waiting_for_another(clie
     assert [r["status"] for r in later] == ["ok", "ok"] and later[0]["data"]["status"] == "voided"
 
 
+async def test_the_same_batch_sent_twice_at_once_applies_each_operation_once(client):
+    officer = await login(client, "officer1")
+    enterprise_id = (await me(client, officer))["enterpriseId"]
+    ops = [op(f"c{n}", "hazardCreate", hazard_payload(enterprise_id, f"c{n}")) for n in range(5)]
+    ops += [op(f"cv{n}", "hazardTransition", {"hazardOpId": f"c{n}", "expectedVersion": 1,
+                                              "transition": {"action": "void", "reason": "重复"}}) for n in range(5)]  # fmt: skip
+    first, second = await asyncio.gather(batch(client, officer, ops), batch(client, officer, ops))
+    final = await batch(client, officer, ops)
+    assert [r["status"] for r in final] == ["ok"] * 10
+    for answers in (first, second):  # each answer is the final one, or says to send the operation again
+        assert all(a == f or a["retryable"] for a, f in zip(answers, final, strict=True))
+    for result in final[:5]:
+        history = (await client.get(f"/v1/hazards/{result['id']}/history", headers=officer)).json()
+        assert [event["action"] for event in history] == ["report", "void"]
+
+
 async def test_an_op_id_sent_again_with_other_content_is_refused_and_the_first_stands(client):
     officer = await login(client, "officer1")
     enterprise_id = (await me(client, officer))["enterpriseId"]
@@ -238,6 +254,18 @@ async def test_a_first_sync_returns_everything_in_scope_in_pages_and_then_only_w
     made = await batch(client, officer, [op("f1", "hazardCreate", hazard_payload(enterprise_id, "f1"))])
     news, cursor = await all_changes(client, officer, cursor)
     assert [(c["kind"], c["id"], c["op"], c["data"]["version"]) for c in news] == [("hazard", made[0]["id"], "upsert", 1)]
+
+
+async def test_a_rotated_safety_code_reaches_the_phone_with_the_enterprise(client):
+    officer = await login(client, "officer1")
+    enterprise_id = (await me(client, officer))["enterpriseId"]
+    _, cursor = await all_changes(client, officer)
+    rotated = await client.post(f"/v1/enterprises/{enterprise_id}/code/rotate", headers=officer)
+    assert rotated.status_code in (200, 201), rotated.text
+    news, _ = await all_changes(client, officer, cursor)
+    assert [(c["kind"], c["id"], c["op"]) for c in news] == [("enterprise", enterprise_id, "upsert")]
+    shown = (await client.get(f"/v1/enterprises/{enterprise_id}", headers=officer)).json()
+    assert news[0]["data"]["safetyCode"] == shown["safetyCode"] and shown["safetyCode"]["token"] == rotated.json()["token"]
 
 
 async def test_a_small_limit_pages_through_every_change_once_in_order(client):
@@ -334,14 +362,16 @@ async def test_a_cursor_never_passes_a_change_whose_transaction_commits_late(cli
             await slow_may_commit.wait()
 
     slow = asyncio.create_task(slow_writer())
-    await slow_started.wait()
-    fast = await batch(client, officer, [op("w1", "hazardCreate", hazard_payload(enterprise_id, "w1"))])
-    first, cursor = await all_changes(client, officer, cursor)
-    assert [c["id"] for c in first] == [fast[0]["id"]]
-    fast_row = await SyncChange.select(SyncChange.id).where(SyncChange.entity_id == fast[0]["id"]).first().run()
-    assert slow_row[0] < fast_row["id"]  # the late row has the smaller id: paging by id would pass it
-    slow_may_commit.set()
-    await slow
+    try:
+        await slow_started.wait()
+        fast = await batch(client, officer, [op("w1", "hazardCreate", hazard_payload(enterprise_id, "w1"))])
+        first, cursor = await all_changes(client, officer, cursor)
+        assert [c["id"] for c in first if c["kind"] == "hazard"] == [fast[0]["id"]]
+        fast_row = await SyncChange.select(SyncChange.id).where(SyncChange.entity_id == fast[0]["id"]).first().run()
+        assert slow_row[0] < fast_row["id"]  # the late row has the smaller id: paging by id would pass it
+    finally:
+        slow_may_commit.set()
+        await slow
     late, _ = await all_changes(client, officer, cursor)
     assert [(c["kind"], c["id"]) for c in late] == [("enterprise", enterprise_id)]
 
