@@ -115,18 +115,6 @@ def postgres_url(tmp_path_factory, seeded_photos) -> str:
         for table in ALL_TABLES:
             name = table._meta.tablename
             await engine.run_ddl(f"CREATE TABLE seed_copy.{name} AS SELECT * FROM public.{name}")
-        # A statement-level trigger on every table notes each table a test writes (by any connection or process),
-        # so the next test restores just those: most tests write two or three tables of fifty.
-        await engine.run_ddl("CREATE TABLE seed_copy.dirty (name text PRIMARY KEY)")
-        await engine.run_ddl(
-            "CREATE FUNCTION seed_copy.mark_dirty() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-            " INSERT INTO seed_copy.dirty VALUES (TG_TABLE_NAME) ON CONFLICT DO NOTHING; RETURN NULL; END $$"
-        )
-        for table in ALL_TABLES:
-            await engine.run_ddl(
-                f"CREATE TRIGGER mark_dirty AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON public.{table._meta.tablename}"
-                " FOR EACH STATEMENT EXECUTE FUNCTION seed_copy.mark_dirty()"
-            )
 
     run_blocking(prepare())
     yield url
@@ -149,13 +137,11 @@ async def db(request, tmp_path) -> AsyncIterator[tuple[Settings, object]]:
         engine = PostgresEngine(config={"dsn": url})
         bind_engine(engine)
         await open_engine(engine)
+        names = [table._meta.tablename for table in ALL_TABLES]
         async with engine.transaction():
-            names = [row["name"] for row in await engine.run_ddl("SELECT name FROM seed_copy.dirty ORDER BY name")]
-            if names:
-                await engine.run_ddl(f"TRUNCATE {', '.join(names)}")
-                for name in names:
-                    await engine.run_ddl(f"INSERT INTO public.{name} SELECT * FROM seed_copy.{name}")
-                await engine.run_ddl("DELETE FROM seed_copy.dirty")  # the restore itself marked them again
+            await engine.run_ddl(f"TRUNCATE {', '.join(names)}")
+            for name in names:
+                await engine.run_ddl(f"INSERT INTO public.{name} SELECT * FROM seed_copy.{name}")
     try:
         yield settings, engine
     finally:
