@@ -105,11 +105,16 @@ def main(argv: list[str] | None = None) -> int:
 async def _migrate(settings: Settings) -> None:
     from domain.db.engine import build_engine, close_engine, open_engine
     from domain.db.migrate import migrate
+    from domain.sync.changes import backfill
 
     engine = build_engine(settings)
     await open_engine(engine)
     try:
         await migrate(engine)
+        # Data from before the change feed (an upgraded database) must reach a phone's first sync; adds nothing twice.
+        added = await backfill()
+        if added:
+            print(f"change feed: {added} rows backfilled")
     finally:
         await close_engine(engine)
 
