@@ -25,7 +25,7 @@ from domain.ids import new_id
 from domain.org.tables import Enterprise
 from domain.photos import images, storage
 from domain.photos.tables import Photo, PhotoUpload
-from domain.public_reports.scope import photo_on_visible_report
+from domain.public_reports.scope import is_report_photo, photo_on_visible_report
 from domain.risk.tables import RiskPoint
 
 log = logging.getLogger("shuangfang.photos")
@@ -135,6 +135,10 @@ class Photos:
     async def original(self, *, actor: Actor, photo_id: str) -> PhotoFile:
         """The original as uploaded, byte for byte, for a caller who may see it."""
         photo = await _visible(actor, photo_id)
+        if actor.role in (Role.OFFICER, Role.PRINCIPAL) and await is_report_photo(photo_id):
+            # A whistleblower's original keeps its EXIF (camera, serial, time, place): the enterprise a hazard made
+            # from the report is about gets the stamped display and thumbnail copies only, which carry no metadata.
+            raise NotFound("no such photo", entity="photo", id=photo_id)
         return PhotoFile(storage.original_path(self.root, photo["sha256"]), photo["media_type"], photo["sha256"])
 
     async def derivative(self, *, actor: Actor, photo_id: str, kind: storage.Kind) -> PhotoFile:

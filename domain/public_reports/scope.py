@@ -27,6 +27,11 @@ def report_condition(actor: Actor):
     return WhereRaw("1 = 0")
 
 
+async def is_report_photo(photo_id: str) -> bool:
+    """True when the photo came with a public report (its original may carry the reporter's camera and place)."""
+    return await PublicReportPhoto.exists().where(PublicReportPhoto.photo_id == photo_id).run()
+
+
 async def photo_on_visible_report(actor: Actor, photo_id: str) -> bool:
     """True when the photo belongs to a public report the actor may see."""
     if actor.role not in READERS:

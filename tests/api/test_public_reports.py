@@ -4,6 +4,7 @@ kept from enterprises everywhere, the receipt, photos, the regulator's actions, 
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import re
 import secrets
@@ -11,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+from PIL import Image
 
 from domain.db.tables import ALL_TABLES
 from domain.hazards.services import verify_hazard_chain
@@ -129,7 +131,13 @@ async def test_a_public_report_reaches_the_right_regulator_and_the_enterprise_ne
         hazard = await client.get(f"/v1/hazards/{hazard_id}", headers=headers)
         assert hazard.status_code == 200 and hazard.json()["source"] == "public_report"
         assert [p["id"] for p in hazard.json()["photos"]] == [photo.json()["id"]]
-        assert (await client.get(f"/v1/photos/{photo.json()['id']}", headers=headers)).status_code == 200
+        # its photo as the stamped copies only: the original keeps the reporter's camera, time and place in EXIF
+        original = f"/v1/photos/{photo.json()['id']}"
+        for copy in (f"{original}/display", f"{original}/thumb"):
+            shown = await client.get(copy, headers=headers)
+            assert shown.status_code == 200 and not Image.open(io.BytesIO(shown.content)).getexif(), copy
+        refused = await client.get(original, headers=headers)
+        assert (refused.status_code, refused.json()["code"]) == (404, "NOT_FOUND")
         for path in ("/v1/public-reports", f"/v1/public-reports/{report_id}", f"/v1/public-reports/{report_id}/history"):
             refused = await client.get(path, headers=headers)
             assert refused.status_code == 403 and refused.json()["code"] == "FORBIDDEN", path
