@@ -177,4 +177,13 @@ class ReplyToReport(_ReportAction, tag="reply", kw_only=True):
     reply: Annotated[str, Meta(min_length=1, max_length=1000)]
 
 
-ReportActionRequest = AcceptReport | DismissReport | ReplyToReport
+class ForwardReport(_ReportAction, tag="forward", kw_only=True):
+    """Send a received report on to the region that should handle it (移交): its regulators are notified and see it
+    from then on; the forwarder, if it leaves their region, no longer does. `reason` is kept in the history."""
+
+    region_code: Annotated[str, Meta(pattern=r"^[0-9]{6}([0-9]{3})?$")]
+    reason: Annotated[str, Meta(min_length=1, max_length=1000)]
+    reply: Note | None = None
+
+
+ReportActionRequest = AcceptReport | DismissReport | ReplyToReport | ForwardReport

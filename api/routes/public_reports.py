@@ -55,6 +55,8 @@ def command_of(body: wire.ReportActionRequest) -> model.ReportCommand:
             return model.DismissReport(reason=body.reason, reply=body.reply)
         case wire.ReplyToReport():
             return model.ReplyToReport(reply=body.reply)
+        case wire.ForwardReport():
+            return model.ForwardReport(region_code=body.region_code, reason=body.reason, reply=body.reply)
 
 
 def _photos(state: State) -> Photos:
@@ -131,7 +133,7 @@ class ReportInboxController(Controller):
         record = await reports.get_report(actor=actor, report_id=report_id)
         return Response(presented(record), headers={"ETag": etag(record.version)})
 
-    @post("/{report_id:str}/transitions", summary="Accept (→ a hazard), dismiss or reply (If-Match: the version)",
+    @post("/{report_id:str}/transitions", summary="Accept (→ a hazard), dismiss, forward or reply (If-Match: the version)",
           status_code=200)  # fmt: skip
     async def transition(
         self, actor: Actor, request: Request, report_id: str, data: wire.ReportActionRequest

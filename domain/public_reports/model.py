@@ -2,7 +2,8 @@
 
 Pure rules, no I/O. A report is `received` until a regulator of its region accepts it (it becomes a hazard of the
 enterprise, through the hazard service) or dismisses it with a reason; either may carry a reply to the reporter,
-and a reply may be added at any time. The reporter follows the report by its receipt and sees its status and the
+and a reply may be added at any time. A received report sent to the wrong place is forwarded by a regulator to the
+region that should handle it (移交): its receivers change and are notified, nothing else does. The reporter follows the report by its receipt and sees its status and the
 replies, nothing else.
 """
 
@@ -65,6 +66,7 @@ class ReportAction(StrEnum):
     ACCEPT = "accept"
     DISMISS = "dismiss"
     REPLY = "reply"
+    FORWARD = "forward"
 
 
 class RoutedBy(StrEnum):
@@ -75,12 +77,14 @@ class RoutedBy(StrEnum):
     LOCATION = "location"  # the point lies in a grid's or region's outline
     REGION = "region"  # the reporter chose the region
     FALLBACK = "fallback"  # what was given matched nothing: the top region sorts it out
+    FORWARDED = "forwarded"  # a regulator sent it on to the region that should handle it
 
 
 # (status, action) → status after; a reply changes nothing but is recorded. Only regulators act (ACTORS).
 TRANSITIONS: Mapping[tuple[ReportStatus, ReportAction], ReportStatus] = {
     (ReportStatus.RECEIVED, ReportAction.ACCEPT): ReportStatus.ACCEPTED,
     (ReportStatus.RECEIVED, ReportAction.DISMISS): ReportStatus.DISMISSED,
+    (ReportStatus.RECEIVED, ReportAction.FORWARD): ReportStatus.RECEIVED,
     **{(status, ReportAction.REPLY): status for status in ReportStatus},
 }
 ACTORS = frozenset({Role.REGULATOR})
@@ -88,6 +92,7 @@ EVENT_NAMES = {
     ReportAction.ACCEPT: "PublicReportAccepted",
     ReportAction.DISMISS: "PublicReportDismissed",
     ReportAction.REPLY: "PublicReportReplied",
+    ReportAction.FORWARD: "PublicReportForwarded",
 }
 
 
@@ -251,4 +256,14 @@ class ReplyToReport:
     reply: str
 
 
-ReportCommand = AcceptReport | DismissReport | ReplyToReport
+@dataclass(frozen=True, slots=True)
+class ForwardReport:
+    """Send a received report on to the region that should handle it, for a reason."""
+
+    action: ClassVar[ReportAction] = ReportAction.FORWARD
+    region_code: str
+    reason: str
+    reply: str | None = None
+
+
+ReportCommand = AcceptReport | DismissReport | ReplyToReport | ForwardReport

@@ -43,6 +43,7 @@ from domain.public_reports.model import (
     REPORT_PER_DEVICE,
     AcceptReport,
     DismissReport,
+    ForwardReport,
     Outline,
     PublicReportInputInvalid,
     PublicReportUnroutable,
@@ -465,6 +466,11 @@ async def act(*, actor: Actor, report_id: str, expected_version: int, command: R
     if isinstance(command, DismissReport):
         payload["reason"] = command.reason
         changes[PublicReport.dismiss_reason] = command.reason
+    if isinstance(command, ForwardReport):
+        target = await _forward_target(row, command)
+        payload |= {"from_region": row["region_code"], "to_region": target["code"], "reason": command.reason}
+        changes |= {PublicReport.region_code: target["code"], PublicReport.region_path: target["path"],
+                    PublicReport.grid_id: None, PublicReport.routed_by: str(RoutedBy.FORWARDED)}  # fmt: skip
     if after != row["status"]:
         changes |= {PublicReport.decided_by: actor.user_id, PublicReport.decided_at: now}
     async with PublicReport._meta.db.transaction():
@@ -487,7 +493,22 @@ async def act(*, actor: Actor, report_id: str, expected_version: int, command: R
                                                              author_id=actor.user_id, created_at=now)).run()  # fmt: skip
         await append_event(chain_id=report_id, subject_kind=SUBJECT_KIND, action=str(command.action),
                            name=EVENT_NAMES[command.action], actor=actor, at=now, payload=payload)  # fmt: skip
+        if isinstance(command, ForwardReport):
+            await add_to_outbox(NOTIFY_JOB, report_id, now=now)  # the new receivers hear of it
+            # the report may now lie outside the forwarder's scope: they get it back as it left, without the contact
+            moved = await PublicReport.select().where(PublicReport.id == report_id).first().run()
+            return (await _records([moved], actor, with_contact=False))[0]
     return await get_report(actor=actor, report_id=report_id)
+
+
+async def _forward_target(row: dict, command: ForwardReport) -> dict:
+    """The region a report is forwarded to: any existing region but the one it is at."""
+    target = await Region.select(Region.code, Region.path).where(Region.code == command.region_code).first().run()
+    if target is None:
+        raise PublicReportInputInvalid("no such region", field="regionCode", reason="unknown")
+    if target["code"] == row["region_code"]:
+        raise PublicReportInputInvalid("the report is at this region already", field="regionCode", reason="same")
+    return target
 
 
 async def report_history(*, actor: Actor, report_id: str) -> list[dict[str, Any]]:
@@ -521,9 +542,12 @@ async def notify_report(*, report_id: str, now: datetime | None = None) -> list[
             "enterpriseId": row["enterprise_id"], "enterpriseName": name, "routedBy": row["routed_by"],
             "submittedAt": row["created_at"]}  # fmt: skip
     subject = NotificationSubject(SUBJECT_KIND, report_id, row["enterprise_id"] or "", row["region_path"])
+    # a forwarded report is news to its new region: one notification per region it was forwarded to
+    forwarded = row["routed_by"] == str(RoutedBy.FORWARDED)
+    event_key = f"publicReport:{report_id}:" + (f"forwarded:{row['region_code']}" if forwarded else "received")
     async with PublicReport._meta.db.transaction():
         return await record_notification(
-            event_key=f"publicReport:{report_id}:received",
+            event_key=event_key,
             notice=Notice(EventKind.PUBLIC_REPORT_RECEIVED, Audience.REGULATOR), subject=subject, data=data,
             occurred_at=row["created_at"], now=now,
         )  # fmt: skip

@@ -17,6 +17,7 @@ from PIL import Image
 from domain.db.tables import ALL_TABLES
 from domain.hazards.services import verify_hazard_chain
 from domain.hazards.tables import Hazard
+from domain.notifications.tables import Notification
 from domain.org.tables import Enterprise
 from domain.photos.tables import Photo
 from domain.outbox.services import relay_outbox
@@ -425,3 +426,37 @@ async def test_the_reference_client_reports_anonymously_and_the_regulator_answer
     async with Client("http://testserver", transport=transport) as reporter:
         followed = await reporter.follow_public_report(receipt.receipt)
         assert followed.status == "received" and [r.text for r in followed.replies] == ["收到，已安排核查"]
+
+
+async def test_a_report_forwarded_to_the_right_region_reaches_its_regulators_and_leaves_the_forwarders(client, app):
+    report_id = await report_id_of((await submit(client, regionCode="330902")).json()["receipt"])
+    dinghai, city = await login(client, "regulator_dinghai"), await login(client, "regulator_city")
+    refused = await act(client, dinghai, report_id, {"action": "forward", "regionCode": "330902", "reason": "本区"})
+    assert (refused.status_code, refused.json()["code"]) == (422, "PUBLIC_REPORT_INPUT_INVALID")
+    refused = await act(client, dinghai, report_id, {"action": "forward", "regionCode": "339999", "reason": "x"})
+    assert (refused.status_code, refused.json()["params"]["reason"]) == (422, "unknown")
+
+    forwarded = await act(client, dinghai, report_id,
+                          {"action": "forward", "regionCode": "330903", "reason": "位于普陀区，移交属地", "reply": "已移交普陀区"})  # fmt: skip
+    assert forwarded.status_code == 200, forwarded.text
+    body = forwarded.json()
+    assert (body["regionCode"], body["routedBy"], body["status"], body["contact"]) == ("330903", "forwarded", "received", None)
+    assert (await client.get(f"/v1/public-reports/{report_id}", headers=dinghai)).status_code == 404  # not theirs now
+    assert report_id in await inbox(client, city)
+    history = (await client.get(f"/v1/public-reports/{report_id}/history", headers=city)).json()
+    assert history[-1]["name"] == "PublicReportForwarded"
+    assert (history[-1]["payload"]["from_region"], history[-1]["payload"]["to_region"]) == ("330902", "330903")
+    assert await verify_hazard_chain(report_id)
+    await relay_outbox(app.state.dispatcher)
+    await app.state.dispatcher.drain()
+    keys = {row["event_key"] for row in await Notification.select(Notification.event_key).where(
+        Notification.subject_id == report_id).run()}  # fmt: skip
+    assert keys == {f"publicReport:{report_id}:received", f"publicReport:{report_id}:forwarded:330903"}
+    receipt = (await PublicReport.select(PublicReport.receipt).where(PublicReport.id == report_id).first().run())["receipt"]
+    followed = (await client.get(f"/v1/public/reports/{receipt}")).json()
+    assert followed["status"] == "received" and [r["text"] for r in followed["replies"]] == ["已移交普陀区"]
+    # a decided report is not forwarded any more
+    accepted = await act(client, city, report_id, {"action": "dismiss", "reason": "重复举报"})
+    assert accepted.status_code == 200
+    late = await act(client, city, report_id, {"action": "forward", "regionCode": "330902", "reason": "x"})
+    assert (late.status_code, late.json()["code"]) == (409, "PUBLIC_REPORT_ACTION_NOT_ALLOWED")
