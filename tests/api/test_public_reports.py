@@ -109,7 +109,7 @@ async def test_a_public_report_reaches_the_right_regulator_and_the_enterprise_ne
         detail = (await client.get(f"/v1/public-reports/{report_id}", headers=regulator)).json()
         assert detail["contact"] == {"name": CONTACT_NAME, "phone": CONTACT_PHONE}
         assert detail["routedBy"] == "credit_code" and detail["enterpriseId"] == await enterprise_id("E1")
-        assert detail["regionCode"] == "330902007" and detail["allowedActions"] == ["accept", "dismiss", "reply"]
+        assert detail["regionCode"] == "330902007" and detail["allowedActions"] == ["accept", "dismiss", "forward", "reply"]
     assert report_id in await inbox(client, inspector)
     seen_by_inspector = (await client.get(f"/v1/public-reports/{report_id}", headers=inspector)).json()
     assert seen_by_inspector["contact"] is None and seen_by_inspector["hasContact"] is True

@@ -76,7 +76,7 @@ def test_every_pair_in_the_action_table_moves_and_every_pair_outside_is_refused(
             else:
                 with pytest.raises(ReportActionNotAllowed):
                     next_status(status, action, REGULATOR)
-    assert allowed_actions("received", REGULATOR) == ["accept", "dismiss", "reply"]
+    assert allowed_actions("received", REGULATOR) == ["accept", "dismiss", "forward", "reply"]
     assert allowed_actions("accepted", REGULATOR) == ["reply"]
 
 
