@@ -23,6 +23,7 @@ from piccolo.engine.postgres import PostgresEngine
 from bench.scan import PG_ADMIN
 from domain.db.engine import bind_engine, close_engine, open_engine
 from domain.db.migrate import migrate
+from bench.city import load_regions_and_grids
 from domain.ids import new_id
 from domain.stats.services import refresh_rollups
 
@@ -36,20 +37,7 @@ async def _load(url: str, enterprises: int, hazards: int, now: datetime) -> None
     rng = random.Random(5)
     connection = await asyncpg.connect(url)
     try:
-        regions = [("330900", "舟山市", "city", None, "/330900/", now)]
-        towns = []
-        for d in range(4):
-            district = f"3309{d + 2:02d}"
-            regions.append((district, f"区{d}", "district", "330900", f"/330900/{district}/", now))
-            for t in range(10):
-                town = f"{district}{t + 1:03d}"
-                towns.append((town, f"/330900/{district}/{town}/"))
-                regions.append((town, f"镇{d}{t}", "town", district, f"/330900/{district}/{town}/", now))
-        await connection.copy_records_to_table("region", records=regions,
-                                               columns=["code", "name", "level", "parent_code", "path", "created_at"])
-        grids = [(new_id(), f"G{n:04d}", f"网格{n}", *towns[n % len(towns)], now) for n in range(400)]
-        await connection.copy_records_to_table("grid", records=grids,
-                                               columns=["id", "code", "name", "region_code", "region_path", "created_at"])
+        grids = await load_regions_and_grids(connection, now)
         # The data set existed before the runs: rows stamped within the incremental run's look-back margin (5 min)
         # would all count as changed and make the incremental run as large as the full one.
         registered = now - timedelta(days=400)

@@ -32,6 +32,7 @@ from domain.config import load_settings
 from domain.db.engine import bind_engine, build_engine, close_engine, open_engine
 from domain.db.migrate import migrate
 from domain.hazards.services import NewHazard, create_hazard
+from bench.city import load_regions_and_grids
 from domain.ids import new_id
 from domain.sync.changes import encode_cursor
 
@@ -42,20 +43,7 @@ REPEATS = 30
 
 async def _load_places(connection, enterprises: int, now: datetime) -> tuple[list[tuple], list[str]]:
     """Regions, grids and enterprises; the grids and the enterprise ids."""
-    regions = [("330900", "舟山市", "city", None, "/330900/", now)]
-    towns = []
-    for d in range(4):
-        district = f"3309{d + 2:02d}"
-        regions.append((district, f"区{d}", "district", "330900", f"/330900/{district}/", now))
-        for t in range(10):
-            town = f"{district}{t + 1:03d}"
-            towns.append((town, f"/330900/{district}/{town}/"))
-            regions.append((town, f"镇{d}{t}", "town", district, f"/330900/{district}/{town}/", now))
-    await connection.copy_records_to_table("region", records=regions,
-                                           columns=["code", "name", "level", "parent_code", "path", "created_at"])
-    grids = [(new_id(), f"G{n:04d}", f"网格{n}", *towns[n % len(towns)], now) for n in range(400)]
-    await connection.copy_records_to_table("grid", records=grids,
-                                           columns=["id", "code", "name", "region_code", "region_path", "created_at"])
+    grids = await load_regions_and_grids(connection, now)
     rows = [(new_id(), f"91330900{n:010d}", f"企业{n}", "machinery", grids[n % 400][0], grids[n % 400][3],
              grids[n % 400][4], now, now) for n in range(enterprises)]  # fmt: skip
     await connection.copy_records_to_table("enterprise", records=rows, columns=[

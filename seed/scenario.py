@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.accounts.model import Actor, Role
+from domain.accounts.model import SYSTEM, Role
 from domain.accounts.services import AccountService
 from domain.accounts.tables import AppUser
 from domain.codes.printables import Printables
@@ -31,7 +31,6 @@ from seed.stats import seed_rollups
 from seed.sync import seed_change_feed
 from seed.tour import demo_tour
 
-SYSTEM = Actor(user_id="system", role=Role.ADMIN)
 
 
 def demo_credit_code(region_code: str, serial: int) -> str:

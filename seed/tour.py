@@ -8,20 +8,18 @@ from __future__ import annotations
 
 from collections import Counter
 
-from domain.accounts.model import Actor, Role
+from domain.accounts.model import SYSTEM
 from domain.credit.services import published_listings
 from domain.safety_code.regions import region_map
 from domain.safety_code.tables import SafetyCode
-
-ADMIN = Actor(user_id="system", role=Role.ADMIN)
 
 
 async def demo_tour() -> str:
     """A few lines on the dynamic colours, the regional map and the blacklist, with where to look."""
     colours = Counter(row["colour"] for row in await SafetyCode.select(SafetyCode.colour).run())
-    found = await region_map(actor=ADMIN)
+    found = await region_map(actor=SYSTEM)
     districts = [f for f in found.features if f.level == "district"]
-    listings = await published_listings(actor=ADMIN)
+    listings = await published_listings(actor=SYSTEM)
     lines = [
         "what the demo shows (sign in as regulator_city or admin):",
         "  safety codes (一码): " + ", ".join(f"{n} {colour}" for colour, n in sorted(colours.items())),

@@ -34,6 +34,10 @@ class Actor:
     region_path: str | None = None
 
 
+# The service acting on its own (jobs, sweeps, seeding): what history records as the actor of such changes.
+SYSTEM = Actor(user_id="system", role=Role.ADMIN)
+
+
 @dataclass(frozen=True, slots=True)
 class EnterprisePlace:
     """Where an enterprise sits, as far as scopes care."""

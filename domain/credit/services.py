@@ -20,7 +20,7 @@ from typing import Any
 from piccolo.columns import Column
 from piccolo.table import Table
 
-from domain.accounts.model import Actor, Role
+from domain.accounts.model import SYSTEM, Actor, Role
 from domain.accounts.permissions import require_role
 from domain.accounts.scope import enterprise_condition, require_enterprise
 from domain.clock import utcnow
@@ -67,7 +67,6 @@ RECORDERS = (Role.REGULATOR, Role.ADMIN)
 # The dynamic safety code reads the credit standing: a change of it is recomputed at once, not at the hourly pass.
 SAFETY_CODE_JOB = "recompute_safety_code"
 # The jobs act as the system; their events name it.
-SYSTEM = Actor(user_id="system", role=Role.ADMIN)
 PENDING = [str(ListingStatus.CANDIDATE), str(ListingStatus.NOTIFIED)]
 
 

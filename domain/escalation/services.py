@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from domain.accounts.model import Actor, Role
+from domain.accounts.model import SYSTEM, Role
 from domain.accounts.tables import AppUser
 from domain.clock import utcnow
 from domain.escalation.model import (
@@ -43,7 +43,6 @@ from domain.inspections.tables import InspectionTask
 from domain.notifications.model import EventKind, Notice
 from domain.notifications.services import NotificationSubject, enterprise_place, record_notification, to_json
 
-SYSTEM = Actor(user_id="system", role=Role.ADMIN)  # escalations are the service's own doing, not a person's
 CHAIN_KIND = "escalation"
 MAX_TASK_IDS = 100  # a digest names this many missed tasks and counts the rest
 

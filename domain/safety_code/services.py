@@ -15,7 +15,7 @@ from typing import Any
 
 from piccolo.query.functions.aggregate import Count, Max
 
-from domain.accounts.model import Actor, Role
+from domain.accounts.model import SYSTEM, Actor
 from domain.accounts.scope import require_enterprise
 from domain.clock import utcnow
 from domain.credit.services import credit_standing
@@ -35,7 +35,6 @@ from domain.safety_code.model import TASK_WINDOW_DAYS, SafetyCodeResult, SafetyI
 from domain.safety_code.tables import SafetyCode, SafetyCodeChange
 from domain.sync.changes import ENTERPRISE, record_change
 
-SYSTEM = Actor(user_id="system", role=Role.ADMIN)
 SUBJECT_KIND = "safety_code"
 
 

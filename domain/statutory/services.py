@@ -14,7 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from domain.accounts.model import Actor, Role
+from domain.accounts.model import SYSTEM, Actor, Role
 from domain.accounts.permissions import require_role
 from domain.accounts.scope import require_enterprise
 from domain.clock import utcnow
@@ -40,7 +40,6 @@ from domain.statutory.tables import StatisticsSnapshot
 
 SUBJECT_KIND = "statistics"
 # The jobs act as the system; their events name it.
-SYSTEM = Actor(user_id="system", role=Role.ADMIN)
 
 
 def chain_of(enterprise_id: str) -> str:

@@ -26,7 +26,8 @@ from domain.safety_code.services import chain_id, recompute
 from domain.safety_code.tables import SafetyCode, SafetyCodeChange
 from seed import zhoushan
 from seed.inspections import actor_named
-from seed.scenario import SYSTEM, demo_credit_code
+from domain.accounts.model import SYSTEM
+from seed.scenario import demo_credit_code
 from tests.conftest import login
 from workers.jobs.safety_code import recompute_all_safety_codes, recompute_safety_code
 
