@@ -10,6 +10,7 @@ spinning in SQLite's busy handler. Other processes on the same file are handled 
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +24,10 @@ from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionTy
 from domain.config import Settings
 
 BUSY_TIMEOUT_MS = 10_000
+# A graceful close of the PostgreSQL pool waits for every connection to come back; one held by a task that will
+# never release it (cancelled mid-query) would hold shutdown forever, so after this long the rest are terminated.
+POOL_CLOSE_TIMEOUT_S = 10.0
+log = logging.getLogger("shuangfang.db")
 
 
 class _ReusedConnectionTransaction(SQLiteTransaction):
@@ -164,8 +169,16 @@ async def open_engine(engine: Engine) -> None:
 
 async def close_engine(engine: Engine) -> None:
     """Close what `open_engine` opened; closing twice is harmless."""
-    if isinstance(engine, EmbeddedSQLiteEngine) or (isinstance(engine, PostgresEngine) and engine.pool is not None):
+    if isinstance(engine, EmbeddedSQLiteEngine):
         await engine.close_connection_pool()
+    elif isinstance(engine, PostgresEngine) and engine.pool is not None:
+        pool = engine.pool
+        try:
+            await asyncio.wait_for(pool.close(), POOL_CLOSE_TIMEOUT_S)
+        except TimeoutError:
+            log.warning("connections still held after %s s at close: terminated", POOL_CLOSE_TIMEOUT_S)
+            pool.terminate()
+        engine.pool = None
 
 
 def is_unique_violation(error: BaseException) -> bool:
