@@ -8,6 +8,7 @@ server, and every run of the task generator, cuts the same windows. Windows come
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -16,8 +17,10 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from domain.accounts.model import Role
+from domain.codes.model import distance_m
 from domain.errors import InvalidInput
 from domain.hazards.model import HazardLevel, Source
+from domain.risk.model import RiskLevel
 
 LOCAL_TIME = ZoneInfo("Asia/Shanghai")
 # A Monday at local midnight: n-day and n-week windows count from here, hour windows from its first hour,
@@ -153,15 +156,27 @@ class InspectionTimeInvalid(InvalidInput):
 
 
 class InspectionScanInvalid(InvalidInput):
-    """The scan is not the caller's own scan of this risk point made during the inspection."""
+    """The scan named is not the caller's own scan of this risk point (another's, another point's, unknown)."""
 
     code = "INSPECTION_SCAN_INVALID"
 
 
 class InspectionScanRequired(InvalidInput):
-    """Someone from outside the enterprise proves presence with a scan of the point's code."""
+    """Someone from outside the enterprise, or staff at a 重大 / 较大 point, proves presence with a scan."""
 
     code = "INSPECTION_SCAN_REQUIRED"
+
+
+class PresenceTooFar(InvalidInput):
+    """The cited scan does not place its phone within the point's radius (or cannot: no fix, poor fix, no place)."""
+
+    code = "PRESENCE_TOO_FAR"
+
+
+class PresenceScanStale(InvalidInput):
+    """The cited scan is older than the policy allows before the inspection, or was made well after it."""
+
+    code = "PRESENCE_SCAN_STALE"
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,20 +237,126 @@ def scan_moment(server_time: datetime, client_time: datetime | None) -> datetime
     return client_time
 
 
-def check_scan(
-    scan_id: str | None, scan_time: datetime | None, *, required: bool, started_at: datetime, finished_at: datetime
-) -> None:
-    """The scan given is the caller's own of this point (`scan_time` found) and was made during the inspection."""
-    if scan_id is None:
-        if required:
+# --- presence (一扫): does the scan an inspection cites prove its inspector was at the point? --------------------
+
+
+class Presence(StrEnum):
+    """What the scan an inspection cites proves: presence, or which rule it failed (`none`: no scan cited)."""
+
+    PROVEN = "proven"
+    FAR = "far"
+    STALE = "stale"
+    NONE = "none"
+
+
+# A point's own radius lies between these (GPS cannot do better than ~10 m; the largest sites span a few km).
+MIN_RADIUS_M = 10
+MAX_RADIUS_M = 5000
+# The largest GPS accuracy (metres, as the phone reports it) a phone may claim.
+MAX_ACCURACY_M = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class PresencePolicy:
+    """How near and how recent a scan must be to prove presence; a point may carry its own radius."""
+
+    radius_m: float = 100.0
+    """The largest distance from the point's recorded place (a large site sets its own on the point)."""
+    max_age: timedelta = timedelta(hours=2)
+    """The oldest scan an inspection may cite, counted back from the inspection's start."""
+    accuracy_cap_m: float = 50.0
+    """A fix the phone itself calls worse than this is no proof of place, whatever its distance."""
+    after_leeway: timedelta = SCAN_LEEWAY
+    """A scan made at most this long after the inspection finished still counts (scanned on the way out)."""
+
+    def for_point(self, radius_m: float | None) -> PresencePolicy:
+        """The policy at a point: its own radius when it has one."""
+        return self if radius_m is None else dataclasses.replace(self, radius_m=float(radius_m))
+
+
+DEFAULT_PRESENCE_POLICY = PresencePolicy()
+
+
+@dataclass(frozen=True, slots=True)
+class ScanFix:
+    """A scan as presence reads it: when it was made and where the phone said it was."""
+
+    at: datetime
+    lat: float | None = None
+    lng: float | None = None
+    accuracy_m: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PresenceVerdict:
+    """The judgement of one scan for one inspection: the value, the rule's reason, and the distance measured."""
+
+    presence: Presence
+    reason: str
+    distance_m: float | None = None
+
+
+def judge_presence(
+    scan: ScanFix | None, *, point_lat: float | None, point_lng: float | None, started_at: datetime,
+    finished_at: datetime, policy: PresencePolicy = DEFAULT_PRESENCE_POLICY,
+) -> PresenceVerdict:  # fmt: skip
+    """proven | far | stale | none for an inspection [started_at, finished_at] of a point citing `scan`.
+
+    Time before place: a scan older than `max_age` before the start, or later than `after_leeway` after the
+    finish, is stale. Then place: the point must have a recorded place and the scan a position; a fix whose
+    reported accuracy is worse than the cap is far ("inaccurate"); otherwise the phone may be anywhere within its
+    accuracy circle, so it is proven when distance − accuracy ≤ radius (no accuracy sent: distance ≤ radius).
+    Every bound is inclusive.
+    """
+    if scan is None:
+        return PresenceVerdict(Presence.NONE, "no_scan")
+    if scan.at < started_at - policy.max_age:
+        return PresenceVerdict(Presence.STALE, "too_old")
+    if scan.at > finished_at + policy.after_leeway:
+        return PresenceVerdict(Presence.STALE, "after")
+    if point_lat is None or point_lng is None:
+        return PresenceVerdict(Presence.FAR, "point_unplaced")
+    if scan.lat is None or scan.lng is None:
+        return PresenceVerdict(Presence.FAR, "no_position")
+    distance = round(distance_m(scan.lat, scan.lng, point_lat, point_lng), 1)
+    accuracy = scan.accuracy_m or 0.0
+    if accuracy > policy.accuracy_cap_m:
+        return PresenceVerdict(Presence.FAR, "inaccurate", distance)
+    if distance - accuracy > policy.radius_m:
+        return PresenceVerdict(Presence.FAR, "too_far", distance)
+    return PresenceVerdict(Presence.PROVEN, "within", distance)
+
+
+def presence_required(role: Role, point_level: str | None) -> bool:
+    """Who must prove presence: people from outside the enterprise always; its own staff at 重大 and 较大 points."""
+    return role in (Role.INSPECTOR, Role.REGULATOR) or point_level in (RiskLevel.MAJOR, RiskLevel.LARGE)
+
+
+def check_scan_found(scan_id: str | None, scan: ScanFix | None) -> None:
+    """A scan id given names the caller's own scan of this point (`scan` found)."""
+    if scan_id is not None and scan is None:
+        # another's scan (or another tenant's) answers like a missing one: its existence is not ours to reveal
+        raise InspectionScanInvalid("no such scan of yours of this risk point", field="scanId", reason="unknown")
+
+
+def require_presence(verdict: PresenceVerdict, policy: PresencePolicy) -> None:
+    """Refuse an inspection whose presence is not proven, with the rule that failed."""
+    match verdict.presence:
+        case Presence.PROVEN:
+            return
+        case Presence.NONE:
             raise InspectionScanRequired("scan the risk point's code to prove you were there", field="scanId",
                                          reason="required")  # fmt: skip
-        return
-    if scan_time is None:
-        # another's scan answers like a missing one: its existence is not ours to reveal
-        raise InspectionScanInvalid("no such scan of yours of this risk point", field="scanId", reason="unknown")
-    if not started_at - SCAN_LEEWAY <= scan_time <= finished_at + SCAN_LEEWAY:
-        raise InspectionScanInvalid("the scan was not made during this inspection", field="scanId", reason="not_during")
+        case Presence.STALE:
+            raise PresenceScanStale(
+                "the scan was not made at this inspection", field="scanId", reason=verdict.reason,
+                maxAgeMinutes=int(policy.max_age.total_seconds() // 60),
+            )  # fmt: skip
+        case Presence.FAR:
+            raise PresenceTooFar(
+                "the scan does not place you at the risk point", field="scanId", reason=verdict.reason,
+                distanceM=verdict.distance_m, radiusM=policy.radius_m, accuracyCapM=policy.accuracy_cap_m,
+            )  # fmt: skip
 
 
 # --- the hazard of a failed item ---------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from piccolo.columns import Boolean, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import Boolean, Integer, Real, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 
@@ -34,11 +34,18 @@ class Inspection(Table, tablename="inspection"):
     inspector_id = Varchar(length=26, index=True)
     inspector_role = Varchar(length=16)
     scan_id = Varchar(length=26, null=True, default=None)
+    # What the cited scan proved under the presence policy (proven | far | stale | none) and the distance measured.
+    presence = Varchar(length=8, default="none")
+    presence_distance_m = Real(null=True, default=None)
     started_at = Timestamptz()
     finished_at = Timestamptz()
     items_checked = Integer()
     items_failed = Integer()
     created_at = Timestamptz()
+    # The last event of its chain about this row (domain.history.binding): `verify` replays the chain and
+    # compares, so a row changed without its event, or a chain cut short, is named.
+    chain_seq = Integer(null=True, default=None)
+    chain_hash = Varchar(length=64, null=True, default=None)
 
 
 class InspectionResult(Table, tablename="inspection_result"):

@@ -14,13 +14,10 @@ from domain.inspections.model import (
     Cycle,
     CycleUnit,
     InspectionItemInvalid,
-    InspectionScanInvalid,
-    InspectionScanRequired,
     InspectionTimeInvalid,
     ResultReport,
     Window,
     check_results,
-    check_scan,
     check_times,
     hazard_level,
     hazard_source,
@@ -167,20 +164,6 @@ def test_results_name_distinct_items_of_the_checklist_and_only_failures_open_haz
 
 def test_good_results_pass():
     check_results([ResultReport("A", True), ResultReport("B", False, "漏油", "h1", "罐根阀渗漏", ("P1",))], ["A", "B"])
-
-
-def test_a_scan_proves_presence_when_it_is_the_callers_and_made_during_the_inspection():
-    start, end = NOW - timedelta(minutes=30), NOW
-    check_scan(None, None, required=False, started_at=start, finished_at=end)
-    check_scan("S", start - timedelta(minutes=50), required=True, started_at=start, finished_at=end)
-    with pytest.raises(InspectionScanRequired):
-        check_scan(None, None, required=True, started_at=start, finished_at=end)
-    with pytest.raises(InspectionScanInvalid) as unknown:
-        check_scan("S", None, required=False, started_at=start, finished_at=end)
-    assert unknown.value.params["reason"] == "unknown"
-    with pytest.raises(InspectionScanInvalid) as stale:
-        check_scan("S", start - timedelta(days=3), required=True, started_at=start, finished_at=end)
-    assert stale.value.params["reason"] == "not_during"
 
 
 def test_a_failed_item_opens_a_hazard_of_the_right_source_level_and_title():
