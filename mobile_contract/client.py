@@ -31,6 +31,7 @@ from mobile_contract.inspections import Inspection, InspectionCreate, TaskPage
 from mobile_contract.orgs import Enterprise, EnterprisePage
 from mobile_contract.photos import Photo
 from mobile_contract.public_reports import (
+    AcceptReport,
     PublicPhoto,
     PublicReceipt,
     PublicReport,
@@ -341,6 +342,18 @@ class Client:
         headers = {"If-Match": f'"{version}"'}
         return (await self._call("POST", f"/v1/public-reports/{report_id}/transitions", PublicReport, body=action,
                                  headers=headers))[0]  # fmt: skip
+
+    async def accept_public_report(
+        self, report_id: str, *, version: int, category: str, title: str, description: str, level: str = "general",
+        enterprise_id: str | None = None, photo_ids: list[str] | None = None, reply: str | None = None,
+        major_criterion_id: str | None = None, expert_reason: str | None = None,
+    ) -> PublicReport:  # fmt: skip
+        """Make a report a hazard of its enterprise, in the regulator's own `title` and `description` (required:
+        the reporter's words never reach the enterprise); chosen photos reach it as new stamped copies."""
+        action = AcceptReport(category=category, title=title, description=description, level=level,
+                              enterprise_id=enterprise_id, photo_ids=list(photo_ids or []), reply=reply,
+                              major_criterion_id=major_criterion_id, expert_reason=expert_reason)  # fmt: skip
+        return await self.act_on_public_report(report_id, action, version=version)
 
 
 def _key(idempotency_key: str | None) -> dict[str, str]:

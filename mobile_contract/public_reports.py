@@ -151,7 +151,14 @@ class _ReportAction(Wire, tag_field="action", kw_only=True):
 
 
 class AcceptReport(_ReportAction, tag="accept", kw_only=True):
-    """Make the report a hazard of the enterprise (source `public_report`); `photoIds` picks report photos to carry."""
+    """Make the report a hazard of the enterprise (source `public_report`); `photoIds` picks report photos to carry.
+
+    `title` and `description` are the regulator's own words for the enterprise, and required: missing →
+    422 `PUBLIC_REPORT_WORDING_REQUIRED`; the reporter's own text repeated → 422 `PUBLIC_REPORT_WORDING_COPIED`
+    (the schema keeps them optional only so the contract stays add-only). The hazard gets no place and is found
+    when accepted; each chosen photo reaches the enterprise as a new copy without metadata, stamped with the
+    enterprise and the acceptance date (its id and hash are not the report photo's).
+    """
 
     enterprise_id: Id | None = None
     category: Category

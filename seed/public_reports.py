@@ -77,11 +77,13 @@ async def seed_public_reports(settings: Settings) -> str:
     third = await PublicReport.select().where(PublicReport.client_key == model.hashed(DEVICE, "seed-public-3")).first().run()
     acted = 0
     if regulator and first and first["status"] == "received":
+        # the regulator's own words for the enterprise, and the photo as a new copy stamped with the enterprise and
+        # today's date: nothing of the reporter's text, place, time or phone reaches 港兴石化
         await reports.act(actor=regulator, report_id=first["id"], expected_version=first["version"], command=model.AcceptReport(
             category="unsafe_condition", title="储罐区东侧消防通道堵塞（群众举报）", photo_ids=(photo_id,),
-            description="群众举报：储罐区东侧消防通道堆放空桶和木托盘，消防车无法通行。",
+            description="经核实：储罐区东侧消防通道堆放空桶和木托盘，影响消防车通行，请立即清理并落实通道管理。",
             reply="已受理并交企业限期整改，感谢您的举报。",
-        ))  # fmt: skip
+        ), photos=Photos(settings))  # fmt: skip
         acted += 1
     if regulator and third and third["status"] == "received":
         await reports.act(actor=regulator, report_id=third["id"], expected_version=third["version"], command=model.DismissReport(

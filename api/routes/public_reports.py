@@ -116,6 +116,7 @@ class ReportInboxController(Controller):
 
     path = "/v1/public-reports"
     tags = ["public reports"]
+    dependencies = {"photos": Provide(_photos, sync_to_thread=False)}
 
     @get("/", summary="Public reports in the caller's scope, newest first (no contacts in a list)")
     async def list_reports(
@@ -136,10 +137,11 @@ class ReportInboxController(Controller):
     @post("/{report_id:str}/transitions", summary="Accept (→ a hazard), dismiss, forward or reply (If-Match: the version)",
           status_code=200)  # fmt: skip
     async def transition(
-        self, actor: Actor, request: Request, report_id: str, data: wire.ReportActionRequest
+        self, actor: Actor, photos: Photos, request: Request, report_id: str, data: wire.ReportActionRequest
     ) -> Response[wire.PublicReport]:
         version = expected_version(request, "report")
-        record = await reports.act(actor=actor, report_id=report_id, expected_version=version, command=command_of(data))
+        record = await reports.act(actor=actor, report_id=report_id, expected_version=version, command=command_of(data),
+                                   photos=photos)  # fmt: skip
         return Response(presented(record), headers={"ETag": etag(record.version)})
 
     @get("/{report_id:str}/history", summary="The report's hash-chained events, oldest first")

@@ -24,6 +24,7 @@ from domain.public_reports.tables import (
     PublicReportReply,
 )
 from domain.sync.tables import SyncChange, SyncOpResult
+from domain.posts.tables import UserPost
 
 ALL_TABLES = (
     Region,
@@ -76,4 +77,5 @@ ALL_TABLES = (
     PublicRateCounter,
     SyncChange,
     SyncOpResult,
+    UserPost,
 )

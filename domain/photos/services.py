@@ -23,7 +23,7 @@ from domain.errors import NotFound
 from domain.hazards.tables import Hazard, HazardPhoto
 from domain.ids import new_id
 from domain.org.tables import Enterprise
-from domain.photos import images, storage
+from domain.photos import images, redaction, storage
 from domain.photos.tables import Photo, PhotoUpload
 from domain.public_reports.scope import is_report_photo, photo_on_visible_report
 from domain.risk.tables import RiskPoint
@@ -163,8 +163,10 @@ class Photos:
             ):
                 return True  # made already: making them again would only restamp the same copies
             place, enterprise = await _stamp_context(photo)
-        lines = images.stamp_lines(taken_at=photo["taken_at"], uploaded_at=photo["created_at"], lat=photo["lat"],
-                                   lng=photo["lng"], place=place, enterprise=enterprise)  # fmt: skip
+        # a copy that carries its stamp already (see keep_enterprise_copy) is not stamped twice
+        lines = () if photo["stamped"] else images.stamp_lines(
+            taken_at=photo["taken_at"], uploaded_at=photo["created_at"], lat=photo["lat"], lng=photo["lng"],
+            place=place, enterprise=enterprise)  # fmt: skip
         original = storage.original_path(self.root, photo["sha256"])
         display, thumb = await asyncio.to_thread(images.render_derivatives, original, lines)
         for kind, data in (("display", display), ("thumb", thumb)):
@@ -177,6 +179,28 @@ class Photos:
                 Photo.id == photo_id
             ).run()
         return True
+
+    async def keep_enterprise_copy(
+        self, *, actor: Actor, photo_id: str, client_id: str, enterprise_name: str, accepted_at: datetime
+    ) -> PhotoRecord:
+        """A new photo for the enterprise a public report is about, derived from one of the report's photos: new
+        bytes (re-encoded, no metadata) stamped with the enterprise and the acceptance date, kept as the caller's
+        upload under `client_id`, with no capture time, place or device. The original stays the regulators'."""
+        source = await Photo.select(Photo.sha256).where(Photo.id == photo_id).first().run()
+        if source is None:
+            raise NotFound("no such photo", entity="photo", id=photo_id)
+        lines = redaction.enterprise_stamp(enterprise=enterprise_name, accepted_at=accepted_at)
+        data = await asyncio.to_thread(redaction.redacted_copy, storage.original_path(self.root, source["sha256"]), lines)
+        client_key = f"{actor.user_id}:{client_id}"
+        with self.incoming() as incoming:
+            incoming.write(data)
+            incoming.finish()
+            inspected = await asyncio.to_thread(images.inspect_photo, incoming.path, max_pixels=self.max_pixels)
+            sha256, size_bytes = incoming.sha256, incoming.size
+            await asyncio.to_thread(storage.keep_original, incoming, self.root)
+        photo, upload, _ = await _insert(actor, client_key, CaptureForm(client_id), inspected, sha256, size_bytes,
+                                         accepted_at, stamped=True)  # fmt: skip
+        return _record(photo, upload)
 
     async def _enqueue_derivatives(self, photo_id: str) -> None:
         if self.queue is None:
@@ -224,7 +248,7 @@ def _capture(form: CaptureForm, inspected: images.Inspected) -> CaptureForm:
 
 
 async def _insert(actor: Actor, client_key: str, capture: CaptureForm, inspected: images.Inspected, sha256: str,
-                  size_bytes: int, now: datetime) -> tuple[dict, dict, bool]:  # fmt: skip
+                  size_bytes: int, now: datetime, *, stamped: bool = False) -> tuple[dict, dict, bool]:  # fmt: skip
     """The photo row (the first upload of these bytes makes it) and the caller's upload row, in one transaction.
 
     Both inserts yield to the unique constraints (sha256, client_key) instead of failing, so two identical uploads
@@ -236,7 +260,8 @@ async def _insert(actor: Actor, client_key: str, capture: CaptureForm, inspected
         await Photo.insert(Photo(
             id=new_id(), sha256=sha256, media_type=inspected.media_type, size_bytes=size_bytes, width=inspected.width,
             height=inspected.height, enterprise_id=actor.enterprise_id, uploaded_by=actor.user_id,
-            phash=inspected.phash, derivatives_ready=False, derivatives_at=None, created_at=now, **fields,
+            phash=inspected.phash, derivatives_ready=False, derivatives_at=None, created_at=now, stamped=stamped,
+            **fields,
         )).on_conflict(target=Photo.sha256, action="DO NOTHING").run()  # fmt: skip
         photo = await Photo.select().where(Photo.sha256 == sha256).first().run()
         await PhotoUpload.insert(PhotoUpload(

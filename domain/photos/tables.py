@@ -26,6 +26,9 @@ class Photo(Table, tablename="photo"):
     # 64-bit difference hash (hex) of the normalised image: near-duplicates differ in few bits.
     phash = Varchar(length=16, default="")
     derivatives_ready = Boolean(default=False)
+    # The original carries its stamp already (a copy derived for an enterprise from a public report's photo):
+    # its display copy is not stamped a second time.
+    stamped = Boolean(default=False)
     derivatives_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz()
 

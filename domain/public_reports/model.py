@@ -34,6 +34,20 @@ class PublicReportUnroutable(InvalidInput):
     code = "PUBLIC_REPORT_UNROUTABLE"
 
 
+class PublicReportWordingRequired(InvalidInput):
+    """Accepting needs the regulator's own title and description for the enterprise (params.field names the missing
+    one): the reporter's words are never handed on by default."""
+
+    code = "PUBLIC_REPORT_WORDING_REQUIRED"
+
+
+class PublicReportWordingCopied(InvalidInput):
+    """The enterprise-facing title or description repeats the reporter's own text (params.field): the reporter's
+    words could identify them to the enterprise, so the regulator writes their own."""
+
+    code = "PUBLIC_REPORT_WORDING_COPIED"
+
+
 class PublicRateLimited(DomainError):
     """Too many public requests from this device or address in the window; `retryAfterSeconds` says when to retry."""
 
@@ -267,3 +281,30 @@ class ForwardReport:
 
 
 ReportCommand = AcceptReport | DismissReport | ReplyToReport | ForwardReport
+
+# ---------------------------------------------------------------------------------------------- the enterprise's words
+
+# A reporter's text shorter than this may recur by chance ("消防通道堵塞"): only longer ones count as copied inside.
+COPIED_INSIDE_MIN = 12
+
+
+def _plain(text: str | None) -> str:
+    """Text compared as a person reads it: whitespace and case do not make it different."""
+    return "".join((text or "").split()).casefold()
+
+
+def check_enterprise_wording(title: str | None, description: str | None, reporter_texts: Sequence[str]) -> None:
+    """The regulator's own title and description for the enterprise: both given, neither the reporter's text.
+
+    Refused (PublicReportWordingCopied) when either equals one of the reporter's texts once whitespace and case are
+    set aside, or holds a reporter's text of `COPIED_INSIDE_MIN` characters or more whole. A paraphrase is the
+    regulator's to judge: this catches copy and paste, not retelling.
+    """
+    for field, text in (("title", title), ("description", description)):
+        if not _plain(text):
+            raise PublicReportWordingRequired(f"write the enterprise-facing {field} in your own words", field=field)
+    theirs = [plain for plain in (_plain(text) for text in reporter_texts) if plain]
+    for field, text in (("title", title), ("description", description)):
+        mine = _plain(text)
+        if any(mine == plain or (len(plain) >= COPIED_INSIDE_MIN and plain in mine) for plain in theirs):
+            raise PublicReportWordingCopied(f"the {field} repeats the reporter's own words", field=field)

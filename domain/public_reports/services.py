@@ -7,6 +7,11 @@ hazard through `domain.hazards.services.create_hazard` in the same transaction a
 report is never accepted without its hazard nor a hazard made twice. The contact is read in one place,
 `_contact_of`, for regulators only (elsewhere only whether one was given); it goes into no hazard, history payload,
 notification or sync change.
+
+Nothing of the whistleblower reaches the enterprise either: accepting needs the regulator's own title and
+description (never the report's text), the hazard gets no place and is found when accepted, and its photos are new
+copies of the report's, without metadata and stamped with the enterprise and the acceptance date (their hashes are
+not the originals'), kept as the regulator's uploads; the originals and the report stay with the regulators.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from typing import Any
 
 from domain.accounts.model import Actor, Role
 from domain.accounts.permissions import require_role
+from domain.accounts.scope import require_enterprise
 from domain.clock import utcnow
 from domain.db.engine import is_unique_violation
 from domain.db.paging import Page, clamp_limit, decode_cursor, page_of
@@ -52,6 +58,7 @@ from domain.public_reports.model import (
     ReportVersionStale,
     RoutedBy,
     allowed_actions,
+    check_enterprise_wording,
     hashed,
     locate,
     new_receipt,
@@ -419,46 +426,62 @@ async def list_reports(*, actor: Actor, status: str | None = None, cursor: str |
     return Page(items=await _records(page.items, actor), next_cursor=page.next_cursor)
 
 
-async def _grant_photos(actor: Actor, report_id: str, photo_ids: tuple[str, ...], now: datetime) -> None:
-    """Record the chosen report photos as the regulator's uploads, so the hazard service takes them as evidence."""
+async def _enterprise_copies(actor: Actor, photos: Photos | None, report_id: str, enterprise_id: str,
+                             photo_ids: tuple[str, ...], now: datetime) -> list[str]:  # fmt: skip
+    """New photos for the enterprise, one per chosen report photo: the pixels re-encoded without metadata and
+    stamped with the enterprise and the acceptance date (domain.photos.redaction), kept as the regulator's uploads
+    so the hazard service takes them as evidence. The originals, with the reporter's EXIF, stay the regulators'."""
     attached = {row["photo_id"] for row in await PublicReportPhoto.select(PublicReportPhoto.photo_id).where(
         PublicReportPhoto.report_id == report_id).run()}  # fmt: skip
     if unknown := [photo_id for photo_id in photo_ids if photo_id not in attached]:
         raise PublicReportInputInvalid("not a photo of this report", field="photoIds", reason="unknown", ids=unknown)
+    if not photo_ids:
+        return []
+    if photos is None:
+        raise RuntimeError("accepting a report with photos needs the photo store")
+    name = (await require_enterprise(actor, enterprise_id))["name"]  # before any copy is made for one out of scope
+    copies = []
     for photo_id in photo_ids:
-        await PhotoUpload.insert(PhotoUpload(
-            id=new_id(), client_key=f"{actor.user_id}:pr:{report_id}:{photo_id}", photo_id=photo_id,
-            user_id=actor.user_id, uploaded_at=now,
-        )).on_conflict(target=PhotoUpload.client_key, action="DO NOTHING").run()  # fmt: skip
+        # the retry key names neither the report nor its photo: the enterprise's rows hold no link back to them
+        client_id = "pr:" + hashed("enterprise-copy", report_id, photo_id)[:40]
+        record = await photos.keep_enterprise_copy(actor=actor, photo_id=photo_id, client_id=client_id,
+                                                   enterprise_name=name, accepted_at=now)  # fmt: skip
+        copies.append(record.id)
+    return copies
 
 
-async def _accept(actor: Actor, row: dict, command: AcceptReport, now: datetime) -> dict[str, Any]:
+async def _accept(actor: Actor, row: dict, command: AcceptReport, now: datetime, photos: Photos | None) -> dict[str, Any]:
     enterprise_id = command.enterprise_id or row["enterprise_id"]
     if not enterprise_id:
         raise PublicReportInputInvalid("name the enterprise the hazard belongs to", field="enterpriseId",
                                        reason="required")  # fmt: skip
-    await _grant_photos(actor, row["id"], command.photo_ids, now)
-    title = command.title or row["title"] or row["description"][:60]
+    copies = await _enterprise_copies(actor, photos, row["id"], enterprise_id, command.photo_ids, now)
+    # Nothing of the reporter goes into the enterprise's hazard: the regulator's own words, no place (the reporter's
+    # point would say where they stood), found when accepted (the reporter's time would say when they were there),
+    # the enterprise's copies of the photos, and a retry key that names no report.
     new = hazards.NewHazard(
-        client_id=f"public-report:{row['id']}", enterprise_id=enterprise_id, source="public_report",
-        category=command.category, title=title,
-        description=row["description"] if command.description is None else command.description,
-        level=command.level, major_criterion_id=command.major_criterion_id, expert_reason=command.expert_reason,
-        photo_ids=command.photo_ids, found_at=min(row["occurred_at"] or row["created_at"], now),
-        lat=row["lat"], lng=row["lng"],
+        client_id="public-report:" + hashed("hazard", row["id"])[:40], enterprise_id=enterprise_id,
+        source="public_report", category=command.category, title=(command.title or "").strip(),
+        description=(command.description or "").strip(), level=command.level,
+        major_criterion_id=command.major_criterion_id, expert_reason=command.expert_reason,
+        photo_ids=tuple(copies), found_at=now, lat=None, lng=None,
     )  # fmt: skip
     hazard, _ = await hazards.create_hazard(actor=actor, new=new, now=now)
-    return {"hazard_id": hazard.id, "enterprise_id": enterprise_id, "photo_ids": list(command.photo_ids)}
+    return {"hazard_id": hazard.id, "enterprise_id": enterprise_id, "photo_ids": list(command.photo_ids),
+            "enterprise_photo_ids": copies}  # fmt: skip
 
 
 async def act(*, actor: Actor, report_id: str, expected_version: int, command: ReportCommand,
-              now: datetime | None = None) -> ReportRecord:  # fmt: skip
-    """Accept, dismiss or reply to a report (regulators of its region), as one transaction with its history link."""
+              now: datetime | None = None, photos: Photos | None = None) -> ReportRecord:  # fmt: skip
+    """Accept, dismiss or reply to a report (regulators of its region), as one transaction with its history link;
+    accepting with photos needs `photos`, where the enterprise's copies are kept."""
     now = now or utcnow()
     row = await _row_in_scope(actor, report_id)
     if row["version"] != expected_version:
         raise ReportVersionStale("the report changed since you read it", current=row["version"], sent=expected_version)
     after = next_status(row["status"], command.action, actor)
+    if isinstance(command, AcceptReport):
+        check_enterprise_wording(command.title, command.description, [row["title"], row["description"]])
     changes: dict[Any, Any] = {PublicReport.status: str(after), PublicReport.version: expected_version + 1,
                                PublicReport.updated_at: now}  # fmt: skip
     reply = (command.reply or "").strip()
@@ -482,7 +505,7 @@ async def act(*, actor: Actor, report_id: str, expected_version: int, command: R
         if not updated:
             raise ReportVersionStale("the report changed since you read it", sent=expected_version)
         if isinstance(command, AcceptReport):
-            accepted = await _accept(actor, row, command, now)
+            accepted = await _accept(actor, row, command, now, photos)
             payload |= accepted
             await PublicReport.update({PublicReport.hazard_id: accepted["hazard_id"],
                                        PublicReport.enterprise_id: accepted["enterprise_id"]}).where(

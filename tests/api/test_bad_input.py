@@ -236,9 +236,11 @@ new_public_photo = endpoint("public-report-photos-post", "POST", "/v1/public/rep
 follow_report = endpoint("public-reports-get", "GET", "/v1/public/reports/ZZZZ-ZZZZ-ZZZZ", auth="anonymous")
 report_inbox = endpoint("public-reports-inbox", "GET", "/v1/public-reports", auth="regulator_city")
 # {R1}: the seed's report placed in 普陀 and still received (the city's regulator sees it, 定海's does not)
+# the regulator's own words for the enterprise, which accepting requires
+REPORT_WORDS = {"title": "船坞动火作业监护不到位", "description": "经核实，动火作业现场未设监护人、未配灭火器材，请立即整改。"}
 report_action = endpoint("public-report-transitions", "POST", "/v1/public-reports/{R1}/transitions",
                          auth="regulator_city", headers={"If-Match": '"{R1v}"'},
-                         body={"action": "accept", "category": "unsafe_condition", "enterpriseId": Ref("E2")})  # fmt: skip
+                         body={"action": "accept", "category": "unsafe_condition", "enterpriseId": Ref("E2")} | REPORT_WORDS)  # fmt: skip
 
 
 def photo_form(file: bytes | None, **fields: str) -> bytes:
@@ -713,11 +715,21 @@ CASES = [
     report_action("forward-to-an-unknown-region", "PUBLIC_REPORT_INPUT_INVALID",
                   body={"action": "forward", "regionCode": "339999", "reason": "x"}),
     report_action("accept-without-category", MALFORMED, body={"action": "accept", "enterpriseId": Ref("E2")}),
-    report_action("accept-without-enterprise", "PUBLIC_REPORT_INPUT_INVALID", body={"action": "accept", "category": "unsafe_act"}),
+    report_action("accept-without-enterprise", "PUBLIC_REPORT_INPUT_INVALID",
+                  body={"action": "accept", "category": "unsafe_act"} | REPORT_WORDS),  # fmt: skip
     report_action("accept-for-an-unknown-enterprise", "NOT_FOUND",
-                  body={"action": "accept", "category": "unsafe_act", "enterpriseId": UNKNOWN_ID}),  # fmt: skip
+                  body={"action": "accept", "category": "unsafe_act", "enterpriseId": UNKNOWN_ID} | REPORT_WORDS),  # fmt: skip
     report_action("accept-a-photo-not-of-the-report", "PUBLIC_REPORT_INPUT_INVALID",
-                  body={"action": "accept", "category": "unsafe_act", "enterpriseId": Ref("E2"), "photoIds": [UNKNOWN_ID]}),  # fmt: skip
+                  body={"action": "accept", "category": "unsafe_act", "enterpriseId": Ref("E2"), "photoIds": [UNKNOWN_ID]}
+                  | REPORT_WORDS),  # fmt: skip
+    report_action("accept-without-own-words", "PUBLIC_REPORT_WORDING_REQUIRED",
+                  body={"action": "accept", "category": "unsafe_act", "enterpriseId": Ref("E2")}),  # fmt: skip
+    report_action("accept-without-a-description", "PUBLIC_REPORT_WORDING_REQUIRED",
+                  body={"action": "accept", "category": "unsafe_act", "enterpriseId": Ref("E2"), "title": "动火监护",
+                        "description": "   "}),  # fmt: skip
+    report_action("accept-copying-the-reporter", "PUBLIC_REPORT_WORDING_COPIED",
+                  body={"action": "accept", "category": "unsafe_act", "enterpriseId": Ref("E2"), "title": "动火监护",
+                        "description": "现场核实：六横船厂附近船坞晚上有人电焊切割，旁边没有看火人，也没有灭火器。"}),  # fmt: skip
     report_action("dismiss-without-reason", MALFORMED, body={"action": "dismiss", "reason": ""}),
     report_action("by-a-grid-inspector-elsewhere", "NOT_FOUND", auth="inspector1"),
     report_action("by-an-officer", "FORBIDDEN", auth="officer2"),
@@ -859,7 +871,7 @@ async def test_the_requests_the_bad_cases_spoil_are_accepted(client, app):
     assert submitted.status_code == 201, submitted.text
     city = await login(client, "regulator_city")
     accept = Case("POST", "/v1/public-reports/{R1}/transitions", (), headers={"If-Match": '"{R1v}"'},
-                  body={"action": "accept", "category": "unsafe_condition", "enterpriseId": Ref("E2")})  # fmt: skip
+                  body={"action": "accept", "category": "unsafe_condition", "enterpriseId": Ref("E2")} | REPORT_WORDS)  # fmt: skip
     assert (await send(client, accept, ids, city)).status_code == 200
 
 

@@ -35,6 +35,8 @@ CONTACT_NAME = "吹哨人测试甲"
 CONTACT_PHONE = "13912345678"
 BOUNDARY = "sf-public-form"
 ENTERPRISE_USERS = ("officer1", "principal1")
+# the regulator's own words for the enterprise: accepting requires them
+WORDS = {"title": "消防通道占用（监管核实）", "description": "经核实存在消防通道被占用情况，请立即清理并落实通道管理制度。"}
 
 
 def device() -> str:
@@ -119,7 +121,7 @@ async def test_a_public_report_reaches_the_right_regulator_and_the_enterprise_ne
 
     # the regulator turns it into a hazard of E1, carrying the photo, and replies to the reporter
     accepted = await act(client, dinghai, report_id, {"action": "accept", "category": "unsafe_condition",
-                                                      "photoIds": [photo.json()["id"]], "reply": "已交企业整改"})  # fmt: skip
+                                                      "photoIds": [photo.json()["id"]], "reply": "已交企业整改"} | WORDS)  # fmt: skip
     assert accepted.status_code == 200, accepted.text
     hazard_id = accepted.json()["hazardId"]
     assert accepted.json()["status"] == "accepted" and hazard_id
@@ -131,14 +133,17 @@ async def test_a_public_report_reaches_the_right_regulator_and_the_enterprise_ne
         headers = await login(client, username)
         hazard = await client.get(f"/v1/hazards/{hazard_id}", headers=headers)
         assert hazard.status_code == 200 and hazard.json()["source"] == "public_report"
-        assert [p["id"] for p in hazard.json()["photos"]] == [photo.json()["id"]]
-        # its photo as the stamped copies only: the original keeps the reporter's camera, time and place in EXIF
+        # its photo is the enterprise's own copy (another id and hash, no EXIF); the report's photo, whose EXIF
+        # keeps the reporter's camera, time and place, is not theirs to fetch in any form
+        [copy] = hazard.json()["photos"]
+        assert copy["id"] != photo.json()["id"] and copy["sha256"] != photo.json()["sha256"]
+        for path in (f"/v1/photos/{copy['id']}", f"/v1/photos/{copy['id']}/display", f"/v1/photos/{copy['id']}/thumb"):
+            shown = await client.get(path, headers=headers)
+            assert shown.status_code == 200 and not Image.open(io.BytesIO(shown.content)).getexif(), path
         original = f"/v1/photos/{photo.json()['id']}"
-        for copy in (f"{original}/display", f"{original}/thumb"):
-            shown = await client.get(copy, headers=headers)
-            assert shown.status_code == 200 and not Image.open(io.BytesIO(shown.content)).getexif(), copy
-        refused = await client.get(original, headers=headers)
-        assert (refused.status_code, refused.json()["code"]) == (404, "NOT_FOUND")
+        for path in (original, f"{original}/display", f"{original}/thumb"):
+            refused = await client.get(path, headers=headers)
+            assert (refused.status_code, refused.json()["code"]) == (404, "NOT_FOUND"), path
         for path in ("/v1/public-reports", f"/v1/public-reports/{report_id}", f"/v1/public-reports/{report_id}/history"):
             refused = await client.get(path, headers=headers)
             assert refused.status_code == 403 and refused.json()["code"] == "FORBIDDEN", path
@@ -247,7 +252,7 @@ async def test_photos_are_checked_kept_per_device_and_shown_to_the_regulators_al
     # the enterprise does not see a report's photo until a hazard carries it (the regulator chooses which)
     for username in ENTERPRISE_USERS:
         assert (await client.get(listed[0]["url"], headers=await login(client, username))).status_code == 404
-    accepted = await act(client, dinghai, report_id, {"action": "accept", "category": "unsafe_condition"})
+    accepted = await act(client, dinghai, report_id, {"action": "accept", "category": "unsafe_condition"} | WORDS)
     assert accepted.status_code == 200 and accepted.json()["hazardId"]
     officer = await login(client, "officer1")
     assert (await client.get(f"/v1/hazards/{accepted.json()['hazardId']}", headers=officer)).json()["photos"] == []
@@ -268,18 +273,19 @@ async def test_the_regulators_actions_follow_the_table_with_versions_and_history
     stale = await act(client, city, report_id, {"action": "reply", "reply": "x"}, version=7)
     assert stale.status_code == 412 and stale.json()["code"] == "PUBLIC_REPORT_VERSION_STALE"
     # no enterprise was named: accepting needs one
-    unnamed = await act(client, city, report_id, {"action": "accept", "category": "unsafe_act"})
+    unnamed = await act(client, city, report_id, {"action": "accept", "category": "unsafe_act"} | WORDS)
     assert unnamed.status_code == 422 and unnamed.json()["params"]["field"] == "enterpriseId"
 
     replied = await act(client, city, report_id, {"action": "reply", "reply": "已转六横镇核查"})
     assert replied.status_code == 200 and replied.json()["status"] == "received" and replied.json()["version"] == 2
     e2 = await enterprise_id("E2")
     accepted = await act(client, city, report_id, {"action": "accept", "category": "unsafe_act", "enterpriseId": e2,
-                                                   "title": "船坞夜间动火无人监护"})  # fmt: skip
+                                                   "title": "船坞夜间动火无人监护（核实）",
+                                                   "description": WORDS["description"]})  # fmt: skip
     assert accepted.status_code == 200, accepted.text
     assert accepted.json()["enterpriseId"] == e2 and accepted.json()["allowedActions"] == ["reply"]
     hazard = (await client.get(f"/v1/hazards/{accepted.json()['hazardId']}", headers=await login(client, "officer2"))).json()
-    assert hazard["enterpriseId"] == e2 and hazard["title"] == "船坞夜间动火无人监护" and hazard["side"] == "regulator"
+    assert hazard["enterpriseId"] == e2 and hazard["title"] == "船坞夜间动火无人监护（核实）" and hazard["side"] == "regulator"
 
     again = await act(client, city, report_id, {"action": "dismiss", "reason": "重复"})
     assert again.status_code == 409 and again.json()["code"] == "PUBLIC_REPORT_ACTION_NOT_ALLOWED"
@@ -350,10 +356,10 @@ async def test_the_inbox_needs_an_account(client, path):
 async def test_two_regulators_accepting_at_once_make_one_hazard(client):
     report_id = await report_id_of((await submit(client, enterpriseCreditCode=await credit_code("E1"))).json()["receipt"])
     dinghai, city = await login(client, "regulator_dinghai"), await login(client, "regulator_city")
-    body = {"action": "accept", "category": "unsafe_condition"}
+    body = {"action": "accept", "category": "unsafe_condition"} | WORDS
     answers = await asyncio.gather(act(client, dinghai, report_id, body, version=1), act(client, city, report_id, body, version=1))
     assert sorted(a.status_code for a in answers) == [200, 412], [a.text for a in answers]
-    made = await Hazard.select(Hazard.id).where(Hazard.client_key.like(f"%:public-report:{report_id}")).run()
+    made = await Hazard.select(Hazard.id).where(Hazard.source == "public_report", Hazard.title == WORDS["title"]).run()
     assert [row["id"] for row in made] == [next(a for a in answers if a.status_code == 200).json()["hazardId"]]
 
 
