@@ -30,6 +30,7 @@ from api.routes.landing import code_landing
 from api.routes.codes import CodesController
 from api.routes.contract import error_catalogue
 from api.routes.credit import CreditController
+from api.routes.documents import DocumentController
 from api.routes.hazards import HazardController
 from api.routes.inspections import InspectionController
 from api.routes.notifications import NotificationController, WebhookController
@@ -155,6 +156,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
             PhotoController,
             InspectionController,
             CreditController,
+            DocumentController,
             WebhookController,
             NotificationController,
             RiskMapController,

@@ -25,6 +25,10 @@ class Settings:
     """`SF_PHOTO_MAX_BYTES`: the largest photo accepted, in bytes (20 MiB; at most 60 MiB, the upload route's bound)."""
     photo_max_pixels: int = 50_000_000
     """`SF_PHOTO_MAX_PIXELS`: the most pixels a photo's header may declare; checked before anything is decoded."""
+    document_max_bytes: int = 20 * 1024 * 1024
+    """`SF_DOCUMENT_MAX_BYTES`: the largest PDF document accepted, in bytes (20 MiB; at most 60 MiB)."""
+    document_max_pages: int = 200
+    """`SF_DOCUMENT_MAX_PAGES`: the most pages a PDF document may have."""
     jwt_secret: str = field(default="", repr=False)
     """`SF_JWT_SECRET`: signs access tokens; generated into `<var_dir>/secrets.json` when not given."""
     qr_keys: dict[str, str] = field(default_factory=dict, repr=False)
@@ -104,6 +108,8 @@ def _kept_secrets(var_dir: Path) -> dict:
     """Secrets generated on first run, kept readable by the owner only, never committed."""
     path = var_dir / "secrets.json"
     if path.exists():
+        document_max_bytes=int(env.get("SF_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)),
+        document_max_pages=int(env.get("SF_DOCUMENT_MAX_PAGES", 200)),
         return json.loads(path.read_text())
     var_dir.mkdir(parents=True, exist_ok=True)
     kept = {"jwt_secret": secrets.token_urlsafe(48), "qr_keys": {"1": secrets.token_urlsafe(32)}}

@@ -25,6 +25,7 @@ import msgspec
 
 from mobile_contract import CONTRACT_VERSION
 from mobile_contract.auth import LoginRequest, RefreshRequest, TokenResponse, User
+from mobile_contract.documents import Document
 from mobile_contract.errors import Problem
 from mobile_contract.hazards import Hazard, HazardCreate, HazardPage, HistoryEvent, TransitionRequest
 from mobile_contract.inspections import Inspection, InspectionCreate, TaskPage
@@ -276,6 +277,28 @@ class Client:
     async def report_hazard(self, new: HazardCreate, *, idempotency_key: str | None = None) -> tuple[Hazard, bool]:
         """Report a hazard; (the hazard, whether this call made it). The same clientId again → the same hazard."""
         hazard, response = await self._call("POST", "/v1/hazards", Hazard, body=new, headers=_key(idempotency_key))
+    async def upload_document(
+        self, data: bytes, *, client_id: str, filename: str = "report.pdf", idempotency_key: str | None = None
+    ) -> tuple[Document, bool]:
+        """Upload a PDF report; (the document, whether this call stored it). The same bytes or clientId → the same
+        document. Its id goes into a step's `documentIds`; a refusal names why (`DOCUMENT_*` codes)."""
+        headers = {"Content-Type": f"multipart/form-data; boundary={_boundary(client_id)}"}
+        if idempotency_key:
+            headers["Idempotency-Key"] = idempotency_key
+        response = await self._request(
+            "POST", "/v1/documents", signed=True, headers=headers, data={"clientId": client_id},
+            files={"file": (filename, data, "application/pdf")},
+        )  # fmt: skip
+        return msgspec.json.decode(response.content, type=Document), _made(response)
+
+    async def document(self, document_id: str) -> Document:
+        """A document's metadata (pages, size, hash, name) and its download address."""
+        return (await self._call("GET", f"/v1/documents/{document_id}", Document))[0]
+
+    async def download_document(self, document_id: str) -> bytes:
+        """The PDF itself, byte for byte."""
+        return (await self._request("GET", f"/v1/documents/{document_id}/file", signed=True, headers={})).content
+
         return hazard, _made(response)
 
     async def transition(

@@ -21,6 +21,7 @@ Note = Annotated[str, Meta(max_length=1000)]
 Reason = Annotated[str, Meta(max_length=1000)]
 ClientId = Annotated[str, Meta(min_length=1, max_length=64, pattern=r"^[0-9A-Za-z_.:-]+$")]
 PhotoIds = Annotated[list[Id], Meta(max_length=20)]
+DocumentIds = Annotated[list[Id], Meta(max_length=10)]
 
 
 class HazardCreate(Wire, kw_only=True):
@@ -56,6 +57,20 @@ class HazardPhoto(WireOut):
     url: str
     thumb_url: str
     display_url: str
+
+
+class HazardDocument(WireOut):
+    """A PDF on a hazard, attached by the workflow step `action` (reportToRegulator, submitPlan, submitEvaluation,
+    applyResume) as event `eventSeq` of its history, whose payload names it by `sha256`; `url` downloads it."""
+
+    id: str
+    sha256: str
+    action: str
+    event_seq: int
+    filename: str
+    page_count: int
+    size_bytes: int
+    url: str
 
 
 class Hazard(WireOut):
@@ -103,6 +118,7 @@ class Hazard(WireOut):
     version: int
     created_at: datetime
     updated_at: datetime
+    documents: list[HazardDocument] = []  # PDFs the workflow's steps attached (report, plan, evaluation, resume)
 
 
 class HazardPage(WireOut):
@@ -168,6 +184,7 @@ class ReportToRegulator(_Transition, tag="reportToRegulator"):
     governance_plan_summary: Text
     workers_assembly_notified_at: Time | None
 
+    document_ids: DocumentIds = []
 
 class SubmitPlan(_Transition, tag="submitPlan"):
     goals_and_tasks: Text
@@ -179,6 +196,7 @@ class SubmitPlan(_Transition, tag="submitPlan"):
     stoppage_scope: Text
     deadline: Time
 
+    document_ids: DocumentIds = []
 
 class ApprovePlan(_Transition, tag="approvePlan"):
     note: Note = ""
@@ -202,14 +220,17 @@ class DecideExtension(_Transition, tag="decideExtension"):
 class SubmitEvaluation(_Transition, tag="submitEvaluation"):
     evaluator_kind: Literal["in_house_experts", "qualified_firm"]
     evaluator_name: ShortText
-    report_document_ids: PhotoIds
     conclusion: Text
 
 
+    # photos of a paper report's pages (as in 1.0); the PDF report goes in `documentIds`: one of the two is needed
+    report_document_ids: PhotoIds = []
+    document_ids: DocumentIds = []
 class ApplyResume(_Transition, tag="applyResume"):
     note: Note = ""
 
 
+    document_ids: DocumentIds = []
 class WriteOff(_Transition, tag="writeOff"):
     note: Note = ""
 

@@ -19,12 +19,15 @@ from PIL import Image, ImageDraw
 from domain.accounts.model import Actor
 from domain.accounts.services import AccountService
 from domain.config import Settings
+from domain.documents.services import Documents
 from domain.hazards import model as m
 from domain.hazards.services import NewHazard, create_hazard, transition
 from domain.inspections.model import LOCAL_TIME
 from domain.photos.services import CaptureForm, Photos
 from domain.printing.fonts import cjk_font
+from domain.org.tables import Enterprise
 from domain.risk.tables import RiskPoint
+from seed.documents import evaluation_report_pdf
 from seed.inspections import actor_named
 
 # (title, category, description) of hazards typical of each demo industry, after 《重大事故隐患判定标准》 and the
@@ -108,8 +111,9 @@ _PLAN = ("officer", lambda c, at: m.SubmitPlan("消除重大事故隐患", "加�
 _SUPERVISE = ("regulator", lambda c, at: m.Supervise(at + timedelta(days=90), "挂牌督办"), 2)
 _APPROVE = ("principal", lambda c, at: m.ApprovePlan("同意治理方案"), 1)
 _FIX = ("officer", lambda c, at: m.SubmitRectification(("AFTER",), "切断阀已安装调试"), 30)
-_EVALUATE = ("officer", lambda c, at: m.SubmitEvaluation("qualified_firm", "浙江某安全评价有限公司", ("AFTER",),
-                                                         "治理后隐患已消除"), 5)  # fmt: skip
+# the evaluation report is a PDF (seed/documents.py), made for each hazard when the step is played
+_EVALUATE = ("officer", lambda c, at: m.SubmitEvaluation("qualified_firm", "浙江某安全评价有限公司", (),
+                                                         "治理后隐患已消除", ("REPORT",)), 5)  # fmt: skip
 _RESUME = ("principal", lambda c, at: m.ApplyResume("申请恢复生产"), 1)
 MAJOR_SCRIPTS: dict[str, list[Step]] = {
     "written_off": [_REPORT, _SUPERVISE, _PLAN, _APPROVE, _FIX, _EVALUATE, _RESUME,
@@ -168,8 +172,24 @@ def photo_maker(settings: Settings) -> PhotoMaker:
     return make
 
 
+def report_maker(settings: Settings) -> Callable[[Actor, NewHazard, m.SubmitEvaluation, datetime], Awaitable[str]]:
+    """The PDF evaluation report of a seeded hazard, kept through the document service like an upload."""
+    documents = Documents(settings)
+
+    async def make(actor: Actor, new: NewHazard, evaluation: m.SubmitEvaluation, at: datetime) -> str:
+        found = await Enterprise.select(Enterprise.name).where(Enterprise.id == new.enterprise_id).first().run()
+        data = evaluation_report_pdf(enterprise=found["name"], hazard=new.title, evaluator=evaluation.evaluator_name,
+                                     conclusion=evaluation.conclusion, when=at)  # fmt: skip
+        client_id = f"seed-report-{new.client_id}-{at:%Y%m%d}"
+        record, _ = await documents.add_bytes(actor=actor, data=data, client_id=client_id, filename="治理效果评估报告.pdf",
+                                              now=at)  # fmt: skip
+        return record.id
+
+    return make
+
+
 async def _run(cast: Cast, reporter: Actor, new: NewHazard, script: list[Step], found: datetime, today: datetime,
-               photo: PhotoMaker) -> int:  # fmt: skip
+               photo: PhotoMaker, report: Callable[..., Awaitable[str]] | None = None) -> int:  # fmt: skip
     """Report the hazard and play its script; a step that would fall after today is left for the future."""
     before = await photo(reporter, new.title, found)
     record, created = await create_hazard(actor=reporter, new=dataclasses.replace(new, photo_ids=(before,)), now=found)
@@ -186,6 +206,8 @@ async def _run(cast: Cast, reporter: Actor, new: NewHazard, script: list[Step], 
             if getattr(command, name, None):
                 label = "整改后" if name == "after_photo_ids" else "评估报告"
                 command = dataclasses.replace(command, **{name: (await photo(actor, f"{label} {new.title}", at),)})
+        if getattr(command, "document_ids", None) and report is not None:
+            command = dataclasses.replace(command, document_ids=(await report(actor, new, command, at),))
         record = await transition(actor=actor, hazard_id=record.id, expected_version=record.version, command=command,
                                   now=at)  # fmt: skip
         steps += 1
@@ -201,6 +223,7 @@ async def seed_hazards(settings: Settings, enterprises: dict[str, tuple[str, str
     inspector = await actor_named(accounts, "inspector1")
     staff = {"E1": ("officer1", "principal1"), "E2": ("officer2", "principal2")}
     hazards = events = 0
+    report = report_maker(settings)
     for key, (officer_name, principal_name) in staff.items():
         officer, principal = await actor_named(accounts, officer_name), await actor_named(accounts, principal_name)
         if officer is None or principal is None or key not in enterprises:
@@ -233,7 +256,7 @@ async def seed_hazards(settings: Settings, enterprises: dict[str, tuple[str, str
                 major_criterion_id=criterion, expert_reason=None if criterion else ("专家组论证判定为重大事故隐患" if major else None),
                 found_at=found, risk_point_id=rng.choice(points) if points else None,
             )  # fmt: skip
-            written = await _run(cast, reporter, new, script, found, today, photo)
+            written = await _run(cast, reporter, new, script, found, today, photo, report)
             hazards += written > 0
             events += written
     return f"hazards: {hazards} created with {events} history events"

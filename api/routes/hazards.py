@@ -25,7 +25,8 @@ def command_of(body: wire.TransitionRequest):
 
 def presented(record: hazards.HazardRecord) -> wire.Hazard:
     """The wire form of a hazard record."""
-    fields = {name: getattr(record, name) for name in wire.Hazard.__struct_fields__ if name != "photos"}
+    lists = ("photos", "documents")
+    fields = {name: getattr(record, name) for name in wire.Hazard.__struct_fields__ if name not in lists}
     photos = [
         wire.HazardPhoto(
             id=p.photo_id, sha256=p.sha256, stage=p.stage, event_seq=p.event_seq, url=f"/v1/photos/{p.photo_id}",
@@ -33,7 +34,14 @@ def presented(record: hazards.HazardRecord) -> wire.Hazard:
         )  # fmt: skip
         for p in record.photos
     ]
-    return wire.Hazard(**fields, photos=photos)
+    documents = [
+        wire.HazardDocument(
+            id=d.document_id, sha256=d.sha256, action=d.action, event_seq=d.event_seq, filename=d.filename,
+            page_count=d.page_count, size_bytes=d.size_bytes, url=f"/v1/documents/{d.document_id}/file",
+        )  # fmt: skip
+        for d in record.documents
+    ]
+    return wire.Hazard(**fields, photos=photos, documents=documents)
 
 
 def etag(version: int) -> str:

@@ -11,6 +11,7 @@ from domain.notifications.tables import DeliveryAttempt, Notification, WebhookDe
 from domain.escalation.tables import Escalation
 from domain.inspections.tables import Inspection, InspectionResult, InspectionTask
 from domain.photos.tables import Photo, PhotoUpload
+from domain.documents.tables import Document, DocumentUpload, HazardDocument
 from domain.risk.tables import ChecklistItem, MajorHazardCriterion, RiskAssessment, RiskPoint, ScanRecord, SitePlan
 from domain.standardisation.tables import StandardisationGrade, StandardisationScope, StandardisationScopeMember
 from domain.statutory.tables import StatisticsSnapshot
@@ -47,6 +48,9 @@ ALL_TABLES = (
     HistoryEvent,
     ChainHeadExport,
     InspectionTask,
+    Document,
+    DocumentUpload,
+    HazardDocument,
     Inspection,
     InspectionResult,
     IdempotencyRecord,

@@ -281,6 +281,7 @@ class ReportToRegulator:
 
 
 @dataclass(frozen=True, slots=True)
+    document_ids: tuple[str, ...] = ()  # the written report (PDF documents)
 class SubmitPlan:
     """Submit the governance plan (治理方案) with its six elements and the stoppage scope."""
 
@@ -297,6 +298,7 @@ class SubmitPlan:
 
 
 @dataclass(frozen=True, slots=True)
+    document_ids: tuple[str, ...] = ()  # the plan as written (PDF documents)
 class ApprovePlan:
     """The principal approves the governance plan; governing starts."""
 
@@ -346,12 +348,13 @@ class SubmitEvaluation:
     event: ClassVar[str] = "HazardEvaluationSubmitted"
     evaluator_kind: str  # "in_house_experts" | "qualified_firm"
     evaluator_name: str
-    report_document_ids: tuple[str, ...]
+    report_document_ids: tuple[str, ...]  # photos of the report's pages
     conclusion: str
 
 
 @dataclass(frozen=True, slots=True)
 class ApplyResume:
+    document_ids: tuple[str, ...] = ()  # the evaluation report (PDF documents)
     """Apply in writing to resume production."""
 
     action: ClassVar[Action] = Action.APPLY_RESUME
@@ -361,6 +364,7 @@ class ApplyResume:
 
 @dataclass(frozen=True, slots=True)
 class WriteOff:
+    document_ids: tuple[str, ...] = ()  # the written application (PDF documents)
     """The regulator's review passed: the major hazard is written off (核销) and production may resume."""
 
     action: ClassVar[Action] = Action.WRITE_OFF
@@ -611,8 +615,9 @@ def evaluator_is_experts_or_qualified_firm(m: Move) -> bool:
 
 @_command_guard
 def evaluation_report_attached(m: Move) -> bool:
-    """The evaluation has a report and a conclusion."""
-    return len(m.command.report_document_ids) > 0 and _filled(m.command.conclusion)
+    """The evaluation has a report (a PDF, or photos of its pages) and a conclusion."""
+    c = m.command
+    return (len(c.document_ids) > 0 or len(c.report_document_ids) > 0) and _filled(c.conclusion)
 
 
 # ---------------------------------------------------------------------------------------------- the table

@@ -21,6 +21,7 @@ from domain.accounts.scope import enterprise_condition, require_enterprise
 from domain.clock import utcnow
 from domain.db.engine import is_unique_violation
 from domain.db.paging import Page, clamp_limit, decode_cursor, page_of
+from domain.documents.services import AttachedDocument, attach_documents, documents_of_hazards, usable_documents
 from domain.errors import DomainError, InvalidInput, NotFound
 from domain.outbox.services import add_to_outbox
 from domain.photos.services import near_duplicates
@@ -57,6 +58,7 @@ CLOCK_SKEW = timedelta(minutes=10)  # a phone's clock may run a little ahead of 
 
 
 # The job the outbox runs after every committed change of a hazard (workers/jobs/outbox.py: its follow-ups).
+MAX_DOCUMENTS = 10
 CHANGE_JOB = "hazard_changed"
 
 class StaleVersion(DomainError):
@@ -158,6 +160,7 @@ class HazardRecord:
 
 @dataclass(frozen=True, slots=True)
 class HistoryRecord:
+    documents: list[AttachedDocument] = dataclasses.field(default_factory=list)
     """One event of a hazard's history as shown to the phone."""
 
     seq: int
@@ -234,6 +237,7 @@ async def _records(rows: list[dict], actor: Actor, now: datetime) -> list[Hazard
         fields = {f.name: row[f.name] for f in dataclasses.fields(HazardRecord) if f.name in row}
         fields["details"] = json.loads(row["details"] or "{}")
         records.append(
+    documents = await documents_of_hazards([row["id"] for row in rows])
             HazardRecord(
                 **fields,
                 enterprise_name=names.get(row["enterprise_id"], ""),
@@ -244,6 +248,7 @@ async def _records(rows: list[dict], actor: Actor, now: datetime) -> list[Hazard
         )
     return records
 
+                documents=documents.get(row["id"], []),
 
 async def _row_in_scope(actor: Actor, hazard_id: str) -> dict:
     row = await Hazard.select().where(Hazard.id == hazard_id, _in_scope(actor)).first().run()
@@ -352,6 +357,19 @@ async def _check_assignee(user_id: str, enterprise_id: str) -> None:
     ).first().run()
     if found is None:
         raise HazardInputInvalid("the assignee is not an active user of this enterprise", field="assigneeId",
+async def _documents_for(actor: Actor, document_ids: tuple[str, ...], enterprise_id: str) -> list[dict]:
+    """The documents a step names, in the order given, each uploaded by the actor or of this enterprise; else refused."""
+    if len(document_ids) > MAX_DOCUMENTS:
+        raise HazardInputInvalid(f"at most {MAX_DOCUMENTS} documents", field="documentIds", reason="too_many")
+    if len(set(document_ids)) != len(document_ids):
+        raise HazardInputInvalid("a document is listed twice", field="documentIds", reason="duplicate")
+    usable = await usable_documents(actor, document_ids, enterprise_id)
+    if missing := [document_id for document_id in document_ids if document_id not in usable]:
+        # another enterprise's document answers like a missing one: its existence is not ours to reveal
+        raise HazardInputInvalid("no such document of yours", field="documentIds", reason="unknown", ids=missing)
+    return [usable[document_id] for document_id in document_ids]
+
+
                                  reason="unknown")  # fmt: skip
 
 
@@ -519,12 +537,17 @@ async def transition(
         changes[Hazard.closed_at] = now
     async with Hazard._meta.db.transaction():
         # the version check lives in the UPDATE: of two racing writers the second matches no row
+    # The steps whose command has `document_ids` (the report, the plan, the evaluation, the resume application).
+    documents = await _documents_for(actor, tuple(getattr(command, "document_ids", ())), state.enterprise_id)
         updated = await Hazard.update(changes).where(
             Hazard.id == hazard_id, Hazard.version == expected_version
         ).returning(Hazard.id).run()
         if not updated:
             raise StaleVersion("the hazard changed since you read it", sent=expected_version)
         linked = await append_event(chain_id=hazard_id, subject_kind=SUBJECT_KIND, action=str(event.action),
+    if documents:
+        # the chain names each document by its bytes, as it names photos in photo_hashes
+        payload["document_hashes"] = [document["sha256"] for document in documents]
                                     name=event.name, actor=actor, at=now, payload=payload,
                                     photo_hashes=[p["sha256"] for p in photos])  # fmt: skip
         for stage, stage_photos in photos_by_stage.items():
@@ -543,3 +566,4 @@ async def _near_duplicate_flags(after_photos: list[dict], hazard_id: str) -> lis
 async def verify_hazard_chain(hazard_id: str) -> bool:
     """True when the hazard's own chain verifies (tests and tools; `shuangfang verify` checks them all)."""
     return verify_chain(event_record(row) for row in await chain_rows(hazard_id)).ok
+        await attach_documents(hazard_id, documents, str(event.action), linked.seq, now)
