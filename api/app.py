@@ -30,6 +30,7 @@ from api.routes.landing import code_landing
 from api.routes.codes import CodesController
 from api.routes.contract import error_catalogue
 from api.routes.credit import CreditController
+from api.routes.criteria import CriteriaController
 from api.routes.documents import DocumentController
 from api.routes.hazards import HazardController
 from api.routes.inspections import InspectionController
@@ -151,6 +152,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
             OrgController,
             AdminController,
             RiskPointController,
+            CriteriaController,
             CodesController,
             HazardController,
             PhotoController,

@@ -131,11 +131,13 @@ def checklist_item(record) -> wire_risk.ChecklistItem:
     )
 
 
-def criterion(row: dict) -> wire_risk.Criterion:
-    """A criteria-library item."""
+def criterion(record) -> wire_risk.Criterion:
+    """A criteria-library item, with its industries and its edition's dates."""
     return wire_risk.Criterion(
-        id=row["id"], standard=row["standard"], edition=row["edition"], item_no=row["item_no"], text=row["text"], industry=row["industry"]
-    )
+        id=record.id, standard=record.standard, edition=record.edition, item_no=record.item_no, text=record.text,
+        industry=record.industry, edition_id=record.edition_id, industries=record.industries,
+        verbatim=record.verbatim, effective_from=record.effective_from, effective_until=record.effective_until,
+    )  # fmt: skip
 
 
 def open_hazard(record) -> wire_risk.OpenHazard:

@@ -119,6 +119,7 @@ class Hazard(WireOut):
     created_at: datetime
     updated_at: datetime
     documents: list[HazardDocument] = []  # PDFs the workflow's steps attached (report, plan, evaluation, resume)
+    extension_requester_id: str | None = None  # who asked for the pending extension (`requestedDeadline`)
 
 
 class HazardPage(WireOut):
@@ -215,6 +216,7 @@ class ExtendDeadline(_Transition, tag="extendDeadline"):
 class DecideExtension(_Transition, tag="decideExtension"):
     approved: bool
     note: Note = ""
+    reason: Reason = ""  # required for a general hazard: why the later deadline is granted or refused
 
 
 class SubmitEvaluation(_Transition, tag="submitEvaluation"):

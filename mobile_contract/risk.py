@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -179,14 +179,19 @@ class ChecklistItem(WireOut):
 
 
 class Criterion(WireOut):
-    """An item of a 重大事故隐患判定标准."""
+    """An item of a 重大事故隐患判定标准, with the industries it applies to and when its edition is in force."""
 
     id: str
     standard: str
     edition: str
     item_no: str
     text: str
-    industry: str
+    industry: str  # the group the item was first filed under; `industries` is what it applies to
+    edition_id: str = ""
+    industries: list[str] = []
+    verbatim: bool = True  # False: a faithful paraphrase, not the regulation's own wording
+    effective_from: date | None = None
+    effective_until: date | None = None  # the day its successor edition took effect, if superseded
 
 
 class OpenHazard(WireOut):

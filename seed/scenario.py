@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from domain.accounts.model import SYSTEM, Role
 from domain.accounts.services import AccountService
 from domain.accounts.tables import AppUser
@@ -16,10 +18,13 @@ from domain.org.model import Industry, RegionLevel, credit_code_check_character
 from domain.org.tables import Enterprise, Grid, Region
 from domain.risk import services as risk
 from domain.risk.model import Method
-from domain.risk.tables import MajorHazardCriterion, RiskPoint, SitePlan
+from domain.risk.tables import RiskPoint, SitePlan
+from domain.criteria.model import NewCriterion, NewEdition
+from domain.criteria.services import load_library
 from seed import criteria, risk_points, zhoushan
 from seed.credit import seed_credit
 from seed.hazards import photo_maker, seed_hazards
+from seed.extensions import seed_extension
 from workers.dispatch import Dispatcher
 from seed.inspections import seed_inspections
 from seed.notifications import seed_notifications
@@ -62,25 +67,21 @@ async def seed_reference() -> str:
 
 
 async def seed_criteria() -> int:
-    """The major-hazard criteria library (regulation text, so loaded as data rather than through a use case)."""
-    known = {row["id"] for row in await MajorHazardCriterion.select(MajorHazardCriterion.id).run()}
-    missing = [item for item in criteria.CRITERIA if item["id"] not in known]
-    if missing:
-        async with MajorHazardCriterion._meta.db.transaction():
-            await MajorHazardCriterion.insert(
-                *[
-                    MajorHazardCriterion(
-                        id=item["id"],
-                        standard=item["standard"],
-                        edition=item["edition"],
-                        item_no=item["itemNo"],
-                        text=item["text"],
-                        industry=item["industry"],
-                    )
-                    for item in missing
-                ]
-            ).run()
-    return len(missing)
+    """The major-hazard criteria library: its editions and items (regulation text, loaded as data)."""
+    editions = [
+        NewEdition(
+            id=edition_id, standard=spec["standard"], edition=spec["edition"], doc_no=spec["docNo"],
+            issuer=spec["issuer"], effective_from=date.fromisoformat(spec["effectiveFrom"]),
+            supersedes_id=spec["supersedes"],
+            items=tuple(
+                NewCriterion(id=item["id"], item_no=item["itemNo"], text=item["text"],
+                             industries=tuple(item["industries"]), verbatim=item["verbatim"], group=item["group"])
+                for item in criteria.CRITERIA if item["edition"] == edition_id
+            ),
+        )
+        for edition_id, spec in criteria.EDITIONS.items()
+    ]  # fmt: skip
+    return await load_library(editions)
 
 
 async def seed_risk_points(settings: Settings, enterprise_ids: dict[str, str]) -> int:
@@ -190,6 +191,7 @@ async def seed_demo(settings: Settings) -> str:
     industries = {key: industry for key, _, industry, *_ in zhoushan.ENTERPRISES}
     hazard_enterprises = {key: (enterprise_id, industries[key]) for key, enterprise_id in enterprise_ids.items()}
     lines.append(await seed_hazards(settings, hazard_enterprises, utcnow(), photo_maker(settings)))
+    lines.append(await seed_extension(settings))
     lines.append(await seed_credit(settings, enterprise_ids))
     # before the demo webhook exists, like the hazards: their notifications are listed, nothing is sent
     lines.append(await seed_public_reports(settings))

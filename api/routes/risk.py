@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from litestar import Controller, Response, get, patch, post
@@ -9,6 +10,7 @@ from litestar.datastructures import State
 from litestar.params import Parameter
 
 from api import presenters
+from domain.criteria import services as criteria_library
 from domain.accounts.model import Actor
 from domain.risk import services as risk
 from domain.risk.model import Method
@@ -114,6 +116,10 @@ class RiskPointController(Controller):
     async def card_png(self, actor: Actor, state: State, risk_point_id: str) -> Response[bytes]:
         return Response(await state.printables.risk_card(actor=actor, risk_point_id=risk_point_id), media_type=PNG)
 
-    @get("/criteria", summary="The major-hazard criteria library")
-    async def criteria(self, industry: Annotated[str | None, Parameter(max_length=40)] = None) -> list[Criterion]:
-        return [presenters.criterion(row) for row in await risk.list_criteria(industry=industry)]
+    @get("/criteria", summary="The major-hazard criteria library (of an industry; of editions in force on a day)")
+    async def criteria(
+        self,
+        industry: Annotated[str | None, Parameter(max_length=40)] = None,
+        on: Annotated[date | None, Parameter(description="only editions in force on this day (YYYY-MM-DD)")] = None,
+    ) -> list[Criterion]:
+        return [presenters.criterion(record) for record in await criteria_library.list_criteria(industry=industry, on=on)]

@@ -13,6 +13,7 @@ from domain.inspections.tables import Inspection, InspectionResult, InspectionTa
 from domain.photos.tables import Photo, PhotoUpload
 from domain.documents.tables import Document, DocumentUpload, HazardDocument
 from domain.risk.tables import ChecklistItem, MajorHazardCriterion, RiskAssessment, RiskPoint, ScanRecord, SitePlan
+from domain.criteria.tables import CriteriaEdition, CriterionIndustry
 from domain.standardisation.tables import StandardisationGrade, StandardisationScope, StandardisationScopeMember
 from domain.statutory.tables import StatisticsSnapshot
 from domain.safety_code.tables import RegionShape, SafetyCode, SafetyCodeChange
@@ -39,6 +40,8 @@ ALL_TABLES = (
     RiskAssessment,
     ChecklistItem,
     MajorHazardCriterion,
+    CriteriaEdition,
+    CriterionIndustry,
     ScanRecord,
     SitePlan,
     Photo,

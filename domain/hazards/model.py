@@ -172,6 +172,7 @@ class HazardState:
     supervised: bool = False  # 挂牌督办
     deadline: datetime | None = None
     requested_deadline: datetime | None = None  # an extension asked for and not yet decided
+    extension_requester_id: str | None = None  # who asked for it (a general hazard's decider must be someone else)
     has_after_photos: bool = False
     level_confirmed: bool = True  # False while an inspection's proposed level waits for a person to confirm it
 
@@ -319,7 +320,7 @@ class Supervise:
 
 @dataclass(frozen=True, slots=True)
 class RequestExtension:
-    """Ask the supervising regulator for a later deadline."""
+    """Ask for a later deadline: of a major hazard's supervising regulator, of a general hazard's acceptor."""
 
     action: ClassVar[Action] = Action.REQUEST_EXTENSION
     event: ClassVar[str] = "HazardExtensionRequested"
@@ -329,12 +330,13 @@ class RequestExtension:
 
 @dataclass(frozen=True, slots=True)
 class DecideExtension:
-    """The regulator grants or refuses the pending extension."""
+    """Grant or refuse the pending extension (a general hazard's decision says why)."""
 
     action: ClassVar[Action] = Action.DECIDE_EXTENSION
     event: ClassVar[str] = "HazardExtensionDecided"
     approved: bool
     note: str = ""
+    reason: str = ""
 
 
 EVALUATOR_KINDS = frozenset({"in_house_experts", "qualified_firm"})
@@ -512,6 +514,12 @@ def extension_pending(m: Move) -> bool:
 
 
 @_state_guard
+def decider_is_neither_requester_nor_assignee(m: Move) -> bool:
+    """Whoever decides an extension neither asked for it nor does the rectification."""
+    return m.actor.user_id not in (m.state.extension_requester_id, m.state.assignee_id)
+
+
+@_state_guard
 def voider_is_on_raising_side_or_admin(m: Move) -> bool:
     """Only the side that raised a hazard, or an administrator, voids it."""
     return m.actor.role is Role.ADMIN or side_of_role(m.actor.role) == m.state.side
@@ -661,6 +669,12 @@ TRANSITIONS: tuple[Transition, ...] = (
     _row(A.ACCEPT, (S.AWAITING_ACCEPTANCE,), S.CLOSED, _CHECKERS, _GENERAL,
          "has_after_photos", "acceptor_is_not_rectifier", "acceptor_is_on_raising_side"),
     _row(A.REJECT, (S.AWAITING_ACCEPTANCE,), S.RECTIFYING, _CHECKERS, _GENERAL, "acceptor_is_on_raising_side", "reason_given"),
+    # a later deadline, asked for by the enterprise while rectifying (overdue or not), decided with a reason by the
+    # side that accepts the hazard, neither the asker nor the assignee; approval moves the deadline
+    _row(A.REQUEST_EXTENSION, (S.RECTIFYING,), None, _ENTERPRISE_ROLES, _GENERAL,
+         "no_extension_pending", "reason_given", "new_deadline_extends_current"),
+    _row(A.DECIDE_EXTENSION, (S.RECTIFYING,), None, _CHECKERS, _GENERAL,
+         "extension_pending", "acceptor_is_on_raising_side", "decider_is_neither_requester_nor_assignee", "reason_given"),
     # major: report (regulator + workers) → plan → principal approves → govern (evidence, supervision, extensions)
     #        → evaluation → resume application → regulator writes off or orders governing to continue
     _row(A.REPORT_TO_REGULATOR, (S.REPORTED,), S.REPORTED_TO_REGULATOR, _ENTERPRISE_ROLES, _MAJOR,
@@ -728,7 +742,9 @@ def _rectify_on_spot(s: HazardState, c: RectifyOnSpot, actor: Actor) -> dict[str
 
 
 def _submit_rectification(s: HazardState, c: SubmitRectification, actor: Actor) -> dict[str, Any]:
-    return {"has_after_photos": True, "rectifier_id": actor.user_id}
+    done = {"has_after_photos": True, "rectifier_id": actor.user_id}
+    # a general hazard's fix handed in ends any extension still asked for: the deadline no longer matters
+    return done | ({"requested_deadline": None, "extension_requester_id": None} if s.level is HazardLevel.GENERAL else {})
 
 
 def _reject(s: HazardState, c: Reject, actor: Actor) -> dict[str, Any]:
@@ -746,11 +762,12 @@ def _supervise(s: HazardState, c: Supervise, actor: Actor) -> dict[str, Any]:
 
 
 def _request_extension(s: HazardState, c: RequestExtension, actor: Actor) -> dict[str, Any]:
-    return {"requested_deadline": c.new_deadline}
+    return {"requested_deadline": c.new_deadline, "extension_requester_id": actor.user_id}
 
 
 def _decide_extension(s: HazardState, c: DecideExtension, actor: Actor) -> dict[str, Any]:
-    return {"requested_deadline": None, "deadline": s.requested_deadline if c.approved else s.deadline}
+    deadline = s.requested_deadline if c.approved else s.deadline
+    return {"requested_deadline": None, "extension_requester_id": None, "deadline": deadline}
 
 
 def _order_continue(s: HazardState, c: OrderContinue, actor: Actor) -> dict[str, Any]:

@@ -48,7 +48,9 @@ from domain.history.store import append_event, chain_rows, event_record
 from domain.ids import new_id
 from domain.org.tables import Enterprise
 from domain.photos.tables import Photo, PhotoUpload
-from domain.risk.tables import MajorHazardCriterion, RiskPoint, ScanRecord
+from domain.criteria.model import check_citation
+from domain.criteria.services import cited_criterion
+from domain.risk.tables import RiskPoint, ScanRecord
 from domain.sync.changes import HAZARD, record_change
 
 SUBJECT_KIND = "hazard"
@@ -161,6 +163,7 @@ class HazardRecord:
 @dataclass(frozen=True, slots=True)
 class HistoryRecord:
     documents: list[AttachedDocument] = dataclasses.field(default_factory=list)
+    extension_requester_id: str | None = None
     """One event of a hazard's history as shown to the phone."""
 
     seq: int
@@ -199,6 +202,7 @@ def state_of(row: dict) -> HazardState:
         supervised=row["supervised"],
         deadline=row["deadline"],
         requested_deadline=row["requested_deadline"],
+        extension_requester_id=row["extension_requester_id"],
         has_after_photos=row["has_after_photos"],
         level_confirmed=row["level_confirmed"],
     )
@@ -373,7 +377,17 @@ async def _documents_for(actor: Actor, document_ids: tuple[str, ...], enterprise
                                  reason="unknown")  # fmt: skip
 
 
-async def _check_references(actor: Actor, new: NewHazard) -> None:
+async def check_criterion(criterion_id: str, enterprise_id: str, found_at: datetime) -> None:
+    """A cited criterion exists, applies to the enterprise's industry and was in force on the day of the finding."""
+    cited = await cited_criterion(criterion_id)
+    if cited is None:
+        raise HazardInputInvalid("no such criterion", field="majorCriterionId", reason="unknown")
+    enterprise = await Enterprise.select(Enterprise.industry).where(Enterprise.id == enterprise_id).first().run()
+    check_citation(industries=cited.industries, span=cited.span, enterprise_industry=enterprise["industry"],
+                   found_at=found_at, criterion_id=criterion_id)  # fmt: skip
+
+
+async def _check_references(actor: Actor, new: NewHazard, now: datetime) -> None:
     if new.risk_point_id:
         point = await RiskPoint.select(RiskPoint.id).where(
             RiskPoint.id == new.risk_point_id, RiskPoint.enterprise_id == new.enterprise_id
@@ -389,11 +403,7 @@ async def _check_references(actor: Actor, new: NewHazard) -> None:
             raise HazardInputInvalid("the scan is not yours or not of this enterprise", field="scanId", reason="unknown")
     if new.level == HazardLevel.MAJOR:
         if new.major_criterion_id:
-            found = await MajorHazardCriterion.select(MajorHazardCriterion.id).where(
-                MajorHazardCriterion.id == new.major_criterion_id
-            ).first().run()
-            if found is None:
-                raise HazardInputInvalid("no such criterion", field="majorCriterionId", reason="unknown")
+            await check_criterion(new.major_criterion_id, new.enterprise_id, new.found_at or now)
         elif not (new.expert_reason or "").strip():
             raise HazardInputInvalid(
                 "a major hazard names the criterion it meets or the experts' reason",
@@ -436,7 +446,7 @@ async def create_hazard(*, actor: Actor, new: NewHazard, now: datetime | None = 
         return (await _records([existing], actor, now))[0], False
     await require_enterprise(actor, new.enterprise_id)
     source, side = _check_values(actor, new, now)
-    await _check_references(actor, new)
+    await _check_references(actor, new, now)
     photos = await usable_photos(actor, new.photo_ids, new.enterprise_id)
     hazard_id = new_id()
     state = open_hazard(hazard_id, level=HazardLevel(new.level), side=side, enterprise_id=new.enterprise_id,
@@ -451,12 +461,13 @@ async def create_hazard(*, actor: Actor, new: NewHazard, now: datetime | None = 
         "governance_type": None, "status": str(state.status), "side": str(side), "reporter_id": actor.user_id,
         "reporter_role": str(actor.role), "assignee_id": None, "rectifier_id": None,
         "responsible_person": new.responsible_person, "measures": "", "funds": "", "stoppage_scope": "",
-        "supervised": False, "deadline": None, "requested_deadline": None, "has_after_photos": False,
+        "supervised": False, "deadline": None, "requested_deadline": None, "extension_requester_id": None,
+        "has_after_photos": False,
         "lat": new.lat, "lng": new.lng, "found_at": new.found_at or now, "closed_at": None, "details": "{}",
         "version": 1, "created_at": now, "updated_at": now,
     }  # fmt: skip
     payload = {k: v for k, v in row.items() if k not in ("id", "client_key", "lat", "lng", "details", "created_at",
-                                                         "updated_at", "closed_at")}  # fmt: skip
+                                                         "updated_at", "closed_at", "extension_requester_id")}  # fmt: skip
     payload |= {"client_id": new.client_id, "lat": _coordinate(new.lat), "lng": _coordinate(new.lng),
                 "photo_ids": [p["id"] for p in photos]}  # fmt: skip
     try:
@@ -494,7 +505,8 @@ async def _attach(hazard_id: str, enterprise_id: str, photos: list[dict], stage:
 _PHOTO_FIELDS = {"after_photo_ids": "after", "report_document_ids": "evaluation"}
 # Which changed state fields are columns of the hazard row.
 _STATE_COLUMNS = ("level", "level_confirmed", "status", "assignee_id", "rectifier_id", "governance_type",
-                  "supervised", "deadline", "requested_deadline", "has_after_photos")  # fmt: skip
+                  "supervised", "deadline", "requested_deadline", "extension_requester_id",
+                  "has_after_photos")  # fmt: skip
 # Command fields that also update a descriptive column of the hazard.
 _DESCRIPTIVE = {"measures": "measures", "stoppage_scope": "stoppage_scope", "funds_and_materials": "funds",
                 "major_criterion_id": "major_criterion_id", "expert_reason": "expert_reason"}  # fmt: skip
@@ -510,6 +522,8 @@ async def transition(
         raise StaleVersion("the hazard changed since you read it", current=row["version"], sent=expected_version)
     state = state_of(row)
     new_state, event = apply(state, command, actor, now)
+    if new_state.level is HazardLevel.MAJOR and getattr(command, "major_criterion_id", None):
+        await check_criterion(command.major_criterion_id, state.enterprise_id, row["found_at"])
     if getattr(command, "assignee_id", None):
         await _check_assignee(command.assignee_id, state.enterprise_id)
     attached = {p.photo_id for p in (await _photos_of([hazard_id])).get(hazard_id, [])}

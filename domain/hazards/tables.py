@@ -41,6 +41,8 @@ class Hazard(Table, tablename="hazard"):
     supervised = Boolean(default=False)
     deadline = Timestamptz(null=True, default=None, index=True)
     requested_deadline = Timestamptz(null=True, default=None)
+    # Who asked for the pending extension: the one who decides it must be someone else.
+    extension_requester_id = Varchar(length=26, null=True, default=None)
     has_after_photos = Boolean(default=False)
     lat = Real(null=True, default=None)
     lng = Real(null=True, default=None)

@@ -13,12 +13,13 @@ from domain.accounts.model import Actor, Role
 from domain.accounts.permissions import require_role
 from domain.accounts.scope import enterprise_condition, require_enterprise
 from domain.clock import utcnow
+from domain.criteria.services import cited_criterion
 from domain.db.paging import Page, clamp_limit, decode_cursor, page_of
 from domain.errors import InvalidInput, NotFound
 from domain.ids import new_id
 from domain.org.tables import Enterprise
 from domain.risk.model import SEED_SCHEMES, Assessment, Method, RiskLevel, Scheme, assess
-from domain.risk.tables import ChecklistItem, MajorHazardCriterion, RiskAssessment, RiskPoint
+from domain.risk.tables import ChecklistItem, RiskAssessment, RiskPoint
 from domain.sync.changes import RISK_POINT, record_change
 
 # Who may register, change and assess risk points: the enterprise's own people, and administrators.
@@ -295,11 +296,19 @@ async def add_checklist_item(*, actor: Actor, risk_point_id: str, fields: dict[s
     if fields["cycle_unit"] not in CYCLE_UNITS:
         raise InvalidInput("unknown cycle unit", field="cycleUnit", reason="unknown")
     criterion_id = fields.get("criterion_id")
-    if criterion_id and not await MajorHazardCriterion.exists().where(MajorHazardCriterion.id == criterion_id).run():
+    cited = await cited_criterion(criterion_id) if criterion_id else None
+    if criterion_id and cited is None:
         raise InvalidInput("no such major-hazard criterion", field="criterionId", reason="unknown")
     row = {"id": new_id(), "basis": "", "responsible_post": "", "criterion_id": None, "active": True} | fields
     async with ChecklistItem._meta.db.transaction():
         point = await _point_row(actor, risk_point_id)
+        if cited is not None:
+            # an item failing later proposes a major hazard citing this criterion: it must fit the enterprise
+            enterprise = await Enterprise.select(Enterprise.industry).where(
+                Enterprise.id == point["enterprise_id"]).first().run()  # fmt: skip
+            if enterprise["industry"] not in cited.industries:
+                raise InvalidInput("the criterion does not apply to the enterprise's industry", field="criterionId",
+                                   reason="wrong_industry", industry=enterprise["industry"])  # fmt: skip
         row |= {"risk_point_id": risk_point_id, "enterprise_id": point["enterprise_id"], "created_at": utcnow()}
         await ChecklistItem.insert(ChecklistItem(**row)).run()
         # the checklist is part of the point's card
@@ -322,11 +331,3 @@ async def list_checklist(*, actor: Actor, risk_point_id: str) -> list[ChecklistR
     """The checklist of a point in the caller's scope."""
     await _point_row(actor, risk_point_id)
     return await checklist_of(risk_point_id)
-
-
-async def list_criteria(*, industry: str | None = None) -> list[dict]:
-    """The major-hazard criteria library (public regulation text), optionally of one industry."""
-    query = MajorHazardCriterion.select().order_by(MajorHazardCriterion.id)
-    if industry:
-        query = query.where(MajorHazardCriterion.industry == industry)
-    return await query.run()

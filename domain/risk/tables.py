@@ -80,7 +80,12 @@ class MajorHazardCriterion(Table, tablename="major_hazard_criterion"):
     edition = Varchar(length=40)
     item_no = Varchar(length=20)
     text = Text()
+    # The group the item was first filed under; the industries it applies to are `criterion_industry` rows.
     industry = Varchar(length=40, index=True)
+    edition_id = Varchar(length=40, default="", index=True)
+    # False when the text is a faithful paraphrase rather than the regulation's own wording.
+    verbatim = Boolean(default=True)
+    position = Integer(default=0)
 
 
 class ScanRecord(Table, tablename="scan_record"):

@@ -83,7 +83,7 @@ def good_command(action: Action, state: HazardState | None = None):
         Action.APPROVE_PLAN: ApprovePlan("同意"),
         Action.SUPERVISE: Supervise(NOW + timedelta(days=30), "挂牌督办"),
         Action.REQUEST_EXTENSION: RequestExtension(max(current, NOW) + timedelta(days=30), "设备到货延迟"),
-        Action.DECIDE_EXTENSION: DecideExtension(True, "同意延期"),
+        Action.DECIDE_EXTENSION: DecideExtension(True, "同意延期", "设备到货延迟属实"),
         Action.SUBMIT_EVALUATION: SubmitEvaluation("qualified_firm", "某安全评价公司", ("doc-1",), "已消除"),
         Action.APPLY_RESUME: ApplyResume("申请恢复生产"),
         Action.WRITE_OFF: WriteOff("复查合格，予以核销"),
@@ -124,6 +124,9 @@ SATISFY_STATE = {
     "supervised_hazard_voided_by_regulator": lambda s, a: dataclasses.replace(s, supervised=False),
     "level_awaits_confirmation": lambda s, a: dataclasses.replace(s, level_confirmed=False),
     "level_is_confirmed": lambda s, a: dataclasses.replace(s, level_confirmed=True),
+    "decider_is_neither_requester_nor_assignee": lambda s, a: dataclasses.replace(
+        s, extension_requester_id="someone-who-asked", assignee_id="someone-who-fixes"
+    ),
 }
 BREAK_STATE = {
     "acceptor_is_not_rectifier": lambda s, a: dataclasses.replace(s, rectifier_id=a.user_id),
@@ -141,6 +144,7 @@ BREAK_STATE = {
     ),
     "level_awaits_confirmation": lambda s, a: dataclasses.replace(s, level_confirmed=True),
     "level_is_confirmed": lambda s, a: dataclasses.replace(s, level_confirmed=False),
+    "decider_is_neither_requester_nor_assignee": lambda s, a: dataclasses.replace(s, extension_requester_id=a.user_id),
 }
 # How to spoil a command so that one guard on its data refuses it.
 BREAK_COMMAND = {
@@ -225,9 +229,11 @@ def test_general_and_major_hazards_never_share_a_workflow_status_beyond_reported
             assert not (row.from_statuses | {reachable}) & GENERAL_ONLY
 
 
-def test_only_a_regulator_writes_off_supervises_decides_extensions_or_orders_governing_to_continue():
+def test_only_a_regulator_writes_off_supervises_decides_major_extensions_or_orders_governing_to_continue():
     for row in TRANSITIONS:
-        if row.action in (Action.WRITE_OFF, Action.SUPERVISE, Action.DECIDE_EXTENSION, Action.ORDER_CONTINUE):
+        if row.action in (Action.WRITE_OFF, Action.SUPERVISE, Action.DECIDE_EXTENSION, Action.ORDER_CONTINUE) and (
+            row.levels == {HazardLevel.MAJOR}
+        ):
             assert row.roles == {Role.REGULATOR}
         if row.action is Action.APPROVE_PLAN:
             assert row.roles == {Role.PRINCIPAL}
@@ -398,6 +404,121 @@ def test_an_extension_refused_keeps_the_old_deadline():
     state = base_state(Status.PLAN_APPROVED, HazardLevel.MAJOR, supervised=True, requested_deadline=LATER)
     new, _ = apply(state, DecideExtension(False, "理由不充分"), actor(Role.REGULATOR), NOW)
     assert new.deadline == state.deadline and new.requested_deadline is None
+
+
+def _rectifying_general(side: Side = Side.ENTERPRISE) -> HazardState:
+    """A general hazard assigned to officer-2 by principal-1 with a 7-day deadline, as the table leaves it."""
+    state = open_hazard("hz-10", level=HazardLevel.GENERAL, side=side, enterprise_id="ent-1", reporter_id="officer-9")
+    state, _ = apply(state, good_command(Action.ASSIGN), actor(Role.PRINCIPAL), NOW)
+    return state
+
+
+def test_a_general_hazard_overdue_gets_a_later_deadline_asked_by_the_assignee_and_approved_by_the_principal():
+    state = _rectifying_general()
+    assignee, principal = actor(Role.OFFICER, 2), actor(Role.PRINCIPAL)
+    overdue_at = NOW + timedelta(days=8)
+    assert is_overdue(state, overdue_at) and "extendDeadline" in allowed_actions(state, assignee)
+    wanted = NOW + timedelta(days=20)
+    state, asked = apply(state, RequestExtension(wanted, "备件到货延迟"), assignee, overdue_at)
+    assert (state.status, state.requested_deadline, state.extension_requester_id) == (Status.RECTIFYING, wanted, "officer-2")
+    assert state.deadline == NOW + timedelta(days=7) and asked.name == "HazardExtensionRequested"
+    # the asker and the assignee see nothing to decide; the principal does, and a second request is not offered
+    assert "decideExtension" not in allowed_actions(state, assignee)
+    assert "extendDeadline" not in allowed_actions(state, principal)
+    assert "decideExtension" in allowed_actions(state, principal)
+    state, decided = apply(state, DecideExtension(True, "", "到货单已核实"), principal, overdue_at)
+    assert (state.deadline, state.requested_deadline, state.extension_requester_id) == (wanted, None, None)
+    assert not is_overdue(state, overdue_at) and decided.to_status is Status.RECTIFYING and state.version == 4
+
+
+def test_a_general_extension_refused_keeps_the_deadline_and_a_new_request_may_follow():
+    state = _rectifying_general()
+    officer, principal = actor(Role.OFFICER, 2), actor(Role.PRINCIPAL)
+    state, _ = apply(state, RequestExtension(NOW + timedelta(days=30), "人手不足"), officer, NOW)
+    state, _ = apply(state, DecideExtension(False, reason="人手不足不是延期理由"), principal, NOW)
+    assert state.deadline == NOW + timedelta(days=7) and state.requested_deadline is None
+    assert "extendDeadline" in allowed_actions(state, officer)
+
+
+def test_a_pending_general_extension_blocks_a_second_request():
+    state = _rectifying_general()
+    officer = actor(Role.OFFICER, 2)
+    state, _ = apply(state, RequestExtension(NOW + timedelta(days=30), "备件到货延迟"), officer, NOW)
+    with pytest.raises(GuardFailed) as refused:
+        apply(state, RequestExtension(NOW + timedelta(days=40), "再延十天"), actor(Role.PRINCIPAL), NOW)
+    assert refused.value.params["guard"] == "no_extension_pending"
+
+
+@pytest.mark.parametrize(
+    ("command", "guard"),
+    [
+        (RequestExtension(NOW + timedelta(days=6), "提前"), "new_deadline_extends_current"),  # before the deadline
+        (RequestExtension(NOW + timedelta(days=30), "  "), "reason_given"),
+    ],
+)
+def test_a_general_extension_request_needs_a_later_date_and_a_reason(command, guard):
+    with pytest.raises(GuardFailed) as refused:
+        apply(_rectifying_general(), command, actor(Role.OFFICER, 2), NOW)
+    assert refused.value.params["guard"] == guard
+
+
+def test_a_general_extension_decision_needs_a_request_a_reason_and_someone_other_than_the_asker_or_assignee():
+    state = _rectifying_general()
+    officer, other_officer, principal = actor(Role.OFFICER, 2), actor(Role.OFFICER, 3), actor(Role.PRINCIPAL)
+    with pytest.raises(GuardFailed) as refused:
+        apply(state, DecideExtension(True, reason="同意"), principal, NOW)
+    assert refused.value.params["guard"] == "extension_pending"
+    assert "decideExtension" not in allowed_actions(state, principal)
+    state, _ = apply(state, RequestExtension(NOW + timedelta(days=30), "备件到货延迟"), principal, NOW)
+    for who, guard in [(principal, "decider_is_neither_requester_nor_assignee"),
+                       (officer, "decider_is_neither_requester_nor_assignee")]:  # fmt: skip
+        with pytest.raises(GuardFailed) as refused:
+            apply(state, DecideExtension(True, reason="同意"), who, NOW)
+        assert refused.value.params["guard"] == guard
+    with pytest.raises(GuardFailed) as refused:
+        apply(state, DecideExtension(True, note="同意"), other_officer, NOW)
+    assert refused.value.params["guard"] == "reason_given"
+    new, _ = apply(state, DecideExtension(True, reason="属实"), other_officer, NOW)
+    assert new.deadline == NOW + timedelta(days=30)
+
+
+def test_a_general_hazard_raised_by_an_inspector_has_its_extension_decided_by_the_inspector_not_the_enterprise():
+    state = _rectifying_general(side=Side.INSPECTOR)
+    officer, principal, inspector = actor(Role.OFFICER, 2), actor(Role.PRINCIPAL), actor(Role.INSPECTOR)
+    state, _ = apply(state, RequestExtension(NOW + timedelta(days=30), "备件到货延迟"), officer, NOW)
+    assert "decideExtension" not in allowed_actions(state, principal)
+    assert "decideExtension" in allowed_actions(state, inspector)
+    with pytest.raises(RoleNotAllowed):
+        apply(state, DecideExtension(True, reason="同意"), actor(Role.ADMIN), NOW)
+    with pytest.raises(GuardFailed):
+        apply(state, DecideExtension(True, reason="同意"), principal, NOW)
+    state, _ = apply(state, DecideExtension(True, reason="同意"), inspector, NOW)
+    assert state.deadline == NOW + timedelta(days=30)
+
+
+def test_handing_in_the_fix_ends_a_general_extension_still_asked_for():
+    state = _rectifying_general()
+    officer = actor(Role.OFFICER, 2)
+    state, _ = apply(state, RequestExtension(NOW + timedelta(days=30), "备件到货延迟"), officer, NOW)
+    state, _ = apply(state, good_command(Action.SUBMIT_RECTIFICATION), officer, NOW)
+    assert state.status is Status.AWAITING_ACCEPTANCE and state.requested_deadline is None
+    assert state.extension_requester_id is None and state.deadline == NOW + timedelta(days=7)
+
+
+def test_a_general_extension_replays_from_its_event_payloads_alone():
+    # what `verify` does: rebuild each command from the recorded payload, apply it again as the recorded actor
+    start = _rectifying_general()
+    steps = [(actor(Role.OFFICER, 2), RequestExtension(NOW + timedelta(days=30), "备件到货延迟")),
+             (actor(Role.PRINCIPAL), DecideExtension(True, "", "属实"))]  # fmt: skip
+    state, events = start, []
+    for who, command in steps:
+        state, event = apply(state, command, who, NOW)
+        events.append(event)
+    replayed = start
+    for event in events:
+        command = COMMANDS[event.action](**event.payload)
+        replayed, _ = apply(replayed, command, Actor(user_id=event.actor_id, role=event.role), event.at)
+    assert replayed == state
 
 
 # ---------------------------------------------------------------------------------------------- derived facts
