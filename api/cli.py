@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import os
 import sys
+import time
 
 from domain.config import Settings, load_settings
 
@@ -105,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
 async def _migrate(settings: Settings) -> None:
     from domain.db.engine import build_engine, close_engine, open_engine
     from domain.db.migrate import migrate
+    from domain.history.store import backfill_bindings
     from domain.sync.changes import backfill
 
     engine = build_engine(settings)
@@ -115,6 +117,10 @@ async def _migrate(settings: Settings) -> None:
         added = await backfill()
         if added:
             print(f"change feed: {added} rows backfilled")
+        # Events and rows from before the binding: anchor the events, bind each row to its chain's head (once).
+        anchored, bound = await backfill_bindings()
+        if anchored or bound:
+            print(f"history: {anchored} events anchored, {bound} rows bound to their chains")
     finally:
         await close_engine(engine)
 
@@ -149,13 +155,21 @@ async def _with_engine(settings: Settings, work):
 async def _verify(settings: Settings) -> int:
     from domain.history.store import verify_all
 
+    started = time.perf_counter()
     report = await verify_all(settings.var_dir)
     against = f"the heads exported on {report.heads_day}" if report.heads_day else "no exported heads yet"
-    print(f"checked {report.chains} chains, {report.events} events, against {against}")
+    print(f"checked {report.chains} chains, {report.events} events, {report.anchors} anchors and {report.rows} bound rows,"
+          f" against {against}, in {time.perf_counter() - started:.2f} s")  # fmt: skip
     if report.heads_problem:
         print(f"HEADS: {report.heads_problem}")
+    if report.ledger_problem:
+        print(f"LEDGER: {report.ledger_problem}")
     for broken in report.broken:
         print(f"BROKEN chain {broken.chain_id}: first broken link at seq {broken.seq} ({broken.reason})")
+    for mismatch in report.mismatches:
+        print(f"ROW {mismatch.describe()}")
+    if not report.ok:
+        print(f"FIRST: {report.first_problem()}")
     print("OK" if report.ok else "FAILED")
     return 0 if report.ok else 1
 

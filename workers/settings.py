@@ -13,7 +13,7 @@ from piccolo.engine.base import Engine
 
 from domain.config import Settings
 from domain.db.engine import bind_engine, build_engine, close_engine, open_engine
-from workers.jobs.history import export_history_heads
+from workers.jobs.history import export_history_heads, seal_chain_anchors
 from workers.jobs.inspections import generate_inspection_tasks
 from workers.jobs.outbox import hazard_changed, relay_outbox_entries
 from workers.jobs.maintenance import purge_expired_idempotency_records, purge_expired_refresh_tokens
@@ -36,6 +36,7 @@ JOBS = [
     purge_expired_refresh_tokens,
     purge_expired_idempotency_records,
     export_history_heads,
+    seal_chain_anchors,
     generate_inspection_tasks,
     make_photo_derivatives,
     compute_blacklist_candidates,
@@ -59,6 +60,8 @@ CRON_JOBS = [
     cron(purge_expired_idempotency_records, minute={47}, unique=True),  # hourly: every keyed request adds a row
     # just after midnight in Zhoushan (UTC+8): the day's last heads are filed under that day
     cron(export_history_heads, hour={16}, minute={5}, unique=True),
+    # the anchor ledger's sealer (verify and the export seal first too): a few seconds behind the writers
+    cron(seal_chain_anchors, second=set(range(5, 60, 10)), unique=True),
     # hourly, ahead of the hour: it makes the tasks of windows starting within the next two hours
     cron(generate_inspection_tasks, minute={50}, unique=True),
     # just after midnight in Zhoushan: lift the listings whose 3 years ended, then candidates, then grades (which

@@ -10,15 +10,17 @@ rules in `PointsScheme.rules`.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
-from domain.accounts.model import Role
+from domain.accounts.model import Actor, Role
 from domain.errors import Conflict, Forbidden, InvalidInput
+from domain.history.chain import Event, bound, replay_error
 
 # The order applies to penalties decided from the day it took effect.
 IN_FORCE = date(2023, 10, 1)
@@ -552,3 +554,52 @@ class PointsScheme:
 
 
 DEFAULT_SCHEME: CreditScheme = PointsScheme()
+
+
+# ---------------------------------------------------------------------------------------------- replay (verify)
+
+_LOCAL_TIME = ZoneInfo("Asia/Shanghai")  # the day a step was taken on, as the services judged it
+_LISTING_COLUMNS = ("status", "notified_on", "decided_on", "expires_on", "removed_on", "ended_on", "statement", "reason")
+
+
+def derive_listings(events: Sequence[Event]) -> dict[str, dict[str, Any]]:
+    """The blacklist listings an enterprise's credit chain describes, keyed by listing id: each made by a computed
+    candidate and moved by its steps through `advance` (the same table and date rules, on the day of the event), with
+    the seq and hash of the last event about it. The chain does not hold the actor's region, so a step's department is
+    taken as the penalty's own (the authority was checked when the step was taken)."""
+    penalties: dict[str, dict[str, Any]] = {}
+    listings: dict[str, tuple[Listing, dict[str, Any]]] = {}
+    for event in events:
+        try:
+            p = event.payload
+            if event.action == "recordPenalty":
+                penalties[p["penalty_id"]] = p
+            elif event.action == "computeCandidate":
+                if p["listing_id"] in listings:
+                    listing, row = listings[p["listing_id"]]
+                    row = row | {"version": row["version"] + 1}  # the basis of a pending candidate refreshed
+                else:
+                    penalty = penalties[p["penalty_ids"][0]]
+                    authority = penalty.get("authority_region_code")
+                    extra = {"authority_region_code": authority} if "authority_region_code" in Listing.__dataclass_fields__ else {}
+                    listing = Listing(status=ListingStatus.CANDIDATE, penalty_decided_on=date.fromisoformat(penalty["decided_on"]), **extra)
+                    row = {"penalty_id": penalty["penalty_id"], "version": 1, "authority": authority}
+                listings[p["listing_id"]] = (listing, row | bound(event))
+            elif event.action in {str(action) for action in ListingAction}:
+                listing, row = listings[p["listing_id"]]
+                step = ListingStep(ListingAction(event.action), date.fromisoformat(p["on"]), p.get("text"))
+                region = f"/{row['authority']}/" if row["authority"] else None
+                actor = Actor(user_id=event.actor_id, role=Role(event.role), region_path=region)
+                # `advance` judges the acting department from the actor's region (it took the role alone before)
+                who = actor if "actor" in advance.__annotations__ else actor.role
+                listing = advance(listing, step, who, today=event.at.astimezone(_LOCAL_TIME).date())  # type: ignore[arg-type]
+                if (p.get("to_status"), p.get("version")) != (str(listing.status), row["version"] + 1):
+                    raise ValueError(f"the event says {p.get('to_status')} v{p.get('version')}, the rules give {listing.status}")
+                listings[p["listing_id"]] = (listing, row | {"version": row["version"] + 1} | bound(event))
+        except Exception as error:
+            raise replay_error(event, error) from None
+    return {
+        listing_id: {name: getattr(listing, name) for name in _LISTING_COLUMNS}
+        | {key: value for key, value in row.items() if key != "authority"}
+        for listing_id, (listing, row) in listings.items()
+    }

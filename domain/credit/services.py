@@ -333,7 +333,8 @@ async def _store_candidate(enterprise_id: str, basis: Basis, existing: dict | No
                 return ""
         await append_event(chain_id=chain_of(enterprise_id), subject_kind=SUBJECT_KIND, action="computeCandidate",
                            name="BlacklistCandidateComputed", actor=SYSTEM, at=now,
-                           payload={"listing_id": listing_id, **basis.to_json()})  # fmt: skip
+                           payload={"listing_id": listing_id, **basis.to_json()},
+                           bind=(BlacklistListing, listing_id))  # fmt: skip
     return made
 
 
@@ -495,7 +496,8 @@ async def _apply_step(actor: Actor, row: dict, step: ListingStep, now: datetime,
                    "to_status": str(after.status), "version": row["version"] + 1,
                    "expires_on": after.expires_on}  # fmt: skip
         await append_event(chain_id=chain_of(row["enterprise_id"]), subject_kind=SUBJECT_KIND, action=str(step.action),
-                           name=TRANSITIONS[step.action].event, actor=actor, at=now, payload=payload)  # fmt: skip
+                           name=TRANSITIONS[step.action].event, actor=actor, at=now, payload=payload,
+                           bind=(BlacklistListing, row["id"]))  # fmt: skip
         if is_listed(before, today) != is_listed(after, today):
             await add_to_outbox(SAFETY_CODE_JOB, row["enterprise_id"], now=now)
     saved = await BlacklistListing.select().where(BlacklistListing.id == row["id"]).first().run()

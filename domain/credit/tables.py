@@ -64,6 +64,10 @@ class BlacklistListing(Table, tablename="blacklist_listing"):
     version = Integer(default=1)
     created_at = Timestamptz()
     updated_at = Timestamptz()
+    # The last event of its chain about this row (domain.history.binding): `verify` replays the chain and
+    # compares, so a row changed without its event, or a chain cut short, is named.
+    chain_seq = Integer(null=True, default=None)
+    chain_hash = Varchar(length=64, null=True, default=None)
 
 
 class CreditGrade(Table, tablename="credit_grade"):

@@ -3,7 +3,7 @@
 from domain.accounts.tables import AppUser, LoginAttempt, RefreshToken, UserGrid
 from domain.org.tables import Enterprise, Grid, Region
 from domain.hazards.tables import Hazard, HazardPhoto
-from domain.history.tables import ChainHeadExport, HistoryEvent
+from domain.history.tables import ChainAnchor, ChainHeadExport, HistoryEvent
 from domain.idempotency.tables import IdempotencyRecord
 from domain.credit.tables import BlacklistListing, CreditAccident, CreditGrade, CreditPenalty
 from domain.outbox.tables import JobFailure, OutboxEntry
@@ -54,6 +54,10 @@ ALL_TABLES = (
     Document,
     DocumentUpload,
     HazardDocument,
+    HistoryEvent,
+    ChainHeadExport,
+    ChainAnchor,
+    InspectionTask,
     Inspection,
     InspectionResult,
     IdempotencyRecord,

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
-from typing import Any, ClassVar
+from enum import Enum, StrEnum
+from types import UnionType
+from typing import Any, ClassVar, Union, get_args, get_origin, get_type_hints
 
 from domain.accounts.model import Actor, Role
 from domain.errors import Conflict, DomainError, Forbidden
+from domain.history.chain import Event, bound, parse_time, replay_error
 
 
 class TransitionNotAllowed(Conflict):
@@ -822,3 +824,88 @@ def apply(state: HazardState, command: Command, actor: Actor, now: datetime) -> 
         payload={f.name: getattr(command, f.name) for f in dataclasses.fields(command)},
     )
     return new_state, event
+
+
+# ---------------------------------------------------------------------------------------------- replay (verify)
+
+# Command fields that also update a descriptive column of the hazard row (field → column).
+DESCRIPTIVE_FIELDS: Mapping[str, str] = {"measures": "measures", "stoppage_scope": "stoppage_scope",
+                                         "funds_and_materials": "funds", "major_criterion_id": "major_criterion_id",
+                                         "expert_reason": "expert_reason"}  # fmt: skip
+# Command fields that name attached photos, and the stage they are attached as (a fix, an evaluation report).
+PHOTO_FIELDS: Mapping[str, str] = {"after_photo_ids": "after", "report_document_ids": "evaluation"}
+# What the first event ("report") says of the row that the row must still say unless a later event changed it.
+_REPORTED_COLUMNS = ("enterprise_id", "risk_point_id", "inspection_id", "scan_id", "source", "category",
+                     "professional_type", "title", "description", "internal_grade", "reporter_id", "reporter_role",
+                     "responsible_person", "measures", "funds", "stoppage_scope", "major_criterion_id", "expert_reason",
+                     "found_at")  # fmt: skip
+_STATE_FIELDS = ("level", "level_confirmed", "status", "side", "assignee_id", "rectifier_id", "governance_type",
+                 "supervised", "deadline", "requested_deadline", "extension_requester_id", "has_after_photos",
+                 "version")  # fmt: skip
+
+
+def _decoded(hint: Any, value: Any) -> Any:
+    """A payload value (canonical JSON) back in the type a command field declares."""
+    if value is None:
+        return None
+    options = [a for a in get_args(hint) if a is not type(None)] if get_origin(hint) in (Union, UnionType) else [hint]
+    target = options[0] if len(options) == 1 else None
+    if target is datetime:
+        return parse_time(value)
+    if get_origin(target) is tuple or target is tuple:
+        return tuple(value)
+    if isinstance(target, type) and issubclass(target, Enum):
+        return target(value)
+    return value
+
+
+def command_of(action: str, payload: Mapping[str, Any]) -> Command:
+    """The command an event of `action` recorded, rebuilt from its payload."""
+    cls = COMMANDS[Action(action)]
+    hints = get_type_hints(cls)
+    fields = {f.name: _decoded(hints[f.name], payload[f.name]) for f in dataclasses.fields(cls) if f.name in payload}
+    return cls(**fields)
+
+
+def replay(events: Sequence[Event]) -> dict[str, Any]:
+    """The hazard row a chain describes: its first event opens the hazard, every later one goes through `apply`
+    (the same table, roles and guards, at the event's time, by the event's actor); raises ReplayFailed naming the
+    event that does not follow the rules."""
+    first = events[0]
+    try:
+        if first.action != "report":
+            raise ValueError(f"a hazard's chain opens with report, not {first.action}")
+        p = first.payload
+        state = open_hazard(first.chain_id, level=HazardLevel(p["level"]), side=Side(p["side"]),
+                            enterprise_id=p["enterprise_id"], reporter_id=p["reporter_id"],
+                            level_confirmed=p.get("level_confirmed", True))  # fmt: skip
+        row = {column: p.get(column) for column in _REPORTED_COLUMNS}
+        photos = [[first.seq, "before", photo] for photo in first.photo_hashes]
+        closed_at = None
+    except Exception as error:
+        raise replay_error(first, error) from None
+    for event in events[1:]:
+        try:
+            command = command_of(event.action, event.payload)
+            state, change = apply(state, command, Actor(user_id=event.actor_id, role=Role(event.role)), event.at)
+            recorded = (event.payload.get("to_status", str(state.status)), event.payload.get("version", state.version))
+            if recorded != (str(state.status), state.version):
+                raise ValueError(f"the event says {recorded}, the rules give {(str(state.status), state.version)}")
+            row |= {column: change.payload[name] for name, column in DESCRIPTIVE_FIELDS.items()
+                    if change.payload.get(name) is not None}  # fmt: skip
+            hashes = iter(event.photo_hashes)
+            for name, stage in PHOTO_FIELDS.items():
+                photos += [[event.seq, stage, next(hashes)] for _ in getattr(command, name, ())]
+            if state.status in TERMINAL_STATUSES:
+                closed_at = event.at
+        except Exception as error:
+            raise replay_error(event, error) from None
+    row |= {name: getattr(state, name) for name in _STATE_FIELDS}
+    last = events[-1]
+    return row | {"closed_at": closed_at, "photos": photos} | bound(last)
+
+
+def derive_hazards(events: Sequence[Event]) -> dict[str, dict[str, Any]]:
+    """The hazard row a hazard's chain describes, keyed by the hazard's id (the chain's id)."""
+    return {events[0].chain_id: replay(events)}
+

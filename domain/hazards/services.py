@@ -26,7 +26,9 @@ from domain.errors import DomainError, InvalidInput, NotFound
 from domain.outbox.services import add_to_outbox
 from domain.photos.services import near_duplicates
 from domain.hazards.model import (
+    DESCRIPTIVE_FIELDS,
     OWING_STATUSES,
+    PHOTO_FIELDS,
     TERMINAL_STATUSES,
     Category,
     Command,
@@ -474,7 +476,8 @@ async def create_hazard(*, actor: Actor, new: NewHazard, now: datetime | None = 
         async with Hazard._meta.db.transaction():
             await Hazard.insert(Hazard(**row)).run()
             await append_event(chain_id=hazard_id, subject_kind=SUBJECT_KIND, action="report", name="HazardReported",
-                               actor=actor, at=now, payload=payload, photo_hashes=[p["sha256"] for p in photos])  # fmt: skip
+                               actor=actor, at=now, payload=payload, photo_hashes=[p["sha256"] for p in photos],
+                               bind=(Hazard, hazard_id))  # fmt: skip
             await _attach(hazard_id, new.enterprise_id, photos, "before", 1, now)
             await add_to_outbox(CHANGE_JOB, hazard_id, 1, now=now)
             await record_change(HAZARD, hazard_id, new.enterprise_id, at=now)
@@ -502,14 +505,13 @@ async def _attach(hazard_id: str, enterprise_id: str, photos: list[dict], stage:
 
 
 # Which command fields name photos, and the stage they are attached as (a fix, the pages of an evaluation report).
-_PHOTO_FIELDS = {"after_photo_ids": "after", "report_document_ids": "evaluation"}
+_PHOTO_FIELDS = PHOTO_FIELDS
 # Which changed state fields are columns of the hazard row.
 _STATE_COLUMNS = ("level", "level_confirmed", "status", "assignee_id", "rectifier_id", "governance_type",
                   "supervised", "deadline", "requested_deadline", "extension_requester_id",
                   "has_after_photos")  # fmt: skip
 # Command fields that also update a descriptive column of the hazard.
-_DESCRIPTIVE = {"measures": "measures", "stoppage_scope": "stoppage_scope", "funds_and_materials": "funds",
-                "major_criterion_id": "major_criterion_id", "expert_reason": "expert_reason"}  # fmt: skip
+_DESCRIPTIVE = DESCRIPTIVE_FIELDS  # the replay of `verify` applies the same
 
 
 async def transition(
@@ -563,7 +565,7 @@ async def transition(
         # the chain names each document by its bytes, as it names photos in photo_hashes
         payload["document_hashes"] = [document["sha256"] for document in documents]
                                     name=event.name, actor=actor, at=now, payload=payload,
-                                    photo_hashes=[p["sha256"] for p in photos])  # fmt: skip
+                                    photo_hashes=[p["sha256"] for p in photos], bind=(Hazard, hazard_id))  # fmt: skip
         for stage, stage_photos in photos_by_stage.items():
             await _attach(hazard_id, state.enterprise_id, stage_photos, stage, linked.seq, now)
         await add_to_outbox(CHANGE_JOB, hazard_id, linked.seq, now=now)

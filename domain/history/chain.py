@@ -428,3 +428,97 @@ def parse_heads(data: bytes, expected_digest: str | None = None) -> list[ChainHe
     if _heads_body(heads) != body:  # non-canonical lines, unsorted or duplicate chains
         raise HeadsFileError("heads export is not in canonical form")
     return heads
+
+
+# --- the anchor ledger ---------------------------------------------------------------------------------------------
+#
+# Every appended event is anchored: (position, chain_id, seq, event_hash) in one ledger whose entries are chained
+# like events are (anchor n points at the hash of anchor n-1, anchor 1 at GENESIS_HASH). A chain's newest anchor must
+# be its head, so an event cut from a chain's tail, or a chain rewritten and re-hashed, disagrees with the ledger at
+# once; cutting the ledger's own tail too breaks the exported heads (the ledger's head is exported as the chain
+# LEDGER_CHAIN_ID) and the rows bound to the cut events.
+#
+#     anchor_hash = sha256(canonical({"v": 1, "position", "chain_id", "seq", "event_hash", "prev_hash"}))
+
+LEDGER_CHAIN_ID = "~anchor-ledger"  # sorts after every real chain id in the heads export
+LEDGER_BROKEN = "ledger_broken"  # an anchor does not hash, does not follow the one before, or a position is missing
+NOT_ANCHORED = "not_anchored"  # the chain has events but no anchor
+ANCHOR_MISMATCH = "anchor_mismatch"  # the chain's newest anchor is not its head: a tail was cut or rewritten
+ANCHORED_CHAIN_GONE = "anchored_chain_gone"  # the ledger anchors a chain that has no events any more
+
+
+def anchor_hash(position: int, chain_id: str, seq: int, event_hash: str, prev_hash: str) -> str:
+    """The hash of one ledger entry (version 1)."""
+    return sha256_hex(canonical({"v": CHAIN_VERSION, "position": _check_seq(position), "chain_id": chain_id,
+                                 "seq": _check_seq(seq), "event_hash": _check_hex64("event_hash", event_hash),
+                                 "prev_hash": _check_hex64("prev_hash", prev_hash)}))  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """One sealed ledger entry."""
+
+    position: int
+    chain_id: str
+    seq: int
+    event_hash: str
+    prev_hash: str
+    anchor_hash: str
+
+
+def verify_ledger(anchors: Iterable[Anchor], after: Anchor | None = None) -> int | None:
+    """The position of the first bad entry of the ledger (in position order, continuing from `after`), or None."""
+    prev = after
+    for anchor in anchors:
+        expected_position = prev.position + 1 if prev else 1
+        expected_prev = prev.anchor_hash if prev else GENESIS_HASH
+        try:
+            recomputed = anchor_hash(anchor.position, anchor.chain_id, anchor.seq, anchor.event_hash, anchor.prev_hash)
+        except CanonicalError:
+            return expected_position
+        if anchor.position != expected_position or anchor.prev_hash != expected_prev or recomputed != anchor.anchor_hash:
+            return expected_position
+        prev = anchor
+    return None
+
+
+# --- replaying a chain into the state of its rows ----------------------------------------------------------------
+
+
+class ReplayFailed(ValueError):
+    """An event of an intact chain does not follow the rules that made it (or cannot be read by them)."""
+
+    def __init__(self, seq: int, reason: str) -> None:
+        super().__init__(f"event {seq}: {reason}")
+        self.seq = seq
+        self.reason = reason
+
+
+def replay_error(event: Event, error: Exception) -> ReplayFailed:
+    """`error`, met replaying `event`, as a ReplayFailed naming the event."""
+    if isinstance(error, ReplayFailed):
+        return error
+    return ReplayFailed(event.seq, f"{getattr(error, 'code', type(error).__name__)}: {error}")
+
+
+def bound(event: Event) -> dict[str, Any]:
+    """The binding columns of a row whose last event is `event`."""
+    return {"chain_seq": event.seq, "chain_hash": event.hash}
+
+
+def plain(value: Any) -> Any:
+    """A stored value in the form a chain's payload holds it (dates and times as text), for comparing."""
+    if isinstance(value, datetime) and (value.tzinfo is None or value.tzinfo.utcoffset(value) is None):
+        value = value.replace(tzinfo=timezone.utc)  # a driver that drops the zone of a UTC column
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, str):
+        return str(value)  # an enum member as its text
+    return _plain(value)
+
+
+def parse_time(value: Any) -> datetime | None:
+    """A payload's RFC 3339 text back as an aware datetime (None stays None)."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value).replace("Z", "+00:00"))

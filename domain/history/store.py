@@ -7,17 +7,28 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from piccolo.table import Table
 
 from domain.accounts.model import Actor
 from domain.clock import utcnow
 from domain.db.engine import unique_or
 from domain.errors import Conflict
+from domain.history.binding import RowMismatch
 from domain.history.chain import (
+    ANCHOR_MISMATCH,
+    ANCHORED_CHAIN_GONE,
     GENESIS_HASH,
+    HEAD_MISMATCH,
+    LEDGER_BROKEN,
+    LEDGER_CHAIN_ID,
+    NOT_ANCHORED,
+    Anchor,
+    ReplayFailed,
     TRUNCATED,
     ChainHead,
     Event,
@@ -26,9 +37,11 @@ from domain.history.chain import (
     heads_digest,
     link,
     parse_heads,
+    anchor_hash,
     verify_chain,
+    verify_ledger,
 )
-from domain.history.tables import ChainHeadExport, HistoryEvent
+from domain.history.tables import ChainAnchor, ChainHeadExport, HistoryEvent
 from domain.ids import new_id
 
 
@@ -48,8 +61,10 @@ async def append_event(
     at: datetime,
     payload: Mapping[str, Any],
     photo_hashes: Iterable[str] = (),
+    bind: tuple[type[Table], Any] | None = None,
 ) -> Event:
-    """Link and insert the next event of a chain; call it inside the transaction of the change it records."""
+    """Link and insert the next event of a chain, and anchor it; call it inside the transaction of the change it
+    records. `bind` = (table, primary key): that row, already written, now carries this event as its chain head."""
     last = (
         await HistoryEvent.select(HistoryEvent.seq, HistoryEvent.hash)
         .where(HistoryEvent.chain_id == chain_id)
@@ -78,7 +93,101 @@ async def append_event(
                 hash=event.hash,
             )
         ).run()
+    await _anchor(event)
+    if bind is not None:
+        await bind_row(bind[0], bind[1], event)
     return event
+
+
+async def bind_row(table: type[Table], key: Any, event: Event) -> None:
+    """Record `event` as the chain head of one row (its `chain_seq` and `chain_hash`), in the caller's transaction."""
+    await table.update({table.chain_seq: event.seq, table.chain_hash: event.hash}).where(
+        table._meta.primary_key == key).run()  # fmt: skip
+
+
+# --- the anchor ledger -----------------------------------------------------------------------------------------------
+
+
+def _is_sqlite() -> bool:
+    return ChainAnchor._meta.db.engine_type == "sqlite"
+
+
+async def _anchor(event: Event) -> None:
+    """Anchor the event in the ledger: sealed at once on SQLite (its write transactions run one at a time), left for
+    the sealer on PostgreSQL, so concurrent writers never queue on the ledger's tail."""
+    row = {"id": new_id(), "chain_id": event.chain_id, "seq": event.seq, "event_hash": event.hash}
+    if _is_sqlite():
+        last = await ChainAnchor.raw(
+            "SELECT position, anchor_hash FROM chain_anchor WHERE position IS NOT NULL ORDER BY position DESC LIMIT 1"
+        ).run()  # fmt: skip
+        position, prev = (last[0]["position"] + 1, last[0]["anchor_hash"]) if last else (1, GENESIS_HASH)
+        row |= {"position": position, "prev_hash": prev,
+                "anchor_hash": anchor_hash(position, event.chain_id, event.seq, event.hash, prev)}  # fmt: skip
+    await ChainAnchor.insert(ChainAnchor(**row)).run()
+
+
+# PostgreSQL advisory lock key of the anchor sealer ("sf-anchr" in ASCII).
+_SEAL_LOCK = 0x73662D616E636872
+_SEAL_BATCH = 5000
+
+
+async def seal_anchors() -> int:
+    """Give the committed unsealed anchors their positions and hashes, in commit order (a chain's anchors in seq
+    order); one sealer at a time, the others go on without. Returns how many were sealed."""
+    if _is_sqlite():
+        return 0
+    sealed = 0
+    while True:
+        async with ChainAnchor._meta.db.transaction():
+            locked = await ChainAnchor.raw("SELECT pg_try_advisory_xact_lock({}) AS locked", _SEAL_LOCK).run()
+            if not (locked and locked[0]["locked"]):
+                return sealed
+            pending = await ChainAnchor.raw(
+                "SELECT id, chain_id, seq, event_hash FROM chain_anchor WHERE position IS NULL ORDER BY id LIMIT {}",
+                _SEAL_BATCH,
+            ).run()  # fmt: skip
+            if not pending:
+                return sealed
+            last = await ChainAnchor.raw(
+                "SELECT position, anchor_hash FROM chain_anchor WHERE position IS NOT NULL ORDER BY position DESC LIMIT 1"
+            ).run()  # fmt: skip
+            position, prev = (last[0]["position"], last[0]["anchor_hash"]) if last else (0, GENESIS_HASH)
+            values = []
+            # a chain's next link is only written after its previous one committed, so within a batch ordering by
+            # (chain, seq) keeps every chain's anchors in seq order whatever the clocks of the writers said
+            for row in sorted(pending, key=lambda r: (r["chain_id"], r["seq"])):
+                position += 1
+                digest = anchor_hash(position, row["chain_id"], row["seq"], row["event_hash"], prev)
+                values.append((row["id"], position, prev, digest))
+                prev = digest
+            connection = await _raw_connection()
+            if connection is not None:
+                await connection.executemany(
+                    "UPDATE chain_anchor SET position = $2, prev_hash = $3, anchor_hash = $4 WHERE id = $1", values)
+            else:
+                for anchor_id, at, before, digest in values:
+                    await ChainAnchor.update({ChainAnchor.position: at, ChainAnchor.prev_hash: before,
+                                              ChainAnchor.anchor_hash: digest}).where(ChainAnchor.id == anchor_id).run()
+            sealed += len(values)
+
+
+async def _raw_connection():
+    """The driver connection of the current PostgreSQL transaction, if piccolo exposes it (else None)."""
+    from piccolo.engine.postgres import PostgresEngine
+
+    engine = ChainAnchor._meta.db
+    if not isinstance(engine, PostgresEngine):
+        return None
+    transaction = engine.current_transaction.get()
+    return getattr(transaction, "connection", None) if transaction is not None else None
+
+
+async def ledger_head() -> ChainHead | None:
+    """The newest sealed anchor, as a head of the ledger's own chain (exported with the chain heads)."""
+    last = await ChainAnchor.raw(
+        "SELECT position, anchor_hash FROM chain_anchor WHERE position IS NOT NULL ORDER BY position DESC LIMIT 1"
+    ).run()  # fmt: skip
+    return ChainHead(LEDGER_CHAIN_ID, last[0]["position"], last[0]["anchor_hash"]) if last else None
 
 
 def event_record(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -109,7 +218,9 @@ async def current_heads() -> list[ChainHead]:
         " SELECT chain_id, MAX(seq) AS seq FROM history_event GROUP BY chain_id"
         ") m ON m.chain_id = e.chain_id AND m.seq = e.seq ORDER BY e.chain_id"
     ).run()
-    return [ChainHead(row["chain_id"], row["seq"], row["hash"]) for row in rows]
+    heads = [ChainHead(row["chain_id"], row["seq"], row["hash"]) for row in rows]
+    ledger = await ledger_head()
+    return heads + ([ledger] if ledger else [])  # the ledger's own head goes out with the chains'
 
 
 # --- the daily export ------------------------------------------------------------------------------------------------
@@ -124,6 +235,7 @@ async def export_chain_heads(var_dir: Path, day: str | None = None) -> dict[str,
     """Write today's heads file and its row; run again the same day, it recomputes and overwrites both."""
     now = utcnow()
     day = day or now.date().isoformat()
+    await seal_anchors()
     heads = await current_heads()
     body = export_heads(heads)
     folder = heads_dir(var_dir)
@@ -151,7 +263,7 @@ async def export_chain_heads(var_dir: Path, day: str | None = None) -> dict[str,
 
 @dataclass(frozen=True, slots=True)
 class BrokenChain:
-    """The first broken link of one chain."""
+    """The first broken link of one chain (or the first event its anchors or its rules disown)."""
 
     chain_id: str
     seq: int
@@ -160,17 +272,30 @@ class BrokenChain:
 
 @dataclass(frozen=True, slots=True)
 class VerifyReport:
-    """What `shuangfang verify` found."""
+    """What `shuangfang verify` found: broken chains, a broken anchor ledger, rows that disagree with their chains."""
 
     chains: int
     events: int
     broken: list[BrokenChain]
     heads_day: str | None
     heads_problem: str | None
+    rows: int = 0
+    anchors: int = 0
+    ledger_problem: str | None = None
+    mismatches: list[RowMismatch] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.broken and self.heads_problem is None
+        return not self.broken and self.heads_problem is None and self.ledger_problem is None and not self.mismatches
+
+    def first_problem(self) -> str | None:
+        """The first broken thing, in the order verify looks: exported heads, the ledger, chains, rows."""
+        if self.heads_problem or self.ledger_problem:
+            return self.heads_problem or self.ledger_problem
+        if self.broken:
+            first = self.broken[0]
+            return f"chain {first.chain_id}: first broken link at seq {first.seq} ({first.reason})"
+        return self.mismatches[0].describe() if self.mismatches else None
 
 
 async def latest_heads(var_dir: Path) -> tuple[str | None, dict[str, ChainHead], str | None]:
@@ -187,18 +312,155 @@ async def latest_heads(var_dir: Path) -> tuple[str | None, dict[str, ChainHead],
     return row["day"], {head.chain_id: head for head in heads}, None
 
 
+_LEDGER_PAGE = 20000
+_CHAIN_BATCH = 500
+
+
+async def _check_ledger(exported: ChainHead | None) -> tuple[int, str | None]:
+    """Walk the sealed ledger in position order: how many anchors, and the first problem (None if whole)."""
+    count, prev = 0, None
+    while True:
+        after = prev.position if prev else 0
+        rows = await ChainAnchor.raw(
+            "SELECT position, chain_id, seq, event_hash, prev_hash, anchor_hash FROM chain_anchor"
+            " WHERE position > {} ORDER BY position LIMIT {}", after, _LEDGER_PAGE,
+        ).run()  # fmt: skip
+        anchors = [Anchor(r["position"], r["chain_id"], r["seq"], r["event_hash"], r["prev_hash"], r["anchor_hash"])
+                   for r in rows]  # fmt: skip
+        bad = verify_ledger(anchors, prev)
+        if bad is not None:
+            return count, f"anchor ledger: first broken entry at position {bad} ({LEDGER_BROKEN})"
+        for anchor in anchors:
+            if exported is not None and anchor.position == exported.seq and anchor.anchor_hash != exported.hash:
+                return count, f"anchor ledger: position {anchor.position} is not the exported head ({HEAD_MISMATCH})"
+        count += len(anchors)
+        if len(anchors) < _LEDGER_PAGE:
+            break
+        prev = anchors[-1]
+    if exported is not None and count < exported.seq:
+        return count, f"anchor ledger: ends at position {count}, the exported head is at {exported.seq} ({TRUNCATED})"
+    return count, None
+
+
+def _anchor_problem(records: list[dict[str, Any]], anchors: dict[int, str]) -> BrokenChain | None:
+    """The first event of an intact chain that its anchors disown: not anchored, anchored with another hash, or
+    anchored events beyond the chain's end (a cut tail)."""
+    for record in records:
+        anchored = anchors.get(record["seq"])
+        if anchored is None:
+            return BrokenChain(record["chain_id"], record["seq"], NOT_ANCHORED)
+        if anchored != record["hash"]:
+            return BrokenChain(record["chain_id"], record["seq"], ANCHOR_MISMATCH)
+    beyond = [seq for seq in anchors if seq > len(records)]
+    if beyond:
+        return BrokenChain(records[0]["chain_id"], len(records) + 1, ANCHOR_MISMATCH)
+    return None
+
+
 async def verify_all(var_dir: Path) -> VerifyReport:
-    """Verify every chain against its own links and against the newest exported head."""
+    """Verify every chain against its own links, the anchor ledger and the newest exported head; replay each intact
+    chain through its area's rules and compare the rows it protects, field by field."""
+    from domain.history.binding import compare, kinds_by_subject, registry, stored_rows
+
+    await seal_anchors()  # PostgreSQL: anchors committed since the sealer last ran join the ledger first
     day, heads, heads_problem = await latest_heads(var_dir)
-    chain_ids = [row["chain_id"] for row in await HistoryEvent.select(HistoryEvent.chain_id).distinct().run()]
+    anchors_count, ledger_problem = await _check_ledger(heads.get(LEDGER_CHAIN_ID))
+    kinds = registry()
+    by_subject = kinds_by_subject(kinds)
+    derived: dict[str, dict[tuple[str, Any], dict[str, Any]]] = {kind.name: {} for kind in kinds}
+    chain_ids = sorted(row["chain_id"] for row in await HistoryEvent.select(HistoryEvent.chain_id).distinct().run())
+    anchored_ids = {row["chain_id"] for row in await ChainAnchor.select(ChainAnchor.chain_id).distinct().run()}
     broken: list[BrokenChain] = []
     events = 0
-    for chain_id in sorted(chain_ids):
-        rows = await chain_rows(chain_id)
-        events += len(rows)
-        result = verify_chain((event_record(row) for row in rows), heads.get(chain_id), allow_extension=True)
-        if not result.ok:
-            broken.append(BrokenChain(chain_id, result.first_broken_seq or 0, result.reason or "unknown"))
-    for chain_id in sorted(set(heads) - set(chain_ids)):
-        broken.append(BrokenChain(chain_id, 1, TRUNCATED))  # a whole chain exported and now gone
-    return VerifyReport(len(chain_ids), events, broken, day, heads_problem)
+    for start in range(0, len(chain_ids), _CHAIN_BATCH):
+        batch = chain_ids[start : start + _CHAIN_BATCH]
+        rows = await HistoryEvent.select().where(HistoryEvent.chain_id.is_in(batch)).order_by(
+            HistoryEvent.chain_id).order_by(HistoryEvent.seq).run()  # fmt: skip
+        anchors: dict[str, dict[int, str]] = {}
+        for anchor in await ChainAnchor.select(ChainAnchor.chain_id, ChainAnchor.seq, ChainAnchor.event_hash).where(
+                ChainAnchor.chain_id.is_in(batch)).run():  # fmt: skip
+            anchors.setdefault(anchor["chain_id"], {})[anchor["seq"]] = anchor["event_hash"]
+        grouped: dict[str, list[dict[str, Any]]] = {}
+        for row in rows:
+            grouped.setdefault(row["chain_id"], []).append(row)
+        for chain_id in batch:
+            chain = grouped.get(chain_id, [])
+            events += len(chain)
+            records = [event_record(row) for row in chain]
+            result = verify_chain(records, heads.get(chain_id), allow_extension=True)
+            if not result.ok:
+                broken.append(BrokenChain(chain_id, result.first_broken_seq or 0, result.reason or "unknown"))
+                continue
+            if (problem := _anchor_problem(records, anchors.get(chain_id, {}))) is not None:
+                broken.append(problem)
+                continue
+            kind = by_subject.get(chain[0]["subject_kind"])
+            if kind is None:
+                continue
+            try:
+                described = kind.derive([Event.from_record(record) for record in records])
+            except ReplayFailed as failed:
+                broken.append(BrokenChain(chain_id, failed.seq, f"replay: {failed.reason}"))
+                continue
+            derived[kind.name].update({(chain_id, key): fields for key, fields in described.items()})
+    gone = sorted((set(heads) | anchored_ids) - set(chain_ids) - {LEDGER_CHAIN_ID})
+    # a whole chain exported or anchored and now gone
+    broken += [BrokenChain(chain_id, 1, TRUNCATED if chain_id in heads else ANCHORED_CHAIN_GONE) for chain_id in gone]
+    skip = {b.chain_id for b in broken}
+    mismatches: list[RowMismatch] = []
+    rows_count = 0
+    for kind in kinds:
+        stored = await stored_rows(kind)
+        rows_count += len(stored)
+        mismatches += compare(kind, derived[kind.name], stored, skip)
+    return VerifyReport(len(chain_ids), events, broken, day, heads_problem, rows_count, anchors_count, ledger_problem,
+                        mismatches)  # fmt: skip
+
+
+# --- upgrading a database written before the binding -------------------------------------------------------------
+
+
+async def backfill_bindings() -> tuple[int, int]:
+    """Anchor every event that has no anchor and bind every protected row that carries no chain head, from its
+    chain's replay (`shuangfang migrate` runs it; a second run finds nothing). Returns (anchored, bound)."""
+    from domain.history.binding import registry
+
+    missing = await HistoryEvent.raw(
+        "SELECT e.chain_id, e.seq, e.hash FROM history_event e LEFT JOIN chain_anchor a"
+        " ON a.chain_id = e.chain_id AND a.seq = e.seq WHERE a.id IS NULL ORDER BY e.chain_id, e.seq"
+    ).run()  # fmt: skip
+    async with ChainAnchor._meta.db.transaction():
+        last = await ChainAnchor.raw(
+            "SELECT position, anchor_hash FROM chain_anchor WHERE position IS NOT NULL ORDER BY position DESC LIMIT 1"
+        ).run()  # fmt: skip
+        position, prev = (last[0]["position"], last[0]["anchor_hash"]) if last else (0, GENESIS_HASH)
+        rows = []
+        for event in missing:
+            row = ChainAnchor(id=new_id(), chain_id=event["chain_id"], seq=event["seq"], event_hash=event["hash"])
+            if _is_sqlite():
+                position += 1
+                digest = anchor_hash(position, event["chain_id"], event["seq"], event["hash"], prev)
+                row.position, row.prev_hash, row.anchor_hash, prev = position, prev, digest, digest
+            rows.append(row)
+        for start in range(0, len(rows), 500):
+            await ChainAnchor.insert(*rows[start : start + 500]).run()
+    await seal_anchors()
+    bound_rows = 0
+    for kind in registry():
+        table = kind.table
+        unbound = await table.select().where(table.chain_seq.is_null()).run()
+        chains: dict[str, list[dict]] = {}
+        for row in unbound:
+            chains.setdefault(kind.row_key(row)[0], []).append(row)
+        for chain_id, rows_of_chain in chains.items():
+            records = [event_record(r) for r in await chain_rows(chain_id)]
+            if not records:
+                continue  # a row no chain describes: verify names it
+            described = kind.derive([Event.from_record(record) for record in records])
+            for row in rows_of_chain:
+                head = described.get(kind.row_key(row)[1])
+                if head is not None:
+                    await table.update({table.chain_seq: head["chain_seq"], table.chain_hash: head["chain_hash"]}).where(
+                        table._meta.primary_key == row[table._meta.primary_key._meta.name]).run()  # fmt: skip
+                    bound_rows += 1
+    return len(missing), bound_rows

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from piccolo.columns import Integer, Text, Timestamptz, Varchar
+from piccolo.columns import BigInt, Integer, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 
@@ -39,3 +39,20 @@ class ChainHeadExport(Table, tablename="chain_head_export"):
     path = Text()
     # The export itself, kept here too: the file can be copied elsewhere, the row survives a lost folder.
     body = Text()
+
+
+class ChainAnchor(Table, tablename="chain_anchor"):
+    """The ledger of heads: every appended event's (chain, seq, hash), the anchors chained to each other in order.
+
+    Inserted in the event's own transaction; `position`, `prev_hash` and `anchor_hash` are given there on SQLite (one
+    writer at a time) and by the sealer in commit order on PostgreSQL (`domain.history.store.seal_anchors`), so no
+    writer waits for a global lock. A chain's last anchor must be its head: a cut tail shows at once.
+    """
+
+    id = Varchar(length=26, primary_key=True)
+    position = BigInt(null=True, default=None)
+    chain_id = Varchar(length=64)
+    seq = Integer()
+    event_hash = Varchar(length=64)
+    prev_hash = Varchar(length=64, null=True, default=None)
+    anchor_hash = Varchar(length=64, null=True, default=None)

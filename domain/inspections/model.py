@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.accounts.model import Role
 from domain.codes.model import distance_m
 from domain.errors import InvalidInput
+from domain.history.chain import Event, bound, replay_error
 from domain.hazards.model import HazardLevel, Source
 from domain.risk.model import RiskLevel
 
@@ -380,3 +382,18 @@ def hazard_title(given: str | None, item_content: str) -> str:
     """The title of a failed item's hazard: the one given, else the item's content, cut to the column's length."""
     title = (given or "").strip() or item_content
     return title if len(title) <= MAX_TITLE else title[: MAX_TITLE - 1] + "…"
+
+
+# ---------------------------------------------------------------------------------------------- replay (verify)
+
+
+def derive_inspections(events: Sequence[Event]) -> dict[str, dict[str, Any]]:
+    """The inspection row its chain describes, keyed by the inspection's id: every plain value its "record" event
+    holds (risk point, enterprise, scan, times, presence, ...) and the counts of its results."""
+    first = events[0]
+    if first.action != "record":
+        raise replay_error(first, ValueError(f"an inspection's chain opens with record, not {first.action}"))
+    results = first.payload.get("results", [])
+    row = {key: value for key, value in first.payload.items() if not isinstance(value, (list, dict)) and key != "client_id"}
+    row |= {"items_checked": len(results), "items_failed": sum(not result["ok"] for result in results)}
+    return {first.chain_id: row | bound(events[-1])}

@@ -384,7 +384,7 @@ async def _store(actor: Actor, new: NewInspection, point: risk.RiskPointRecord, 
         {key: result[key] for key in ("checklist_item_id", "ok", "note", "task_id", "hazard_id")} for result in results
     ]}  # fmt: skip
     await append_event(chain_id=inspection_id, subject_kind=SUBJECT_KIND, action="record", name="InspectionRecorded",
-                       actor=actor, at=now, payload=payload, photo_hashes=())  # fmt: skip
+                       actor=actor, at=now, payload=payload, photo_hashes=(), bind=(Inspection, inspection_id))  # fmt: skip
     return results
 
 

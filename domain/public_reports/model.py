@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 
 from domain.accounts.model import Actor, Role
 from domain.errors import Conflict, DomainError, Forbidden, InvalidInput
+from domain.history.chain import Event, bound, replay_error
 
 
 class PublicReportInputInvalid(InvalidInput):
@@ -308,3 +309,39 @@ def check_enterprise_wording(title: str | None, description: str | None, reporte
         mine = _plain(text)
         if any(mine == plain or (len(plain) >= COPIED_INSIDE_MIN and plain in mine) for plain in theirs):
             raise PublicReportWordingCopied(f"the {field} repeats the reporter's own words", field=field)
+
+
+# ---------------------------------------------------------------------------------------------- replay (verify)
+
+# What the "receive" event says of the report row (the reporter's contact is never in it).
+_RECEIVED_COLUMNS = ("status", "title", "description", "given_enterprise_name", "given_credit_code",
+                     "given_region_code", "routed_by", "enterprise_id", "grid_id", "region_code", "occurred_at")  # fmt: skip
+
+
+def derive_reports(events: Sequence[Event]) -> dict[str, dict[str, Any]]:
+    """The report row a report's chain describes: received, then each regulator's action through `TRANSITIONS`
+    (`next_status`), keyed by the report's id; raises ReplayFailed naming an event that does not follow them."""
+    first = events[0]
+    if first.action != "receive":
+        raise replay_error(first, ValueError(f"a report's chain opens with receive, not {first.action}"))
+    row: dict[str, Any] = {column: first.payload.get(column) for column in _RECEIVED_COLUMNS}
+    row |= {"version": 1, "hazard_id": None, "dismiss_reason": "", "decided_by": None, "decided_at": None}
+    for event in events[1:]:
+        try:
+            p = event.payload
+            after = next_status(row["status"], event.action, Actor(user_id=event.actor_id, role=Role(event.role)))
+            if (p.get("to_status"), p.get("version")) != (str(after), row["version"] + 1):
+                raise ValueError(f"the event says {p.get('to_status')} v{p.get('version')}, the rules give {after}")
+            match ReportAction(event.action):
+                case ReportAction.DISMISS:
+                    row["dismiss_reason"] = p["reason"]
+                case ReportAction.FORWARD:
+                    row |= {"region_code": p["to_region"], "grid_id": None, "routed_by": str(RoutedBy.FORWARDED)}
+                case ReportAction.ACCEPT:
+                    row |= {"hazard_id": p["hazard_id"], "enterprise_id": p["enterprise_id"]}
+            if after != row["status"]:
+                row |= {"decided_by": event.actor_id, "decided_at": event.at}
+            row |= {"status": str(after), "version": row["version"] + 1}
+        except Exception as error:
+            raise replay_error(event, error) from None
+    return {first.chain_id: row | bound(events[-1])}

@@ -317,7 +317,7 @@ async def submit_report(*, new: NewPublicReport, address: str, now: datetime | N
                                                                  photo_id=photo["id"], position=position)).run()  # fmt: skip
             await append_event(chain_id=report_id, subject_kind=SUBJECT_KIND, action="receive",
                                name="PublicReportReceived", actor=PUBLIC, at=now, payload=payload,
-                               photo_hashes=[p["sha256"] for p in photos])  # fmt: skip
+                               photo_hashes=[p["sha256"] for p in photos], bind=(PublicReport, report_id))  # fmt: skip
             await add_to_outbox(NOTIFY_JOB, report_id, now=now)
     except Exception as error:
         if not is_unique_violation(error):
@@ -515,7 +515,8 @@ async def act(*, actor: Actor, report_id: str, expected_version: int, command: R
             await PublicReportReply.insert(PublicReportReply(id=new_id(), report_id=report_id, text=reply,
                                                              author_id=actor.user_id, created_at=now)).run()  # fmt: skip
         await append_event(chain_id=report_id, subject_kind=SUBJECT_KIND, action=str(command.action),
-                           name=EVENT_NAMES[command.action], actor=actor, at=now, payload=payload)  # fmt: skip
+                           name=EVENT_NAMES[command.action], actor=actor, at=now, payload=payload,
+                           bind=(PublicReport, report_id))  # fmt: skip
         if isinstance(command, ForwardReport):
             await add_to_outbox(NOTIFY_JOB, report_id, now=now)  # the new receivers hear of it
             # the report may now lie outside the forwarder's scope: they get it back as it left, without the contact

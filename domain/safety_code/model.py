@@ -28,10 +28,11 @@ with no enterprises has no colour.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+from domain.history.chain import Event, bound, replay_error
 from domain.risk.model import Colour
 
 SCHEME_VERSION = 1
@@ -159,3 +160,21 @@ def region_colour(counts: Mapping[Colour, int]) -> Colour | None:
         if held >= REGION_SHARE * total:
             return colour
     raise AssertionError("blue or worse holds every enterprise")  # pragma: no cover
+
+
+# ---------------------------------------------------------------------------------------------- replay (verify)
+
+
+def derive_colour(events: Sequence[Event]) -> dict[str, dict]:
+    """The safety-code row an enterprise's colour chain describes (one row, key ""): each change starts from the
+    colour the one before ended on, the colour is the last one's, held since that event."""
+    colour = None
+    for event in events:
+        try:
+            if event.action != "recolour" or event.payload["from"] != colour:
+                raise ValueError(f"a change from {event.payload.get('from')} follows the colour {colour}")
+            colour = Colour(event.payload["to"]).value
+        except Exception as error:
+            raise replay_error(event, error) from None
+    last = events[-1]
+    return {"": {"colour": colour, "colour_since": last.at} | bound(last)}

@@ -188,7 +188,8 @@ async def _log_change(enterprise_id: str, old_colour: str | None, result: Safety
     payload = {"from": old_colour, "to": result.colour.value, "score": result.score,
                "schemeVersion": result.scheme_version, "reasons": reasons, "inputs": inputs}  # fmt: skip
     await append_event(chain_id=chain_id(enterprise_id), subject_kind=SUBJECT_KIND, action="recolour",
-                       name="SafetyCodeColourChanged", actor=SYSTEM, at=now, payload=payload)  # fmt: skip
+                       name="SafetyCodeColourChanged", actor=SYSTEM, at=now, payload=payload,
+                       bind=(SafetyCode, enterprise_id))  # fmt: skip
     # phones show the colour on the enterprise: it reaches them through the sync feed
     await record_change(ENTERPRISE, enterprise_id, enterprise_id, at=now)
 

@@ -18,6 +18,10 @@ class SafetyCode(Table, tablename="safety_code"):
     scheme_version = Integer()
     computed_at = Timestamptz()
     colour_since = Timestamptz()
+    # The last event of its chain about this row (domain.history.binding): `verify` replays the chain and
+    # compares, so a row changed without its event, or a chain cut short, is named.
+    chain_seq = Integer(null=True, default=None)
+    chain_hash = Varchar(length=64, null=True, default=None)
 
 
 class SafetyCodeChange(Table, tablename="safety_code_change"):

@@ -20,6 +20,7 @@ from domain.clock import utcnow
 from domain.db.engine import unique_or
 from domain.db.paging import clamp_limit, decode_cursor, page_of
 from domain.errors import AlreadyExists, InvalidInput, NotFound
+from domain.history.chain import bound
 from domain.history.store import append_event
 from domain.ids import new_id
 from domain.org.tables import Enterprise, Region
@@ -126,7 +127,7 @@ async def record_grade(*, actor: Actor, enterprise_id: str, new: NewGrade, now: 
                                        payload=row | {"grade_id": grade_id})  # fmt: skip
             await StandardisationGrade.insert(StandardisationGrade(
                 id=grade_id, enterprise_id=enterprise_id, recorded_by=actor.user_id, event_seq=event.seq,
-                version=1, created_at=now, updated_at=now, **row,
+                version=1, created_at=now, updated_at=now, **row, **bound(event),
             )).run()  # fmt: skip
     return await _grade_of(enterprise_id, grade_id, local_date(now))
 
@@ -161,7 +162,8 @@ async def revoke_grade(
             raise GradeAlreadyRevoked("the grade is already revoked", grade_id=grade_id)
         await append_event(chain_id=chain_of(enterprise_id), subject_kind=SUBJECT_KIND, action="revokeGrade",
                            name="StandardisationGradeRevoked", actor=actor, at=now,
-                           payload={"grade_id": grade_id, "revoked_on": revoked_on, "reason": reason})  # fmt: skip
+                           payload={"grade_id": grade_id, "revoked_on": revoked_on, "reason": reason},
+                           bind=(StandardisationGrade, grade_id))  # fmt: skip
     return await _grade_of(enterprise_id, grade_id, today)
 
 

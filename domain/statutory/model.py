@@ -12,6 +12,7 @@ the spot has none); open, not rectified by then; overdue, open with a deadline a
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -20,7 +21,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.errors import Conflict
-from domain.history.chain import canonical, sha256_hex
+from domain.history.chain import Event, bound, canonical, replay_error, sha256_hex
 
 LOCAL_TIME = ZoneInfo("Asia/Shanghai")
 QUARTER_DUE_DAY = 15  # of the month after the quarter
@@ -171,3 +172,34 @@ def figures_sha256(document: dict[str, Any]) -> str:
     """SHA-256 of the canonical encoding of a figures document (the history's encoding, version 1), which is also
     the stored text: hashing the stored bytes gives the same digest."""
     return sha256_hex(canonical(document))
+
+
+# ---------------------------------------------------------------------------------------------- replay (verify)
+
+
+def derive_snapshots(events: Sequence[Event]) -> dict[str, dict[str, Any]]:
+    """The snapshot rows an enterprise's statistics chain describes, keyed by period: frozen once with figures whose
+    digest the event states, signed at most once over that same digest; with the seq and hash of the last event."""
+    snapshots: dict[str, dict[str, Any]] = {}
+    for event in events:
+        try:
+            p = event.payload
+            if event.action == "freezeStatistics":
+                if p["period"] in snapshots:
+                    raise ValueError(f"period {p['period']} frozen twice")
+                if figures_sha256(p["figures"]) != p["figures_sha256"]:
+                    raise ValueError("the figures do not hash to the digest the event states")
+                snapshots[p["period"]] = {
+                    "period_key": p["period"], "figures": canonical(p["figures"]).decode("utf-8"),
+                    "figures_sha256": p["figures_sha256"], "frozen_at": event.at, "freeze_event_seq": event.seq,
+                    "signed_at": None, "signed_by": None, "sign_event_seq": None,
+                } | bound(event)  # fmt: skip
+            elif event.action == "signStatistics":
+                snapshot = snapshots[p["period"]]
+                if snapshot["signed_at"] is not None or p["figures_sha256"] != snapshot["figures_sha256"]:
+                    raise ValueError("signed twice, or over other figures than were frozen")
+                snapshots[p["period"]] = snapshot | {"signed_at": event.at, "signed_by": event.actor_id,
+                                                     "sign_event_seq": event.seq} | bound(event)  # fmt: skip
+        except Exception as error:
+            raise replay_error(event, error) from None
+    return snapshots

@@ -23,6 +23,7 @@ from domain.errors import NotFound
 from domain.hazards.model import HazardLevel, Status
 from domain.hazards.tables import Hazard
 from domain.history.chain import canonical
+from domain.history.chain import bound
 from domain.history.store import ChainRaced, append_event
 from domain.ids import new_id
 from domain.org.tables import Enterprise
@@ -168,7 +169,7 @@ async def _freeze_one(enterprise_id: str, period: Period, document: dict, now: d
                 id=new_id(), enterprise_id=enterprise_id, period_key=period.key, period_kind=str(period.kind),
                 period_start=period.start, period_end=period.end, due_on=period.due,
                 figures=canonical(document).decode("utf-8"), figures_sha256=digest,
-                frozen_at=now, freeze_event_seq=event.seq,
+                frozen_at=now, freeze_event_seq=event.seq, **bound(event),
             )).run()  # fmt: skip
     except ChainRaced:
         return False
@@ -238,7 +239,8 @@ async def sign_snapshot(
                                             "figures_sha256": row["figures_sha256"]})  # fmt: skip
         signed = await StatisticsSnapshot.update({
             StatisticsSnapshot.signed_at: now, StatisticsSnapshot.signed_by: actor.user_id,
-            StatisticsSnapshot.sign_event_seq: event.seq,
+            StatisticsSnapshot.sign_event_seq: event.seq, StatisticsSnapshot.chain_seq: event.seq,
+            StatisticsSnapshot.chain_hash: event.hash,
         }).where(StatisticsSnapshot.id == snapshot_id, StatisticsSnapshot.signed_at.is_null()).returning(
             StatisticsSnapshot.id).run()  # fmt: skip
         if not signed:  # signed by a concurrent request between our read and this write: the event goes with it

@@ -24,3 +24,7 @@ class StatisticsSnapshot(Table, tablename="statistics_snapshot"):
     signed_at = Timestamptz(null=True, default=None)
     signed_by = Varchar(length=26, null=True, default=None)
     sign_event_seq = Integer(null=True, default=None)
+    # The last event of its chain about this row (domain.history.binding): `verify` replays the chain and
+    # compares, so a row changed without its event, or a chain cut short, is named.
+    chain_seq = Integer(null=True, default=None)
+    chain_hash = Varchar(length=64, null=True, default=None)

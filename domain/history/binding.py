@@ -1,0 +1,138 @@
+"""Rows bound to their chains: the one registry `verify` walks, and the comparison of each row with its replay.
+
+Each kind of protected row names the chains that describe it (their `subject_kind`), the pure function of its area's
+model that replays a chain into the rows it describes (`derive_*`, keyed within the chain), and how a stored row finds
+its chain and key. A chain of several rows (an enterprise's credit chain holds every listing of it) binds each row to
+the last event about that row. `verify` replays every intact chain, then compares field by field: a row no chain
+describes, a chain whose row is gone, and every field that differs are named.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from piccolo.table import Table
+
+from domain.history.chain import Event, plain
+
+
+@dataclass(frozen=True, slots=True)
+class BoundKind:
+    """One kind of protected row: its table, its chains and how to replay them."""
+
+    name: str
+    subject_kind: str  # history_event.subject_kind of the chains that describe it
+    table: type[Table]
+    derive: Callable[[Sequence[Event]], dict[Any, dict[str, Any]]]
+    row_key: Callable[[dict], tuple[str, Any]]  # a stored row -> (its chain id, its key within the chain)
+    # what the rows carry beyond their own columns (a hazard's photos), added to the rows before comparing
+    extra: Callable[[list[dict]], Awaitable[None]] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RowMismatch:
+    """A protected row that disagrees with its chain; `field` is None when the row or its chain is missing."""
+
+    kind: str
+    key: Any
+    chain_id: str
+    field: str | None
+    in_chain: Any
+    in_row: Any
+
+    def describe(self) -> str:
+        """One line naming the row, the field and both values."""
+        if self.field is None and self.in_row is None:
+            return f"{self.kind} {self.key}: its chain {self.chain_id} describes it, but the row is gone"
+        if self.field is None:
+            return f"{self.kind} {self.key}: the row has no chain that describes it (expected chain {self.chain_id})"
+        return (f"{self.kind} {self.key} field {self.field}: the row says {self.in_row!r}, "
+                f"chain {self.chain_id} says {self.in_chain!r}")  # fmt: skip
+
+
+async def _hazard_photos(rows: list[dict]) -> None:
+    from domain.hazards.tables import HazardPhoto
+    from domain.photos.tables import Photo
+
+    photos: dict[str, list] = {}
+    stored = await HazardPhoto.select(
+        HazardPhoto.hazard_id, HazardPhoto.event_seq, HazardPhoto.stage,
+        HazardPhoto.photo_id.join_on(Photo.id).sha256.as_alias("sha256"),
+    ).order_by(HazardPhoto.hazard_id).order_by(HazardPhoto.event_seq).order_by(HazardPhoto.position).run()  # fmt: skip
+    for photo in stored:
+        photos.setdefault(photo["hazard_id"], []).append([photo["event_seq"], photo["stage"], photo["sha256"]])
+    for row in rows:
+        row["photos"] = photos.get(row["id"], [])
+
+
+def registry() -> tuple[BoundKind, ...]:
+    """Every kind of row a chain protects (imported late: the areas import the history store)."""
+    from domain.credit import services as credit
+    from domain.credit.model import derive_listings
+    from domain.credit.tables import BlacklistListing
+    from domain.hazards.model import derive_hazards
+    from domain.hazards.tables import Hazard
+    from domain.inspections.model import derive_inspections
+    from domain.inspections.tables import Inspection
+    from domain.public_reports.model import derive_reports
+    from domain.public_reports.tables import PublicReport
+    from domain.safety_code import services as safety_code
+    from domain.safety_code.model import derive_colour
+    from domain.safety_code.tables import SafetyCode
+    from domain.standardisation import services as standardisation
+    from domain.standardisation.model import derive_grades
+    from domain.standardisation.tables import StandardisationGrade
+    from domain.statutory import services as statutory
+    from domain.statutory.model import derive_snapshots
+    from domain.statutory.tables import StatisticsSnapshot
+
+    return (
+        BoundKind("hazard", "hazard", Hazard, derive_hazards, lambda r: (r["id"], r["id"]), _hazard_photos),
+        BoundKind("inspection", "inspection", Inspection, derive_inspections, lambda r: (r["id"], r["id"])),
+        BoundKind("publicReport", "publicReport", PublicReport, derive_reports, lambda r: (r["id"], r["id"])),
+        BoundKind("blacklistListing", "credit", BlacklistListing, derive_listings,
+                  lambda r: (credit.chain_of(r["enterprise_id"]), r["id"])),
+        BoundKind("standardisationGrade", "standardisation", StandardisationGrade, derive_grades,
+                  lambda r: (standardisation.chain_of(r["enterprise_id"]), r["id"])),
+        BoundKind("statisticsSnapshot", "statistics", StatisticsSnapshot, derive_snapshots,
+                  lambda r: (statutory.chain_of(r["enterprise_id"]), r["period_key"])),
+        BoundKind("safetyCode", "safety_code", SafetyCode, derive_colour,
+                  lambda r: (safety_code.chain_id(r["enterprise_id"]), "")),
+    )  # fmt: skip
+
+
+def kinds_by_subject(kinds: Iterable[BoundKind]) -> dict[str, BoundKind]:
+    """The registry by the subject kind of the chains it replays."""
+    return {kind.subject_kind: kind for kind in kinds}
+
+
+async def stored_rows(kind: BoundKind) -> dict[tuple[str, Any], dict]:
+    """Every stored row of a kind, by (chain id, key), with its extras."""
+    rows = await kind.table.select().run()
+    if kind.extra is not None:
+        await kind.extra(rows)
+    return {kind.row_key(row): row for row in rows}
+
+
+def compare(kind: BoundKind, derived: dict[tuple[str, Any], dict[str, Any]], rows: dict[tuple[str, Any], dict],
+            skip_chains: set[str]) -> list[RowMismatch]:  # fmt: skip
+    """Every disagreement of the stored rows with the rows their chains describe, in key order; rows of chains
+    already named broken are left out (their replay means nothing)."""
+    found: list[RowMismatch] = []
+    for key in sorted(set(derived) | set(rows), key=lambda k: (k[0], str(k[1]))):
+        chain_id, local = key
+        if chain_id in skip_chains:
+            continue
+        row, expected = rows.get(key), derived.get(key)
+        if row is None:
+            found.append(RowMismatch(kind.name, local or chain_id, chain_id, None, "row", None))
+            continue
+        if expected is None:
+            found.append(RowMismatch(kind.name, local or chain_id, chain_id, None, None, "row"))
+            continue
+        for field, value in expected.items():
+            if field in row and plain(row[field]) != plain(value):
+                found.append(RowMismatch(kind.name, local or chain_id, chain_id, field, plain(value), plain(row[field])))
+    return found
