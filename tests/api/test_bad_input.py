@@ -103,6 +103,9 @@ PENALTY = {"decisionNo": "（定）应急罚〔2026〕901号", "decidedOn": "202
 ACCIDENT = {"occurredOn": "2026-01-05", "grade": "general", "injuries": 1}
 SYNC_OP = {"opId": "op-1", "kind": "hazardCreate", "payload": HAZARD}
 SYNC_BATCH = {"ops": [SYNC_OP]}
+EDITION = {"id": "GM2031", "standard": "工贸企业重大事故隐患判定标准", "edition": "2031", "effectiveFrom": "2031-01-01",
+           "items": [{"itemNo": "第一条", "text": "喷漆室未设置通风设施的。", "industries": ["machinery"]}]}  # fmt: skip
+EDITION_ITEM = EDITION["items"][0]
 PROTECTED = [
     ("me", "GET", "/v1/me", ABSENT),
     ("enterprises-list", "GET", "/v1/enterprises", ABSENT),
@@ -127,6 +130,8 @@ PROTECTED = [
     ("card-png", "GET", "/v1/risk-points/{P1}/card.png", ABSENT),
     ("qr-sheet", "GET", "/v1/enterprises/{E1}/qr-sheet.pdf", ABSENT),
     ("criteria", "GET", "/v1/criteria", ABSENT),
+    ("criteria-editions-list", "GET", "/v1/criteria/editions", ABSENT),
+    ("criteria-editions-post", "POST", "/v1/criteria/editions", EDITION),
     ("tasks-list", "GET", "/v1/tasks", ABSENT),
     ("hazards-list", "GET", "/v1/hazards", ABSENT),
     ("hazard-get", "GET", "/v1/hazards/{H1}", ABSENT),
@@ -188,6 +193,8 @@ tasks = endpoint("tasks-list", "GET", "/v1/tasks", auth="officer1")
 new_inspection = endpoint("inspections-post", "POST", "/v1/inspections", body=INSPECTION, auth="officer1")
 site_plan = endpoint("site-plan-put", "PUT", "/v1/enterprises/{E1}/site-plan", auth="officer1", content_type="image/png")
 new_hazard = endpoint("hazards-post", "POST", "/v1/hazards", body=HAZARD, auth="officer1")
+criteria = endpoint("criteria", "GET", "/v1/criteria", auth="officer1")
+new_edition = endpoint("criteria-editions-post", "POST", "/v1/criteria/editions", body=EDITION)
 hazard_list = endpoint("hazards-list", "GET", "/v1/hazards", auth="officer1")
 hazard = endpoint("hazard-get", "GET", "/v1/hazards/{H1}", auth="officer1")
 move = endpoint("hazard-transition", "POST", "/v1/hazards/{H1}/transitions", body=ASSIGN, auth="principal1",
@@ -402,6 +409,23 @@ CASES = [
     check_item("unknown-cycle-unit", MALFORMED, body={**CHECK_ITEM, "cycleUnit": "decade"}),
     check_item("cycle-of-zero", MALFORMED, body={**CHECK_ITEM, "cycleN": 0}),
     check_item("unknown-criterion", RULE, body={**CHECK_ITEM, "criterionId": "XX-99"}),
+    check_item("criterion-of-another-industry", RULE, body={**CHECK_ITEM, "criterionId": "GM2023-07-01"}),
+    # --- the criteria library: filters, editions ----------------------------------------------------------------------
+    criteria("unknown-industry", RULE, params={"industry": "space_mining"}),
+    criteria("day-not-a-date", MALFORMED, params={"on": "2023-02-30"}),
+    new_edition("by-an-officer", "FORBIDDEN", auth="officer1"),
+    new_edition("without-a-token", "AUTH_REQUIRED", auth="anonymous"),
+    new_edition("existing-id", "CRITERIA_EDITION_EXISTS", body={**EDITION, "id": "GM2023"}),
+    new_edition("lower-case-id", MALFORMED, body={**EDITION, "id": "gm2031"}),
+    new_edition("date-not-a-date", MALFORMED, body={**EDITION, "effectiveFrom": "2031-02-30"}),
+    new_edition("no-items", "CRITERIA_EDITION_INVALID", body={**EDITION, "items": []}),
+    new_edition("duplicate-item-number", "CRITERIA_EDITION_INVALID", body={**EDITION, "items": [EDITION_ITEM, EDITION_ITEM]}),
+    new_edition("empty-text", "CRITERIA_EDITION_INVALID", body={**EDITION, "items": [{**EDITION_ITEM, "text": " "}]}),
+    new_edition("unknown-industry", "CRITERIA_EDITION_INVALID",
+                body={**EDITION, "items": [{**EDITION_ITEM, "industries": ["space_mining"]}]}),
+    new_edition("supersedes-unknown", "CRITERIA_EDITION_INVALID", body={**EDITION, "supersedesId": "GM1999"}),
+    new_edition("starts-before-what-it-supersedes", "CRITERIA_EDITION_INVALID",
+                body={**EDITION, "supersedesId": "GM2023", "effectiveFrom": "2020-01-01"}),
     scan("forged-token", "QR_INVALID"),
     scan("token-of-the-right-shape-but-unsigned", "QR_INVALID", path="/v1/scan/" + "A" * 60),
     # --- inspection tasks and inspections -------------------------------------------------------------------------
@@ -443,6 +467,10 @@ CASES = [
     new_hazard("nul-in-title", (MALFORMED, RULE), body={**HAZARD, "title": "漏" + NUL + "油"}),
     new_hazard("found-in-the-future", "HAZARD_INPUT_INVALID", body={**HAZARD, "foundAt": "2999-01-01T00:00:00Z"}),
     new_hazard("major-without-basis", "HAZARD_INPUT_INVALID", body={**HAZARD, "level": "major"}),
+    new_hazard("major-citing-another-industry", "HAZARD_CRITERION_WRONG_INDUSTRY",
+               body={**HAZARD, "level": "major", "majorCriterionId": "GM2023-07-01"}),
+    new_hazard("major-citing-an-edition-not-yet-in-force", "HAZARD_CRITERION_NOT_IN_FORCE",
+               body={**HAZARD, "level": "major", "majorCriterionId": "HC2017-05", "foundAt": "2017-11-12T09:00:00+08:00"}),
     new_hazard("unknown-photo", "HAZARD_INPUT_INVALID", body={**HAZARD, "photoIds": [UNKNOWN_ID]}),
     new_hazard("unknown-risk-point", "HAZARD_INPUT_INVALID", body={**HAZARD, "riskPointId": UNKNOWN_ID}),
     new_hazard("unknown-scan", "HAZARD_INPUT_INVALID", body={**HAZARD, "scanId": UNKNOWN_ID}),

@@ -75,3 +75,12 @@ async def test_the_demo_holds_a_general_hazard_whose_deadline_was_extended_on_re
     assert DECISION in decided["payload"] and row["requested_deadline"] is None
     assert row["deadline"] - timedelta(days=14) > assigned["at"]
     assert await verify_hazard_chain(row["id"])
+
+
+async def test_the_demo_tour_shows_the_criteria_editions_and_the_extended_deadline(db):
+    from seed.tour import demo_tour
+
+    tour = await demo_tour()
+    assert "GM2023 工贸企业重大事故隐患判定标准 (应急管理部令第10号) in force from 2023-05-15: 58 items" in tour, tour
+    assert "HC2017" in tour and "marked not verbatim" in tour
+    assert "general hazard with an extended deadline:" in tour and "HazardExtensionDecided" in tour
