@@ -10,8 +10,12 @@ from collections import Counter
 
 from domain.accounts.model import SYSTEM
 from domain.credit.services import published_listings
+from domain.criteria.model import LOCAL_TIME
+from domain.criteria.services import list_criteria, list_editions
+from domain.hazards.tables import Hazard
 from domain.safety_code.regions import region_map
 from domain.safety_code.tables import SafetyCode
+from seed.extensions import extended_client_id
 
 
 async def demo_tour() -> str:
@@ -33,5 +37,27 @@ async def demo_tour() -> str:
         grounds = "; ".join(f"{g.code} ({g.article})" for g in listing.grounds)
         lines.append(f"    {listing.enterprise_name} until {listing.expires_on}: {grounds}")
     lines.append("    GET /v1/blacklist, /v1/blacklist/candidates, /v1/enterprises/{id}/credit")
+    lines += await _criteria_lines()
     lines.append("  figures: GET /v1/stats/hazards (+ /items behind each), /v1/stats/standardisation (+ /members)")
     return "\n".join(lines)
+
+
+async def _criteria_lines() -> list[str]:
+    """The criteria editions with their dates and wording marks, and the general hazard whose deadline was extended."""
+    items = await list_criteria()
+    lines = ["  major-hazard criteria (重大事故隐患判定标准), by industry and edition in force:"]
+    for edition in await list_editions():
+        own = [item for item in items if item.edition_id == edition.id]
+        paraphrased = sum(not item.verbatim for item in own)
+        lines.append(f"    {edition.id} {edition.standard} ({edition.doc_no}) in force from {edition.effective_from}: "
+                     f"{edition.item_count} items, {paraphrased} marked not verbatim")
+    lines.append("    GET /v1/criteria?industry=machinery&on=2024-01-01, /v1/criteria/editions; "
+                 "POST /v1/criteria/editions (admin)")
+    extended = await Hazard.select(Hazard.id, Hazard.title, Hazard.deadline).where(
+        Hazard.client_key.like(f"%:{extended_client_id()}"), Hazard.requested_deadline.is_null(),
+        Hazard.version >= 4).first().run()  # fmt: skip
+    if extended:
+        lines.append(f"  general hazard with an extended deadline: {extended['title']}, now due "
+                     f"{extended['deadline'].astimezone(LOCAL_TIME):%Y-%m-%d} (asked by officer1, approved by principal1)")
+        lines.append(f"    GET /v1/hazards/{extended['id']}/history (HazardExtensionRequested, HazardExtensionDecided)")
+    return lines
