@@ -157,7 +157,8 @@ def due_task(tasks) -> wire_risk.DueTask | None:
                               window_start=t.window_start, window_end=t.window_end)  # fmt: skip
         for t in tasks
     ]
-    return wire_risk.DueTask(id=first.id, window_start=first.window_start, window_end=first.window_end, items=items)
+    return wire_risk.DueTask(id=first.id, window_start=first.window_start, window_end=first.window_end, items=items,
+                             mine=first.mine)  # fmt: skip
 
 
 def scan_card(result) -> wire_risk.ScanCard:

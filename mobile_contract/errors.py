@@ -84,7 +84,6 @@ CATALOGUE: dict[str, ErrorEntry] = {
     "PUBLIC_REPORT_WORDING_REQUIRED": ErrorEntry(422, "立案须由监管人员用自己的话填写面向企业的标题和描述（不转交举报人原话），缺少的字段见 params.field", "Accepting needs the regulator's own enterprise-facing title and description (the reporter's words are never passed on); params.field names the missing one"),
     "PUBLIC_REPORT_WORDING_COPIED": ErrorEntry(422, "面向企业的标题或描述照抄了举报人原话，可能暴露举报人身份，请改用自己的话", "The enterprise-facing title or description repeats the reporter's own text, which could identify them; write it in your own words"),
     "POST_UNKNOWN": ErrorEntry(422, "岗位不存在：该企业的排查清单和风险点中没有这个岗位，详见 params.posts", "No such post: none of the enterprise's checklist items or risk points names it; see params.posts"),
-    "POST_HOLDER_INVALID": ErrorEntry(422, "只有企业人员（安全员、主要负责人）可以担任岗位", "Only enterprise staff (officers and principals) hold posts"),
     "TASKS_MINE_NOT_STAFF": ErrorEntry(422, "只有企业人员有本人的排查任务（mine=true），网格员和监管人员请按企业或风险点查询", "Only enterprise staff have tasks of their own (mine=true); inspectors and regulators list tasks by enterprise or risk point"),
     "TASKS_NO_POST": ErrorEntry(422, "您尚未担任任何岗位，没有本人的排查任务；请主要负责人或管理员为您设置岗位", "You hold no post, so no task is yours; ask your principal or an administrator to set your posts"),
     "SYNC_BATCH_TOO_LARGE": ErrorEntry(413, "一次同步的操作过多（至多 200 个），请分批发送", "Too many operations in one batch (at most 200); send the queue in parts"),

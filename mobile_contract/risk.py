@@ -215,12 +215,17 @@ class DueTaskItem(WireOut):
 
 
 class DueTask(WireOut):
-    """The caller's work at the scanned point now: the task closing soonest (`id`, window) and every item due."""
+    """The caller's work at the scanned point now: the task closing soonest (`id`, window) and every item due.
+
+    `mine`: these are the caller's own (their items' posts are ones the caller holds); false when none due here is
+    the caller's, and the point's due items are shown for whoever does them.
+    """
 
     id: str
     window_start: datetime
     window_end: datetime
     items: list[DueTaskItem]
+    mine: bool = False
 
 
 class ScanRiskPoint(WireOut):

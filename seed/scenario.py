@@ -30,6 +30,7 @@ from seed.inspections import seed_inspections
 from seed.notifications import seed_notifications
 from seed.region_shapes import seed_region_map
 from seed.public_reports import seed_public_reports
+from seed.posts import seed_posts
 from seed.site_plans import draw_site_plan
 from seed.standardisation import seed_standardisation
 from seed.stats import seed_rollups
@@ -187,6 +188,7 @@ async def seed_demo(settings: Settings) -> str:
         f"demo: {len(zhoushan.ENTERPRISES)} enterprises, {len(zhoushan.DEMO_USERS)} accounts, "
         f"{points} risk points created"
     )
+    lines.append(await seed_posts())
     lines.append(await seed_inspections(settings, enterprise_ids))
     industries = {key: industry for key, _, industry, *_ in zhoushan.ENTERPRISES}
     hazard_enterprises = {key: (enterprise_id, industries[key]) for key, enterprise_id in enterprise_ids.items()}

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from collections import Counter
 
-from domain.accounts.model import SYSTEM
+from domain.accounts.model import SYSTEM, Actor, Role
+from domain.accounts.tables import AppUser
 from domain.credit.services import published_listings
 from domain.criteria.model import LOCAL_TIME
 from domain.criteria.services import list_criteria, list_editions
 from domain.hazards.tables import Hazard
+from domain.inspections.services import list_tasks
 from domain.safety_code.regions import region_map
 from domain.safety_code.tables import SafetyCode
+from seed import zhoushan
 from seed.extensions import extended_client_id
 
 
@@ -38,6 +41,7 @@ async def demo_tour() -> str:
         lines.append(f"    {listing.enterprise_name} until {listing.expires_on}: {grounds}")
     lines.append("    GET /v1/blacklist, /v1/blacklist/candidates, /v1/enterprises/{id}/credit")
     lines += await _criteria_lines()
+    lines += await _people_lines()
     lines.append("  figures: GET /v1/stats/hazards (+ /items behind each), /v1/stats/standardisation (+ /members)")
     return "\n".join(lines)
 
@@ -60,4 +64,23 @@ async def _criteria_lines() -> list[str]:
         lines.append(f"  general hazard with an extended deadline: {extended['title']}, now due "
                      f"{extended['deadline'].astimezone(LOCAL_TIME):%Y-%m-%d} (asked by officer1, approved by principal1)")
         lines.append(f"    GET /v1/hazards/{extended['id']}/history (HazardExtensionRequested, HazardExtensionDecided)")
+    return lines
+
+
+async def _people_lines() -> list[str]:
+    """Whose tasks are whose (posts, 岗位), and the whistleblower's report as the enterprise sees it."""
+    lines = ["  tasks reach people (岗位): GET /v1/tasks?due=true&mine=true; the scan card's dueTask.mine"]
+    for username, posts in zhoushan.DEMO_POSTS.items():
+        user = await AppUser.select().where(AppUser.username == username).first().run()
+        if user is None:
+            continue
+        actor = Actor(user_id=user["id"], role=Role(user["role"]), enterprise_id=user["enterprise_id"])
+        own = await list_tasks(actor=actor, due=True, mine=True, limit=1000)
+        lines.append(f"    {username}: {', '.join(posts)} — {len(own.items)} own task(s) due now")
+    reported = await Hazard.select(Hazard.id, Hazard.title).where(Hazard.source == "public_report").first().run()
+    if reported:
+        lines.append(f"  whistleblower hidden: the enterprise's hazard '{reported['title']}' holds the regulator's "
+                     "words, no place, and a new photo stamped with the enterprise and the acceptance date")
+        lines.append(f"    GET /v1/hazards/{reported['id']} as officer1; the report itself: GET /v1/public-reports "
+                     "as regulator_dinghai")
     return lines

@@ -100,3 +100,13 @@ DEMO_USERS = [
     ("regulator_city", "钱监管（舟山市应急管理局）", "regulator", "330900"),
     ("admin", "系统管理员", "admin", None),
 ]
+
+
+# The posts (岗位) the demo staff hold: names the checklist items of seed/risk_points.py give, so
+# GET /v1/tasks?due=true&mine=true and the scan card's due task show each person their own work.
+DEMO_POSTS = {
+    "officer1": ["罐区操作工", "储运部安全员", "安全管理部安全员"],
+    "principal1": ["安全管理部经理"],
+    "officer2": ["测爆员", "坞修车间安全员", "安全环保部安全员"],
+    "principal2": ["安全环保部经理"],
+}

@@ -37,17 +37,19 @@ class InspectionController(Controller):
     path = "/v1"
     tags = ["inspections"]
 
-    @get("/tasks", summary="Inspection tasks in the caller's scope (due=true: the open ones due now)")
+    @get("/tasks", summary="Inspection tasks in the caller's scope (due=true: the open ones due now; mine=true: the "
+                           "caller's own, by the posts they hold)")
     async def list_tasks(
         self,
         actor: Actor,
         due: bool = False,
+        mine: bool = False,
         risk_point_id: Annotated[str | None, QueryParameter(name="riskPointId", max_length=40)] = None,
         cursor: Annotated[str | None, Parameter(max_length=200)] = None,
         limit: Annotated[int | None, Parameter(ge=1, le=1000)] = None,
     ) -> wire.TaskPage:
         page = await inspections.list_tasks(
-            actor=actor, due=due, risk_point_id=risk_point_id, cursor=cursor, limit=limit
+            actor=actor, due=due, risk_point_id=risk_point_id, cursor=cursor, limit=limit, mine=mine
         )
         items = [wire.Task(**{f: getattr(t, f) for f in wire.Task.__struct_fields__}) for t in page.items]
         return wire.TaskPage(items=items, next_cursor=page.next_cursor)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, get
+from litestar import Controller, get, put
 from litestar.datastructures import State
 from litestar.params import Parameter, QueryParameter
 
@@ -12,8 +12,15 @@ from api import presenters
 from domain.accounts.model import Actor
 from domain.org import services
 from domain.org.model import Industry
+from domain.posts import services as posts
 from mobile_contract.orgs import Enterprise, EnterprisePage, Grid, Region, SafetyCode
+from mobile_contract.posts import Post, UserPosts, UserPostsUpdate
 from mobile_contract.orgs import Industry as WireIndustry
+
+
+def user_posts(record: posts.UserPostsRecord) -> UserPosts:
+    """The wire form of a user's posts."""
+    return UserPosts(user_id=record.user_id, enterprise_id=record.enterprise_id, posts=record.posts)
 
 
 class OrgController(Controller):
@@ -41,12 +48,29 @@ class OrgController(Controller):
         code, colour = await state.codes.safety_code(record.id, record.qr_serial)
         return presenters.enterprise(record, SafetyCode(token=code.token, url=code.url, color=colour.value))
 
+    @get("/enterprises/{enterprise_id:str}/posts", summary="The enterprise's posts (岗位): items and holders of each")
+    async def list_posts(self, actor: Actor, enterprise_id: str) -> list[Post]:
+        return [Post(name=p.name, checklist_items=p.checklist_items, holder_ids=p.holder_ids)
+                for p in await posts.list_posts(actor=actor, enterprise_id=enterprise_id)]  # fmt: skip
+
+    @get("/enterprises/{enterprise_id:str}/users/{user_id:str}/posts", summary="The posts a user of the enterprise holds")
+    async def get_user_posts(self, actor: Actor, enterprise_id: str, user_id: str) -> UserPosts:
+        return user_posts(await posts.user_posts(actor=actor, enterprise_id=enterprise_id, user_id=user_id))
+
+    @put("/enterprises/{enterprise_id:str}/users/{user_id:str}/posts",
+         summary="Set the posts a user holds (the enterprise's principal or an administrator)")  # fmt: skip
+    async def set_user_posts(self, actor: Actor, enterprise_id: str, user_id: str, data: UserPostsUpdate) -> UserPosts:
+        record = await posts.set_user_posts(actor=actor, enterprise_id=enterprise_id, user_id=user_id, posts=data.posts)
+        return user_posts(record)
+
     @get("/regions", summary="The region tree")
     async def list_regions(self) -> list[Region]:
         return [presenters.region(item) for item in await services.list_regions()]
 
-    @get("/grids", summary="Grids, optionally of one region's subtree")
+    @get("/grids", summary="Grids in the caller's scope, optionally of one region's subtree")
     async def list_grids(
-        self, region_code: Annotated[str | None, QueryParameter(name="regionCode", pattern=r"^[0-9]{6}([0-9]{3})?$")] = None
+        self,
+        actor: Actor,
+        region_code: Annotated[str | None, QueryParameter(name="regionCode", pattern=r"^[0-9]{6}([0-9]{3})?$")] = None,
     ) -> list[Grid]:
-        return [presenters.grid(item) for item in await services.list_grids(region_code=region_code)]
+        return [presenters.grid(item) for item in await services.list_grids(actor=actor, region_code=region_code)]

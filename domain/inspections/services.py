@@ -32,6 +32,7 @@ from domain.hazards.model import Category
 from domain.hazards.services import NewHazard, create_hazard
 from domain.history.store import append_event
 from domain.ids import new_id
+from domain.posts import services as posts
 from domain.sync.changes import TASK, record_change, record_changes
 from domain.inspections.model import (
     Cycle,
@@ -126,6 +127,7 @@ class TaskRecord:
     status: str
     inspection_id: str | None
     done_at: datetime | None
+    mine: bool = False  # the item's post is one the caller holds (set where that matters: the scan card)
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,17 +231,20 @@ async def _task_records(rows: list[dict]) -> list[TaskRecord]:
         return []
     item_ids = sorted({row["checklist_item_id"] for row in rows})
     point_ids = sorted({row["risk_point_id"] for row in rows})
-    items = await ChecklistItem.select(ChecklistItem.id, ChecklistItem.content).where(
+    items = await ChecklistItem.select(ChecklistItem.id, ChecklistItem.content, ChecklistItem.responsible_post).where(
         ChecklistItem.id.is_in(item_ids)
     ).run()  # fmt: skip
     points = await RiskPoint.select(RiskPoint.id, RiskPoint.name).where(RiskPoint.id.is_in(point_ids)).run()
     contents = {row["id"]: row["content"] for row in items}
+    # the item's post as it is now (a post changed on the item moves its open tasks to the new holders)
+    item_posts = {row["id"]: row["responsible_post"] for row in items}
     names = {row["id"]: row["name"] for row in points}
     return [
         TaskRecord(
             id=row["id"], enterprise_id=row["enterprise_id"], risk_point_id=row["risk_point_id"],
             risk_point_name=names.get(row["risk_point_id"], ""), checklist_item_id=row["checklist_item_id"],
-            content=contents.get(row["checklist_item_id"], ""), responsible_post=row["responsible_post"],
+            content=contents.get(row["checklist_item_id"], ""),
+            responsible_post=item_posts.get(row["checklist_item_id"], row["responsible_post"]),
             window_start=row["window_start"], window_end=row["window_end"], status=row["status"],
             inspection_id=row["inspection_id"], done_at=row["done_at"],
         )  # fmt: skip
@@ -257,14 +262,17 @@ async def tasks_by_ids(*, actor: Actor, task_ids: list[str]) -> list[TaskRecord]
 
 async def list_tasks(
     *, actor: Actor, due: bool = False, risk_point_id: str | None = None, cursor: str | None = None,
-    limit: int | None = None, now: datetime | None = None,
+    limit: int | None = None, now: datetime | None = None, mine: bool = False,
 ) -> Page[TaskRecord]:  # fmt: skip
     """Tasks of the enterprises in scope: `due`, the open ones whose window is running, closing soonest first;
-    otherwise all of them, the latest windows first."""
+    otherwise all of them, the latest windows first. `mine`: only those whose checklist item's post the caller holds
+    (staff only; staff holding no post are told so, see domain.posts)."""
     now = now or utcnow()
     size = clamp_limit(limit)
     in_scope = InspectionTask.enterprise_id.is_in(Enterprise.select(Enterprise.id).where(enterprise_condition(actor)))
     query = InspectionTask.select().where(in_scope)
+    if mine:
+        query = query.where(InspectionTask.checklist_item_id.is_in(_items_of_posts(actor, await posts.own_posts(actor))))
     if due:
         query = query.where(InspectionTask.status == TaskStatus.OPEN.value, InspectionTask.window_start <= now,
                             InspectionTask.window_end > now)  # fmt: skip
@@ -282,12 +290,22 @@ async def list_tasks(
     return Page(items=await _task_records(page.items), next_cursor=page.next_cursor)
 
 
+def _items_of_posts(actor: Actor, held: list[str]):
+    """The ids of the caller's enterprise's checklist items whose post is one of `held` (the item's current post)."""
+    return ChecklistItem.select(ChecklistItem.id).where(
+        ChecklistItem.enterprise_id == (actor.enterprise_id or ""), ChecklistItem.responsible_post.is_in(held))  # fmt: skip
+
+
 async def due_tasks(*, actor: Actor, risk_point_id: str, now: datetime | None = None) -> list[TaskRecord]:
-    """The caller's tasks of a point due now, closing soonest first: only enterprise staff have tasks to do."""
+    """The tasks of a point due now, closing soonest first, for the scan card: only enterprise staff have tasks to
+    do. When some are the caller's own (their item's post is one the caller holds), those alone, marked `mine`;
+    otherwise all of the point's, so staff without a post, or covering another's, still see what is due."""
     if actor.role not in STAFF:
         return []
     page = await list_tasks(actor=actor, due=True, risk_point_id=risk_point_id, limit=100, now=now)
-    return page.items
+    held = set(await posts.posts_of(actor.user_id))
+    own = [dataclasses.replace(task, mine=True) for task in page.items if task.responsible_post in held]
+    return own or page.items
 
 
 # --- inspections ---------------------------------------------------------------------------------------------------
