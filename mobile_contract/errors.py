@@ -18,6 +18,8 @@ class ErrorEntry(msgspec.Struct, frozen=True):
 CATALOGUE: dict[str, ErrorEntry] = {
     "REQUEST_MALFORMED": ErrorEntry(400, "请求格式错误：字段缺失、类型错误或含有未知字段", "The request is malformed: a field is missing, of the wrong type or unknown"),
     "VALIDATION_FAILED": ErrorEntry(422, "提交的数据不符合规则", "The data breaks a rule"),
+    "REGION_OUTLINE_INVALID": ErrorEntry(422, "区域轮廓不是有效的 GeoJSON 多边形：须为 Polygon 或 MultiPolygon，每个环首尾闭合、至少 4 个点、经纬度在范围内、不自相交，且总点数不超过 20000", "The outline is not a valid GeoJSON polygon: a Polygon or MultiPolygon whose rings are closed, have at least 4 positions within lon/lat ranges, do not cross themselves, and hold at most 20,000 positions in all"),
+    "REGION_OUTLINE_OUTSIDE_PARENT": ErrorEntry(422, "区域轮廓超出了上级区域的轮廓", "The outline reaches out of its parent region's outline"),
     "ENTERPRISE_CREDIT_CODE_INVALID": ErrorEntry(422, "统一社会信用代码无效", "The unified social credit code is invalid"),
     "ASSESSMENT_FACTOR_INVALID": ErrorEntry(422, "评估因子取值不在评估方法的取值表中", "An assessment factor is not a value of the scheme's table"),
     "RISK_SCHEME_INVALID": ErrorEntry(422, "风险评估方案无效：分级区间有缺口或重叠", "The risk scheme is invalid: its bands leave a gap or overlap"),

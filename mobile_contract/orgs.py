@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
@@ -94,6 +94,19 @@ class EnterprisePage(WireOut):
     next_cursor: str | None = None
 
 
+class Outline(Wire):
+    """A GeoJSON Polygon or MultiPolygon in lon/lat, longitude first (RFC 7946), as an admin draws a region or grid.
+
+    The server checks it (closed rings of at least four positions, lon/lat ranges, no ring crossing itself, at most
+    20,000 positions, inside the parent region's outline when that has one): 422 `REGION_OUTLINE_INVALID` or
+    `REGION_OUTLINE_OUTSIDE_PARENT` with the rule and the polygon / ring that failed.
+    """
+
+    type: Annotated[str, Meta(max_length=20)]
+    coordinates: list[Any]
+    bbox: list[float] | None = None  # allowed by RFC 7946; recomputed, never trusted
+
+
 class RegionCreate(Wire):
     """`POST /v1/admin/regions`."""
 
@@ -101,6 +114,17 @@ class RegionCreate(Wire):
     name: ShortText
     level: RegionLevel
     parent_code: RegionCode | None = None
+    outline: Outline | None = None
+
+
+class OutlineStored(WireOut):
+    """An outline as stored: whose it is and the checked geometry, as `/v1/risk-map/regions` will serve it."""
+
+    kind: Literal["region", "grid"]
+    code: str
+    geometry: dict[str, Any]
+    created: bool
+    updated_at: datetime
 
 
 class GridCreate(Wire):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, fields
 from datetime import datetime
 
@@ -25,6 +26,7 @@ from domain.org.model import (
     validate_credit_code,
 )
 from domain.org.tables import Enterprise, Grid, Region
+from domain.safety_code import outlines, shapes
 from domain.sync.changes import ENTERPRISE, Place, record_change, record_enterprise_moved
 
 
@@ -76,8 +78,9 @@ def _record(cls, row: dict):
     return cls(**{f.name: row[f.name] for f in fields(cls)})
 
 
-async def create_region(*, actor: Actor, code: str, name: str, level: RegionLevel, parent_code: str | None) -> RegionRecord:
-    """Add a node to the region tree under a parent of the level above."""
+async def create_region(*, actor: Actor, code: str, name: str, level: RegionLevel, parent_code: str | None,
+                        outline: dict | None = None) -> RegionRecord:  # fmt: skip
+    """Add a node to the region tree under a parent of the level above, with its map outline if one is given."""
     require_admin(actor)
     if len(code) != CODE_DIGITS[level] or not code.isdigit():
         raise InvalidInput(f"a {level} code has {CODE_DIGITS[level]} digits", field="code", reason="format")
@@ -98,10 +101,61 @@ async def create_region(*, actor: Actor, code: str, name: str, level: RegionLeve
         "path": region_path(parent["path"] if parent else None, code),
         "created_at": utcnow(),
     }
+    checked = await _checked_outline(outline, parent_code) if outline is not None else None
     with unique_or(AlreadyExists("a region with this code exists", entity="region", code=code)):
         async with Region._meta.db.transaction():
             await Region.insert(Region(**row)).run()
+            if checked is not None:  # in the same transaction: a refused outline leaves no region behind
+                await shapes.store_shape("region", code, checked, _outline_source(actor), now=row["created_at"])
     return _record(RegionRecord, row)
+
+
+@dataclass(frozen=True, slots=True)
+class OutlineRecord:
+    """An outline as stored for a region (by code) or a grid (by code)."""
+
+    kind: str
+    code: str
+    geometry: dict
+    created: bool
+    updated_at: datetime
+
+
+def _outline_source(actor: Actor) -> str:
+    return f"admin API ({actor.user_id})"
+
+
+async def _checked_outline(outline: dict, parent_code: str | None) -> dict:
+    """The outline checked by itself and against the parent region's outline, when the parent has one."""
+    # Up to half a second for a 20,000-position border: off the event loop.
+    checked = await asyncio.to_thread(outlines.checked_outline, outline)
+    if parent_code is not None and (parent_outline := await shapes.stored_shape("region", parent_code)) is not None:
+        await asyncio.to_thread(outlines.require_inside, checked, parent_outline)
+    return checked
+
+
+async def set_region_outline(*, actor: Actor, code: str, outline: dict) -> OutlineRecord:
+    """Draw (or redraw) a region on the map: the outline is checked, then stored for the map to use."""
+    require_admin(actor)
+    region = await Region.select().where(Region.code == code).first().run()
+    if region is None:
+        raise NotFound("no such region", entity="region", id=code)
+    checked = await _checked_outline(outline, region["parent_code"])
+    now = utcnow()
+    created = await shapes.store_shape("region", code, checked, _outline_source(actor), now=now)
+    return OutlineRecord(kind="region", code=code, geometry=checked, created=created, updated_at=now)
+
+
+async def set_grid_outline(*, actor: Actor, grid_id: str, outline: dict) -> OutlineRecord:
+    """Draw (or redraw) a grid on the map, inside its town's outline when the town has one."""
+    require_admin(actor)
+    grid = await Grid.select().where(Grid.id == grid_id).first().run()
+    if grid is None:
+        raise NotFound("no such grid", entity="grid", id=grid_id)
+    checked = await _checked_outline(outline, grid["region_code"])
+    now = utcnow()
+    created = await shapes.store_shape("grid", grid_id, checked, _outline_source(actor), now=now)
+    return OutlineRecord(kind="grid", code=grid["code"], geometry=checked, created=created, updated_at=now)
 
 
 async def list_regions() -> list[RegionRecord]:

@@ -1,4 +1,8 @@
-"""The 岗位风险告知卡 (risk notification card) posted at a risk point: A5 portrait PNG with its QR code."""
+"""The 岗位风险告知卡 (risk notification card) posted at a risk point: A5 portrait PNG pages with its QR code.
+
+Nothing on the card is ever dropped: the lists shrink down to the smallest readable type, and what still does not fit
+flows onto continuation pages (`layout_risk_card` says where every item went; tests check each one is placed).
+"""
 
 from __future__ import annotations
 
@@ -33,33 +37,102 @@ PAD = 64
 BAND_HEIGHT = 226
 FOOTER_HEIGHT = 350
 QR_SIZE = 270
-SECTION_SIZES = (32, 30, 28, 26, 24, 22, 20)
+# 22 px at 212 dpi is 7.5 pt: the smallest type a card on a workshop wall is still read at.
+SECTION_SIZES = (32, 30, 28, 26, 24, 22)
+CONTINUATION_BAND = 150
+CONTINUATION_FOOTER = 90
+FACT_LABEL_W = 172
 EMERGENCY_RED = COLOUR_RGB[Colour.RED]  # the emergency phone is red on every card, whatever the level
 CONTENT_LEFT, CONTENT_RIGHT = PAD, WIDTH - PAD
 CONTENT_WIDTH = CONTENT_RIGHT - CONTENT_LEFT
 _MEASURE_ORDER = list(MEASURE_TYPE_LABELS.values())
-# More than the card can ever show at its smallest size (about 25 lines of 55 characters), so trimming here never
-# changes what is printed, yet a pasted novel cannot make the layout loop over megabytes.
+# The contract caps each list at 40 items of at most 500 characters, so these bounds never change a card made from
+# accepted data; they only stop hand-made data from making the layout loop over megabytes.
 _MAX_ITEMS = 40
 _MAX_CHARS = 1_500
 
 
-def render_risk_card(data: RiskCardData) -> bytes:
-    """The card as PNG bytes (1240 × 1748 px, A5 portrait)."""
+@dataclass(frozen=True, slots=True)
+class TextRun:
+    """One piece of text placed on a card page: its section, the item it belongs to, and its box in px."""
+
+    page: int  # 1-based
+    section: str  # 危险源 / 管控措施 / 应急处置措施
+    item: int | None  # index into `CardLayout.items[section]`; None for headings and measure-type tags
+    kind: str  # heading | tag | marker | text
+    text: str
+    box: tuple[float, float, float, float]  # left, top, right, bottom
+
+
+@dataclass(frozen=True, slots=True)
+class CardLayout:
+    """Where every list item of a card goes: the pages, the type size, and each placed run of text."""
+
+    pages: int
+    size: int
+    items: dict[str, list[str]]  # per section, the item texts in the order laid out
+    regions: tuple[tuple[float, float, float, float], ...]  # per page, the box the lists flow in
+    runs: tuple[TextRun, ...]
+
+
+def layout_risk_card(data: RiskCardData) -> CardLayout:
+    """The card's lists laid out: the largest type that needs the fewest pages, every item on some page."""
+    sections = _sections(data)
+    first = (CONTENT_LEFT, _facts_bottom(data, BAND_HEIGHT + 24) + 24, CONTENT_RIGHT, _footer_top() - 24)
+    more = (CONTENT_LEFT, CONTINUATION_BAND + 32, CONTENT_RIGHT, HEIGHT - FRAME - CONTINUATION_FOOTER)
+    flows = {size: _flow(_layout(sections, size), first, more) for size in SECTION_SIZES}
+    fewest = min(len(pages) for pages in flows.values())
+    # Nothing is ever cut: when the smallest readable type does not fit one page, the lists go on over
+    # continuation pages, at the largest type that keeps the page count as low as the smallest type would.
+    size = next(size for size in SECTION_SIZES if len(flows[size]) == fewest)
+    pages = flows[size]
+    runs = tuple(run for page in pages for run in page)
+    items = {title: [item.text for item in section] for title, section in sections}
+    regions = (first,) + (more,) * (len(pages) - 1)
+    return CardLayout(pages=len(pages), size=size, items=items, regions=regions, runs=runs)
+
+
+def render_risk_card_pages(data: RiskCardData) -> list[bytes]:
+    """Every page of the card as PNG bytes (1240 × 1748 px, A5 portrait); most cards have one."""
+    layout = layout_risk_card(data)
+    return [_render_page(data, layout, number) for number in range(1, layout.pages + 1)]
+
+
+def render_risk_card(data: RiskCardData, page: int = 1) -> bytes:
+    """One page of the card as PNG bytes (1240 × 1748 px, A5 portrait)."""
+    layout = layout_risk_card(data)
+    if not 1 <= page <= layout.pages:
+        raise ValueError(f"the card has {layout.pages} page(s), not {page}")
+    return _render_page(data, layout, page)
+
+
+def render_risk_card_pdf(data: RiskCardData) -> bytes:
+    """All pages of the card as one PDF, A5 at 212 dpi, for printing a card that runs over several pages."""
+    pages = [Image.open(io.BytesIO(png)).convert("RGB") for png in render_risk_card_pages(data)]
+    buffer = io.BytesIO()
+    # Pillow embeds RGB pages as JPEG: full chroma and high quality keep the QR edges and 7 pt text crisp.
+    pages[0].save(buffer, format="PDF", save_all=True, append_images=pages[1:], resolution=DPI, quality=92,
+                  subsampling=0, title=f"{data.point_name} 岗位风险告知卡")  # fmt: skip
+    return buffer.getvalue()
+
+
+def _footer_top() -> int:
+    return HEIGHT - FRAME - FOOTER_HEIGHT
+
+
+def _render_page(data: RiskCardData, layout: CardLayout, number: int) -> bytes:
     colour = level_rgb(data.level)
     image = Image.new("RGB", (WIDTH, HEIGHT), WHITE)
     canvas = ImageDraw.Draw(image)
-
-    _draw_band(canvas, data, colour)
-    top = _draw_facts(canvas, data, BAND_HEIGHT + 24)
-    footer_top = HEIGHT - FRAME - FOOTER_HEIGHT
-    sections_top = top + 24
-    region = _draw_sections(_sections(data), colour, footer_top - 24 - sections_top)
-    image.paste(region, (CONTENT_LEFT, sections_top))
-    _draw_footer(canvas, image, data, footer_top)
+    if number == 1:
+        _draw_band(canvas, data, colour)
+        _draw_facts(canvas, data, BAND_HEIGHT + 24)
+        _draw_footer(canvas, image, data, _footer_top(), layout.pages)
+    else:
+        _draw_continuation(canvas, data, colour, number, layout.pages)
+    _draw_runs(canvas, layout, number, colour)
     # Drawn last so nothing in the body can paint over the frame.
     canvas.rectangle((0, 0, WIDTH - 1, HEIGHT - 1), outline=colour, width=FRAME)
-
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", dpi=(DPI, DPI), optimize=False)
     return buffer.getvalue()
@@ -68,17 +141,8 @@ def render_risk_card(data: RiskCardData) -> bytes:
 def _draw_band(canvas: ImageDraw.ImageDraw, data: RiskCardData, colour: tuple[int, int, int]) -> None:
     canvas.rectangle((0, 0, WIDTH, BAND_HEIGHT), fill=colour)
     ink = ink_on(colour)
-
-    badge_style = Style(56, bold=True)
-    badge_text = level_label(data.level)
-    badge_w = badge_style.width(badge_text) + 56
-    badge_box = (CONTENT_RIGHT - badge_w, 36, CONTENT_RIGHT, 136)
-    canvas.rounded_rectangle(badge_box, radius=18, fill=WHITE)
-    # Orange and yellow text on white is too faint to read across a workshop, so those badges use dark ink.
-    badge_ink = colour if contrast(colour, WHITE) >= 3 else INK
-    _text.draw(canvas, ((badge_box[0] + badge_box[2]) / 2, 86), badge_text, badge_style, badge_ink, anchor="mm")
-
-    title_width = badge_box[0] - 32 - CONTENT_LEFT
+    badge_left = _draw_badge(canvas, data, colour, 36, 136)
+    title_width = badge_left - 32 - CONTENT_LEFT
     title_style, title_lines = _text.fit("岗位风险告知卡", title_width, 1, (84, 72, 60), bold=True)
     _text.draw(canvas, (CONTENT_LEFT, 86), title_lines[0], title_style, ink, anchor="lm")
 
@@ -86,8 +150,45 @@ def _draw_band(canvas: ImageDraw.ImageDraw, data: RiskCardData, colour: tuple[in
     _text.draw(canvas, (CONTENT_LEFT, 180), subtitle[0], subtitle_style, ink, anchor="lm")
 
 
-def _draw_facts(canvas: ImageDraw.ImageDraw, data: RiskCardData, top: int) -> int:
-    """The table of who and where; returns the y below it."""
+def _draw_badge(canvas: ImageDraw.ImageDraw, data: RiskCardData, colour: tuple[int, int, int], top: int,
+                bottom: int) -> float:  # fmt: skip
+    """The level badge at the right of the band; returns its left edge."""
+    badge_style = Style(56 if bottom - top >= 90 else 40, bold=True)
+    badge_text = level_label(data.level)
+    badge_w = badge_style.width(badge_text) + 56
+    badge_box = (CONTENT_RIGHT - badge_w, top, CONTENT_RIGHT, bottom)
+    canvas.rounded_rectangle(badge_box, radius=18, fill=WHITE)
+    # Orange and yellow text on white is too faint to read across a workshop, so those badges use dark ink.
+    badge_ink = colour if contrast(colour, WHITE) >= 3 else INK
+    centre = ((badge_box[0] + badge_box[2]) / 2, (top + bottom) / 2)
+    _text.draw(canvas, centre, badge_text, badge_style, badge_ink, anchor="mm")
+    return badge_box[0]
+
+
+def _draw_continuation(canvas: ImageDraw.ImageDraw, data: RiskCardData, colour: tuple[int, int, int], number: int,
+                       count: int) -> None:  # fmt: skip
+    """The band and foot of a continuation page: which card it continues, and which page of how many it is."""
+    canvas.rectangle((0, 0, WIDTH, CONTINUATION_BAND), fill=colour)
+    ink = ink_on(colour)
+    badge_left = _draw_badge(canvas, data, colour, 30, 100)
+    title_style = Style(48, bold=True)
+    _text.draw(canvas, (CONTENT_LEFT, 64), "岗位风险告知卡（续）", title_style, ink, anchor="lm")
+    name_width = badge_left - 32 - CONTENT_LEFT - title_style.width("岗位风险告知卡（续）") - 24
+    if name_width > 80:
+        name_style, name = _text.fit(data.point_name, name_width, 1, (32, 28, 24))
+        right = CONTENT_LEFT + title_style.width("岗位风险告知卡（续）") + 24
+        _text.draw(canvas, (right, 66), name[0], name_style, ink, anchor="lm")
+    enterprise_style, enterprise = _text.fit(data.enterprise_name, CONTENT_WIDTH, 1, (28, 24))
+    _text.draw(canvas, (CONTENT_LEFT, 126), enterprise[0], enterprise_style, ink, anchor="lm")
+    bottom = HEIGHT - FRAME - 30
+    foot_top = HEIGHT - FRAME - CONTINUATION_FOOTER + 16
+    canvas.line((CONTENT_LEFT, foot_top, CONTENT_RIGHT, foot_top), fill=RULE, width=2)
+    _text.draw(canvas, (CONTENT_LEFT, bottom), f"印制日期：{chinese_date(data.printed_on)}", Style(26), MUTED, anchor="ls")
+    _text.draw(canvas, (CONTENT_RIGHT, bottom), f"第 {number}/{count} 页", Style(26, bold=True), INK, anchor="rs")
+
+
+def _facts_rows(data: RiskCardData) -> list[tuple[float, list[tuple[str, Style, list[str]]]]]:
+    """The table of who and where, each row with its height and its cells (label, style, lines)."""
     level = level_label(data.level)
     if data.level is not None:
         level += f"（{_colour_word(RiskLevel(data.level).colour)}）"
@@ -101,25 +202,37 @@ def _draw_facts(canvas: ImageDraw.ImageDraw, data: RiskCardData, top: int) -> in
             ("责任人", data.responsible_person or "—", 1, (32, 28, 24), False),
         ],
     ]
-    label_style = Style(28)
-    label_w = 172
     total_w = CONTENT_RIGHT - CONTENT_LEFT
-    y = top
-    canvas.line((CONTENT_LEFT, y, CONTENT_RIGHT, y), fill=RULE, width=2)
+    found = []
     for row in rows:
         cell_w = total_w / len(row)
         laid = []
         for label, value, max_lines, sizes, bold in row:
-            style, lines = _text.fit(value, cell_w - label_w - 32, max_lines, sizes, bold=bold)
+            style, lines = _text.fit(value, cell_w - FACT_LABEL_W - 32, max_lines, sizes, bold=bold)
             laid.append((label, style, lines))
-        height = max(24 + len(lines) * style.line_height for _, style, lines in laid)
-        height = max(height, 64)
+        height = max(max(24 + len(lines) * style.line_height for _, style, lines in laid), 64)
+        found.append((height, laid))
+    return found
+
+
+def _facts_bottom(data: RiskCardData, top: int) -> int:
+    return int(top + sum(height for height, _ in _facts_rows(data)))
+
+
+def _draw_facts(canvas: ImageDraw.ImageDraw, data: RiskCardData, top: int) -> int:
+    """The table of who and where; returns the y below it."""
+    label_style = Style(28)
+    total_w = CONTENT_RIGHT - CONTENT_LEFT
+    y = top
+    canvas.line((CONTENT_LEFT, y, CONTENT_RIGHT, y), fill=RULE, width=2)
+    for height, laid in _facts_rows(data):
+        cell_w = total_w / len(laid)
         for index, (label, style, lines) in enumerate(laid):
             x = CONTENT_LEFT + index * cell_w
-            canvas.rectangle((x, y, x + label_w, y + height), fill=SHADE)
-            _text.draw(canvas, (x + label_w / 2, y + height / 2), label, label_style, MUTED, anchor="mm")
+            canvas.rectangle((x, y, x + FACT_LABEL_W, y + height), fill=SHADE)
+            _text.draw(canvas, (x + FACT_LABEL_W / 2, y + height / 2), label, label_style, MUTED, anchor="mm")
             block_h = len(lines) * style.line_height
-            _text.draw_lines(canvas, (x + label_w + 16, y + (height - block_h) / 2), lines, style, INK)
+            _text.draw_lines(canvas, (x + FACT_LABEL_W + 16, y + (height - block_h) / 2), lines, style, INK)
             if index:
                 canvas.line((x, y, x, y + height), fill=RULE, width=2)
         y += height
@@ -169,6 +282,7 @@ class _Row:
     tag: str | None
     marker: str
     lines: list[str]
+    item: int
     placeholder: bool = False
 
 
@@ -193,12 +307,9 @@ class _Layout:
     def section_gap(self) -> int:
         return round(self.style.size * 0.7)
 
-    def height(self) -> int:
-        total = 0
-        for _, rows in self.sections:
-            total += self.heading_h + self.section_gap
-            total += sum(len(row.lines) * self.style.line_height + self.row_gap for row in rows)
-        return total
+    def indent(self, row: _Row) -> float:
+        """How far a row's text starts from the left of the lists."""
+        return (self.tag_w + 14 if row.tag is not None else 0) + (self.marker_w if row.marker else 0)
 
 
 def _layout(sections: list[tuple[str, list[_Item]]], size: int) -> _Layout:
@@ -212,84 +323,107 @@ def _layout(sections: list[tuple[str, list[_Item]]], size: int) -> _Layout:
         if not items:
             items = [_Item(None, "", "（未填写）", placeholder=True)]
         rows = []
-        for item in items:
+        for index, item in enumerate(items):
             indent = (tag_w + 14 if item.tag is not None else 0) + (marker_w if item.marker else 0)
             lines = _text.wrap(item.text, style, CONTENT_WIDTH - indent)
-            rows.append(_Row(item.tag, item.marker, lines, item.placeholder))
+            rows.append(_Row(item.tag, item.marker, lines, index, item.placeholder))
         laid.append((title, rows))
     return _Layout(style, Style(size + 4, bold=True), tag_style, tag_w, marker_w, laid)
 
 
-def _cut(layout: _Layout, cap: int) -> _Layout:
-    """Every section cut to at most `cap` lines, the last kept line ending in … where something was dropped."""
-    sections = []
-    for title, rows in layout.sections:
-        kept: list[_Row] = []
-        budget = cap
-        for row in rows:
-            if budget <= 0:
-                break
-            kept.append(_Row(row.tag, row.marker, row.lines[:budget]))
-            budget -= len(kept[-1].lines)
-        if sum(len(row.lines) for row in rows) > cap and kept:
-            last = kept[-1]
-            indent = (layout.tag_w + 14 if last.tag is not None else 0) + (layout.marker_w if last.marker else 0)
-            ending = _text.ellipsize(last.lines[-1], layout.style, CONTENT_WIDTH - indent, force=True)
-            kept[-1] = _Row(last.tag, last.marker, [*last.lines[:-1], ending])
-        sections.append((title, kept))
-    return _Layout(layout.style, layout.heading, layout.tag_style, layout.tag_w, layout.marker_w, sections)
+def _flow(layout: _Layout, first: tuple[float, ...], more: tuple[float, ...]) -> list[list[TextRun]]:
+    """The rows placed top-down, onto a continuation page when the current one is full; never cut, never dropped.
 
+    A heading is kept with the first line after it, an item moves whole to the next page when it fits there,
+    and only an item taller than a whole page is split between pages (its marker stays with its first line).
+    """
+    line_h = layout.style.line_height
+    pages: list[list[TextRun]] = [[]]
+    region = first
+    y = region[1]
 
-def _truncated(layout: _Layout, available: int) -> _Layout:
-    """The layout cut to the largest common line budget that fits, so one long list cannot crowd out the others."""
-    most = max(sum(len(row.lines) for row in rows) for _, rows in layout.sections)
-    for cap in range(most, 1, -1):
-        candidate = _cut(layout, cap)
-        if candidate.height() <= available:
-            return candidate
-    return _cut(layout, 1)
+    def new_page(title: str) -> None:
+        nonlocal region, y
+        pages.append([])
+        region, y = more, more[1]
+        heading(f"{title}（续）")
 
-
-def _draw_sections(
-    sections: list[tuple[str, list[_Item]]], colour: tuple[int, int, int], available: int
-) -> Image.Image:
-    """The three lists, shrunk then truncated to fit; drawn on their own image so they cannot spill onto the rest."""
-    region = Image.new("RGB", (CONTENT_WIDTH, available), WHITE)
-    canvas = ImageDraw.Draw(region)
-    layout = _layout(sections, SECTION_SIZES[-1])
-    for size in SECTION_SIZES:
-        candidate = _layout(sections, size)
-        if candidate.height() <= available:
-            layout = candidate
-            break
-    else:
-        layout = _truncated(layout, available)
-
-    y = 0
-    for title, rows in layout.sections:
-        canvas.rectangle((0, y + 6, 10, y + layout.heading.line_height - 6), fill=colour)
-        _text.draw(canvas, (24, y), title, layout.heading, INK)
+    def heading(text: str) -> None:
+        nonlocal y
+        x = region[0] + 24
+        box = (x, y, x + layout.heading.width(text), y + layout.heading.line_height)
+        pages[-1].append(TextRun(len(pages), current, None, "heading", text, box))
         y += layout.heading_h
+
+    page_lines = int((more[3] - more[1] - layout.heading_h) // line_h)
+    for current, rows in layout.sections:
+        # A heading goes with its first item (or as much of it as a page holds), never alone at a page's foot.
+        first_lines = min(len(rows[0].lines), page_lines) if rows else 1
+        if y + layout.heading_h + first_lines * line_h > region[3]:
+            pages.append([])
+            region, y = more, more[1]
+        heading(current)
         for row in rows:
-            x = 0
-            if row.tag is not None:
-                if row.tag:
-                    box = (x, y + 2, x + layout.tag_w, y + layout.style.line_height - 4)
-                    canvas.rounded_rectangle(box, radius=8, fill=SHADE, outline=RULE)
-                    tag = _text.ellipsize(row.tag, layout.tag_style, layout.tag_w - 12)
-                    centre = ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
-                    _text.draw(canvas, centre, tag, layout.tag_style, INK, anchor="mm")
-                x += layout.tag_w + 14
-            if row.marker:
-                _text.draw(canvas, (x, y), row.marker, layout.style, MUTED)
-                x += layout.marker_w
-            ink = MUTED if row.placeholder else INK
-            y = _text.draw_lines(canvas, (x, y), row.lines, layout.style, ink) + layout.row_gap
+            lines, first_part = list(row.lines), True
+            while lines:
+                room = int((region[3] - y) // line_h)
+                if room < len(lines) and (len(lines) <= page_lines or room < 2):
+                    new_page(current)
+                    continue
+                placed, lines = lines[:room], lines[room:]
+                _place_row(pages, layout, current, row, placed, region[0], y, first_part)
+                y += len(placed) * line_h
+                first_part = False
+                if lines:
+                    new_page(current)
+            y += layout.row_gap
         y += layout.section_gap
-    return region
+    return pages
 
 
-def _draw_footer(canvas: ImageDraw.ImageDraw, image: Image.Image, data: RiskCardData, top: int) -> None:
+def _place_row(pages: list[list[TextRun]], layout: _Layout, section: str, row: _Row, lines: list[str], left: float,
+               y: float, first_part: bool) -> None:  # fmt: skip
+    line_h = layout.style.line_height
+    number = len(pages)
+    x = left
+    item = None if row.placeholder else row.item
+    if row.tag is not None:
+        if row.tag and first_part:
+            box = (x, y + 2, x + layout.tag_w, y + line_h - 4)
+            pages[-1].append(TextRun(number, section, None, "tag", row.tag, box))
+        x += layout.tag_w + 14
+    if row.marker:
+        if first_part:
+            box = (x, y, x + layout.style.width(row.marker), y + line_h)
+            pages[-1].append(TextRun(number, section, item, "marker", row.marker, box))
+        x += layout.marker_w
+    for n, line in enumerate(lines):
+        top = y + n * line_h
+        kind = "placeholder" if row.placeholder else "text"
+        pages[-1].append(TextRun(number, section, item, kind, line, (x, top, x + layout.style.width(line), top + line_h)))
+
+
+def _draw_runs(canvas: ImageDraw.ImageDraw, layout: CardLayout, number: int, colour: tuple[int, int, int]) -> None:
+    """Draw the placed runs of one page, in the styles the layout chose."""
+    style = Style(layout.size)
+    heading = Style(layout.size + 4, bold=True)
+    tag_style = Style(layout.size - 6)
+    for run in layout.runs:
+        if run.page != number:
+            continue
+        left, top, right, bottom = run.box
+        if run.kind == "heading":
+            canvas.rectangle((left - 24, top + 6, left - 14, top + heading.line_height - 6), fill=colour)
+            _text.draw(canvas, (left, top), run.text, heading, INK)
+        elif run.kind == "tag":
+            canvas.rounded_rectangle(run.box, radius=8, fill=SHADE, outline=RULE)
+            tag = _text.ellipsize(run.text, tag_style, right - left - 12)
+            _text.draw(canvas, ((left + right) / 2, (top + bottom) / 2), tag, tag_style, INK, anchor="mm")
+        else:
+            _text.draw(canvas, (left, top), run.text, style, INK if run.kind == "text" else MUTED)
+
+
+def _draw_footer(canvas: ImageDraw.ImageDraw, image: Image.Image, data: RiskCardData, top: int, pages: int) -> None:
     canvas.line((CONTENT_LEFT, top, CONTENT_RIGHT, top), fill=RULE, width=3)
     inner_bottom = HEIGHT - FRAME - 30
 
@@ -310,4 +444,6 @@ def _draw_footer(canvas: ImageDraw.ImageDraw, image: Image.Image, data: RiskCard
     y += phone_style.line_height + 8
     _text.draw(canvas, (CONTENT_LEFT, y), "火警 119　急救 120　报警 110", Style(30), INK)
     date_text = f"印制日期：{chinese_date(data.printed_on)}"
+    if pages > 1:
+        date_text += f"　第 1/{pages} 页，续见下页"
     _text.draw(canvas, (CONTENT_LEFT, inner_bottom), date_text, Style(26), MUTED, anchor="ls")

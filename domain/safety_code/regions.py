@@ -25,6 +25,7 @@ from domain.printing.region_map import MapArea, polygons_of, render_region_map
 from domain.risk.model import Colour
 from domain.safety_code.model import REGION_RULE_VERSION, REGION_SHARE, SCHEME_VERSION, region_colour
 from domain.safety_code.services import compute_missing
+from domain.safety_code.shapes import shape_id, store_shape  # noqa: F401 (store_shape: used by the seed)
 from domain.safety_code.tables import RegionShape
 
 MAP_READERS = (Role.INSPECTOR, Role.REGULATOR, Role.ADMIN)
@@ -33,11 +34,6 @@ RULE_NOTE = (
     f"着色规则 v{REGION_RULE_VERSION}：由红至蓝，区域取“该色及更高风险色”企业合计占比首次达到 {float(REGION_SHARE):.0%} 的颜色"
     f"（无企业不着色）；企业安全码评分方案 v{SCHEME_VERSION}"
 )
-
-
-def shape_id(kind: str, subject: str) -> str:
-    """The key of a stored shape: `region:<code>` or `grid:<grid id>`."""
-    return f"{kind}:{subject}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,17 +205,3 @@ async def region_map_png(*, actor: Actor, region_code: str | None = None) -> byt
              for f in found.features]  # fmt: skip
     on = found.generated_at.astimezone(LOCAL_TIME).date()
     return await asyncio.to_thread(render_region_map, areas, found.title, on, RULE_NOTE)
-
-
-async def store_shape(kind: str, subject: str, geometry: dict[str, Any], source: str, now: datetime | None = None) -> bool:
-    """Store or replace the outline of a region or grid; returns whether it was new."""
-    key = shape_id(kind, subject)
-    values = {"kind": kind, "subject": subject, "geometry": json.dumps(geometry), "source": source,
-              "updated_at": now or utcnow()}  # fmt: skip
-    async with RegionShape._meta.db.transaction():
-        exists = await RegionShape.exists().where(RegionShape.id == key).run()
-        if exists:
-            await RegionShape.update({getattr(RegionShape, k): v for k, v in values.items()}).where(RegionShape.id == key).run()
-        else:
-            await RegionShape.insert(RegionShape(id=key, **values)).run()
-    return not exists

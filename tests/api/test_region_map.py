@@ -6,10 +6,10 @@ from __future__ import annotations
 import io
 from collections import Counter
 
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFilter
 
 from domain.printing.palette import COLOUR_RGB
-from domain.printing.region_map import HEIGHT, WIDTH
+from domain.printing.region_map import HEIGHT, WIDTH, MapArea, fill_rgb, layout_region_map, polygons_of
 from domain.risk.model import Colour
 from domain.safety_code.model import REGION_RULE_VERSION, region_colour
 from tests.api.test_safety_code import E5, enterprise_id, overdue_major_hazard
@@ -186,3 +186,78 @@ async def test_the_drill_down_keeps_the_map_scopes(client):
     assert (refused.status_code, refused.json()["code"]) == (403, "FORBIDDEN")
     bad = await client.get("/v1/risk-map/regions/330902/enterprises", params={"color": "purple"}, headers=dinghai)
     assert (bad.status_code, bad.json()["code"]) == (400, "REQUEST_MALFORMED")
+
+
+def drawn_areas(collection: dict) -> list[MapArea]:
+    """The areas the PNG is drawn from, as the service builds them: grids by their short codes, regions by name."""
+    return [MapArea(f["properties"]["code"] if f["properties"]["level"] == "grid" else f["properties"]["name"],
+                    f["properties"]["level"], Colour(f["properties"]["color"]) if f["properties"]["color"] else None,
+                    polygons_of(f["geometry"])) for f in collection["features"]]  # fmt: skip
+
+
+def own_pixels(layout, index: int) -> Image.Image:
+    """A mask of the pixels where area `index` shows its own paint: inside it, off what is drawn over it, eroded."""
+    mask = Image.new("L", (WIDTH, HEIGHT), 0)
+    draw = ImageDraw.Draw(mask)
+    for ring in layout.areas[index].rings:
+        draw.polygon(ring, fill=255)
+    for later in layout.areas[index + 1 :]:
+        for ring in later.rings:
+            draw.polygon(ring, fill=0 if later.fill is not None else None)
+            draw.line([*ring, ring[0]], fill=0, width=10)  # an unpainted town still has its outline
+    for label in layout.labels:
+        draw.rectangle(label.box, fill=0)
+        if label.leader_to is not None:
+            draw.line((((label.box[0] + label.box[2]) / 2, (label.box[1] + label.box[3]) / 2), label.leader_to), fill=0,
+                      width=12)  # fmt: skip
+    return mask.filter(ImageFilter.MinFilter(9))  # off the outlines, which are at most 4 px wide
+
+
+async def painted_areas(client, headers, params: dict) -> tuple[dict, object, Counter]:
+    """The map's features, its layout, and per level how many areas were checked to show their own paint."""
+    collection = (await client.get("/v1/risk-map/regions", params=params, headers=headers)).json()
+    layout = layout_region_map(drawn_areas(collection))
+    drawn = await client.get("/v1/risk-map/regions.png", params=params, headers=headers)
+    image = Image.open(io.BytesIO(drawn.content)).convert("RGB")
+    checked = Counter()
+    for index, area in enumerate(layout.areas):
+        if area.area.colour is None:
+            continue
+        assert area.fill == fill_rgb(area.area.colour, area.area.level)
+        mask = own_pixels(layout, index)
+        rgb_bytes, inside = image.tobytes(), mask.tobytes()
+        pixels = [tuple(rgb_bytes[3 * i : 3 * i + 3]) for i, v in enumerate(inside) if v]
+        if len(pixels) < 30:
+            continue  # a town of the city map is mostly covered by its grid and the names
+        share = sum(rgb == area.fill for rgb in pixels) / len(pixels)
+        assert share > 0.99, (area.area.name, share)
+        checked[area.area.level] += 1
+    return collection, (layout, image), checked
+
+
+async def test_the_drawn_maps_paint_each_area_in_its_colour_and_set_every_name_clear_of_the_others(client):
+    dinghai = await login(client, "regulator_dinghai")
+    collection, _, checked = await painted_areas(client, dinghai, {})
+    coloured = Counter(f["properties"]["level"] for f in collection["features"] if f["properties"]["color"])
+    assert checked == coloured and coloured["town"] >= 3 and coloured["grid"] >= 3  # every coloured area shows
+
+    headers = await login(client, "regulator_city")
+    collection, (layout, image), checked = await painted_areas(client, headers, {})
+    districts = {f["properties"]["name"] for f in collection["features"] if f["properties"]["level"] == "district"}
+    assert checked["district"] == len(districts) == 4  # every district's own colour shows around its towns
+    # the three strengths of a colour differ: a district is never mistaken for the town or grid inside it
+    assert len({fill_rgb(Colour.RED, level) for level in ("district", "town", "grid")}) == 3
+
+    named = {label.name for label in layout.labels}
+    grids = {f["properties"]["code"] for f in collection["features"] if f["properties"]["level"] == "grid"}
+    assert districts | grids <= named and not layout.unplaced
+    for n, label in enumerate(layout.labels):
+        assert label.size >= 16
+        assert (WIDTH - 40 >= label.box[2]) and (label.box[0] >= 40) and (label.box[1] >= 150) and (label.box[3] <= HEIGHT - 130)
+        for other in layout.labels[n + 1 :]:
+            a, b = label.box, other.box
+            assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (label.name, other.name)
+        # the halo: the label's box holds white around dark letters, whatever it is drawn on
+        crop = image.crop(tuple(round(v) for v in label.box)).convert("L")
+        lightest, darkest = crop.getextrema()[1], crop.getextrema()[0]
+        assert lightest == 255 and darkest < 80, label.name

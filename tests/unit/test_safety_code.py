@@ -243,9 +243,10 @@ def test_the_map_fills_each_outline_in_its_colour_deeper_levels_over_shallower_o
     rgb = image.convert("RGB")
     box = (region_map.MARGIN, region_map.HEADER, region_map.WIDTH - region_map.MARGIN, region_map.HEIGHT - region_map.FOOTER)
     centre = ((box[0] + box[2]) // 2, (box[1] + box[3]) // 2)
-    # the grid lies over the middle of the town (its label at the very centre); the town shows around it
-    assert rgb.getpixel((centre[0] + 60, centre[1] + 60)) == COLOUR_RGB[BLUE]
-    assert rgb.getpixel((centre[0] - 300, centre[1] + 300)) == COLOUR_RGB[RED]
+    # the grid lies over the middle of the town (its label at the very centre); the town shows around it, each painted
+    # at its level's strength (a grid in the full colour, a town in a tint of its own)
+    assert rgb.getpixel((centre[0] + 60, centre[1] + 60)) == region_map.fill_rgb(BLUE, "grid") == COLOUR_RGB[BLUE]
+    assert rgb.getpixel((centre[0] - 300, centre[1] + 300)) == region_map.fill_rgb(RED, "town") != COLOUR_RGB[RED]
     sampled = set(rgb.crop(box).getdata())
     assert COLOUR_RGB[YELLOW] not in sampled  # an area without an outline is not drawn
 
