@@ -97,6 +97,7 @@ def risk_point(record, codes) -> wire_risk.RiskPoint:
         plan_x=record.plan_x,
         plan_y=record.plan_y,
         qr=wire_risk.QrCode(token=code.token, url=code.url),
+        presence_radius_m=record.presence_radius_m,
     )
 
 
@@ -187,6 +188,7 @@ def scan_card(result) -> wire_risk.ScanCard:
             ),
             checklist=[checklist_item(item) for item in result.checklist],
             distance_m=result.distance_m,
+            presence_radius_m=result.presence_radius_m,
         )
     return wire_risk.ScanCard(
         kind="enterprise",

@@ -21,4 +21,6 @@ ShortText = Annotated[str, Meta(min_length=1, max_length=100)]
 LongText = Annotated[str, Meta(max_length=300)]
 Latitude = Annotated[float, Meta(ge=-90, le=90)]
 Longitude = Annotated[float, Meta(ge=-180, le=180)]
+# A phone's estimate of its GPS fix's error, in metres.
+Accuracy = Annotated[float, Meta(ge=0, le=10_000)]
 Limit = Annotated[int, Meta(ge=1, le=1000)]

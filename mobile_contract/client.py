@@ -251,10 +251,13 @@ class Client:
     # --- what the phone does -------------------------------------------------------------------------------------
 
     async def scan(
-        self, token: str, *, client_time: datetime | None = None, lat: float | None = None, lng: float | None = None
+        self, token: str, *, client_time: datetime | None = None, lat: float | None = None, lng: float | None = None,
+        accuracy: float | None = None,
     ) -> ScanCard:
-        """Open the card of a scanned code; the server records the proof of presence as `scanId`."""
-        params = {"deviceId": self.device_id or None, "clientTime": client_time, "lat": lat, "lng": lng}
+        """Open the card of a scanned code; the server records the proof of presence as `scanId` (`accuracy`: the
+        GPS fix's error in metres, as the phone reports it)."""
+        params = {"deviceId": self.device_id or None, "clientTime": client_time, "lat": lat, "lng": lng,
+                  "accuracy": accuracy}  # fmt: skip
         return (await self._call("GET", f"/v1/scan/{token}", ScanCard, params=params))[0]
 
     async def upload_photo(

@@ -11,6 +11,7 @@ from mobile_contract.base import Id, Wire, WireOut
 from mobile_contract.hazards import ClientId, Note, PhotoIds, Time
 
 TaskStatus = Literal["open", "done", "missed"]
+Presence = Literal["proven", "far", "stale", "none"]
 
 
 class ResultCreate(Wire):
@@ -25,7 +26,9 @@ class ResultCreate(Wire):
 
 
 class InspectionCreate(Wire, kw_only=True):
-    """`POST /v1/inspections`: the same `clientId` again answers with the inspection it made (200)."""
+    """`POST /v1/inspections`: the same `clientId` again answers with the inspection it made (200). Inspectors and
+    regulators, and enterprise staff at 重大 / 较大 points, cite a `scanId` that proves presence (else 422:
+    INSPECTION_SCAN_REQUIRED, INSPECTION_SCAN_INVALID, PRESENCE_TOO_FAR or PRESENCE_SCAN_STALE)."""
 
     client_id: ClientId
     risk_point_id: Id
@@ -61,6 +64,11 @@ class Inspection(WireOut):
     created_at: datetime
     results: list[InspectionResult]
     scan_id: str | None = None
+    # What the cited scan proved under the presence policy: `proven`, `far` (not within the point's radius, or no
+    # usable fix), `stale` (older than 2 h before the start, or made after the inspection) or `none` (no scan).
+    presence: Presence = "none"
+    # The distance from the scan's fix to the point, in metres (null without a fix or a place to measure from).
+    presence_distance_m: float | None = None
 
 
 class Task(WireOut):

@@ -20,6 +20,8 @@ Fraction = Annotated[float, Meta(ge=0, le=1)]
 Item = Annotated[str, Meta(min_length=1, max_length=500)]
 Items = Annotated[list[Item], Meta(max_length=40)]
 Phone = Annotated[str, Meta(max_length=32)]
+# The largest distance, in metres, a scan may be from a point and prove presence (null: the policy's 100 m).
+PresenceRadius = Annotated[int, Meta(ge=10, le=5000)]
 
 
 class ControlMeasure(Wire):
@@ -47,6 +49,7 @@ class RiskPointCreate(Wire):
     lng: Longitude | None = None
     plan_x: Fraction | None = None
     plan_y: Fraction | None = None
+    presence_radius_m: PresenceRadius | None = None
     responsible_post: Annotated[str, Meta(max_length=100)] = ""
     responsible_person: Annotated[str, Meta(max_length=100)] = ""
     hazard_sources: Items = []
@@ -65,6 +68,7 @@ class RiskPointUpdate(Wire):
     lng: Longitude | None | UnsetType = UNSET
     plan_x: Fraction | None | UnsetType = UNSET
     plan_y: Fraction | None | UnsetType = UNSET
+    presence_radius_m: PresenceRadius | None | UnsetType = UNSET
     responsible_post: Annotated[str, Meta(max_length=100)] | UnsetType = UNSET
     responsible_person: Annotated[str, Meta(max_length=100)] | UnsetType = UNSET
     hazard_sources: Items | UnsetType = UNSET
@@ -98,6 +102,7 @@ class RiskPoint(WireOut):
     plan_x: float | None = None
     plan_y: float | None = None
     qr: QrCode | None = None
+    presence_radius_m: float | None = None
 
 
 class RiskPointPage(WireOut):
@@ -270,6 +275,8 @@ class ScanCard(WireOut):
     checklist: list[ChecklistItem] | None = None
     due_task: DueTask | None = None
     distance_m: float | None = None
+    # A risk point's: the radius within which this scan proves presence at an inspection (its own, else 100 m).
+    presence_radius_m: float | None = None
 
 
 class SitePlan(WireOut):

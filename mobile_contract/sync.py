@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import Meta
 
-from mobile_contract.base import Id, Latitude, Longitude, Wire, WireOut
+from mobile_contract.base import Accuracy, Id, Latitude, Longitude, Wire, WireOut
 from mobile_contract.hazards import Hazard, HazardCreate, Time, TransitionRequest
 from mobile_contract.inspections import Inspection, InspectionCreate, Task
 from mobile_contract.orgs import Enterprise
@@ -44,6 +44,7 @@ class ScanPayload(Wire):
     client_time: Time | None = None
     lat: Latitude | None = None
     lng: Longitude | None = None
+    accuracy: Accuracy | None = None
 
 
 class HazardCreatePayload(HazardCreate, kw_only=True):

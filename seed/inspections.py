@@ -1,8 +1,11 @@
 """Recent weeks of inspections for the demo enterprises, recorded through the services, and today's tasks.
 
 The officers of E1 and E2 inspect their first points once a week for the past four weeks (a few items fail and open
-general hazards); the grid inspector inspects one point of E1 today after scanning its code. Deterministic; running
-it again adds nothing.
+general hazards), scanning each point's code first from a few metres away, as the presence policy asks at 重大 and
+较大 points. At their 低风险 points, where a scan is not required, the demo shows every presence value: one week
+without a scan (none), one scanned from the road 240 m away (far), one citing a scan made three hours before
+(stale), and one proven. The berth of E1 has its own 300 m radius: a scan 180 m along it proves presence. The grid
+inspector inspects one point of E1 today after scanning its code. Deterministic; running it again adds nothing.
 """
 
 from __future__ import annotations
@@ -14,10 +17,11 @@ from domain.accounts.model import Actor
 from domain.accounts.services import AccountService
 from domain.accounts.tables import AppUser
 from domain.clock import utcnow
+from domain.codes.model import distance_m
 from domain.codes.services import Codes
 from domain.codes.tokens import SubjectKind
 from domain.config import Settings
-from domain.inspections.model import LOCAL_TIME, ResultReport
+from domain.inspections.model import LOCAL_TIME, Presence, ResultReport
 from domain.inspections.services import NewInspection, generate_tasks, record_inspection
 from domain.inspections.tables import Inspection
 from domain.risk.tables import ChecklistItem, RiskPoint
@@ -27,6 +31,15 @@ POINTS_PER_ENTERPRISE = 3
 WEEKS = 4
 FAILURE_RATE = 0.08
 NOTES = ("现场检查发现不符合项，已拍照记录", "检查时发现问题，已通知岗位负责人", "不符合要求，需整改")
+# What the officer's scan at a point where none is required looks like, by week: (presence shown, metres away,
+# how long before the start it was made).
+UNREQUIRED_SCANS = {
+    4: (Presence.NONE, None, None),
+    3: (Presence.FAR, 240.0, timedelta(minutes=4)),
+    2: (Presence.STALE, 15.0, timedelta(hours=3)),
+    1: (Presence.PROVEN, 20.0, timedelta(minutes=3)),
+}
+METRES_PER_DEGREE_LAT = distance_m(0.0, 0.0, 1.0, 0.0)
 
 
 async def actor_named(accounts: AccountService, username: str) -> Actor | None:
@@ -37,7 +50,8 @@ async def actor_named(accounts: AccountService, username: str) -> Actor | None:
 
 
 async def _points(enterprise_id: str) -> list[dict]:
-    return await RiskPoint.select(RiskPoint.id, RiskPoint.qr_serial).where(
+    return await RiskPoint.select(RiskPoint.id, RiskPoint.qr_serial, RiskPoint.level, RiskPoint.lat, RiskPoint.lng,
+                                  RiskPoint.presence_radius_m).where(
         RiskPoint.enterprise_id == enterprise_id, RiskPoint.status == "active"
     ).order_by(RiskPoint.name).limit(POINTS_PER_ENTERPRISE).run()  # fmt: skip
 
@@ -67,11 +81,34 @@ async def _record(actor: Actor, client_id: str, point_id: str, results, started:
     return created
 
 
+async def _scan(codes: Codes, actor: Actor, point: dict, at: datetime, metres: float, accuracy: float) -> str:
+    """A scan of the point's printed code made at `at`, `metres` north of the point; its id."""
+    printed = codes.printed(SubjectKind.RISK_POINT, point["id"], point["qr_serial"])
+    lat = point["lat"] + metres / METRES_PER_DEGREE_LAT if point["lat"] is not None else None
+    scanned = await codes.scan(actor=actor, token=printed.token, device_id="demo-phone", lat=lat, lng=point["lng"],
+                               accuracy=accuracy, now=at)  # fmt: skip
+    return scanned.scan_id
+
+
+async def _officer_scan(codes: Codes, officer: Actor, point: dict, week: int, started: datetime,
+                        rng: random.Random) -> str | None:  # fmt: skip
+    """The scan the officer cites: near at 重大 / 较大 points (along the berth with its own radius), and each
+    presence value in turn at the points where none is required."""
+    if point["level"] in ("major", "large"):
+        metres = 180.0 if point["presence_radius_m"] else round(rng.uniform(5, 60), 1)
+        return await _scan(codes, officer, point, started - timedelta(minutes=3), metres, round(rng.uniform(5, 20)))
+    _, metres, before = UNREQUIRED_SCANS[week]
+    if metres is None:
+        return None
+    return await _scan(codes, officer, point, started - before, metres, 12.0)
+
+
 async def seed_inspections(settings: Settings, enterprise_ids: dict[str, str], today: datetime | None = None) -> str:
     """Inspections of the demo enterprises with staff, then the tasks due today; returns a one-line summary."""
     today = today or utcnow()
     rng = random.Random(20261130)
     accounts = AccountService(settings)
+    codes = Codes(settings)
     recorded = 0
     local_today = today.astimezone(LOCAL_TIME).date()
     for key, username in STAFF.items():
@@ -85,7 +122,11 @@ async def seed_inspections(settings: Settings, enterprise_ids: dict[str, str], t
                     continue
                 day = local_today - timedelta(days=7 * week - n)
                 started = datetime.combine(day, time(9, 30), tzinfo=LOCAL_TIME)
-                recorded += await _record(officer, f"seed-{key}-w{week}-p{n}", point["id"], results, started, 20)
+                client_id = f"seed-{key}-w{week}-p{n}"
+                if await Inspection.exists().where(Inspection.client_key == f"{officer.user_id}:{client_id}").run():
+                    continue  # seeded before: no second scan either
+                scan_id = await _officer_scan(codes, officer, point, week, started, rng)
+                recorded += await _record(officer, client_id, point["id"], results, started, 20, scan_id=scan_id)
     recorded += await _inspector_round(settings, accounts, enterprise_ids.get("E1"), rng)
     tasks = await generate_tasks(now=today)
     return f"inspections: {recorded} recorded; {tasks.created} tasks of the current windows created"
@@ -106,8 +147,6 @@ async def _inspector_round(settings: Settings, accounts: AccountService, enterpr
     results = await _results(point["id"], rng, finding=True)
     if not results:
         return 0
-    codes = Codes(settings)
-    printed = codes.printed(SubjectKind.RISK_POINT, point["id"], point["qr_serial"])
-    scan = await codes.scan(actor=inspector, token=printed.token)
-    return await _record(inspector, client_id, point["id"], results, utcnow() - timedelta(minutes=30), 25,
-                         scan_id=scan.scan_id)  # fmt: skip
+    started = utcnow() - timedelta(minutes=30)
+    scan_id = await _scan(Codes(settings), inspector, point, started - timedelta(minutes=2), 12.0, 6.0)
+    return await _record(inspector, client_id, point["id"], results, started, 25, scan_id=scan_id)

@@ -10,7 +10,8 @@ large → department, general → workshop, low → team) and no higher.
 
 planX / planY are fractions of the site plan (x to the right, y downwards); points of one enterprise are at least
 0.12 apart, and for E1–E3 each lies inside the box of the SITE_PLANS area named by its "area". lat / lng are
-WGS-84 positions near the enterprise's town (E2 is on 六横岛, which lies at about 29.74° N, south of 舟山本岛).
+WGS-84 positions 20–270 m from the enterprise's site (seed/zhoushan.py SITES; E2 is on 六横岛, which lies at about
+29.74° N, south of 舟山本岛); presenceRadiusM, where given, is a large site's own presence radius (default 100 m).
 
 Checklist cycles follow the usual practice of the 危险化学品企业安全风险隐患排查治理导则 (应急〔2019〕78号): post
 patrols every 2 h, workshop technical staff twice a day (12 h), team daily, workshop weekly, plant monthly, and
@@ -121,6 +122,8 @@ RISK_POINTS: dict[str, list[dict]] = {
             "planY": 0.83,
             "lat": 30.06668,
             "lng": 121.97356,
+            # A 50,000-t berth is long: a scan anywhere along it (within 300 m of this point) proves presence.
+            "presenceRadiusM": 300,
             "responsiblePost": "码头作业部经理",
             "responsiblePerson": "徐立新",
             "hazardSources": [

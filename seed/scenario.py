@@ -129,6 +129,7 @@ def _point_fields(spec: dict) -> dict:
         "lng": spec.get("lng"),
         "plan_x": spec.get("planX"),
         "plan_y": spec.get("planY"),
+        "presence_radius_m": spec.get("presenceRadiusM"),
         "responsible_post": spec.get("responsiblePost", ""),
         "responsible_person": spec.get("responsiblePerson", ""),
         "hazard_sources": spec.get("hazardSources", []),
@@ -165,6 +166,8 @@ async def seed_demo(settings: Settings) -> str:
                 above_designated_size=above,
                 supervising_department=department,
                 address=address,
+                lat=zhoushan.SITES[key][0],
+                lng=zhoushan.SITES[key][1],
             )
             enterprise_ids[key] = record.id
         else:

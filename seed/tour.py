@@ -11,12 +11,14 @@ from collections import Counter
 from domain.accounts.model import SYSTEM, Actor, Role
 from domain.accounts.tables import AppUser
 from domain.credit.services import published_listings
+from domain.inspections.services import presence_counts
 from domain.criteria.model import LOCAL_TIME
 from domain.criteria.services import list_criteria, list_editions
 from domain.hazards.tables import Hazard
 from domain.inspections.services import list_tasks
 from domain.safety_code.regions import region_map
 from domain.safety_code.tables import SafetyCode
+from domain.stats.services import hazard_figures, resolve_scope
 from seed import zhoushan
 from seed.extensions import extended_client_id
 
@@ -42,8 +44,33 @@ async def demo_tour() -> str:
     lines.append("    GET /v1/blacklist, /v1/blacklist/candidates, /v1/enterprises/{id}/credit")
     lines += await _criteria_lines()
     lines += await _people_lines()
+    lines += await _presence_lines()
     lines.append("  figures: GET /v1/stats/hazards (+ /items behind each), /v1/stats/standardisation (+ /members)")
     return "\n".join(lines)
+
+
+def _metres(low: float | None, high: float | None) -> str:
+    if low is None:
+        return ""
+    return f" ({low:g} m)" if low == high else f" ({low:g}–{high:g} m)"
+
+
+async def _presence_lines() -> list[str]:
+    """Inspections by what their scan proved, and the city's task completion beside completion with presence."""
+    counts = await presence_counts(actor=SYSTEM)
+    lines = [f"  presence (一扫): {sum(c.inspections for c in counts)} inspections: "
+             + ", ".join(f"{c.inspections} {c.presence}{_metres(c.nearest_m, c.farthest_m)}" for c in counts)]
+    city = await resolve_scope(SYSTEM, region_code="330900")
+    figures = await hazard_figures(SYSTEM, city, industry=None, period_kind="year", first=None, last=None)
+    for period in figures.periods:
+        by_metric = {figure.metric: figure for figure in period.figures}
+        plain, proven = by_metric["taskCompletionRate"], by_metric["taskCompletionRateWithPresence"]
+        if plain.denominator:
+            lines.append(f"    city tasks {period.period}: completion {plain.numerator}/{plain.denominator} = "
+                         f"{plain.value}, with presence proven {proven.numerator}/{proven.denominator} = {proven.value}")
+    lines.append("    GET /v1/stats/hazards/items?metric=taskCompletionRateWithPresence&period=<year>&regionCode=330900, "
+                 "/v1/scan/{token}?lat=&lng=&accuracy=")
+    return lines
 
 
 async def _criteria_lines() -> list[str]:

@@ -89,6 +89,20 @@ ENTERPRISES = [
     ("E9", "岱山高亭机械制造有限公司", "machinery", "DS-GT-01", False, "岱山县应急管理局", "岱山县高亭镇工业路9号"),
 ]
 
+# Each demo enterprise's site (WGS-84 lat, lng: its gate, at the middle of its risk points, which lie 20–270 m
+# around it), in the town of its address: 岑港, 六横岛, 小沙, 金塘, 衢山, 菜园, 沈家门 and 高亭.
+SITES = {
+    "E1": (30.06829, 121.97272),
+    "E2": (29.74228, 122.13522),
+    "E3": (30.08608, 122.03114),
+    "E4": (30.07450, 121.98495),
+    "E5": (30.02057, 121.90204),
+    "E6": (30.44180, 122.30980),
+    "E7": (30.72487, 122.45320),
+    "E8": (29.95309, 122.29790),
+    "E9": (30.24895, 122.20300),
+}
+
 # (username, name, role, enterprise key | grid codes | region code)
 DEMO_USERS = [
     ("officer1", "王安全", "officer", "E1"),

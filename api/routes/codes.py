@@ -33,9 +33,11 @@ class CodesController(Controller):
         client_time: Annotated[datetime | None, QueryParameter(name="clientTime")] = None,
         lat: Annotated[float | None, Parameter(ge=-90, le=90)] = None,
         lng: Annotated[float | None, Parameter(ge=-180, le=180)] = None,
+        accuracy: Annotated[float | None, Parameter(ge=0, le=10_000, description="GPS accuracy in metres")] = None,
     ) -> ScanCard:
         result = await state.codes.scan(
-            actor=actor, token=token, device_id=device_id or "", client_time=client_time, lat=lat, lng=lng
+            actor=actor, token=token, device_id=device_id or "", client_time=client_time, lat=lat, lng=lng,
+            accuracy=accuracy,
         )
         return presenters.scan_card(result)
 

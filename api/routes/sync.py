@@ -41,7 +41,7 @@ def _operation(op: wire.SyncOp) -> sync.Operation:
     match payload:
         case wire.ScanPayload():
             return sync.ScanOp(token=payload.token, device_id=payload.device_id, client_time=payload.client_time,
-                               lat=payload.lat, lng=payload.lng)  # fmt: skip
+                               lat=payload.lat, lng=payload.lng, accuracy=payload.accuracy)  # fmt: skip
         case wire.HazardCreatePayload():
             fields = msgspec.structs.asdict(_decode(op.payload, wire_hazards.HazardCreate, drop="scanOpId"))
             fields["photo_ids"] = tuple(fields["photo_ids"])

@@ -12,11 +12,13 @@ from domain.clock import utcnow
 from domain.codes.model import distance_m, qr_content
 from domain.codes.tokens import SubjectKind, TokenClaims, sign, verify
 from domain.config import Settings
-from domain.errors import QrInvalid, ScanOutOfScope
+from domain.errors import InvalidInput, QrInvalid, ScanOutOfScope
 from domain.hazards.model import TERMINAL_STATUSES
 from domain.hazards.tables import Hazard
 from domain.ids import new_id
 from domain.inspections import services as inspections
+from domain.inspections.model import MAX_ACCURACY_M
+from domain.inspections.services import presence_policy
 from domain.org.tables import Enterprise
 from domain.risk import services as risk
 from domain.risk.model import Colour
@@ -55,6 +57,8 @@ class ScanResult:
     risk_point: risk.RiskPointRecord | None
     checklist: list[risk.ChecklistRecord]
     distance_m: float | None
+    # The radius a scan of this point must fall within to prove presence (a risk point's only).
+    presence_radius_m: float | None = None
     open_hazards: list[OpenHazardRecord] = field(default_factory=list)
     due_tasks: list[inspections.TaskRecord] = field(default_factory=list)
 
@@ -121,8 +125,13 @@ class Codes:
         client_time: datetime | None = None,
         lat: float | None = None,
         lng: float | None = None,
+        accuracy: float | None = None,
+        now: datetime | None = None,
     ) -> ScanResult:
-        """Resolve a scanned code to its card and record the proof of presence."""
+        """Resolve a scanned code to its card and record the proof of presence (`accuracy`: the phone's estimate
+        of its fix's error in metres, judged by the presence policy when an inspection cites the scan)."""
+        if accuracy is not None and not 0 <= accuracy <= MAX_ACCURACY_M:
+            raise InvalidInput("accuracy is a distance in metres from 0 to 10000", field="accuracy", reason="range")
         claims = self.claims(token)
         point_row = None
         if claims.kind is SubjectKind.RISK_POINT:
@@ -154,11 +163,12 @@ class Codes:
                     subject_id=claims.subject_id,
                     enterprise_id=enterprise["id"],
                     device_id=device_id[:128],
-                    server_time=utcnow(),
+                    server_time=now or utcnow(),
                     client_time=client_time,
                     lat=lat,
                     lng=lng,
                     distance_m=distance,
+                    accuracy_m=accuracy,
                 )
             ).run()
         point = risk.point_record(point_row) if point_row else None
@@ -171,8 +181,9 @@ class Codes:
             risk_point=point,
             checklist=await risk.checklist_of(point.id) if point else [],
             distance_m=distance,
+            presence_radius_m=presence_policy(point_row).radius_m if point_row else None,
             open_hazards=await open_hazards(enterprise["id"], point.id if point else None),
-            due_tasks=await inspections.due_tasks(actor=actor, risk_point_id=point.id) if point else [],
+            due_tasks=await inspections.due_tasks(actor=actor, risk_point_id=point.id, now=now) if point else [],
         )
 
 

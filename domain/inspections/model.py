@@ -312,15 +312,17 @@ def judge_presence(
     """
     if scan is None:
         return PresenceVerdict(Presence.NONE, "no_scan")
+    placed = None not in (point_lat, point_lng, scan.lat, scan.lng)
+    # measured whatever the verdict, so a stale scan still shows how far it was
+    distance = round(distance_m(scan.lat, scan.lng, point_lat, point_lng), 1) if placed else None
     if scan.at < started_at - policy.max_age:
-        return PresenceVerdict(Presence.STALE, "too_old")
+        return PresenceVerdict(Presence.STALE, "too_old", distance)
     if scan.at > finished_at + policy.after_leeway:
-        return PresenceVerdict(Presence.STALE, "after")
+        return PresenceVerdict(Presence.STALE, "after", distance)
     if point_lat is None or point_lng is None:
         return PresenceVerdict(Presence.FAR, "point_unplaced")
-    if scan.lat is None or scan.lng is None:
+    if distance is None:
         return PresenceVerdict(Presence.FAR, "no_position")
-    distance = round(distance_m(scan.lat, scan.lng, point_lat, point_lng), 1)
     accuracy = scan.accuracy_m or 0.0
     if accuracy > policy.accuracy_cap_m:
         return PresenceVerdict(Presence.FAR, "inaccurate", distance)

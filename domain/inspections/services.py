@@ -5,6 +5,10 @@ principals do them. A grid inspector's or regulator's inspection is supervision:
 and opens hazards, but does not discharge the enterprise's duty (else the enterprise's task-completion rate would
 count the inspector's work). Everyone sees the tasks of the enterprises in their scope.
 
+Presence (一扫) is judged by the policy in `model.judge_presence` (distance, age, GPS accuracy): inspectors and
+regulators, and staff at 重大 / 较大 points, must cite a scan that proves it; every inspection stores what its scan
+proved (`presence`), which the regulator's "tasks done with presence proven" counts.
+
 An inspection is one transaction: its row, its results, the tasks it does, the hazards its failed items open
 (through the hazard service) and the first link of its hash-chained history; a retry with the same clientId
 finds the inspection it made.
@@ -18,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from piccolo.query.functions.aggregate import Max
+from piccolo.query.functions.aggregate import Count, Max, Min
 
 from domain.accounts.model import Actor, Role
 from domain.accounts.permissions import require_role
@@ -40,12 +44,19 @@ from domain.inspections.model import (
     ResultReport,
     TaskStatus,
     Window,
+    DEFAULT_PRESENCE_POLICY,
+    Presence,
+    PresencePolicy,
+    ScanFix,
     check_results,
-    check_scan,
+    check_scan_found,
     check_times,
     hazard_level,
     hazard_source,
     hazard_title,
+    judge_presence,
+    presence_required,
+    require_presence,
     scan_moment,
     window_at,
     windows_between,
@@ -59,8 +70,6 @@ SUBJECT_KIND = "inspection"
 # The enterprise's own people: their inspections do its tasks.
 STAFF = (Role.OFFICER, Role.PRINCIPAL)
 INSPECTORS = (*STAFF, Role.INSPECTOR, Role.REGULATOR)
-# People from outside the enterprise prove they were there with a scan of the point's code.
-OUTSIDERS = (Role.INSPECTOR, Role.REGULATOR)
 # Tasks of windows that start this soon exist before they start, even when an hourly run comes late.
 DEFAULT_HORIZON = timedelta(hours=2)
 # After the generator did not run for a while, the windows it skipped get their tasks (and are missed) as far back
@@ -109,6 +118,8 @@ class InspectionRecord:
     items_failed: int
     created_at: datetime
     results: list[ResultRecord]
+    presence: str = Presence.NONE.value
+    presence_distance_m: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,15 +341,26 @@ async def _by_client_key(client_key: str) -> InspectionRecord | None:
     return _inspection_record(row, results)
 
 
-async def _scan_time(actor: Actor, scan_id: str | None, risk_point_id: str) -> datetime | None:
-    """When the caller's own scan of this point was made; None when it is not that."""
+def presence_policy(point: Mapping[str, Any] | risk.RiskPointRecord) -> PresencePolicy:
+    """The presence policy at a risk point (a row or a record): the default, with the point's own radius."""
+    radius = point["presence_radius_m"] if isinstance(point, Mapping) else point.presence_radius_m
+    return DEFAULT_PRESENCE_POLICY.for_point(radius)
+
+
+async def _scan_fix(actor: Actor, scan_id: str | None, risk_point_id: str) -> ScanFix | None:
+    """When and where the caller's own scan of this point was made; None when it is not that (another user's,
+    another point's, another tenant's or no scan at all)."""
     if scan_id is None:
         return None
-    row = await ScanRecord.select(ScanRecord.server_time, ScanRecord.client_time).where(
+    row = await ScanRecord.select(
+        ScanRecord.server_time, ScanRecord.client_time, ScanRecord.lat, ScanRecord.lng, ScanRecord.accuracy_m
+    ).where(
         ScanRecord.id == scan_id, ScanRecord.user_id == actor.user_id,
         ScanRecord.subject_kind == SubjectKind.RISK_POINT.value, ScanRecord.subject_id == risk_point_id,
     ).first().run()  # fmt: skip
-    return scan_moment(row["server_time"], row["client_time"]) if row else None
+    if row is None:
+        return None
+    return ScanFix(scan_moment(row["server_time"], row["client_time"]), row["lat"], row["lng"], row["accuracy_m"])
 
 
 async def _do_task(item: dict, at: datetime, inspection_id: str, now: datetime) -> str | None:
@@ -397,7 +419,9 @@ async def _store(actor: Actor, new: NewInspection, point: risk.RiskPointRecord, 
         results.append({"id": new_id(), "inspection_id": inspection_id, "checklist_item_id": item["id"],
                         "task_id": task_id, "ok": report.ok, "note": report.note, "hazard_id": hazard_id})  # fmt: skip
     await InspectionResult.insert(*[InspectionResult(**result) for result in results]).run()
-    payload = {key: row[key] for key in ("risk_point_id", "enterprise_id", "scan_id", "started_at", "finished_at")}
+    payload = {key: row[key] for key in ("risk_point_id", "enterprise_id", "scan_id", "started_at", "finished_at",
+                                         "presence")}  # fmt: skip
+    # the distance stays on the row: the chain hashes no floats, and the scan keeps the fix it was measured from
     payload |= {"client_id": new.client_id, "results": [
         {key: result[key] for key in ("checklist_item_id", "ok", "note", "task_id", "hazard_id")} for result in results
     ]}  # fmt: skip
@@ -422,14 +446,19 @@ async def record_inspection(
     items = {item["id"]: item for item in await checklist.run()}
     check_times(new.started_at, new.finished_at, now)
     check_results(new.results, items)
-    scan_time = await _scan_time(actor, new.scan_id, point.id)
-    check_scan(new.scan_id, scan_time, required=actor.role in OUTSIDERS, started_at=new.started_at,
-               finished_at=new.finished_at)  # fmt: skip
+    scan = await _scan_fix(actor, new.scan_id, point.id)
+    check_scan_found(new.scan_id, scan)
+    policy = presence_policy(point)
+    verdict = judge_presence(scan, point_lat=point.lat, point_lng=point.lng, started_at=new.started_at,
+                             finished_at=new.finished_at, policy=policy)  # fmt: skip
+    if presence_required(actor.role, point.level):
+        require_presence(verdict, policy)
     row = {
         "id": new_id(), "client_key": client_key, "risk_point_id": point.id, "enterprise_id": point.enterprise_id,
         "inspector_id": actor.user_id, "inspector_role": str(actor.role), "scan_id": new.scan_id,
         "started_at": new.started_at, "finished_at": new.finished_at, "items_checked": len(new.results),
         "items_failed": sum(not r.ok for r in new.results), "created_at": now,
+        "presence": verdict.presence.value, "presence_distance_m": verdict.distance_m,
     }  # fmt: skip
     try:
         # one transaction: the hazard service joins it, so a refused hazard leaves no inspection behind
@@ -443,3 +472,28 @@ async def record_inspection(
             raise
         return existing, False
     return _inspection_record(row, results), True
+
+
+@dataclass(frozen=True, slots=True)
+class PresenceCount:
+    """How many inspections in scope proved each presence value, and the range of distances measured."""
+
+    presence: str
+    inspections: int
+    nearest_m: float | None
+    farthest_m: float | None
+
+
+async def presence_counts(*, actor: Actor) -> list[PresenceCount]:
+    """The inspections of the enterprises in the caller's scope by presence (proven, far, stale, none)."""
+    in_scope = Inspection.enterprise_id.is_in(Enterprise.select(Enterprise.id).where(enterprise_condition(actor)))
+    rows = await Inspection.select(
+        Inspection.presence, Count(Inspection.id, alias="n"), Min(Inspection.presence_distance_m, alias="nearest"),
+        Max(Inspection.presence_distance_m, alias="farthest"),
+    ).where(in_scope).group_by(Inspection.presence).run()  # fmt: skip
+    found = {row["presence"]: row for row in rows}
+    return [
+        PresenceCount(value.value, int(found[value]["n"]), found[value]["nearest"], found[value]["farthest"])
+        if value in found else PresenceCount(value.value, 0, None, None)
+        for value in Presence
+    ]  # fmt: skip

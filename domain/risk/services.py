@@ -17,6 +17,7 @@ from domain.criteria.services import cited_criterion
 from domain.db.paging import Page, clamp_limit, decode_cursor, page_of
 from domain.errors import InvalidInput, NotFound
 from domain.ids import new_id
+from domain.inspections.model import MAX_RADIUS_M, MIN_RADIUS_M
 from domain.org.tables import Enterprise
 from domain.risk.model import SEED_SCHEMES, Assessment, Method, RiskLevel, Scheme, assess
 from domain.risk.tables import ChecklistItem, RiskAssessment, RiskPoint
@@ -58,6 +59,8 @@ class RiskPointRecord:
     status: str
     version: int
     updated_at: datetime
+    # The point's own presence radius in metres (null: the presence policy's default).
+    presence_radius_m: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +125,10 @@ def _check_fields(fields: dict[str, Any]) -> dict[str, Any]:
         value = fields.get(axis)
         if value is not None and not 0 <= value <= 1:
             raise InvalidInput("a position on the plan is a fraction from 0 to 1", field=axis, reason="range")
+    radius = fields.get("presence_radius_m")
+    if radius is not None and not MIN_RADIUS_M <= radius <= MAX_RADIUS_M:
+        raise InvalidInput(f"a presence radius is {MIN_RADIUS_M} to {MAX_RADIUS_M} metres", field="presenceRadiusM",
+                           reason="range")  # fmt: skip
     for measure in fields.get("control_measures") or []:
         if measure.get("type") not in MEASURE_TYPES:
             raise InvalidInput("unknown type of control measure", field="controlMeasures", reason="type")
@@ -159,6 +166,7 @@ async def create_risk_point(*, actor: Actor, enterprise_id: str, fields: dict[st
         "lng": None,
         "plan_x": None,
         "plan_y": None,
+        "presence_radius_m": None,
         "responsible_post": "",
         "responsible_person": "",
         "hazard_sources": "[]",

@@ -19,6 +19,8 @@ class RiskPoint(Table, tablename="risk_point"):
     # Position on the enterprise's site plan, as fractions of its width and height (0–1).
     plan_x = Real(null=True, default=None)
     plan_y = Real(null=True, default=None)
+    # The largest distance a scan may be from the point and still prove presence (null: the policy's default).
+    presence_radius_m = Real(null=True, default=None)
     responsible_post = Varchar(length=100, default="")
     responsible_person = Varchar(length=100, default="")
     hazard_sources = Text(default="[]")
@@ -102,6 +104,8 @@ class ScanRecord(Table, tablename="scan_record"):
     lat = Real(null=True, default=None)
     lng = Real(null=True, default=None)
     distance_m = Real(null=True, default=None)
+    # The phone's own estimate of its fix's error, in metres (null when it sent none).
+    accuracy_m = Real(null=True, default=None)
 
 
 class SitePlan(Table, tablename="site_plan"):

@@ -16,6 +16,7 @@ counts of the enterprises inside it, never an average of rates. "now" is the cel
 | majorClosed | major hazards closed or written_off | — | closed_at |
 | meanDaysToClose | sum over closed hazards of (closed_at - found_at) in whole seconds (each time truncated to the second) / 86400 | closed hazards | closed_at |
 | taskCompletionRate | inspection tasks with status done | inspection tasks with window_end <= now | window_end |
+| taskCompletionRateWithPresence | tasks done by an inspection whose presence is proven | tasks with window_end <= now | window_end |
 
 A rate's value is numerator / denominator rounded half-even to 4 places (None when the denominator is 0); counts
 have no denominator. Scopes: an enterprise; a grid (its enterprises by `grid_id`); a region (its enterprises by
@@ -51,7 +52,7 @@ class PeriodKind(StrEnum):
 # The counts a cell stores; each is a plain sum, so cells add up exactly.
 FOUND_COUNTS = ("found", "found_closed", "overdue", "major_open")
 CLOSED_COUNTS = ("closed", "closed_with_deadline", "closed_on_time", "major_closed", "close_seconds")
-TASK_COUNTS = ("tasks_due", "tasks_done")
+TASK_COUNTS = ("tasks_due", "tasks_done", "tasks_done_present")
 COUNTS = FOUND_COUNTS + CLOSED_COUNTS + TASK_COUNTS
 
 
@@ -78,6 +79,7 @@ METRICS = {
         Metric("majorClosed", "major_closed", None, "hazard"),
         Metric("meanDaysToClose", "close_seconds", "closed", "hazard", SECONDS_PER_DAY),
         Metric("taskCompletionRate", "tasks_done", "tasks_due", "task"),
+        Metric("taskCompletionRateWithPresence", "tasks_done_present", "tasks_due", "task"),
     )
 }
 # The list behind meanDaysToClose's numerator is its closed hazards, each with its seconds: the count is the

@@ -30,6 +30,7 @@ from domain.clock import utcnow
 from domain.db.paging import Page, clamp_limit, decode_cursor, encode_cursor
 from domain.errors import InvalidInput, NotFound
 from domain.hazards.model import OWING_STATUSES, HazardLevel, Status
+from domain.inspections.model import Presence
 from domain.org.model import Industry
 from domain.org.tables import Enterprise, Grid, Region
 from domain.stats.model import (
@@ -53,6 +54,9 @@ BATCH_SIZE = 10_000  # enterprises per transaction
 _CLOSED = f"status IN ('{Status.CLOSED}', '{Status.WRITTEN_OFF}') AND closed_at IS NOT NULL"
 _OWING = ", ".join(f"'{status}'" for status in sorted(OWING_STATUSES))
 _MAJOR = f"level = '{HazardLevel.MAJOR}'"
+# A task done by an inspection whose scan proved presence (一扫): the cells count it and the drill-down lists it.
+_DONE = "status = 'done'"
+_DONE_PRESENT = f"{_DONE} AND inspection_id IN (SELECT id FROM inspection WHERE presence = '{Presence.PROVEN}')"
 _CELL_COLUMNS = ("id", "scope_kind", "scope_id", "scope_path", "industry", "period_kind", "period_key", *COUNTS, "as_of")
 
 
@@ -140,15 +144,16 @@ WITH grouped AS (
   SELECT enterprise_id, found_month AS month, {_int('found')}, {_int('found_closed')}, {_int('overdue')},
     {_int('major_open')}, {_int('0', 'closed')}, {_int('0', 'closed_with_deadline')}, {_int('0', 'closed_on_time')},
     {_int('0', 'major_closed')}, CAST(0 AS BIGINT) AS close_seconds, {_int('0', 'tasks_due')},
-    {_int('0', 'tasks_done')}
+    {_int('0', 'tasks_done')}, {_int('0', 'tasks_done_present')}
   FROM grouped
   UNION ALL
   SELECT enterprise_id, closed_month, 0, 0, 0, 0, {_int('found_closed')}, {_int('closed_with_deadline')},
-    {_int('closed_on_time')}, {_int('major_closed')}, close_seconds, 0, 0
+    {_int('closed_on_time')}, {_int('major_closed')}, close_seconds, 0, 0, 0
   FROM grouped WHERE closed_month IS NOT NULL AND found_closed > 0
   UNION ALL
   SELECT enterprise_id, {_local_month('window_end')}, 0, 0, 0, 0, 0, 0, 0, 0, 0, CAST(COUNT(*) AS INTEGER),
-    CAST(SUM(CASE WHEN status = 'done' THEN 1 ELSE 0 END) AS INTEGER)
+    CAST(SUM(CASE WHEN {_DONE} THEN 1 ELSE 0 END) AS INTEGER),
+    CAST(SUM(CASE WHEN {_DONE_PRESENT} THEN 1 ELSE 0 END) AS INTEGER)
   FROM inspection_task WHERE window_end <= {{now}} AND {tasks}
   GROUP BY enterprise_id, {_local_month('window_end')}
 ), cells AS (
@@ -517,7 +522,9 @@ _ITEM_CONDITIONS: dict[tuple[str, str], tuple[str, str]] = {
     ("onTimeRate", "numerator"): ("closed_at", f"{_CLOSED} AND deadline IS NOT NULL AND closed_at <= deadline"),
     ("majorClosed", "numerator"): ("closed_at", f"{_CLOSED} AND {_MAJOR}"),
     ("taskCompletionRate", "denominator"): ("window_end", "window_end <= {as_of}"),
-    ("taskCompletionRate", "numerator"): ("window_end", "window_end <= {as_of} AND status = 'done'"),
+    ("taskCompletionRate", "numerator"): ("window_end", f"window_end <= {{as_of}} AND {_DONE}"),
+    ("taskCompletionRateWithPresence", "denominator"): ("window_end", "window_end <= {as_of}"),
+    ("taskCompletionRateWithPresence", "numerator"): ("window_end", f"window_end <= {{as_of}} AND {_DONE_PRESENT}"),
 }
 
 

@@ -29,6 +29,7 @@ class RollupCell(Table, tablename="rollup_cell"):
     close_seconds = BigInt(default=0)
     tasks_due = Integer(default=0)
     tasks_done = Integer(default=0)
+    tasks_done_present = Integer(default=0)
     # The time the time-dependent counts (overdue, tasks whose window ended) were taken at; drill-downs use it.
     as_of = Timestamptz()
 

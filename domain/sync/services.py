@@ -103,6 +103,7 @@ class ScanOp:
     client_time: datetime | None = None
     lat: float | None = None
     lng: float | None = None
+    accuracy: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +199,8 @@ async def _execute(actor: Actor, operation: Operation, refs: _Refs, codes, prese
     match operation:
         case ScanOp():
             result = await codes.scan(actor=actor, token=operation.token, device_id=operation.device_id,
-                                      client_time=operation.client_time, lat=operation.lat, lng=operation.lng)  # fmt: skip
+                                      client_time=operation.client_time, lat=operation.lat, lng=operation.lng,
+                                      accuracy=operation.accuracy)  # fmt: skip
             return OpOutcome("", "", True, True, "scan", result.scan_id, None, present("scan", result))
         case HazardCreateOp(new=new, scan_op_id=scan_op_id):
             if scan_op_id:

@@ -181,10 +181,12 @@ async def test_an_inspector_proves_presence_with_a_scan_and_does_not_do_the_ente
     point = await new_point(client, officer)
     await generate_tasks()
     token = (await client.get(f"/v1/risk-points/{point['id']}", headers=officer)).json()["qr"]["token"]
-    card = (await client.get(f"/v1/scan/{token}", headers=inspector)).json()
+    # at the point: the inspector's scan proves presence by place and time (tests/api/test_presence.py: the rules)
+    card = (await client.get(f"/v1/scan/{token}", params={"lat": 30.05, "lng": 121.95}, headers=inspector)).json()
     assert card["dueTask"] is None  # the tasks are the enterprise's duty
     made = await client.post("/v1/inspections", json=inspection(point, failed=(1,), scanId=card["scanId"]), headers=inspector)
     assert made.status_code == 201, made.text
+    assert made.json()["presence"] == "proven"
     assert {r["taskId"] for r in made.json()["results"]} == {None}
     hazard = await Hazard.select().where(Hazard.id == made.json()["results"][1]["hazardId"]).first().run()
     assert (hazard["source"], hazard["side"], hazard["scan_id"]) == ("grid_inspection", "inspector", card["scanId"])

@@ -41,7 +41,7 @@ async def context(client, officer) -> dict:
             break
     else:
         raise AssertionError("the demo has a risk point with a 2-hour checklist item")
-    now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    now = utcnow().replace(minute=0, second=0, microsecond=0)
     return {"enterprise_id": enterprise_id, "user_id": user["id"], "point": point, "item": hourly[0],
             "deadline": iso(now + timedelta(days=20)), "now": now}  # fmt: skip
 
@@ -54,8 +54,10 @@ async def queue(client, officer, ctx: dict, prefix: str, run: int, rng: random.R
     after = [await upload(client, officer, rng) for _ in range(20)]
     # an inspection per 2-hour window, the two runs in alternate windows so neither finds the other's task done
     times = [ctx["now"] - timedelta(hours=3 + 4 * k + 2 * run, minutes=-30) for k in range(10)]
+    # scanned at the point (its checklist's point is 重大 or 较大: each inspection cites a scan proving presence)
+    place = {"lat": ctx["point"]["lat"], "lng": ctx["point"]["lng"], "accuracy": 8.0}
     ops = [op(f"{p}s{k}", "scan", {"token": ctx["point"]["qr"]["token"], "deviceId": "phone-1",
-                                  "clientTime": iso(times[k % 10]), "lat": 30.0, "lng": 122.0}) for k in range(15)]  # fmt: skip
+                                  "clientTime": iso(times[k % 10])} | place) for k in range(15)]  # fmt: skip
     for k in range(30):
         fields = {"title": f"隐患 {k}", "description": f"第 {k} 处"}
         if k < 10:
@@ -81,7 +83,7 @@ async def queue(client, officer, ctx: dict, prefix: str, run: int, rng: random.R
         if k >= 8:
             result = {"itemId": item, "ok": False, "hazardClientId": f"{p}ih{k}", "hazardTitle": "安全阀铅封缺失"}
         body = {"clientId": f"{p}i{k}", "riskPointId": ctx["point"]["id"], "startedAt": iso(times[k] - timedelta(minutes=10)),
-                "finishedAt": iso(times[k]), "results": [result]} | ({"scanOpId": f"{p}s{k}"} if k < 5 else {})
+                "finishedAt": iso(times[k]), "results": [result], "scanOpId": f"{p}s{k}"}
         ops.append(op(f"{p}i{k}", "inspectionCreate", body))
     # refusals that are outcomes too: a malformed report, one depending on it, an unknown kind, another's enterprise
     bad = hazard_payload(e, f"{p}bad")

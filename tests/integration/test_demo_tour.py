@@ -9,3 +9,13 @@ async def test_the_demo_tour_shows_colours_of_every_kind_the_district_map_and_th
     assert "regional map (一图): 定海区 red, 普陀区 red, 岱山县 yellow, 嵊泗县 blue" in tour
     assert "blacklist: 1 listing(s) in force" in tour
     assert "舟山岑港精细化工有限公司 until " in tour and "accident_concealed (第六条第（四）项)" in tour
+
+
+async def test_the_demo_tour_shows_every_presence_value_with_distances_and_both_completion_rates(db):
+    tour = await demo_tour()
+    # officers scan at 重大 / 较大 points, and show none / far / stale at their 低风险 points; the inspector scans
+    assert "presence (一扫): 25 inspections: 19 proven (" in tour and "–180 m)" in tour, tour
+    assert "2 far (240 m), 2 stale (15 m), 2 none" in tour, tour  # a stale scan's distance is measured too
+    rates = [line for line in tour.splitlines() if line.startswith("    city tasks ")]
+    assert rates and all(", with presence proven " in line for line in rates), tour
+    assert "taskCompletionRateWithPresence" in tour

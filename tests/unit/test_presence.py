@@ -84,8 +84,9 @@ def test_the_scan_is_at_most_two_hours_older_than_the_start_and_not_after_the_in
     assert (verdict.presence, verdict.reason) == (presence, reason)
 
 
-def test_stale_is_judged_before_far():
-    assert judge(fix(40_000, at=START - timedelta(hours=3))).presence is Presence.STALE
+def test_stale_is_judged_before_far_and_still_measures_the_distance():
+    verdict = judge(fix(40_000, at=START - timedelta(hours=3)))
+    assert verdict.presence is Presence.STALE and verdict.distance_m == pytest.approx(40_000, abs=0.1)
 
 
 @pytest.mark.parametrize(
