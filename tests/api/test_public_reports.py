@@ -429,9 +429,20 @@ async def test_the_reference_client_reports_anonymously_and_the_regulator_answer
         assert (await regulator.public_report(report.id)).contact.phone == "13700000000"
         replied = await regulator.act_on_public_report(report.id, ReplyToReport(reply="收到，已安排核查"), version=report.version)
         assert replied.version == report.version + 1
+        # accepting takes the regulator's own words for the enterprise: the reporter's are refused
+        e1 = await enterprise_id("E1")
+        with pytest.raises(ApiError) as refused:
+            await regulator.accept_public_report(report.id, version=replied.version, category="unsafe_condition",
+                                                 title="钢丝绳断股", description="码头吊机钢丝绳断股", enterprise_id=e1)  # fmt: skip
+        assert (refused.value.status, refused.value.code) == (422, "PUBLIC_REPORT_WORDING_COPIED")
+        accepted = await regulator.accept_public_report(
+            report.id, version=replied.version, category="unsafe_condition", title="码头吊机钢丝绳隐患（核实）",
+            description="经核实，码头吊机钢丝绳存在断股，请立即更换并检查同批钢丝绳。", enterprise_id=e1,
+            photo_ids=[photo.id])  # fmt: skip
+        assert accepted.status == "accepted" and accepted.hazard_id and accepted.version == replied.version + 1
     async with Client("http://testserver", transport=transport) as reporter:
         followed = await reporter.follow_public_report(receipt.receipt)
-        assert followed.status == "received" and [r.text for r in followed.replies] == ["收到，已安排核查"]
+        assert followed.status == "accepted" and [r.text for r in followed.replies] == ["收到，已安排核查"]
 
 
 async def test_a_report_forwarded_to_the_right_region_reaches_its_regulators_and_leaves_the_forwarders(client, app):
