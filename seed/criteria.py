@@ -8,9 +8,10 @@ from the item's place in the article, not seen next to its text in a reprint.
 
 HC2017 — 化工和危险化学品生产经营单位重大生产安全事故隐患判定标准（试行）, issued with 安监总管三〔2017〕121号.
     All 20 items, numbered 一 … 二十 with no articles ("第一项" … "第二十项"). Texts follow the published wording
-    as recalled (each item one sentence, ending in "。"); items 一 to 五 were compared with a reprint and matched,
-    items 六 to 二十 are marked not verbatim. The issue date (2017-11-13) is from memory. Applies to hazardous_chemicals and
-    oil_storage (oil depots store and trade hazardous chemicals: 成品油 is on the 危险化学品目录).
+    as recalled (each item one sentence, ending in "。"); items 一 to 十四 were compared with reprints of the
+    document (安监总管三〔2017〕121号) and matched; 十五 to 二十 were not seen whole and are marked not verbatim.
+    The issue date (2017-11-13) is from memory. Applies to hazardous_chemicals and oil_storage (oil depots store
+    and trade hazardous chemicals: 成品油 is on the 危险化学品目录).
 
 GM2023 — 工贸企业重大事故隐患判定标准, 应急管理部令第10号 (adopted 2023-03-20, promulgated 2023-04-14, in force
     2023-05-15). 第二条: it applies to 冶金、有色、建材、机械、轻工、纺织、烟草、商贸 enterprises; hazardous chemicals,
@@ -171,7 +172,7 @@ GM2023_ITEMS = [
     ("GM2023-17", "第十三条第（二）项", "未落实有限空间作业审批，或者未执行“先通风、再检测、后作业”要求，或者作业现场未设置监护人员的。", TRADE, False),
 ]
 
-_HC2017_VERBATIM = {"HC2017-01", "HC2017-02", "HC2017-03", "HC2017-04", "HC2017-05"}
+_HC2017_VERBATIM = {f"HC2017-{n:02d}" for n in range(1, 15)}
 # The group the legacy `industry` field shows for the articles that apply across 工贸 (as first loaded).
 _GROUPS = {"第三条": "trade_general", "第十一条": "dust", "第十二条": "aquatic_processing", "第十三条": "confined_space"}
 
