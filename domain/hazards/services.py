@@ -379,11 +379,15 @@ async def _documents_for(actor: Actor, document_ids: tuple[str, ...], enterprise
                                  reason="unknown")  # fmt: skip
 
 
-async def check_criterion(criterion_id: str, enterprise_id: str, found_at: datetime) -> None:
-    """A cited criterion exists, applies to the enterprise's industry and was in force on the day of the finding."""
+async def check_criterion(criterion_id: str, enterprise_id: str, found_at: datetime, *, proposed: bool = False) -> None:
+    """A cited criterion exists, applies to the enterprise's industry and was in force on the day of the finding;
+    a level only proposed (by a failed checklist item) is checked for existence, the rest when a person confirms."""
     cited = await cited_criterion(criterion_id)
     if cited is None:
         raise HazardInputInvalid("no such criterion", field="majorCriterionId", reason="unknown")
+    if proposed:
+        # an inspection is never refused for the library's state: confirmLevel judges the citation
+        return
     enterprise = await Enterprise.select(Enterprise.industry).where(Enterprise.id == enterprise_id).first().run()
     check_citation(industries=cited.industries, span=cited.span, enterprise_industry=enterprise["industry"],
                    found_at=found_at, criterion_id=criterion_id)  # fmt: skip
@@ -405,7 +409,8 @@ async def _check_references(actor: Actor, new: NewHazard, now: datetime) -> None
             raise HazardInputInvalid("the scan is not yours or not of this enterprise", field="scanId", reason="unknown")
     if new.level == HazardLevel.MAJOR:
         if new.major_criterion_id:
-            await check_criterion(new.major_criterion_id, new.enterprise_id, new.found_at or now)
+            await check_criterion(new.major_criterion_id, new.enterprise_id, new.found_at or now,
+                                  proposed=not new.level_confirmed)  # fmt: skip
         elif not (new.expert_reason or "").strip():
             raise HazardInputInvalid(
                 "a major hazard names the criterion it meets or the experts' reason",

@@ -135,12 +135,15 @@ async def test_a_major_hazard_cites_only_a_criterion_of_its_enterprises_industry
 async def test_a_level_confirmed_as_major_cites_a_criterion_that_fits_the_enterprise(client):
     officer, principal = await login(client, "officer2"), await login(client, "principal2")
     mine = await me(client, officer)
-    # a failed checklist item proposes a level (only inspections do): made here through the service they use
+    # a failed checklist item proposes a level (only inspections do): made here through the service they use; a
+    # proposal citing an item that does not fit is kept (the inspection is not refused), its confirmation is not
     proposed, _ = await create_hazard(
         actor=Actor(user_id=mine["id"], role=Role.OFFICER, enterprise_id=mine["enterpriseId"]),
         new=NewHazard(client_id="proposed-1", enterprise_id=mine["enterpriseId"], source="daily",
-                      category="unsafe_condition", title="压载舱作业未检测", level_confirmed=False),
+                      category="unsafe_condition", title="压载舱作业未检测", level="major",
+                      major_criterion_id="HC2017-05", level_confirmed=False),
     )  # fmt: skip
+    assert (proposed.level, proposed.level_confirmed, proposed.major_criterion_id) == ("major", False, "HC2017-05")
     hazard = {"id": proposed.id, "version": proposed.version}
     refused = await act(client, principal, hazard,
                         {"action": "confirmLevel", "level": "major", "majorCriterionId": "HC2017-05"})  # fmt: skip
