@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import quote
 from typing import Annotated
 
 from litestar import Controller, Request, Response, get, post, put
@@ -15,6 +16,13 @@ from mobile_contract.risk import QrCode, ScanCard, SitePlan
 
 PNG = "image/png"
 MAX_PLAN_UPLOAD = 20 * 1024 * 1024
+
+
+def attachment(filename: str, ascii_filename: str) -> str:
+    """A Content-Disposition saving the body as `filename` (RFC 6266 / 5987: UTF-8, percent-encoded) with an ASCII
+    fallback for clients that do not read `filename*`."""
+    fallback = ascii_filename.replace("\\", "_").replace('"', "_")
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 class CodesController(Controller):
@@ -43,8 +51,9 @@ class CodesController(Controller):
 
     @get("/enterprises/{enterprise_id:str}/qr-sheet.pdf", summary="Printable labels of all codes", media_type="application/pdf")
     async def qr_sheet(self, actor: Actor, state: State, enterprise_id: str) -> Response[bytes]:
-        body = await state.printables.label_sheet(actor=actor, enterprise_id=enterprise_id)
-        return Response(body, media_type="application/pdf")
+        printed = await state.printables.label_sheet(actor=actor, enterprise_id=enterprise_id)
+        return Response(printed.body, media_type="application/pdf",
+                        headers={"Content-Disposition": attachment(printed.filename, printed.ascii_filename)})  # fmt: skip
 
     @get("/enterprises/{enterprise_id:str}/code.png", summary="The 企业安全码", media_type=PNG)
     async def safety_code(self, actor: Actor, state: State, enterprise_id: str) -> Response[bytes]:

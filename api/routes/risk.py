@@ -10,6 +10,7 @@ from litestar.datastructures import State
 from litestar.params import Parameter
 
 from api import presenters
+from api.routes.codes import attachment
 from domain.criteria import services as criteria_library
 from domain.accounts.model import Actor
 from domain.risk import services as risk
@@ -112,9 +113,19 @@ class RiskPointController(Controller):
         body = await state.printables.risk_point_qr(actor=actor, risk_point_id=risk_point_id, svg=True)
         return Response(body, media_type="image/svg+xml")
 
-    @get("/risk-points/{risk_point_id:str}/card.png", summary="The 岗位风险告知卡 as PNG", media_type=PNG)
-    async def card_png(self, actor: Actor, state: State, risk_point_id: str) -> Response[bytes]:
-        return Response(await state.printables.risk_card(actor=actor, risk_point_id=risk_point_id), media_type=PNG)
+    @get("/risk-points/{risk_point_id:str}/card.png", media_type=PNG,
+         summary="The 岗位风险告知卡 as PNG; a card too long for one A5 page goes on over pages (X-Page-Count, ?page=)")  # fmt: skip
+    async def card_png(self, actor: Actor, state: State, risk_point_id: str,
+                       page: Annotated[int, Parameter(ge=1, le=100)] = 1) -> Response[bytes]:  # fmt: skip
+        body, pages = await state.printables.risk_card(actor=actor, risk_point_id=risk_point_id, page=page)
+        return Response(body, media_type=PNG, headers={"X-Page-Count": str(pages)})
+
+    @get("/risk-points/{risk_point_id:str}/card.pdf", summary="Every page of the 岗位风险告知卡, to print",
+         media_type="application/pdf")  # fmt: skip
+    async def card_pdf(self, actor: Actor, state: State, risk_point_id: str) -> Response[bytes]:
+        printed = await state.printables.risk_card_pdf(actor=actor, risk_point_id=risk_point_id)
+        return Response(printed.body, media_type="application/pdf",
+                        headers={"Content-Disposition": attachment(printed.filename, printed.ascii_filename)})  # fmt: skip
 
     @get("/criteria", summary="The major-hazard criteria library (of an industry; of editions in force on a day)")
     async def criteria(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from dataclasses import dataclass
 from datetime import date, timedelta, timezone
 
 from domain.accounts.model import Actor
@@ -11,6 +12,7 @@ from domain.accounts.permissions import require_role
 from domain.accounts.scope import require_enterprise
 from domain.clock import utcnow
 from domain.codes.services import Codes
+from domain.errors import NotFound
 from domain.codes.tokens import SubjectKind
 from domain.ids import new_id
 from domain.printing import card, images, qr, safety_code, sheet, site_map
@@ -22,6 +24,15 @@ from domain.risk.tables import SitePlan
 
 MAX_PLAN_BYTES = 20 * 1024 * 1024
 _CONTROL_LEVEL_ZH = {"company": "公司", "department": "部门", "workshop": "车间", "team": "班组", "post": "岗位"}
+
+
+@dataclass(frozen=True, slots=True)
+class PrintedFile:
+    """A printable document and the file name it is saved under."""
+
+    body: bytes
+    filename: str
+    ascii_filename: str
 
 
 def _today() -> date:
@@ -42,11 +53,26 @@ class Printables:
         content = self.codes.printed(SubjectKind.RISK_POINT, point.id, point.qr_serial).url
         return await asyncio.to_thread(qr.qr_svg if svg else qr.qr_png, content)
 
-    async def risk_card(self, *, actor: Actor, risk_point_id: str) -> bytes:
-        """The 岗位风险告知卡 of a point, as PNG."""
+    async def risk_card(self, *, actor: Actor, risk_point_id: str, page: int = 1) -> tuple[bytes, int]:
+        """One page of the 岗位风险告知卡 of a point as PNG, and how many pages the card has (most have one)."""
+        data = await self._card_data(actor, risk_point_id)
+        layout = await asyncio.to_thread(card.layout_risk_card, data)
+        if not 1 <= page <= layout.pages:
+            raise NotFound("the card has no such page", entity="card page", id=str(page), pages=layout.pages)
+        return await asyncio.to_thread(card.render_risk_card, data, page), layout.pages
+
+    async def risk_card_pdf(self, *, actor: Actor, risk_point_id: str) -> PrintedFile:
+        """Every page of the 岗位风险告知卡 of a point in one PDF, to print a card that runs over several pages."""
+        data = await self._card_data(actor, risk_point_id)
+        body = await asyncio.to_thread(card.render_risk_card_pdf, data)
+        on = data.printed_on.isoformat()
+        return PrintedFile(body=body, filename=f"{data.point_name}-risk-card-{on}.pdf",
+                           ascii_filename=f"risk-point-{risk_point_id}-risk-card-{on}.pdf")  # fmt: skip
+
+    async def _card_data(self, actor: Actor, risk_point_id: str) -> RiskCardData:
         point = await risk.get_risk_point(actor=actor, risk_point_id=risk_point_id)
         enterprise = await require_enterprise(actor, point.enterprise_id)
-        data = RiskCardData(
+        return RiskCardData(
             point_name=point.name,
             enterprise_name=enterprise["name"],
             area=point.area,
@@ -61,10 +87,9 @@ class Printables:
             qr_content=self.codes.printed(SubjectKind.RISK_POINT, point.id, point.qr_serial).url,
             printed_on=_today(),
         )
-        return await asyncio.to_thread(card.render_risk_card, data)
 
-    async def label_sheet(self, *, actor: Actor, enterprise_id: str) -> bytes:
-        """A printable PDF of labels for every code of an enterprise: its safety code, then each risk point."""
+    async def label_sheet(self, *, actor: Actor, enterprise_id: str) -> PrintedFile:
+        """A printable vector PDF of labels for every code of an enterprise: its safety code, then each risk point."""
         enterprise = await require_enterprise(actor, enterprise_id)
         points = await risk.all_risk_points(enterprise_id)
         labels = [
@@ -76,7 +101,18 @@ class Printables:
             )
             for point in points
         ]
-        return await asyncio.to_thread(sheet.render_label_sheet, labels, f"{enterprise['name']} 风险点二维码")
+        own = Label(
+            title=enterprise["name"],
+            subtitle=f"统一社会信用代码 {enterprise['credit_code']}",
+            level=None,
+            qr_content=self.codes.printed(SubjectKind.ENTERPRISE, enterprise_id, enterprise["qr_serial"]).url,
+        )
+        on = _today()
+        body = await asyncio.to_thread(sheet.render_label_sheet, labels, f"{enterprise['name']} 二维码标签",
+                                       printed_on=on, enterprise=own, subject=enterprise["credit_code"])  # fmt: skip
+        # The name a browser saves it under: the enterprise in Chinese (RFC 5987), its credit code as the ASCII fallback.
+        return PrintedFile(body=body, filename=f"{enterprise['name']}-qr-sheet-{on.isoformat()}.pdf",
+                           ascii_filename=f"{enterprise['credit_code']}-qr-sheet-{on.isoformat()}.pdf")  # fmt: skip
 
     async def safety_code(self, *, actor: Actor, enterprise_id: str) -> bytes:
         """The 企业安全码 as PNG, framed in its current dynamic colour, with the scheme version and when it was computed."""

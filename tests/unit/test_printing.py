@@ -10,10 +10,11 @@ import struct
 import zlib
 from datetime import date
 
+import pypdf
 import pytest
 import qrcode
 import qrcode.constants
-from PIL import Image, ImageChops, ImageDraw, ImageFile, PdfParser
+from PIL import Image, ImageChops, ImageDraw, ImageFile
 
 from domain.errors import InvalidInput
 from domain.printing import _text, card, safety_code, sheet
@@ -30,7 +31,7 @@ from domain.printing.model import Label, MapPoint, RiskCardData, SafetyCodeData,
 from domain.printing.palette import COLOUR_RGB, UNASSESSED_RGB, level_rgb
 from domain.printing.qr import qr_matrix, qr_png, qr_svg
 from domain.printing.safety_code import render_safety_code
-from domain.printing.sheet import render_label_sheet
+from domain.printing.sheet import layout_label_sheet, render_label_sheet
 from domain.printing.site_map import render_risk_map
 from domain.risk.model import Colour, RiskLevel
 from mobile_contract.errors import CATALOGUE
@@ -94,16 +95,6 @@ def dark_modules(image: Image.Image, region: tuple[int, int, int, int], content:
             x = left + (column + 0.5) * box
             y = top + (row + 0.5) * box
             assert (dark.getpixel((int(x), int(y))) == 255) == expected[row][column], (row, column)
-
-
-def pdf_page_images(pdf: bytes) -> list[Image.Image]:
-    """The page images of a Pillow-written PDF (each page is one embedded JPEG)."""
-    starts = [m.start() for m in re.finditer(rb"stream\r?\n\xff\xd8\xff", pdf)]
-    images = []
-    for start in starts:
-        begin = pdf.index(b"\xff\xd8\xff", start)
-        images.append(Image.open(io.BytesIO(pdf[begin : pdf.index(b"endstream", begin)])).convert("RGB"))
-    return images
 
 
 def colour_mask(image: Image.Image, rgb: tuple[int, int, int]) -> Image.Image:
@@ -275,42 +266,113 @@ def labels(count: int) -> list[Label]:
     ]
 
 
+PRINTED_ON = date(2026, 12, 3)
+CREDIT_CODE = "91330902MA2A0B1C2D"
+OWN = Label("舟山海港石化有限公司", f"统一社会信用代码 {CREDIT_CODE}", None, f"{QR_CONTENT[:-4]}EEEE")
+
+
 @functools.cache
-def sheet_of_25() -> bytes:
-    return render_label_sheet(labels(25), "海港石化 风险点标签")
+def sheet_of_25() -> tuple[bytes, tuple]:
+    pdf, placed = layout_label_sheet(labels(25), "海港石化 二维码标签", printed_on=PRINTED_ON, enterprise=OWN,
+                                     subject=CREDIT_CODE)  # fmt: skip
+    return pdf, tuple(placed)
 
 
-def test_25_labels_at_12_a_page_make_a_3_page_pdf():
-    pdf = sheet_of_25()
-    assert pdf.startswith(b"%PDF")
-    assert len(re.findall(rb"/Type /Page\b(?!s)", pdf)) == 3
-    assert len(PdfParser.PdfParser(buf=pdf).pages) == 3
+def filled_rects(page) -> list[tuple[float, float, float, float]]:
+    """Every `x y w h re` of the page's content stream, in mm from the top left (fpdf2 writes y up, in points)."""
+    k = 72 / 25.4
+    stream = page.get_contents().get_data().decode("latin-1")
+    found = []
+    for x, y, w, h in re.findall(r"([-\d.]+) ([-\d.]+) ([-\d.]+) ([-\d.]+) re\s+f\b", stream):
+        x, y, w, h = (float(v) / k for v in (x, y, w, h))
+        top = sheet.PAGE_HEIGHT - y - (h if h > 0 else 0)
+        found.append((x, top, abs(w), abs(h)))
+    return found
 
 
-def test_label_pages_are_a4_at_150_dpi_with_a_readable_qr_on_the_first_label():
-    pages = pdf_page_images(sheet_of_25())
-    assert len(pages) == 3 and {page.size for page in pages} == {(1240, 1754)}
-    first = labels(1)[0]
-    cell_w = (sheet.PAGE_WIDTH - 2 * sheet.MARGIN_X) / sheet.COLUMNS
-    cell_h = (sheet.GRID_BOTTOM - sheet.GRID_TOP) / sheet.ROWS
-    left, top = sheet.MARGIN_X + sheet.INSET, sheet.GRID_TOP + sheet.INSET
-    # Below the colour strip, title and subtitle: only the QR is dark there.
-    region = (left + 10, top + 190, int(left + cell_w - 2 * sheet.INSET - 10), int(top + cell_h - 2 * sheet.INSET - 6))
-    dark_modules(pages[0], region, first.qr_content)
-    strip = pages[0].getpixel((left + 20, top + 8))
-    assert all(abs(a - b) <= 8 for a, b in zip(strip, COLOUR_RGB[Colour.RED], strict=True))  # JPEG, so nearly
+def text_of(page) -> str:
+    """A page's text layer without spacing (pypdf spaces CJK glyphs and pads fpdf2's 2-byte codes with NULs)."""
+    return re.sub(r"[\s\x00]", "", page.extract_text())
 
 
-def test_exactly_12_labels_fill_one_page():
-    assert len(PdfParser.PdfParser(buf=render_label_sheet(labels(12), "t")).pages) == 1
+def decoded_matrix(rects, placed) -> list[list[bool]]:
+    """The modules the rectangles inside one placed QR paint, read back onto its grid."""
+    grid = [[False] * placed.modules for _ in range(placed.modules)]
+    size = placed.module * placed.modules
+    for x, y, w, h in rects:
+        if not (placed.left - 0.01 <= x and x + w <= placed.left + size + 0.01
+                and placed.top - 0.01 <= y and y + h <= placed.top + size + 0.01):  # fmt: skip
+            continue
+        assert abs(h - placed.module) < 0.01  # one row of modules per rectangle
+        row = round((y - placed.top) / placed.module)
+        first, count = round((x - placed.left) / placed.module), round(w / placed.module)
+        assert abs(count * placed.module - w) < 0.01
+        for column in range(first, first + count):
+            assert not grid[row][column]  # no module painted twice
+            grid[row][column] = True
+    return grid
 
 
-def test_no_labels_gives_one_page_saying_there_are_no_risk_points():
-    pdf = render_label_sheet([], "空企业")
-    assert pdf.startswith(b"%PDF") and len(PdfParser.PdfParser(buf=pdf).pages) == 1
-    (page,) = pdf_page_images(pdf)
-    middle = page.crop((300, 777, 940, 977)).convert("L")
-    assert middle.getextrema()[0] < 160  # the words 无风险点 are drawn in the middle of the page
+def test_26_stickers_at_12_a_page_make_a_3_page_a4_pdf():
+    pdf, _ = sheet_of_25()
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    assert pdf.startswith(b"%PDF") and len(reader.pages) == 3
+    for page in reader.pages:
+        assert (round(float(page.mediabox.width) * 25.4 / 72), round(float(page.mediabox.height) * 25.4 / 72)) == (210, 297)
+
+
+def test_the_sheet_is_vector_no_image_anywhere_and_its_font_is_an_embedded_subset():
+    pdf, _ = sheet_of_25()
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    for page in reader.pages:
+        resources = page["/Resources"]
+        xobjects = resources.get("/XObject", {})
+        assert not [name for name, ref in xobjects.items() if ref.get_object().get("/Subtype") == "/Image"]
+    assert b"/Subtype /Image" not in pdf and b"/DCTDecode" not in pdf
+    fonts = [font.get_object() for page in reader.pages for font in page["/Resources"]["/Font"].values()]
+    descendants = [f["/DescendantFonts"][0].get_object() for f in fonts if "/DescendantFonts" in f]
+    assert descendants and all("+" in str(d["/BaseFont"]) for d in descendants)  # a subset, tagged ABCDEF+Name
+    assert all("/ToUnicode" in f for f in fonts)  # so the text can be searched and copied
+
+
+def test_every_qr_is_drawn_as_rectangles_that_decode_to_the_modules_qrcode_computes():
+    pdf, placed = sheet_of_25()
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    expected_contents = [OWN.qr_content] + [label.qr_content for label in labels(25)]
+    assert [p.content for p in placed] == expected_contents
+    for code in placed:
+        rects = filled_rects(reader.pages[code.page - 1])
+        assert decoded_matrix(rects, code) == qr_matrix(code.content), code.content
+        assert code.module * code.modules >= 30  # at least 3 cm across: scannable from arm's length
+
+
+def test_the_text_layer_holds_the_title_date_enterprise_code_and_every_label():
+    pdf, _ = sheet_of_25()
+    pages = [text_of(page) for page in pypdf.PdfReader(io.BytesIO(pdf)).pages]
+    for text in pages:
+        assert "印制日期：2026年12月3日" in text and CREDIT_CODE in text and "海港石化二维码标签" in text
+    assert "企业安全码" in pages[0] and "舟山海港石化有限公司" in pages[0]
+    for n, label in enumerate(labels(25)):
+        page = pages[(n + 1) // sheet.PER_PAGE]
+        assert label.title in page, label.title
+    assert "风险点25个·第1/3页" in pages[0]
+
+
+def test_the_same_sheet_printed_twice_is_the_same_file():
+    again = render_label_sheet(labels(25), "海港石化 二维码标签", printed_on=PRINTED_ON, enterprise=OWN, subject=CREDIT_CODE)
+    assert again == sheet_of_25()[0]
+
+
+def test_exactly_12_stickers_fill_one_page():
+    assert len(pypdf.PdfReader(io.BytesIO(render_label_sheet(labels(12), "t", printed_on=PRINTED_ON))).pages) == 1
+    with_own = render_label_sheet(labels(12), "t", printed_on=PRINTED_ON, enterprise=OWN)
+    assert len(pypdf.PdfReader(io.BytesIO(with_own)).pages) == 2
+
+
+def test_no_labels_and_no_enterprise_gives_one_page_saying_there_are_no_risk_points():
+    pdf = render_label_sheet([], "空企业", printed_on=PRINTED_ON)
+    (page,) = pypdf.PdfReader(io.BytesIO(pdf)).pages
+    assert "无风险点" in text_of(page)
 
 
 # --- safety code ---------------------------------------------------------------------------------------------------
