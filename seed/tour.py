@@ -14,6 +14,7 @@ from domain.credit.services import published_listings
 from domain.inspections.services import presence_counts
 from domain.criteria.model import LOCAL_TIME
 from domain.criteria.services import list_criteria, list_editions
+from domain.documents.services import demo_reports
 from domain.hazards.tables import Hazard
 from domain.inspections.services import list_tasks
 from domain.safety_code.regions import region_map
@@ -45,8 +46,22 @@ async def demo_tour() -> str:
     lines += await _criteria_lines()
     lines += await _people_lines()
     lines += await _presence_lines()
+    lines += await _document_lines()
     lines.append("  figures: GET /v1/stats/hazards (+ /items behind each), /v1/stats/standardisation (+ /members)")
     return "\n".join(lines)
+
+
+async def _document_lines() -> list[str]:
+    """The PDF reports the major hazards' evaluations carry, and where to fetch one."""
+    reports = await demo_reports()
+    if not reports:
+        return []
+    first = reports[0]
+    return [f"  reports (PDF): {len(reports)} evaluation report(s) on major hazards, each named by its hash in the chain",
+            f"    {first.hazard_title} ({first.hazard_status}): {first.filename}, {first.page_count} page(s), "
+            f"sha256 {first.sha256[:12]}…",
+            f"    GET /v1/hazards/{first.hazard_id} (documents), /v1/documents/{first.document_id}/file; "
+            "POST /v1/documents (PDF only; scripts, attachments, launch actions and encryption are refused)"]
 
 
 def _metres(low: float | None, high: float | None) -> str:

@@ -193,6 +193,32 @@ async def documents_of_hazards(hazard_ids: list[str]) -> dict[str, list[Attached
     return attached
 
 
+@dataclass(frozen=True, slots=True)
+class DemoReport:
+    """A report attached to a hazard, for the demo's tour."""
+
+    hazard_id: str
+    hazard_title: str
+    hazard_status: str
+    document_id: str
+    filename: str
+    page_count: int
+    sha256: str
+
+
+async def demo_reports() -> list[DemoReport]:
+    """Every evaluation report attached to a hazard, oldest attachment first (the demo tour names one)."""
+    hazard = HazardDocument.hazard_id.join_on(Hazard.id)
+    document = HazardDocument.document_id.join_on(Document.id)
+    rows = await HazardDocument.select(
+        HazardDocument.hazard_id, HazardDocument.document_id, hazard.title.as_alias("title"),
+        hazard.status.as_alias("status"), document.filename.as_alias("filename"),
+        document.page_count.as_alias("page_count"), document.sha256.as_alias("sha256"),
+    ).where(HazardDocument.action == "submitEvaluation").order_by(HazardDocument.attached_at).run()  # fmt: skip
+    return [DemoReport(row["hazard_id"], row["title"], row["status"], row["document_id"], row["filename"],
+                       row["page_count"], row["sha256"]) for row in rows]  # fmt: skip
+
+
 # --- reading and writing rows --------------------------------------------------------------------------------------
 
 
