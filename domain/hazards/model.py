@@ -281,10 +281,10 @@ class ReportToRegulator:
     harm_and_difficulty: str  # 危害程度和整改难易程度
     governance_plan_summary: str  # 治理方案
     workers_assembly_notified_at: datetime | None  # 向职工大会或职工代表大会报告
+    document_ids: tuple[str, ...] = ()  # the written report (PDF documents)
 
 
 @dataclass(frozen=True, slots=True)
-    document_ids: tuple[str, ...] = ()  # the written report (PDF documents)
 class SubmitPlan:
     """Submit the governance plan (治理方案) with its six elements and the stoppage scope."""
 
@@ -298,10 +298,10 @@ class SubmitPlan:
     safety_measures_and_emergency_plan: str  # 安全措施和应急预案
     stoppage_scope: str  # 全部或局部停产停业的范围 (or why none)
     deadline: datetime  # the time limit as a date the rules can compare
+    document_ids: tuple[str, ...] = ()  # the plan as written (PDF documents)
 
 
 @dataclass(frozen=True, slots=True)
-    document_ids: tuple[str, ...] = ()  # the plan as written (PDF documents)
 class ApprovePlan:
     """The principal approves the governance plan; governing starts."""
 
@@ -354,21 +354,21 @@ class SubmitEvaluation:
     evaluator_name: str
     report_document_ids: tuple[str, ...]  # photos of the report's pages
     conclusion: str
+    document_ids: tuple[str, ...] = ()  # the evaluation report (PDF documents)
 
 
 @dataclass(frozen=True, slots=True)
 class ApplyResume:
-    document_ids: tuple[str, ...] = ()  # the evaluation report (PDF documents)
     """Apply in writing to resume production."""
 
     action: ClassVar[Action] = Action.APPLY_RESUME
     event: ClassVar[str] = "HazardResumeApplied"
     note: str = ""
+    document_ids: tuple[str, ...] = ()  # the written application (PDF documents)
 
 
 @dataclass(frozen=True, slots=True)
 class WriteOff:
-    document_ids: tuple[str, ...] = ()  # the written application (PDF documents)
     """The regulator's review passed: the major hazard is written off (核销) and production may resume."""
 
     action: ClassVar[Action] = Action.WRITE_OFF

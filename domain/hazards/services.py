@@ -58,11 +58,11 @@ from domain.sync.changes import HAZARD, record_change
 SUBJECT_KIND = "hazard"
 REPORTERS = (Role.OFFICER, Role.PRINCIPAL, Role.INSPECTOR, Role.REGULATOR)
 MAX_PHOTOS = 20
+MAX_DOCUMENTS = 10
 CLOCK_SKEW = timedelta(minutes=10)  # a phone's clock may run a little ahead of ours
 
 
 # The job the outbox runs after every committed change of a hazard (workers/jobs/outbox.py: its follow-ups).
-MAX_DOCUMENTS = 10
 CHANGE_JOB = "hazard_changed"
 
 class StaleVersion(DomainError):
@@ -160,12 +160,12 @@ class HazardRecord:
     photos: list[HazardPhotoRecord]
     allowed_actions: list[str]
     overdue: bool
+    documents: list[AttachedDocument] = dataclasses.field(default_factory=list)
+    extension_requester_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class HistoryRecord:
-    documents: list[AttachedDocument] = dataclasses.field(default_factory=list)
-    extension_requester_id: str | None = None
     """One event of a hazard's history as shown to the phone."""
 
     seq: int
@@ -237,24 +237,24 @@ async def _records(rows: list[dict], actor: Actor, now: datetime) -> list[Hazard
         found = await Enterprise.select(Enterprise.id, Enterprise.name).where(Enterprise.id.is_in(enterprise_ids)).run()
         names = {row["id"]: row["name"] for row in found}
     photos = await _photos_of([row["id"] for row in rows])
+    documents = await documents_of_hazards([row["id"] for row in rows])
     records = []
     for row in rows:
         state = state_of(row)
         fields = {f.name: row[f.name] for f in dataclasses.fields(HazardRecord) if f.name in row}
         fields["details"] = json.loads(row["details"] or "{}")
         records.append(
-    documents = await documents_of_hazards([row["id"] for row in rows])
             HazardRecord(
                 **fields,
                 enterprise_name=names.get(row["enterprise_id"], ""),
                 photos=photos.get(row["id"], []),
+                documents=documents.get(row["id"], []),
                 allowed_actions=allowed_actions(state, actor),
                 overdue=is_overdue(state, now),
             )
         )
     return records
 
-                documents=documents.get(row["id"], []),
 
 async def _row_in_scope(actor: Actor, hazard_id: str) -> dict:
     row = await Hazard.select().where(Hazard.id == hazard_id, _in_scope(actor)).first().run()
@@ -357,12 +357,6 @@ async def usable_photos(actor: Actor, photo_ids: tuple[str, ...], enterprise_id:
     return [by_id[photo_id] for photo_id in photo_ids]
 
 
-async def _check_assignee(user_id: str, enterprise_id: str) -> None:
-    found = await AppUser.select(AppUser.id).where(
-        AppUser.id == user_id, AppUser.enterprise_id == enterprise_id, AppUser.disabled.eq(False)
-    ).first().run()
-    if found is None:
-        raise HazardInputInvalid("the assignee is not an active user of this enterprise", field="assigneeId",
 async def _documents_for(actor: Actor, document_ids: tuple[str, ...], enterprise_id: str) -> list[dict]:
     """The documents a step names, in the order given, each uploaded by the actor or of this enterprise; else refused."""
     if len(document_ids) > MAX_DOCUMENTS:
@@ -376,6 +370,12 @@ async def _documents_for(actor: Actor, document_ids: tuple[str, ...], enterprise
     return [usable[document_id] for document_id in document_ids]
 
 
+async def _check_assignee(user_id: str, enterprise_id: str) -> None:
+    found = await AppUser.select(AppUser.id).where(
+        AppUser.id == user_id, AppUser.enterprise_id == enterprise_id, AppUser.disabled.eq(False)
+    ).first().run()
+    if found is None:
+        raise HazardInputInvalid("the assignee is not an active user of this enterprise", field="assigneeId",
                                  reason="unknown")  # fmt: skip
 
 
@@ -542,12 +542,17 @@ async def transition(
                                      reason="already_attached")  # fmt: skip
         photos_by_stage[stage] = await usable_photos(actor, ids, state.enterprise_id)
     photos = [photo for stage_photos in photos_by_stage.values() for photo in stage_photos]
+    # The steps whose command has `document_ids` (the report, the plan, the evaluation, the resume application).
+    documents = await _documents_for(actor, tuple(getattr(command, "document_ids", ())), state.enterprise_id)
     # A hint for whoever accepts the fix, kept in the evidence: after-photos that repeat a before-photo or another
     # hazard's photo (the same scene re-shot unchanged, or an old picture reused).
     flagged = await _near_duplicate_flags(photos_by_stage.get("after", []), hazard_id)
     described = dict(event.payload) | ({"near_duplicates": flagged} if flagged else {})
     payload = described | {"from_status": str(event.from_status), "to_status": str(event.to_status),
                            "version": event.version}  # fmt: skip
+    if documents:
+        # the chain names each document by its bytes, as it names photos in photo_hashes
+        payload["document_hashes"] = [document["sha256"] for document in documents]
     details = json.loads(row["details"] or "{}") | {str(event.action): described}
     changes: dict[Any, Any] = {getattr(Hazard, name): getattr(new_state, name) for name in _STATE_COLUMNS}
     changes |= {getattr(Hazard, column): event.payload[field] for field, column in _DESCRIPTIVE.items()
@@ -558,21 +563,17 @@ async def transition(
         changes[Hazard.closed_at] = now
     async with Hazard._meta.db.transaction():
         # the version check lives in the UPDATE: of two racing writers the second matches no row
-    # The steps whose command has `document_ids` (the report, the plan, the evaluation, the resume application).
-    documents = await _documents_for(actor, tuple(getattr(command, "document_ids", ())), state.enterprise_id)
         updated = await Hazard.update(changes).where(
             Hazard.id == hazard_id, Hazard.version == expected_version
         ).returning(Hazard.id).run()
         if not updated:
             raise StaleVersion("the hazard changed since you read it", sent=expected_version)
         linked = await append_event(chain_id=hazard_id, subject_kind=SUBJECT_KIND, action=str(event.action),
-    if documents:
-        # the chain names each document by its bytes, as it names photos in photo_hashes
-        payload["document_hashes"] = [document["sha256"] for document in documents]
                                     name=event.name, actor=actor, at=now, payload=payload,
                                     photo_hashes=[p["sha256"] for p in photos], bind=(Hazard, hazard_id))  # fmt: skip
         for stage, stage_photos in photos_by_stage.items():
             await _attach(hazard_id, state.enterprise_id, stage_photos, stage, linked.seq, now)
+        await attach_documents(hazard_id, documents, str(event.action), linked.seq, now)
         await add_to_outbox(CHANGE_JOB, hazard_id, linked.seq, now=now)
         await record_change(HAZARD, hazard_id, state.enterprise_id, at=now)
     return await get_hazard(actor=actor, hazard_id=hazard_id, now=now)
@@ -587,4 +588,3 @@ async def _near_duplicate_flags(after_photos: list[dict], hazard_id: str) -> lis
 async def verify_hazard_chain(hazard_id: str) -> bool:
     """True when the hazard's own chain verifies (tests and tools; `shuangfang verify` checks them all)."""
     return verify_chain(event_record(row) for row in await chain_rows(hazard_id)).ok
-        await attach_documents(hazard_id, documents, str(event.action), linked.seq, now)
