@@ -89,6 +89,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         photo_dir=Path(env.get("SF_PHOTO_DIR", str(var_dir / "photos"))),
         photo_max_bytes=int(env.get("SF_PHOTO_MAX_BYTES", 20 * 1024 * 1024)),
         photo_max_pixels=int(env.get("SF_PHOTO_MAX_PIXELS", 50_000_000)),
+        document_max_bytes=int(env.get("SF_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)),
+        document_max_pages=int(env.get("SF_DOCUMENT_MAX_PAGES", 200)),
         jwt_secret=env.get("SF_JWT_SECRET") or kept["jwt_secret"],
         qr_keys=qr_keys,
         qr_active_key=env.get("SF_QR_ACTIVE_KEY") or max(qr_keys, key=int),
@@ -108,8 +110,6 @@ def _kept_secrets(var_dir: Path) -> dict:
     """Secrets generated on first run, kept readable by the owner only, never committed."""
     path = var_dir / "secrets.json"
     if path.exists():
-        document_max_bytes=int(env.get("SF_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)),
-        document_max_pages=int(env.get("SF_DOCUMENT_MAX_PAGES", 200)),
         return json.loads(path.read_text())
     var_dir.mkdir(parents=True, exist_ok=True)
     kept = {"jwt_secret": secrets.token_urlsafe(48), "qr_keys": {"1": secrets.token_urlsafe(32)}}

@@ -184,8 +184,8 @@ class ReportToRegulator(_Transition, tag="reportToRegulator"):
     harm_and_difficulty: Text
     governance_plan_summary: Text
     workers_assembly_notified_at: Time | None
-
     document_ids: DocumentIds = []
+
 
 class SubmitPlan(_Transition, tag="submitPlan"):
     goals_and_tasks: Text
@@ -196,8 +196,8 @@ class SubmitPlan(_Transition, tag="submitPlan"):
     safety_measures_and_emergency_plan: Text
     stoppage_scope: Text
     deadline: Time
-
     document_ids: DocumentIds = []
+
 
 class ApprovePlan(_Transition, tag="approvePlan"):
     note: Note = ""
@@ -223,16 +223,16 @@ class SubmitEvaluation(_Transition, tag="submitEvaluation"):
     evaluator_kind: Literal["in_house_experts", "qualified_firm"]
     evaluator_name: ShortText
     conclusion: Text
-
-
     # photos of a paper report's pages (as in 1.0); the PDF report goes in `documentIds`: one of the two is needed
     report_document_ids: PhotoIds = []
     document_ids: DocumentIds = []
+
+
 class ApplyResume(_Transition, tag="applyResume"):
     note: Note = ""
-
-
     document_ids: DocumentIds = []
+
+
 class WriteOff(_Transition, tag="writeOff"):
     note: Note = ""
 
