@@ -203,6 +203,9 @@ PHOTO_BOUNDARY = "sf-photo-form"
 new_photo = endpoint("photos-post", "POST", "/v1/photos", auth="officer1",
                      content_type=f"multipart/form-data; boundary={PHOTO_BOUNDARY}")  # fmt: skip
 photo = endpoint("photos-get", "GET", f"/v1/photos/{UNKNOWN_ID}", auth="officer1")
+new_document = endpoint("documents-post", "POST", "/v1/documents", auth="officer1",
+                        content_type=f"multipart/form-data; boundary={PHOTO_BOUNDARY}")  # fmt: skip
+document = endpoint("documents-get", "GET", f"/v1/documents/{UNKNOWN_ID}", auth="officer1")
 grades = endpoint("standardisation-get", "GET", "/v1/enterprises/{E1}/standardisation", auth="officer1")
 new_grade = endpoint("standardisation-post", "POST", "/v1/enterprises/{E1}/standardisation", body=GRADE)
 revoke_grade = endpoint("standardisation-revoke", "POST", f"/v1/enterprises/{{E1}}/standardisation/{UNKNOWN_ID}/revoke",
@@ -699,6 +702,17 @@ CASES = [
     new_photo("anonymous", "AUTH_REQUIRED", auth="anonymous", raw=photo_form(b"\xff\xd8\xff", clientId="p1")),
     photo("unknown-id", "NOT_FOUND"),
     photo("unknown-id-display", "NOT_FOUND", path=f"/v1/photos/{UNKNOWN_ID}/display"),
+    # --- documents (PDF reports): judged by their bytes (the form names every file p.jpg, image/jpeg) ----------------
+    new_document("jpeg", "DOCUMENT_NOT_A_PDF", raw=photo_form(b"\xff\xd8\xff\xe0" + b"\0" * 20, clientId="d1")),
+    new_document("empty-file", "DOCUMENT_EMPTY", raw=photo_form(b"", clientId="d1")),
+    new_document("no-end", "DOCUMENT_CORRUPT", raw=photo_form(b"%PDF-1.7\n1 0 obj\n<< >>\nendobj\n", clientId="d1")),
+    new_document("no-page", "DOCUMENT_CORRUPT", raw=photo_form(b"%PDF-1.7\ntrailer\n<< >>\n%%EOF\n", clientId="d1")),
+    new_document("after-the-end", "DOCUMENT_HIDDEN_CONTENT", raw=photo_form(b"%PDF-1.7\n%%EOF\nPK\3\4", clientId="d1")),
+    new_document("missing-client-id", MALFORMED, raw=photo_form(b"%PDF-1.7\n%%EOF\n")),
+    new_document("unknown-field", MALFORMED, raw=photo_form(b"%PDF-1.7\n%%EOF\n", clientId="d1", deviceId="x")),
+    new_document("anonymous", "AUTH_REQUIRED", auth="anonymous", raw=photo_form(b"%PDF-1.7\n%%EOF\n", clientId="d1")),
+    document("unknown-id", "NOT_FOUND"),
+    document("unknown-id-file", "NOT_FOUND", path=f"/v1/documents/{UNKNOWN_ID}/file"),
     # --- public reports: the reporter's side (no account) and the regulators' inbox -----------------------------------
     new_public_report("missing-description", MALFORMED, body={**PUBLIC_REPORT, "description": ABSENT}),
     new_public_report("empty-description", MALFORMED, body={**PUBLIC_REPORT, "description": ""}),
