@@ -54,7 +54,7 @@ async def good_body(action: Action, client, headers, hazard: dict, ids: dict) ->
         Action.SUPERVISE: lambda: {"deadline": later(40)},
         Action.REQUEST_EXTENSION: lambda: {"newDeadline": (max(deadline, datetime.now(UTC)) + timedelta(days=20)).isoformat(),
                                            "reason": "延期"},
-        Action.DECIDE_EXTENSION: lambda: {"approved": True},
+        Action.DECIDE_EXTENSION: lambda: {"approved": True, "reason": "延期理由属实"},  # a general hazard's needs one
         Action.SUBMIT_EVALUATION: lambda: {"evaluatorKind": "in_house_experts", "evaluatorName": "专家组",
                                            "reportDocumentIds": [photo], "conclusion": "已消除"},
         Action.CONFIRM_LEVEL: lambda: {"level": "major", "expertReason": "专家判定"},
