@@ -31,6 +31,7 @@ from mobile_contract.hazards import Hazard, HazardCreate, HazardPage, HistoryEve
 from mobile_contract.inspections import Inspection, InspectionCreate, TaskPage
 from mobile_contract.orgs import Enterprise, EnterprisePage
 from mobile_contract.photos import Photo
+from mobile_contract.posts import Post, UserPosts, UserPostsUpdate
 from mobile_contract.public_reports import (
     AcceptReport,
     PublicPhoto,
@@ -198,11 +199,22 @@ class Client:
 
     async def tasks(
         self, *, due: bool = False, risk_point_id: str | None = None, cursor: str | None = None,
-        limit: int | None = None,
+        limit: int | None = None, mine: bool = False,
     ) -> TaskPage:  # fmt: skip
-        """One page of inspection tasks in scope (`due`: the open ones due now)."""
-        params = {"due": "true" if due else None, "riskPointId": risk_point_id, "cursor": cursor, "limit": limit}
+        """One page of inspection tasks in scope (`due`: the open ones due now; `mine`: those of the caller's posts —
+        staff only, and ApiError TASKS_NO_POST for staff holding none)."""
+        params = {"due": "true" if due else None, "riskPointId": risk_point_id, "cursor": cursor, "limit": limit,
+                  "mine": "true" if mine else None}  # fmt: skip
         return (await self._call("GET", "/v1/tasks", TaskPage, params=params))[0]
+
+    async def posts(self, enterprise_id: str) -> list[Post]:
+        """The enterprise's posts (岗位), each with its checklist items and holders."""
+        return (await self._call("GET", f"/v1/enterprises/{enterprise_id}/posts", list[Post]))[0]
+
+    async def set_user_posts(self, enterprise_id: str, user_id: str, posts: list[str]) -> UserPosts:
+        """Set the whole set of posts a user of the enterprise holds (its principal or an administrator)."""
+        return (await self._call("PUT", f"/v1/enterprises/{enterprise_id}/users/{user_id}/posts", UserPosts,
+                                 body=UserPostsUpdate(posts=posts)))[0]  # fmt: skip
 
     async def hazards(
         self, *, status: str | None = None, level: str | None = None, enterprise_id: str | None = None,

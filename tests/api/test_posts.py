@@ -4,12 +4,14 @@ principal or an administrator; `GET /v1/tasks?mine=true` and the scan card's due
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from domain.accounts.tables import AppUser
 from domain.clock import utcnow
 from domain.inspections.services import generate_tasks
 from domain.org.tables import Enterprise
 from domain.risk.tables import RiskPoint
+from mobile_contract.client import ApiError, Client
 from seed import zhoushan
 from seed.risk_points import RISK_POINTS
 from tests.conftest import login
@@ -154,3 +156,21 @@ async def test_the_scan_card_s_due_task_is_the_caller_s_own_when_they_have_one(c
     # an inspector's card has no due task: tasks are the enterprise's duty
     card, _ = await _card(client, await login(client, "inspector1"), tank_point)
     assert card.get("dueTask") is None
+
+
+async def test_the_reference_client_sets_posts_and_lists_the_callers_own_tasks(app):
+    await generate_tasks(now=utcnow())
+    transport = httpx.ASGITransport(app=app)
+    e1, officer1 = await enterprise_id("E1"), await user_id("officer1")
+    async with Client("http://testserver", transport=transport) as principal:
+        await principal.login("principal1", "Demo@2026")
+        names = {post.name for post in await principal.posts(e1)}
+        assert {"罐区操作工", "泵房操作工"} <= names
+        assert (await principal.set_user_posts(e1, officer1, ["泵房操作工"])).posts == ["泵房操作工"]
+        with pytest.raises(ApiError) as refused:
+            await principal.set_user_posts(e1, officer1, ["测爆员"])
+        assert (refused.value.status, refused.value.code) == (422, "POST_UNKNOWN")
+    async with Client("http://testserver", transport=transport) as officer:
+        await officer.login("officer1", "Demo@2026")
+        own = await officer.tasks(due=True, mine=True, limit=1000)
+        assert own.items and {task.responsible_post for task in own.items} == {"泵房操作工"}
