@@ -46,9 +46,39 @@ async def demo_tour() -> str:
     lines += await _criteria_lines()
     lines += await _people_lines()
     lines += await _presence_lines()
+    lines += await _picture_lines(found)
     lines += await _document_lines()
     lines.append("  figures: GET /v1/stats/hazards (+ /items behind each), /v1/stats/standardisation (+ /members)")
     return "\n".join(lines)
+
+
+async def _picture_lines(found) -> list[str]:
+    """How the printed cards and the drawn map come out: every item on a card, every name on the map."""
+    from domain.clock import utcnow
+    from domain.codes.printables import card_data
+    from domain.org.tables import Enterprise
+    from domain.printing.card import layout_risk_card
+    from domain.printing.region_map import MapArea, layout_region_map, polygons_of
+    from domain.risk.services import all_risk_points
+
+    pages = []
+    for enterprise in await Enterprise.select(Enterprise.id, Enterprise.name).order_by(Enterprise.id).run():
+        for point in await all_risk_points(enterprise["id"]):
+            layout = layout_risk_card(card_data(point, enterprise["name"], "", utcnow().date()))
+            pages.append((layout.pages, point.name))
+    areas = [MapArea(f.code if f.level == "grid" else f.name, f.level, f.colour, polygons_of(f.geometry))
+             for f in found.features]  # fmt: skip
+    drawn = layout_region_map(areas)
+    longest = max(pages, default=(0, ""))
+    return [
+        f"  pictures: {sum(n == 1 for n, _ in pages)} of {len(pages)} risk cards fit one A5 page, none drops an item"
+        + (f" ({longest[1]} runs to {longest[0]} pages)" if longest[0] > 1 else ""),
+        "    GET /v1/risk-points/{id}/card.png?page=N (X-Page-Count), …/card.pdf (every page)",
+        f"    city map: {len(drawn.labels)} names placed, {len(drawn.unplaced)} without room; districts, towns and grids"
+        " each painted in their colour (GET /v1/risk-map/regions.png)",
+        "    label sheet (vector PDF, the enterprise's own code first, print date, file name): "
+        "GET /v1/enterprises/{id}/qr-sheet.pdf; outlines: PUT /v1/admin/regions/{code}/outline, …/grids/{id}/outline",
+    ]
 
 
 async def _document_lines() -> list[str]:

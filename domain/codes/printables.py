@@ -40,6 +40,25 @@ def _today() -> date:
     return utcnow().astimezone(timezone(timedelta(hours=8))).date()
 
 
+def card_data(point: risk.RiskPointRecord, enterprise_name: str, qr_content: str, printed_on: date) -> RiskCardData:
+    """What the 岗位风险告知卡 of a point shows."""
+    return RiskCardData(
+        point_name=point.name,
+        enterprise_name=enterprise_name,
+        area=point.area,
+        level=point.level,
+        hazard_sources=tuple(point.hazard_sources),
+        control_measures=tuple((measure["type"], measure["content"]) for measure in point.control_measures),
+        emergency_measures=tuple(point.emergency_measures),
+        emergency_phone=point.emergency_phone,
+        responsible_post=point.responsible_post,
+        responsible_person=point.responsible_person,
+        control_level_label=_CONTROL_LEVEL_ZH.get(point.control_level or "", ""),
+        qr_content=qr_content,
+        printed_on=printed_on,
+    )
+
+
 class Printables:
     """Renders images and PDFs for callers in scope; rendering runs in a thread, off the event loop."""
 
@@ -72,21 +91,8 @@ class Printables:
     async def _card_data(self, actor: Actor, risk_point_id: str) -> RiskCardData:
         point = await risk.get_risk_point(actor=actor, risk_point_id=risk_point_id)
         enterprise = await require_enterprise(actor, point.enterprise_id)
-        return RiskCardData(
-            point_name=point.name,
-            enterprise_name=enterprise["name"],
-            area=point.area,
-            level=point.level,
-            hazard_sources=tuple(point.hazard_sources),
-            control_measures=tuple((measure["type"], measure["content"]) for measure in point.control_measures),
-            emergency_measures=tuple(point.emergency_measures),
-            emergency_phone=point.emergency_phone,
-            responsible_post=point.responsible_post,
-            responsible_person=point.responsible_person,
-            control_level_label=_CONTROL_LEVEL_ZH.get(point.control_level or "", ""),
-            qr_content=self.codes.printed(SubjectKind.RISK_POINT, point.id, point.qr_serial).url,
-            printed_on=_today(),
-        )
+        content = self.codes.printed(SubjectKind.RISK_POINT, point.id, point.qr_serial).url
+        return card_data(point, enterprise["name"], content, _today())
 
     async def label_sheet(self, *, actor: Actor, enterprise_id: str) -> PrintedFile:
         """A printable vector PDF of labels for every code of an enterprise: its safety code, then each risk point."""

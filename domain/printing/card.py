@@ -6,6 +6,7 @@ flows onto continuation pages (`layout_risk_card` says where every item went; te
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from dataclasses import dataclass
 
@@ -342,8 +343,11 @@ def _flow(layout: _Layout, first: tuple[float, ...], more: tuple[float, ...]) ->
     region = first
     y = region[1]
 
+    fresh = False  # nothing placed yet under the heading of a continuation page
+
     def new_page(title: str) -> None:
-        nonlocal region, y
+        nonlocal region, y, fresh
+        fresh = True
         pages.append([])
         region, y = more, more[1]
         heading(f"{title}（续）")
@@ -363,7 +367,9 @@ def _flow(layout: _Layout, first: tuple[float, ...], more: tuple[float, ...]) ->
             pages.append([])
             region, y = more, more[1]
         heading(current)
+        group = ""
         for row in rows:
+            group = row.tag or group
             lines, first_part = list(row.lines), True
             while lines:
                 room = int((region[3] - y) // line_h)
@@ -371,7 +377,10 @@ def _flow(layout: _Layout, first: tuple[float, ...], more: tuple[float, ...]) ->
                     new_page(current)
                     continue
                 placed, lines = lines[:room], lines[room:]
-                _place_row(pages, layout, current, row, placed, region[0], y, first_part)
+                # A group of measures carried onto a new page shows its type again at the top of that page.
+                shown = dataclasses.replace(row, tag=group) if fresh and row.tag == "" else row
+                _place_row(pages, layout, current, shown, placed, region[0], y, first_part, first_part or fresh)
+                fresh = False
                 y += len(placed) * line_h
                 first_part = False
                 if lines:
@@ -382,13 +391,13 @@ def _flow(layout: _Layout, first: tuple[float, ...], more: tuple[float, ...]) ->
 
 
 def _place_row(pages: list[list[TextRun]], layout: _Layout, section: str, row: _Row, lines: list[str], left: float,
-               y: float, first_part: bool) -> None:  # fmt: skip
+               y: float, first_part: bool, show_tag: bool) -> None:  # fmt: skip
     line_h = layout.style.line_height
     number = len(pages)
     x = left
     item = None if row.placeholder else row.item
     if row.tag is not None:
-        if row.tag and first_part:
+        if row.tag and show_tag:
             box = (x, y + 2, x + layout.tag_w, y + line_h - 4)
             pages[-1].append(TextRun(number, section, None, "tag", row.tag, box))
         x += layout.tag_w + 14

@@ -19,3 +19,10 @@ async def test_the_demo_tour_shows_every_presence_value_with_distances_and_both_
     rates = [line for line in tour.splitlines() if line.startswith("    city tasks ")]
     assert rates and all(", with presence proven " in line for line in rates), tour
     assert "taskCompletionRateWithPresence" in tour
+
+
+async def test_the_demo_tour_shows_every_card_item_laid_out_and_every_map_name_placed(db):
+    tour = await demo_tour()
+    cards = next(line for line in tour.splitlines() if line.startswith("  pictures: "))
+    assert " risk cards fit one A5 page, none drops an item" in cards and "runs to 2 pages" in cards, cards
+    assert "city map: 14 names placed, 0 without room" in tour, tour
