@@ -25,6 +25,11 @@ class Settings:
     """`SF_PHOTO_MAX_BYTES`: the largest photo accepted, in bytes (20 MiB; at most 60 MiB, the upload route's bound)."""
     photo_max_pixels: int = 50_000_000
     """`SF_PHOTO_MAX_PIXELS`: the most pixels a photo's header may declare; checked before anything is decoded."""
+    photo_decode_budget_bytes: int = 512 * 1024 * 1024
+    """`SF_PHOTO_DECODE_BUDGET`: bytes of decoded pixels one process may hold at once (512 MiB: two 50 MP photos);
+    a photo needing more than all of it is refused (413), one that does not fit beside others waits, then 503."""
+    photo_decode_wait_s: float = 10.0
+    """`SF_PHOTO_DECODE_WAIT`: seconds a decode waits for room in the budget before answering busy (503)."""
     document_max_bytes: int = 20 * 1024 * 1024
     """`SF_DOCUMENT_MAX_BYTES`: the largest PDF document accepted, in bytes (20 MiB; at most 60 MiB)."""
     document_max_pages: int = 200
@@ -89,6 +94,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         photo_dir=Path(env.get("SF_PHOTO_DIR", str(var_dir / "photos"))),
         photo_max_bytes=int(env.get("SF_PHOTO_MAX_BYTES", 20 * 1024 * 1024)),
         photo_max_pixels=int(env.get("SF_PHOTO_MAX_PIXELS", 50_000_000)),
+        photo_decode_budget_bytes=int(env.get("SF_PHOTO_DECODE_BUDGET", 512 * 1024 * 1024)),
+        photo_decode_wait_s=float(env.get("SF_PHOTO_DECODE_WAIT", 10.0)),
         document_max_bytes=int(env.get("SF_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)),
         document_max_pages=int(env.get("SF_DOCUMENT_MAX_PAGES", 200)),
         jwt_secret=env.get("SF_JWT_SECRET") or kept["jwt_secret"],

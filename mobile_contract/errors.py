@@ -30,6 +30,8 @@ CATALOGUE: dict[str, ErrorEntry] = {
     "PHOTO_HIDDEN_CONTENT": ErrorEntry(422, "图片中夹带了其他内容（图片结尾之后的数据、PDF 或压缩包），请导出为普通照片后重新上传", "The image carries other content (data after its end, a PDF or an archive); export it as a plain photo and upload again"),
     "PHOTO_CORRUPT": ErrorEntry(422, "图片文件已损坏或不完整，请重新拍摄或上传", "The image is truncated or damaged; take or upload it again"),
     "PHOTO_TOO_LARGE": ErrorEntry(413, "照片文件过大，请压缩后再上传", "The photo file is too large; compress it and upload again"),
+    "PHOTO_DECODE_TOO_LARGE": ErrorEntry(413, "图片解码所需内存过大，请缩小尺寸后再上传", "Decoding this image needs more memory than one photo may use; shrink it and upload again"),
+    "PHOTO_SERVER_BUSY": ErrorEntry(503, "服务器正在处理其他大图片，请在 Retry-After 所示秒数后重试", "The server is busy with other large photos; retry after the seconds in Retry-After"),
     "AUTH_REQUIRED": ErrorEntry(401, "需要有效的登录凭证", "A valid access token is required"),
     "AUTH_INVALID_CREDENTIALS": ErrorEntry(401, "用户名或密码错误", "Wrong username or password"),
     "DOCUMENT_EMPTY": ErrorEntry(422, "文件为空（0 字节），请重新选择文件", "The file is empty (0 bytes); choose the file again"),

@@ -10,10 +10,12 @@ Intake (`inspect_photo`), cheapest check first, each refusal with its own code:
    ImageNotAccepted (`PHOTO_NOT_AN_IMAGE`, params.detected names what it looks like);
 3. one image and nothing else (polyglots → PhotoHiddenContent, params.reason):
    - `trailing_data`: the file must end where its image ends (JPEG: the end-of-image marker; PNG: the IEND chunk;
-     WebP: the RIFF size). After a JPEG only further complete JPEGs may follow (the MPF secondary images in which
-     phones keep HDR gain maps and depth maps), and NUL padding. So a JPEG with an appended ZIP, HTML, PDF or video
-     (a Motion Photo) is refused: the phone sends the still. The original is served byte for byte later, so what
-     is not image is not kept;
+     WebP: the RIFF size), or NUL padding. So a JPEG with an appended ZIP, HTML, PDF or video (a Motion Photo) is
+     refused: the phone sends the still. The original is served byte for byte later, so what is not image is not
+     kept;
+   - `undeclared_image`: after a JPEG, further complete JPEGs pass only as the secondary images (HDR gain maps,
+     depth maps) of a Multi-Picture Format index (CIPA DC-007: an APP2 `MPF\\0` segment of the first image) whose
+     entries point exactly at each of them, offset and size; any other appended image is refused;
    - `pdf`: a PDF header anywhere (PDF readers find it far from the start);
    - `markup`: HTML or SVG tags in the first 1 KiB (where browsers sniff);
    - `archive`: a ZIP end record in the last 64 KiB (where unzip looks for it, even inside the image);
@@ -24,6 +26,9 @@ Intake (`inspect_photo`), cheapest check first, each refusal with its own code:
 5. every byte of image data is decoded (a JPEG at 1/8 scale, which still reads its whole entropy-coded stream; a
    PNG after its CRCs are verified); a failure → PhotoCorrupt (reason `damaged`). That decode also gives the
    perceptual hash, and the EXIF gives the capture time and place the form may have left out.
+
+Memory: a decode first reserves its cost (`decode_cost`: the pixels it will hold, at the reduced JPEG scale) from
+the process's `DecodeBudget` (see budget.py), and the full-size pixels are dropped as soon as a small copy is made.
 """
 
 from __future__ import annotations
@@ -31,14 +36,18 @@ from __future__ import annotations
 import io
 import math
 import mmap
+import struct
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Literal
 
-from PIL import ExifTags, Image, ImageCms, ImageDraw, ImageFile, ImageOps
+from PIL import ExifTags, Image, ImageCms, ImageDraw, ImageFile
 
 from domain.errors import DomainError, InvalidInput
+from domain.photos.budget import DecodeBudget
 from domain.printing._text import Style, clean, draw_lines, ellipsize
 from domain.printing.images import ImageNotAccepted, ImageTooManyPixels
 
@@ -79,7 +88,7 @@ class PhotoUnsupportedType(ImageNotAccepted):
 
 
 class PhotoHiddenContent(ImageNotAccepted):
-    """An image that carries something else too; params['reason'] is trailing_data|pdf|markup|archive."""
+    """An image that carries something else too; params['reason']: trailing_data|undeclared_image|pdf|markup|archive."""
 
     code = "PHOTO_HIDDEN_CONTENT"
 
@@ -125,7 +134,7 @@ def limit_pillow(max_pixels: int) -> None:
         Image.MAX_IMAGE_PIXELS = max_pixels
 
 
-def inspect_photo(path: Path, *, max_pixels: int) -> Inspected:
+def inspect_photo(path: Path, *, max_pixels: int, budget: DecodeBudget | None = None) -> Inspected:
     """Check an uploaded original (see the module's rules) and read what it is; raises an ImageNotAccepted kind."""
     if ImageFile.LOAD_TRUNCATED_IMAGES:
         # Process-wide, and we never flip it: with it on, a truncated upload would decode as whole.
@@ -136,7 +145,7 @@ def inspect_photo(path: Path, *, max_pixels: int) -> Inspected:
         with mmap.mmap(handle.fileno(), size, access=mmap.ACCESS_READ) as data:
             image_format = sniff(data)
             check_single_image(data, image_format)
-    return _decode(path, image_format, max_pixels)
+    return _decode(path, image_format, max_pixels, budget)
 
 
 def sniff(data: Buffer) -> ImageFormat:
@@ -181,8 +190,13 @@ def check_single_image(data: Buffer, image_format: ImageFormat) -> None:
     """Refuse a file that is more than its one image (a polyglot), or whose image stops before its end marker."""
     end = _IMAGE_END[image_format](data, 0)
     if image_format == "JPEG":
+        appended = []
         while data[end : end + 3] == b"\xff\xd8\xff":
-            end = _jpeg_end(data, end)  # an MPF secondary image (gain map, depth map): a whole JPEG of its own
+            start, end = end, _jpeg_end(data, end)  # a whole JPEG of its own: an MPF secondary image, if declared
+            appended.append((start, end - start))
+        if appended and appended != mpf_secondary_images(data):
+            raise PhotoHiddenContent(f"{len(appended)} more image(s) follow the photo that its MPF index does not "
+                                     "declare", reason="undeclared_image", images=len(appended))  # fmt: skip
     if end < len(data) and bytes(data[end:]).strip(b"\x00"):
         raise PhotoHiddenContent(f"{len(data) - end} bytes follow the end of the image", reason="trailing_data",
                                  trailing_bytes=len(data) - end)  # fmt: skip
@@ -193,6 +207,55 @@ def check_single_image(data: Buffer, image_format: ImageFormat) -> None:
     record = data.rfind(b"PK\x05\x06", max(0, len(data) - _ZIP_WINDOW))
     if record >= 0 and data[record + 4 : record + 8] == b"\x00\x00\x00\x00":
         raise PhotoHiddenContent("the image also carries a ZIP archive", reason="archive")
+
+
+def mpf_secondary_images(data: Buffer) -> list[tuple[int, int]] | None:
+    """(offset, size) in the file of each further image the first JPEG's MPF index declares; None without an index.
+
+    The index is the APP2 segment `MPF\\0` before the first scan: a TIFF header (the base of its offsets), an IFD
+    with NumberOfImages (B001) and MPEntry (B002: 16 bytes an image, attribute, size, offset, two entry numbers).
+    The first entry is the primary image (offset 0). Anything unreadable or out of bounds reads as no index.
+    """
+    pos, size = 2, len(data)
+    while pos + 4 <= size and data[pos] == 0xFF:
+        marker = data[pos + 1]
+        if marker == 0xFF:  # a fill byte before the marker
+            pos += 1
+            continue
+        if marker in (0xDA, 0xD9):
+            return None
+        if marker in _STANDALONE:
+            pos += 2
+            continue
+        length = data[pos + 2] << 8 | data[pos + 3]
+        if marker == 0xE2 and bytes(data[pos + 4 : pos + 8]) == b"MPF\x00":
+            return _mp_entries(bytes(data[pos + 8 : pos + 2 + length]), base=pos + 8)
+        pos += 2 + length
+    return None
+
+
+def _mp_entries(index: bytes, *, base: int) -> list[tuple[int, int]] | None:
+    order = {b"II*\x00": "<", b"MM\x00*": ">"}.get(index[:4])
+    if order is None:
+        return None
+    number = entries = None
+    try:
+        (ifd,) = struct.unpack_from(order + "L", index, 4)
+        (count,) = struct.unpack_from(order + "H", index, ifd)
+        for n in range(count):
+            tag, _kind, items, value = struct.unpack_from(order + "HHLL", index, ifd + 2 + 12 * n)
+            if tag == 0xB001:
+                number = value
+            elif tag == 0xB002:
+                entries = (value, items)
+        if not number or entries is None or entries[1] != 16 * number:
+            return None
+        declared = [struct.unpack_from(order + "LLLHH", index, entries[0] + 16 * n) for n in range(number)]
+    except struct.error:
+        return None
+    if declared[0][2] != 0:
+        return None
+    return [(base + offset, length) for _attribute, length, offset, _first, _second in declared[1:]]
 
 
 def _truncated(what: str) -> PhotoCorrupt:
@@ -284,34 +347,87 @@ def _webp_end(data: Buffer, start: int) -> int:
 _IMAGE_END = {"JPEG": _jpeg_end, "PNG": _png_end, "WEBP": _webp_end}
 
 
-def _decode(path: Path, image_format: ImageFormat, max_pixels: int) -> Inspected:
+def _decode(path: Path, image_format: ImageFormat, max_pixels: int, budget: DecodeBudget | None) -> Inspected:
     try:
         # Only the decoder the magic bytes named may look at the file: no other Pillow plugin is ever tried.
         with Image.open(path, formats=(image_format,)) as probe:
             width, height = probe.size
             _check_pixels(width, height, max_pixels)
-            if getattr(probe, "is_animated", False):
+            # A JPEG's further frames are MPF secondary images (checked above), never an animation.
+            if image_format != "JPEG" and getattr(probe, "is_animated", False):
                 raise PhotoUnsupportedType("animated images are not accepted", detected="animated")
             if image_format == "PNG":
                 probe.verify()
         with Image.open(path, formats=(image_format,)) as image:
-            exif = image.getexif()
             if image_format == "JPEG":
                 # libjpeg's scaled decoding reads every byte of entropy-coded data (so damage is still caught)
                 # for a fraction of the time and memory; grey is all the hash needs.
                 image.draft("L", (max(1, width // 8), max(1, height // 8)))
-            image.load()
-            upright = ImageOps.exif_transpose(image)
+            with _reserved(budget, image):
+                image.load()
+                exif = image.getexif()  # after the load: a PNG's getexif decodes the whole image to look for eXIf
+                small = _hash_source(image)
+                image.close()  # the full-size pixels go now, not when the reservation is long over
     except DomainError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise ImageTooManyPixels(f"the image declares too many pixels: {error}", max_pixels=max_pixels) from None
     except Exception as error:  # noqa: BLE001 - any failure to parse untrusted bytes means "damaged", not a crash
         raise _damaged(f"{type(error).__name__}: {error}") from None
-    if exif.get(ExifTags.Base.Orientation) in (5, 6, 7, 8):
+    orientation = exif.get(ExifTags.Base.Orientation)
+    if orientation in (5, 6, 7, 8):
         width, height = height, width
     taken_at, lat, lng = capture_from_exif(exif)
-    return Inspected(image_format, width, height, dhash(upright), taken_at, lat, lng)
+    return Inspected(image_format, width, height, dhash(_upright(small, orientation)), taken_at, lat, lng)
+
+
+# Bytes a decoded pixel takes in Pillow's memory: one for 1/L/P, two for 16-bit grey, four for all else (RGB too).
+_PIXEL_BYTES = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16L": 2, "I;16B": 2, "I;16N": 2}
+# Modes whose shrinking needs a full-size working copy first: premultiplied alpha (Pillow's reduce and resize make
+# one), or a conversion to a mode `reduce` takes.
+_COPIED_TO_SHRINK = {"LA": 4, "PA": 4, "RGBA": 4, "La": 4, "RGBa": 4, "P": 4, "1": 1, "I;16": 4, "I;16L": 4,
+                     "I;16B": 4, "I;16N": 4}  # fmt: skip
+
+
+def decode_cost(image: Image.Image, resized_to: int = 0) -> int:
+    """Bytes of memory decoding this opened (and, for a JPEG, drafted) image and shrinking it will hold at once.
+
+    `resized_to`: the long side of a resampled copy (Pillow resamples one axis at a time, and the first pass holds
+    `resized_to` × the other full side). Measured in bench/photo_memory.py: the peaks match within a few MB.
+    """
+    width, height = image.size
+    pixel_bytes = _PIXEL_BYTES.get(image.mode, 4)
+    first_pass = resized_to * max(width, height) * 4 if resized_to and resized_to < max(width, height) else 0
+    return width * height * (pixel_bytes + _COPIED_TO_SHRINK.get(image.mode, 0)) + first_pass
+
+
+@contextmanager
+def _reserved(budget: DecodeBudget | None, image: Image.Image, resized_to: int = 0) -> Iterator[None]:
+    if budget is None:
+        yield
+        return
+    with budget.reserve(decode_cost(image, resized_to)):
+        yield
+
+
+def _hash_source(image: Image.Image) -> Image.Image:
+    """A small grey copy of a decoded image, still large enough for the 9×8 hash to see the same picture."""
+    if image.mode not in ("L", "LA", "RGB", "RGBA", "I", "F", "CMYK", "YCbCr", "PA"):
+        image = image.convert("RGBA" if "transparency" in image.info else "RGB" if image.mode == "P" else "L")
+    factor = max(1, min(image.size) // 128)  # the hash's own resize reduces by a factor first too
+    small = image.reduce(factor) if factor > 1 else image.copy()
+    return small if small.mode == "L" else _flat_rgb(small).convert("L")
+
+
+_TRANSPOSE = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
+              5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+              8: Image.Transpose.ROTATE_90}  # fmt: skip
+
+
+def _upright(image: Image.Image, orientation: object) -> Image.Image:
+    """The image turned as its EXIF orientation says (as `ImageOps.exif_transpose`, without copying when upright)."""
+    method = _TRANSPOSE.get(orientation) if isinstance(orientation, int) else None
+    return image.transpose(method) if method is not None else image
 
 
 def _check_pixels(width: int, height: int, max_pixels: int) -> None:
@@ -405,17 +521,22 @@ def _coordinates(lat: float | None, lng: float | None) -> str:
 
 
 def render_derivatives(
-    path: Path, lines: tuple[str, ...], *, display_side: int = DISPLAY_SIDE, thumb_side: int = THUMB_SIDE
-) -> tuple[bytes, bytes]:
+    path: Path, lines: tuple[str, ...], *, display_side: int = DISPLAY_SIDE, thumb_side: int = THUMB_SIDE,
+    budget: DecodeBudget | None = None,
+) -> tuple[bytes, bytes]:  # fmt: skip
     """(display, thumb) JPEGs of an accepted original: upright, sRGB, no metadata at all; the display stamped."""
     with Image.open(path, formats=tuple(MEDIA_TYPES)) as image:
         if image.format == "JPEG":
             # Decode at the smallest 1/2^n scale still at least the display size: a 12 MP photo decodes in a quarter.
             ratio = display_side / max(image.size)
             image.draft("RGB", (math.ceil(image.width * ratio), math.ceil(image.height * ratio)))
-        upright = ImageOps.exif_transpose(image)
-    upright.thumbnail((display_side, display_side), Image.Resampling.LANCZOS, reducing_gap=3.0)
-    display = _pixels_only(_srgb(upright))
+        with _reserved(budget, image, display_side):
+            image.load()
+            orientation = image.getexif().get(ExifTags.Base.Orientation)  # after the load (see _decode)
+            # Shrunk in place before anything else: the full-size pixels are freed here, never copied (turning
+            # them upright first, as before, held a second full-size copy).
+            image.thumbnail((display_side, display_side), Image.Resampling.LANCZOS, reducing_gap=3.0)
+        display = _pixels_only(_srgb(_upright(image, orientation)))
     thumb = display.copy()
     thumb.thumbnail((thumb_side, thumb_side), Image.Resampling.LANCZOS)
     _burn_stamp(display, lines)

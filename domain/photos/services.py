@@ -24,6 +24,7 @@ from domain.hazards.tables import Hazard, HazardPhoto
 from domain.ids import new_id
 from domain.org.tables import Enterprise
 from domain.photos import images, redaction, storage
+from domain.photos.budget import budget_for
 from domain.photos.tables import Photo, PhotoUpload
 from domain.public_reports.scope import is_report_photo, photo_on_visible_report
 from domain.risk.tables import RiskPoint
@@ -97,6 +98,8 @@ class Photos:
         self.max_bytes = settings.photo_max_bytes
         self.max_pixels = settings.photo_max_pixels
         self.queue = queue
+        # one per process, whatever number of services the requests make: the memory it guards is the process's
+        self.decode_budget = budget_for(settings.photo_decode_budget_bytes, settings.photo_decode_wait_s)
         images.limit_pillow(settings.photo_max_pixels)
 
     def incoming(self) -> storage.Incoming:
@@ -113,7 +116,9 @@ class Photos:
             incoming.discard()  # a retry: its bytes were judged the first time
             return await _record_of(earlier), False
         incoming.finish()
-        inspected = await asyncio.to_thread(images.inspect_photo, incoming.path, max_pixels=self.max_pixels)
+        inspected = await asyncio.to_thread(
+            images.inspect_photo, incoming.path, max_pixels=self.max_pixels, budget=self.decode_budget
+        )
         existing = await Photo.select().where(Photo.sha256 == incoming.sha256).first().run()
         seen_before = existing is not None and await _may_see(actor, existing)
         size_bytes = incoming.size
@@ -168,7 +173,7 @@ class Photos:
             taken_at=photo["taken_at"], uploaded_at=photo["created_at"], lat=photo["lat"], lng=photo["lng"],
             place=place, enterprise=enterprise)  # fmt: skip
         original = storage.original_path(self.root, photo["sha256"])
-        display, thumb = await asyncio.to_thread(images.render_derivatives, original, lines)
+        display, thumb = await asyncio.to_thread(images.render_derivatives, original, lines, budget=self.decode_budget)
         for kind, data in (("display", display), ("thumb", thumb)):
             await asyncio.to_thread(
                 storage.write_atomically, storage.derivative_path(self.root, kind, photo["sha256"]), data

@@ -197,12 +197,64 @@ def test_the_pixel_cap_is_checked_before_any_decoding(tmp_path):
         inspect(tmp_path, huge, max_pixels=10**9)  # with a cap that allows it, decoding finds the damage
 
 
-def test_phone_extras_after_a_jpeg_pass_only_when_they_are_images_or_padding(tmp_path):
+def multi_picture(*extra_sizes: tuple[int, int]) -> bytes:
+    """A camera photo with secondary images (gain map, depth map) in a Multi-Picture Format file, as Pillow saves it."""
+    extras = [scene(size, seed=n + 3) for n, size in enumerate(extra_sizes)]
+    return encoded(scene(seed=1), "MPO", save_all=True, append_images=extras, exif=camera_exif(1))
+
+
+def mp_index(data: bytes) -> tuple[int, list[int]]:
+    """(where the MPF offsets count from, byte offsets in the file of each MP entry) of a little-endian index."""
+    base = data.index(b"MPF\x00") + 4
+    ifd = struct.unpack_from("<L", data, base + 4)[0]
+    count = struct.unpack_from("<H", data, base + ifd)[0]
+    tags = {struct.unpack_from("<H", data, base + ifd + 2 + 12 * n)[0]: base + ifd + 2 + 12 * n for n in range(count)}
+    number = struct.unpack_from("<L", data, tags[0xB001] + 8)[0]
+    entries = base + struct.unpack_from("<L", data, tags[0xB002] + 8)[0]
+    return base, [entries + 16 * n for n in range(number)]
+
+
+def image_starts(data: bytes) -> list[int]:
+    return [at for at in range(len(data)) if data.startswith(b"\xff\xd8\xff", at)]
+
+
+def with_true_sizes(data: bytes) -> bytes:
+    """The file with each MP entry's size set to its image's real size (Pillow 13 gets them wrong from the third)."""
+    _, entries = mp_index(data)
+    ends = [*image_starts(data)[1:], len(data)]
+    for entry, start, end in zip(entries, image_starts(data), ends, strict=True):
+        data = data[: entry + 4] + struct.pack("<L", end - start) + data[entry + 8 :]
+    return data
+
+
+def declared_images(data: bytes) -> list[tuple[int, int]]:
+    base, entries = mp_index(data)
+    return [(base + struct.unpack_from("<L", data, entry + 8)[0], struct.unpack_from("<L", data, entry + 4)[0])
+            for entry in entries[1:]]  # fmt: skip
+
+
+def test_pillow_writes_an_mpf_index_that_points_exactly_at_its_one_secondary_image():
+    data = multi_picture((160, 120))
+    [(start, size)] = declared_images(data)
+    assert start == image_starts(data)[1] and start + size == len(data)
+    assert images.mpf_secondary_images(data) == [(start, size)]
+    # With two secondary images Pillow 13 writes the last one's size wrong (it subtracts a size, not a position):
+    # such an index does not describe the file, and the file is refused (below); fixed, it reads exactly.
+    two = multi_picture((160, 120), (80, 60))
+    assert declared_images(two)[-1][0] + declared_images(two)[-1][1] != len(two)
+    assert images.mpf_secondary_images(with_true_sizes(two)) == list(zip(image_starts(two)[1:], [
+        image_starts(two)[2] - image_starts(two)[1], len(two) - image_starts(two)[2]], strict=True))  # fmt: skip
+
+
+def test_phone_extras_after_a_jpeg_pass_only_when_they_are_declared_images_or_padding(tmp_path):
     photo, gain_map = camera_jpeg(seed=1), encoded(scene((160, 120)), "JPEG")
-    assert inspect(tmp_path, photo + gain_map).format == "JPEG"  # an Ultra HDR / MPF secondary image
+    mpo = multi_picture((160, 120))
+    found = inspect(tmp_path, mpo)  # an Ultra HDR gain map / depth map, declared by the MPF index
+    assert (found.format, found.width, found.height) == ("JPEG", 640, 480)
+    assert inspect(tmp_path, with_true_sizes(multi_picture((160, 120), (80, 60))) + b"\0" * 64).format == "JPEG"
     assert inspect(tmp_path, photo + b"\0" * 300).format == "JPEG"
     with pytest.raises(PhotoHiddenContent):
-        inspect(tmp_path, photo + gain_map + b"\0\0\0\x18ftypmp42")  # a Motion Photo's video
+        inspect(tmp_path, mpo + b"\0\0\0\x18ftypmp42")  # a Motion Photo's video
     with pytest.raises(PhotoHiddenContent):
         inspect(tmp_path, png_with_alpha() + b"PK\x05\x06" + b"\0" * 18)
 
@@ -279,3 +331,29 @@ def test_the_stamp_says_when_where_and_for_whom():
     assert lines == ("拍摄 2026-11-28 14:03:05", "地点 30.50000°S 121.95000°E", "某企业")
     uploaded = datetime(2026, 11, 28, 6, 0, tzinfo=timezone.utc)
     assert images.stamp_lines(taken_at=None, uploaded_at=uploaded, lat=None, lng=None) == ("上传 2026-11-28 14:00:00",)
+
+
+def test_a_second_jpeg_appended_without_a_true_mpf_index_is_hidden_content(tmp_path):
+    photo, other = camera_jpeg(seed=1), encoded(scene((160, 120), seed=7), "JPEG")
+    mpo = multi_picture((160, 120))
+    base, entries = mp_index(mpo)
+    offset_at, size_at = entries[1] + 8, entries[1] + 4
+
+    def patched(data: bytes, at: int, value: int) -> bytes:
+        return data[:at] + struct.pack("<L", value) + data[at + 4 :]
+
+    lies = {
+        "no index at all": photo + other,
+        "an index, and one more image than it declares": mpo + other,
+        "an offset one byte off": patched(mpo, offset_at, struct.unpack_from("<L", mpo, offset_at)[0] + 1),
+        "a size one byte short": patched(mpo, size_at, struct.unpack_from("<L", mpo, size_at)[0] - 1),
+        "an offset beyond the file": patched(mpo, offset_at, 10**9),
+        "an index whose IFD offset points outside it": patched(mpo, base + 4, 60_000),
+        "an index whose last size is wrong (as Pillow 13 writes three images)": multi_picture((160, 120), (80, 60)),
+        "a second index entry, but only one image": with_true_sizes(multi_picture((160, 120), (80, 60)))[
+            : image_starts(multi_picture((160, 120), (80, 60)))[2]],
+    }
+    for name, data in lies.items():
+        with pytest.raises(PhotoHiddenContent) as refused:
+            inspect(tmp_path, data)
+        assert refused.value.params["reason"] == "undeclared_image", name
