@@ -3,16 +3,26 @@
 SQLite tests copy a migrated, seeded template file; PostgreSQL tests share one database per run, emptied and
 re-seeded before each test. Without a PostgreSQL server those tests skip, unless `REQUIRE_SERVICES=1` (CI), where
 they fail instead.
+
+One clock (domain.clock): `SF_TEST_CLOCK` (an RFC 3339 instant; default noon in Zhoushan of the real day) is read
+at import, and set into the environment when absent, so every pytest-xdist worker inherits the same value. The
+seeds are taken at that instant (the clock stands still while they run, so a seed is one snapshot, never half on
+one day and half on the next), and every test starts at it, the clock ticking on from there. So the seed and the
+test always see the same day, whatever the hour of the run; tests marked `clock` are run again with the instant
+just before and just after midnight in Zhoushan by tests/integration/test_clock_midnight.py.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from collections.abc import AsyncIterator
 from pathlib import Path
+
+from datetime import UTC, datetime, timedelta, timezone
 
 import asyncpg
 import httpx
@@ -20,7 +30,18 @@ import pytest
 
 os.environ.setdefault("SF_PASSWORD_HASH_COST", "fast")
 
+
+def _noon_in_zhoushan() -> str:
+    """Noon (UTC+8) of the real day in Zhoushan: the default start, twelve hours from either midnight."""
+    zhoushan = timezone(timedelta(hours=8))
+    noon = datetime.now(zhoushan).replace(hour=12, minute=0, second=0, microsecond=0)
+    return noon.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+os.environ.setdefault("SF_TEST_CLOCK", _noon_in_zhoushan())
+
 from api.app import create_app  # noqa: E402
+from domain.clock import parse_instant, start_clock_at, utcnow  # noqa: E402
 from domain.config import Settings  # noqa: E402
 from domain.db.engine import EmbeddedSQLiteEngine, bind_engine, close_engine, open_engine  # noqa: E402
 from domain.db.migrate import migrate  # noqa: E402
@@ -31,6 +52,10 @@ from seed.scenario import seed_demo  # noqa: E402
 PG_ADMIN_DSN = os.environ.get("TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test")
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 DEMO_PASSWORD = "Demo@2026"
+SESSION_START = parse_instant(os.environ["SF_TEST_CLOCK"])
+start_clock_at(SESSION_START)
+# Where the one clock stood as each test ended (reported with SF_TEST_CLOCK_REPORT).
+TESTS_ENDED: list[str] = []
 
 
 def make_settings(var_dir: Path, database_url: str = "", photo_dir: Path | None = None) -> Settings:
@@ -61,6 +86,20 @@ def _skip_or_fail(reason: str):
     pytest.skip(f"{reason}; start PostgreSQL on 127.0.0.1:5432 or set TEST_POSTGRES_DSN to run these tests")
 
 
+def pytest_sessionfinish(session):
+    """With `SF_TEST_CLOCK_REPORT` set, write where the clock started and stood as each test ended (JSON)."""
+    if report := os.environ.get("SF_TEST_CLOCK_REPORT"):
+        Path(report).write_text(json.dumps({"start": SESSION_START.isoformat(), "testsEnded": TESTS_ENDED}))
+
+
+@pytest.fixture(autouse=True)
+def one_clock():
+    """Every test starts at the session's instant, the one its database's seed was taken at."""
+    start_clock_at(SESSION_START)
+    yield
+    TESTS_ENDED.append(utcnow().isoformat())
+
+
 @pytest.fixture(scope="session")
 def seeded_photos(tmp_path_factory) -> Path:
     """The photo folder of the seeded databases: files are named by their hash, so tests may share it."""
@@ -82,7 +121,11 @@ def sqlite_template(tmp_path_factory, seeded_photos) -> Path:
         finally:
             await close_engine(engine)
 
-    run_blocking(build())
+    start_clock_at(SESSION_START, ticking=False)
+    try:
+        run_blocking(build())
+    finally:
+        start_clock_at(SESSION_START)
     return folder / "template.sqlite3"
 
 
@@ -116,7 +159,11 @@ def postgres_url(tmp_path_factory, seeded_photos) -> str:
             name = table._meta.tablename
             await engine.run_ddl(f"CREATE TABLE seed_copy.{name} AS SELECT * FROM public.{name}")
 
-    run_blocking(prepare())
+    start_clock_at(SESSION_START, ticking=False)
+    try:
+        run_blocking(prepare())
+    finally:
+        start_clock_at(SESSION_START)
     yield url
     run_blocking(admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
 
@@ -131,8 +178,10 @@ async def db(request, tmp_path) -> AsyncIterator[tuple[Settings, object]]:
         engine = EmbeddedSQLiteEngine(path=str(path))
         bind_engine(engine)
         await open_engine(engine)
+        start_clock_at(SESSION_START)  # again: the template may have just been built, with the clock standing still
     else:
         url = request.getfixturevalue("postgres_url")
+        start_clock_at(SESSION_START)
         settings = make_settings(tmp_path, url, request.getfixturevalue("seeded_photos"))
         engine = PostgresEngine(config={"dsn": url})
         bind_engine(engine)

@@ -10,12 +10,13 @@ regulator's review of an evaluation).
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
+from domain.clock import utcnow
 from domain.hazards.model import Action
 from domain.hazards.tables import HazardPhoto
 from domain.history.store import chain_rows
@@ -29,12 +30,12 @@ BACKWARD = {str(Action.VOID), str(Action.REJECT), str(Action.ORDER_CONTINUE)}
 
 
 def later(days: int) -> str:
-    return (datetime.now(UTC) + timedelta(days=days)).isoformat()
+    return (utcnow() + timedelta(days=days)).isoformat()
 
 
 async def good_body(action: Action, client, headers, hazard: dict, ids: dict) -> dict:
     """A body whose own data satisfies every guard on data, so only state, role and side decide."""
-    deadline = datetime.fromisoformat(hazard["deadline"]) if hazard["deadline"] else datetime.now(UTC)
+    deadline = datetime.fromisoformat(hazard["deadline"]) if hazard["deadline"] else utcnow()
     photo = (lambda: upload(client, headers))
     bodies = {
         Action.ASSIGN: lambda: {"assigneeId": ids["officer1"], "measures": "整改", "deadline": later(5)},
@@ -52,7 +53,7 @@ async def good_body(action: Action, client, headers, hazard: dict, ids: dict) ->
                                      "safetyMeasuresAndEmergencyPlan": "f", "stoppageScope": "g",
                                      "deadline": later(30)},
         Action.SUPERVISE: lambda: {"deadline": later(40)},
-        Action.REQUEST_EXTENSION: lambda: {"newDeadline": (max(deadline, datetime.now(UTC)) + timedelta(days=20)).isoformat(),
+        Action.REQUEST_EXTENSION: lambda: {"newDeadline": (max(deadline, utcnow()) + timedelta(days=20)).isoformat(),
                                            "reason": "延期"},
         Action.DECIDE_EXTENSION: lambda: {"approved": True, "reason": "延期理由属实"},  # a general hazard's needs one
         Action.SUBMIT_EVALUATION: lambda: {"evaluatorKind": "in_house_experts", "evaluatorName": "专家组",

@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import io
 import itertools
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from PIL import Image
 
+from domain.clock import utcnow
 from domain.hazards.tables import Hazard
 from domain.history.chain import GENESIS_HASH, verify_chain
 from domain.history.store import chain_rows, event_record
@@ -20,7 +21,7 @@ _colours = itertools.count(1)
 
 
 def now_text(delta: timedelta = timedelta()) -> str:
-    return (datetime.now(UTC) + delta).isoformat()
+    return (utcnow() + delta).isoformat()
 
 
 def distinct_jpeg() -> bytes:

@@ -6,6 +6,7 @@ import asyncio
 import itertools
 from datetime import UTC, datetime, timedelta
 
+from domain.clock import utcnow
 from domain.hazards.tables import Hazard
 from domain.history.chain import verify_chain
 from domain.history.store import chain_rows, event_record
@@ -22,7 +23,7 @@ CRITERION = "HC2017-05"  # 2017 chemical list: tank farms of major hazard source
 
 def at(delta: timedelta = timedelta()) -> str:
     """A time as a phone in Zhoushan writes it (+08:00); answers give it back in UTC."""
-    return (datetime.now(LOCAL_TIME) + delta).isoformat()
+    return (utcnow().astimezone(LOCAL_TIME) + delta).isoformat()
 
 
 async def new_point(client, officer) -> dict:
@@ -57,7 +58,7 @@ async def stored() -> tuple[int, ...]:
 
 async def test_generating_tasks_twice_creates_nothing_more_and_missed_is_recomputed(client):
     point = await new_point(client, await login(client, "officer1"))
-    now = datetime.now(UTC)
+    now = utcnow()
     first = await generate_tasks(now=now)
     assert first.created >= 2
     assert (await generate_tasks(now=now)).created == 0
@@ -89,7 +90,7 @@ async def test_an_officer_sees_the_due_tasks_of_their_enterprise_only(client):
     enterprise_id = (await client.get("/v1/me", headers=officer)).json()["enterpriseId"]
     assert own["items"] and len(own["items"]) <= 100
     assert {t["enterpriseId"] for t in own["items"]} == {enterprise_id}
-    now = datetime.now(UTC)
+    now = utcnow()
     assert all(t["status"] == "open" and datetime.fromisoformat(t["windowStart"]) <= now < datetime.fromisoformat(t["windowEnd"])
                for t in own["items"])  # fmt: skip
     mine = (await client.get("/v1/tasks", params={"due": "true", "riskPointId": point["id"]}, headers=officer)).json()
@@ -249,7 +250,7 @@ async def test_the_scan_card_shows_the_due_task_and_the_open_hazard(client):
     hazard_id = made["results"][0]["hazardId"]
     after = (await client.get(f"/v1/scan/{token}", headers=officer)).json()
     assert [(h["id"], h["level"], h["status"]) for h in after["openHazards"]] == [(hazard_id, "major", "reported")]
-    now_window = window_at(Cycle(1, "day"), datetime.now(UTC))
+    now_window = window_at(Cycle(1, "day"), utcnow())
     if now_window.contains(datetime.fromisoformat(made["finishedAt"])):
         assert after["dueTask"] is None  # both items were done in today's window
     enterprise_id = point["enterpriseId"]

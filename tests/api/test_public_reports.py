@@ -8,12 +8,13 @@ import io
 import json
 import re
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import httpx
 import pytest
 from PIL import Image
 
+from domain.clock import utcnow
 from domain.db.tables import ALL_TABLES
 from domain.hazards.services import verify_hazard_chain
 from domain.hazards.tables import Hazard
@@ -382,7 +383,7 @@ async def test_the_regulators_of_the_region_are_notified_in_the_app_and_the_ente
 
 
 async def test_counters_of_windows_long_over_are_purged_and_current_ones_kept(db):
-    now = datetime.now(UTC)
+    now = utcnow()
     await count_request([(REPORT_PER_DEVICE, "old-phone")], now - timedelta(days=3))
     await count_request([(REPORT_PER_DEVICE, "new-phone")], now)
     before = await PublicRateCounter.count()

@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 import msgspec
 import pytest
+from domain.clock import utcnow
 
 from mobile_contract.client import ApiError, Client, every, qr_token
 from mobile_contract.hazards import Accept
@@ -103,7 +104,7 @@ async def test_the_offline_queue_survives_a_restart_and_an_operation_overtaken_m
         ref = queue.add_photo(site_photo(random.Random(2), "offline"), client_id="queue-photo-1")
         queue.add("queue-op-1", HazardCreatePayload(
             client_id="queue-hazard-1", enterprise_id=hazard.enterprise_id, source="grid_inspection",
-            category="unsafe_condition", title="离线发现：消防通道堵塞", photo_ids=[ref], found_at=datetime.now(UTC),
+            category="unsafe_condition", title="离线发现：消防通道堵塞", photo_ids=[ref], found_at=utcnow(),
         ))  # fmt: skip
         queue.add("queue-op-2", HazardTransitionPayload(hazard_id=hazard.id, expected_version=hazard.version,
                                                         transition=Accept(note="离线复查")))  # fmt: skip
@@ -142,7 +143,7 @@ async def test_a_simulated_day_completes_and_the_district_regulator_sees_it_afte
     async with phone(app) as regulator:
         await regulator.login("regulator_dinghai", DEMO_PASSWORD)
         await refresh_rollups({})
-        month = local_month(datetime.now(UTC))
+        month = local_month(utcnow())
         before = await figures(regulator, month)
 
         async with phone(app) as client:
@@ -231,7 +232,7 @@ def test_the_simulate_command_completes_a_day_against_a_real_server(sqlite_templ
         else:
             pytest.fail(f"the server did not start: {server.stderr.read().decode()[-2000:]}")
         base_url, queue = f"http://127.0.0.1:{port}", tmp_path / "queue.json"
-        month = local_month(datetime.now(UTC))
+        month = local_month(utcnow())
         found_before = found_in_district(base_url, env, month)
         done = subprocess.run(
             [sys.executable, "-m", "api.cli", "simulate", "--base-url", base_url, "--seed", "3", "--points", "2",

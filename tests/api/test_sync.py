@@ -8,11 +8,12 @@ import asyncio
 import io
 import itertools
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from PIL import Image
 
+from domain.clock import utcnow
 from domain.sync.tables import SyncChange, SyncOpResult
 from tests.conftest import login
 
@@ -40,7 +41,7 @@ def iso(at: datetime) -> str:
 
 def hazard_payload(enterprise_id: str, client_id: str, **fields) -> dict:
     return {"clientId": client_id, "enterpriseId": enterprise_id, "source": "daily", "category": "unsafe_condition",
-            "title": "储罐区防火堤排水阀常开", "foundAt": iso(datetime.now(UTC) - timedelta(hours=1))} | fields  # fmt: skip
+            "title": "储罐区防火堤排水阀常开", "foundAt": iso(utcnow() - timedelta(hours=1))} | fields  # fmt: skip
 
 
 def op(op_id: str, kind: str, payload: dict) -> dict:
@@ -107,7 +108,7 @@ async def test_an_operation_no_longer_allowed_gets_its_own_error_and_the_rest_pr
                                      headers=principal | {"If-Match": '"1"'})  # fmt: skip
         assert response.status_code == 200, response.text
     assign = {"action": "assign", "assigneeId": (await me(client, officer))["id"], "measures": "关闭排水阀",
-              "deadline": iso(datetime.now(UTC) + timedelta(days=7))}  # fmt: skip
+              "deadline": iso(utcnow() + timedelta(days=7))}  # fmt: skip
     results = await batch(client, officer, [
         op("n3", "hazardTransition", {"hazardId": first, "expectedVersion": 1, "transition": assign}),
         op("n4", "hazardTransition", {"hazardId": second, "expectedVersion": 2, "transition": assign}),

@@ -13,8 +13,9 @@ from __future__ import annotations
 import asyncio
 import json
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
+from domain.clock import utcnow
 from domain.hazards.tables import Hazard, HazardPhoto
 from domain.history.tables import HistoryEvent
 from domain.inspections.tables import Inspection, InspectionResult

@@ -13,11 +13,12 @@ import json
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from domain.clock import utcnow
 from domain.accounts.model import Actor, Role
 from domain.accounts.tables import AppUser
 from domain.escalation.services import sweep_overdue as sweep
@@ -75,7 +76,7 @@ class Receiver:
         body = await reader.readexactly(int(headers["content-length"]))
         delivery_id = headers["x-shuangfang-delivery"]
         verified = verify_signature(self.secret, timestamp=headers["x-shuangfang-timestamp"], body=body,
-                                    header=headers["x-shuangfang-signature"], now=time.time())  # fmt: skip
+                                    header=headers["x-shuangfang-signature"], now=utcnow().timestamp())  # fmt: skip
         tries = sum(1 for r in self.requests if r["delivery_id"] == delivery_id)
         self.requests.append({"delivery_id": delivery_id, "verified": verified, "body": body, "headers": headers})
         await asyncio.sleep(self.delay_s)
@@ -128,7 +129,7 @@ async def report_major_hazard(client_id: str) -> tuple[str, list[int]]:
         client_id=client_id, enterprise_id=officer.enterprise_id, source="daily", category="unsafe_condition",
         title="储罐区紧急切断阀失效", level="major", major_criterion_id=criterion["id"],
     ))  # fmt: skip
-    now = datetime.now(UTC)
+    now = utcnow()
     report = ReportToRegulator("阀门锈死", "可能导致大量泄漏，需停罐检修", "停用储罐，更换阀门", now - timedelta(minutes=1))
     moved = await hazards.transition(actor=officer, hazard_id=record.id, expected_version=1, command=report)
     return record.id, [1, moved.version]
@@ -241,10 +242,11 @@ async def snapshot() -> dict[str, list[dict]]:
     return {table._meta.tablename: await table.select().order_by(table._meta.primary_key).run() for table in tables}
 
 
+@pytest.mark.clock
 async def test_the_sweep_escalates_each_overdue_hazard_once_per_step_and_running_it_twice_changes_nothing(db):
     ctx = job_context(db)
     assert (await sweep()).escalated == 0  # the seed swept already
-    later = datetime.now(UTC) + timedelta(days=20)  # more hazards overdue then, majors and generals, some for a week
+    later = utcnow() + timedelta(days=20)  # more hazards overdue then, majors and generals, some for a week
     before = await snapshot()
     first = await sweep(now=later)
     after_first = await snapshot()
@@ -279,8 +281,9 @@ async def test_the_sweep_escalates_each_overdue_hazard_once_per_step_and_running
 
 
 
+@pytest.mark.clock
 async def test_a_day_of_missed_tasks_reaches_the_principal_once_as_one_digest_per_enterprise(db):
-    later = datetime.now(UTC) + timedelta(days=2)
+    later = utcnow() + timedelta(days=2)
     await generate_tasks(now=later)  # the windows of two days come and go undone, and are marked missed
     first = await sweep(now=later)
     second = await sweep(now=later)
@@ -322,7 +325,7 @@ async def test_a_sender_that_dies_after_claiming_loses_nothing(db):
         hazard_id, _ = await report_major_hazard("wh-died")
         await notifications.notify_hazard_event(hazard_id=hazard_id, seq=1)
         [delivery_id] = [row["id"] for row in await deliveries_of(subscription_id)]
-        [claimed] = await notifications.claim_due(now=datetime.now(UTC), delivery_ids=[delivery_id],
+        [claimed] = await notifications.claim_due(now=utcnow(), delivery_ids=[delivery_id],
                                                   lease=timedelta(seconds=2))
         assert claimed.id == delivery_id  # ... and the process holding it dies here, before sending
         await deliver_due_notifications(ctx)
