@@ -133,6 +133,9 @@ PROTECTED = [
     ("criteria-editions-list", "GET", "/v1/criteria/editions", ABSENT),
     ("criteria-editions-post", "POST", "/v1/criteria/editions", EDITION),
     ("tasks-list", "GET", "/v1/tasks", ABSENT),
+    ("posts-list", "GET", "/v1/enterprises/{E1}/posts", ABSENT),
+    ("user-posts-get", "GET", "/v1/enterprises/{E1}/users/{officer1}/posts", ABSENT),
+    ("user-posts-put", "PUT", "/v1/enterprises/{E1}/users/{officer1}/posts", {"posts": ["罐区操作工"]}),
     ("hazards-list", "GET", "/v1/hazards", ABSENT),
     ("hazard-get", "GET", "/v1/hazards/{H1}", ABSENT),
     ("hazard-history", "GET", "/v1/hazards/{H1}/history", ABSENT),
@@ -190,6 +193,8 @@ assess = endpoint("assessments-post", "POST", "/v1/risk-points/{P1}/assessments"
 check_item = endpoint("checklist-post", "POST", "/v1/risk-points/{P1}/checklist", body=CHECK_ITEM, auth="officer1")
 scan = endpoint("scan", "GET", "/v1/scan/AAAA", auth="officer1")
 tasks = endpoint("tasks-list", "GET", "/v1/tasks", auth="officer1")
+user_posts = endpoint("user-posts-put", "PUT", "/v1/enterprises/{E1}/users/{officer1}/posts", auth="principal1",
+                      body={"posts": ["罐区操作工"]})  # fmt: skip
 new_inspection = endpoint("inspections-post", "POST", "/v1/inspections", body=INSPECTION, auth="officer1")
 site_plan = endpoint("site-plan-put", "PUT", "/v1/enterprises/{E1}/site-plan", auth="officer1", content_type="image/png")
 new_hazard = endpoint("hazards-post", "POST", "/v1/hazards", body=HAZARD, auth="officer1")
@@ -440,6 +445,22 @@ CASES = [
     # --- inspection tasks and inspections -------------------------------------------------------------------------
     tasks("limit-0", MALFORMED, params={"limit": "0"}),
     tasks("due-is-maybe", MALFORMED, params={"due": "maybe"}),
+    tasks("mine-is-maybe", MALFORMED, params={"mine": "maybe"}),
+    tasks("mine-for-an-inspector", "TASKS_MINE_NOT_STAFF", auth="inspector1", params={"mine": "true", "due": "true"}),
+    tasks("mine-for-a-regulator", "TASKS_MINE_NOT_STAFF", auth="regulator_city", params={"mine": "true"}),
+    # --- posts (岗位): only the enterprise's own, for its own people, set by its principal or an admin -------------
+    user_posts("unknown-post", "POST_UNKNOWN", body={"posts": ["不存在的岗位"]}),
+    user_posts("another-enterprises-post", "POST_UNKNOWN", body={"posts": ["罐区操作工", "测爆员"]}),
+    user_posts("posts-not-a-list", MALFORMED, body={"posts": "罐区操作工"}),
+    user_posts("empty-post-name", MALFORMED, body={"posts": [""]}),
+    user_posts("post-name-too-long", MALFORMED, body={"posts": ["岗" * 101]}),
+    user_posts("without-posts", MALFORMED, body={}),
+    user_posts("unknown-field", MALFORMED, body={"posts": [], "role": "admin"}),
+    user_posts("another-enterprises-user", "NOT_FOUND", path="/v1/enterprises/{E1}/users/{officer2}/posts"),
+    user_posts("another-enterprise", "NOT_FOUND", path="/v1/enterprises/{E2}/users/{officer2}/posts"),
+    user_posts("a-regulator-as-holder", "NOT_FOUND", path="/v1/enterprises/{E1}/users/{regulator_city}/posts"),
+    user_posts("by-an-officer", "FORBIDDEN", auth="officer1"),
+    user_posts("by-an-inspector", "FORBIDDEN", auth="inspector1"),
     tasks("cursor-of-another-list", RULE, params={"cursor": "MDFaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlo"}),
     new_inspection("without-a-token", "AUTH_REQUIRED", auth="anonymous"),
     new_inspection("missing-results", MALFORMED, body={**INSPECTION, "results": ABSENT}),
