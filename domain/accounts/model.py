@@ -61,6 +61,17 @@ def can_see_enterprise(actor: Actor, place: EnterprisePlace) -> bool:
     return False
 
 
+def can_see_region(actor: Actor, region_path: str) -> bool:
+    """The region rule: a region is the caller's when all of it is — any for an administrator, their own subtree for a
+    regulator; inspectors (grids) and enterprise staff (one enterprise) hold no whole region."""
+    match actor.role:
+        case Role.ADMIN:
+            return True
+        case Role.REGULATOR:
+            return actor.region_path is not None and region_path.startswith(actor.region_path)
+    return False
+
+
 def check_binding(
     role: Role, *, enterprise_id: str | None, grid_ids: list[str] | None, region_code: str | None
 ) -> None:

@@ -25,7 +25,7 @@ import httpx
 
 from domain.accounts.model import Actor, Role
 from domain.accounts.permissions import require_role
-from domain.accounts.scope import _like_prefix, enterprise_condition, require_enterprise
+from domain.accounts.scope import _like_prefix, enterprise_condition, require_enterprise, require_region
 from domain.clock import utcnow
 from domain.db.paging import Page, clamp_limit, decode_cursor, page_of
 from domain.errors import Forbidden, InvalidInput, NotFound
@@ -48,7 +48,7 @@ from domain.notifications.model import (
     subscription_hears,
 )
 from domain.notifications.tables import DeliveryAttempt, Notification, WebhookDelivery, WebhookSubscription
-from domain.org.tables import Enterprise, Region
+from domain.org.tables import Enterprise
 from domain.outbox.services import add_to_outbox
 
 REQUEST_TIMEOUT_S = 10.0
@@ -114,9 +114,7 @@ async def _region_path(actor: Actor, region_code: str | None) -> tuple[str | Non
             return None, None
         # a regulator hears their own region unless they narrow it; a path ends in the region's own code
         return (actor.region_path or "").strip("/").split("/")[-1] or None, actor.region_path
-    row = await Region.select(Region.code, Region.path).where(Region.code == region_code).first().run()
-    if row is None or (actor.role is Role.REGULATOR and not row["path"].startswith(actor.region_path or "/nowhere/")):
-        raise NotFound("no such region", entity="region", id=region_code)
+    row = await require_region(actor, region_code)
     return row["code"], row["path"]
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from domain.accounts.model import Actor
 from domain.accounts.permissions import require_admin
-from domain.accounts.scope import enterprise_condition, require_enterprise
+from domain.accounts.scope import enterprise_condition, grid_condition, require_enterprise, require_region
 from domain.clock import utcnow
 from domain.db.engine import unique_or
 from domain.db.paging import Page, clamp_limit, decode_cursor, page_of
@@ -192,12 +192,12 @@ async def create_grid(*, actor: Actor, code: str, name: str, region_code: str) -
     return _record(GridRecord, row)
 
 
-async def list_grids(*, region_code: str | None = None) -> list[GridRecord]:
-    """Grids, optionally of one region's subtree."""
-    query = Grid.select().order_by(Grid.code)
+async def list_grids(*, actor: Actor, region_code: str | None = None) -> list[GridRecord]:
+    """The grids the caller may see, optionally of one region's subtree (a region not theirs answers as unknown)."""
+    query = Grid.select().where(grid_condition(actor)).order_by(Grid.code)
     if region_code is not None:
-        region = await get_region(region_code)
-        query = query.where(Grid.region_path.like(region.path + "%"))
+        region = await require_region(actor, region_code)
+        query = query.where(Grid.region_path.like(region["path"] + "%"))
     return [_record(GridRecord, row) for row in await query.run()]
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from domain.accounts.model import Actor, Role
 from domain.accounts.permissions import require_role
+from domain.accounts.scope import require_region
 from domain.clock import utcnow
 from domain.db.paging import Page, clamp_limit, decode_cursor, page_of
 from domain.errors import NotFound
@@ -67,17 +68,15 @@ class RegionMap:
 
 
 async def _region_for(actor: Actor, region_code: str | None) -> dict | None:
-    """The region whose subtree is drawn; outside a regulator's subtree answers like a missing code."""
+    """The region whose subtree is drawn; one not wholly the caller's (any, for an inspector) answers like a missing
+    code."""
     if region_code is None:
         if actor.role is Role.REGULATOR:
             return await Region.select().where(Region.path == actor.region_path).first().run()
         if actor.role is Role.ADMIN:
             return await Region.select().where(Region.parent_code.is_null()).order_by(Region.path).first().run()
         return None
-    row = await Region.select().where(Region.code == region_code).first().run()
-    if row is None or (actor.role is Role.REGULATOR and not row["path"].startswith(actor.region_path or "\0")):
-        raise NotFound("no such region", entity="region", id=region_code)
-    return row
+    return await require_region(actor, region_code)
 
 
 def _counts_sql(prefix: str, grid_ids: list[str] | None) -> tuple[str, list[Any]]:
@@ -167,9 +166,7 @@ async def _feature_condition(actor: Actor, code: str) -> tuple[str, list[Any]]:
         if not visible:
             raise NotFound("no such region", entity="region", id=code)
         return "e.grid_id = {}", [grid["id"]]
-    if actor.role is Role.INSPECTOR:  # an inspector's map holds their grids only
-        raise NotFound("no such region", entity="region", id=code)
-    region = await _region_for(actor, code)
+    region = await _region_for(actor, code)  # an inspector's map holds their grids only: no region code is theirs
     return "e.region_path LIKE {}", [region["path"] + "%"]
 
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from domain.accounts.model import Actor, Role
 from domain.accounts.permissions import require_role
-from domain.accounts.scope import enterprise_condition, require_enterprise
+from domain.accounts.scope import enterprise_condition, require_enterprise, require_region
 from domain.clock import utcnow
 from domain.db.engine import unique_or
 from domain.db.paging import clamp_limit, decode_cursor, page_of
@@ -23,7 +23,7 @@ from domain.errors import AlreadyExists, InvalidInput, NotFound
 from domain.history.chain import bound
 from domain.history.store import append_event
 from domain.ids import new_id
-from domain.org.tables import Enterprise, Region
+from domain.org.tables import Enterprise
 from domain.standardisation.model import (
     Grade,
     GradeAlreadyRevoked,
@@ -212,10 +212,7 @@ def _scope_record(row: dict) -> ScopeRecord:
 
 async def _region_in_reach(actor: Actor, region_code: str) -> dict:
     """The region, if the caller's area holds it; otherwise NotFound, as if it did not exist."""
-    row = await Region.select().where(Region.code == region_code).first().run()
-    if row is None or (actor.role is Role.REGULATOR and not row["path"].startswith(actor.region_path or "\0")):
-        raise NotFound("no such region", entity="region", id=region_code)
-    return row
+    return await require_region(actor, region_code)
 
 
 async def freeze_scope(

@@ -25,7 +25,7 @@ from typing import Any
 from piccolo.engine.postgres import PostgresEngine
 
 from domain.accounts.model import Actor, Role
-from domain.accounts.scope import enterprise_condition
+from domain.accounts.scope import enterprise_condition, require_region
 from domain.clock import utcnow
 from domain.db.paging import Page, clamp_limit, decode_cursor, encode_cursor
 from domain.errors import InvalidInput, NotFound
@@ -433,9 +433,7 @@ async def resolve_scope(actor: Actor, *, region_code: str | None = None, grid_id
         if row is None or not (_within(row["region_path"], actor) or grid_id in actor.grid_ids):
             raise NotFound("no such grid", entity="grid", id=grid_id)
         return Scope(ScopeKind.GRID, row["id"], row["name"], row["region_path"])
-    row = await Region.select(Region.code, Region.name, Region.path).where(Region.code == region_code).first().run()
-    if row is None or not _within(row["path"], actor):
-        raise NotFound("no such region", entity="region", id=region_code)
+    row = await require_region(actor, region_code or "")
     return Scope(ScopeKind.REGION, row["code"], row["name"], row["path"])
 
 
