@@ -14,7 +14,7 @@ from PIL import Image, ImageDraw
 from domain.printing import _text
 from domain.printing._text import Style
 from domain.printing.model import chinese_date
-from domain.printing.palette import COLOUR_RGB, INK, MUTED, RGB, RULE, WHITE, colour_rgb
+from domain.printing.palette import INK, MUTED, RGB, RULE, WHITE, colour_rgb
 from domain.risk.model import Colour
 
 WIDTH, HEIGHT = 1600, 1400
