@@ -24,7 +24,7 @@ People = Annotated[int, Meta(ge=0, le=100000)]
 
 class PenaltyCreate(Wire, kw_only=True):
     """`POST /v1/enterprises/{id}/penalties`: an administrative penalty (行政处罚决定); `accidentId` when it was for an
-    accident (`violation` accident or accident_aggravated)."""
+    accident (`violation` accident or accident_aggravated); `authorityRegionCode` the deciding department's region."""
 
     decision_no: ShortText
     decided_on: datetime.date
@@ -35,6 +35,9 @@ class PenaltyCreate(Wire, kw_only=True):
     facts: Facts = ""
     amount: Decimal | None = None
     accident_id: Id | None = None
+    # the region of the department that imposed the penalty (default: the recording regulator's own); only its
+    # regulators decide the listing that follows
+    authority_region_code: Annotated[str, Meta(pattern=r"^[0-9]{6}([0-9]{3})?$")] | None = None
 
 
 class Penalty(WireOut):
@@ -53,6 +56,7 @@ class Penalty(WireOut):
     accident_id: str | None
     recorded_by: str
     created_at: datetime.datetime
+    authority_region_code: str | None = None
 
 
 class AccidentCreate(Wire, kw_only=True):
@@ -116,6 +120,7 @@ class Listing(WireOut):
     removed_on: datetime.date | None = None
     ended_on: datetime.date | None = None
     reason: str | None = None
+    authority_region_code: str | None = None  # the deciding department's region: only its regulators act
 
 
 class ListingPage(WireOut):

@@ -70,6 +70,8 @@ CATALOGUE: dict[str, ErrorEntry] = {
     "BLACKLIST_ACTION_NOT_ALLOWED": ErrorEntry(409, "该失信名单记录当前状态不允许此操作", "This action is not possible for the listing in its current status"),
     "BLACKLIST_INPUT_INVALID": ErrorEntry(422, "失信名单操作的日期或理由不成立（如未满 12 个月申请提前移出），详见 params", "A date or reason of the listing action does not hold (for example early removal before 12 months); see params"),
     "BLACKLIST_LISTING_STALE": ErrorEntry(409, "该失信名单记录已被他人处理，请刷新后再操作", "The listing changed since you read it; reload it and decide again"),
+    "CREDIT_NOT_DECIDING_DEPARTMENT": ErrorEntry(403, "失信名单由作出处罚决定的部门决定，其他地区（含上级）监管部门不能办理", "Only the department that imposed the penalty acts on its listing; regulators of other regions, the city above included, cannot"),
+    "CREDIT_AUTHORITY_REGION_INVALID": ErrorEntry(422, "处罚决定部门所在地区须管辖该企业且在本人辖区内", "The deciding department's region must hold the enterprise and lie within your own region"),
     "STANDARDISATION_GRADE_INVALID": ErrorEntry(422, "标准化等级信息有误：有效期或撤销日期不成立，详见 params.reason", "The grade's dates or revocation do not hold; see params.reason"),
     "STANDARDISATION_GRADE_REVOKED": ErrorEntry(409, "该标准化等级已被撤销，不能重复撤销", "The grade is already revoked; a revocation is recorded once"),
     "STATISTICS_ALREADY_SIGNED": ErrorEntry(409, "主要负责人已签署该统计分析，不能重复签署", "The principal signed these statistics already; they are signed once"),

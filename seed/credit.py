@@ -20,6 +20,9 @@ from seed.inspections import actor_named
 
 AUTHORITIES = {"E4": "舟山市定海区应急管理局", "E5": "舟山市定海区应急管理局", "E6": "岱山县应急管理局",
                "E8": "舟山市普陀区应急管理局", "E9": "岱山县应急管理局"}  # fmt: skip
+# The deciding departments' regions: the city's regulator records the districts' decisions, and only each district's
+# regulators decide the listings that follow (so the city is offered no action on E5's pending candidate).
+AUTHORITY_REGIONS = {"E4": "330902", "E5": "330902", "E6": "330921", "E8": "330903", "E9": "330921"}
 
 
 def _penalty(key: str, serial: int, decided_on: date, kind: str, violation: str, facts: str, amount: str | None,
@@ -28,6 +31,7 @@ def _penalty(key: str, serial: int, decided_on: date, kind: str, violation: str,
         decision_no=f"（舟）应急罚〔{decided_on.year}〕{serial}号", decided_on=decided_on, authority=AUTHORITIES[key],
         kind=kind, violation=violation, execution=execution, facts=facts,
         amount=Decimal(amount) if amount is not None else None, accident_id=accident_id,
+        authority_region_code=AUTHORITY_REGIONS[key],
     )  # fmt: skip
 
 

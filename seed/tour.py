@@ -10,7 +10,7 @@ from collections import Counter
 
 from domain.accounts.model import SYSTEM, Actor, Role
 from domain.accounts.tables import AppUser
-from domain.credit.services import published_listings
+from domain.credit.services import list_candidates, published_listings
 from domain.inspections.services import presence_counts
 from domain.criteria.model import LOCAL_TIME
 from domain.criteria.services import list_criteria, list_editions
@@ -42,6 +42,10 @@ async def demo_tour() -> str:
     for listing in listings:
         grounds = "; ".join(f"{g.code} ({g.article})" for g in listing.grounds)
         lines.append(f"    {listing.enterprise_name} until {listing.expires_on}: {grounds}")
+    for pending in await list_candidates(actor=SYSTEM):
+        # the department that imposed the penalty decides: the city above it is offered nothing to do
+        lines.append(f"    pending: {pending.enterprise_name} ({pending.status}), decided by the department of region "
+                     f"{pending.authority_region_code} only (not by the city above it)")
     lines.append("    GET /v1/blacklist, /v1/blacklist/candidates, /v1/enterprises/{id}/credit")
     lines += await _criteria_lines()
     lines += await _people_lines()

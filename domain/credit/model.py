@@ -315,9 +315,23 @@ class ListingInputInvalid(InvalidInput):
     code = "BLACKLIST_INPUT_INVALID"
 
 
+class NotDecidingDepartment(Forbidden):
+    """Only the department that imposed the penalty decides its listing (令第11号: 作出处罚决定的部门)."""
+
+    code = "CREDIT_NOT_DECIDING_DEPARTMENT"
+
+
+class AuthorityRegionInvalid(InvalidInput):
+    """The region named as the penalty's deciding department does not hold the enterprise, or is not the recorder's."""
+
+    code = "CREDIT_AUTHORITY_REGION_INVALID"
+
+
 S, A = ListingStatus, ListingAction
-REGULATORS = frozenset({Role.REGULATOR, Role.ADMIN})
-PARTY = frozenset({Role.OFFICER, Role.PRINCIPAL, Role.REGULATOR, Role.ADMIN})
+# The listing is a decision of a department, so only a regulator (of the deciding department, see
+# `is_deciding_department`) takes its steps; an administrator runs the system and is no department.
+REGULATORS = frozenset({Role.REGULATOR})
+PARTY = frozenset({Role.OFFICER, Role.PRINCIPAL, Role.REGULATOR})
 SYSTEM = frozenset({Role.ADMIN})
 
 
@@ -361,6 +375,8 @@ class Listing:
     ended_on: date | None = None
     statement: str | None = None
     reason: str | None = None
+    # The region code of the department that imposed the penalty: only its regulators act on the listing.
+    authority_region_code: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -393,10 +409,38 @@ def is_listed(listing: Listing, on: date) -> bool:
     )
 
 
-def allowed_actions(listing: Listing, role: Role) -> list[str]:
-    """The actions this role may take on the listing now (the system's expiry is never offered)."""
+def region_code_of(region_path: str | None) -> str | None:
+    """The code a materialised region path ends in ("/330900/330902/" → "330902")."""
+    codes = [code for code in (region_path or "").split("/") if code]
+    return codes[-1] if codes else None
+
+
+def is_deciding_department(listing: Listing, actor: Actor) -> bool:
+    """A regulator acts on a listing only as the department that imposed its penalty: the same region, not the city
+    above it nor a town below it; the party and the system are judged by the table's roles alone."""
+    if actor.role is not Role.REGULATOR:
+        return True
+    return listing.authority_region_code is not None and region_code_of(actor.region_path) == listing.authority_region_code
+
+
+def check_authority(*, authority_path: str | None, enterprise_path: str, recorder: Actor) -> None:
+    """The department named on a penalty has jurisdiction over the enterprise (its region holds the enterprise's) and is
+    the recorder's own or one under it; an unknown region is refused the same way, so it tells nothing."""
+    holds = authority_path is not None and enterprise_path.startswith(authority_path)
+    if holds and recorder.role is Role.REGULATOR:
+        holds = authority_path.startswith(recorder.region_path or "\0")  # type: ignore[union-attr]
+    if not holds:
+        raise AuthorityRegionInvalid("the deciding department must be over the enterprise and within your region",
+                                     field="authorityRegionCode", reason="not_a_deciding_region")  # fmt: skip
+
+
+def allowed_actions(listing: Listing, actor: Actor) -> list[str]:
+    """The actions this actor may take on the listing now (the system's expiry is never offered): the table's roles
+    and, for a regulator, being the deciding department."""
+    if not is_deciding_department(listing, actor):
+        return []
     return [str(m.action) for m in TRANSITIONS.values()
-            if m.action != A.EXPIRE and listing.status in m.source and role in m.roles]  # fmt: skip
+            if m.action != A.EXPIRE and listing.status in m.source and actor.role in m.roles]  # fmt: skip
 
 
 def _require_text(step: ListingStep, what: str) -> str:
@@ -410,11 +454,14 @@ def _not_before(day: date, earliest: date | None, what: str) -> None:
         raise ListingInputInvalid(f"the date cannot be before {what} ({earliest})", field="on", reason="too_early")
 
 
-def advance(listing: Listing, step: ListingStep, role: Role, *, today: date) -> Listing:
+def advance(listing: Listing, step: ListingStep, actor: Actor, *, today: date) -> Listing:
     """The listing after the step, or an error saying why not; pure."""
     move = TRANSITIONS[step.action]
-    if role not in move.roles:
-        raise Forbidden(f"a {role} cannot {step.action} a listing", action=str(step.action))
+    if actor.role not in move.roles:
+        raise Forbidden(f"a {actor.role} cannot {step.action} a listing", action=str(step.action))
+    if not is_deciding_department(listing, actor):
+        raise NotDecidingDepartment("only the department that imposed the penalty acts on its listing",
+                                    action=str(step.action), authorityRegionCode=listing.authority_region_code)  # fmt: skip
     if listing.status not in move.source:
         raise ListingNotAllowed(f"cannot {step.action} a {listing.status} listing", status=str(listing.status),
                                 action=str(step.action))  # fmt: skip

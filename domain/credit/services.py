@@ -22,13 +22,14 @@ from piccolo.table import Table
 
 from domain.accounts.model import SYSTEM, Actor, Role
 from domain.accounts.permissions import require_role
-from domain.accounts.scope import enterprise_condition, require_enterprise
+from domain.accounts.scope import enterprise_condition, require_enterprise, require_published_region, require_region
 from domain.clock import utcnow
 from domain.credit.model import (
     DEFAULT_SCHEME,
     GROUNDS_BY_CODE,
     Accident,
     AccidentGrade,
+    AuthorityRegionInvalid,
     Basis,
     CreditScheme,
     CreditStanding,
@@ -47,9 +48,11 @@ from domain.credit.model import (
     allowed_actions,
     candidates,
     check_accident,
+    check_authority,
     check_penalty,
     due_to_expire,
     is_listed,
+    region_code_of,
 )
 from domain.credit.tables import BlacklistListing, CreditAccident, CreditGrade, CreditPenalty
 from domain.db.engine import is_unique_violation, unique_or
@@ -102,6 +105,8 @@ class NewPenalty:
     facts: str = ""
     amount: Decimal | None = None
     accident_id: str | None = None
+    # The region of the deciding department (default: the recording regulator's own); it decides the listing.
+    authority_region_code: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +126,7 @@ class PenaltyRecord:
     accident_id: str | None
     recorded_by: str
     created_at: datetime
+    authority_region_code: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,8 +211,9 @@ async def record_penalty(
 ) -> PenaltyRecord:
     """Record an administrative penalty on an enterprise in scope, then recompute its candidates."""
     now = now or utcnow()
-    await require_enterprise(actor, enterprise_id)
+    enterprise = await require_enterprise(actor, enterprise_id)
     require_role(actor, *RECORDERS)
+    authority = await _authority_region(actor, enterprise["region_path"], new.authority_region_code)
     record = await _record_of(enterprise_id)
     penalty = Penalty(id="new", decided_on=new.decided_on, kind=PenaltyKind(new.kind),
                       violation=Violation(new.violation), execution=Execution(new.execution),
@@ -218,10 +225,22 @@ async def record_penalty(
         CreditPenalty.enterprise_id == enterprise_id, CreditPenalty.decision_no == new.decision_no
     ).run():
         raise duplicate
-    row = dataclasses.asdict(new) | {"amount": str(new.amount) if new.amount is not None else None}
+    row = dataclasses.asdict(new) | {"amount": str(new.amount) if new.amount is not None else None,
+                                     "authority_region_code": authority}  # fmt: skip
     saved = await _append_record(CreditPenalty, "penalty_id", "recordPenalty", "PenaltyRecorded", actor=actor,
                                  enterprise_id=enterprise_id, row=row, now=now, duplicate=duplicate)  # fmt: skip
     return _penalty_record(saved)
+
+
+async def _authority_region(actor: Actor, enterprise_path: str, code: str | None) -> str:
+    """The region code of the penalty's deciding department: the one named, or the recording regulator's own."""
+    code = code or (region_code_of(actor.region_path) if actor.role is Role.REGULATOR else None)
+    if code is None:
+        raise AuthorityRegionInvalid("name the region of the deciding department", field="authorityRegionCode",
+                                     reason="required")  # fmt: skip
+    region = await Region.select(Region.path).where(Region.code == code).first().run()
+    check_authority(authority_path=region["path"] if region else None, enterprise_path=enterprise_path, recorder=actor)
+    return code
 
 
 async def _append_record(table: type[Table], id_field: str, action: str, name: str, *, actor: Actor,
@@ -376,12 +395,14 @@ class ListingRecord:
     version: int
     allowed_actions: list[str]
     updated_at: datetime
+    authority_region_code: str | None
 
 
-def _listing_of(row: dict, penalty_decided_on: date) -> Listing:
+def _listing_of(row: dict, penalty_decided_on: date, authority_region_code: str | None = None) -> Listing:
     fields = {f: row[f] for f in ("notified_on", "decided_on", "expires_on", "removed_on", "ended_on", "statement",
                                   "reason")}  # fmt: skip
-    return Listing(status=ListingStatus(row["status"]), penalty_decided_on=penalty_decided_on, **fields)
+    return Listing(status=ListingStatus(row["status"]), penalty_decided_on=penalty_decided_on,
+                   authority_region_code=authority_region_code, **fields)  # fmt: skip
 
 
 async def _listing_records(rows: list[dict], actor: Actor, today: date) -> list[ListingRecord]:
@@ -391,7 +412,7 @@ async def _listing_records(rows: list[dict], actor: Actor, today: date) -> list[
         Enterprise.id, Enterprise.name, Enterprise.credit_code, Enterprise.region_code
     ).where(Enterprise.id.is_in(enterprise_ids or [""])).run()}  # fmt: skip
     penalties = {p["id"]: p for p in await CreditPenalty.select(
-        CreditPenalty.id, CreditPenalty.decision_no, CreditPenalty.decided_on
+        CreditPenalty.id, CreditPenalty.decision_no, CreditPenalty.decided_on, CreditPenalty.authority_region_code
     ).where(CreditPenalty.id.is_in(penalty_ids or [""])).run()}  # fmt: skip
     # published listings reach everyone, but only those in the caller's scope may act on them
     in_scope = {e["id"] for e in await Enterprise.select(Enterprise.id).where(
@@ -399,7 +420,7 @@ async def _listing_records(rows: list[dict], actor: Actor, today: date) -> list[
     records = []
     for row in rows:
         enterprise, penalty = enterprises[row["enterprise_id"]], penalties[row["penalty_id"]]
-        listing = _listing_of(row, penalty["decided_on"])
+        listing = _listing_of(row, penalty["decided_on"], penalty["authority_region_code"])
         basis = json.loads(row["basis"])
         grounds = [GroundRecord(code, GROUNDS_BY_CODE[code].article, GROUNDS_BY_CODE[code].text)
                    for code in basis.get("grounds", []) if code in GROUNDS_BY_CODE]  # fmt: skip
@@ -411,19 +432,18 @@ async def _listing_records(rows: list[dict], actor: Actor, today: date) -> list[
             notified_on=row["notified_on"], statement=row["statement"], decided_on=row["decided_on"],
             expires_on=row["expires_on"], removed_on=row["removed_on"], ended_on=row["ended_on"],
             reason=row["reason"], listed=is_listed(listing, today), version=row["version"],
-            allowed_actions=allowed_actions(listing, actor.role) if row["enterprise_id"] in in_scope else [],
-            updated_at=row["updated_at"],
+            allowed_actions=allowed_actions(listing, actor) if row["enterprise_id"] in in_scope else [],
+            updated_at=row["updated_at"], authority_region_code=penalty["authority_region_code"],
         ))  # fmt: skip
     return records
 
 
-async def _region_condition(region_code: str | None):
-    """Listings of enterprises under the region, or of all enterprises when no region is named."""
+async def _region_condition(region_code: str | None, actor: Actor | None = None):
+    """Listings of enterprises under the region, or of all enterprises when no region is named; the region is the
+    caller's (`actor`) or, for the published list, any region."""
     if not region_code:
         return None
-    region = await Region.select(Region.path).where(Region.code == region_code).first().run()
-    if region is None:
-        raise NotFound("no such region", entity="region", id=region_code)
+    region = await (require_region(actor, region_code) if actor else require_published_region(region_code))
     return BlacklistListing.enterprise_id.is_in(
         Enterprise.select(Enterprise.id).where(Enterprise.region_path.like(region["path"] + "%"))
     )
@@ -450,7 +470,7 @@ async def list_candidates(*, actor: Actor, region_code: str | None = None) -> li
         BlacklistListing.status.is_in(PENDING),
         BlacklistListing.enterprise_id.is_in(Enterprise.select(Enterprise.id).where(enterprise_condition(actor))),
     ).order_by(BlacklistListing.id)
-    if (condition := await _region_condition(region_code)) is not None:
+    if (condition := await _region_condition(region_code, actor)) is not None:
         query = query.where(condition)
     return await _listing_records(await query.run(), actor, local_today())
 
@@ -478,9 +498,10 @@ async def act_on_listing(
 
 
 async def _apply_step(actor: Actor, row: dict, step: ListingStep, now: datetime, today: date) -> ListingRecord:
-    penalty = await CreditPenalty.select(CreditPenalty.decided_on).where(CreditPenalty.id == row["penalty_id"]).first().run()
-    before = _listing_of(row, penalty["decided_on"])
-    after = advance(before, step, actor.role, today=today)
+    penalty = await CreditPenalty.select(CreditPenalty.decided_on, CreditPenalty.authority_region_code).where(
+        CreditPenalty.id == row["penalty_id"]).first().run()  # fmt: skip
+    before = _listing_of(row, penalty["decided_on"], penalty["authority_region_code"])
+    after = advance(before, step, actor, today=today)
     changed = {name: getattr(after, name) for name in ("notified_on", "decided_on", "expires_on", "removed_on",
                                                        "ended_on", "statement", "reason")}  # fmt: skip
     changes: dict[Any, Any] = {getattr(BlacklistListing, name): value for name, value in changed.items()}

@@ -24,6 +24,8 @@ class CreditPenalty(Table, tablename="credit_penalty"):
     recorded_by = Varchar(length=26)
     event_seq = Integer()
     created_at = Timestamptz()
+    # The region of the department that imposed the penalty: it alone decides the listing that follows (migration 0020).
+    authority_region_code = Varchar(length=12, null=True, default=None)
 
 
 class CreditAccident(Table, tablename="credit_accident"):

@@ -311,6 +311,8 @@ CASES = [
     enterprise("nul-id", MALFORMED, path="/v1/enterprises/%00"),
     grids("region-code-not-digits", MALFORMED, params={"regionCode": "abc"}),
     grids("unknown-region", "NOT_FOUND", params={"regionCode": "999999"}),
+    grids("region-of-another-district", "NOT_FOUND", auth="regulator_dinghai", params={"regionCode": "330903"}),
+    grids("region-of-an-inspector", "NOT_FOUND", auth="inspector1", params={"regionCode": "330902007"}),
     # --- POST /v1/admin/regions ------------------------------------------------------------------------------------
     new_region("by-an-officer", "FORBIDDEN", auth="officer1", body=REGION),
     new_region("missing-name", MALFORMED, body={**REGION, "name": ABSENT}),
@@ -648,6 +650,14 @@ CASES = [
     new_penalty("by-an-inspector", "FORBIDDEN", auth="inspector1"),
     new_penalty("outside-the-regulators-region", "NOT_FOUND", path="/v1/enterprises/{E2}/penalties"),
     new_penalty("unknown-enterprise", "NOT_FOUND", path=f"/v1/enterprises/{UNKNOWN_ID}/penalties"),
+    new_penalty("authority-region-not-a-code", MALFORMED, body={**PENALTY, "authorityRegionCode": "33O902"}),
+    new_penalty("authority-region-unknown", "CREDIT_AUTHORITY_REGION_INVALID",
+                body={**PENALTY, "authorityRegionCode": "339999"}),  # fmt: skip
+    new_penalty("authority-region-above-the-recorder", "CREDIT_AUTHORITY_REGION_INVALID",
+                body={**PENALTY, "authorityRegionCode": "330900"}),  # fmt: skip
+    new_penalty("authority-region-not-over-the-enterprise", "CREDIT_AUTHORITY_REGION_INVALID",
+                body={**PENALTY, "authorityRegionCode": "330902001"}),  # fmt: skip
+    new_penalty("authority-region-missing-for-an-admin", "CREDIT_AUTHORITY_REGION_INVALID", auth="admin"),
     new_accident("unknown-grade", MALFORMED, body={**ACCIDENT, "grade": "catastrophic"}),
     new_accident("negative-deaths", MALFORMED, body={**ACCIDENT, "deaths": -1}),
     new_accident("concealed-is-a-string", MALFORMED, body={**ACCIDENT, "concealed": "yes"}),
@@ -663,6 +673,8 @@ CASES = [
     candidates("by-an-officer", "FORBIDDEN", auth="officer1"),
     candidates("by-an-inspector", "FORBIDDEN", auth="inspector1"),
     candidates("unknown-region", "NOT_FOUND", params={"regionCode": "999999"}),
+    candidates("region-of-another-district", "NOT_FOUND", params={"regionCode": "330903"}),
+    candidates("region-above-the-regulator", "NOT_FOUND", params={"regionCode": "330900"}),
     listing_step("unknown-listing", "NOT_FOUND"),
     listing_step("dismiss-without-reason", MALFORMED, body={}),
     listing_step("dismiss-with-empty-reason", MALFORMED, body={"reason": ""}),

@@ -70,7 +70,10 @@ async def test_the_demo_has_a_confirmed_listing_with_its_basis_a_pending_candida
     pending = (await client.get("/v1/blacklist/candidates", headers=city)).json()["items"]
     assert [(item["enterpriseId"], item["status"]) for item in pending] == [(ids["E5"], "notified")]
     assert [g["code"] for g in pending[0]["grounds"]] == ["unlicensed_operation"]
-    assert set(pending[0]["allowedActions"]) == {"respond", "confirm", "dismiss"}
+    # 定海 imposed the penalty, so 定海 decides: the city above it sees the candidate but is offered nothing
+    assert pending[0]["authorityRegionCode"] == "330902" and pending[0]["allowedActions"] == []
+    dinghai = (await client.get("/v1/blacklist/candidates", headers=await login(client, "regulator_dinghai"))).json()
+    assert set(dinghai["items"][0]["allowedActions"]) == {"respond", "confirm", "dismiss"}
 
     grades = {row["enterprise_id"]: row["grade"] for row in await CreditGrade.select().run()}
     assert set(grades) == set(ids.values()) and set(grades.values()) == {"A", "B", "C", "D"}
@@ -86,8 +89,8 @@ async def test_the_published_list_is_public_to_every_signed_in_role_and_narrowed
         headers = await login(client, username)
         items = (await client.get("/v1/blacklist", headers=headers)).json()["items"]
         assert [item["enterpriseId"] for item in items] == [ids["E4"]], username
-        # others may read it, but only a regulator over E4 (or the admin) is offered anything to do
-        assert bool(items[0]["allowedActions"]) == (username in ("regulator_dinghai", "admin")), username
+        # others may read it, but only the department that imposed E4's penalty is offered anything to do
+        assert bool(items[0]["allowedActions"]) == (username == "regulator_dinghai"), username
     officer = await login(client, "officer2")
     assert (await client.get("/v1/blacklist", params={"regionCode": "330902"}, headers=officer)).json()["items"]
     assert not (await client.get("/v1/blacklist", params={"regionCode": "330903"}, headers=officer)).json()["items"]
@@ -301,3 +304,103 @@ async def test_an_earlier_large_accident_recorded_later_adds_the_repeat_ground_t
     assert refreshed["accidentIds"] == sorted([earlier["id"], later["id"]])
     actions = [row["action"] for row in await chain_rows(chain_of(ids["E3"]))]
     assert actions[-2:] == ["recordAccident", "computeCandidate"]
+
+
+# --- authority: the department that imposed the penalty decides ------------------------------------------------------
+
+
+async def putuo_regulator(client) -> dict[str, str]:
+    """A regulator of 普陀区, the sibling district of 定海 (the demo has none)."""
+    admin = await login(client, "admin")
+    body = {"username": "regulator_putuo", "name": "孙监管（普陀区应急管理局）", "password": "Putuo2026x",
+            "role": "regulator", "regionCode": "330903"}  # fmt: skip
+    assert (await client.post("/v1/admin/users", json=body, headers=admin)).status_code == 201
+    return await login(client, "regulator_putuo", "Putuo2026x")
+
+
+async def listing_row(listing_id: str) -> dict:
+    return await BlacklistListing.select().where(BlacklistListing.id == listing_id).first().run()
+
+
+async def refused(client, headers, listing_id: str, action: str, body: dict, status: int, code: str) -> None:
+    """The step is refused with the code and changes neither the listing nor any chain."""
+    before, events = await listing_row(listing_id), await credit_events()
+    response = await client.post(f"/v1/blacklist/{listing_id}/{action}", json=body, headers=headers)
+    assert (response.status_code, response.json()["code"]) == (status, code), (action, response.text)
+    assert await listing_row(listing_id) == before and await credit_events() == events
+
+
+NOT_DECIDING = (403, "CREDIT_NOT_DECIDING_DEPARTMENT")
+OUT_OF_SCOPE = (404, "NOT_FOUND")
+
+
+async def test_each_listing_step_is_the_deciding_districts_alone_the_city_and_a_sibling_district_are_refused(client):
+    ids = await enterprise_ids()
+    city, dinghai, putuo = (await login(client, "regulator_city"), await login(client, "regulator_dinghai"),
+                            await putuo_regulator(client))  # fmt: skip
+    admin = await login(client, "admin")
+    today = local_today()
+    # the city records 定海's decision: 定海 decides the listing that follows
+    fined = await record(client, city, ids["E3"], "penalties",
+                         penalty(add_months(today, -14), execution="refused", authorityRegionCode="330902"))  # fmt: skip
+    assert fined["authorityRegionCode"] == "330902"
+    listing = await listing_of(client, city, fined["id"])
+    assert listing["authorityRegionCode"] == "330902" and listing["allowedActions"] == []
+    assert set((await listing_of(client, dinghai, fined["id"]))["allowedActions"]) == {"notify", "dismiss"}
+
+    steps = (("notify", {"on": add_months(today, -13).isoformat()}),
+             ("respond", {"statement": "企业书面陈述：已履行处罚"}),
+             ("confirm", {"on": add_months(today, -12).isoformat()}),
+             ("remove-early", {"reason": "已履行处罚并完成信用修复"}),
+             ("reinstate", {"reason": "申请材料隐瞒了未履行的罚款"}))  # fmt: skip
+    for action, body in steps:
+        await refused(client, city, listing["id"], action, body, *NOT_DECIDING)
+        await refused(client, putuo, listing["id"], action, body, *OUT_OF_SCOPE)  # reads stay scoped: not theirs
+        await refused(client, admin, listing["id"], action, body, 403, "FORBIDDEN")  # an administrator is no department
+        await act(client, dinghai, listing["id"], action, body)
+    assert (await listing_row(listing["id"]))["status"] == "confirmed"
+
+    dismissed = await record(client, city, ids["E1"], "penalties", penalty(today, "unlicensed", kind="suspension",
+                                                                           amount=None, authorityRegionCode="330902"))
+    candidate = await listing_of(client, city, dismissed["id"])
+    await refused(client, city, candidate["id"], "dismiss", {"reason": "事实不清"}, *NOT_DECIDING)
+    await refused(client, putuo, candidate["id"], "dismiss", {"reason": "事实不清"}, *OUT_OF_SCOPE)
+    assert (await act(client, dinghai, candidate["id"], "dismiss", {"reason": "事实不清"}))["status"] == "dismissed"
+
+
+async def test_a_listing_the_city_decided_is_refused_to_the_district_whose_enterprise_it_is(client):
+    ids = await enterprise_ids()
+    city, putuo = await login(client, "regulator_city"), await putuo_regulator(client)
+    fined = await record(client, city, ids["E2"], "penalties", penalty(local_today(), "serious_violation"))
+    assert fined["authorityRegionCode"] == "330900"  # by default, the recording regulator's own department
+    listing = await listing_of(client, putuo, fined["id"])
+    assert listing["allowedActions"] == []  # 普陀 sees its enterprise's candidate, but the city imposed the penalty
+    for action, body in (("notify", {}), ("dismiss", {"reason": "x"})):
+        await refused(client, putuo, listing["id"], action, body, *NOT_DECIDING)
+    assert (await act(client, city, listing["id"], "notify"))["status"] == "notified"
+
+
+async def test_the_deciding_department_named_on_a_penalty_holds_the_enterprise_and_lies_within_the_recorder(client):
+    ids = await enterprise_ids()
+    city, dinghai, admin = (await login(client, "regulator_city"), await login(client, "regulator_dinghai"),
+                            await login(client, "admin"))  # fmt: skip
+    today = local_today()
+    for headers, code in ((dinghai, "330900"),  # the district names the city above it
+                          (city, "330903"),  # 普陀 does not hold E1
+                          (dinghai, "330902001"),  # a town of 定海, but not E1's
+                          (dinghai, "339999"),  # an unknown region answers the same
+                          (admin, "330903")):  # fmt: skip
+        before = await credit_events()
+        response = await client.post(f"/v1/enterprises/{ids['E1']}/penalties", headers=headers,
+                                     json=penalty(today, authorityRegionCode=code))  # fmt: skip
+        assert (response.status_code, response.json()["code"]) == (422, "CREDIT_AUTHORITY_REGION_INVALID"), code
+        assert response.json()["params"] == {"field": "authorityRegionCode", "reason": "not_a_deciding_region"}
+        assert await credit_events() == before
+    unnamed = await client.post(f"/v1/enterprises/{ids['E1']}/penalties", headers=admin, json=penalty(today))
+    assert unnamed.status_code == 422 and unnamed.json()["params"]["reason"] == "required"
+    malformed = await client.post(f"/v1/enterprises/{ids['E1']}/penalties", headers=city,
+                                  json=penalty(today, authorityRegionCode="33-09"))  # fmt: skip
+    assert malformed.status_code == 400
+    by_admin = await record(client, admin, ids["E1"], "penalties", penalty(today, authorityRegionCode="330902007"))
+    assert by_admin["authorityRegionCode"] == "330902007"
+    assert (await record(client, dinghai, ids["E1"], "penalties", penalty(today)))["authorityRegionCode"] == "330902"

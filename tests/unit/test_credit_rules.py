@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from domain.accounts.model import Role
+from domain.accounts.model import Actor, Role
 from domain.credit.model import (
     DEFAULT_SCHEME,
     GROUNDS,
@@ -22,6 +22,7 @@ from domain.credit.model import (
     ListingNotAllowed,
     ListingStatus,
     ListingStep,
+    NotDecidingDepartment,
     Penalty,
     PenaltyKind,
     Record,
@@ -31,6 +32,7 @@ from domain.credit.model import (
     allowed_actions,
     basis_of,
     candidates,
+    check_authority,
     check_penalty,
     due_to_expire,
     expiry_of,
@@ -209,10 +211,24 @@ def test_a_penalty_for_an_accident_must_name_an_accident_of_the_enterprise_befor
 # --- the workflow --------------------------------------------------------------------------------------------------
 
 
-def walk(*steps: tuple[ListingAction, date, str | None], role: Role = Role.REGULATOR, today: date = DAY) -> Listing:
-    listing = Listing(status=ListingStatus.CANDIDATE, penalty_decided_on=date(2023, 1, 10))
+DISTRICT = "330902"
+DECIDER = Actor("u-dinghai", Role.REGULATOR, region_path="/330900/330902/")
+CITY = Actor("u-city", Role.REGULATOR, region_path="/330900/")
+SIBLING = Actor("u-putuo", Role.REGULATOR, region_path="/330900/330903/")
+TOWN = Actor("u-town", Role.REGULATOR, region_path="/330900/330902/330902007/")
+SYSTEM = Actor("system", Role.ADMIN)
+
+
+def actor_of(role: Role) -> Actor:
+    """An actor of the role who passes every scope rule: the deciding department's regulator for a regulator."""
+    return DECIDER if role is Role.REGULATOR else Actor(f"u-{role}", role, enterprise_id="E1")
+
+
+def walk(*steps: tuple[ListingAction, date, str | None], actor: Actor = DECIDER, today: date = DAY) -> Listing:
+    listing = Listing(status=ListingStatus.CANDIDATE, penalty_decided_on=date(2023, 1, 10),
+                      authority_region_code=DISTRICT)  # fmt: skip
     for action, on, text in steps:
-        listing = advance(listing, ListingStep(action, on, text), role, today=today)
+        listing = advance(listing, ListingStep(action, on, text), actor, today=today)
     return listing
 
 
@@ -230,8 +246,8 @@ def test_a_confirmed_listing_lasts_exactly_3_years_from_the_decision():
 def test_expiry_lifts_on_the_last_day_and_not_before():
     listing = walk(*CONFIRMED)
     with pytest.raises(ListingNotAllowed):
-        advance(listing, ListingStep(ListingAction.EXPIRE, date(2026, 1, 31)), Role.ADMIN, today=date(2026, 1, 31))
-    expired = advance(listing, ListingStep(ListingAction.EXPIRE, date(2026, 2, 1)), Role.ADMIN, today=date(2026, 2, 1))
+        advance(listing, ListingStep(ListingAction.EXPIRE, date(2026, 1, 31)), SYSTEM, today=date(2026, 1, 31))
+    expired = advance(listing, ListingStep(ListingAction.EXPIRE, date(2026, 2, 1)), SYSTEM, today=date(2026, 2, 1))
     assert expired.status == ListingStatus.EXPIRED and expired.ended_on == date(2026, 2, 1)
     assert is_listed(expired, date(2026, 1, 31)) and not is_listed(expired, date(2026, 2, 1))
     assert not due_to_expire(expired, date(2026, 2, 2))
@@ -275,8 +291,9 @@ def test_every_pair_outside_the_table_is_refused_and_every_pair_inside_is_offere
             # a listing whose term ends today for the expiry, a running one for everything else
             expires_on = DAY if action == ListingAction.EXPIRE else date(2027, 2, 1)
             listing = Listing(status=status, penalty_decided_on=date(2024, 1, 1), notified_on=date(2024, 1, 2),
-                              decided_on=date(2024, 2, 1), expires_on=expires_on, removed_on=date(2025, 3, 1))  # fmt: skip
-            role = next(iter(move.roles))
+                              decided_on=date(2024, 2, 1), expires_on=expires_on, removed_on=date(2025, 3, 1),
+                              authority_region_code=DISTRICT)  # fmt: skip
+            role = actor_of(next(iter(move.roles)))
             step = ListingStep(action, DAY, "理由")
             if status in move.source:
                 assert advance(listing, step, role, today=DAY).status == (move.target or status)
@@ -288,13 +305,87 @@ def test_every_pair_outside_the_table_is_refused_and_every_pair_inside_is_offere
 
 def test_enterprise_staff_may_only_state_their_case():
     notified = walk((ListingAction.NOTIFY, date(2023, 1, 20), None))
-    assert allowed_actions(notified, Role.OFFICER) == ["respond"]
+    assert allowed_actions(notified, actor_of(Role.OFFICER)) == ["respond"]
     with pytest.raises(Forbidden):
-        advance(notified, ListingStep(ListingAction.CONFIRM, DAY), Role.PRINCIPAL, today=DAY)
+        advance(notified, ListingStep(ListingAction.CONFIRM, DAY), actor_of(Role.PRINCIPAL), today=DAY)
     with pytest.raises(Forbidden):
-        advance(notified, ListingStep(ListingAction.CONFIRM, DAY), Role.INSPECTOR, today=DAY)
-    stated = advance(notified, ListingStep(ListingAction.RESPOND, DAY, "已整改"), Role.PRINCIPAL, today=DAY)
+        advance(notified, ListingStep(ListingAction.CONFIRM, DAY), actor_of(Role.INSPECTOR), today=DAY)
+    stated = advance(notified, ListingStep(ListingAction.RESPOND, DAY, "已整改"), actor_of(Role.PRINCIPAL), today=DAY)
     assert stated.status == ListingStatus.NOTIFIED and stated.statement == "已整改"
+
+
+# --- who decides: the department that imposed the penalty -------------------------------------------------------------
+
+
+STATES_OF = {  # a listing where each regulator action is possible, and the step taking it
+    ListingAction.NOTIFY: (walk(), ListingStep(ListingAction.NOTIFY, DAY)),
+    ListingAction.RESPOND: (walk(CONFIRMED[0]), ListingStep(ListingAction.RESPOND, DAY, "书面陈述")),
+    ListingAction.CONFIRM: (walk(CONFIRMED[0]), ListingStep(ListingAction.CONFIRM, DAY)),
+    ListingAction.DISMISS: (walk(CONFIRMED[0]), ListingStep(ListingAction.DISMISS, DAY, "事实不清")),
+    ListingAction.REMOVE_EARLY: (walk(*CONFIRMED), ListingStep(ListingAction.REMOVE_EARLY, date(2025, 3, 1), "信用修复")),
+    ListingAction.REINSTATE: (walk(*CONFIRMED, (ListingAction.REMOVE_EARLY, date(2025, 3, 1), "信用修复")),
+                              ListingStep(ListingAction.REINSTATE, DAY, "隐瞒事实")),
+}  # fmt: skip
+
+
+def test_every_regulator_action_is_tabled_for_the_authority_rule():
+    assert set(STATES_OF) == {action for action, move in TRANSITIONS.items() if Role.REGULATOR in move.roles}
+
+
+@pytest.mark.parametrize("action", list(STATES_OF), ids=str)
+def test_only_the_deciding_department_acts_not_the_city_above_a_sibling_or_a_town_below(action):
+    listing, step = STATES_OF[action]
+    assert advance(listing, step, DECIDER, today=DAY).status == (TRANSITIONS[action].target or listing.status)
+    assert str(action) in allowed_actions(listing, DECIDER)
+    for other in (CITY, SIBLING, TOWN, Actor("u-lost", Role.REGULATOR)):
+        with pytest.raises(NotDecidingDepartment) as refused:
+            advance(listing, step, other, today=DAY)
+        assert refused.value.code == "CREDIT_NOT_DECIDING_DEPARTMENT"
+        assert refused.value.params == {"action": str(action), "authorityRegionCode": DISTRICT}
+        assert allowed_actions(listing, other) == []
+
+
+def test_a_listing_whose_deciding_department_is_unknown_is_decided_by_no_regulator():
+    listing = Listing(status=ListingStatus.CANDIDATE, penalty_decided_on=date(2023, 1, 10))
+    with pytest.raises(NotDecidingDepartment):
+        advance(listing, ListingStep(ListingAction.NOTIFY, DAY), DECIDER, today=DAY)
+    assert allowed_actions(listing, DECIDER) == []
+
+
+def test_an_administrator_is_no_department_and_only_the_system_expiry_is_theirs():
+    listing, step = STATES_OF[ListingAction.CONFIRM]
+    with pytest.raises(Forbidden) as refused:
+        advance(listing, step, SYSTEM, today=DAY)
+    assert refused.value.code == "FORBIDDEN" and allowed_actions(listing, SYSTEM) == []
+
+
+def test_the_party_still_states_its_case_whatever_the_department():
+    listing, _ = STATES_OF[ListingAction.RESPOND]
+    stated = advance(listing, ListingStep(ListingAction.RESPOND, DAY, "已整改"), actor_of(Role.OFFICER), today=DAY)
+    assert stated.statement == "已整改"
+
+
+@pytest.mark.parametrize(("authority", "recorder", "holds"), [
+    ("/330900/330902/", DECIDER, True),  # its own department
+    ("/330900/330902/330902007/", DECIDER, True),  # a town department under it, holding the enterprise
+    ("/330900/", CITY, True),  # the city decides a penalty on a district's enterprise
+    ("/330900/330902/", CITY, True),  # the city records the district's decision
+    ("/330900/", DECIDER, False),  # a district cannot name the city above it
+    ("/330900/330903/", CITY, False),  # a region that does not hold the enterprise
+    ("/330900/330902/330902001/", DECIDER, False),  # a town of the district, but not the enterprise's
+    (None, DECIDER, False),  # an unknown region answers the same
+    ("/330900/330903/", SYSTEM, False),
+    ("/330900/330902/", SYSTEM, True),
+])  # fmt: skip
+def test_the_deciding_department_holds_the_enterprise_and_lies_within_the_recorder(authority, recorder, holds):
+    enterprise_path = "/330900/330902/330902007/"
+    if holds:
+        check_authority(authority_path=authority, enterprise_path=enterprise_path, recorder=recorder)
+        return
+    with pytest.raises(InvalidInput) as refused:
+        check_authority(authority_path=authority, enterprise_path=enterprise_path, recorder=recorder)
+    assert refused.value.code == "CREDIT_AUTHORITY_REGION_INVALID"
+    assert refused.value.params == {"field": "authorityRegionCode", "reason": "not_a_deciding_region"}
 
 
 # --- the default grade ---------------------------------------------------------------------------------------------
