@@ -12,11 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from PIL import Image, ImageOps
-
 from domain.photos import images
-
-QUALITY = 85
 
 
 def enterprise_stamp(*, enterprise: str, accepted_at: datetime) -> tuple[str, ...]:
@@ -25,12 +21,10 @@ def enterprise_stamp(*, enterprise: str, accepted_at: datetime) -> tuple[str, ..
 
 
 def redacted_copy(path: Path, lines: tuple[str, ...], *, side: int = images.DISPLAY_SIDE) -> bytes:
-    """A JPEG of the original's upright pixels at most `side` long, stamped with `lines`, without any metadata."""
-    with Image.open(path, formats=tuple(images.MEDIA_TYPES)) as image:
-        if image.format == "JPEG":
-            image.draft("RGB", (side, side))
-        upright = ImageOps.exif_transpose(image)
-    upright.thumbnail((side, side), Image.Resampling.LANCZOS, reducing_gap=3.0)
-    pixels = images._pixels_only(images._srgb(upright))
-    images._burn_stamp(pixels, lines)
-    return images._jpeg(pixels, QUALITY)
+    """A JPEG of the original's upright pixels at most `side` long, stamped with `lines`, without any metadata.
+
+    It is the display copy `images.render_derivatives` makes (sRGB pixels drawn into a new image, so no EXIF, GPS,
+    XMP, ICC profile or comment can ride along), stamped with the enterprise's lines instead of the capture's.
+    """
+    display, _ = images.render_derivatives(path, lines, display_side=side)
+    return display
