@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import os
 import sys
 import time
 
-from domain.config import Settings, load_settings
+from domain.config import WILDCARD_HOSTS, Settings, load_settings, served_base_url
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -97,10 +98,57 @@ def main(argv: list[str] | None = None) -> int:
         case "credit":
             asyncio.run(_with_engine(settings, lambda s: _credit(s, args.credit_command)))
         case "demo":
+            settings = _demo_settings(settings, args.host, args.port)
             asyncio.run(_migrate(settings))
             asyncio.run(_seed(settings, demo=True))
+            asyncio.run(_with_engine(settings, _demo_links))
             return _serve(settings, args.host, args.port, 1)
     return 0
+
+
+def lan_address() -> str | None:
+    """This machine's IPv4 address on its local network, or None; found without sending anything: connecting a UDP
+    socket only asks the kernel for the route (and so the source address) to a private address, no packet leaves."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("10.255.255.255", 1))  # never `send`: this must stay a routing-table lookup
+            address = probe.getsockname()[0]
+        except OSError:
+            return None
+    return None if address.startswith("127.") or address == "0.0.0.0" else address
+
+
+def _demo_settings(settings: Settings, host: str, port: int) -> Settings:
+    """The demo's codes and links point where it serves (the LAN address for `--host 0.0.0.0`), unless
+    `SF_PUBLIC_BASE_URL` says otherwise."""
+    if os.environ.get("SF_PUBLIC_BASE_URL"):
+        return settings
+    base = served_base_url(host, port, lan_address=lan_address() if host in WILDCARD_HOSTS else None)
+    os.environ["SF_PUBLIC_BASE_URL"] = base  # the served app reads its settings from the environment
+    return dataclasses.replace(settings, public_base_url=base)
+
+
+async def _demo_links(settings: Settings) -> None:
+    """Where to open the demo, and one printed code of each kind, all on the base the codes carry."""
+    from domain.codes.services import Codes
+    from domain.codes.tokens import SubjectKind
+    from domain.org.tables import Enterprise
+    from domain.risk.tables import RiskPoint
+
+    codes, base = Codes(settings), settings.public_base_url
+    print(f"open the demo at {base} (API docs: {base}/schema/swagger); codes and links carry this address")
+    point = await RiskPoint.select(RiskPoint.id, RiskPoint.name, RiskPoint.qr_serial).order_by(RiskPoint.id).first().run()
+    if point is not None:
+        printed = codes.printed(SubjectKind.RISK_POINT, point["id"], point["qr_serial"])
+        print(f"  risk point code ({point['name']}): {printed.url}")
+    enterprise = await Enterprise.select(Enterprise.id, Enterprise.name, Enterprise.qr_serial).order_by(
+        Enterprise.id).first().run()  # fmt: skip
+    if enterprise is not None:
+        printed = codes.printed(SubjectKind.ENTERPRISE, enterprise["id"], enterprise["qr_serial"])
+        print(f"  enterprise safety code ({enterprise['name']}): {printed.url}")
+        print(f"  its label sheet: {base}/v1/enterprises/{enterprise['id']}/qr-sheet.pdf (signed in)")
 
 
 async def _migrate(settings: Settings) -> None:
@@ -268,7 +316,7 @@ def _simulate(args: argparse.Namespace) -> int:
 def _serve(settings: Settings, host: str, port: int, workers: int) -> int:
     import uvicorn
 
-    print(f"serving on http://{host}:{port} (API docs: http://{host}:{port}/schema/swagger)", flush=True)
+    print(f"listening on {host}:{port}; codes and links carry {settings.public_base_url}", flush=True)
     if workers > 1 and settings.is_sqlite:
         print("several API processes need PostgreSQL (set DATABASE_URL); serving with one", file=sys.stderr)
         workers = 1

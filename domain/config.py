@@ -81,6 +81,20 @@ class Settings:
         return self.var_dir / "shuangfang.sqlite3"
 
 
+# Hosts a server listens on every interface at: nobody can open a URL with them, so links name a real address.
+WILDCARD_HOSTS = frozenset({"0.0.0.0", "::", ""})
+
+
+def served_base_url(host: str, port: int, *, lan_address: str | None = None) -> str:
+    """The base of printed codes and links for a server listening on host:port: the host itself, or for a wildcard
+    host the machine's address on its local network (what a phone on the same Wi-Fi reaches), else loopback."""
+    if host in WILDCARD_HOSTS:
+        host = lan_address or "127.0.0.1"
+    if ":" in host:  # an IPv6 literal goes in brackets
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
 def load_settings(env: dict[str, str] | None = None) -> Settings:
     """Read settings from the environment, generating and keeping missing secrets in the var folder."""
     env = dict(os.environ if env is None else env)
