@@ -12,8 +12,8 @@ from mobile_contract import orgs as wire_orgs
 from mobile_contract import risk as wire_risk
 
 
-def user(record: UserRecord) -> wire_auth.User:
-    """The user with exactly the binding of their role."""
+def user(record: UserRecord, posts: list[str] | None = None) -> wire_auth.User:
+    """The user with exactly the binding of their role (and the posts they hold, where the caller read them)."""
     return wire_auth.User(
         id=record.id,
         name=record.name,
@@ -21,6 +21,7 @@ def user(record: UserRecord) -> wire_auth.User:
         enterprise_id=record.enterprise_id,
         grid_ids=list(record.grid_ids) if record.role is Role.INSPECTOR else None,
         region_code=record.region_code,
+        posts=posts,
     )
 
 

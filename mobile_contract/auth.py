@@ -34,6 +34,9 @@ class User(WireOut):
     enterprise_id: str | None = None
     grid_ids: list[str] | None = None
     region_code: str | None = None
+    # The posts (岗位) an officer or principal holds (`GET /v1/me` only; null for other roles): `GET /v1/tasks?mine=true`
+    # lists the tasks of these posts.
+    posts: list[str] | None = None
 
 
 class TokenResponse(WireOut):

@@ -8,6 +8,7 @@ from litestar.datastructures import State
 from api import presenters
 from api.auth import Principal, issue_access_token
 from domain.accounts.services import Session
+from domain.posts import services as posts
 from mobile_contract.auth import LoginRequest, RefreshRequest, TokenResponse, User
 
 
@@ -43,4 +44,5 @@ class AuthController(Controller):
 
     @get("/me", summary="The signed-in user")
     async def me(self, request: Request[Principal, object, State]) -> User:
-        return presenters.user(request.user.user)
+        record = request.user.user
+        return presenters.user(record, posts=await posts.held_posts(user_id=record.id, role=record.role))

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from piccolo.query.functions.aggregate import Count
 
-from domain.accounts.model import Actor
+from domain.accounts.model import Actor, Role
 from domain.accounts.permissions import require_role
 from domain.accounts.scope import require_enterprise
 from domain.accounts.tables import AppUser
@@ -101,6 +101,11 @@ async def set_user_posts(*, actor: Actor, enterprise_id: str, user_id: str, post
                 for name in names
             ]).run()  # fmt: skip
     return UserPostsRecord(user_id, enterprise_id, sorted(names))
+
+
+async def held_posts(*, user_id: str, role: Role) -> list[str] | None:
+    """The posts a user holds, or None for a role that holds none (inspectors, regulators, administrators)."""
+    return await posts_of(user_id) if role in HOLDERS else None
 
 
 async def own_posts(actor: Actor) -> list[str]:

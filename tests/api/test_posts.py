@@ -46,6 +46,9 @@ async def test_the_demo_staff_hold_posts_their_enterprise_s_checklists_name(clie
     held = await client.get(f"/v1/enterprises/{e1}/users/{officer1}/posts", headers=officer)
     assert held.status_code == 200 and held.json() == {"userId": officer1, "enterpriseId": e1,
                                                        "posts": sorted(zhoushan.DEMO_POSTS["officer1"])}  # fmt: skip
+    # the phone learns its user's posts from /v1/me (null for roles that hold none)
+    assert (await client.get("/v1/me", headers=officer)).json()["posts"] == sorted(zhoushan.DEMO_POSTS["officer1"])
+    assert (await client.get("/v1/me", headers=await login(client, "inspector1"))).json()["posts"] is None
     # another enterprise's posts and people are not visible, exactly like missing ones
     e2 = await enterprise_id("E2")
     assert (await client.get(f"/v1/enterprises/{e2}/posts", headers=officer)).status_code == 404
