@@ -99,9 +99,10 @@ async def _document_lines() -> list[str]:
 
 
 def _metres(low: float | None, high: float | None) -> str:
+    # whole metres: PostgreSQL keeps a fix's lat/lng as REAL, so the decimetres differ between the engines
     if low is None:
         return ""
-    return f" ({low:g} m)" if low == high else f" ({low:g}–{high:g} m)"
+    return f" ({low:.0f} m)" if round(low) == round(high) else f" ({low:.0f}–{high:.0f} m)"
 
 
 async def _presence_lines() -> list[str]:

@@ -9,10 +9,11 @@ completion beside completion with presence proven, each reproduced by the list b
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
+from domain.clock import utcnow
 from domain.codes.model import distance_m
 from domain.inspections.services import generate_tasks
 from domain.inspections.tables import Inspection
@@ -65,7 +66,7 @@ async def test_an_inspectors_inspection_citing_a_scan_40_km_away_or_3_hours_old_
     point = await graded_point(client, officer)
     far = await scan(client, inspector, point, 40_000, accuracy=10)
     assert far["distanceM"] == pytest.approx(40_000, abs=1) and far["presenceRadiusM"] == 100
-    old_time = (datetime.now(UTC) - timedelta(hours=3)).isoformat()
+    old_time = (utcnow() - timedelta(hours=3)).isoformat()
     old = await scan(client, inspector, point, 5, clientTime=old_time)  # queued offline, sent now
     before = await stored()
     refused_far = await post(client, inspector, inspection(point, scanId=far["scanId"]))
@@ -184,7 +185,7 @@ async def test_bad_accuracy_and_anothers_scan_are_refused_and_store_nothing(clie
 async def test_the_sync_batch_applies_the_same_rules(client):
     officer, inspector = await login(client, "officer1"), await login(client, "inspector1")
     point = await graded_point(client, officer)
-    scanned_at = (datetime.now(UTC) - timedelta(minutes=25)).isoformat()
+    scanned_at = (utcnow() - timedelta(minutes=25)).isoformat()
     ops = [
         {"opId": "far-scan", "kind": "scan", "payload": {"token": point["token"], "clientTime": scanned_at,
                                                          "lat": north(40_000), "lng": PLACE[1], "accuracy": 12}},
@@ -216,7 +217,7 @@ async def test_the_regulator_sees_completion_and_completion_with_presence_proven
     assert (await post(client, officer, inspection(proven_point, scanId=near["scanId"]))).json()["presence"] == "proven"
     assert (await post(client, officer, inspection(unproven_point))).json()["presence"] == "none"
     # the windows of today's tasks end tomorrow: count them as of then
-    await refresh_rollups(now=datetime.now(UTC) + timedelta(days=2))
+    await refresh_rollups(now=utcnow() + timedelta(days=2))
     after = await _task_figures(client, regulator, enterprise_id)
     done, proven = after["taskCompletionRate"], after["taskCompletionRateWithPresence"]
     assert done["denominator"] == proven["denominator"] >= before["taskCompletionRate"]["denominator"] + 4
