@@ -6,12 +6,17 @@ second one is routed by the town it names, not by its point."""
 
 from __future__ import annotations
 
+import io
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
+
+from PIL import ExifTags, Image, ImageDraw
+from PIL.TiffImagePlugin import IFDRational
 
 from domain.accounts.services import AccountService
 from domain.clock import utcnow
 from domain.config import Settings
+from domain.inspections.model import LOCAL_TIME
 from domain.photos.services import Photos
 from domain.photos.storage import Incoming
 from domain.public_reports import model
@@ -19,7 +24,6 @@ from domain.public_reports import services as reports
 from domain.org.tables import Enterprise
 from domain.public_reports.tables import PublicReport
 from seed import zhoushan
-from seed.hazards import scene_jpeg
 from seed.inspections import actor_named
 from seed.region_shapes import shapes
 
@@ -34,9 +38,38 @@ def grid_centre(code: str) -> tuple[float, float]:
     return sum(p[1] for p in corners) / len(corners), sum(p[0] for p in corners) / len(corners)
 
 
+# Where and when the demo reporter's phone says the photo was taken (its EXIF): near E1's tank farm, at night.
+REPORTER_PHOTO_PLACE = ((30, 1), (4, 1), (125520, 10000)), ((121, 1), (58, 1), (391200, 10000))
+
+
+def reporter_jpeg(when: datetime) -> bytes:
+    """A phone photo as a reporter sends it: the scene alone, with the place, time and camera in its EXIF — all of
+    which the enterprise's stamped copy of it leaves out (compare GET /v1/photos/{id} as a regulator and as officer1)."""
+    rng = random.Random(12350)
+    width, height = 960, 720
+    base = (rng.randrange(60, 200), rng.randrange(60, 200), rng.randrange(60, 200))
+    image = Image.new("RGB", (width, height), base)
+    draw = ImageDraw.Draw(image)
+    for _ in range(40):
+        x, y = rng.randrange(width), rng.randrange(height)
+        colour = tuple(max(0, min(255, c + rng.randrange(-60, 60))) for c in base)
+        draw.rectangle((x, y, x + rng.randrange(20, 200), y + rng.randrange(20, 160)), fill=colour)
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make], exif[ExifTags.Base.Model] = "DemoPhone", "Reporter 12"
+    exif.get_ifd(ExifTags.IFD.Exif)[ExifTags.Base.DateTimeOriginal] = f"{when.astimezone(LOCAL_TIME):%Y:%m:%d %H:%M:%S}"
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    (lat, lng) = REPORTER_PHOTO_PLACE
+    gps[ExifTags.GPS.GPSLatitudeRef], gps[ExifTags.GPS.GPSLongitudeRef] = "N", "E"
+    gps[ExifTags.GPS.GPSLatitude] = tuple(IFDRational(n, d) for n, d in lat)
+    gps[ExifTags.GPS.GPSLongitude] = tuple(IFDRational(n, d) for n, d in lng)
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=80, exif=exif)
+    return buffer.getvalue()
+
+
 async def _photo(settings: Settings) -> str:
     photos = Photos(settings)
-    data = scene_jpeg("储罐区消防通道堆放杂物", random.Random(12350), utcnow())
+    data = reporter_jpeg(utcnow() - timedelta(days=2))
     with Incoming(photos.root, photos.max_bytes) as incoming:
         incoming.write(data)
         record, _ = await reports.upload_photo(photos=photos, incoming=incoming, client_id="seed-public-photo-1",
