@@ -42,7 +42,7 @@ async def test_the_library_on_a_day_holds_only_editions_in_force_that_day(client
     after = (await client.get("/v1/criteria?on=2023-05-15", headers=officer)).json()
     assert {item["editionId"] for item in after} == {"HC2017", "GM2023"}
     editions = {e["id"]: e for e in (await client.get("/v1/criteria/editions", headers=officer)).json()}
-    assert editions["GM2023"]["itemCount"] == 58 and editions["HC2017"]["itemCount"] == 20
+    assert editions["GM2023"]["itemCount"] == 64 and editions["HC2017"]["itemCount"] == 20
     assert editions["GM2023"]["docNo"] == "应急管理部令第10号" and editions["GM2023"]["effectiveFrom"] == "2023-05-15"
 
 
