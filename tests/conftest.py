@@ -9,7 +9,8 @@ at import, and set into the environment when absent, so every pytest-xdist worke
 seeds are taken at that instant (the clock stands still while they run, so a seed is one snapshot, never half on
 one day and half on the next), and every test starts at it, the clock ticking on from there. So the seed and the
 test always see the same day, whatever the hour of the run; tests marked `clock` are run again with the instant
-just before and just after midnight in Zhoushan by tests/integration/test_clock_midnight.py.
+just before midnight in Zhoushan and the clock running on from test to test (`SF_TEST_CLOCK_MODE=continuous`: the
+seed of one day, the tests on the next), and just after, by tests/integration/test_clock_midnight.py.
 """
 
 from __future__ import annotations
@@ -53,7 +54,22 @@ PG_ADMIN_DSN = os.environ.get("TEST_POSTGRES_DSN", "postgresql://postgres@127.0.
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 DEMO_PASSWORD = "Demo@2026"
 SESSION_START = parse_instant(os.environ["SF_TEST_CLOCK"])
+# `SF_TEST_CLOCK_MODE=continuous`: the clock runs on from test to test instead of starting each at the instant.
+CONTINUOUS = os.environ.get("SF_TEST_CLOCK_MODE") == "continuous"
 start_clock_at(SESSION_START)
+_seed_instant = SESSION_START
+
+
+def stop_clock_for_seed() -> None:
+    """A seed is one snapshot: the clock stands still at the session's instant (or, continuous, where it is)."""
+    global _seed_instant
+    _seed_instant = utcnow() if CONTINUOUS else SESSION_START
+    start_clock_at(_seed_instant, ticking=False)
+
+
+def restart_clock() -> None:
+    """A test starts at the session's instant; continuous, the clock just ticks on (from a seed's instant)."""
+    start_clock_at(_seed_instant if CONTINUOUS else SESSION_START)
 # Where the one clock stood as each test ended (reported with SF_TEST_CLOCK_REPORT).
 TESTS_ENDED: list[str] = []
 
@@ -95,7 +111,8 @@ def pytest_sessionfinish(session):
 @pytest.fixture(autouse=True)
 def one_clock():
     """Every test starts at the session's instant, the one its database's seed was taken at."""
-    start_clock_at(SESSION_START)
+    if not CONTINUOUS:
+        restart_clock()
     yield
     TESTS_ENDED.append(utcnow().isoformat())
 
@@ -121,11 +138,11 @@ def sqlite_template(tmp_path_factory, seeded_photos) -> Path:
         finally:
             await close_engine(engine)
 
-    start_clock_at(SESSION_START, ticking=False)
+    stop_clock_for_seed()
     try:
         run_blocking(build())
     finally:
-        start_clock_at(SESSION_START)
+        restart_clock()
     return folder / "template.sqlite3"
 
 
@@ -159,11 +176,11 @@ def postgres_url(tmp_path_factory, seeded_photos) -> str:
             name = table._meta.tablename
             await engine.run_ddl(f"CREATE TABLE seed_copy.{name} AS SELECT * FROM public.{name}")
 
-    start_clock_at(SESSION_START, ticking=False)
+    stop_clock_for_seed()
     try:
         run_blocking(prepare())
     finally:
-        start_clock_at(SESSION_START)
+        restart_clock()
     yield url
     run_blocking(admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
 
@@ -178,10 +195,12 @@ async def db(request, tmp_path) -> AsyncIterator[tuple[Settings, object]]:
         engine = EmbeddedSQLiteEngine(path=str(path))
         bind_engine(engine)
         await open_engine(engine)
-        start_clock_at(SESSION_START)  # again: the template may have just been built, with the clock standing still
+        if not CONTINUOUS:
+            restart_clock()  # again: the template may have just been built
     else:
         url = request.getfixturevalue("postgres_url")
-        start_clock_at(SESSION_START)
+        if not CONTINUOUS:
+            restart_clock()
         settings = make_settings(tmp_path, url, request.getfixturevalue("seeded_photos"))
         engine = PostgresEngine(config={"dsn": url})
         bind_engine(engine)
