@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from domain.photos import images
+from domain.photos.budget import DecodeBudget
 
 
 def enterprise_stamp(*, enterprise: str, accepted_at: datetime) -> tuple[str, ...]:
@@ -20,11 +21,14 @@ def enterprise_stamp(*, enterprise: str, accepted_at: datetime) -> tuple[str, ..
     return (f"群众举报 受理 {accepted_at.astimezone(images.CAPTURE_ZONE):%Y-%m-%d}", enterprise)
 
 
-def redacted_copy(path: Path, lines: tuple[str, ...], *, side: int = images.DISPLAY_SIDE) -> bytes:
+def redacted_copy(
+    path: Path, lines: tuple[str, ...], *, side: int = images.DISPLAY_SIDE, budget: DecodeBudget | None = None
+) -> bytes:
     """A JPEG of the original's upright pixels at most `side` long, stamped with `lines`, without any metadata.
 
     It is the display copy `images.render_derivatives` makes (sRGB pixels drawn into a new image, so no EXIF, GPS,
-    XMP, ICC profile or comment can ride along), stamped with the enterprise's lines instead of the capture's.
+    XMP, ICC profile or comment can ride along), stamped with the enterprise's lines instead of the capture's;
+    its decode reserves its cost in `budget` like every other.
     """
-    display, _ = images.render_derivatives(path, lines, display_side=side)
+    display, _ = images.render_derivatives(path, lines, display_side=side, budget=budget)
     return display

@@ -195,12 +195,14 @@ class Photos:
         if source is None:
             raise NotFound("no such photo", entity="photo", id=photo_id)
         lines = redaction.enterprise_stamp(enterprise=enterprise_name, accepted_at=accepted_at)
-        data = await asyncio.to_thread(redaction.redacted_copy, storage.original_path(self.root, source["sha256"]), lines)
+        data = await asyncio.to_thread(redaction.redacted_copy, storage.original_path(self.root, source["sha256"]), lines,
+                                       budget=self.decode_budget)  # fmt: skip
         client_key = f"{actor.user_id}:{client_id}"
         with self.incoming() as incoming:
             incoming.write(data)
             incoming.finish()
-            inspected = await asyncio.to_thread(images.inspect_photo, incoming.path, max_pixels=self.max_pixels)
+            inspected = await asyncio.to_thread(images.inspect_photo, incoming.path, max_pixels=self.max_pixels,
+                                                budget=self.decode_budget)  # fmt: skip
             sha256, size_bytes = incoming.sha256, incoming.size
             await asyncio.to_thread(storage.keep_original, incoming, self.root)
         photo, upload, _ = await _insert(actor, client_key, CaptureForm(client_id), inspected, sha256, size_bytes,
