@@ -24,7 +24,7 @@ COLUMNS = {
 }
 
 _JUDGED = """SELECT i.id AS id, i.started_at AS started_at, i.finished_at AS finished_at, s.server_time AS server_time,
-  s.client_time AS client_time, s.lat AS lat, s.lng AS lng, p.lat AS point_lat, p.lng AS point_lng,
+  s.client_time AS client_time, s.lat AS lat, s.lng AS lng, s.accuracy_m AS accuracy_m, p.lat AS point_lat, p.lng AS point_lng,
   p.presence_radius_m AS radius_m
 FROM inspection i JOIN scan_record s ON s.id = i.scan_id JOIN risk_point p ON p.id = i.risk_point_id"""
 
@@ -38,7 +38,8 @@ async def _judge_recorded(engine) -> None:
     from domain.inspections.model import DEFAULT_PRESENCE_POLICY, ScanFix, judge_presence, scan_moment
 
     for row in await engine.run_ddl(_JUDGED) or []:
-        scan = ScanFix(scan_moment(_time(row["server_time"]), _time(row["client_time"])), row["lat"], row["lng"])
+        scan = ScanFix(scan_moment(_time(row["server_time"]), _time(row["client_time"])), row["lat"], row["lng"],
+                       row["accuracy_m"])
         verdict = judge_presence(scan, point_lat=row["point_lat"], point_lng=row["point_lng"],
                                  started_at=_time(row["started_at"]), finished_at=_time(row["finished_at"]),
                                  policy=DEFAULT_PRESENCE_POLICY.for_point(row["radius_m"]))  # fmt: skip
