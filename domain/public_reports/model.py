@@ -283,6 +283,7 @@ class ForwardReport:
 
 ReportCommand = AcceptReport | DismissReport | ReplyToReport | ForwardReport
 
+
 # ---------------------------------------------------------------------------------------------- the enterprise's words
 
 # A reporter's text shorter than this may recur by chance ("消防通道堵塞"): only longer ones count as copied inside.
