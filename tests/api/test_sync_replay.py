@@ -26,7 +26,7 @@ from domain.sync.tables import SyncChange, SyncOpResult
 from tests.api.test_sync import batch, hazard_payload, iso, me, op, upload
 from tests.conftest import login
 
-SERVER_TIMES = {"created_at", "updated_at", "closed_at", "at", "attached_at", "server_time", "hash", "prev_hash"}
+SERVER_TIMES = {"created_at", "updated_at", "closed_at", "at", "attached_at", "server_time", "hash", "prev_hash", "chain_hash"}
 
 
 async def context(client, officer) -> dict:
