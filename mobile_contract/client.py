@@ -289,9 +289,6 @@ class Client:
         )  # fmt: skip
         return msgspec.json.decode(response.content, type=Photo), _made(response)
 
-    async def report_hazard(self, new: HazardCreate, *, idempotency_key: str | None = None) -> tuple[Hazard, bool]:
-        """Report a hazard; (the hazard, whether this call made it). The same clientId again → the same hazard."""
-        hazard, response = await self._call("POST", "/v1/hazards", Hazard, body=new, headers=_key(idempotency_key))
     async def upload_document(
         self, data: bytes, *, client_id: str, filename: str = "report.pdf", idempotency_key: str | None = None
     ) -> tuple[Document, bool]:
@@ -314,6 +311,9 @@ class Client:
         """The PDF itself, byte for byte."""
         return (await self._request("GET", f"/v1/documents/{document_id}/file", signed=True, headers={})).content
 
+    async def report_hazard(self, new: HazardCreate, *, idempotency_key: str | None = None) -> tuple[Hazard, bool]:
+        """Report a hazard; (the hazard, whether this call made it). The same clientId again → the same hazard."""
+        hazard, response = await self._call("POST", "/v1/hazards", Hazard, body=new, headers=_key(idempotency_key))
         return hazard, _made(response)
 
     async def transition(
