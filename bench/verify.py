@@ -52,10 +52,10 @@ def _hazard(n: int, officer: Actor, principal: Actor, at) -> tuple[dict, list]:
     row = {"id": hazard_id, "client_key": f"{officer.user_id}:bench-{n}", "enterprise_id": officer.enterprise_id,
            "source": "daily", "category": "unsafe_condition", "professional_type": "safety", "title": f"隐患 {n}",
            "description": "", "level": "general", "level_confirmed": True, "status": "reported", "side": "enterprise",
-           "reporter_id": officer.user_id, "reporter_role": "officer", "responsible_person": "", "measures": "",
+           "reporter_id": officer.user_id, "reporter_role": "officer", "responsible_person": "", "measures": "整改",
            "funds": "", "stoppage_scope": "", "supervised": False, "has_after_photos": False, "found_at": at,
            "version": 1}  # fmt: skip
-    payload = {k: row[k] for k in row if k not in ("id", "client_key")} | {
+    payload = {k: row[k] for k in row if k not in ("id", "client_key")} | {"measures": "",
         "risk_point_id": None, "inspection_id": None, "scan_id": None, "internal_grade": None,
         "major_criterion_id": None, "expert_reason": None, "governance_type": None, "assignee_id": None,
         "rectifier_id": None, "deadline": None, "requested_deadline": None, "client_id": f"bench-{n}", "lat": None,

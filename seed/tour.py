@@ -49,6 +49,7 @@ async def demo_tour() -> str:
     lines.append("    GET /v1/blacklist, /v1/blacklist/candidates, /v1/enterprises/{id}/credit")
     lines += await _criteria_lines()
     lines += await _people_lines()
+    lines += await _binding_lines()
     lines += await _presence_lines()
     lines += await _picture_lines(found)
     lines += await _document_lines()
@@ -121,6 +122,19 @@ async def _presence_lines() -> list[str]:
     lines.append("    GET /v1/stats/hazards/items?metric=taskCompletionRateWithPresence&period=<year>&regionCode=330900, "
                  "/v1/scan/{token}?lat=&lng=&accuracy=")
     return lines
+
+
+async def _binding_lines() -> list[str]:
+    """How much of the record is bound to its chains and anchored, and how to check it."""
+    from domain.history.binding import registry
+    from domain.history.tables import ChainAnchor, HistoryEvent
+
+    anchors, events = await ChainAnchor.count().run(), await HistoryEvent.count().run()
+    bound = {kind.name: await kind.table.count().where(kind.table.chain_hash.is_not_null()).run() for kind in registry()}
+    return [f"  evidence: {events} chained events, {anchors} anchored in the ledger; rows bound to their chain head: "
+            + ", ".join(f"{n} {name}" for name, n in bound.items()),
+            "    shuangfang verify (replays every chain and compares each row field by field; exit 1 names the first"
+            " broken chain or row field)"]  # fmt: skip
 
 
 async def _criteria_lines() -> list[str]:

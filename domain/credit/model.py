@@ -637,9 +637,7 @@ def derive_listings(events: Sequence[Event]) -> dict[str, dict[str, Any]]:
                 step = ListingStep(ListingAction(event.action), date.fromisoformat(p["on"]), p.get("text"))
                 region = f"/{row['authority']}/" if row["authority"] else None
                 actor = Actor(user_id=event.actor_id, role=Role(event.role), region_path=region)
-                # `advance` judges the acting department from the actor's region (it took the role alone before)
-                who = actor if "actor" in advance.__annotations__ else actor.role
-                listing = advance(listing, step, who, today=event.at.astimezone(_LOCAL_TIME).date())  # type: ignore[arg-type]
+                listing = advance(listing, step, actor, today=event.at.astimezone(_LOCAL_TIME).date())
                 if (p.get("to_status"), p.get("version")) != (str(listing.status), row["version"] + 1):
                     raise ValueError(f"the event says {p.get('to_status')} v{p.get('version')}, the rules give {listing.status}")
                 listings[p["listing_id"]] = (listing, row | {"version": row["version"] + 1} | bound(event))

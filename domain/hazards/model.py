@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -859,12 +860,17 @@ def _decoded(hint: Any, value: Any) -> Any:
     return value
 
 
+@functools.cache
+def _command_fields(action: Action) -> tuple[type, tuple[tuple[str, Any], ...]]:
+    cls = COMMANDS[action]
+    hints = get_type_hints(cls)  # evaluated once per command: it reads the annotations' text
+    return cls, tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls))
+
+
 def command_of(action: str, payload: Mapping[str, Any]) -> Command:
     """The command an event of `action` recorded, rebuilt from its payload."""
-    cls = COMMANDS[Action(action)]
-    hints = get_type_hints(cls)
-    fields = {f.name: _decoded(hints[f.name], payload[f.name]) for f in dataclasses.fields(cls) if f.name in payload}
-    return cls(**fields)
+    cls, fields = _command_fields(Action(action))
+    return cls(**{name: _decoded(hint, payload[name]) for name, hint in fields if name in payload})
 
 
 def replay(events: Sequence[Event]) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from domain.history.binding import RowMismatch
 from domain.history.chain import (
     ANCHOR_MISMATCH,
     ANCHORED_CHAIN_GONE,
+    CanonicalError,
     GENESIS_HASH,
     HEAD_MISMATCH,
     LEDGER_BROKEN,
@@ -387,7 +388,11 @@ async def verify_all(var_dir: Path) -> VerifyReport:
             chain = grouped.get(chain_id, [])
             events += len(chain)
             records = [event_record(row) for row in chain]
-            result = verify_chain(records, heads.get(chain_id), allow_extension=True)
+            try:
+                linked = [Event.from_record(record) for record in records]  # read once: verified, then replayed
+            except CanonicalError:
+                linked = records  # verify_chain names the malformed one
+            result = verify_chain(linked, heads.get(chain_id), allow_extension=True)
             if not result.ok:
                 broken.append(BrokenChain(chain_id, result.first_broken_seq or 0, result.reason or "unknown"))
                 continue
@@ -398,7 +403,7 @@ async def verify_all(var_dir: Path) -> VerifyReport:
             if kind is None:
                 continue
             try:
-                described = kind.derive([Event.from_record(record) for record in records])
+                described = kind.derive(linked)
             except ReplayFailed as failed:
                 broken.append(BrokenChain(chain_id, failed.seq, f"replay: {failed.reason}"))
                 continue
