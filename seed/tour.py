@@ -11,12 +11,11 @@ from collections import Counter
 from domain.accounts.model import SYSTEM, Actor, Role
 from domain.accounts.tables import AppUser
 from domain.credit.services import list_candidates, published_listings
-from domain.inspections.services import presence_counts
 from domain.criteria.model import LOCAL_TIME
 from domain.criteria.services import list_criteria, list_editions
-from domain.documents.services import demo_reports
 from domain.hazards.tables import Hazard
-from domain.inspections.services import list_tasks
+from domain.documents.services import demo_reports
+from domain.inspections.services import list_tasks, presence_counts
 from domain.safety_code.regions import region_map
 from domain.safety_code.tables import SafetyCode
 from domain.stats.services import hazard_figures, resolve_scope
@@ -47,12 +46,12 @@ async def demo_tour() -> str:
         lines.append(f"    pending: {pending.enterprise_name} ({pending.status}), decided by the department of region "
                      f"{pending.authority_region_code} only (not by the city above it)")
     lines.append("    GET /v1/blacklist, /v1/blacklist/candidates, /v1/enterprises/{id}/credit")
-    lines += await _criteria_lines()
-    lines += await _people_lines()
-    lines += await _binding_lines()
     lines += await _presence_lines()
     lines += await _picture_lines(found)
     lines += await _document_lines()
+    lines += await _criteria_lines()
+    lines += await _people_lines()
+    lines += await _binding_lines()
     lines.append("  figures: GET /v1/stats/hazards (+ /items behind each), /v1/stats/standardisation (+ /members)")
     return "\n".join(lines)
 
@@ -84,6 +83,40 @@ async def _picture_lines(found) -> list[str]:
         "    label sheet (vector PDF, the enterprise's own code first, print date, file name): "
         "GET /v1/enterprises/{id}/qr-sheet.pdf; outlines: PUT /v1/admin/regions/{code}/outline, …/grids/{id}/outline",
     ]
+
+
+async def _binding_lines() -> list[str]:
+    """How much of the record is bound to its chains and anchored, and how to check it."""
+    from domain.history.binding import registry
+    from domain.history.tables import ChainAnchor, HistoryEvent
+
+    anchors, events = await ChainAnchor.count().run(), await HistoryEvent.count().run()
+    bound = {kind.name: await kind.table.count().where(kind.table.chain_hash.is_not_null()).run() for kind in registry()}
+    return [f"  evidence: {events} chained events, {anchors} anchored in the ledger; rows bound to their chain head: "
+            + ", ".join(f"{n} {name}" for name, n in bound.items()),
+            "    shuangfang verify (replays every chain and compares each row field by field; exit 1 names the first"
+            " broken chain or row field)"]  # fmt: skip
+
+
+async def _criteria_lines() -> list[str]:
+    """The criteria editions with their dates and wording marks, and the general hazard whose deadline was extended."""
+    items = await list_criteria()
+    lines = ["  major-hazard criteria (重大事故隐患判定标准), by industry and edition in force:"]
+    for edition in await list_editions():
+        own = [item for item in items if item.edition_id == edition.id]
+        paraphrased = sum(not item.verbatim for item in own)
+        lines.append(f"    {edition.id} {edition.standard} ({edition.doc_no}) in force from {edition.effective_from}: "
+                     f"{edition.item_count} items, {paraphrased} marked not verbatim")
+    lines.append("    GET /v1/criteria?industry=machinery&on=2024-01-01, /v1/criteria/editions; "
+                 "POST /v1/criteria/editions (admin)")
+    extended = await Hazard.select(Hazard.id, Hazard.title, Hazard.deadline).where(
+        Hazard.client_key.like(f"%:{extended_client_id()}"), Hazard.requested_deadline.is_null(),
+        Hazard.version >= 4).first().run()  # fmt: skip
+    if extended:
+        lines.append(f"  general hazard with an extended deadline: {extended['title']}, now due "
+                     f"{extended['deadline'].astimezone(LOCAL_TIME):%Y-%m-%d} (asked by officer1, approved by principal1)")
+        lines.append(f"    GET /v1/hazards/{extended['id']}/history (HazardExtensionRequested, HazardExtensionDecided)")
+    return lines
 
 
 async def _document_lines() -> list[str]:
@@ -121,40 +154,6 @@ async def _presence_lines() -> list[str]:
                          f"{plain.value}, with presence proven {proven.numerator}/{proven.denominator} = {proven.value}")
     lines.append("    GET /v1/stats/hazards/items?metric=taskCompletionRateWithPresence&period=<year>&regionCode=330900, "
                  "/v1/scan/{token}?lat=&lng=&accuracy=")
-    return lines
-
-
-async def _binding_lines() -> list[str]:
-    """How much of the record is bound to its chains and anchored, and how to check it."""
-    from domain.history.binding import registry
-    from domain.history.tables import ChainAnchor, HistoryEvent
-
-    anchors, events = await ChainAnchor.count().run(), await HistoryEvent.count().run()
-    bound = {kind.name: await kind.table.count().where(kind.table.chain_hash.is_not_null()).run() for kind in registry()}
-    return [f"  evidence: {events} chained events, {anchors} anchored in the ledger; rows bound to their chain head: "
-            + ", ".join(f"{n} {name}" for name, n in bound.items()),
-            "    shuangfang verify (replays every chain and compares each row field by field; exit 1 names the first"
-            " broken chain or row field)"]  # fmt: skip
-
-
-async def _criteria_lines() -> list[str]:
-    """The criteria editions with their dates and wording marks, and the general hazard whose deadline was extended."""
-    items = await list_criteria()
-    lines = ["  major-hazard criteria (重大事故隐患判定标准), by industry and edition in force:"]
-    for edition in await list_editions():
-        own = [item for item in items if item.edition_id == edition.id]
-        paraphrased = sum(not item.verbatim for item in own)
-        lines.append(f"    {edition.id} {edition.standard} ({edition.doc_no}) in force from {edition.effective_from}: "
-                     f"{edition.item_count} items, {paraphrased} marked not verbatim")
-    lines.append("    GET /v1/criteria?industry=machinery&on=2024-01-01, /v1/criteria/editions; "
-                 "POST /v1/criteria/editions (admin)")
-    extended = await Hazard.select(Hazard.id, Hazard.title, Hazard.deadline).where(
-        Hazard.client_key.like(f"%:{extended_client_id()}"), Hazard.requested_deadline.is_null(),
-        Hazard.version >= 4).first().run()  # fmt: skip
-    if extended:
-        lines.append(f"  general hazard with an extended deadline: {extended['title']}, now due "
-                     f"{extended['deadline'].astimezone(LOCAL_TIME):%Y-%m-%d} (asked by officer1, approved by principal1)")
-        lines.append(f"    GET /v1/hazards/{extended['id']}/history (HazardExtensionRequested, HazardExtensionDecided)")
     return lines
 
 
