@@ -99,7 +99,7 @@ GRADE = {"grade": "second", "certificateNo": "舟AQBⅡ(2026)0999", "authority":
 REVOKE = {"revokedOn": "2026-06-01", "reason": "复评不合格"}
 SCOPE = {"name": "定海区规上高危企业", "asOf": "2026-06-30", "regionCode": "330902", "aboveDesignatedSize": True, "highRisk": True}
 PENALTY = {"decisionNo": "（定）应急罚〔2026〕901号", "decidedOn": "2026-01-05", "authority": "舟山市定海区应急管理局",
-           "kind": "fine", "violation": "other", "amount": "20000.00"}  # fmt: skip
+           "authorityRegionCode": "330902", "kind": "fine", "violation": "other", "amount": "20000.00"}  # fmt: skip
 ACCIDENT = {"occurredOn": "2026-01-05", "grade": "general", "injuries": 1}
 SYNC_OP = {"opId": "op-1", "kind": "hazardCreate", "payload": HAZARD}
 SYNC_BATCH = {"ops": [SYNC_OP]}
@@ -657,7 +657,8 @@ CASES = [
                 body={**PENALTY, "authorityRegionCode": "330900"}),  # fmt: skip
     new_penalty("authority-region-not-over-the-enterprise", "CREDIT_AUTHORITY_REGION_INVALID",
                 body={**PENALTY, "authorityRegionCode": "330902001"}),  # fmt: skip
-    new_penalty("authority-region-missing-for-an-admin", "CREDIT_AUTHORITY_REGION_INVALID", auth="admin"),
+    new_penalty("authority-region-missing-for-an-admin", "CREDIT_AUTHORITY_REGION_INVALID", auth="admin",
+                body={**PENALTY, "authorityRegionCode": ABSENT}),
     new_accident("unknown-grade", MALFORMED, body={**ACCIDENT, "grade": "catastrophic"}),
     new_accident("negative-deaths", MALFORMED, body={**ACCIDENT, "deaths": -1}),
     new_accident("concealed-is-a-string", MALFORMED, body={**ACCIDENT, "concealed": "yes"}),

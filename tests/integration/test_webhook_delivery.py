@@ -124,7 +124,10 @@ async def actor(username: str) -> Actor:
 async def report_major_hazard(client_id: str) -> tuple[str, list[int]]:
     """A major hazard reported and then reported to the regulator, as officer1 does: two notified events."""
     officer = await actor("officer1")
-    criterion = await MajorHazardCriterion.select(MajorHazardCriterion.id).first().run()
+    # The tank-farm emergency cut-off item of the chemical list, the industry of officer1's enterprise.
+    criterion = await (
+        MajorHazardCriterion.select(MajorHazardCriterion.id).where(MajorHazardCriterion.id == "HC2017-05").first().run()
+    )
     record, _ = await hazards.create_hazard(actor=officer, new=hazards.NewHazard(
         client_id=client_id, enterprise_id=officer.enterprise_id, source="daily", category="unsafe_condition",
         title="储罐区紧急切断阀失效", level="major", major_criterion_id=criterion["id"],
