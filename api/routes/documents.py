@@ -14,9 +14,9 @@ from litestar.openapi.spec import OpenAPIFormat, OpenAPIMediaType, OpenAPIType, 
 from litestar.params import QueryParameter
 from litestar.response import File
 from litestar.status_codes import HTTP_304_NOT_MODIFIED
-from multipart import MultipartSegment, ParserError, ParserLimitReached, PushMultipartParser
 
-from api.routes.photos import FORM_ALLOWANCE, MAX_FIELD_BYTES, MAX_PARTS, UPLOAD_BODY_LIMIT, _malformed, _text
+from api.multipart import FORM_ALLOWANCE, malformed, stream_form
+from api.routes.photos import UPLOAD_BODY_LIMIT
 from domain.accounts.model import Actor
 from domain.documents.model import DocumentTooLarge
 from domain.documents.services import DocumentIncoming, DocumentRecord, Documents
@@ -70,38 +70,11 @@ async def receive_document(
     try:
         return msgspec.convert(fields, wire.DocumentUploadFields, strict=False)
     except msgspec.ValidationError as error:
-        raise _malformed(str(error)) from None
+        raise malformed(str(error)) from None
 
 
 async def _receive_form(request: Request, incoming: DocumentIncoming, boundary: str) -> dict[str, str]:
-    fields: dict[str, str] = {}
-    segment: MultipartSegment | None = None
-    text = bytearray()
-    part_filename: str | None = None
-    has_file = False
-    try:
-        with PushMultipartParser(boundary, max_segment_count=MAX_PARTS) as parser:
-            async for chunk in request.stream():
-                for event in parser.parse(chunk):
-                    if isinstance(event, MultipartSegment):
-                        segment, text = event, bytearray()
-                        if segment.name in fields or (segment.name == "file" and has_file):
-                            raise _malformed(f"the part {segment.name!r} is sent twice")
-                        if segment.name == "file":
-                            has_file, part_filename = True, segment.filename
-                    elif event is None:
-                        if segment.name != "file":
-                            fields[segment.name] = _text(text, segment.name)
-                    elif segment.name == "file":
-                        incoming.write(event)
-                    elif len(text) + len(event) <= MAX_FIELD_BYTES:
-                        text += event
-                    else:
-                        raise _malformed(f"the field {segment.name!r} is longer than {MAX_FIELD_BYTES} bytes")
-    except (ParserError, ParserLimitReached) as error:
-        raise _malformed(f"not a valid multipart/form-data body: {error}") from None
-    if not has_file:
-        raise _malformed("the part 'file' is missing")
+    fields, part_filename = await stream_form(request, boundary, incoming)
     if "filename" not in fields and part_filename:
         fields["filename"] = part_filename[:255]
     return fields

@@ -8,13 +8,13 @@ import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.exceptions import HTTPException, ValidationException
+from litestar.exceptions import HTTPException
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import OpenAPIFormat, OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
 from litestar.response import File
 from litestar.status_codes import HTTP_304_NOT_MODIFIED, HTTP_415_UNSUPPORTED_MEDIA_TYPE
-from multipart import MultipartSegment, ParserError, ParserLimitReached, PushMultipartParser
 
+from api.multipart import FORM_ALLOWANCE, malformed, stream_form
 from domain.accounts.model import Actor
 from domain.photos.images import PhotoTooLarge
 from domain.photos.services import CaptureForm, PhotoFile, PhotoRecord, Photos
@@ -23,10 +23,6 @@ from mobile_contract import photos as wire
 
 # The route's own bound; the configured cap (`SF_PHOTO_MAX_BYTES`, at most 60 MiB) is enforced while the body streams.
 UPLOAD_BODY_LIMIT = 64 * 1024 * 1024
-# Room for the boundaries, part headers and text fields around the file.
-FORM_ALLOWANCE = 64 * 1024
-MAX_FIELD_BYTES = 1024
-MAX_PARTS = 8
 # An original never changes under its id (it is named by its hash); a derivative may be re-made with a new stamp.
 ORIGINAL_CACHE = "private, max-age=31536000, immutable"
 DERIVATIVE_CACHE = "private, max-age=86400"
@@ -56,62 +52,19 @@ def _photos(state: State) -> Photos:
     return Photos(state.settings, state.dispatcher)
 
 
-def _malformed(message: str) -> ValidationException:
-    return ValidationException(detail="Validation failed", extra=[{"message": message, "key": "", "source": "body"}])
-
-
 async def receive_upload(request: Request, incoming: Incoming) -> CaptureForm:
-    """Stream a multipart body: the `file` part into `incoming` (hashed and capped as it comes), the rest as fields.
-
-    Litestar's own form parsing would buffer the file (in memory, then a spool file elsewhere); this writes each
-    chunk once, to where the original will be kept, and stops reading as soon as the cap is passed.
-    """
+    """Stream a multipart body: the `file` part into `incoming` (hashed and capped as it comes), the rest as fields."""
     media_type, options = request.content_type
     if media_type != "multipart/form-data" or not options.get("boundary"):
         raise HTTPException("send the photo as multipart/form-data", status_code=HTTP_415_UNSUPPORTED_MEDIA_TYPE)
     if (request.content_length or 0) > incoming.max_bytes + FORM_ALLOWANCE:
         raise PhotoTooLarge(f"the photo is larger than {incoming.max_bytes} bytes", max_bytes=incoming.max_bytes)
-    fields: dict[str, str] = {}
-    segment: MultipartSegment | None = None
-    text = bytearray()
-    has_file = False
-    try:
-        with PushMultipartParser(options["boundary"], max_segment_count=MAX_PARTS) as parser:
-            async for chunk in request.stream():
-                for event in parser.parse(chunk):
-                    if isinstance(event, MultipartSegment):
-                        segment, text = event, bytearray()
-                        if segment.name in fields or (segment.name == "file" and has_file):
-                            raise _malformed(f"the part {segment.name!r} is sent twice")
-                        has_file = has_file or segment.name == "file"
-                    elif event is None:
-                        if segment.name != "file":
-                            fields[segment.name] = _text(text, segment.name)
-                    elif segment.name == "file":
-                        incoming.write(event)
-                    elif len(text) + len(event) <= MAX_FIELD_BYTES:
-                        text += event
-                    else:
-                        raise _malformed(f"the field {segment.name!r} is longer than {MAX_FIELD_BYTES} bytes")
-    except (ParserError, ParserLimitReached) as error:
-        raise _malformed(f"not a valid multipart/form-data body: {error}") from None
-    if not has_file:
-        raise _malformed("the part 'file' is missing")
+    fields, _ = await stream_form(request, options["boundary"], incoming)
     try:
         form = msgspec.convert(fields, wire.PhotoUploadFields, strict=False)
     except msgspec.ValidationError as error:
-        raise _malformed(str(error)) from None
+        raise malformed(str(error)) from None
     return CaptureForm(form.client_id, form.taken_at, form.lat, form.lng, form.device_id)
-
-
-def _text(value: bytearray, name: str) -> str:
-    try:
-        text = value.decode("utf-8")
-    except UnicodeDecodeError:
-        raise _malformed(f"the field {name!r} is not UTF-8") from None
-    if "\x00" in text:
-        raise _malformed("text may not contain the NUL character")
-    return text
 
 
 def presented(record: PhotoRecord) -> wire.Photo:

@@ -13,7 +13,8 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter
 
 from api.routes.hazards import etag, expected_version
-from api.routes.photos import UPLOAD_BODY_LIMIT, _malformed, _UploadOperation, receive_upload
+from api.multipart import malformed
+from api.routes.photos import UPLOAD_BODY_LIMIT, _UploadOperation, receive_upload
 from domain.accounts.model import Actor
 from domain.photos.services import Photos
 from domain.public_reports import model
@@ -98,7 +99,7 @@ class PublicReportController(Controller):
             try:
                 msgspec.convert({"clientId": form.client_id, "deviceId": form.device_id}, wire.PublicPhotoFields)
             except msgspec.ValidationError as error:
-                raise _malformed(str(error)) from None
+                raise malformed(str(error)) from None
             record, created = await reports.upload_photo(
                 photos=photos, incoming=incoming, client_id=form.client_id, device_id=form.device_id,
                 address=client_address(request), taken_at=form.taken_at, lat=form.lat, lng=form.lng,
