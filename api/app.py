@@ -6,11 +6,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import structlog
 import swagger_ui_bundle
 from litestar import Litestar, Request
 from litestar.datastructures import State
 from litestar.di import Provide
-import structlog
 from litestar.logging.config import LoggingConfig, StructLoggingConfig, default_structlog_standard_lib_processors
 from litestar.middleware.logging import LoggingMiddlewareConfig
 from litestar.openapi.config import OpenAPIConfig
@@ -25,15 +25,15 @@ from api.errors import ProblemResponses, problem_details_plugin
 from api.idempotency import IdempotencyPlugin
 from api.routes.admin import AdminController
 from api.routes.auth import AuthController
-from api.routes.health import alive, ready
-from api.routes.landing import code_landing
 from api.routes.codes import CodesController
 from api.routes.contract import error_catalogue
 from api.routes.credit import CreditController
 from api.routes.criteria import CriteriaController
 from api.routes.documents import DocumentController
 from api.routes.hazards import HazardController
+from api.routes.health import alive, ready
 from api.routes.inspections import InspectionController
+from api.routes.landing import code_landing
 from api.routes.notifications import NotificationController, WebhookController
 from api.routes.orgs import OrgController
 from api.routes.photos import PhotoController
@@ -41,8 +41,8 @@ from api.routes.public_reports import PublicReportController, ReportInboxControl
 from api.routes.risk import RiskPointController
 from api.routes.risk_map import RiskMapController
 from api.routes.standardisation import StandardisationController
-from api.routes.statutory import StatisticsController
 from api.routes.stats import StatsController
+from api.routes.statutory import StatisticsController
 from api.routes.sync import SyncController
 from api.strict import StrictRequest, refuse_nul_in_url
 from domain.accounts.model import Actor
@@ -173,7 +173,10 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
             code_landing,
             error_catalogue,
             create_static_files_router(
-                path="/schema/assets", directories=[swagger_assets], include_in_schema=False, opt={"exclude_from_auth": True}
+                path="/schema/assets",
+                directories=[swagger_assets],
+                include_in_schema=False,
+                opt={"exclude_from_auth": True},
             ),
         ],
         dependencies={

@@ -15,7 +15,15 @@ from domain.accounts.model import Actor
 from domain.accounts.services import AccountService, UserRecord
 from domain.config import Settings
 
-PUBLIC_PATHS = ["^/v1/auth/login$", "^/v1/auth/refresh$", "^/v1/public/", "^/health", "^/schema", "^/[Qq]/", "^/v1/errors$"]
+PUBLIC_PATHS = [
+    "^/v1/auth/login$",
+    "^/v1/auth/refresh$",
+    "^/v1/public/",
+    "^/health",
+    "^/schema",
+    "^/[Qq]/",
+    "^/v1/errors$",
+]
 ISSUER = "shuangfang"
 
 
@@ -62,4 +70,3 @@ class PublicOperations(ReceiveRoutePlugin):
         if isinstance(route, HTTPRoute) and any(re.search(pattern, route.path) for pattern in PUBLIC_PATHS):
             for handler in route.route_handlers:
                 handler.security = [{}]  # OpenAPI's "no requirement": callable with no credentials at all
-

@@ -29,7 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--day", help="the day to file it under (default: today, UTC)")
     tasks = commands.add_parser("tasks", help="inspection tasks")
     tasks.add_subparsers(dest="tasks_command", required=True).add_parser(
-        "generate", help="create the tasks of the current checklist windows and mark ended undone ones missed (hourly job too)"
+        "generate",
+        help="create the tasks of the current checklist windows and mark ended undone ones missed (hourly job too)",
     )
     commands.add_parser("safety-codes", help="recompute every enterprise's dynamic safety code now (hourly job too)")
     statistics = commands.add_parser("statistics", help="statutory hazard statistics")
@@ -40,17 +41,27 @@ def main(argv: list[str] | None = None) -> int:
     rollups.add_argument("--full", action="store_true", help="recompute every cell from scratch")
     notify = commands.add_parser("notifications", help="webhook notifications and the overdue sweep")
     notify_commands = notify.add_subparsers(dest="notifications_command", required=True)
-    notify_commands.add_parser("sweep", help="escalate overdue hazards and missed task days not escalated yet (job every 15 min too)")
+    notify_commands.add_parser(
+        "sweep", help="escalate overdue hazards and missed task days not escalated yet (job every 15 min too)"
+    )
     notify_commands.add_parser("deliver", help="send the webhook deliveries whose try is due (job every minute too)")
     credit = commands.add_parser("credit", help="the serious-dishonesty list and credit grades (daily jobs too)")
-    credit.add_argument("credit_command", choices=["candidates", "expire", "grades"],
-                        help="compute blacklist candidates, lift listings whose 3 years ended, or recompute grades")  # fmt: skip
-    contract = commands.add_parser("contract", help="the committed contract files mobile_contract/openapi.json and errors.json")
+    credit.add_argument(
+        "credit_command",
+        choices=["candidates", "expire", "grades"],
+        help="compute blacklist candidates, lift listings whose 3 years ended, or recompute grades",
+    )
+    contract = commands.add_parser(
+        "contract", help="the committed contract files mobile_contract/openapi.json and errors.json"
+    )
     contract_mode = contract.add_mutually_exclusive_group(required=True)
     contract_mode.add_argument("--write", action="store_true", help="regenerate them from the code")
-    contract_mode.add_argument("--check", action="store_true", help="exit 1 when they differ from what the code generates")
-    contract_mode.add_argument("--freeze", action="store_true",
-                               help="at a release: keep openapi.json as the snapshot of CONTRACT_VERSION")  # fmt: skip
+    contract_mode.add_argument(
+        "--check", action="store_true", help="exit 1 when they differ from what the code generates"
+    )
+    contract_mode.add_argument(
+        "--freeze", action="store_true", help="at a release: keep openapi.json as the snapshot of CONTRACT_VERSION"
+    )
     demo = commands.add_parser("demo", help="migrate, seed the demo and serve (what README command 1 runs)")
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8000)
@@ -139,12 +150,18 @@ async def _demo_links(settings: Settings) -> None:
 
     codes, base = Codes(settings), settings.public_base_url
     print(f"open the demo at {base} (API docs: {base}/schema/swagger); codes and links carry this address")
-    point = await RiskPoint.select(RiskPoint.id, RiskPoint.name, RiskPoint.qr_serial).order_by(RiskPoint.id).first().run()
+    point = (
+        await RiskPoint.select(RiskPoint.id, RiskPoint.name, RiskPoint.qr_serial).order_by(RiskPoint.id).first().run()
+    )
     if point is not None:
         printed = codes.printed(SubjectKind.RISK_POINT, point["id"], point["qr_serial"])
         print(f"  risk point code ({point['name']}): {printed.url}")
-    enterprise = await Enterprise.select(Enterprise.id, Enterprise.name, Enterprise.qr_serial).order_by(
-        Enterprise.id).first().run()  # fmt: skip
+    enterprise = (
+        await Enterprise.select(Enterprise.id, Enterprise.name, Enterprise.qr_serial)
+        .order_by(Enterprise.id)
+        .first()
+        .run()
+    )
     if enterprise is not None:
         printed = codes.printed(SubjectKind.ENTERPRISE, enterprise["id"], enterprise["qr_serial"])
         print(f"  enterprise safety code ({enterprise['name']}): {printed.url}")
@@ -206,8 +223,10 @@ async def _verify(settings: Settings) -> int:
     started = time.perf_counter()
     report = await verify_all(settings.var_dir)
     against = f"the heads exported on {report.heads_day}" if report.heads_day else "no exported heads yet"
-    print(f"checked {report.chains} chains, {report.events} events, {report.anchors} anchors and {report.rows} bound rows,"
-          f" against {against}, in {time.perf_counter() - started:.2f} s")  # fmt: skip
+    print(
+        f"checked {report.chains} chains, {report.events} events, {report.anchors} anchors and {report.rows} bound rows,"
+        f" against {against}, in {time.perf_counter() - started:.2f} s"
+    )
     if report.heads_problem:
         print(f"HEADS: {report.heads_problem}")
     if report.ledger_problem:
@@ -255,7 +274,9 @@ async def _rollups(settings: Settings, full: bool) -> None:
 
     report = await refresh_rollups(full=full)
     kind = "full" if report.full else "incremental"
-    print(f"roll-ups ({kind}): {report.enterprises} enterprises, {report.written} cells written, {report.deleted} removed")
+    print(
+        f"roll-ups ({kind}): {report.enterprises} enterprises, {report.written} cells written, {report.deleted} removed"
+    )
 
 
 async def _notifications(settings: Settings, command: str) -> None:
@@ -268,8 +289,11 @@ async def _notifications(settings: Settings, command: str) -> None:
 async def _credit(settings: Settings, command: str) -> None:
     from workers.jobs.credit import compute_blacklist_candidates, compute_credit_grades, expire_blacklist_listings
 
-    job = {"candidates": compute_blacklist_candidates, "expire": expire_blacklist_listings,
-           "grades": compute_credit_grades}[command]  # fmt: skip
+    job = {
+        "candidates": compute_blacklist_candidates,
+        "expire": expire_blacklist_listings,
+        "grades": compute_credit_grades,
+    }[command]
     print(f"credit {command}: {await job({'settings': settings})}")
 
 
@@ -302,8 +326,14 @@ def _simulate(args: argparse.Namespace) -> int:
     from mobile_contract.simulate import DayPlan, default_run_id, run
 
     queue = Path(args.queue) if args.queue else Path(tempfile.mkdtemp(prefix="sf-simulate-")) / "queue.json"
-    plan = DayPlan(username=args.user, password=args.password, seed=args.seed, run_id=args.run_id or default_run_id(),
-                   points=args.points, queue_path=queue)  # fmt: skip
+    plan = DayPlan(
+        username=args.user,
+        password=args.password,
+        seed=args.seed,
+        run_id=args.run_id or default_run_id(),
+        points=args.points,
+        queue_path=queue,
+    )
     try:
         summary = asyncio.run(run(args.base_url, plan, say=lambda line: print(line, flush=True)))
     except (ApiError, httpx.TransportError) as error:

@@ -44,8 +44,13 @@ def schema_app() -> Iterator[Litestar]:
     bound = piccolo_conf.__dict__.get("DB")  # create_app binds its own engine; a test's must survive this
     with tempfile.TemporaryDirectory() as folder:
         # The document is built from the route handlers, not from configuration or data.
-        settings = Settings(var_dir=Path(folder), jwt_secret="contract-generation-only", qr_keys={"1": "contract-only"},
-                            qr_active_key="1", run_schedule=False)  # fmt: skip
+        settings = Settings(
+            var_dir=Path(folder),
+            jwt_secret="contract-generation-only",
+            qr_keys={"1": "contract-only"},
+            qr_active_key="1",
+            run_schedule=False,
+        )
         try:
             yield create_app(settings)
         finally:
@@ -101,13 +106,23 @@ def freeze() -> Path:
 
 def snapshots() -> dict[str, dict[str, Any]]:
     """The OpenAPI document of every released contract version, by version."""
-    return {path.stem.removeprefix("openapi-"): json.loads(path.read_text())
-            for path in sorted(SNAPSHOT_DIR.glob("openapi-*.json"))}  # fmt: skip
+    return {
+        path.stem.removeprefix("openapi-"): json.loads(path.read_text())
+        for path in sorted(SNAPSHOT_DIR.glob("openapi-*.json"))
+    }
 
 
 # Constraints that may only loosen from one version to the next: (keyword, True if a larger value is looser).
-_BOUNDS = (("maxLength", True), ("maxItems", True), ("maximum", True), ("exclusiveMaximum", True),
-           ("minLength", False), ("minItems", False), ("minimum", False), ("exclusiveMinimum", False))  # fmt: skip
+_BOUNDS = (
+    ("maxLength", True),
+    ("maxItems", True),
+    ("maximum", True),
+    ("exclusiveMaximum", True),
+    ("minLength", False),
+    ("minItems", False),
+    ("minimum", False),
+    ("exclusiveMinimum", False),
+)
 
 
 def _shape(schema: dict[str, Any]) -> Any:
@@ -130,7 +145,9 @@ def _compare_values(old: dict[str, Any], new: dict[str, Any], where: str) -> lis
         return [f"{where}: type changed from {_describe(old)} to {_describe(new)}"]
     problems = []
     if "enum" in new and not set(old.get("enum", new["enum"])) <= set(new["enum"]):
-        problems.append(f"{where}: allowed values narrowed ({sorted(set(old.get('enum', [])) - set(new['enum']))} removed)")
+        problems.append(
+            f"{where}: allowed values narrowed ({sorted(set(old.get('enum', [])) - set(new['enum']))} removed)"
+        )
     elif "enum" in new and "enum" not in old:
         problems.append(f"{where}: any value was allowed, now only {new['enum']}")
     for keyword, larger_is_looser in _BOUNDS:
@@ -150,7 +167,9 @@ def _compare_values(old: dict[str, Any], new: dict[str, Any], where: str) -> lis
 
 
 def _describe(schema: dict[str, Any]) -> str:
-    return json.dumps({k: v for k, v in schema.items() if k not in ("description", "examples", "title")}, sort_keys=True)
+    return json.dumps(
+        {k: v for k, v in schema.items() if k not in ("description", "examples", "title")}, sort_keys=True
+    )
 
 
 def _compare_object(old: dict[str, Any], new: dict[str, Any], where: str) -> list[str]:
@@ -165,7 +184,9 @@ def _compare_object(old: dict[str, Any], new: dict[str, Any], where: str) -> lis
     old_required = set(old.get("required", []))
     for name in sorted(set(new.get("required", [])) - old_required):
         known = name in old.get("properties", {})
-        problems.append(f"{where}.{name}: " + ("became required" if known else "new field is required (give it a default)"))
+        problems.append(
+            f"{where}.{name}: " + ("became required" if known else "new field is required (give it a default)")
+        )
     return problems
 
 
@@ -198,8 +219,11 @@ def _compare_parameters(old: dict[str, Any], new: dict[str, Any], where: str) ->
         if key not in new_parameters:
             problems.append(f"{where} {key[0]} parameter {key[1]}: removed or renamed")
         else:
-            problems += _compare_values(parameter.get("schema", {}), new_parameters[key].get("schema", {}),
-                                        f"{where} {key[0]} parameter {key[1]}")  # fmt: skip
+            problems += _compare_values(
+                parameter.get("schema", {}),
+                new_parameters[key].get("schema", {}),
+                f"{where} {key[0]} parameter {key[1]}",
+            )
     for key, parameter in new_parameters.items():
         if parameter.get("required") and not old_parameters.get(key, {}).get("required"):
             problems.append(f"{where} {key[0]} parameter {key[1]}: became required")
@@ -209,5 +233,8 @@ def _compare_parameters(old: dict[str, Any], new: dict[str, Any], where: str) ->
 def evolution_problems() -> list[str]:
     """Breaking changes of the committed OpenAPI document against every released snapshot."""
     current = json.loads(OPENAPI_FILE.read_text())
-    return [f"against {version}: {problem}" for version, old in snapshots().items()
-            for problem in breaking_changes(old, current)]  # fmt: skip
+    return [
+        f"against {version}: {problem}"
+        for version, old in snapshots().items()
+        for problem in breaking_changes(old, current)
+    ]

@@ -19,8 +19,18 @@ log = logging.getLogger("shuangfang.errors")
 
 # The codes Litestar's own HTTP errors (validation, auth, routing, size, rate limits) get. Each is keyed by the status
 # the catalogue gives it, so the catalogue stays the one place a code's status is written.
-HTTP_ERROR_CODES = ("REQUEST_MALFORMED", "AUTH_REQUIRED", "FORBIDDEN", "NOT_FOUND", "METHOD_NOT_ALLOWED", "CONFLICT",
-                    "BODY_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "RATE_LIMITED", "SERVICE_UNAVAILABLE")  # fmt: skip
+HTTP_ERROR_CODES = (
+    "REQUEST_MALFORMED",
+    "AUTH_REQUIRED",
+    "FORBIDDEN",
+    "NOT_FOUND",
+    "METHOD_NOT_ALLOWED",
+    "CONFLICT",
+    "BODY_TOO_LARGE",
+    "UNSUPPORTED_MEDIA_TYPE",
+    "RATE_LIMITED",
+    "SERVICE_UNAVAILABLE",
+)
 HTTP_STATUS_CODES: dict[int, str] = {CATALOGUE[code].status: code for code in HTTP_ERROR_CODES}
 
 
@@ -67,7 +77,9 @@ def domain_error_to_problem(error: DomainError) -> CodedProblem:
 
 def http_error_to_problem(error: HTTPException) -> CodedProblem:
     """Litestar's errors (validation, auth, routing, size) get the code of their status."""
-    code = HTTP_STATUS_CODES.get(error.status_code, "INTERNAL_ERROR" if error.status_code >= 500 else "REQUEST_MALFORMED")
+    code = HTTP_STATUS_CODES.get(
+        error.status_code, "INTERNAL_ERROR" if error.status_code >= 500 else "REQUEST_MALFORMED"
+    )
     errors = error.extra if isinstance(error.extra, list) else None
     detail = error.detail if error.status_code < 500 else ""
     return CodedProblem(code, detail, errors=errors, headers=error.headers)
@@ -113,12 +125,16 @@ problem_details_plugin = ProblemDetailsPlugin(
 
 def _problem_response(description: str) -> ResponseSpec:
     # No generated examples: they are random, and the committed OpenAPI document must come out the same every time.
-    return ResponseSpec(Problem, description=description, generate_examples=False, media_type="application/problem+json")
+    return ResponseSpec(
+        Problem, description=description, generate_examples=False, media_type="application/problem+json"
+    )
 
 
 PROBLEM_RESPONSES: dict[int | str, ResponseSpec] = {
     400: _problem_response("REQUEST_MALFORMED: a field is missing, of the wrong type or unknown (see `errors`)"),
-    "default": _problem_response("Any other refusal or failure, as problem details whose `code` is in `GET /v1/errors`"),
+    "default": _problem_response(
+        "Any other refusal or failure, as problem details whose `code` is in `GET /v1/errors`"
+    ),
 }
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from domain.accounts.model import Role
 from domain.accounts.services import UserRecord
-from domain.org.services import EnterpriseRecord, GridRecord, RegionRecord
 from domain.codes.tokens import SubjectKind
+from domain.org.services import EnterpriseRecord, GridRecord, RegionRecord
 from domain.risk.model import ControlLevel, controlled_at
 from mobile_contract import auth as wire_auth
 from mobile_contract import orgs as wire_orgs
@@ -136,10 +136,18 @@ def checklist_item(record) -> wire_risk.ChecklistItem:
 def criterion(record) -> wire_risk.Criterion:
     """A criteria-library item, with its industries and its edition's dates."""
     return wire_risk.Criterion(
-        id=record.id, standard=record.standard, edition=record.edition, item_no=record.item_no, text=record.text,
-        industry=record.industry, edition_id=record.edition_id, industries=record.industries,
-        verbatim=record.verbatim, effective_from=record.effective_from, effective_until=record.effective_until,
-    )  # fmt: skip
+        id=record.id,
+        standard=record.standard,
+        edition=record.edition,
+        item_no=record.item_no,
+        text=record.text,
+        industry=record.industry,
+        edition_id=record.edition_id,
+        industries=record.industries,
+        verbatim=record.verbatim,
+        effective_from=record.effective_from,
+        effective_until=record.effective_until,
+    )
 
 
 def open_hazard(record) -> wire_risk.OpenHazard:
@@ -155,12 +163,18 @@ def due_task(tasks) -> wire_risk.DueTask | None:
         return None
     first = tasks[0]
     items = [
-        wire_risk.DueTaskItem(task_id=t.id, item_id=t.checklist_item_id, content=t.content,
-                              window_start=t.window_start, window_end=t.window_end)  # fmt: skip
+        wire_risk.DueTaskItem(
+            task_id=t.id,
+            item_id=t.checklist_item_id,
+            content=t.content,
+            window_start=t.window_start,
+            window_end=t.window_end,
+        )
         for t in tasks
     ]
-    return wire_risk.DueTask(id=first.id, window_start=first.window_start, window_end=first.window_end, items=items,
-                             mine=first.mine)  # fmt: skip
+    return wire_risk.DueTask(
+        id=first.id, window_start=first.window_start, window_end=first.window_end, items=items, mine=first.mine
+    )
 
 
 def scan_card(result) -> wire_risk.ScanCard:

@@ -20,9 +20,11 @@ async def load_regions_and_grids(connection, now: datetime) -> list[tuple]:
             town = f"{district}{t + 1:03d}"
             towns.append((town, f"/330900/{district}/{town}/"))
             regions.append((town, f"镇{d}{t}", "town", district, f"/330900/{district}/{town}/", now))
-    await connection.copy_records_to_table("region", records=regions,
-                                           columns=["code", "name", "level", "parent_code", "path", "created_at"])
+    await connection.copy_records_to_table(
+        "region", records=regions, columns=["code", "name", "level", "parent_code", "path", "created_at"]
+    )
     grids = [(new_id(), f"G{n:04d}", f"网格{n}", *towns[n % len(towns)], now) for n in range(GRIDS)]
-    await connection.copy_records_to_table("grid", records=grids,
-                                           columns=["id", "code", "name", "region_code", "region_path", "created_at"])
+    await connection.copy_records_to_table(
+        "grid", records=grids, columns=["id", "code", "name", "region_code", "region_path", "created_at"]
+    )
     return grids

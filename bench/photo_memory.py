@@ -16,6 +16,7 @@ before the budget, peak 1,776 MiB and 706 MiB kept; with it and the fixed mmap t
 from __future__ import annotations
 
 import argparse
+import inspect as _inspect
 import json
 import os
 import subprocess
@@ -24,8 +25,6 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-
-import inspect as _inspect
 
 
 def _rss_mib(field: str) -> float:
@@ -83,7 +82,7 @@ def child(paths: list[str], rounds: int) -> dict:
             else:
                 images.inspect_photo(Path(path), max_pixels=50_000_000)
                 images.render_derivatives(Path(path), ("bench",))
-        except Exception as error:  # noqa: BLE001 - counted by its code
+        except Exception as error:
             return getattr(error, "code", type(error).__name__)
         return "ok"
 
@@ -94,8 +93,14 @@ def child(paths: list[str], rounds: int) -> dict:
                 outcomes[outcome] = outcomes.get(outcome, 0) + 1
     seconds = time.perf_counter() - started
     time.sleep(0.5)
-    return {"budgeted": budgeted, "before_mib": round(before), "peak_mib": round(_rss_mib("VmHWM")),
-            "after_mib": round(_rss_mib("VmRSS")), "seconds": round(seconds, 1), "outcomes": outcomes}  # fmt: skip
+    return {
+        "budgeted": budgeted,
+        "before_mib": round(before),
+        "peak_mib": round(_rss_mib("VmHWM")),
+        "after_mib": round(_rss_mib("VmRSS")),
+        "seconds": round(seconds, 1),
+        "outcomes": outcomes,
+    }
 
 
 def main() -> None:
@@ -114,12 +119,22 @@ def main() -> None:
         paths = make_photos(Path(folder), args.photos, args.side, args.mode)
         sizes = [path.stat().st_size // 1024 for path in paths]
         print(f"{args.photos} PNGs of {args.side}×{args.side} {args.mode}, {sizes} KiB, {args.rounds} round(s) at once")
-        command = [sys.executable, "-m", "bench.photo_memory", "--rounds", str(args.rounds), "--child", *map(str, paths)]
+        command = [
+            sys.executable,
+            "-m",
+            "bench.photo_memory",
+            "--rounds",
+            str(args.rounds),
+            "--child",
+            *map(str, paths),
+        ]
         env = os.environ | ({"SF_BENCH_NO_TRIM": "1"} if args.no_trim else {})
         result = json.loads(subprocess.run(command, check=True, capture_output=True, text=True, env=env).stdout)
     print(json.dumps(result))
-    print(f"RSS before {result['before_mib']} MiB, peak {result['peak_mib']} MiB, after {result['after_mib']} MiB "
-          f"({result['seconds']} s; {result['outcomes']})")  # fmt: skip
+    print(
+        f"RSS before {result['before_mib']} MiB, peak {result['peak_mib']} MiB, after {result['after_mib']} MiB "
+        f"({result['seconds']} s; {result['outcomes']})"
+    )
 
 
 if __name__ == "__main__":

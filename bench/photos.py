@@ -50,8 +50,10 @@ def make_photos(folder: Path, count: int, size: tuple[int, int]) -> list[Path]:
         draw = ImageDraw.Draw(image)
         for _ in range(12):  # a different scene per file, so every file has its own hash
             x, y = rng.randrange(width), rng.randrange(height)
-            draw.rectangle([x, y, x + rng.randrange(50, width // 3), y + rng.randrange(50, height // 3)],
-                           fill=tuple(rng.randrange(256) for _ in range(3)))  # fmt: skip
+            draw.rectangle(
+                [x, y, x + rng.randrange(50, width // 3), y + rng.randrange(50, height // 3)],
+                fill=tuple(rng.randrange(256) for _ in range(3)),
+            )
         image = Image.blend(image, base, 0.35)
         exif = Image.Exif()
         exif[ExifTags.Base.Orientation] = 6 if n % 2 else 1
@@ -108,9 +110,11 @@ async def upload_all(base_url: str, paths: list[Path], concurrency: int, databas
             while not queue.empty():
                 path = queue.get_nowait()
                 response = await client.post(
-                    "/v1/photos", headers=headers, data={"clientId": path.stem},
+                    "/v1/photos",
+                    headers=headers,
+                    data={"clientId": path.stem},
                     files={"file": (path.name, path.read_bytes(), "image/jpeg")},
-                )  # fmt: skip
+                )
                 refused += response.status_code != 201
 
         started = time.perf_counter()
@@ -135,8 +139,10 @@ def main() -> int:
         (folder / "files").mkdir()
         paths = make_photos(folder / "files", args.files, (args.width, args.height))
         sizes = [path.stat().st_size for path in paths]
-        print(f"{len(paths)} JPEGs of {args.width}×{args.height}, {min(sizes) / 1e6:.1f}–{max(sizes) / 1e6:.1f} MB "
-              f"(mean {sum(sizes) / len(sizes) / 1e6:.1f} MB), on {os.cpu_count()} cores")  # fmt: skip
+        print(
+            f"{len(paths)} JPEGs of {args.width}×{args.height}, {min(sizes) / 1e6:.1f}–{max(sizes) / 1e6:.1f} MB "
+            f"(mean {sum(sizes) / len(sizes) / 1e6:.1f} MB), on {os.cpu_count()} cores"
+        )
         env = dict(os.environ, SF_VAR_DIR=str(folder / "var"), DATABASE_URL="", REDIS_URL="")
         _prepare(env)
         port = _free_port()
@@ -151,13 +157,17 @@ def main() -> int:
             server.wait()
         base, quick = baseline(paths), baseline(paths, draft=True)
         print(f"server, accepted (checked, hashed, fsynced, recorded) {accepted:6.2f} files/s   refused {refused}")
-        print(f"server, finished (also display and thumb made)       {finished:6.2f} files/s   "
-              f"with {args.concurrency} concurrent clients")  # fmt: skip
+        print(
+            f"server, finished (also display and thumb made)       {finished:6.2f} files/s   "
+            f"with {args.concurrency} concurrent clients"
+        )
         print(f"baseline: read + sha256 + decode + resize + encode    {base:6.2f} files/s   one process")
         print(f"the same with a draft (1/2-scale) decode              {quick:6.2f} files/s   one process")
-        print(f"ratio finished / baseline {finished / base:.2f}   accepted / baseline {accepted / base:.2f}   "
-              "(goal ≥ 0.70);  "
-              f"finished / draft baseline {finished / quick:.2f}")  # fmt: skip
+        print(
+            f"ratio finished / baseline {finished / base:.2f}   accepted / baseline {accepted / base:.2f}   "
+            "(goal ≥ 0.70);  "
+            f"finished / draft baseline {finished / quick:.2f}"
+        )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return 0

@@ -20,10 +20,10 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 from piccolo.engine.postgres import PostgresEngine
 
+from bench.city import load_regions_and_grids
 from bench.scan import PG_ADMIN
 from domain.db.engine import bind_engine, close_engine, open_engine
 from domain.db.migrate import migrate
-from bench.city import load_regions_and_grids
 from domain.ids import new_id
 from domain.stats.services import refresh_rollups
 
@@ -45,10 +45,34 @@ async def _load(url: str, enterprises: int, hazards: int, now: datetime) -> None
         for n in range(enterprises):
             grid = grids[n % len(grids)]
             ids.append(new_id())
-            rows.append((ids[-1], f"91330900{n:010d}", f"企业{n}", rng.choice(INDUSTRIES), grid[0], grid[3], grid[4],
-                         registered, registered))
-        await connection.copy_records_to_table("enterprise", records=rows, columns=[
-            "id", "credit_code", "name", "industry", "grid_id", "region_code", "region_path", "created_at", "updated_at"])
+            rows.append(
+                (
+                    ids[-1],
+                    f"91330900{n:010d}",
+                    f"企业{n}",
+                    rng.choice(INDUSTRIES),
+                    grid[0],
+                    grid[3],
+                    grid[4],
+                    registered,
+                    registered,
+                )
+            )
+        await connection.copy_records_to_table(
+            "enterprise",
+            records=rows,
+            columns=[
+                "id",
+                "credit_code",
+                "name",
+                "industry",
+                "grid_id",
+                "region_code",
+                "region_path",
+                "created_at",
+                "updated_at",
+            ],
+        )
 
         def hazard_rows(count: int):
             for n in range(count):
@@ -58,14 +82,45 @@ async def _load(url: str, enterprises: int, hazards: int, now: datetime) -> None
                 closed = found + timedelta(days=rng.uniform(0.1, 40)) if status == "closed" else None
                 if closed and closed > now - timedelta(hours=1):
                     closed = max(found, now - timedelta(hours=1))
-                yield (new_id(), f"b{n}", rng.choice(ids), "daily", "unsafe_condition", "隐患",
-                       "major" if rng.random() < 0.05 else "general", status, "enterprise", "r", "officer", deadline,
-                       found, closed, found, closed or found)
+                yield (
+                    new_id(),
+                    f"b{n}",
+                    rng.choice(ids),
+                    "daily",
+                    "unsafe_condition",
+                    "隐患",
+                    "major" if rng.random() < 0.05 else "general",
+                    status,
+                    "enterprise",
+                    "r",
+                    "officer",
+                    deadline,
+                    found,
+                    closed,
+                    found,
+                    closed or found,
+                )
 
-        columns = ["id", "client_key", "enterprise_id", "source", "category", "title", "level", "status", "side",
-                   "reporter_id", "reporter_role", "deadline", "found_at", "closed_at", "created_at", "updated_at"]
+        columns = [
+            "id",
+            "client_key",
+            "enterprise_id",
+            "source",
+            "category",
+            "title",
+            "level",
+            "status",
+            "side",
+            "reporter_id",
+            "reporter_role",
+            "deadline",
+            "found_at",
+            "closed_at",
+            "created_at",
+            "updated_at",
+        ]
         generator = hazard_rows(hazards)
-        while chunk := [row for _, row in zip(range(100_000), generator)]:
+        while chunk := [row for _, row in zip(range(100_000), generator, strict=False)]:
             await connection.copy_records_to_table("hazard", records=chunk, columns=columns)
         await connection.execute("ANALYZE")
     finally:
@@ -91,8 +146,10 @@ async def run(enterprises: int, hazards: int, changes: int) -> None:
         now = datetime.now(UTC)
         load = await _timed(_load(url, enterprises, hazards, now))
         print(f"loaded {enterprises:,} enterprises and {hazards:,} hazards in {load:.1f} s (COPY)")
-        baseline_sql = ("SELECT enterprise_id, to_char(found_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM') AS month, "
-                        "COUNT(*) AS found FROM hazard GROUP BY 1, 2")  # fmt: skip
+        baseline_sql = (
+            "SELECT enterprise_id, to_char(found_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM') AS month, "
+            "COUNT(*) AS found FROM hazard GROUP BY 1, 2"
+        )
         baseline = await _timed(engine._run_in_new_connection(baseline_sql))
         full_first = await _timed(refresh_rollups(full=True))
         full_again = await _timed(refresh_rollups(full=True))
@@ -100,7 +157,10 @@ async def run(enterprises: int, hazards: int, changes: int) -> None:
         changed_at = datetime.now(UTC)
         await connection.execute(
             "UPDATE hazard SET status = 'closed', closed_at = $1, updated_at = $1 WHERE id IN "
-            "(SELECT id FROM hazard WHERE status = 'rectifying' ORDER BY id LIMIT $2)", changed_at, changes)
+            "(SELECT id FROM hazard WHERE status = 'rectifying' ORDER BY id LIMIT $2)",
+            changed_at,
+            changes,
+        )
         await connection.close()
         incremental = await _timed(refresh_rollups())
         cells = await engine._run_in_new_connection("SELECT COUNT(*) AS n FROM rollup_cell")
@@ -108,8 +168,10 @@ async def run(enterprises: int, hazards: int, changes: int) -> None:
         print(f"baseline GROUP BY pass: {baseline:.2f} s")
         print(f"full roll-up into an empty table: {full_first:.2f} s  ratio {full_first / baseline:.1f}x (goal <= 2x)")
         print(f"full roll-up over current cells: {full_again:.2f} s  ratio {full_again / baseline:.1f}x")
-        print(f"incremental after {changes} changes: {incremental:.2f} s  = {100 * incremental / full_again:.1f} % of the "
-              f"full run over current cells (goal <= 5 %)")  # fmt: skip
+        print(
+            f"incremental after {changes} changes: {incremental:.2f} s  = {100 * incremental / full_again:.1f} % of the "
+            f"full run over current cells (goal <= 5 %)"
+        )
     finally:
         await close_engine(engine)
         await admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")

@@ -52,7 +52,9 @@ async def _load(url: str, headers: dict, seconds: float, concurrency: int) -> tu
                 writer.write(request)
                 head = await reader.readuntil(b"\r\n\r\n")
                 length = next(
-                    int(line.split(b":", 1)[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:")
+                    int(line.split(b":", 1)[1])
+                    for line in head.split(b"\r\n")
+                    if line.lower().startswith(b"content-length:")
                 )
                 await reader.readexactly(length)
                 latencies.append(time.perf_counter() - start)
@@ -69,10 +71,15 @@ async def _load(url: str, headers: dict, seconds: float, concurrency: int) -> tu
 
 
 def _serve(target: list[str], port: int, env: dict) -> subprocess.Popen:
-    process = subprocess.Popen(target + ["--port", str(port)], env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [*target, "--port", str(port)], env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     for _ in range(100):
         try:
-            httpx.get(f"http://127.0.0.1:{port}/health" if "shuangfang" in target[0] else f"http://127.0.0.1:{port}/bare", timeout=0.5)
+            httpx.get(
+                f"http://127.0.0.1:{port}/health" if "shuangfang" in target[0] else f"http://127.0.0.1:{port}/bare",
+                timeout=0.5,
+            )
             return process
         except httpx.TransportError:
             time.sleep(0.1)
@@ -98,7 +105,7 @@ def _prepare(env: dict) -> None:
 async def _postgres_url() -> str | None:
     try:
         connection = await asyncpg.connect(PG_ADMIN, timeout=3)
-    except (OSError, asyncpg.PostgresError, asyncio.TimeoutError):
+    except (TimeoutError, OSError, asyncpg.PostgresError):
         return None
     await connection.execute("DROP DATABASE IF EXISTS sf_bench")
     await connection.execute("CREATE DATABASE sf_bench")
@@ -116,9 +123,11 @@ def main() -> int:
     uvicorn = [str(Path(sys.executable).with_name("uvicorn")), "--log-level", "warning", "--no-access-log"]
     shuangfang = str(Path(sys.executable).with_name("shuangfang"))
     folder = Path(tempfile.mkdtemp(prefix="sf-bench-"))
-    bare = _serve(uvicorn + ["bench.bare:app"], 8790, dict(os.environ))
+    bare = _serve([*uvicorn, "bench.bare:app"], 8790, dict(os.environ))
     try:
-        base_rps, base_p50, base_p99, _ = asyncio.run(_load("http://127.0.0.1:8790/bare", {}, args.seconds, args.concurrency))
+        base_rps, base_p50, base_p99, _ = asyncio.run(
+            _load("http://127.0.0.1:8790/bare", {}, args.seconds, args.concurrency)
+        )
         print(f"bare litestar   {base_rps:8.0f} req/s   p50 {base_p50:6.1f} ms   p99 {base_p99:6.1f} ms")
         engines = [("sqlite", "")]
         if not args.no_postgres:

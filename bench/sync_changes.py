@@ -26,13 +26,13 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 import httpx
 
+from bench.city import load_regions_and_grids
 from bench.scan import PG_ADMIN
 from domain.accounts.model import Actor, Role
 from domain.config import load_settings
 from domain.db.engine import bind_engine, build_engine, close_engine, open_engine
 from domain.db.migrate import migrate
 from domain.hazards.services import NewHazard, create_hazard
-from bench.city import load_regions_and_grids
 from domain.ids import new_id
 from domain.sync.changes import encode_cursor
 
@@ -44,21 +44,72 @@ REPEATS = 30
 async def _load_places(connection, enterprises: int, now: datetime) -> tuple[list[tuple], list[str]]:
     """Regions, grids and enterprises; the grids and the enterprise ids."""
     grids = await load_regions_and_grids(connection, now)
-    rows = [(new_id(), f"91330900{n:010d}", f"企业{n}", "machinery", grids[n % 400][0], grids[n % 400][3],
-             grids[n % 400][4], now, now) for n in range(enterprises)]  # fmt: skip
-    await connection.copy_records_to_table("enterprise", records=rows, columns=[
-        "id", "credit_code", "name", "industry", "grid_id", "region_code", "region_path", "created_at", "updated_at"])
+    rows = [
+        (
+            new_id(),
+            f"91330900{n:010d}",
+            f"企业{n}",
+            "machinery",
+            grids[n % 400][0],
+            grids[n % 400][3],
+            grids[n % 400][4],
+            now,
+            now,
+        )
+        for n in range(enterprises)
+    ]
+    await connection.copy_records_to_table(
+        "enterprise",
+        records=rows,
+        columns=[
+            "id",
+            "credit_code",
+            "name",
+            "industry",
+            "grid_id",
+            "region_code",
+            "region_path",
+            "created_at",
+            "updated_at",
+        ],
+    )
     return grids, [row[0] for row in rows]
 
 
-async def _load_hazards(connection, grids: list[tuple], enterprise_ids: list[str], count: int, now: datetime,
-                        rng: random.Random) -> None:  # fmt: skip
+async def _load_hazards(
+    connection, grids: list[tuple], enterprise_ids: list[str], count: int, now: datetime, rng: random.Random
+) -> None:
     """`count` more hazards, each with the feed row the backfill would write, sealed in load order."""
     place = {eid: grids[n % 400] for n, eid in enumerate(enterprise_ids)}
-    hazard_columns = ["id", "client_key", "enterprise_id", "source", "category", "title", "level", "status", "side",
-                      "reporter_id", "reporter_role", "found_at", "created_at", "updated_at"]  # fmt: skip
-    feed_columns = ["seq", "kind", "entity_id", "op", "enterprise_id", "grid_id", "region1", "region2", "region3",
-                    "region_path", "at"]  # fmt: skip
+    hazard_columns = [
+        "id",
+        "client_key",
+        "enterprise_id",
+        "source",
+        "category",
+        "title",
+        "level",
+        "status",
+        "side",
+        "reporter_id",
+        "reporter_role",
+        "found_at",
+        "created_at",
+        "updated_at",
+    ]
+    feed_columns = [
+        "seq",
+        "kind",
+        "entity_id",
+        "op",
+        "enterprise_id",
+        "grid_id",
+        "region1",
+        "region2",
+        "region3",
+        "region_path",
+        "at",
+    ]
     done = 0
     while done < count:
         size = min(100_000, count - done)
@@ -68,8 +119,24 @@ async def _load_hazards(connection, grids: list[tuple], enterprise_ids: list[str
         for n in range(size):
             hazard_id, enterprise_id = new_id(), rng.choice(enterprise_ids)
             found = now - timedelta(days=rng.uniform(0, 400))
-            hazards.append((hazard_id, f"bench{start + n}", enterprise_id, "daily", "unsafe_condition", "隐患", "general",
-                            "closed", "enterprise", "r", "officer", found, found, found))  # fmt: skip
+            hazards.append(
+                (
+                    hazard_id,
+                    f"bench{start + n}",
+                    enterprise_id,
+                    "daily",
+                    "unsafe_condition",
+                    "隐患",
+                    "general",
+                    "closed",
+                    "enterprise",
+                    "r",
+                    "officer",
+                    found,
+                    found,
+                    found,
+                )
+            )
             grid = place[enterprise_id]
             codes = [code for code in grid[4].split("/") if code]
             feed.append((start + n, "hazard", hazard_id, "upsert", enterprise_id, grid[0], *codes, grid[4], found))
@@ -98,12 +165,21 @@ async def _head(client: httpx.AsyncClient, headers: dict, connection) -> str:
     return encode_cursor(await connection.fetchval("SELECT MAX(seq) FROM sync_change"))
 
 
-async def _phase(client, connection, callers: dict[str, dict], officer: Actor, handful: int,
-                 label: str) -> dict[str, float]:  # fmt: skip
+async def _phase(
+    client, connection, callers: dict[str, dict], officer: Actor, handful: int, label: str
+) -> dict[str, float]:
     cursors = {name: await _head(client, headers, connection) for name, headers in callers.items()}
     for n in range(handful):
-        await create_hazard(actor=officer, new=NewHazard(client_id=f"{label}-{n}", enterprise_id=officer.enterprise_id,
-                                                         source="daily", category="unsafe_condition", title="新隐患"))  # fmt: skip
+        await create_hazard(
+            actor=officer,
+            new=NewHazard(
+                client_id=f"{label}-{n}",
+                enterprise_id=officer.enterprise_id,
+                source="daily",
+                category="unsafe_condition",
+                title="新隐患",
+            ),
+        )
     return {name: await _timed_gets(client, callers[name], cursors[name], handful) for name in callers}
 
 
@@ -113,8 +189,15 @@ async def run(enterprises: int, small: int, large: int, handful: int) -> None:
     await admin.execute(f"CREATE DATABASE {DATABASE}")
     url = PG_ADMIN.rsplit("/", 1)[0] + f"/{DATABASE}"
     var = tempfile.mkdtemp(prefix="sf-bench-sync-")
-    settings = load_settings({"DATABASE_URL": url, "SF_VAR_DIR": var, "SF_RUN_SCHEDULE": "0",
-                              "SF_PASSWORD_HASH_COST": "fast", "PATH": os.environ.get("PATH", "")})  # fmt: skip
+    settings = load_settings(
+        {
+            "DATABASE_URL": url,
+            "SF_VAR_DIR": var,
+            "SF_RUN_SCHEDULE": "0",
+            "SF_PASSWORD_HASH_COST": "fast",
+            "PATH": os.environ.get("PATH", ""),
+        }
+    )
     engine = build_engine(settings)
     rng = random.Random(6)
     try:
@@ -133,16 +216,21 @@ async def run(enterprises: int, small: int, large: int, handful: int) -> None:
         system = Actor(user_id="bench", role=Role.ADMIN)
         target = enterprise_ids[0]
         grid, district = grids[0], grids[0][4].split("/")[2]
-        for username, role, binding in (("officer", Role.OFFICER, {"enterprise_id": target}),
-                                        ("inspector", Role.INSPECTOR, {"grid_ids": [grid[0]]}),
-                                        ("regulator", Role.REGULATOR, {"region_code": district})):  # fmt: skip
-            await accounts.create_user(actor=system, username=f"bench_{username}", name=username, password=PASSWORD,
-                                       role=role, **binding)  # fmt: skip
+        for username, role, binding in (
+            ("officer", Role.OFFICER, {"enterprise_id": target}),
+            ("inspector", Role.INSPECTOR, {"grid_ids": [grid[0]]}),
+            ("regulator", Role.REGULATOR, {"region_code": district}),
+        ):
+            await accounts.create_user(
+                actor=system, username=f"bench_{username}", name=username, password=PASSWORD, role=role, **binding
+            )
         officer_id = (await connection.fetchrow("SELECT id FROM app_user WHERE username = 'bench_officer'"))["id"]
         officer = Actor(user_id=officer_id, role=Role.OFFICER, enterprise_id=target)
         app = create_app(settings, engine)
-        async with app.lifespan(), httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                                     base_url="http://bench") as client:  # fmt: skip
+        async with (
+            app.lifespan(),
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as client,
+        ):
             callers = {}
             for name in ("officer", "inspector", "regulator"):
                 login = await client.post("/v1/auth/login", json={"username": f"bench_{name}", "password": PASSWORD})
@@ -155,8 +243,10 @@ async def run(enterprises: int, small: int, large: int, handful: int) -> None:
         rows = await connection.fetchval("SELECT COUNT(*) FROM sync_change")
         print(f"{enterprises:,} enterprises; feed rows at the end: {rows:,}; {handful} new changes per phase")
         for name in callers:
-            print(f"{name:10s} {small:>9,} hazards: {before[name] * 1000:6.2f} ms   {large:>9,} hazards: "
-                  f"{after[name] * 1000:6.2f} ms   ratio {after[name] / before[name]:.2f} (goal <= 1.5)")  # fmt: skip
+            print(
+                f"{name:10s} {small:>9,} hazards: {before[name] * 1000:6.2f} ms   {large:>9,} hazards: "
+                f"{after[name] * 1000:6.2f} ms   ratio {after[name] / before[name]:.2f} (goal <= 1.5)"
+            )
         await connection.close()
     finally:
         await close_engine(engine)

@@ -39,10 +39,16 @@ async def _measure(hazards: int, concurrency: int) -> tuple[float, float]:
     officer, principal = await _actor("officer1"), await _actor("principal1")
     made = []
     for n in range(hazards):
-        record, _ = await create_hazard(actor=officer, new=NewHazard(
-            client_id=f"bench-{n}-{time.time_ns()}", enterprise_id=officer.enterprise_id, source="daily",
-            category="unsafe_condition", title="bench",
-        ))  # fmt: skip
+        record, _ = await create_hazard(
+            actor=officer,
+            new=NewHazard(
+                client_id=f"bench-{n}-{time.time_ns()}",
+                enterprise_id=officer.enterprise_id,
+                source="daily",
+                category="unsafe_condition",
+                title="bench",
+            ),
+        )
         made.append(record.id)
     assign = model.Assign(officer.user_id, "整改", utcnow() + timedelta(days=3))
     start = time.perf_counter()
@@ -93,8 +99,10 @@ def main() -> int:
             env = dict(os.environ, SF_VAR_DIR=str(folder / name), DATABASE_URL=database_url or "")
             _prepare(env)
             sequential, concurrent = asyncio.run(_run_engine(env, args.hazards, args.concurrency))
-            print(f"transitions on {name:<10} {sequential:8.0f}/s one at a time   "
-                  f"{concurrent:8.0f}/s with {args.concurrency} concurrent writers")  # fmt: skip
+            print(
+                f"transitions on {name:<10} {sequential:8.0f}/s one at a time   "
+                f"{concurrent:8.0f}/s with {args.concurrency} concurrent writers"
+            )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return 0

@@ -28,6 +28,8 @@ def catalogue_document() -> ErrorCatalogue:
     """The whole catalogue, ordered by code."""
     return ErrorCatalogue(
         contract_version=CONTRACT_VERSION,
-        errors=[CatalogueEntry(code=code, status=entry.status, type=problem_type(code), zh=entry.zh, en=entry.en)
-                for code, entry in sorted(CATALOGUE.items())],  # fmt: skip
+        errors=[
+            CatalogueEntry(code=code, status=entry.status, type=problem_type(code), zh=entry.zh, en=entry.en)
+            for code, entry in sorted(CATALOGUE.items())
+        ],
     )

@@ -117,9 +117,16 @@ class Client:
     # --- the transport of every call -----------------------------------------------------------------------------
 
     async def _call(
-        self, method: str, path: str, into: type[T], *, body: msgspec.Struct | None = None,
-        params: dict[str, Any] | None = None, headers: dict[str, str] | None = None, signed: bool = True,
-    ) -> tuple[T, httpx.Response]:  # fmt: skip
+        self,
+        method: str,
+        path: str,
+        into: type[T],
+        *,
+        body: msgspec.Struct | None = None,
+        params: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+        signed: bool = True,
+    ) -> tuple[T, httpx.Response]:
         content = None if body is None else msgspec.json.encode(body)
         sent = dict(headers or {})
         if content is not None:
@@ -176,7 +183,9 @@ class Client:
 
     async def enterprises(self, *, cursor: str | None = None, limit: int | None = None) -> EnterprisePage:
         """One page of the enterprises in scope."""
-        return (await self._call("GET", "/v1/enterprises", EnterprisePage, params={"cursor": cursor, "limit": limit}))[0]
+        return (await self._call("GET", "/v1/enterprises", EnterprisePage, params={"cursor": cursor, "limit": limit}))[
+            0
+        ]
 
     async def enterprise(self, enterprise_id: str) -> Enterprise:
         """`GET /v1/enterprises/{id}`."""
@@ -187,7 +196,9 @@ class Client:
     ) -> RiskPointPage:
         """One page of an enterprise's risk points, each with its code (`qr`) for callers in scope."""
         params = {"cursor": cursor, "limit": limit}
-        return (await self._call("GET", f"/v1/enterprises/{enterprise_id}/risk-points", RiskPointPage, params=params))[0]
+        return (await self._call("GET", f"/v1/enterprises/{enterprise_id}/risk-points", RiskPointPage, params=params))[
+            0
+        ]
 
     async def risk_point(self, risk_point_id: str) -> RiskPoint:
         """`GET /v1/risk-points/{id}`."""
@@ -198,13 +209,23 @@ class Client:
         return (await self._call("GET", f"/v1/risk-points/{risk_point_id}/checklist", list[ChecklistItem]))[0]
 
     async def tasks(
-        self, *, due: bool = False, risk_point_id: str | None = None, cursor: str | None = None,
-        limit: int | None = None, mine: bool = False,
-    ) -> TaskPage:  # fmt: skip
+        self,
+        *,
+        due: bool = False,
+        risk_point_id: str | None = None,
+        cursor: str | None = None,
+        limit: int | None = None,
+        mine: bool = False,
+    ) -> TaskPage:
         """One page of inspection tasks in scope (`due`: the open ones due now; `mine`: those of the caller's posts —
         staff only, and ApiError TASKS_NO_POST for staff holding none)."""
-        params = {"due": "true" if due else None, "riskPointId": risk_point_id, "cursor": cursor, "limit": limit,
-                  "mine": "true" if mine else None}  # fmt: skip
+        params = {
+            "due": "true" if due else None,
+            "riskPointId": risk_point_id,
+            "cursor": cursor,
+            "limit": limit,
+            "mine": "true" if mine else None,
+        }
         return (await self._call("GET", "/v1/tasks", TaskPage, params=params))[0]
 
     async def posts(self, enterprise_id: str) -> list[Post]:
@@ -213,20 +234,38 @@ class Client:
 
     async def set_user_posts(self, enterprise_id: str, user_id: str, posts: list[str]) -> UserPosts:
         """Set the whole set of posts a user of the enterprise holds (its principal or an administrator)."""
-        return (await self._call("PUT", f"/v1/enterprises/{enterprise_id}/users/{user_id}/posts", UserPosts,
-                                 body=UserPostsUpdate(posts=posts)))[0]  # fmt: skip
+        return (
+            await self._call(
+                "PUT",
+                f"/v1/enterprises/{enterprise_id}/users/{user_id}/posts",
+                UserPosts,
+                body=UserPostsUpdate(posts=posts),
+            )
+        )[0]
 
     async def hazards(
-        self, *, status: str | None = None, level: str | None = None, enterprise_id: str | None = None,
-        risk_point_id: str | None = None, overdue: bool | None = None, open_only: bool = False,
-        cursor: str | None = None, limit: int | None = None,
-    ) -> HazardPage:  # fmt: skip
+        self,
+        *,
+        status: str | None = None,
+        level: str | None = None,
+        enterprise_id: str | None = None,
+        risk_point_id: str | None = None,
+        overdue: bool | None = None,
+        open_only: bool = False,
+        cursor: str | None = None,
+        limit: int | None = None,
+    ) -> HazardPage:
         """One page of hazards in scope, newest first."""
         params = {
-            "status": status, "level": level, "enterpriseId": enterprise_id, "riskPointId": risk_point_id,
-            "overdue": None if overdue is None else str(overdue).lower(), "open": "true" if open_only else None,
-            "cursor": cursor, "limit": limit,
-        }  # fmt: skip
+            "status": status,
+            "level": level,
+            "enterpriseId": enterprise_id,
+            "riskPointId": risk_point_id,
+            "overdue": None if overdue is None else str(overdue).lower(),
+            "open": "true" if open_only else None,
+            "cursor": cursor,
+            "limit": limit,
+        }
         return (await self._call("GET", "/v1/hazards", HazardPage, params=params))[0]
 
     async def hazard(self, hazard_id: str) -> Hazard:
@@ -238,55 +277,108 @@ class Client:
         return (await self._call("GET", f"/v1/hazards/{hazard_id}/history", list[HistoryEvent]))[0]
 
     async def hazard_statistics(
-        self, *, region_code: str | None = None, grid_id: str | None = None, enterprise_id: str | None = None,
-        industry: str | None = None, period: str = "month", first: str | None = None, last: str | None = None,
-    ) -> HazardStatistics:  # fmt: skip
+        self,
+        *,
+        region_code: str | None = None,
+        grid_id: str | None = None,
+        enterprise_id: str | None = None,
+        industry: str | None = None,
+        period: str = "month",
+        first: str | None = None,
+        last: str | None = None,
+    ) -> HazardStatistics:
         """`GET /v1/stats/hazards`: the figures of a scope (default: the caller's)."""
         params = {
-            "regionCode": region_code, "gridId": grid_id, "enterpriseId": enterprise_id, "industry": industry,
-            "period": period, "from": first, "to": last,
-        }  # fmt: skip
+            "regionCode": region_code,
+            "gridId": grid_id,
+            "enterpriseId": enterprise_id,
+            "industry": industry,
+            "period": period,
+            "from": first,
+            "to": last,
+        }
         return (await self._call("GET", "/v1/stats/hazards", HazardStatistics, params=params))[0]
 
     async def figure_items(
-        self, *, metric: str, period: str, part: Literal["numerator", "denominator"] = "numerator",
-        region_code: str | None = None, grid_id: str | None = None, enterprise_id: str | None = None,
-        industry: str | None = None, cursor: str | None = None, limit: int | None = None,
-    ) -> FigureItemPage:  # fmt: skip
+        self,
+        *,
+        metric: str,
+        period: str,
+        part: Literal["numerator", "denominator"] = "numerator",
+        region_code: str | None = None,
+        grid_id: str | None = None,
+        enterprise_id: str | None = None,
+        industry: str | None = None,
+        cursor: str | None = None,
+        limit: int | None = None,
+    ) -> FigureItemPage:
         """`GET /v1/stats/hazards/items`: one page of the hazards (or tasks) behind a figure."""
         params = {
-            "metric": metric, "period": period, "part": part, "regionCode": region_code, "gridId": grid_id,
-            "enterpriseId": enterprise_id, "industry": industry, "cursor": cursor, "limit": limit,
-        }  # fmt: skip
+            "metric": metric,
+            "period": period,
+            "part": part,
+            "regionCode": region_code,
+            "gridId": grid_id,
+            "enterpriseId": enterprise_id,
+            "industry": industry,
+            "cursor": cursor,
+            "limit": limit,
+        }
         return (await self._call("GET", "/v1/stats/hazards/items", FigureItemPage, params=params))[0]
 
     # --- what the phone does -------------------------------------------------------------------------------------
 
     async def scan(
-        self, token: str, *, client_time: datetime | None = None, lat: float | None = None, lng: float | None = None,
+        self,
+        token: str,
+        *,
+        client_time: datetime | None = None,
+        lat: float | None = None,
+        lng: float | None = None,
         accuracy: float | None = None,
     ) -> ScanCard:
         """Open the card of a scanned code; the server records the proof of presence as `scanId` (`accuracy`: the
         GPS fix's error in metres, as the phone reports it)."""
-        params = {"deviceId": self.device_id or None, "clientTime": client_time, "lat": lat, "lng": lng,
-                  "accuracy": accuracy}  # fmt: skip
+        params = {
+            "deviceId": self.device_id or None,
+            "clientTime": client_time,
+            "lat": lat,
+            "lng": lng,
+            "accuracy": accuracy,
+        }
         return (await self._call("GET", f"/v1/scan/{token}", ScanCard, params=params))[0]
 
     async def upload_photo(
-        self, data: bytes, *, client_id: str, taken_at: datetime | None = None, lat: float | None = None,
-        lng: float | None = None, filename: str = "photo.jpg", media_type: str = "image/jpeg",
+        self,
+        data: bytes,
+        *,
+        client_id: str,
+        taken_at: datetime | None = None,
+        lat: float | None = None,
+        lng: float | None = None,
+        filename: str = "photo.jpg",
+        media_type: str = "image/jpeg",
         idempotency_key: str | None = None,
-    ) -> tuple[Photo, bool]:  # fmt: skip
+    ) -> tuple[Photo, bool]:
         """Upload a photo; (the photo, whether this call stored it). The same bytes or clientId → the same photo."""
-        fields = {"clientId": client_id, "takenAt": taken_at, "lat": lat, "lng": lng, "deviceId": self.device_id or None}
+        fields = {
+            "clientId": client_id,
+            "takenAt": taken_at,
+            "lat": lat,
+            "lng": lng,
+            "deviceId": self.device_id or None,
+        }
         headers = {"Content-Type": f"multipart/form-data; boundary={_boundary(client_id)}"}
         if idempotency_key:
             headers["Idempotency-Key"] = idempotency_key
         response = await self._request(
-            "POST", "/v1/photos", signed=True, headers=headers,
+            "POST",
+            "/v1/photos",
+            signed=True,
+            headers=headers,
             data={k: _form_value(v) for k, v in fields.items() if v is not None},
             files={"file": (filename, data, media_type)},
-        )  # fmt: skip
+        )
         return msgspec.json.decode(response.content, type=Photo), _made(response)
 
     async def upload_document(
@@ -298,9 +390,13 @@ class Client:
         if idempotency_key:
             headers["Idempotency-Key"] = idempotency_key
         response = await self._request(
-            "POST", "/v1/documents", signed=True, headers=headers, data={"clientId": client_id},
+            "POST",
+            "/v1/documents",
+            signed=True,
+            headers=headers,
+            data={"clientId": client_id},
             files={"file": (filename, data, "application/pdf")},
-        )  # fmt: skip
+        )
         return msgspec.json.decode(response.content, type=Document), _made(response)
 
     async def document(self, document_id: str) -> Document:
@@ -321,7 +417,9 @@ class Client:
     ) -> Hazard:
         """Take a workflow action on the hazard as of `version` (If-Match); a stale version → ApiError 412."""
         headers = {"If-Match": f'"{version}"'} | _key(idempotency_key)
-        return (await self._call("POST", f"/v1/hazards/{hazard_id}/transitions", Hazard, body=action, headers=headers))[0]
+        return (await self._call("POST", f"/v1/hazards/{hazard_id}/transitions", Hazard, body=action, headers=headers))[
+            0
+        ]
 
     async def record_inspection(
         self, new: InspectionCreate, *, idempotency_key: str | None = None
@@ -350,14 +448,23 @@ class Client:
         return receipt, response.status_code == 201
 
     async def upload_public_photo(
-        self, data: bytes, *, client_id: str, device_id: str, filename: str = "photo.jpg", media_type: str = "image/jpeg"
-    ) -> PublicPhoto:  # fmt: skip
+        self,
+        data: bytes,
+        *,
+        client_id: str,
+        device_id: str,
+        filename: str = "photo.jpg",
+        media_type: str = "image/jpeg",
+    ) -> PublicPhoto:
         """Upload a photo for a public report, without signing in; its id goes into `photoIds`."""
         response = await self._request(
-            "POST", "/v1/public/reports/photos", signed=False,
+            "POST",
+            "/v1/public/reports/photos",
+            signed=False,
             headers={"Content-Type": f"multipart/form-data; boundary={_boundary(client_id)}"},
-            data={"clientId": client_id, "deviceId": device_id}, files={"file": (filename, data, media_type)},
-        )  # fmt: skip
+            data={"clientId": client_id, "deviceId": device_id},
+            files={"file": (filename, data, media_type)},
+        )
         return msgspec.json.decode(response.content, type=PublicPhoto)
 
     async def follow_public_report(self, receipt: str) -> PublicReceipt:
@@ -378,19 +485,40 @@ class Client:
     async def act_on_public_report(self, report_id: str, action: ReportActionRequest, *, version: int) -> PublicReport:
         """Accept, dismiss or reply to a public report as of `version` (If-Match); a stale version → ApiError 412."""
         headers = {"If-Match": f'"{version}"'}
-        return (await self._call("POST", f"/v1/public-reports/{report_id}/transitions", PublicReport, body=action,
-                                 headers=headers))[0]  # fmt: skip
+        return (
+            await self._call(
+                "POST", f"/v1/public-reports/{report_id}/transitions", PublicReport, body=action, headers=headers
+            )
+        )[0]
 
     async def accept_public_report(
-        self, report_id: str, *, version: int, category: str, title: str, description: str, level: str = "general",
-        enterprise_id: str | None = None, photo_ids: list[str] | None = None, reply: str | None = None,
-        major_criterion_id: str | None = None, expert_reason: str | None = None,
-    ) -> PublicReport:  # fmt: skip
+        self,
+        report_id: str,
+        *,
+        version: int,
+        category: str,
+        title: str,
+        description: str,
+        level: str = "general",
+        enterprise_id: str | None = None,
+        photo_ids: list[str] | None = None,
+        reply: str | None = None,
+        major_criterion_id: str | None = None,
+        expert_reason: str | None = None,
+    ) -> PublicReport:
         """Make a report a hazard of its enterprise, in the regulator's own `title` and `description` (required:
         the reporter's words never reach the enterprise); chosen photos reach it as new stamped copies."""
-        action = AcceptReport(category=category, title=title, description=description, level=level,
-                              enterprise_id=enterprise_id, photo_ids=list(photo_ids or []), reply=reply,
-                              major_criterion_id=major_criterion_id, expert_reason=expert_reason)  # fmt: skip
+        action = AcceptReport(
+            category=category,
+            title=title,
+            description=description,
+            level=level,
+            enterprise_id=enterprise_id,
+            photo_ids=list(photo_ids or []),
+            reply=reply,
+            major_criterion_id=major_criterion_id,
+            expert_reason=expert_reason,
+        )
         return await self.act_on_public_report(report_id, action, version=version)
 
 

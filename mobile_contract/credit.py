@@ -12,8 +12,14 @@ from mobile_contract.base import Id, ShortText, Wire, WireOut
 
 PenaltyKind = Literal["warning", "fine", "confiscation", "suspension", "licence_revoked", "closure", "other"]
 Violation = Literal[
-    "accident", "accident_aggravated", "unlicensed", "licence_suspended", "false_report", "serious_violation", "other",
-]  # fmt: skip
+    "accident",
+    "accident_aggravated",
+    "unlicensed",
+    "licence_suspended",
+    "false_report",
+    "serious_violation",
+    "other",
+]
 Execution = Literal["pending", "executed", "refused"]
 AccidentGrade = Literal["general", "large", "major", "especially_major"]  # 一般 / 较大 / 重大 / 特别重大
 ListingStatus = Literal["candidate", "notified", "confirmed", "dismissed", "removed_early", "expired"]

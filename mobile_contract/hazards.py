@@ -11,9 +11,20 @@ from mobile_contract.base import Id, Latitude, Longitude, ShortText, Wire, WireO
 
 HazardLevel = Literal["general", "major"]
 Source = Literal[
-    "daily", "comprehensive", "specialist", "seasonal", "holiday", "accident_analogy", "before_resumption",
-    "external_experts", "control_failure", "grid_inspection", "enforcement", "public_report", "other",
-]  # fmt: skip
+    "daily",
+    "comprehensive",
+    "specialist",
+    "seasonal",
+    "holiday",
+    "accident_analogy",
+    "before_resumption",
+    "external_experts",
+    "control_failure",
+    "grid_inspection",
+    "enforcement",
+    "public_report",
+    "other",
+]
 Category = Literal["unsafe_condition", "unsafe_act", "management_defect"]
 Time = Annotated[datetime, Meta(tz=True)]
 Text = Annotated[str, Meta(max_length=2000)]
@@ -248,7 +259,21 @@ class ConfirmLevel(_Transition, tag="confirmLevel"):
 
 
 TransitionRequest = (
-    Assign | RectifyOnSpot | SubmitRectification | Accept | Reject | Void | ReportToRegulator | SubmitPlan
-    | ApprovePlan | Supervise | ExtendDeadline | DecideExtension | SubmitEvaluation | ApplyResume | WriteOff
-    | OrderContinue | ConfirmLevel
-)  # fmt: skip
+    Assign
+    | RectifyOnSpot
+    | SubmitRectification
+    | Accept
+    | Reject
+    | Void
+    | ReportToRegulator
+    | SubmitPlan
+    | ApprovePlan
+    | Supervise
+    | ExtendDeadline
+    | DecideExtension
+    | SubmitEvaluation
+    | ApplyResume
+    | WriteOff
+    | OrderContinue
+    | ConfirmLevel
+)

@@ -63,13 +63,21 @@ class OfflineQueue:
         """Operations without a final result yet, in the order queued."""
         return [queued for queued in self.state.ops if queued.op_id not in self.state.results]
 
-    def add_photo(self, data: bytes, *, client_id: str, taken_at: datetime | None = None,
-                  lat: float | None = None, lng: float | None = None) -> str:  # fmt: skip
+    def add_photo(
+        self,
+        data: bytes,
+        *,
+        client_id: str,
+        taken_at: datetime | None = None,
+        lat: float | None = None,
+        lng: float | None = None,
+    ) -> str:
         """Keep a photo taken offline; the reference an operation uses for it."""
         self.folder.mkdir(parents=True, exist_ok=True)
         (self.folder / f"{client_id}.jpg").write_bytes(data)
-        self.state.photos.append(QueuedPhoto(client_id=client_id, file=f"{client_id}.jpg", taken_at=taken_at, lat=lat,
-                                             lng=lng))  # fmt: skip
+        self.state.photos.append(
+            QueuedPhoto(client_id=client_id, file=f"{client_id}.jpg", taken_at=taken_at, lat=lat, lng=lng)
+        )
         self._save()
         return photo_ref(client_id)
 
@@ -87,8 +95,9 @@ class OfflineQueue:
             if photo.client_id in self.state.photo_ids:
                 continue
             data = (self.folder / photo.file).read_bytes()
-            stored, _ = await client.upload_photo(data, client_id=photo.client_id, taken_at=photo.taken_at,
-                                                  lat=photo.lat, lng=photo.lng)  # fmt: skip
+            stored, _ = await client.upload_photo(
+                data, client_id=photo.client_id, taken_at=photo.taken_at, lat=photo.lat, lng=photo.lng
+            )
             self.state.photo_ids[photo.client_id] = stored.id
             self._save()
             uploaded += 1

@@ -9,7 +9,7 @@ import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
 from mobile_contract.auth import Role
-from mobile_contract.base import Id, Latitude, LongText, Longitude, ShortText, Wire, WireOut
+from mobile_contract.base import Id, Latitude, Longitude, LongText, ShortText, Wire, WireOut
 
 Industry = Literal[
     "hazardous_chemicals",
@@ -160,8 +160,8 @@ class EnterpriseUpdate(Wire):
     high_risk: bool | UnsetType = UNSET
     supervising_department: Annotated[str, Meta(max_length=100)] | UnsetType = UNSET
     address: LongText | UnsetType = UNSET
-    lat: Latitude | None | UnsetType = UNSET
-    lng: Longitude | None | UnsetType = UNSET
+    lat: Latitude | UnsetType | None = UNSET
+    lng: Longitude | UnsetType | None = UNSET
     status: EnterpriseStatus | UnsetType = UNSET
 
 

@@ -64,11 +64,11 @@ class RiskPointUpdate(Wire):
     kind: PointKind | UnsetType = UNSET
     name: ShortText | UnsetType = UNSET
     area: Annotated[str, Meta(max_length=100)] | UnsetType = UNSET
-    lat: Latitude | None | UnsetType = UNSET
-    lng: Longitude | None | UnsetType = UNSET
-    plan_x: Fraction | None | UnsetType = UNSET
-    plan_y: Fraction | None | UnsetType = UNSET
-    presence_radius_m: PresenceRadius | None | UnsetType = UNSET
+    lat: Latitude | UnsetType | None = UNSET
+    lng: Longitude | UnsetType | None = UNSET
+    plan_x: Fraction | UnsetType | None = UNSET
+    plan_y: Fraction | UnsetType | None = UNSET
+    presence_radius_m: PresenceRadius | UnsetType | None = UNSET
     responsible_post: Annotated[str, Meta(max_length=100)] | UnsetType = UNSET
     responsible_person: Annotated[str, Meta(max_length=100)] | UnsetType = UNSET
     hazard_sources: Items | UnsetType = UNSET

@@ -96,11 +96,17 @@ class DaySummary:
         """The day got through: worked online, the offline scan, inspection and report applied on return, and the
         replay was idempotent (a queued action may be refused: someone can overtake it while the phone is away)."""
         applied = all(self.replay[f"{kind} ok"] == 1 for kind in ("scan", "inspectionCreate", "hazardCreate"))
-        return bool(self.user and self.inspections and applied and self.second_replay_identical
-                    and self.hazards_in_scope_unchanged)  # fmt: skip
+        return bool(
+            self.user
+            and self.inspections
+            and applied
+            and self.second_replay_identical
+            and self.hazards_in_scope_unchanged
+        )
 
     def lines(self) -> list[str]:
         """The summary, printable."""
+
         def counts(counter: Counter) -> str:
             return ", ".join(f"{n} {kind}" for kind, n in sorted(counter.items())) or "none"
 
@@ -133,7 +139,9 @@ def site_photo(rng: random.Random, label: str, size: tuple[int, int] = (960, 720
     draw.rectangle((left, top, left + 260, horizon), fill=(rng.randint(180, 230),) * 3, outline=(60, 60, 60), width=3)
     for _ in range(rng.randint(2, 5)):
         y = rng.randint(top, height - 20)
-        draw.line((0, y, width, y + rng.randint(-40, 40)), fill=(rng.randint(100, 200), 80, 40), width=rng.randint(6, 14))
+        draw.line(
+            (0, y, width, y + rng.randint(-40, 40)), fill=(rng.randint(100, 200), 80, 40), width=rng.randint(6, 14)
+        )
     x, y = rng.randint(60, width - 120), rng.randint(60, height - 120)
     draw.ellipse((x, y, x + 90, y + 90), outline=(230, 20, 20), width=6)
     draw.text((16, height - 28), label, fill=(255, 255, 255))
@@ -213,10 +221,17 @@ class Day:
     def results(self, checklist: list, failing: int | None, photo_ids: list[str]) -> list[ResultCreate]:
         """The checklist's results: every item ok but the failing one, which opens a hazard with its photos."""
         return [
-            ResultCreate(item_id=item.id, ok=False, note="现场检查不符合要求，已拍照取证", hazard_client_id=self.key("h"),
-                         photo_ids=photo_ids) if index == failing else ResultCreate(item_id=item.id, ok=True)
+            ResultCreate(
+                item_id=item.id,
+                ok=False,
+                note="现场检查不符合要求，已拍照取证",
+                hazard_client_id=self.key("h"),
+                photo_ids=photo_ids,
+            )
+            if index == failing
+            else ResultCreate(item_id=item.id, ok=True)
             for index, item in enumerate(checklist)
-        ]  # fmt: skip
+        ]
 
     async def inspect_online(self, card: RiskPointCard, first: bool) -> str:
         """Scan, inspect, photograph what fails; the scan id."""
@@ -228,15 +243,22 @@ class Day:
         checklist = scanned.checklist or []
         failing, photo_ids = self.failing(checklist, first), []
         if failing is not None:
-            photo, _ = await self.client.upload_photo(self.photo(point.name[:12]), client_id=self.key("p"),
-                                                      taken_at=_now(), lat=lat, lng=lng)  # fmt: skip
+            photo, _ = await self.client.upload_photo(
+                self.photo(point.name[:12]), client_id=self.key("p"), taken_at=_now(), lat=lat, lng=lng
+            )
             photo_ids.append(photo.id)
             self.summary.photos += 1
         results = self.results(checklist, failing, photo_ids)
-        inspection, _ = await self.client.record_inspection(InspectionCreate(
-            client_id=self.key("i"), risk_point_id=point.id, scan_id=scanned.scan_id, started_at=started,
-            finished_at=_now(), results=results,
-        ))  # fmt: skip
+        inspection, _ = await self.client.record_inspection(
+            InspectionCreate(
+                client_id=self.key("i"),
+                risk_point_id=point.id,
+                scan_id=scanned.scan_id,
+                started_at=started,
+                finished_at=_now(),
+                results=results,
+            )
+        )
         self._count_inspection(inspection.items_checked, inspection.items_failed)
         self.summary.tasks_done += sum(1 for r in inspection.results if r.task_id)
         self.summary.hazards += [r.hazard_id for r in inspection.results if r.hazard_id]
@@ -248,18 +270,34 @@ class Day:
         self.summary.items_checked += checked
         self.summary.items_failed += failed
 
-    def sighting(self, card: RiskPointCard, photo_ids: list[str], *, scan_id=None, scan_op_id=None,
-                 payload: type[HazardCreate] = HazardCreate) -> HazardCreate:  # fmt: skip
+    def sighting(
+        self,
+        card: RiskPointCard,
+        photo_ids: list[str],
+        *,
+        scan_id=None,
+        scan_op_id=None,
+        payload: type[HazardCreate] = HazardCreate,
+    ) -> HazardCreate:
         """A hazard seen at a point, outside its checklist."""
         title, category = self.rng.choice(SIGHTINGS)
         lat, lng = _position(card, self.rng)
         extra = {"scan_op_id": scan_op_id} if payload is HazardCreatePayload else {}
         return payload(
-            client_id=self.key("h"), enterprise_id=card.risk_point.enterprise_id, risk_point_id=card.risk_point.id,
-            source=SOURCES.get(self.summary.role, "daily"), category=category, title=title,
-            description=f"{card.risk_point.name}附近发现：{title}", photo_ids=photo_ids, found_at=_now(), lat=lat,
-            lng=lng, scan_id=scan_id, **extra,
-        )  # fmt: skip
+            client_id=self.key("h"),
+            enterprise_id=card.risk_point.enterprise_id,
+            risk_point_id=card.risk_point.id,
+            source=SOURCES.get(self.summary.role, "daily"),
+            category=category,
+            title=title,
+            description=f"{card.risk_point.name}附近发现：{title}",
+            photo_ids=photo_ids,
+            found_at=_now(),
+            lat=lat,
+            lng=lng,
+            scan_id=scan_id,
+            **extra,
+        )
 
     async def report_online(self, card: RiskPointCard, scan_id: str) -> None:
         photo_ids = []
@@ -287,8 +325,9 @@ class Day:
         for hazard in hazards:
             action = self.decision(hazard)
             try:
-                done = await self.client.transition(hazard.id, action, version=hazard.version,
-                                                    idempotency_key=self.key("t"))  # fmt: skip
+                done = await self.client.transition(
+                    hazard.id, action, version=hazard.version, idempotency_key=self.key("t")
+                )
             except ApiError as error:  # someone moved it meanwhile: the phone reloads and decides again
                 self.say(f"{hazard.id}: {error.code}; left for later")
                 continue
@@ -300,24 +339,41 @@ class Day:
         point = card.risk_point
         lat, lng = _position(card, self.rng)
         started = _now()
-        scan_op = queue.add(self.key("op"), ScanPayload(token=qr_token(point.qr.url), device_id=self.plan.device_id,
-                                                        client_time=started, lat=lat, lng=lng))  # fmt: skip
-        refs = [queue.add_photo(self.photo(f"offline {n}"), client_id=self.key("p"), taken_at=_now(), lat=lat, lng=lng)
-                for n in range(2)]  # fmt: skip
+        scan_op = queue.add(
+            self.key("op"),
+            ScanPayload(
+                token=qr_token(point.qr.url), device_id=self.plan.device_id, client_time=started, lat=lat, lng=lng
+            ),
+        )
+        refs = [
+            queue.add_photo(self.photo(f"offline {n}"), client_id=self.key("p"), taken_at=_now(), lat=lat, lng=lng)
+            for n in range(2)
+        ]
         results = self.results(card.checklist, self.failing(card.checklist, True), refs[:1])
-        queue.add(self.key("op"), InspectionCreatePayload(
-            client_id=self.key("i"), risk_point_id=point.id, scan_op_id=scan_op.op_id, started_at=started,
-            finished_at=_now(), results=results,
-        ))  # fmt: skip
+        queue.add(
+            self.key("op"),
+            InspectionCreatePayload(
+                client_id=self.key("i"),
+                risk_point_id=point.id,
+                scan_op_id=scan_op.op_id,
+                started_at=started,
+                finished_at=_now(),
+                results=results,
+            ),
+        )
         queue.add(self.key("op"), self.sighting(card, refs[1:], scan_op_id=scan_op.op_id, payload=HazardCreatePayload))
         if hazard is not None:
             action = self.decision(hazard)
-            queued = queue.add(self.key("op"), HazardTransitionPayload(
-                hazard_id=hazard.id, expected_version=hazard.version, transition=action))  # fmt: skip
+            queued = queue.add(
+                self.key("op"),
+                HazardTransitionPayload(hazard_id=hazard.id, expected_version=hazard.version, transition=action),
+            )
             self.offline_actions[queued.op_id] = type(action).__struct_config__.tag
         self.summary.queued_ops = len(queue.state.ops)
         self.summary.queued_photos = len(queue.state.photos)
-        self.say(f"offline at {point.name}: {self.summary.queued_ops} operations, {self.summary.queued_photos} photos queued")
+        self.say(
+            f"offline at {point.name}: {self.summary.queued_ops} operations, {self.summary.queued_photos} photos queued"
+        )
 
     def record_replay(self, results: list[SyncOpResult]) -> None:
         for result in results:

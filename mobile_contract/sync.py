@@ -172,8 +172,11 @@ class ChangesPage(WireOut):
 
 
 CHANGE_BODIES: dict[str, type[msgspec.Struct]] = {
-    "enterprise": Enterprise, "riskPoint": RiskPointCard, "hazard": Hazard, "task": Task,
-}  # fmt: skip
+    "enterprise": Enterprise,
+    "riskPoint": RiskPointCard,
+    "hazard": Hazard,
+    "task": Task,
+}
 """The struct of a change's `data`, by `kind`."""
 
 
@@ -193,4 +196,3 @@ def result_body(result: SyncOpResult) -> msgspec.Struct | None:
     if result.data is None or result.resource is None:
         return None
     return msgspec.convert(result.data, RESULT_BODIES[result.resource])
-

@@ -42,6 +42,13 @@ def evaluation_report_pdf(*, enterprise: str, hazard: str, evaluator: str, concl
     draw.text((90, _PAGE[1] - 80), "演示数据 · 双防平台种子生成", fill=128, font=cjk_font(18))
     buffer = io.BytesIO()
     stamp = local.timetuple()  # fixed dates: the same report is the same bytes, so seeding again adds nothing
-    page.save(buffer, "PDF", resolution=100, title="治理效果评估报告", producer="shuangfang seed",
-              creationDate=stamp, modDate=stamp)  # fmt: skip
+    page.save(
+        buffer,
+        "PDF",
+        resolution=100,
+        title="治理效果评估报告",
+        producer="shuangfang seed",
+        creationDate=stamp,
+        modDate=stamp,
+    )
     return buffer.getvalue()

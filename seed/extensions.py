@@ -39,8 +39,14 @@ async def seed_extension(settings: Settings) -> str:
         return "deadline extensions: 0 made"
     asked_at = row["updated_at"] + timedelta(days=1)
     wanted = row["deadline"] + timedelta(days=14)
-    asked = await transition(actor=officer, hazard_id=row["id"], expected_version=2,
-                             command=m.RequestExtension(wanted, REASON), now=asked_at)  # fmt: skip
-    await transition(actor=principal, hazard_id=row["id"], expected_version=asked.version,
-                     command=m.DecideExtension(True, "", DECISION), now=asked_at + timedelta(hours=6))  # fmt: skip
+    asked = await transition(
+        actor=officer, hazard_id=row["id"], expected_version=2, command=m.RequestExtension(wanted, REASON), now=asked_at
+    )
+    await transition(
+        actor=principal,
+        hazard_id=row["id"],
+        expected_version=asked.version,
+        command=m.DecideExtension(True, "", DECISION),
+        now=asked_at + timedelta(hours=6),
+    )
     return f"deadline extensions: 1 general hazard's deadline extended by 14 days ({row['id']})"

@@ -23,9 +23,9 @@ from domain.documents.services import Documents
 from domain.hazards import model as m
 from domain.hazards.services import NewHazard, create_hazard, transition
 from domain.inspections.model import LOCAL_TIME
+from domain.org.tables import Enterprise
 from domain.photos.services import CaptureForm, Photos
 from domain.printing.fonts import cjk_font
-from domain.org.tables import Enterprise
 from domain.risk.tables import RiskPoint
 from seed.documents import evaluation_report_pdf
 from seed.inspections import actor_named
@@ -81,16 +81,21 @@ def _accepted(by: str, opinion: str, days: int = 1) -> Step:
 
 
 GENERAL_SCRIPTS: dict[str, list[Step]] = {
-    "closed_with_deadline": [_assigned("按措施整改并复查", 7), _submitted("已按要求整改", 4),
-                             _accepted("principal", "复查合格，予以销号")],  # fmt: skip
+    "closed_with_deadline": [
+        _assigned("按措施整改并复查", 7),
+        _submitted("已按要求整改", 4),
+        _accepted("principal", "复查合格，予以销号"),
+    ],
     "closed_on_the_spot": [
         ("officer", lambda c, at: m.RectifyOnSpot(("AFTER",), "现场立即整改"), 0),
         _accepted("principal", "复查合格"),
     ],
     "rejected_then_closed": [
-        _assigned("更换损坏部件", 10), _submitted("已更换", 3),
+        _assigned("更换损坏部件", 10),
+        _submitted("已更换", 3),
         ("principal", lambda c, at: m.Reject("整改照片不清晰，部件型号不符"), 1),
-        _submitted("已更换为合格部件", 2), _accepted("principal", "复查合格"),
+        _submitted("已更换为合格部件", 2),
+        _accepted("principal", "复查合格"),
     ],
     "awaiting_acceptance": [_assigned("加装防护并培训", 14), _submitted("已整改，待验收", 2)],
     "rectifying": [_assigned("制定整改方案并实施", 30)],
@@ -99,34 +104,80 @@ GENERAL_SCRIPTS: dict[str, list[Step]] = {
     "voided": [("officer", lambda c, at: m.Void("重复登记，与前一条为同一隐患"), 0)],
 }
 INSPECTOR_SCRIPTS: dict[str, list[Step]] = {
-    "closed_by_inspector": [_assigned("按网格员意见整改", 7), _submitted("已整改", 3),
-                            _accepted("inspector", "网格员复查合格", 2)],  # fmt: skip
+    "closed_by_inspector": [
+        _assigned("按网格员意见整改", 7),
+        _submitted("已整改", 3),
+        _accepted("inspector", "网格员复查合格", 2),
+    ],
     "awaiting_inspector": [_assigned("按网格员意见整改", 7), _submitted("已整改，请复查", 3)],
 }
-_REPORT = ("officer", lambda c, at: m.ReportToRegulator("紧急切断装置缺失，系设计遗留", "泄漏后无法快速隔离，整改需停用储罐",
-                                                        "加装紧急切断阀并联锁", at - timedelta(hours=2)), 0)  # fmt: skip
-_PLAN = ("officer", lambda c, at: m.SubmitPlan("消除重大事故隐患", "加装紧急切断阀并与液位联锁", "专项资金30万元已落实",
-                                               "设备部牵头，安全部监督", "60日内完成", "停用相关储罐，落实应急预案",
-                                               "2号、3号储罐停用", at + timedelta(days=60)), 3)  # fmt: skip
+_REPORT = (
+    "officer",
+    lambda c, at: m.ReportToRegulator(
+        "紧急切断装置缺失，系设计遗留",
+        "泄漏后无法快速隔离，整改需停用储罐",
+        "加装紧急切断阀并联锁",
+        at - timedelta(hours=2),
+    ),
+    0,
+)
+_PLAN = (
+    "officer",
+    lambda c, at: m.SubmitPlan(
+        "消除重大事故隐患",
+        "加装紧急切断阀并与液位联锁",
+        "专项资金30万元已落实",
+        "设备部牵头，安全部监督",
+        "60日内完成",
+        "停用相关储罐，落实应急预案",
+        "2号、3号储罐停用",
+        at + timedelta(days=60),
+    ),
+    3,
+)
 _SUPERVISE = ("regulator", lambda c, at: m.Supervise(at + timedelta(days=90), "挂牌督办"), 2)
 _APPROVE = ("principal", lambda c, at: m.ApprovePlan("同意治理方案"), 1)
 _FIX = ("officer", lambda c, at: m.SubmitRectification(("AFTER",), "切断阀已安装调试"), 30)
 # the evaluation report is a PDF (seed/documents.py), made for each hazard when the step is played
-_EVALUATE = ("officer", lambda c, at: m.SubmitEvaluation("qualified_firm", "浙江某安全评价有限公司", (),
-                                                         "治理后隐患已消除", ("REPORT",)), 5)  # fmt: skip
+_EVALUATE = (
+    "officer",
+    lambda c, at: m.SubmitEvaluation("qualified_firm", "浙江某安全评价有限公司", (), "治理后隐患已消除", ("REPORT",)),
+    5,
+)
 _RESUME = ("principal", lambda c, at: m.ApplyResume("申请恢复生产"), 1)
 MAJOR_SCRIPTS: dict[str, list[Step]] = {
-    "written_off": [_REPORT, _SUPERVISE, _PLAN, _APPROVE, _FIX, _EVALUATE, _RESUME,
-                    ("regulator", lambda c, at: m.WriteOff("复查合格，同意核销"), 5)],  # fmt: skip
+    "written_off": [
+        _REPORT,
+        _SUPERVISE,
+        _PLAN,
+        _APPROVE,
+        _FIX,
+        _EVALUATE,
+        _RESUME,
+        ("regulator", lambda c, at: m.WriteOff("复查合格，同意核销"), 5),
+    ],
     "continued_then_written_off": [
-        _REPORT, _PLAN, _APPROVE, _FIX, _EVALUATE, _RESUME,
+        _REPORT,
+        _PLAN,
+        _APPROVE,
+        _FIX,
+        _EVALUATE,
+        _RESUME,
         ("regulator", lambda c, at: m.OrderContinue("联锁未投用，继续治理"), 4),
-        _FIX, _EVALUATE, _RESUME, ("regulator", lambda c, at: m.WriteOff("复查合格"), 3),
+        _FIX,
+        _EVALUATE,
+        _RESUME,
+        ("regulator", lambda c, at: m.WriteOff("复查合格"), 3),
     ],
     "resume_applied": [_REPORT, _SUPERVISE, _PLAN, _APPROVE, _FIX, _EVALUATE, _RESUME],
     "evaluated": [_REPORT, _PLAN, _APPROVE, _FIX, _EVALUATE],
-    "extension_pending": [_REPORT, _SUPERVISE, _PLAN, _APPROVE,
-                          ("officer", lambda c, at: m.RequestExtension(at + timedelta(days=120), "设备供货延迟"), 10)],
+    "extension_pending": [
+        _REPORT,
+        _SUPERVISE,
+        _PLAN,
+        _APPROVE,
+        ("officer", lambda c, at: m.RequestExtension(at + timedelta(days=120), "设备供货延迟"), 10),
+    ],
     "governing": [_REPORT, _PLAN, _APPROVE],
     "plan_submitted": [_REPORT, _PLAN],
     "reported_to_regulator": [_REPORT],
@@ -134,10 +185,18 @@ MAJOR_SCRIPTS: dict[str, list[Step]] = {
 }
 # How long ago (days) each script's hazard was found: old enough to have run its course, or recent enough to be open.
 _AGES = {
-    "rectifying": (3, 20), "overdue": (15, 60), "awaiting_acceptance": (2, 10), "awaiting_inspector": (2, 10),
-    "reported": (0, 3), "extension_pending": (60, 80), "governing": (20, 40), "plan_submitted": (4, 8),
-    "reported_to_regulator": (1, 3), "evaluated": (50, 60), "resume_applied": (55, 60),
-}  # fmt: skip
+    "rectifying": (3, 20),
+    "overdue": (15, 60),
+    "awaiting_acceptance": (2, 10),
+    "awaiting_inspector": (2, 10),
+    "reported": (0, 3),
+    "extension_pending": (60, 80),
+    "governing": (20, 40),
+    "plan_submitted": (4, 8),
+    "reported_to_regulator": (1, 3),
+    "evaluated": (50, 60),
+    "resume_applied": (55, 60),
+}
 _DEFAULT_AGE = (60, 360)
 
 
@@ -178,18 +237,32 @@ def report_maker(settings: Settings) -> Callable[[Actor, NewHazard, m.SubmitEval
 
     async def make(actor: Actor, new: NewHazard, evaluation: m.SubmitEvaluation, at: datetime) -> str:
         found = await Enterprise.select(Enterprise.name).where(Enterprise.id == new.enterprise_id).first().run()
-        data = evaluation_report_pdf(enterprise=found["name"], hazard=new.title, evaluator=evaluation.evaluator_name,
-                                     conclusion=evaluation.conclusion, when=at)  # fmt: skip
+        data = evaluation_report_pdf(
+            enterprise=found["name"],
+            hazard=new.title,
+            evaluator=evaluation.evaluator_name,
+            conclusion=evaluation.conclusion,
+            when=at,
+        )
         client_id = f"seed-report-{new.client_id}-{at:%Y%m%d}"
-        record, _ = await documents.add_bytes(actor=actor, data=data, client_id=client_id, filename="治理效果评估报告.pdf",
-                                              now=at)  # fmt: skip
+        record, _ = await documents.add_bytes(
+            actor=actor, data=data, client_id=client_id, filename="治理效果评估报告.pdf", now=at
+        )
         return record.id
 
     return make
 
 
-async def _run(cast: Cast, reporter: Actor, new: NewHazard, script: list[Step], found: datetime, today: datetime,
-               photo: PhotoMaker, report: Callable[..., Awaitable[str]] | None = None) -> int:  # fmt: skip
+async def _run(
+    cast: Cast,
+    reporter: Actor,
+    new: NewHazard,
+    script: list[Step],
+    found: datetime,
+    today: datetime,
+    photo: PhotoMaker,
+    report: Callable[..., Awaitable[str]] | None = None,
+) -> int:
     """Report the hazard and play its script; a step that would fall after today is left for the future."""
     before = await photo(reporter, new.title, found)
     record, created = await create_hazard(actor=reporter, new=dataclasses.replace(new, photo_ids=(before,)), now=found)
@@ -208,14 +281,16 @@ async def _run(cast: Cast, reporter: Actor, new: NewHazard, script: list[Step], 
                 command = dataclasses.replace(command, **{name: (await photo(actor, f"{label} {new.title}", at),)})
         if getattr(command, "document_ids", None) and report is not None:
             command = dataclasses.replace(command, document_ids=(await report(actor, new, command, at),))
-        record = await transition(actor=actor, hazard_id=record.id, expected_version=record.version, command=command,
-                                  now=at)  # fmt: skip
+        record = await transition(
+            actor=actor, hazard_id=record.id, expected_version=record.version, command=command, now=at
+        )
         steps += 1
     return steps + 1
 
 
-async def seed_hazards(settings: Settings, enterprises: dict[str, tuple[str, str]], today: datetime,
-                       photo: PhotoMaker) -> str:  # fmt: skip
+async def seed_hazards(
+    settings: Settings, enterprises: dict[str, tuple[str, str]], today: datetime, photo: PhotoMaker
+) -> str:
     """Hazards for each demo enterprise `{key: (enterprise id, industry)}` with staff; returns a one-line summary."""
     accounts = AccountService(settings)
     rng = random.Random(20261128)
@@ -229,16 +304,28 @@ async def seed_hazards(settings: Settings, enterprises: dict[str, tuple[str, str
         if officer is None or principal is None or key not in enterprises:
             continue
         enterprise_id, industry = enterprises[key]
-        points = [row["id"] for row in await RiskPoint.select(RiskPoint.id).where(
-            RiskPoint.enterprise_id == enterprise_id, RiskPoint.status == "active").order_by(RiskPoint.id).run()]  # fmt: skip
+        points = [
+            row["id"]
+            for row in await RiskPoint.select(RiskPoint.id)
+            .where(RiskPoint.enterprise_id == enterprise_id, RiskPoint.status == "active")
+            .order_by(RiskPoint.id)
+            .run()
+        ]
         regional = regulator if key == "E1" else await actor_named(accounts, "regulator_city")
         cast = Cast(officer, principal, inspector if key == "E1" else None, regional)
         plays = [(name, script, officer, "daily") for name, script in GENERAL_SCRIPTS.items() for _ in range(3)]
-        plays += [(name, script, officer, "daily") for name in ("closed_with_deadline", "closed_on_the_spot")
-                  for script in [GENERAL_SCRIPTS[name]] for _ in range(6)]  # fmt: skip
+        plays += [
+            (name, script, officer, "daily")
+            for name in ("closed_with_deadline", "closed_on_the_spot")
+            for script in [GENERAL_SCRIPTS[name]]
+            for _ in range(6)
+        ]
         if cast.inspector:
-            plays += [(name, script, inspector, "grid_inspection") for name, script in INSPECTOR_SCRIPTS.items()
-                      for _ in range(2)]  # fmt: skip
+            plays += [
+                (name, script, inspector, "grid_inspection")
+                for name, script in INSPECTOR_SCRIPTS.items()
+                for _ in range(2)
+            ]
         majors = [(name, script, officer, "daily") for name, script in MAJOR_SCRIPTS.items()]
         for n, (name, script, reporter, source) in enumerate(plays + majors):
             low, high = _AGES.get(name, _DEFAULT_AGE)
@@ -251,11 +338,18 @@ async def seed_hazards(settings: Settings, enterprises: dict[str, tuple[str, str
                 title, category, description = rng.choice(FINDINGS[industry])
                 criterion = None
             new = NewHazard(
-                client_id=f"seed-{key}-{n:03d}", enterprise_id=enterprise_id, source=source, category=category,
-                title=title, description=description, level="major" if major else "general",
-                major_criterion_id=criterion, expert_reason=None if criterion else ("专家组论证判定为重大事故隐患" if major else None),
-                found_at=found, risk_point_id=rng.choice(points) if points else None,
-            )  # fmt: skip
+                client_id=f"seed-{key}-{n:03d}",
+                enterprise_id=enterprise_id,
+                source=source,
+                category=category,
+                title=title,
+                description=description,
+                level="major" if major else "general",
+                major_criterion_id=criterion,
+                expert_reason=None if criterion else ("专家组论证判定为重大事故隐患" if major else None),
+                found_at=found,
+                risk_point_id=rng.choice(points) if points else None,
+            )
             written = await _run(cast, reporter, new, script, found, today, photo, report)
             hazards += written > 0
             events += written

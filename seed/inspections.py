@@ -50,33 +50,54 @@ async def actor_named(accounts: AccountService, username: str) -> Actor | None:
 
 
 async def _points(enterprise_id: str) -> list[dict]:
-    return await RiskPoint.select(RiskPoint.id, RiskPoint.qr_serial, RiskPoint.level, RiskPoint.lat, RiskPoint.lng,
-                                  RiskPoint.presence_radius_m).where(
-        RiskPoint.enterprise_id == enterprise_id, RiskPoint.status == "active"
-    ).order_by(RiskPoint.name).limit(POINTS_PER_ENTERPRISE).run()  # fmt: skip
+    return (
+        await RiskPoint.select(
+            RiskPoint.id,
+            RiskPoint.qr_serial,
+            RiskPoint.level,
+            RiskPoint.lat,
+            RiskPoint.lng,
+            RiskPoint.presence_radius_m,
+        )
+        .where(RiskPoint.enterprise_id == enterprise_id, RiskPoint.status == "active")
+        .order_by(RiskPoint.name)
+        .limit(POINTS_PER_ENTERPRISE)
+        .run()
+    )
 
 
 async def _results(point_id: str, rng: random.Random, *, finding: bool = False) -> tuple[ResultReport, ...]:
     """Results for every item of the point, a few failed (with `finding`, at least one)."""
-    items = await ChecklistItem.select(ChecklistItem.id, ChecklistItem.criterion_id).where(
-        ChecklistItem.risk_point_id == point_id, ChecklistItem.active.eq(True)
-    ).order_by(ChecklistItem.content).run()  # fmt: skip
+    items = (
+        await ChecklistItem.select(ChecklistItem.id, ChecklistItem.criterion_id)
+        .where(ChecklistItem.risk_point_id == point_id, ChecklistItem.active.eq(True))
+        .order_by(ChecklistItem.content)
+        .run()
+    )
     # A failed item citing a criterion opens a proposed major hazard that waits for a person to confirm its level.
     failing = [item["id"] for item in items if rng.random() < FAILURE_RATE]
     if finding and not failing:
         failing = [item["id"] for item in items if not item["criterion_id"]][:1]
     return tuple(
-        ResultReport(item_id=item["id"], ok=False, note=rng.choice(NOTES)) if item["id"] in failing
+        ResultReport(item_id=item["id"], ok=False, note=rng.choice(NOTES))
+        if item["id"] in failing
         else ResultReport(item_id=item["id"], ok=True)
         for item in items
-    )  # fmt: skip
+    )
 
 
-async def _record(actor: Actor, client_id: str, point_id: str, results, started: datetime, minutes: int,
-                  scan_id: str | None = None) -> bool:  # fmt: skip
+async def _record(
+    actor: Actor, client_id: str, point_id: str, results, started: datetime, minutes: int, scan_id: str | None = None
+) -> bool:
     finished = started + timedelta(minutes=minutes)
-    new = NewInspection(client_id=client_id, risk_point_id=point_id, started_at=started, finished_at=finished,
-                        results=results, scan_id=scan_id)  # fmt: skip
+    new = NewInspection(
+        client_id=client_id,
+        risk_point_id=point_id,
+        started_at=started,
+        finished_at=finished,
+        results=results,
+        scan_id=scan_id,
+    )
     _, created = await record_inspection(actor=actor, new=new, now=finished + timedelta(minutes=2))
     return created
 
@@ -85,13 +106,15 @@ async def _scan(codes: Codes, actor: Actor, point: dict, at: datetime, metres: f
     """A scan of the point's printed code made at `at`, `metres` north of the point; its id."""
     printed = codes.printed(SubjectKind.RISK_POINT, point["id"], point["qr_serial"])
     lat = point["lat"] + metres / METRES_PER_DEGREE_LAT if point["lat"] is not None else None
-    scanned = await codes.scan(actor=actor, token=printed.token, device_id="demo-phone", lat=lat, lng=point["lng"],
-                               accuracy=accuracy, now=at)  # fmt: skip
+    scanned = await codes.scan(
+        actor=actor, token=printed.token, device_id="demo-phone", lat=lat, lng=point["lng"], accuracy=accuracy, now=at
+    )
     return scanned.scan_id
 
 
-async def _officer_scan(codes: Codes, officer: Actor, point: dict, week: int, started: datetime,
-                        rng: random.Random) -> str | None:  # fmt: skip
+async def _officer_scan(
+    codes: Codes, officer: Actor, point: dict, week: int, started: datetime, rng: random.Random
+) -> str | None:
     """The scan the officer cites: near at 重大 / 较大 points (along the berth with its own radius), and each
     presence value in turn at the points where none is required."""
     if point["level"] in ("major", "large"):
@@ -132,8 +155,9 @@ async def seed_inspections(settings: Settings, enterprise_ids: dict[str, str], t
     return f"inspections: {recorded} recorded; {tasks.created} tasks of the current windows created"
 
 
-async def _inspector_round(settings: Settings, accounts: AccountService, enterprise_id: str | None,
-                           rng: random.Random) -> int:  # fmt: skip
+async def _inspector_round(
+    settings: Settings, accounts: AccountService, enterprise_id: str | None, rng: random.Random
+) -> int:
     """The grid inspector scans a point of E1 and inspects it (a scan is a real one, so this happens now)."""
     inspector = await actor_named(accounts, "inspector1")
     points = await _points(enterprise_id) if enterprise_id else []

@@ -27,9 +27,13 @@ async def seed_notifications(settings: Settings) -> str:
         return "notifications: no city regulator account, nothing seeded"
     exists = await WebhookSubscription.exists().where(WebhookSubscription.url == DEMO_WEBHOOK_URL).run()
     if not exists:
-        await create_subscription(actor=owner, new=NewSubscription(
-            url=DEMO_WEBHOOK_URL, description="演示：舟山市应急管理局接收端（本机端口无应答，用于展示重试与死信）",
-        ))  # fmt: skip
+        await create_subscription(
+            actor=owner,
+            new=NewSubscription(
+                url=DEMO_WEBHOOK_URL,
+                description="演示：舟山市应急管理局接收端（本机端口无应答，用于展示重试与死信）",
+            ),
+        )
     report = await sweep_overdue()
     return (
         f"notifications: webhook of {DEMO_WEBHOOK_OWNER} at {DEMO_WEBHOOK_URL} (nothing answers there: retries, then "

@@ -7,36 +7,35 @@ from datetime import date
 from domain.accounts.model import SYSTEM, Role
 from domain.accounts.services import AccountService
 from domain.accounts.tables import AppUser
+from domain.clock import utcnow
 from domain.codes.printables import Printables
 from domain.codes.services import Codes
-from domain.clock import utcnow
 from domain.config import Settings
+from domain.criteria.model import NewCriterion, NewEdition
+from domain.criteria.services import load_library
 from domain.history.store import export_chain_heads
-from domain.outbox.services import relay_outbox
 from domain.org import services as org
 from domain.org.model import Industry, RegionLevel, credit_code_check_character
 from domain.org.tables import Enterprise, Grid, Region
+from domain.outbox.services import relay_outbox
 from domain.risk import services as risk
 from domain.risk.model import Method
 from domain.risk.tables import RiskPoint, SitePlan
-from domain.criteria.model import NewCriterion, NewEdition
-from domain.criteria.services import load_library
 from seed import criteria, risk_points, zhoushan
 from seed.credit import seed_credit
-from seed.hazards import photo_maker, seed_hazards
 from seed.extensions import seed_extension
-from workers.dispatch import Dispatcher
+from seed.hazards import photo_maker, seed_hazards
 from seed.inspections import seed_inspections
 from seed.notifications import seed_notifications
-from seed.region_shapes import seed_region_map
-from seed.public_reports import seed_public_reports
 from seed.posts import seed_posts
+from seed.public_reports import seed_public_reports
+from seed.region_shapes import seed_region_map
 from seed.site_plans import draw_site_plan
 from seed.standardisation import seed_standardisation
 from seed.stats import seed_rollups
 from seed.sync import seed_change_feed
 from seed.tour import demo_tour
-
+from workers.dispatch import Dispatcher
 
 
 def demo_credit_code(region_code: str, serial: int) -> str:
@@ -49,15 +48,21 @@ async def seed_reference() -> str:
     """The Zhoushan region tree and grids."""
     created = 0
     if not await Region.exists().where(Region.code == zhoushan.CITY[0]).run():
-        await org.create_region(actor=SYSTEM, code=zhoushan.CITY[0], name=zhoushan.CITY[1], level=RegionLevel.CITY, parent_code=None)
+        await org.create_region(
+            actor=SYSTEM, code=zhoushan.CITY[0], name=zhoushan.CITY[1], level=RegionLevel.CITY, parent_code=None
+        )
         created += 1
     for code, name in zhoushan.DISTRICTS:
         if not await Region.exists().where(Region.code == code).run():
-            await org.create_region(actor=SYSTEM, code=code, name=name, level=RegionLevel.DISTRICT, parent_code=zhoushan.CITY[0])
+            await org.create_region(
+                actor=SYSTEM, code=code, name=name, level=RegionLevel.DISTRICT, parent_code=zhoushan.CITY[0]
+            )
             created += 1
         for town_code, town_name in zhoushan.TOWNS[code]:
             if not await Region.exists().where(Region.code == town_code).run():
-                await org.create_region(actor=SYSTEM, code=town_code, name=town_name, level=RegionLevel.TOWN, parent_code=code)
+                await org.create_region(
+                    actor=SYSTEM, code=town_code, name=town_name, level=RegionLevel.TOWN, parent_code=code
+                )
                 created += 1
     for grid_code, name, town in zhoushan.GRIDS:
         if not await Grid.exists().where(Grid.code == grid_code).run():
@@ -71,17 +76,28 @@ async def seed_criteria() -> int:
     """The major-hazard criteria library: its editions and items (regulation text, loaded as data)."""
     editions = [
         NewEdition(
-            id=edition_id, standard=spec["standard"], edition=spec["edition"], doc_no=spec["docNo"],
-            issuer=spec["issuer"], effective_from=date.fromisoformat(spec["effectiveFrom"]),
+            id=edition_id,
+            standard=spec["standard"],
+            edition=spec["edition"],
+            doc_no=spec["docNo"],
+            issuer=spec["issuer"],
+            effective_from=date.fromisoformat(spec["effectiveFrom"]),
             supersedes_id=spec["supersedes"],
             items=tuple(
-                NewCriterion(id=item["id"], item_no=item["itemNo"], text=item["text"],
-                             industries=tuple(item["industries"]), verbatim=item["verbatim"], group=item["group"])
-                for item in criteria.CRITERIA if item["edition"] == edition_id
+                NewCriterion(
+                    id=item["id"],
+                    item_no=item["itemNo"],
+                    text=item["text"],
+                    industries=tuple(item["industries"]),
+                    verbatim=item["verbatim"],
+                    group=item["group"],
+                )
+                for item in criteria.CRITERIA
+                if item["edition"] == edition_id
             ),
         )
         for edition_id, spec in criteria.EDITIONS.items()
-    ]  # fmt: skip
+    ]
     return await load_library(editions)
 
 
@@ -90,7 +106,10 @@ async def seed_risk_points(settings: Settings, enterprise_ids: dict[str, str]) -
     created = 0
     for key, points in risk_points.RISK_POINTS.items():
         enterprise_id = enterprise_ids[key]
-        existing = {row["name"] for row in await RiskPoint.select(RiskPoint.name).where(RiskPoint.enterprise_id == enterprise_id).run()}
+        existing = {
+            row["name"]
+            for row in await RiskPoint.select(RiskPoint.name).where(RiskPoint.enterprise_id == enterprise_id).run()
+        }
         for spec in points:
             if spec["name"] in existing:
                 continue

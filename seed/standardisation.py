@@ -48,26 +48,44 @@ async def seed_standardisation(settings: Settings, enterprise_ids: dict[str, str
     recorded = 0
     for key, grade, certificate, days, revocation in GRADES:
         enterprise_id = enterprise_ids[key]
-        if await StandardisationGrade.exists().where(StandardisationGrade.enterprise_id == enterprise_id,
-                                                     StandardisationGrade.certificate_no == certificate).run():  # fmt: skip
+        if (
+            await StandardisationGrade.exists()
+            .where(
+                StandardisationGrade.enterprise_id == enterprise_id, StandardisationGrade.certificate_no == certificate
+            )
+            .run()
+        ):
             continue
         awarded = today - timedelta(days=days) if days is not None else add_years(today, -3) - timedelta(days=90)
-        new = standardisation.NewGrade(grade=grade, certificate_no=certificate, authority=CITY_AUTHORITY,
-                                       valid_from=awarded)  # fmt: skip
+        new = standardisation.NewGrade(
+            grade=grade, certificate_no=certificate, authority=CITY_AUTHORITY, valid_from=awarded
+        )
         record = await standardisation.record_grade(actor=regulator, enterprise_id=enterprise_id, new=new, now=now)
         if revocation is not None:
             days_ago, reason = revocation
-            await standardisation.revoke_grade(actor=regulator, enterprise_id=enterprise_id, grade_id=record.id,
-                                               revoked_on=today - timedelta(days=days_ago), reason=reason, now=now)  # fmt: skip
+            await standardisation.revoke_grade(
+                actor=regulator,
+                enterprise_id=enterprise_id,
+                grade_id=record.id,
+                revoked_on=today - timedelta(days=days_ago),
+                reason=reason,
+                now=now,
+            )
         recorded += 1
     if not await StandardisationScope.exists().where(StandardisationScope.name == SCOPE_NAME).run():
         criteria = ScopeCriteria(region_code=zhoushan.CITY[0], above_designated_size=True, high_risk=True)
         await standardisation.freeze_scope(actor=regulator, name=SCOPE_NAME, as_of=today, criteria=criteria, now=now)
     report = await freeze_due_statistics(now=now)
-    latest = await StatisticsSnapshot.select().where(
-        StatisticsSnapshot.enterprise_id == enterprise_ids["E1"], StatisticsSnapshot.period_kind == "quarter"
-    ).order_by(StatisticsSnapshot.due_on, ascending=False).first().run()
+    latest = (
+        await StatisticsSnapshot.select()
+        .where(StatisticsSnapshot.enterprise_id == enterprise_ids["E1"], StatisticsSnapshot.period_kind == "quarter")
+        .order_by(StatisticsSnapshot.due_on, ascending=False)
+        .first()
+        .run()
+    )
     if latest is not None and latest["signed_at"] is None:
         await sign_snapshot(actor=principal, enterprise_id=enterprise_ids["E1"], snapshot_id=latest["id"], now=now)
-    return (f"standardisation: {recorded} grades recorded, scope list {SCOPE_NAME!r}; statutory statistics: "
-            f"{report.frozen} snapshots frozen")  # fmt: skip
+    return (
+        f"standardisation: {recorded} grades recorded, scope list {SCOPE_NAME!r}; statutory statistics: "
+        f"{report.frozen} snapshots frozen"
+    )

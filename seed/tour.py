@@ -13,8 +13,8 @@ from domain.accounts.tables import AppUser
 from domain.credit.services import list_candidates, published_listings
 from domain.criteria.model import LOCAL_TIME
 from domain.criteria.services import list_criteria, list_editions
-from domain.hazards.tables import Hazard
 from domain.documents.services import demo_reports
+from domain.hazards.tables import Hazard
 from domain.inspections.services import list_tasks, presence_counts
 from domain.safety_code.regions import region_map
 from domain.safety_code.tables import SafetyCode
@@ -33,8 +33,7 @@ async def demo_tour() -> str:
         "what the demo shows (sign in as regulator_city or admin):",
         "  safety codes (一码): " + ", ".join(f"{n} {colour}" for colour, n in sorted(colours.items())),
         "    GET /v1/enterprises/{id}/safety-code (reasons), …/safety-code/changes, /v1/enterprises/{id}/code.png",
-        "  regional map (一图): "
-        + ", ".join(f"{f.name} {f.colour.value if f.colour else 'none'}" for f in districts),
+        "  regional map (一图): " + ", ".join(f"{f.name} {f.colour.value if f.colour else 'none'}" for f in districts),
         "    GET /v1/risk-map/regions (GeoJSON), /v1/risk-map/regions.png, /v1/risk-map/regions/{code}/enterprises",
         f"  blacklist: {len(listings)} listing(s) in force",
     ]
@@ -43,8 +42,10 @@ async def demo_tour() -> str:
         lines.append(f"    {listing.enterprise_name} until {listing.expires_on}: {grounds}")
     for pending in await list_candidates(actor=SYSTEM):
         # the department that imposed the penalty decides: the city above it is offered nothing to do
-        lines.append(f"    pending: {pending.enterprise_name} ({pending.status}), decided by the department of region "
-                     f"{pending.authority_region_code} only (not by the city above it)")
+        lines.append(
+            f"    pending: {pending.enterprise_name} ({pending.status}), decided by the department of region "
+            f"{pending.authority_region_code} only (not by the city above it)"
+        )
     lines.append("    GET /v1/blacklist, /v1/blacklist/candidates, /v1/enterprises/{id}/credit")
     lines += await _presence_lines()
     lines += await _picture_lines(found)
@@ -70,8 +71,10 @@ async def _picture_lines(found) -> list[str]:
         for point in await all_risk_points(enterprise["id"]):
             layout = layout_risk_card(card_data(point, enterprise["name"], "", utcnow().date()))
             pages.append((layout.pages, point.name))
-    areas = [MapArea(f.code if f.level == "grid" else f.name, f.level, f.colour, polygons_of(f.geometry))
-             for f in found.features]  # fmt: skip
+    areas = [
+        MapArea(f.code if f.level == "grid" else f.name, f.level, f.colour, polygons_of(f.geometry))
+        for f in found.features
+    ]
     drawn = layout_region_map(areas)
     longest = max(pages, default=(0, ""))
     return [
@@ -91,11 +94,15 @@ async def _binding_lines() -> list[str]:
     from domain.history.tables import ChainAnchor, HistoryEvent
 
     anchors, events = await ChainAnchor.count().run(), await HistoryEvent.count().run()
-    bound = {kind.name: await kind.table.count().where(kind.table.chain_hash.is_not_null()).run() for kind in registry()}
-    return [f"  evidence: {events} chained events, {anchors} anchored in the ledger; rows bound to their chain head: "
-            + ", ".join(f"{n} {name}" for name, n in bound.items()),
-            "    shuangfang verify (replays every chain and compares each row field by field; exit 1 names the first"
-            " broken chain or row field)"]  # fmt: skip
+    bound = {
+        kind.name: await kind.table.count().where(kind.table.chain_hash.is_not_null()).run() for kind in registry()
+    }
+    return [
+        f"  evidence: {events} chained events, {anchors} anchored in the ledger; rows bound to their chain head: "
+        + ", ".join(f"{n} {name}" for name, n in bound.items()),
+        "    shuangfang verify (replays every chain and compares each row field by field; exit 1 names the first"
+        " broken chain or row field)",
+    ]
 
 
 async def _criteria_lines() -> list[str]:
@@ -105,16 +112,29 @@ async def _criteria_lines() -> list[str]:
     for edition in await list_editions():
         own = [item for item in items if item.edition_id == edition.id]
         paraphrased = sum(not item.verbatim for item in own)
-        lines.append(f"    {edition.id} {edition.standard} ({edition.doc_no}) in force from {edition.effective_from}: "
-                     f"{edition.item_count} items, {paraphrased} marked not verbatim")
-    lines.append("    GET /v1/criteria?industry=machinery&on=2024-01-01, /v1/criteria/editions; "
-                 "POST /v1/criteria/editions (admin)")
-    extended = await Hazard.select(Hazard.id, Hazard.title, Hazard.deadline).where(
-        Hazard.client_key.like(f"%:{extended_client_id()}"), Hazard.requested_deadline.is_null(),
-        Hazard.version >= 4).first().run()  # fmt: skip
+        lines.append(
+            f"    {edition.id} {edition.standard} ({edition.doc_no}) in force from {edition.effective_from}: "
+            f"{edition.item_count} items, {paraphrased} marked not verbatim"
+        )
+    lines.append(
+        "    GET /v1/criteria?industry=machinery&on=2024-01-01, /v1/criteria/editions; "
+        "POST /v1/criteria/editions (admin)"
+    )
+    extended = (
+        await Hazard.select(Hazard.id, Hazard.title, Hazard.deadline)
+        .where(
+            Hazard.client_key.like(f"%:{extended_client_id()}"),
+            Hazard.requested_deadline.is_null(),
+            Hazard.version >= 4,
+        )
+        .first()
+        .run()
+    )
     if extended:
-        lines.append(f"  general hazard with an extended deadline: {extended['title']}, now due "
-                     f"{extended['deadline'].astimezone(LOCAL_TIME):%Y-%m-%d} (asked by officer1, approved by principal1)")
+        lines.append(
+            f"  general hazard with an extended deadline: {extended['title']}, now due "
+            f"{extended['deadline'].astimezone(LOCAL_TIME):%Y-%m-%d} (asked by officer1, approved by principal1)"
+        )
         lines.append(f"    GET /v1/hazards/{extended['id']}/history (HazardExtensionRequested, HazardExtensionDecided)")
     return lines
 
@@ -125,11 +145,13 @@ async def _document_lines() -> list[str]:
     if not reports:
         return []
     first = reports[0]
-    return [f"  reports (PDF): {len(reports)} evaluation report(s) on major hazards, each named by its hash in the chain",
-            f"    {first.hazard_title} ({first.hazard_status}): {first.filename}, {first.page_count} page(s), "
-            f"sha256 {first.sha256[:12]}…",
-            f"    GET /v1/hazards/{first.hazard_id} (documents), /v1/documents/{first.document_id}/file; "
-            "POST /v1/documents (PDF only; scripts, attachments, launch actions and encryption are refused)"]
+    return [
+        f"  reports (PDF): {len(reports)} evaluation report(s) on major hazards, each named by its hash in the chain",
+        f"    {first.hazard_title} ({first.hazard_status}): {first.filename}, {first.page_count} page(s), "
+        f"sha256 {first.sha256[:12]}…",
+        f"    GET /v1/hazards/{first.hazard_id} (documents), /v1/documents/{first.document_id}/file; "
+        "POST /v1/documents (PDF only; scripts, attachments, launch actions and encryption are refused)",
+    ]
 
 
 def _metres(low: float | None, high: float | None) -> str:
@@ -142,18 +164,24 @@ def _metres(low: float | None, high: float | None) -> str:
 async def _presence_lines() -> list[str]:
     """Inspections by what their scan proved, and the city's task completion beside completion with presence."""
     counts = await presence_counts(actor=SYSTEM)
-    lines = [f"  presence (一扫): {sum(c.inspections for c in counts)} inspections: "
-             + ", ".join(f"{c.inspections} {c.presence}{_metres(c.nearest_m, c.farthest_m)}" for c in counts)]
+    lines = [
+        f"  presence (一扫): {sum(c.inspections for c in counts)} inspections: "
+        + ", ".join(f"{c.inspections} {c.presence}{_metres(c.nearest_m, c.farthest_m)}" for c in counts)
+    ]
     city = await resolve_scope(SYSTEM, region_code="330900")
     figures = await hazard_figures(SYSTEM, city, industry=None, period_kind="year", first=None, last=None)
     for period in figures.periods:
         by_metric = {figure.metric: figure for figure in period.figures}
         plain, proven = by_metric["taskCompletionRate"], by_metric["taskCompletionRateWithPresence"]
         if plain.denominator:
-            lines.append(f"    city tasks {period.period}: completion {plain.numerator}/{plain.denominator} = "
-                         f"{plain.value}, with presence proven {proven.numerator}/{proven.denominator} = {proven.value}")
-    lines.append("    GET /v1/stats/hazards/items?metric=taskCompletionRateWithPresence&period=<year>&regionCode=330900, "
-                 "/v1/scan/{token}?lat=&lng=&accuracy=")
+            lines.append(
+                f"    city tasks {period.period}: completion {plain.numerator}/{plain.denominator} = "
+                f"{plain.value}, with presence proven {proven.numerator}/{proven.denominator} = {proven.value}"
+            )
+    lines.append(
+        "    GET /v1/stats/hazards/items?metric=taskCompletionRateWithPresence&period=<year>&regionCode=330900, "
+        "/v1/scan/{token}?lat=&lng=&accuracy="
+    )
     return lines
 
 
@@ -169,8 +197,12 @@ async def _people_lines() -> list[str]:
         lines.append(f"    {username}: {', '.join(posts)} — {len(own.items)} own task(s) due now")
     reported = await Hazard.select(Hazard.id, Hazard.title).where(Hazard.source == "public_report").first().run()
     if reported:
-        lines.append(f"  whistleblower hidden: the enterprise's hazard '{reported['title']}' holds the regulator's "
-                     "words, no place, and a new photo stamped with the enterprise and the acceptance date")
-        lines.append(f"    GET /v1/hazards/{reported['id']} as officer1; the report itself: GET /v1/public-reports "
-                     "as regulator_dinghai")
+        lines.append(
+            f"  whistleblower hidden: the enterprise's hazard '{reported['title']}' holds the regulator's "
+            "words, no place, and a new photo stamped with the enterprise and the acceptance date"
+        )
+        lines.append(
+            f"    GET /v1/hazards/{reported['id']} as officer1; the report itself: GET /v1/public-reports "
+            "as regulator_dinghai"
+        )
     return lines

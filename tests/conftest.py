@@ -19,11 +19,10 @@ import asyncio
 import json
 import os
 import shutil
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import AsyncIterator
-from pathlib import Path
-
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import asyncpg
 import httpx
@@ -41,13 +40,14 @@ def _noon_in_zhoushan() -> str:
 
 os.environ.setdefault("SF_TEST_CLOCK", _noon_in_zhoushan())
 
+from piccolo.engine.postgres import PostgresEngine  # noqa: E402
+
 from api.app import create_app  # noqa: E402
 from domain.clock import parse_instant, start_clock_at, utcnow  # noqa: E402
 from domain.config import Settings  # noqa: E402
 from domain.db.engine import EmbeddedSQLiteEngine, bind_engine, close_engine, open_engine  # noqa: E402
 from domain.db.migrate import migrate  # noqa: E402
 from domain.db.tables import ALL_TABLES  # noqa: E402
-from piccolo.engine.postgres import PostgresEngine  # noqa: E402
 from seed.scenario import seed_demo  # noqa: E402
 
 PG_ADMIN_DSN = os.environ.get("TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test")
@@ -70,6 +70,8 @@ def stop_clock_for_seed() -> None:
 def restart_clock() -> None:
     """A test starts at the session's instant; continuous, the clock just ticks on (from a seed's instant)."""
     start_clock_at(_seed_instant if CONTINUOUS else SESSION_START)
+
+
 # Where the one clock stood as each test ended (reported with SF_TEST_CLOCK_REPORT).
 TESTS_ENDED: list[str] = []
 
@@ -161,7 +163,7 @@ def postgres_url(tmp_path_factory, seeded_photos) -> str:
     try:
         run_blocking(admin(f"DROP DATABASE IF EXISTS {name}"))
         run_blocking(admin(f"CREATE DATABASE {name}"))
-    except (OSError, asyncpg.PostgresError, asyncio.TimeoutError) as error:
+    except (TimeoutError, OSError, asyncpg.PostgresError) as error:
         _skip_or_fail(f"PostgreSQL is not reachable at {PG_ADMIN_DSN}: {error!r}")
     url = PG_ADMIN_DSN.rsplit("/", 1)[0] + "/" + name
 

@@ -99,5 +99,13 @@ class InProcessSchedule:
     @staticmethod
     def next_run(job: CronJob, after: datetime) -> datetime:
         """The job's next time strictly after `after`, by arq's own calendar rule."""
-        return next_cron(after, month=job.month, day=job.day, weekday=job.weekday, hour=job.hour, minute=job.minute,
-                         second=job.second, microsecond=job.microsecond)  # fmt: skip
+        return next_cron(
+            after,
+            month=job.month,
+            day=job.day,
+            weekday=job.weekday,
+            hour=job.hour,
+            minute=job.minute,
+            second=job.second,
+            microsecond=job.microsecond,
+        )

@@ -84,15 +84,33 @@ async def _record_failure(job_id: str, name: str, args: tuple, tries: int, error
     now, text = utcnow(), f"{type(error).__name__}: {error}"[:2000]
     try:
         async with JobFailure._meta.db.transaction():
-            updated = await JobFailure.update(
-                {JobFailure.tries: tries, JobFailure.last_error: text, JobFailure.last_failed_at: now,
-                 JobFailure.gave_up: int(final), JobFailure.succeeded_at: None}
-            ).where(JobFailure.job_id == job_id).returning(JobFailure.job_id).run()  # fmt: skip
+            updated = (
+                await JobFailure.update(
+                    {
+                        JobFailure.tries: tries,
+                        JobFailure.last_error: text,
+                        JobFailure.last_failed_at: now,
+                        JobFailure.gave_up: int(final),
+                        JobFailure.succeeded_at: None,
+                    }
+                )
+                .where(JobFailure.job_id == job_id)
+                .returning(JobFailure.job_id)
+                .run()
+            )
             if not updated:
-                await JobFailure.insert(JobFailure(
-                    job_id=job_id, job_name=name, args=json.dumps(list(args), default=str), tries=tries,
-                    last_error=text, first_failed_at=now, last_failed_at=now, gave_up=int(final),
-                )).run()  # fmt: skip
+                await JobFailure.insert(
+                    JobFailure(
+                        job_id=job_id,
+                        job_name=name,
+                        args=json.dumps(list(args), default=str),
+                        tries=tries,
+                        last_error=text,
+                        first_failed_at=now,
+                        last_failed_at=now,
+                        gave_up=int(final),
+                    )
+                ).run()
     except Exception as recording_error:  # the database may be what failed: the log still tells
         log.error("job %s failed (%s) and could not be recorded: %r", job_id, text, recording_error)
     log.error("job %s failed on try %s%s: %s", job_id, tries, " (gave up)" if final else "", text)
@@ -100,6 +118,8 @@ async def _record_failure(job_id: str, name: str, args: tuple, tries: int, error
 
 async def _record_success(job_id: str) -> None:
     async with JobFailure._meta.db.transaction():
-        await JobFailure.update({JobFailure.gave_up: 0, JobFailure.succeeded_at: utcnow()}).where(
-            JobFailure.job_id == job_id
-        ).run()
+        await (
+            JobFailure.update({JobFailure.gave_up: 0, JobFailure.succeeded_at: utcnow()})
+            .where(JobFailure.job_id == job_id)
+            .run()
+        )

@@ -13,22 +13,22 @@ from piccolo.engine.base import Engine
 
 from domain.config import Settings
 from domain.db.engine import bind_engine, build_engine, close_engine, open_engine
+from workers.jobs.credit import compute_blacklist_candidates, compute_credit_grades, expire_blacklist_listings
 from workers.jobs.history import export_history_heads, seal_chain_anchors
 from workers.jobs.inspections import generate_inspection_tasks
-from workers.jobs.outbox import hazard_changed, relay_outbox_entries
 from workers.jobs.maintenance import purge_expired_idempotency_records, purge_expired_refresh_tokens
-from workers.jobs.credit import compute_blacklist_candidates, compute_credit_grades, expire_blacklist_listings
-from workers.jobs.photos import make_photo_derivatives
-from workers.jobs.public_reports import notify_public_report, purge_public_rate_counters
-from workers.jobs.safety_code import recompute_all_safety_codes, recompute_safety_code
-from workers.jobs.statutory import freeze_statutory_statistics
-from workers.jobs.stats import refresh_rollups
 from workers.jobs.notifications import (
     deliver_due_notifications,
     deliver_notification,
     notify_hazard_event,
     sweep_overdue,
 )
+from workers.jobs.outbox import hazard_changed, relay_outbox_entries
+from workers.jobs.photos import make_photo_derivatives
+from workers.jobs.public_reports import notify_public_report, purge_public_rate_counters
+from workers.jobs.safety_code import recompute_all_safety_codes, recompute_safety_code
+from workers.jobs.stats import refresh_rollups
+from workers.jobs.statutory import freeze_statutory_statistics
 from workers.queue import redis_settings
 from workers.runtime import MAX_TRIES, resilient
 

@@ -10,10 +10,10 @@ from litestar.datastructures import State
 from litestar.params import Parameter
 
 from api import presenters
-from domain.outbox import services as outbox
 from domain.accounts.model import Actor, Role
 from domain.org import services as org
 from domain.org.model import Industry, RegionLevel
+from domain.outbox import services as outbox
 from mobile_contract.auth import Role as WireRole
 from mobile_contract.jobs import JobFailure, JobFailurePage
 from mobile_contract.orgs import (
@@ -33,7 +33,6 @@ from mobile_contract.orgs import (
     set_fields,
 )
 
-
 # 20,000 positions of about 40 bytes each, with room for whitespace: larger bodies are refused before decoding.
 MAX_OUTLINE_BODY = 2 * 1024 * 1024
 
@@ -43,8 +42,13 @@ def _geometry(outline: Outline) -> dict:
 
 
 def _outline(record: org.OutlineRecord) -> OutlineStored:
-    return OutlineStored(kind=record.kind, code=record.code, geometry=record.geometry, created=record.created,
-                         updated_at=record.updated_at)  # fmt: skip
+    return OutlineStored(
+        kind=record.kind,
+        code=record.code,
+        geometry=record.geometry,
+        created=record.created,
+        updated_at=record.updated_at,
+    )
 
 
 class AdminController(Controller):
@@ -53,24 +57,38 @@ class AdminController(Controller):
     path = "/v1/admin"
     tags = ["admin"]
 
-    @post("/regions", summary="Add a region node, optionally with its map outline", request_max_body_size=MAX_OUTLINE_BODY)
+    @post(
+        "/regions", summary="Add a region node, optionally with its map outline", request_max_body_size=MAX_OUTLINE_BODY
+    )
     async def create_region(self, actor: Actor, data: RegionCreate) -> Region:
         record = await org.create_region(
-            actor=actor, code=data.code, name=data.name, level=RegionLevel(data.level), parent_code=data.parent_code,
+            actor=actor,
+            code=data.code,
+            name=data.name,
+            level=RegionLevel(data.level),
+            parent_code=data.parent_code,
             outline=_geometry(data.outline) if data.outline else None,
-        )  # fmt: skip
+        )
         return presenters.region(record)
 
-    @put("/regions/{code:str}/outline", summary="Draw a region on the four-colour map (GeoJSON Polygon or MultiPolygon)",
-         request_max_body_size=MAX_OUTLINE_BODY)  # fmt: skip
-    async def put_region_outline(self, actor: Actor, code: Annotated[str, Parameter(max_length=12)],
-                                 data: Outline) -> OutlineStored:  # fmt: skip
+    @put(
+        "/regions/{code:str}/outline",
+        summary="Draw a region on the four-colour map (GeoJSON Polygon or MultiPolygon)",
+        request_max_body_size=MAX_OUTLINE_BODY,
+    )
+    async def put_region_outline(
+        self, actor: Actor, code: Annotated[str, Parameter(max_length=12)], data: Outline
+    ) -> OutlineStored:
         return _outline(await org.set_region_outline(actor=actor, code=code, outline=_geometry(data)))
 
-    @put("/grids/{grid_id:str}/outline", summary="Draw a grid on the four-colour map (GeoJSON Polygon or MultiPolygon)",
-         request_max_body_size=MAX_OUTLINE_BODY)  # fmt: skip
-    async def put_grid_outline(self, actor: Actor, grid_id: Annotated[str, Parameter(max_length=40)],
-                               data: Outline) -> OutlineStored:  # fmt: skip
+    @put(
+        "/grids/{grid_id:str}/outline",
+        summary="Draw a grid on the four-colour map (GeoJSON Polygon or MultiPolygon)",
+        request_max_body_size=MAX_OUTLINE_BODY,
+    )
+    async def put_grid_outline(
+        self, actor: Actor, grid_id: Annotated[str, Parameter(max_length=40)], data: Outline
+    ) -> OutlineStored:
         return _outline(await org.set_grid_outline(actor=actor, grid_id=grid_id, outline=_geometry(data)))
 
     @post("/grids", summary="Add a grid to a town")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime
-from urllib.parse import quote
 from typing import Annotated
+from urllib.parse import quote
 
 from litestar import Controller, Request, Response, get, post, put
 from litestar.datastructures import State
@@ -44,16 +44,28 @@ class CodesController(Controller):
         accuracy: Annotated[float | None, Parameter(ge=0, le=10_000, description="GPS accuracy in metres")] = None,
     ) -> ScanCard:
         result = await state.codes.scan(
-            actor=actor, token=token, device_id=device_id or "", client_time=client_time, lat=lat, lng=lng,
+            actor=actor,
+            token=token,
+            device_id=device_id or "",
+            client_time=client_time,
+            lat=lat,
+            lng=lng,
             accuracy=accuracy,
         )
         return presenters.scan_card(result)
 
-    @get("/enterprises/{enterprise_id:str}/qr-sheet.pdf", summary="Printable labels of all codes", media_type="application/pdf")
+    @get(
+        "/enterprises/{enterprise_id:str}/qr-sheet.pdf",
+        summary="Printable labels of all codes",
+        media_type="application/pdf",
+    )
     async def qr_sheet(self, actor: Actor, state: State, enterprise_id: str) -> Response[bytes]:
         printed = await state.printables.label_sheet(actor=actor, enterprise_id=enterprise_id)
-        return Response(printed.body, media_type="application/pdf",
-                        headers={"Content-Disposition": attachment(printed.filename, printed.ascii_filename)})  # fmt: skip
+        return Response(
+            printed.body,
+            media_type="application/pdf",
+            headers={"Content-Disposition": attachment(printed.filename, printed.ascii_filename)},
+        )
 
     @get("/enterprises/{enterprise_id:str}/code.png", summary="The 企业安全码", media_type=PNG)
     async def safety_code(self, actor: Actor, state: State, enterprise_id: str) -> Response[bytes]:

@@ -11,7 +11,12 @@ from mobile_contract.catalogue import ErrorCatalogue, catalogue_document
 _CATALOGUE = catalogue_document()
 
 
-@get("/v1/errors", summary="Every error code with its HTTP status and zh-CN / en text (no account needed)",
-     tags=["contract"], sync_to_thread=False, cache_control=CacheControlHeader(public=True, max_age=3600))  # fmt: skip
+@get(
+    "/v1/errors",
+    summary="Every error code with its HTTP status and zh-CN / en text (no account needed)",
+    tags=["contract"],
+    sync_to_thread=False,
+    cache_control=CacheControlHeader(public=True, max_age=3600),
+)
 def error_catalogue() -> ErrorCatalogue:
     return _CATALOGUE

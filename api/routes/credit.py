@@ -24,8 +24,9 @@ def presented(record: object, as_type: type[T]) -> T:
     return msgspec.convert(record, as_type, from_attributes=True)
 
 
-async def _act(actor: Actor, listing_id: str, action: ListingAction, *, on: date | None = None,
-               text: str | None = None) -> wire.Listing:  # fmt: skip
+async def _act(
+    actor: Actor, listing_id: str, action: ListingAction, *, on: date | None = None, text: str | None = None
+) -> wire.Listing:
     record = await credit.act_on_listing(actor=actor, listing_id=listing_id, action=action, on=on, text=text)
     return presented(record, wire.Listing)
 
@@ -50,28 +51,41 @@ class CreditController(Controller):
     async def notify(self, actor: Actor, listing_id: str, data: wire.ListingNotify) -> wire.Listing:
         return await _act(actor, listing_id, ListingAction.NOTIFY, on=data.on)
 
-    @post("/blacklist/{listing_id:str}/respond", summary="The party's statement (its staff or a regulator)",
-          status_code=200)  # fmt: skip
+    @post(
+        "/blacklist/{listing_id:str}/respond",
+        summary="The party's statement (its staff or a regulator)",
+        status_code=200,
+    )
     async def respond(self, actor: Actor, listing_id: str, data: wire.ListingRespond) -> wire.Listing:
         return await _act(actor, listing_id, ListingAction.RESPOND, text=data.statement)
 
-    @post("/blacklist/{listing_id:str}/confirm", summary="Decide the listing: 3 years from the day (regulators)",
-          status_code=200)  # fmt: skip
+    @post(
+        "/blacklist/{listing_id:str}/confirm",
+        summary="Decide the listing: 3 years from the day (regulators)",
+        status_code=200,
+    )
     async def confirm(self, actor: Actor, listing_id: str, data: wire.ListingConfirm) -> wire.Listing:
         return await _act(actor, listing_id, ListingAction.CONFIRM, on=data.on, text=data.note)
 
-    @post("/blacklist/{listing_id:str}/dismiss", summary="Decide not to list, with a reason (regulators)",
-          status_code=200)  # fmt: skip
+    @post(
+        "/blacklist/{listing_id:str}/dismiss", summary="Decide not to list, with a reason (regulators)", status_code=200
+    )
     async def dismiss(self, actor: Actor, listing_id: str, data: wire.ListingReasoned) -> wire.Listing:
         return await _act(actor, listing_id, ListingAction.DISMISS, on=data.on, text=data.reason)
 
-    @post("/blacklist/{listing_id:str}/remove-early", summary="Early removal through credit repair, 12 months on",
-          status_code=200)  # fmt: skip
+    @post(
+        "/blacklist/{listing_id:str}/remove-early",
+        summary="Early removal through credit repair, 12 months on",
+        status_code=200,
+    )
     async def remove_early(self, actor: Actor, listing_id: str, data: wire.ListingReasoned) -> wire.Listing:
         return await _act(actor, listing_id, ListingAction.REMOVE_EARLY, on=data.on, text=data.reason)
 
-    @post("/blacklist/{listing_id:str}/reinstate", summary="Revoke an early removal obtained by hiding facts",
-          status_code=200)  # fmt: skip
+    @post(
+        "/blacklist/{listing_id:str}/reinstate",
+        summary="Revoke an early removal obtained by hiding facts",
+        status_code=200,
+    )
     async def reinstate(self, actor: Actor, listing_id: str, data: wire.ListingReasoned) -> wire.Listing:
         return await _act(actor, listing_id, ListingAction.REINSTATE, on=data.on, text=data.reason)
 
@@ -98,4 +112,3 @@ class CreditController(Controller):
     @get("/enterprises/{enterprise_id:str}/credit", summary="Listed today or not, the listings, the credit grade")
     async def credit_of(self, actor: Actor, enterprise_id: str) -> wire.Credit:
         return presented(await credit.enterprise_credit(actor=actor, enterprise_id=enterprise_id), wire.Credit)
-

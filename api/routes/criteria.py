@@ -14,12 +14,21 @@ from mobile_contract.criteria import CriteriaEdition, CriteriaEditionCreate
 
 def _new_edition(data: CriteriaEditionCreate) -> NewEdition:
     items = tuple(
-        NewCriterion(id=item.id, item_no=item.item_no, text=item.text, industries=tuple(item.industries),
-                     verbatim=item.verbatim)  # fmt: skip
+        NewCriterion(
+            id=item.id, item_no=item.item_no, text=item.text, industries=tuple(item.industries), verbatim=item.verbatim
+        )
         for item in data.items
     )
-    return NewEdition(id=data.id, standard=data.standard, edition=data.edition, effective_from=data.effective_from,
-                      items=items, doc_no=data.doc_no, issuer=data.issuer, supersedes_id=data.supersedes_id)  # fmt: skip
+    return NewEdition(
+        id=data.id,
+        standard=data.standard,
+        edition=data.edition,
+        effective_from=data.effective_from,
+        items=items,
+        doc_no=data.doc_no,
+        issuer=data.issuer,
+        supersedes_id=data.supersedes_id,
+    )
 
 
 def _presented(record: criteria.EditionRecord) -> CriteriaEdition:

@@ -130,5 +130,10 @@ class DocumentController(Controller):
             return Response(b"", status_code=HTTP_304_NOT_MODIFIED, headers=headers)
         # Saved, not shown in the browser's own viewer; and a viewer that opens it anyway runs nothing.
         headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        return File(found.path, filename=found.filename, media_type=found.media_type,
-                    content_disposition_type="attachment", headers=headers)  # fmt: skip
+        return File(
+            found.path,
+            filename=found.filename,
+            media_type=found.media_type,
+            content_disposition_type="attachment",
+            headers=headers,
+        )

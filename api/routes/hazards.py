@@ -18,8 +18,9 @@ from mobile_contract import hazards as wire
 def command_of(body: wire.TransitionRequest):
     """The domain command of a transition body: same fields, snake_case, lists as tuples."""
     action = Action(type(body).__struct_config__.tag)
-    fields = {name: tuple(value) if isinstance(value, list) else value
-              for name, value in msgspec.structs.asdict(body).items()}  # fmt: skip
+    fields = {
+        name: tuple(value) if isinstance(value, list) else value for name, value in msgspec.structs.asdict(body).items()
+    }
     return COMMANDS[action](**fields)
 
 
@@ -29,16 +30,27 @@ def presented(record: hazards.HazardRecord) -> wire.Hazard:
     fields = {name: getattr(record, name) for name in wire.Hazard.__struct_fields__ if name not in lists}
     photos = [
         wire.HazardPhoto(
-            id=p.photo_id, sha256=p.sha256, stage=p.stage, event_seq=p.event_seq, url=f"/v1/photos/{p.photo_id}",
-            thumb_url=f"/v1/photos/{p.photo_id}/thumb", display_url=f"/v1/photos/{p.photo_id}/display",
-        )  # fmt: skip
+            id=p.photo_id,
+            sha256=p.sha256,
+            stage=p.stage,
+            event_seq=p.event_seq,
+            url=f"/v1/photos/{p.photo_id}",
+            thumb_url=f"/v1/photos/{p.photo_id}/thumb",
+            display_url=f"/v1/photos/{p.photo_id}/display",
+        )
         for p in record.photos
     ]
     documents = [
         wire.HazardDocument(
-            id=d.document_id, sha256=d.sha256, action=d.action, event_seq=d.event_seq, filename=d.filename,
-            page_count=d.page_count, size_bytes=d.size_bytes, url=f"/v1/documents/{d.document_id}/file",
-        )  # fmt: skip
+            id=d.document_id,
+            sha256=d.sha256,
+            action=d.action,
+            event_seq=d.event_seq,
+            filename=d.filename,
+            page_count=d.page_count,
+            size_bytes=d.size_bytes,
+            url=f"/v1/documents/{d.document_id}/file",
+        )
         for d in record.documents
     ]
     return wire.Hazard(**fields, photos=photos, documents=documents)
@@ -81,7 +93,9 @@ class HazardController(Controller):
     async def list_hazards(
         self,
         actor: Actor,
-        status: Annotated[str | None, Parameter(max_length=300, description="one status or several, comma-separated")] = None,
+        status: Annotated[
+            str | None, Parameter(max_length=300, description="one status or several, comma-separated")
+        ] = None,
         level: Annotated[wire.HazardLevel | None, Parameter()] = None,
         enterprise_id: Annotated[str | None, QueryParameter(name="enterpriseId", max_length=40)] = None,
         risk_point_id: Annotated[str | None, QueryParameter(name="riskPointId", max_length=40)] = None,
@@ -111,5 +125,7 @@ class HazardController(Controller):
 
     @get("/{hazard_id:str}/history", summary="The hazard's hash-chained events, oldest first")
     async def history(self, actor: Actor, hazard_id: str) -> list[wire.HistoryEvent]:
-        return [wire.HistoryEvent(**{f: getattr(e, f) for f in wire.HistoryEvent.__struct_fields__})
-                for e in await hazards.hazard_history(actor=actor, hazard_id=hazard_id)]  # fmt: skip
+        return [
+            wire.HistoryEvent(**{f: getattr(e, f) for f in wire.HistoryEvent.__struct_fields__})
+            for e in await hazards.hazard_history(actor=actor, hazard_id=hazard_id)
+        ]

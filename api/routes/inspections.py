@@ -26,8 +26,10 @@ def new_inspection(body: wire.InspectionCreate) -> inspections.NewInspection:
 def presented(record: inspections.InspectionRecord) -> wire.Inspection:
     """The wire form of an inspection record."""
     fields = {name: getattr(record, name) for name in wire.Inspection.__struct_fields__ if name != "results"}
-    results = [wire.InspectionResult(**{f: getattr(r, f) for f in wire.InspectionResult.__struct_fields__})
-               for r in record.results]  # fmt: skip
+    results = [
+        wire.InspectionResult(**{f: getattr(r, f) for f in wire.InspectionResult.__struct_fields__})
+        for r in record.results
+    ]
     return wire.Inspection(**fields, results=results)
 
 
@@ -37,8 +39,11 @@ class InspectionController(Controller):
     path = "/v1"
     tags = ["inspections"]
 
-    @get("/tasks", summary="Inspection tasks in the caller's scope (due=true: the open ones due now; mine=true: the "
-                           "caller's own, by the posts they hold)")
+    @get(
+        "/tasks",
+        summary="Inspection tasks in the caller's scope (due=true: the open ones due now; mine=true: the "
+        "caller's own, by the posts they hold)",
+    )
     async def list_tasks(
         self,
         actor: Actor,

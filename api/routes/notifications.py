@@ -25,10 +25,15 @@ def webhook(record: notifications.SubscriptionRecord) -> wire.Webhook:
 
 def delivery(record: notifications.DeliveryRecord) -> wire.Delivery:
     """The wire form of a delivery and its tries."""
-    fields = {name: getattr(record, name) for name in wire.Delivery.__struct_fields__
-              if name not in ("webhook_id", "event", "attempts")}  # fmt: skip
-    attempts = [wire.DeliveryAttempt(**{name: getattr(a, name) for name in wire.DeliveryAttempt.__struct_fields__})
-                for a in record.attempts]  # fmt: skip
+    fields = {
+        name: getattr(record, name)
+        for name in wire.Delivery.__struct_fields__
+        if name not in ("webhook_id", "event", "attempts")
+    }
+    attempts = [
+        wire.DeliveryAttempt(**{name: getattr(a, name) for name in wire.DeliveryAttempt.__struct_fields__})
+        for a in record.attempts
+    ]
     return wire.Delivery(**fields, webhook_id=record.subscription_id, event=record.kind, attempts=attempts)
 
 
@@ -41,9 +46,13 @@ class WebhookController(Controller):
     @post("/", summary="Register a webhook endpoint; the answer shows its signing secret this once")
     async def create(self, actor: Actor, data: wire.WebhookCreate) -> wire.WebhookCreated:
         new = notifications.NewSubscription(
-            url=data.url, audience=data.audience, event_kinds=tuple(data.event_kinds), region_code=data.region_code,
-            enterprise_id=data.enterprise_id, description=data.description,
-        )  # fmt: skip
+            url=data.url,
+            audience=data.audience,
+            event_kinds=tuple(data.event_kinds),
+            region_code=data.region_code,
+            enterprise_id=data.enterprise_id,
+            description=data.description,
+        )
         record, secret = await notifications.create_subscription(actor=actor, new=new)
         return wire.WebhookCreated(webhook=webhook(record), secret=secret)
 
@@ -60,16 +69,20 @@ class WebhookController(Controller):
         cursor: Cursor = None,
         limit: PageLimit = None,
     ) -> wire.DeliveryPage:
-        page = await notifications.list_deliveries(actor=actor, status=status, subscription_id=webhook_id,
-                                                   cursor=cursor, limit=limit)  # fmt: skip
+        page = await notifications.list_deliveries(
+            actor=actor, status=status, subscription_id=webhook_id, cursor=cursor, limit=limit
+        )
         return wire.DeliveryPage(items=[delivery(r) for r in page.items], next_cursor=page.next_cursor)
 
     @get("/deliveries/{delivery_id:str}", summary="One delivery with every logged try")
     async def get_delivery(self, actor: Actor, delivery_id: str) -> wire.Delivery:
         return delivery(await notifications.get_delivery(actor=actor, delivery_id=delivery_id))
 
-    @post("/deliveries/{delivery_id:str}/redrive", status_code=200,
-          summary="Send a dead-lettered delivery again (same id and body, fresh retry schedule)")  # fmt: skip
+    @post(
+        "/deliveries/{delivery_id:str}/redrive",
+        status_code=200,
+        summary="Send a dead-lettered delivery again (same id and body, fresh retry schedule)",
+    )
     async def redrive(self, actor: Actor, delivery_id: str) -> wire.Delivery:
         return delivery(await notifications.redrive(actor=actor, delivery_id=delivery_id))
 
@@ -95,9 +108,15 @@ class NotificationController(Controller):
     tags = ["notifications"]
 
     @get("/", summary="Notifications of the caller's side in their scope, newest first")
-    async def list_notifications(self, actor: Actor, cursor: Cursor = None, limit: PageLimit = None
-                                 ) -> wire.NotificationPage:  # fmt: skip
+    async def list_notifications(
+        self, actor: Actor, cursor: Cursor = None, limit: PageLimit = None
+    ) -> wire.NotificationPage:
         page = await notifications.list_notifications(actor=actor, cursor=cursor, limit=limit)
-        items = [wire.Notification(**{name: getattr(r, name) for name in wire.Notification.__struct_fields__
-                                      if name != "event"}, event=r.kind) for r in page.items]  # fmt: skip
+        items = [
+            wire.Notification(
+                **{name: getattr(r, name) for name in wire.Notification.__struct_fields__ if name != "event"},
+                event=r.kind,
+            )
+            for r in page.items
+        ]
         return wire.NotificationPage(items=items, next_cursor=page.next_cursor)

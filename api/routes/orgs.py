@@ -14,8 +14,8 @@ from domain.org import services
 from domain.org.model import Industry
 from domain.posts import services as posts
 from mobile_contract.orgs import Enterprise, EnterprisePage, Grid, Region, SafetyCode
-from mobile_contract.posts import Post, UserPosts, UserPostsUpdate
 from mobile_contract.orgs import Industry as WireIndustry
+from mobile_contract.posts import Post, UserPosts, UserPostsUpdate
 
 
 def user_posts(record: posts.UserPostsRecord) -> UserPosts:
@@ -50,15 +50,21 @@ class OrgController(Controller):
 
     @get("/enterprises/{enterprise_id:str}/posts", summary="The enterprise's posts (岗位): items and holders of each")
     async def list_posts(self, actor: Actor, enterprise_id: str) -> list[Post]:
-        return [Post(name=p.name, checklist_items=p.checklist_items, holder_ids=p.holder_ids)
-                for p in await posts.list_posts(actor=actor, enterprise_id=enterprise_id)]  # fmt: skip
+        return [
+            Post(name=p.name, checklist_items=p.checklist_items, holder_ids=p.holder_ids)
+            for p in await posts.list_posts(actor=actor, enterprise_id=enterprise_id)
+        ]
 
-    @get("/enterprises/{enterprise_id:str}/users/{user_id:str}/posts", summary="The posts a user of the enterprise holds")
+    @get(
+        "/enterprises/{enterprise_id:str}/users/{user_id:str}/posts", summary="The posts a user of the enterprise holds"
+    )
     async def get_user_posts(self, actor: Actor, enterprise_id: str, user_id: str) -> UserPosts:
         return user_posts(await posts.user_posts(actor=actor, enterprise_id=enterprise_id, user_id=user_id))
 
-    @put("/enterprises/{enterprise_id:str}/users/{user_id:str}/posts",
-         summary="Set the posts a user holds (the enterprise's principal or an administrator)")  # fmt: skip
+    @put(
+        "/enterprises/{enterprise_id:str}/users/{user_id:str}/posts",
+        summary="Set the posts a user holds (the enterprise's principal or an administrator)",
+    )
     async def set_user_posts(self, actor: Actor, enterprise_id: str, user_id: str, data: UserPostsUpdate) -> UserPosts:
         record = await posts.set_user_posts(actor=actor, enterprise_id=enterprise_id, user_id=user_id, posts=data.posts)
         return user_posts(record)

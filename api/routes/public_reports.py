@@ -12,8 +12,8 @@ from litestar.di import Provide
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter
 
-from api.routes.hazards import etag, expected_version
 from api.multipart import malformed
+from api.routes.hazards import etag, expected_version
 from api.routes.photos import UPLOAD_BODY_LIMIT, _UploadOperation, receive_upload
 from domain.accounts.model import Actor
 from domain.photos.services import Photos
@@ -30,17 +30,32 @@ def client_address(request: Request) -> str:
 
 def receipt_of(found: reports.Receipt) -> wire.PublicReceipt:
     """The reporter's view."""
-    return wire.PublicReceipt(receipt=found.receipt, status=found.status, submitted_at=found.submitted_at,
-                              updated_at=found.updated_at,
-                              replies=[wire.PublicReply(text=r.text, at=r.at) for r in found.replies])  # fmt: skip
+    return wire.PublicReceipt(
+        receipt=found.receipt,
+        status=found.status,
+        submitted_at=found.submitted_at,
+        updated_at=found.updated_at,
+        replies=[wire.PublicReply(text=r.text, at=r.at) for r in found.replies],
+    )
 
 
 def presented(record: reports.ReportRecord) -> wire.PublicReport:
     """The receivers' view; `contact` is there only when the service filled it (for a regulator)."""
-    fields = {name: getattr(record, name) for name in wire.PublicReport.__struct_fields__
-              if name not in ("photos", "replies", "contact")}  # fmt: skip
-    photos = [wire.ReportPhoto(id=p.id, sha256=p.sha256, url=f"/v1/photos/{p.id}", thumb_url=f"/v1/photos/{p.id}/thumb",
-                               display_url=f"/v1/photos/{p.id}/display") for p in record.photos]  # fmt: skip
+    fields = {
+        name: getattr(record, name)
+        for name in wire.PublicReport.__struct_fields__
+        if name not in ("photos", "replies", "contact")
+    }
+    photos = [
+        wire.ReportPhoto(
+            id=p.id,
+            sha256=p.sha256,
+            url=f"/v1/photos/{p.id}",
+            thumb_url=f"/v1/photos/{p.id}/thumb",
+            display_url=f"/v1/photos/{p.id}/display",
+        )
+        for p in record.photos
+    ]
     contact = wire.ReporterContact(name=record.contact.name, phone=record.contact.phone) if record.contact else None
     replies = [wire.PublicReply(text=r.text, at=r.at) for r in record.replies]
     return wire.PublicReport(**fields, photos=photos, replies=replies, contact=contact)
@@ -80,8 +95,11 @@ class PublicReportController(Controller):
     tags = ["public"]
     dependencies = {"photos": Provide(_photos, sync_to_thread=False)}
 
-    @post("/", summary="Report a hazard without an account (201; the same deviceId and clientId again → 200)",
-          responses={200: ResponseSpec(wire.PublicReceipt, description="The same deviceId and clientId again")})  # fmt: skip
+    @post(
+        "/",
+        summary="Report a hazard without an account (201; the same deviceId and clientId again → 200)",
+        responses={200: ResponseSpec(wire.PublicReceipt, description="The same deviceId and clientId again")},
+    )
     async def submit(self, request: Request, data: wire.PublicReportCreate) -> Response[wire.PublicReceipt]:
         contact = data.contact or wire.PublicContact()
         fields = msgspec.structs.asdict(data) | {"photo_ids": tuple(data.photo_ids)}
@@ -90,9 +108,13 @@ class PublicReportController(Controller):
         found, created = await reports.submit_report(new=new, address=client_address(request))
         return Response(receipt_of(found), status_code=201 if created else 200)
 
-    @post("/photos", summary="Upload a photo for a public report (multipart: file, clientId, deviceId, takenAt?, lat?, lng?)",
-          request_max_body_size=UPLOAD_BODY_LIMIT, operation_class=_PublicPhotoOperation,
-          responses={200: ResponseSpec(wire.PublicPhoto, description="The same bytes or clientId again")})  # fmt: skip
+    @post(
+        "/photos",
+        summary="Upload a photo for a public report (multipart: file, clientId, deviceId, takenAt?, lat?, lng?)",
+        request_max_body_size=UPLOAD_BODY_LIMIT,
+        operation_class=_PublicPhotoOperation,
+        responses={200: ResponseSpec(wire.PublicPhoto, description="The same bytes or clientId again")},
+    )
     async def upload(self, photos: Photos, request: Request) -> Response[wire.PublicPhoto]:
         with photos.incoming() as incoming:
             form = await receive_upload(request, incoming)
@@ -101,9 +123,15 @@ class PublicReportController(Controller):
             except msgspec.ValidationError as error:
                 raise malformed(str(error)) from None
             record, created = await reports.upload_photo(
-                photos=photos, incoming=incoming, client_id=form.client_id, device_id=form.device_id,
-                address=client_address(request), taken_at=form.taken_at, lat=form.lat, lng=form.lng,
-            )  # fmt: skip
+                photos=photos,
+                incoming=incoming,
+                client_id=form.client_id,
+                device_id=form.device_id,
+                address=client_address(request),
+                taken_at=form.taken_at,
+                lat=form.lat,
+                lng=form.lng,
+            )
         body = wire.PublicPhoto(id=record.id, sha256=record.sha256, width=record.width, height=record.height)
         return Response(body, status_code=201 if created else 200)
 
@@ -135,16 +163,23 @@ class ReportInboxController(Controller):
         record = await reports.get_report(actor=actor, report_id=report_id)
         return Response(presented(record), headers={"ETag": etag(record.version)})
 
-    @post("/{report_id:str}/transitions", summary="Accept (→ a hazard), dismiss, forward or reply (If-Match: the version)",
-          status_code=200)  # fmt: skip
+    @post(
+        "/{report_id:str}/transitions",
+        summary="Accept (→ a hazard), dismiss, forward or reply (If-Match: the version)",
+        status_code=200,
+    )
     async def transition(
         self, actor: Actor, photos: Photos, request: Request, report_id: str, data: wire.ReportActionRequest
     ) -> Response[wire.PublicReport]:
         version = expected_version(request, "report")
-        record = await reports.act(actor=actor, report_id=report_id, expected_version=version, command=command_of(data),
-                                   photos=photos)  # fmt: skip
+        record = await reports.act(
+            actor=actor, report_id=report_id, expected_version=version, command=command_of(data), photos=photos
+        )
         return Response(presented(record), headers={"ETag": etag(record.version)})
 
     @get("/{report_id:str}/history", summary="The report's hash-chained events, oldest first")
     async def history(self, actor: Actor, report_id: str) -> list[hazard_wire.HistoryEvent]:
-        return [hazard_wire.HistoryEvent(**event) for event in await reports.report_history(actor=actor, report_id=report_id)]
+        return [
+            hazard_wire.HistoryEvent(**event)
+            for event in await reports.report_history(actor=actor, report_id=report_id)
+        ]

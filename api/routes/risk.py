@@ -11,8 +11,8 @@ from litestar.params import Parameter
 
 from api import presenters
 from api.routes.codes import attachment
-from domain.criteria import services as criteria_library
 from domain.accounts.model import Actor
+from domain.criteria import services as criteria_library
 from domain.risk import services as risk
 from domain.risk.model import Method
 from mobile_contract.orgs import set_fields
@@ -58,7 +58,9 @@ class RiskPointController(Controller):
         limit: Annotated[int | None, Parameter(ge=1, le=1000)] = None,
     ) -> RiskPointPage:
         page = await risk.list_risk_points(actor=actor, enterprise_id=enterprise_id, cursor=cursor, limit=limit)
-        return RiskPointPage(items=[presenters.risk_point(p, state.codes) for p in page.items], next_cursor=page.next_cursor)
+        return RiskPointPage(
+            items=[presenters.risk_point(p, state.codes) for p in page.items], next_cursor=page.next_cursor
+        )
 
     @post("/enterprises/{enterprise_id:str}/risk-points", summary="Register a risk point")
     async def create_point(self, actor: Actor, state: State, enterprise_id: str, data: RiskPointCreate) -> RiskPoint:
@@ -113,19 +115,29 @@ class RiskPointController(Controller):
         body = await state.printables.risk_point_qr(actor=actor, risk_point_id=risk_point_id, svg=True)
         return Response(body, media_type="image/svg+xml")
 
-    @get("/risk-points/{risk_point_id:str}/card.png", media_type=PNG,
-         summary="The 岗位风险告知卡 as PNG; a card too long for one A5 page goes on over pages (X-Page-Count, ?page=)")  # fmt: skip
-    async def card_png(self, actor: Actor, state: State, risk_point_id: str,
-                       page: Annotated[int, Parameter(ge=1, le=100)] = 1) -> Response[bytes]:  # fmt: skip
+    @get(
+        "/risk-points/{risk_point_id:str}/card.png",
+        media_type=PNG,
+        summary="The 岗位风险告知卡 as PNG; a card too long for one A5 page goes on over pages (X-Page-Count, ?page=)",
+    )
+    async def card_png(
+        self, actor: Actor, state: State, risk_point_id: str, page: Annotated[int, Parameter(ge=1, le=100)] = 1
+    ) -> Response[bytes]:
         body, pages = await state.printables.risk_card(actor=actor, risk_point_id=risk_point_id, page=page)
         return Response(body, media_type=PNG, headers={"X-Page-Count": str(pages)})
 
-    @get("/risk-points/{risk_point_id:str}/card.pdf", summary="Every page of the 岗位风险告知卡, to print",
-         media_type="application/pdf")  # fmt: skip
+    @get(
+        "/risk-points/{risk_point_id:str}/card.pdf",
+        summary="Every page of the 岗位风险告知卡, to print",
+        media_type="application/pdf",
+    )
     async def card_pdf(self, actor: Actor, state: State, risk_point_id: str) -> Response[bytes]:
         printed = await state.printables.risk_card_pdf(actor=actor, risk_point_id=risk_point_id)
-        return Response(printed.body, media_type="application/pdf",
-                        headers={"Content-Disposition": attachment(printed.filename, printed.ascii_filename)})  # fmt: skip
+        return Response(
+            printed.body,
+            media_type="application/pdf",
+            headers={"Content-Disposition": attachment(printed.filename, printed.ascii_filename)},
+        )
 
     @get("/criteria", summary="The major-hazard criteria library (of an industry; of editions in force on a day)")
     async def criteria(
@@ -133,4 +145,6 @@ class RiskPointController(Controller):
         industry: Annotated[str | None, Parameter(max_length=40)] = None,
         on: Annotated[date | None, Parameter(description="only editions in force on this day (YYYY-MM-DD)")] = None,
     ) -> list[Criterion]:
-        return [presenters.criterion(record) for record in await criteria_library.list_criteria(industry=industry, on=on)]
+        return [
+            presenters.criterion(record) for record in await criteria_library.list_criteria(industry=industry, on=on)
+        ]

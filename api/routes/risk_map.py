@@ -24,17 +24,28 @@ def _reasons(reasons: list[dict]) -> list[wire.Reason]:
 
 def _status(code: SafetyCodeRecord) -> wire.SafetyCodeStatus:
     return wire.SafetyCodeStatus(
-        enterprise_id=code.enterprise_id, color=code.colour.value, score=code.score, reasons=_reasons(code.reasons),
-        inputs=wire.SafetyCodeInputs(**code.inputs), scheme_version=code.scheme_version,
-        computed_at=code.computed_at, color_since=code.colour_since,
-    )  # fmt: skip
+        enterprise_id=code.enterprise_id,
+        color=code.colour.value,
+        score=code.score,
+        reasons=_reasons(code.reasons),
+        inputs=wire.SafetyCodeInputs(**code.inputs),
+        scheme_version=code.scheme_version,
+        computed_at=code.computed_at,
+        color_since=code.colour_since,
+    )
 
 
 def _change(change: ChangeRecord) -> wire.SafetyCodeChange:
     return wire.SafetyCodeChange(
-        id=change.id, seq=change.seq, old_color=change.old_colour, new_color=change.new_colour, score=change.score,
-        reasons=_reasons(change.reasons), scheme_version=change.scheme_version, changed_at=change.changed_at,
-    )  # fmt: skip
+        id=change.id,
+        seq=change.seq,
+        old_color=change.old_colour,
+        new_color=change.new_colour,
+        score=change.score,
+        reasons=_reasons(change.reasons),
+        scheme_version=change.scheme_version,
+        changed_at=change.changed_at,
+    )
 
 
 def _feature(feature: RegionFeature, rule_version: int) -> wire.RegionFeature:
@@ -44,19 +55,27 @@ def _feature(feature: RegionFeature, rule_version: int) -> wire.RegionFeature:
         id=f"{feature.level}:{feature.code}",
         geometry=wire.Geometry(**feature.geometry) if feature.geometry else None,
         properties=wire.RegionProperties(
-            code=feature.code, name=feature.name, level=feature.level, parent_code=feature.parent_code,
-            color=feature.colour.value if feature.colour else None, counts=wire.ColourCounts(**counts),
-            enterprises=feature.enterprises, rule_version=rule_version,
+            code=feature.code,
+            name=feature.name,
+            level=feature.level,
+            parent_code=feature.parent_code,
+            color=feature.colour.value if feature.colour else None,
+            counts=wire.ColourCounts(**counts),
+            enterprises=feature.enterprises,
+            rule_version=rule_version,
         ),
-    )  # fmt: skip
+    )
 
 
 def _collection(found: RegionMap) -> wire.RegionFeatureCollection:
     return wire.RegionFeatureCollection(
-        type="FeatureCollection", features=[_feature(f, found.rule_version) for f in found.features],
-        region_code=found.region_code, rule_version=found.rule_version, scheme_version=found.scheme_version,
+        type="FeatureCollection",
+        features=[_feature(f, found.rule_version) for f in found.features],
+        region_code=found.region_code,
+        rule_version=found.rule_version,
+        scheme_version=found.scheme_version,
         generated_at=found.generated_at,
-    )  # fmt: skip
+    )
 
 
 class RiskMapController(Controller):
@@ -69,7 +88,9 @@ class RiskMapController(Controller):
     async def safety_code(self, actor: Actor, enterprise_id: str) -> wire.SafetyCodeStatus:
         return _status(await services.get_safety_code(actor=actor, enterprise_id=enterprise_id))
 
-    @get("/enterprises/{enterprise_id:str}/safety-code/changes", summary="The safety code's colour changes, newest first")
+    @get(
+        "/enterprises/{enterprise_id:str}/safety-code/changes", summary="The safety code's colour changes, newest first"
+    )
     async def changes(
         self,
         actor: Actor,
@@ -84,7 +105,9 @@ class RiskMapController(Controller):
     async def regions(self, actor: Actor, region_code: RegionCode = None) -> wire.RegionFeatureCollection:
         return _collection(await regions.region_map(actor=actor, region_code=region_code))
 
-    @get("/risk-map/regions/{code:str}/enterprises", summary="The enterprises behind a region's or grid's colour counts")
+    @get(
+        "/risk-map/regions/{code:str}/enterprises", summary="The enterprises behind a region's or grid's colour counts"
+    )
     async def region_enterprises(
         self,
         actor: Actor,
@@ -93,11 +116,20 @@ class RiskMapController(Controller):
         cursor: Annotated[str | None, Parameter(max_length=200)] = None,
         limit: Annotated[int | None, Parameter(ge=1, le=1000)] = None,
     ) -> wire.MapEnterprisePage:
-        page = await regions.region_enterprises(actor=actor, code=code, colour=Colour(color) if color else None,
-                                                cursor=cursor, limit=limit)  # fmt: skip
-        items = [wire.MapEnterprise(enterprise_id=e.enterprise_id, name=e.name, grid_code=e.grid_code,
-                                    region_code=e.region_code, color=e.colour.value, score=e.score)
-                 for e in page.items]  # fmt: skip
+        page = await regions.region_enterprises(
+            actor=actor, code=code, colour=Colour(color) if color else None, cursor=cursor, limit=limit
+        )
+        items = [
+            wire.MapEnterprise(
+                enterprise_id=e.enterprise_id,
+                name=e.name,
+                grid_code=e.grid_code,
+                region_code=e.region_code,
+                color=e.colour.value,
+                score=e.score,
+            )
+            for e in page.items
+        ]
         return wire.MapEnterprisePage(items=items, next_cursor=page.next_cursor)
 
     @get("/risk-map/regions.png", summary="The four-colour dynamic risk map, drawn", media_type=PNG)

@@ -31,8 +31,9 @@ def presented(record: object, as_type: type[T]) -> T:
 def member_links(figure: standardisation.ComplianceFigure) -> wire.RateLinks:
     """The member lists that reproduce a figure's numerator and denominator."""
     query = {"scopeId": figure.scope.id, "regionCode": figure.region_code, "date": figure.on.isoformat()}
-    return wire.RateLinks(**{part: f"{MEMBERS_PATH}?{urlencode(query | {'part': part})}"
-                             for part in ("numerator", "denominator")})  # fmt: skip
+    return wire.RateLinks(
+        **{part: f"{MEMBERS_PATH}?{urlencode(query | {'part': part})}" for part in ("numerator", "denominator")}
+    )
 
 
 class StandardisationController(Controller):
@@ -41,7 +42,9 @@ class StandardisationController(Controller):
     path = "/v1"
     tags = ["standardisation"]
 
-    @get("/enterprises/{enterprise_id:str}/standardisation", summary="An enterprise's grades and the one valid on a day")
+    @get(
+        "/enterprises/{enterprise_id:str}/standardisation", summary="An enterprise's grades and the one valid on a day"
+    )
     async def grades(self, actor: Actor, enterprise_id: str, on: Day = None) -> wire.EnterpriseStandardisation:
         view = await standardisation.enterprise_standardisation(actor=actor, enterprise_id=enterprise_id, on=on)
         return presented(view, wire.EnterpriseStandardisation)
@@ -49,51 +52,78 @@ class StandardisationController(Controller):
     @post("/enterprises/{enterprise_id:str}/standardisation", summary="Record a grade (regulators in scope, admin)")
     async def record(self, actor: Actor, enterprise_id: str, data: wire.GradeCreate) -> wire.StandardisationGrade:
         new = standardisation.NewGrade(**msgspec.structs.asdict(data))
-        return presented(await standardisation.record_grade(actor=actor, enterprise_id=enterprise_id, new=new),
-                         wire.StandardisationGrade)  # fmt: skip
+        return presented(
+            await standardisation.record_grade(actor=actor, enterprise_id=enterprise_id, new=new),
+            wire.StandardisationGrade,
+        )
 
-    @post("/enterprises/{enterprise_id:str}/standardisation/{grade_id:str}/revoke", status_code=200,
-          summary="Revoke a grade from a day on (once; regulators in scope, admin)")  # fmt: skip
+    @post(
+        "/enterprises/{enterprise_id:str}/standardisation/{grade_id:str}/revoke",
+        status_code=200,
+        summary="Revoke a grade from a day on (once; regulators in scope, admin)",
+    )
     async def revoke(
         self, actor: Actor, enterprise_id: str, grade_id: str, data: wire.GradeRevoke
     ) -> wire.StandardisationGrade:
-        record = await standardisation.revoke_grade(actor=actor, enterprise_id=enterprise_id, grade_id=grade_id,
-                                                    revoked_on=data.revoked_on, reason=data.reason)  # fmt: skip
+        record = await standardisation.revoke_grade(
+            actor=actor, enterprise_id=enterprise_id, grade_id=grade_id, revoked_on=data.revoked_on, reason=data.reason
+        )
         return presented(record, wire.StandardisationGrade)
 
     @get("/stats/standardisation", summary="Compliance rate over a frozen scope list, with links to both lists")
     async def rate(
-        self, actor: Actor, region_code: RegionCode = None, on: Day = None,
+        self,
+        actor: Actor,
+        region_code: RegionCode = None,
+        on: Day = None,
         scope_id: ScopeId = None,
     ) -> wire.StandardisationRate:
         query = standardisation.RateQuery(scope_id=scope_id, region_code=region_code, on=on)
         figure = await standardisation.compliance(actor=actor, query=query)
         return wire.StandardisationRate(
-            scope_id=figure.scope.id, scope_name=figure.scope.name, as_of=figure.scope.as_of,
-            region_code=figure.region_code, date=figure.on, numerator=figure.numerator,
-            denominator=figure.denominator, rate=None if figure.rate is None else str(figure.rate),
+            scope_id=figure.scope.id,
+            scope_name=figure.scope.name,
+            as_of=figure.scope.as_of,
+            region_code=figure.region_code,
+            date=figure.on,
+            numerator=figure.numerator,
+            denominator=figure.denominator,
+            rate=None if figure.rate is None else str(figure.rate),
             links=member_links(figure),
-        )  # fmt: skip
+        )
 
     @get("/stats/standardisation/members", summary="The members behind the numerator or the denominator of a rate")
     async def members(
-        self, actor: Actor, part: wire.RatePart, scope_id: ScopeId = None, region_code: RegionCode = None,
+        self,
+        actor: Actor,
+        part: wire.RatePart,
+        scope_id: ScopeId = None,
+        region_code: RegionCode = None,
         on: Day = None,
         cursor: Annotated[str | None, Parameter(max_length=200)] = None,
         limit: Annotated[int | None, Parameter(ge=1, le=1000)] = None,
     ) -> wire.ScopeMemberPage:
         query = standardisation.RateQuery(scope_id=scope_id, region_code=region_code, on=on)
-        page = await standardisation.compliance_members(actor=actor, query=query, numerator=part == "numerator",
-                                                        cursor=cursor, limit=limit)  # fmt: skip
-        return wire.ScopeMemberPage(scope_id=page.scope_id, date=page.on, part=part,
-                                    items=[presented(item, wire.ScopeMember) for item in page.items],
-                                    next_cursor=page.next_cursor)  # fmt: skip
+        page = await standardisation.compliance_members(
+            actor=actor, query=query, numerator=part == "numerator", cursor=cursor, limit=limit
+        )
+        return wire.ScopeMemberPage(
+            scope_id=page.scope_id,
+            date=page.on,
+            part=part,
+            items=[presented(item, wire.ScopeMember) for item in page.items],
+            next_cursor=page.next_cursor,
+        )
 
     @post("/stats/standardisation/scopes", summary="Freeze a dated scope list (regulators, admin)")
     async def freeze(self, actor: Actor, data: wire.ScopeCreate) -> wire.Scope:
-        criteria = ScopeCriteria(region_code=data.region_code, industries=tuple(data.industries),
-                                 above_designated_size=data.above_designated_size, high_risk=data.high_risk,
-                                 operating_only=data.operating_only)  # fmt: skip
+        criteria = ScopeCriteria(
+            region_code=data.region_code,
+            industries=tuple(data.industries),
+            above_designated_size=data.above_designated_size,
+            high_risk=data.high_risk,
+            operating_only=data.operating_only,
+        )
         scope = await standardisation.freeze_scope(actor=actor, name=data.name, as_of=data.as_of, criteria=criteria)
         return presented(scope, wire.Scope)
 

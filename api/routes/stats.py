@@ -29,34 +29,66 @@ class StatsController(Controller):
 
     @get("/", summary="Hazard figures of a scope (default: the caller's) per month, quarter or year")
     async def figures(
-        self, actor: Actor, region_code: RegionCode = None,
+        self,
+        actor: Actor,
+        region_code: RegionCode = None,
         grid_id: GridId = None,
         enterprise_id: EnterpriseId = None,
-        industry: Industry = None, period: Literal["month", "quarter", "year"] = "month",
+        industry: Industry = None,
+        period: Literal["month", "quarter", "year"] = "month",
         from_key: FromKey = None,
         to_key: ToKey = None,
-    ) -> HazardStatistics:  # fmt: skip
+    ) -> HazardStatistics:
         scope = await stats.resolve_scope(actor, region_code=region_code, grid_id=grid_id, enterprise_id=enterprise_id)
-        result = await stats.hazard_figures(actor, scope, industry=industry, period_kind=period, first=from_key, last=to_key)
+        result = await stats.hazard_figures(
+            actor, scope, industry=industry, period_kind=period, first=from_key, last=to_key
+        )
         return HazardStatistics(
-            scope_kind=str(scope.kind), scope_id=scope.id, scope_name=scope.name, industry=result.industry,
+            scope_kind=str(scope.kind),
+            scope_id=scope.id,
+            scope_name=scope.name,
+            industry=result.industry,
             period_kind=result.period_kind,
-            periods=[HazardPeriodFigures(period=item.period, as_of=item.as_of, figures=[
-                HazardFigure(metric=f.metric, value=None if f.value is None else str(f.value), numerator=f.numerator,
-                             denominator=f.denominator) for f in item.figures]) for item in result.periods],
-        )  # fmt: skip
+            periods=[
+                HazardPeriodFigures(
+                    period=item.period,
+                    as_of=item.as_of,
+                    figures=[
+                        HazardFigure(
+                            metric=f.metric,
+                            value=None if f.value is None else str(f.value),
+                            numerator=f.numerator,
+                            denominator=f.denominator,
+                        )
+                        for f in item.figures
+                    ],
+                )
+                for item in result.periods
+            ],
+        )
 
     @get("/items", summary="The hazards or tasks behind one figure's numerator or denominator, by id")
     async def items(
-        self, actor: Actor, metric: Annotated[str, Parameter(max_length=40)], period: Annotated[str, Parameter(max_length=8)],
-        part: Literal["numerator", "denominator"] = "numerator", region_code: RegionCode = None,
+        self,
+        actor: Actor,
+        metric: Annotated[str, Parameter(max_length=40)],
+        period: Annotated[str, Parameter(max_length=8)],
+        part: Literal["numerator", "denominator"] = "numerator",
+        region_code: RegionCode = None,
         grid_id: GridId = None,
-        enterprise_id: EnterpriseId = None, industry: Industry = None,
+        enterprise_id: EnterpriseId = None,
+        industry: Industry = None,
         cursor: Annotated[str | None, Parameter(max_length=200)] = None,
         limit: Annotated[int | None, Parameter(ge=1, le=1000)] = None,
-    ) -> FigureItemPage:  # fmt: skip
+    ) -> FigureItemPage:
         scope = await stats.resolve_scope(actor, region_code=region_code, grid_id=grid_id, enterprise_id=enterprise_id)
-        page = await stats.figure_items(actor, scope, metric=metric, part=part, industry=industry, period=period,
-                                        cursor=cursor, limit=limit)  # fmt: skip
-        return FigureItemPage(metric=metric, part=part, period=period, next_cursor=page.next_cursor,
-                              items=msgspec.convert(page.items, list[FigureItem], from_attributes=True))  # fmt: skip
+        page = await stats.figure_items(
+            actor, scope, metric=metric, part=part, industry=industry, period=period, cursor=cursor, limit=limit
+        )
+        return FigureItemPage(
+            metric=metric,
+            part=part,
+            period=period,
+            next_cursor=page.next_cursor,
+            items=msgspec.convert(page.items, list[FigureItem], from_attributes=True),
+        )

@@ -40,8 +40,14 @@ def _operation(op: wire.SyncOp) -> sync.Operation:
     payload = _decode(op.payload, cls)
     match payload:
         case wire.ScanPayload():
-            return sync.ScanOp(token=payload.token, device_id=payload.device_id, client_time=payload.client_time,
-                               lat=payload.lat, lng=payload.lng, accuracy=payload.accuracy)  # fmt: skip
+            return sync.ScanOp(
+                token=payload.token,
+                device_id=payload.device_id,
+                client_time=payload.client_time,
+                lat=payload.lat,
+                lng=payload.lng,
+                accuracy=payload.accuracy,
+            )
         case wire.HazardCreatePayload():
             fields = msgspec.structs.asdict(_decode(op.payload, wire_hazards.HazardCreate, drop="scanOpId"))
             fields["photo_ids"] = tuple(fields["photo_ids"])
@@ -50,9 +56,11 @@ def _operation(op: wire.SyncOp) -> sync.Operation:
             if (payload.hazard_id is None) == (payload.hazard_op_id is None):
                 raise sync.OpInvalid("name the hazard by hazardId or by hazardOpId, not both", field="hazardId")
             return sync.HazardTransitionOp(
-                expected_version=payload.expected_version, command=hazard_routes.command_of(payload.transition),
-                hazard_id=payload.hazard_id, hazard_op_id=payload.hazard_op_id,
-            )  # fmt: skip
+                expected_version=payload.expected_version,
+                command=hazard_routes.command_of(payload.transition),
+                hazard_id=payload.hazard_id,
+                hazard_op_id=payload.hazard_op_id,
+            )
         case wire.InspectionCreatePayload():
             body = _decode(op.payload, wire_inspections.InspectionCreate, drop="scanOpId")
             return sync.InspectionCreateOp(new=inspection_routes.new_inspection(body), scan_op_id=payload.scan_op_id)
@@ -74,7 +82,9 @@ def queued(op: wire.SyncOp) -> sync.QueuedOp:
 def _enterprise(codes, card: sync.EnterpriseCard):
     """An enterprise with its safety code, as `GET /v1/enterprises/{id}` shows it."""
     code = codes.printed(SubjectKind.ENTERPRISE, card.enterprise.id, card.enterprise.qr_serial)
-    return presenters.enterprise(card.enterprise, SafetyCode(token=code.token, url=code.url, color=card.code.colour.value))
+    return presenters.enterprise(
+        card.enterprise, SafetyCode(token=code.token, url=code.url, color=card.code.colour.value)
+    )
 
 
 def present(codes, resource: str, record: Any) -> dict[str, Any]:
@@ -97,16 +107,33 @@ def result_of(outcome: sync.OpOutcome, language: str) -> wire.SyncOpResult:
     """The wire result of an operation, its error titled in the caller's language."""
     if outcome.ok:
         status = 201 if outcome.created and outcome.resource != "scan" else 200
-        return wire.SyncOpResult(op_id=outcome.op_id, kind=outcome.kind, status="ok", http_status=status,
-                                 resource=outcome.resource, id=outcome.resource_id, version=outcome.version,
-                                 data=outcome.data)  # fmt: skip
+        return wire.SyncOpResult(
+            op_id=outcome.op_id,
+            kind=outcome.kind,
+            status="ok",
+            http_status=status,
+            resource=outcome.resource,
+            id=outcome.resource_id,
+            version=outcome.version,
+            data=outcome.data,
+        )
     code = outcome.code or "INTERNAL_ERROR"
     title = localised_title(code, language)
-    error = wire.SyncOpError(code=code, status=CATALOGUE[code].status, title=title,
-                             detail=outcome.detail if (language == "en" and outcome.detail) else title,
-                             extra=outcome.params or None)  # fmt: skip
-    return wire.SyncOpResult(op_id=outcome.op_id, kind=outcome.kind, status="error", http_status=error.status,
-                             error=error, retryable=outcome.retryable)  # fmt: skip
+    error = wire.SyncOpError(
+        code=code,
+        status=CATALOGUE[code].status,
+        title=title,
+        detail=outcome.detail if (language == "en" and outcome.detail) else title,
+        extra=outcome.params or None,
+    )
+    return wire.SyncOpResult(
+        op_id=outcome.op_id,
+        kind=outcome.kind,
+        status="error",
+        http_status=error.status,
+        error=error,
+        retryable=outcome.retryable,
+    )
 
 
 class SyncController(Controller):
@@ -115,11 +142,15 @@ class SyncController(Controller):
     path = "/v1/sync"
     tags = ["sync"]
 
-    @post("/batch", status_code=200, summary="Apply queued operations in order; a result per operation, the same "
-          "every time the batch is sent again")  # fmt: skip
+    @post(
+        "/batch",
+        status_code=200,
+        summary="Apply queued operations in order; a result per operation, the same every time the batch is sent again",
+    )
     async def batch(self, actor: Actor, state: State, request: Request, data: wire.SyncBatch) -> wire.SyncBatchResult:
-        outcomes = await sync.apply_batch(actor=actor, ops=[queued(op) for op in data.ops], codes=state.codes,
-                                          present=partial(present, state.codes))  # fmt: skip
+        outcomes = await sync.apply_batch(
+            actor=actor, ops=[queued(op) for op in data.ops], codes=state.codes, present=partial(present, state.codes)
+        )
         language = preferred_language(request)
         return wire.SyncBatchResult(results=[result_of(outcome, language) for outcome in outcomes])
 
@@ -133,8 +164,14 @@ class SyncController(Controller):
     ) -> wire.ChangesPage:
         page = await sync.changes_since(actor=actor, cursor=since, limit=limit)
         changes = [
-            wire.Change(kind=item.kind, id=item.id, op=item.op, enterprise_id=item.enterprise_id, reason=item.reason,
-                        data=None if item.record is None else present(state.codes, item.kind, item.record))  # fmt: skip
+            wire.Change(
+                kind=item.kind,
+                id=item.id,
+                op=item.op,
+                enterprise_id=item.enterprise_id,
+                reason=item.reason,
+                data=None if item.record is None else present(state.codes, item.kind, item.record),
+            )
             for item in page.items
         ]
         return wire.ChangesPage(changes=changes, next_cursor=page.next_cursor, has_more=page.has_more)

@@ -41,16 +41,10 @@ def _like_prefix(prefix: str) -> str:
 
 async def require_enterprise(actor: Actor, enterprise_id: str) -> dict:
     """The enterprise row, or `NotFound` whether it is missing or outside the scope."""
-    row = (
-        await Enterprise.select()
-        .where(Enterprise.id == enterprise_id, enterprise_condition(actor))
-        .first()
-        .run()
-    )
+    row = await Enterprise.select().where(Enterprise.id == enterprise_id, enterprise_condition(actor)).first().run()
     if row is None:
         raise NotFound("no such enterprise", entity="enterprise", id=enterprise_id)
     return row
-
 
 
 def grid_condition(actor: Actor):

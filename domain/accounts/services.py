@@ -78,7 +78,9 @@ class AccountService:
         key = username.strip().lower()[:64]
         if await self._locked(key, now):
             await self._record_attempt(key, LoginOutcome.LOCKED, now, device_id, client_ip)
-            raise AccountLocked("too many failed sign-ins; try again later", retryAfterSeconds=self.settings.lockout_window_s)
+            raise AccountLocked(
+                "too many failed sign-ins; try again later", retryAfterSeconds=self.settings.lockout_window_s
+            )
         row = await AppUser.select().where(AppUser.username == key).first().run()
         if not await self.passwords.verify(row["password_hash"] if row else None, password):
             await self._record_attempt(key, LoginOutcome.FAILED, now, device_id, client_ip)
@@ -108,7 +110,14 @@ class AccountService:
     async def _record_attempt(self, key: str, outcome: LoginOutcome, now: datetime, device_id: str, ip: str) -> None:
         async with LoginAttempt._meta.db.transaction():
             await LoginAttempt.insert(
-                LoginAttempt(id=new_id(), username=key, at=now, outcome=outcome.value, device_id=device_id[:128], client_ip=ip[:64])
+                LoginAttempt(
+                    id=new_id(),
+                    username=key,
+                    at=now,
+                    outcome=outcome.value,
+                    device_id=device_id[:128],
+                    client_ip=ip[:64],
+                )
             ).run()
 
     async def refresh(self, *, refresh_token: str, now: datetime | None = None) -> Session:
@@ -121,9 +130,11 @@ class AccountService:
                 raise RefreshTokenInvalid("unknown refresh token")
             if row["used_at"] is not None or row["revoked_at"] is not None:
                 # A spent token presented again means it was copied: end every session descended from it.
-                await RefreshToken.update({RefreshToken.revoked_at: now}).where(
-                    RefreshToken.family_id == row["family_id"], RefreshToken.revoked_at.is_null()
-                ).run()
+                await (
+                    RefreshToken.update({RefreshToken.revoked_at: now})
+                    .where(RefreshToken.family_id == row["family_id"], RefreshToken.revoked_at.is_null())
+                    .run()
+                )
                 reuse = True
             else:
                 reuse = False
@@ -212,7 +223,11 @@ class AccountService:
         require_admin(actor)
         key = username.strip().lower()
         if not USERNAME_PATTERN.match(key):
-            raise InvalidInput("a username is 3–64 letters, digits, '.', '_' or '-', starting with a letter", field="username", reason="format")
+            raise InvalidInput(
+                "a username is 3–64 letters, digits, '.', '_' or '-', starting with a letter",
+                field="username",
+                reason="format",
+            )
         check_password_strength(password)
         check_binding(role, enterprise_id=enterprise_id, grid_ids=grid_ids, region_code=region_code)
         await _check_binding_targets(enterprise_id=enterprise_id, grid_ids=grid_ids, region_code=region_code)
@@ -262,14 +277,23 @@ class AccountService:
                 grid_ids=changes.get("grid_ids"),
                 region_code=changes.get("region_code"),
             )
-            values = {key: changes[key] for key in ("name", "phone", "disabled", "enterprise_id", "region_code") if key in changes}
+            values = {
+                key: changes[key]
+                for key in ("name", "phone", "disabled", "enterprise_id", "region_code")
+                if key in changes
+            }
             if "password" in changes:
                 check_password_strength(changes["password"])
                 values["password_hash"] = await self.passwords.hash(changes["password"])
             values["updated_at"] = now
-            await AppUser.update(
-                {getattr(AppUser, key): value for key, value in values.items()} | {AppUser.version: AppUser.version + 1}
-            ).where(AppUser.id == user_id).run()
+            await (
+                AppUser.update(
+                    {getattr(AppUser, key): value for key, value in values.items()}
+                    | {AppUser.version: AppUser.version + 1}
+                )
+                .where(AppUser.id == user_id)
+                .run()
+            )
             if "grid_ids" in changes:
                 await _replace_grids(user_id, changes["grid_ids"])
             bound_after = await self.actor_for(user_id)
@@ -277,9 +301,11 @@ class AccountService:
                 # the phone must drop what the user no longer sees and learn what they now see
                 await record_scope_changed(bound_before[0], bound_after[0], now=now)
             if changes.get("disabled") or "password" in changes:
-                await RefreshToken.update({RefreshToken.revoked_at: now}).where(
-                    RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_null()
-                ).run()
+                await (
+                    RefreshToken.update({RefreshToken.revoked_at: now})
+                    .where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_null())
+                    .run()
+                )
         return await self.get_user(actor=actor, user_id=user_id)
 
     async def get_user(self, *, actor: Actor, user_id: str) -> UserRecord:
@@ -313,10 +339,14 @@ async def _replace_grids(user_id: str, grid_ids: list[str]) -> None:
     # Bindings are current state, not evidence: replacing them is the change itself.
     await UserGrid.delete().where(UserGrid.user_id == user_id).run()
     if grid_ids:
-        await UserGrid.insert(*[UserGrid(id=new_id(), user_id=user_id, grid_id=grid_id) for grid_id in sorted(set(grid_ids))]).run()
+        await UserGrid.insert(
+            *[UserGrid(id=new_id(), user_id=user_id, grid_id=grid_id) for grid_id in sorted(set(grid_ids))]
+        ).run()
 
 
-async def _check_binding_targets(*, enterprise_id: str | None, grid_ids: list[str] | None, region_code: str | None) -> None:
+async def _check_binding_targets(
+    *, enterprise_id: str | None, grid_ids: list[str] | None, region_code: str | None
+) -> None:
     """The enterprise, grids and region a user is bound to must exist."""
     if enterprise_id and not await Enterprise.exists().where(Enterprise.id == enterprise_id).run():
         raise InvalidInput("the enterprise does not exist", field="enterpriseId", reason="unknown")

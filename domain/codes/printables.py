@@ -12,15 +12,14 @@ from domain.accounts.permissions import require_role
 from domain.accounts.scope import require_enterprise
 from domain.clock import utcnow
 from domain.codes.services import Codes
-from domain.errors import NotFound
 from domain.codes.tokens import SubjectKind
+from domain.errors import NotFound
 from domain.ids import new_id
 from domain.printing import card, images, qr, safety_code, sheet, site_map
 from domain.printing.model import Label, MapPoint, RiskCardData, SafetyCodeData
 from domain.risk import services as risk
-from domain.safety_code.services import current_code
-
 from domain.risk.tables import SitePlan
+from domain.safety_code.services import current_code
 
 MAX_PLAN_BYTES = 20 * 1024 * 1024
 _CONTROL_LEVEL_ZH = {"company": "公司", "department": "部门", "workshop": "车间", "team": "班组", "post": "岗位"}
@@ -85,8 +84,11 @@ class Printables:
         data = await self._card_data(actor, risk_point_id)
         body = await asyncio.to_thread(card.render_risk_card_pdf, data)
         on = data.printed_on.isoformat()
-        return PrintedFile(body=body, filename=f"{data.point_name}-risk-card-{on}.pdf",
-                           ascii_filename=f"risk-point-{risk_point_id}-risk-card-{on}.pdf")  # fmt: skip
+        return PrintedFile(
+            body=body,
+            filename=f"{data.point_name}-risk-card-{on}.pdf",
+            ascii_filename=f"risk-point-{risk_point_id}-risk-card-{on}.pdf",
+        )
 
     async def _card_data(self, actor: Actor, risk_point_id: str) -> RiskCardData:
         point = await risk.get_risk_point(actor=actor, risk_point_id=risk_point_id)
@@ -114,11 +116,20 @@ class Printables:
             qr_content=self.codes.printed(SubjectKind.ENTERPRISE, enterprise_id, enterprise["qr_serial"]).url,
         )
         on = _today()
-        body = await asyncio.to_thread(sheet.render_label_sheet, labels, f"{enterprise['name']} 二维码标签",
-                                       printed_on=on, enterprise=own, subject=enterprise["credit_code"])  # fmt: skip
+        body = await asyncio.to_thread(
+            sheet.render_label_sheet,
+            labels,
+            f"{enterprise['name']} 二维码标签",
+            printed_on=on,
+            enterprise=own,
+            subject=enterprise["credit_code"],
+        )
         # The name a browser saves it under: the enterprise in Chinese (RFC 5987), its credit code as the ASCII fallback.
-        return PrintedFile(body=body, filename=f"{enterprise['name']}-qr-sheet-{on.isoformat()}.pdf",
-                           ascii_filename=f"{enterprise['credit_code']}-qr-sheet-{on.isoformat()}.pdf")  # fmt: skip
+        return PrintedFile(
+            body=body,
+            filename=f"{enterprise['name']}-qr-sheet-{on.isoformat()}.pdf",
+            ascii_filename=f"{enterprise['credit_code']}-qr-sheet-{on.isoformat()}.pdf",
+        )
 
     async def safety_code(self, *, actor: Actor, enterprise_id: str) -> bytes:
         """The 企业安全码 as PNG, framed in its current dynamic colour, with the scheme version and when it was computed."""
@@ -162,9 +173,11 @@ class Printables:
         async with SitePlan._meta.db.transaction():
             existing = await SitePlan.select(SitePlan.id).where(SitePlan.enterprise_id == enterprise_id).first().run()
             if existing:
-                await SitePlan.update({getattr(SitePlan, key): value for key, value in row.items()}).where(
-                    SitePlan.id == existing["id"]
-                ).run()
+                await (
+                    SitePlan.update({getattr(SitePlan, key): value for key, value in row.items()})
+                    .where(SitePlan.id == existing["id"])
+                    .run()
+                )
             else:
                 await SitePlan.insert(SitePlan(id=new_id(), **row)).run()
         return row

@@ -149,7 +149,9 @@ class Codes:
             # The code itself names what it is, so saying "a risk point" or "an enterprise" reveals nothing more.
             raise ScanOutOfScope("this code belongs to something outside your scope", kind=claims.kind.value)
 
-        subject_lat, subject_lng = (point_row["lat"], point_row["lng"]) if point_row else (enterprise["lat"], enterprise["lng"])
+        subject_lat, subject_lng = (
+            (point_row["lat"], point_row["lng"]) if point_row else (enterprise["lat"], enterprise["lng"])
+        )
         distance = None
         if None not in (lat, lng, subject_lat, subject_lng):
             distance = round(distance_m(lat, lng, subject_lat, subject_lng), 1)

@@ -190,7 +190,9 @@ def _violation_in(*violations: Violation) -> Callable[[Penalty, Record], Evidenc
 
 
 def _false_report(penalty: Penalty, record: Record) -> Evidence:
-    return () if penalty.violation == Violation.FALSE_REPORT and record.industry in EVALUATION_SERVICE_INDUSTRIES else None
+    return (
+        () if penalty.violation == Violation.FALSE_REPORT and record.industry in EVALUATION_SERVICE_INDUSTRIES else None
+    )
 
 
 def _refused(penalty: Penalty, record: Record) -> Evidence:
@@ -198,23 +200,51 @@ def _refused(penalty: Penalty, record: Record) -> Evidence:
 
 
 GROUNDS: tuple[Ground, ...] = (
-    Ground("major_accident", "第六条第（一）项", "发生特别重大、重大生产安全事故",
-           _accident_where(lambda a: a.grade in (AccidentGrade.MAJOR, AccidentGrade.ESPECIALLY_MAJOR))),
-    Ground("repeated_large_accidents", "第六条第（二）项", "12个月内累计发生2起以上较大生产安全事故",
-           _second_large_accident),
-    Ground("aggravated_accident", "第六条第（三）项",
-           "发生生产安全事故，情节特别严重、影响特别恶劣，依照安全生产法第一百一十四条被处2倍以上5倍以下罚款",
-           _violation_in(Violation.ACCIDENT_AGGRAVATED)),
+    Ground(
+        "major_accident",
+        "第六条第（一）项",
+        "发生特别重大、重大生产安全事故",
+        _accident_where(lambda a: a.grade in (AccidentGrade.MAJOR, AccidentGrade.ESPECIALLY_MAJOR)),
+    ),
+    Ground(
+        "repeated_large_accidents",
+        "第六条第（二）项",
+        "12个月内累计发生2起以上较大生产安全事故",
+        _second_large_accident,
+    ),
+    Ground(
+        "aggravated_accident",
+        "第六条第（三）项",
+        "发生生产安全事故，情节特别严重、影响特别恶劣，依照安全生产法第一百一十四条被处2倍以上5倍以下罚款",
+        _violation_in(Violation.ACCIDENT_AGGRAVATED),
+    ),
     Ground("accident_concealed", "第六条第（四）项", "瞒报、谎报生产安全事故", _accident_where(lambda a: a.concealed)),
-    Ground("principal_fled", "第六条第（五）项", "事故发生后主要负责人不立即组织抢救或者擅离职守、逃匿",
-           _accident_where(lambda a: a.principal_fled)),
-    Ground("unlicensed_operation", "第七条第（一）项", "未依法取得安全生产相关许可或者许可被暂扣、吊销期间从事相关生产经营活动",
-           _violation_in(Violation.UNLICENSED, Violation.LICENCE_SUSPENDED)),
-    Ground("false_report", "第七条第（二）项", "承担安全评价、认证、检测、检验职责的机构出具虚假报告或者证书", _false_report),
+    Ground(
+        "principal_fled",
+        "第六条第（五）项",
+        "事故发生后主要负责人不立即组织抢救或者擅离职守、逃匿",
+        _accident_where(lambda a: a.principal_fled),
+    ),
+    Ground(
+        "unlicensed_operation",
+        "第七条第（一）项",
+        "未依法取得安全生产相关许可或者许可被暂扣、吊销期间从事相关生产经营活动",
+        _violation_in(Violation.UNLICENSED, Violation.LICENCE_SUSPENDED),
+    ),
+    Ground(
+        "false_report",
+        "第七条第（二）项",
+        "承担安全评价、认证、检测、检验职责的机构出具虚假报告或者证书",
+        _false_report,
+    ),
     Ground("penalty_refused", "第七条第（三）项", "行政处罚作出后有执行能力拒不执行或者逃避执行", _refused),
-    Ground("serious_violation", "第七条第（四）项", "其他违反安全生产法律法规受到行政处罚，且性质恶劣、情节严重",
-           _violation_in(Violation.SERIOUS_VIOLATION)),
-)  # fmt: skip
+    Ground(
+        "serious_violation",
+        "第七条第（四）项",
+        "其他违反安全生产法律法规受到行政处罚，且性质恶劣、情节严重",
+        _violation_in(Violation.SERIOUS_VIOLATION),
+    ),
+)
 GROUNDS_BY_CODE: Mapping[str, Ground] = {ground.code: ground for ground in GROUNDS}
 
 
@@ -228,7 +258,11 @@ class Basis:
 
     def to_json(self) -> dict[str, list[str]]:
         """The stored (and hashed) form."""
-        return {"grounds": list(self.grounds), "penalty_ids": [self.penalty_id], "accident_ids": list(self.accident_ids)}
+        return {
+            "grounds": list(self.grounds),
+            "penalty_ids": [self.penalty_id],
+            "accident_ids": list(self.accident_ids),
+        }
 
 
 def basis_of(penalty: Penalty, record: Record) -> Basis | None:
@@ -258,15 +292,21 @@ def check_penalty(penalty: Penalty, record: Record, *, today: date) -> None:
     if penalty.violation in ACCIDENT_VIOLATIONS:
         accident = record.accident(penalty.accident_id)
         if accident is None:
-            raise InvalidInput("a penalty for an accident names one of the enterprise's accidents",
-                               field="accidentId", reason="unknown")  # fmt: skip
+            raise InvalidInput(
+                "a penalty for an accident names one of the enterprise's accidents",
+                field="accidentId",
+                reason="unknown",
+            )
         if accident.occurred_on > penalty.decided_on:
             raise InvalidInput("the accident happens before its penalty", field="decidedOn", reason="before_accident")
     elif penalty.accident_id is not None:
         raise InvalidInput("only a penalty for an accident names one", field="accidentId", reason="not_allowed")
     if penalty.violation == Violation.FALSE_REPORT and record.industry not in EVALUATION_SERVICE_INDUSTRIES:
-        raise InvalidInput("false reports are penalised on evaluation, certification and testing bodies only",
-                           field="violation", reason="not_an_evaluation_body")  # fmt: skip
+        raise InvalidInput(
+            "false reports are penalised on evaluation, certification and testing bodies only",
+            field="violation",
+            reason="not_an_evaluation_body",
+        )
 
 
 def check_accident(accident: Accident, *, today: date) -> None:
@@ -420,7 +460,9 @@ def is_deciding_department(listing: Listing, actor: Actor) -> bool:
     above it nor a town below it; the party and the system are judged by the table's roles alone."""
     if actor.role is not Role.REGULATOR:
         return True
-    return listing.authority_region_code is not None and region_code_of(actor.region_path) == listing.authority_region_code
+    return (
+        listing.authority_region_code is not None and region_code_of(actor.region_path) == listing.authority_region_code
+    )
 
 
 def check_authority(*, authority_path: str | None, enterprise_path: str, recorder: Actor) -> None:
@@ -430,8 +472,11 @@ def check_authority(*, authority_path: str | None, enterprise_path: str, recorde
     if holds and recorder.role is Role.REGULATOR:
         holds = authority_path.startswith(recorder.region_path or "\0")  # type: ignore[union-attr]
     if not holds:
-        raise AuthorityRegionInvalid("the deciding department must be over the enterprise and within your region",
-                                     field="authorityRegionCode", reason="not_a_deciding_region")  # fmt: skip
+        raise AuthorityRegionInvalid(
+            "the deciding department must be over the enterprise and within your region",
+            field="authorityRegionCode",
+            reason="not_a_deciding_region",
+        )
 
 
 def allowed_actions(listing: Listing, actor: Actor) -> list[str]:
@@ -439,8 +484,11 @@ def allowed_actions(listing: Listing, actor: Actor) -> list[str]:
     and, for a regulator, being the deciding department."""
     if not is_deciding_department(listing, actor):
         return []
-    return [str(m.action) for m in TRANSITIONS.values()
-            if m.action != A.EXPIRE and listing.status in m.source and actor.role in m.roles]  # fmt: skip
+    return [
+        str(m.action)
+        for m in TRANSITIONS.values()
+        if m.action != A.EXPIRE and listing.status in m.source and actor.role in m.roles
+    ]
 
 
 def _require_text(step: ListingStep, what: str) -> str:
@@ -460,11 +508,15 @@ def advance(listing: Listing, step: ListingStep, actor: Actor, *, today: date) -
     if actor.role not in move.roles:
         raise Forbidden(f"a {actor.role} cannot {step.action} a listing", action=str(step.action))
     if not is_deciding_department(listing, actor):
-        raise NotDecidingDepartment("only the department that imposed the penalty acts on its listing",
-                                    action=str(step.action), authorityRegionCode=listing.authority_region_code)  # fmt: skip
+        raise NotDecidingDepartment(
+            "only the department that imposed the penalty acts on its listing",
+            action=str(step.action),
+            authorityRegionCode=listing.authority_region_code,
+        )
     if listing.status not in move.source:
-        raise ListingNotAllowed(f"cannot {step.action} a {listing.status} listing", status=str(listing.status),
-                                action=str(step.action))  # fmt: skip
+        raise ListingNotAllowed(
+            f"cannot {step.action} a {listing.status} listing", status=str(listing.status), action=str(step.action)
+        )
     if step.on > today:
         raise ListingInputInvalid("the date cannot be in the future", field="on", reason="future")
     status = move.target or listing.status
@@ -476,27 +528,38 @@ def advance(listing: Listing, step: ListingStep, actor: Actor, *, today: date) -
             return _replace(listing, statement=_require_text(step, "the statement"))
         case A.CONFIRM:
             _not_before(step.on, listing.notified_on, "the notice")
-            return _replace(listing, status=status, decided_on=step.on, expires_on=expiry_of(step.on),
-                            reason=step.text)  # fmt: skip
+            return _replace(listing, status=status, decided_on=step.on, expires_on=expiry_of(step.on), reason=step.text)
         case A.DISMISS:
             return _replace(listing, status=status, ended_on=step.on, reason=_require_text(step, "a reason"))
         case A.REMOVE_EARLY:
             assert listing.decided_on is not None
             _not_before(step.on, early_removal_from(listing.decided_on), "12 months after the listing decision")
             if listing.expires_on is not None and step.on >= listing.expires_on:
-                raise ListingNotAllowed("the listing has already run its term", status=str(listing.status),
-                                        action=str(step.action))  # fmt: skip
-            return _replace(listing, status=status, removed_on=step.on, ended_on=step.on,
-                            reason=_require_text(step, "the credit repair it rests on"))  # fmt: skip
+                raise ListingNotAllowed(
+                    "the listing has already run its term", status=str(listing.status), action=str(step.action)
+                )
+            return _replace(
+                listing,
+                status=status,
+                removed_on=step.on,
+                ended_on=step.on,
+                reason=_require_text(step, "the credit repair it rests on"),
+            )
         case A.REINSTATE:
             _not_before(step.on, listing.removed_on, "the early removal")
-            return _replace(listing, status=status, removed_on=None, ended_on=None,
-                            reason=_require_text(step, "the facts that were hidden"))  # fmt: skip
+            return _replace(
+                listing,
+                status=status,
+                removed_on=None,
+                ended_on=None,
+                reason=_require_text(step, "the facts that were hidden"),
+            )
         case A.EXPIRE:
             assert listing.expires_on is not None
             if step.on < listing.expires_on:
-                raise ListingNotAllowed("the listing has not run its term", status=str(listing.status),
-                                        action=str(step.action))  # fmt: skip
+                raise ListingNotAllowed(
+                    "the listing has not run its term", status=str(listing.status), action=str(step.action)
+                )
             return _replace(listing, status=status, ended_on=listing.expires_on)
     raise ListingNotAllowed(f"unknown action {step.action}")  # pragma: no cover - the enum is closed
 
@@ -558,13 +621,26 @@ class PointsScheme:
 
     version: str = "points-2026.1"
     window_months: int = 24
-    penalty_points: Mapping[PenaltyKind, int] = field(default_factory=lambda: {
-        PenaltyKind.WARNING: 5, PenaltyKind.FINE: 10, PenaltyKind.CONFISCATION: 10, PenaltyKind.OTHER: 10,
-        PenaltyKind.SUSPENSION: 20, PenaltyKind.LICENCE_REVOKED: 30, PenaltyKind.CLOSURE: 30})  # fmt: skip
+    penalty_points: Mapping[PenaltyKind, int] = field(
+        default_factory=lambda: {
+            PenaltyKind.WARNING: 5,
+            PenaltyKind.FINE: 10,
+            PenaltyKind.CONFISCATION: 10,
+            PenaltyKind.OTHER: 10,
+            PenaltyKind.SUSPENSION: 20,
+            PenaltyKind.LICENCE_REVOKED: 30,
+            PenaltyKind.CLOSURE: 30,
+        }
+    )
     refused_points: int = 10
-    accident_points: Mapping[AccidentGrade, int] = field(default_factory=lambda: {
-        AccidentGrade.GENERAL: 10, AccidentGrade.LARGE: 25, AccidentGrade.MAJOR: 40,
-        AccidentGrade.ESPECIALLY_MAJOR: 40})  # fmt: skip
+    accident_points: Mapping[AccidentGrade, int] = field(
+        default_factory=lambda: {
+            AccidentGrade.GENERAL: 10,
+            AccidentGrade.LARGE: 25,
+            AccidentGrade.MAJOR: 40,
+            AccidentGrade.ESPECIALLY_MAJOR: 40,
+        }
+    )
     concealed_points: int = 15
     fled_points: int = 15
     overdue_major_points: int = 10
@@ -582,8 +658,9 @@ class PointsScheme:
                     reasons.append((self.refused_points, f"penalty of {penalty.decided_on} refused"))
         for accident in facts.record.accidents:
             if since < accident.occurred_on <= on:
-                reasons.append((self.accident_points[accident.grade],
-                                f"{accident.grade} accident on {accident.occurred_on}"))  # fmt: skip
+                reasons.append(
+                    (self.accident_points[accident.grade], f"{accident.grade} accident on {accident.occurred_on}")
+                )
                 if accident.concealed:
                     reasons.append((self.concealed_points, f"accident of {accident.occurred_on} concealed"))
                 if accident.principal_fled:
@@ -606,7 +683,16 @@ DEFAULT_SCHEME: CreditScheme = PointsScheme()
 # ---------------------------------------------------------------------------------------------- replay (verify)
 
 _LOCAL_TIME = ZoneInfo("Asia/Shanghai")  # the day a step was taken on, as the services judged it
-_LISTING_COLUMNS = ("status", "notified_on", "decided_on", "expires_on", "removed_on", "ended_on", "statement", "reason")
+_LISTING_COLUMNS = (
+    "status",
+    "notified_on",
+    "decided_on",
+    "expires_on",
+    "removed_on",
+    "ended_on",
+    "statement",
+    "reason",
+)
 
 
 def derive_listings(events: Sequence[Event]) -> dict[str, dict[str, Any]]:
@@ -628,8 +714,16 @@ def derive_listings(events: Sequence[Event]) -> dict[str, dict[str, Any]]:
                 else:
                     penalty = penalties[p["penalty_ids"][0]]
                     authority = penalty.get("authority_region_code")
-                    extra = {"authority_region_code": authority} if "authority_region_code" in Listing.__dataclass_fields__ else {}
-                    listing = Listing(status=ListingStatus.CANDIDATE, penalty_decided_on=date.fromisoformat(penalty["decided_on"]), **extra)
+                    extra = (
+                        {"authority_region_code": authority}
+                        if "authority_region_code" in Listing.__dataclass_fields__
+                        else {}
+                    )
+                    listing = Listing(
+                        status=ListingStatus.CANDIDATE,
+                        penalty_decided_on=date.fromisoformat(penalty["decided_on"]),
+                        **extra,
+                    )
                     row = {"penalty_id": penalty["penalty_id"], "version": 1, "authority": authority}
                 listings[p["listing_id"]] = (listing, row | bound(event))
             elif event.action in {str(action) for action in ListingAction}:
@@ -639,7 +733,9 @@ def derive_listings(events: Sequence[Event]) -> dict[str, dict[str, Any]]:
                 actor = Actor(user_id=event.actor_id, role=Role(event.role), region_path=region)
                 listing = advance(listing, step, actor, today=event.at.astimezone(_LOCAL_TIME).date())
                 if (p.get("to_status"), p.get("version")) != (str(listing.status), row["version"] + 1):
-                    raise ValueError(f"the event says {p.get('to_status')} v{p.get('version')}, the rules give {listing.status}")
+                    raise ValueError(
+                        f"the event says {p.get('to_status')} v{p.get('version')}, the rules give {listing.status}"
+                    )
                 listings[p["listing_id"]] = (listing, row | {"version": row["version"] + 1} | bound(event))
         except Exception as error:
             raise replay_error(event, error) from None

@@ -27,6 +27,7 @@ from domain.clock import utcnow
 from domain.credit.model import (
     DEFAULT_SCHEME,
     GROUNDS_BY_CODE,
+    TRANSITIONS,
     Accident,
     AccidentGrade,
     AuthorityRegionInvalid,
@@ -41,7 +42,6 @@ from domain.credit.model import (
     ListingStep,
     Penalty,
     PenaltyKind,
-    TRANSITIONS,
     Record,
     Violation,
     advance,
@@ -185,25 +185,37 @@ async def _records_of(enterprise_ids: list[str], industries: dict[str, str]) -> 
         for row in await CreditAccident.select().where(CreditAccident.enterprise_id.is_in(enterprise_ids)).run():
             accidents[row["enterprise_id"]].append(_accident_of(row))
     return {
-        eid: Record(industry=industries.get(eid, ""), penalties=tuple(sorted(penalties[eid], key=lambda p: p.id)),
-                    accidents=tuple(sorted(accidents[eid], key=lambda a: a.id)))  # fmt: skip
+        eid: Record(
+            industry=industries.get(eid, ""),
+            penalties=tuple(sorted(penalties[eid], key=lambda p: p.id)),
+            accidents=tuple(sorted(accidents[eid], key=lambda a: a.id)),
+        )
         for eid in enterprise_ids
     }
 
 
 def _penalty_of(row: dict) -> Penalty:
     return Penalty(
-        id=row["id"], decided_on=row["decided_on"], kind=PenaltyKind(row["kind"]), violation=Violation(row["violation"]),
-        execution=Execution(row["execution"]), accident_id=row["accident_id"],
+        id=row["id"],
+        decided_on=row["decided_on"],
+        kind=PenaltyKind(row["kind"]),
+        violation=Violation(row["violation"]),
+        execution=Execution(row["execution"]),
+        accident_id=row["accident_id"],
         amount=Decimal(row["amount"]) if row["amount"] is not None else None,
-    )  # fmt: skip
+    )
 
 
 def _accident_of(row: dict) -> Accident:
     return Accident(
-        id=row["id"], occurred_on=row["occurred_on"], grade=AccidentGrade(row["grade"]), concealed=row["concealed"],
-        principal_fled=row["principal_fled"], deaths=row["deaths"], injuries=row["injuries"],
-    )  # fmt: skip
+        id=row["id"],
+        occurred_on=row["occurred_on"],
+        grade=AccidentGrade(row["grade"]),
+        concealed=row["concealed"],
+        principal_fled=row["principal_fled"],
+        deaths=row["deaths"],
+        injuries=row["injuries"],
+    )
 
 
 async def record_penalty(
@@ -215,20 +227,42 @@ async def record_penalty(
     require_role(actor, *RECORDERS)
     authority = await _authority_region(actor, enterprise["region_path"], new.authority_region_code)
     record = await _record_of(enterprise_id)
-    penalty = Penalty(id="new", decided_on=new.decided_on, kind=PenaltyKind(new.kind),
-                      violation=Violation(new.violation), execution=Execution(new.execution),
-                      accident_id=new.accident_id, amount=new.amount)  # fmt: skip
+    penalty = Penalty(
+        id="new",
+        decided_on=new.decided_on,
+        kind=PenaltyKind(new.kind),
+        violation=Violation(new.violation),
+        execution=Execution(new.execution),
+        accident_id=new.accident_id,
+        amount=new.amount,
+    )
     check_penalty(penalty, record, today=now.astimezone(LOCAL_TIME).date())
-    duplicate = AlreadyExists("this enterprise already has a penalty with that decision number", field="decisionNo",
-                              decision_no=new.decision_no)  # fmt: skip
-    if await CreditPenalty.exists().where(
-        CreditPenalty.enterprise_id == enterprise_id, CreditPenalty.decision_no == new.decision_no
-    ).run():
+    duplicate = AlreadyExists(
+        "this enterprise already has a penalty with that decision number",
+        field="decisionNo",
+        decision_no=new.decision_no,
+    )
+    if (
+        await CreditPenalty.exists()
+        .where(CreditPenalty.enterprise_id == enterprise_id, CreditPenalty.decision_no == new.decision_no)
+        .run()
+    ):
         raise duplicate
-    row = dataclasses.asdict(new) | {"amount": str(new.amount) if new.amount is not None else None,
-                                     "authority_region_code": authority}  # fmt: skip
-    saved = await _append_record(CreditPenalty, "penalty_id", "recordPenalty", "PenaltyRecorded", actor=actor,
-                                 enterprise_id=enterprise_id, row=row, now=now, duplicate=duplicate)  # fmt: skip
+    row = dataclasses.asdict(new) | {
+        "amount": str(new.amount) if new.amount is not None else None,
+        "authority_region_code": authority,
+    }
+    saved = await _append_record(
+        CreditPenalty,
+        "penalty_id",
+        "recordPenalty",
+        "PenaltyRecorded",
+        actor=actor,
+        enterprise_id=enterprise_id,
+        row=row,
+        now=now,
+        duplicate=duplicate,
+    )
     return _penalty_record(saved)
 
 
@@ -236,24 +270,49 @@ async def _authority_region(actor: Actor, enterprise_path: str, code: str | None
     """The region code of the penalty's deciding department: the one named, or the recording regulator's own."""
     code = code or (region_code_of(actor.region_path) if actor.role is Role.REGULATOR else None)
     if code is None:
-        raise AuthorityRegionInvalid("name the region of the deciding department", field="authorityRegionCode",
-                                     reason="required")  # fmt: skip
+        raise AuthorityRegionInvalid(
+            "name the region of the deciding department", field="authorityRegionCode", reason="required"
+        )
     region = await Region.select(Region.path).where(Region.code == code).first().run()
     check_authority(authority_path=region["path"] if region else None, enterprise_path=enterprise_path, recorder=actor)
     return code
 
 
-async def _append_record(table: type[Table], id_field: str, action: str, name: str, *, actor: Actor,
-                         enterprise_id: str, row: dict[str, Any], now: datetime,
-                         duplicate: Exception | None = None) -> dict:  # fmt: skip
+async def _append_record(
+    table: type[Table],
+    id_field: str,
+    action: str,
+    name: str,
+    *,
+    actor: Actor,
+    enterprise_id: str,
+    row: dict[str, Any],
+    now: datetime,
+    duplicate: Exception | None = None,
+) -> dict:
     """Insert a penalty or accident with its event in one transaction, recompute the candidates, read it back."""
     record_id = new_id()
     async with table._meta.db.transaction():
-        event = await append_event(chain_id=chain_of(enterprise_id), subject_kind=SUBJECT_KIND, action=action,
-                                   name=name, actor=actor, at=now, payload=row | {id_field: record_id})  # fmt: skip
+        event = await append_event(
+            chain_id=chain_of(enterprise_id),
+            subject_kind=SUBJECT_KIND,
+            action=action,
+            name=name,
+            actor=actor,
+            at=now,
+            payload=row | {id_field: record_id},
+        )
         with unique_or(duplicate) if duplicate else contextlib.nullcontext():
-            await table.insert(table(id=record_id, enterprise_id=enterprise_id, recorded_by=actor.user_id,
-                                     event_seq=event.seq, created_at=now, **row)).run()  # fmt: skip
+            await table.insert(
+                table(
+                    id=record_id,
+                    enterprise_id=enterprise_id,
+                    recorded_by=actor.user_id,
+                    event_seq=event.seq,
+                    created_at=now,
+                    **row,
+                )
+            ).run()
     await compute_candidates(enterprise_ids=[enterprise_id], now=now)
     return await table.select().where(table._meta.primary_key == record_id).first().run()
 
@@ -266,12 +325,26 @@ async def record_accident(
     now = now or utcnow()
     await require_enterprise(actor, enterprise_id)
     require_role(actor, *RECORDERS)
-    accident = Accident(id="new", occurred_on=new.occurred_on, grade=AccidentGrade(new.grade),
-                        concealed=new.concealed, principal_fled=new.principal_fled, deaths=new.deaths,
-                        injuries=new.injuries)  # fmt: skip
+    accident = Accident(
+        id="new",
+        occurred_on=new.occurred_on,
+        grade=AccidentGrade(new.grade),
+        concealed=new.concealed,
+        principal_fled=new.principal_fled,
+        deaths=new.deaths,
+        injuries=new.injuries,
+    )
     check_accident(accident, today=now.astimezone(LOCAL_TIME).date())
-    saved = await _append_record(CreditAccident, "accident_id", "recordAccident", "AccidentRecorded", actor=actor,
-                                 enterprise_id=enterprise_id, row=dataclasses.asdict(new), now=now)  # fmt: skip
+    saved = await _append_record(
+        CreditAccident,
+        "accident_id",
+        "recordAccident",
+        "AccidentRecorded",
+        actor=actor,
+        enterprise_id=enterprise_id,
+        row=dataclasses.asdict(new),
+        now=now,
+    )
     return _accident_record(saved)
 
 
@@ -289,8 +362,13 @@ async def list_accidents(*, actor: Actor, enterprise_id: str) -> list[AccidentRe
 
 async def _newest_first(actor: Actor, enterprise_id: str, table: type[Table], day: Column) -> list[dict]:
     await require_enterprise(actor, enterprise_id)
-    return await table.select().where(table.enterprise_id == enterprise_id).order_by(
-        day, ascending=False).order_by(table._meta.primary_key, ascending=False).run()  # fmt: skip
+    return (
+        await table.select()
+        .where(table.enterprise_id == enterprise_id)
+        .order_by(day, ascending=False)
+        .order_by(table._meta.primary_key, ascending=False)
+        .run()
+    )
 
 
 # --- candidates ----------------------------------------------------------------------------------------------------
@@ -304,7 +382,9 @@ class CandidateReport:
     updated: int
 
 
-async def compute_candidates(*, enterprise_ids: Iterable[str] | None = None, now: datetime | None = None) -> CandidateReport:
+async def compute_candidates(
+    *, enterprise_ids: Iterable[str] | None = None, now: datetime | None = None
+) -> CandidateReport:
     """Make a candidate listing for every penalty that supports one, or refresh a still-pending candidate's basis;
     idempotent: a second run finds the same rows with the same basis and changes nothing."""
     now = now or utcnow()
@@ -319,7 +399,9 @@ async def compute_candidates(*, enterprise_ids: Iterable[str] | None = None, now
     for enterprise_id, record in records.items():
         for basis in candidates(record):
             stored = json.dumps(basis.to_json(), sort_keys=True)
-            existing = await BlacklistListing.select().where(BlacklistListing.penalty_id == basis.penalty_id).first().run()
+            existing = (
+                await BlacklistListing.select().where(BlacklistListing.penalty_id == basis.penalty_id).first().run()
+            )
             if existing is not None and (existing["status"] not in PENDING or existing["basis"] == stored):
                 continue  # decided listings keep the basis they were decided on
             try:
@@ -333,27 +415,48 @@ async def compute_candidates(*, enterprise_ids: Iterable[str] | None = None, now
     return CandidateReport(created=created, updated=updated)
 
 
-async def _store_candidate(enterprise_id: str, basis: Basis, existing: dict | None, stored: str,
-                           now: datetime) -> str:  # fmt: skip
+async def _store_candidate(enterprise_id: str, basis: Basis, existing: dict | None, stored: str, now: datetime) -> str:
     """Insert the candidate or refresh its basis (version-checked), with its event; what it did, or "" if raced."""
     async with BlacklistListing._meta.db.transaction():
         if existing is None:
             listing_id, made = new_id(), "created"
-            await BlacklistListing.insert(BlacklistListing(
-                id=listing_id, enterprise_id=enterprise_id, penalty_id=basis.penalty_id,
-                status=str(ListingStatus.CANDIDATE), basis=stored, version=1, created_at=now, updated_at=now,
-            )).run()  # fmt: skip
+            await BlacklistListing.insert(
+                BlacklistListing(
+                    id=listing_id,
+                    enterprise_id=enterprise_id,
+                    penalty_id=basis.penalty_id,
+                    status=str(ListingStatus.CANDIDATE),
+                    basis=stored,
+                    version=1,
+                    created_at=now,
+                    updated_at=now,
+                )
+            ).run()
         else:
             listing_id, made = existing["id"], "updated"
-            if not await BlacklistListing.update({BlacklistListing.basis: stored, BlacklistListing.updated_at: now,
-                                                  BlacklistListing.version: existing["version"] + 1}).where(
-                BlacklistListing.id == listing_id, BlacklistListing.version == existing["version"]
-            ).returning(BlacklistListing.id).run():  # fmt: skip
+            if (
+                not await BlacklistListing.update(
+                    {
+                        BlacklistListing.basis: stored,
+                        BlacklistListing.updated_at: now,
+                        BlacklistListing.version: existing["version"] + 1,
+                    }
+                )
+                .where(BlacklistListing.id == listing_id, BlacklistListing.version == existing["version"])
+                .returning(BlacklistListing.id)
+                .run()
+            ):
                 return ""
-        await append_event(chain_id=chain_of(enterprise_id), subject_kind=SUBJECT_KIND, action="computeCandidate",
-                           name="BlacklistCandidateComputed", actor=SYSTEM, at=now,
-                           payload={"listing_id": listing_id, **basis.to_json()},
-                           bind=(BlacklistListing, listing_id))  # fmt: skip
+        await append_event(
+            chain_id=chain_of(enterprise_id),
+            subject_kind=SUBJECT_KIND,
+            action="computeCandidate",
+            name="BlacklistCandidateComputed",
+            actor=SYSTEM,
+            at=now,
+            payload={"listing_id": listing_id, **basis.to_json()},
+            bind=(BlacklistListing, listing_id),
+        )
     return made
 
 
@@ -399,42 +502,78 @@ class ListingRecord:
 
 
 def _listing_of(row: dict, penalty_decided_on: date, authority_region_code: str | None = None) -> Listing:
-    fields = {f: row[f] for f in ("notified_on", "decided_on", "expires_on", "removed_on", "ended_on", "statement",
-                                  "reason")}  # fmt: skip
-    return Listing(status=ListingStatus(row["status"]), penalty_decided_on=penalty_decided_on,
-                   authority_region_code=authority_region_code, **fields)  # fmt: skip
+    fields = {
+        f: row[f] for f in ("notified_on", "decided_on", "expires_on", "removed_on", "ended_on", "statement", "reason")
+    }
+    return Listing(
+        status=ListingStatus(row["status"]),
+        penalty_decided_on=penalty_decided_on,
+        authority_region_code=authority_region_code,
+        **fields,
+    )
 
 
 async def _listing_records(rows: list[dict], actor: Actor, today: date) -> list[ListingRecord]:
     enterprise_ids = sorted({row["enterprise_id"] for row in rows})
     penalty_ids = sorted({row["penalty_id"] for row in rows})
-    enterprises = {e["id"]: e for e in await Enterprise.select(
-        Enterprise.id, Enterprise.name, Enterprise.credit_code, Enterprise.region_code
-    ).where(Enterprise.id.is_in(enterprise_ids or [""])).run()}  # fmt: skip
-    penalties = {p["id"]: p for p in await CreditPenalty.select(
-        CreditPenalty.id, CreditPenalty.decision_no, CreditPenalty.decided_on, CreditPenalty.authority_region_code
-    ).where(CreditPenalty.id.is_in(penalty_ids or [""])).run()}  # fmt: skip
+    enterprises = {
+        e["id"]: e
+        for e in await Enterprise.select(Enterprise.id, Enterprise.name, Enterprise.credit_code, Enterprise.region_code)
+        .where(Enterprise.id.is_in(enterprise_ids or [""]))
+        .run()
+    }
+    penalties = {
+        p["id"]: p
+        for p in await CreditPenalty.select(
+            CreditPenalty.id, CreditPenalty.decision_no, CreditPenalty.decided_on, CreditPenalty.authority_region_code
+        )
+        .where(CreditPenalty.id.is_in(penalty_ids or [""]))
+        .run()
+    }
     # published listings reach everyone, but only those in the caller's scope may act on them
-    in_scope = {e["id"] for e in await Enterprise.select(Enterprise.id).where(
-        Enterprise.id.is_in(enterprise_ids or [""]), enterprise_condition(actor)).run()}  # fmt: skip
+    in_scope = {
+        e["id"]
+        for e in await Enterprise.select(Enterprise.id)
+        .where(Enterprise.id.is_in(enterprise_ids or [""]), enterprise_condition(actor))
+        .run()
+    }
     records = []
     for row in rows:
         enterprise, penalty = enterprises[row["enterprise_id"]], penalties[row["penalty_id"]]
         listing = _listing_of(row, penalty["decided_on"], penalty["authority_region_code"])
         basis = json.loads(row["basis"])
-        grounds = [GroundRecord(code, GROUNDS_BY_CODE[code].article, GROUNDS_BY_CODE[code].text)
-                   for code in basis.get("grounds", []) if code in GROUNDS_BY_CODE]  # fmt: skip
-        records.append(ListingRecord(
-            id=row["id"], enterprise_id=row["enterprise_id"], enterprise_name=enterprise["name"],
-            credit_code=enterprise["credit_code"], region_code=enterprise["region_code"],
-            penalty_id=row["penalty_id"], decision_no=penalty["decision_no"], status=row["status"], grounds=grounds,
-            penalty_ids=basis.get("penalty_ids", []), accident_ids=basis.get("accident_ids", []),
-            notified_on=row["notified_on"], statement=row["statement"], decided_on=row["decided_on"],
-            expires_on=row["expires_on"], removed_on=row["removed_on"], ended_on=row["ended_on"],
-            reason=row["reason"], listed=is_listed(listing, today), version=row["version"],
-            allowed_actions=allowed_actions(listing, actor) if row["enterprise_id"] in in_scope else [],
-            updated_at=row["updated_at"], authority_region_code=penalty["authority_region_code"],
-        ))  # fmt: skip
+        grounds = [
+            GroundRecord(code, GROUNDS_BY_CODE[code].article, GROUNDS_BY_CODE[code].text)
+            for code in basis.get("grounds", [])
+            if code in GROUNDS_BY_CODE
+        ]
+        records.append(
+            ListingRecord(
+                id=row["id"],
+                enterprise_id=row["enterprise_id"],
+                enterprise_name=enterprise["name"],
+                credit_code=enterprise["credit_code"],
+                region_code=enterprise["region_code"],
+                penalty_id=row["penalty_id"],
+                decision_no=penalty["decision_no"],
+                status=row["status"],
+                grounds=grounds,
+                penalty_ids=basis.get("penalty_ids", []),
+                accident_ids=basis.get("accident_ids", []),
+                notified_on=row["notified_on"],
+                statement=row["statement"],
+                decided_on=row["decided_on"],
+                expires_on=row["expires_on"],
+                removed_on=row["removed_on"],
+                ended_on=row["ended_on"],
+                reason=row["reason"],
+                listed=is_listed(listing, today),
+                version=row["version"],
+                allowed_actions=allowed_actions(listing, actor) if row["enterprise_id"] in in_scope else [],
+                updated_at=row["updated_at"],
+                authority_region_code=penalty["authority_region_code"],
+            )
+        )
     return records
 
 
@@ -449,15 +588,22 @@ async def _region_condition(region_code: str | None, actor: Actor | None = None)
     )
 
 
-async def published_listings(*, actor: Actor, region_code: str | None = None, on: date | None = None) -> list[ListingRecord]:
+async def published_listings(
+    *, actor: Actor, region_code: str | None = None, on: date | None = None
+) -> list[ListingRecord]:
     """The listings in force on the day (default today), under a region if named; public by law (the order has
     them published), so every signed-in role sees every one, whatever its own scope."""
     today = on or local_today()
-    query = BlacklistListing.select().where(
-        BlacklistListing.status == str(ListingStatus.CONFIRMED),
-        BlacklistListing.decided_on <= today,
-        BlacklistListing.expires_on > today,
-    ).order_by(BlacklistListing.decided_on, ascending=False).order_by(BlacklistListing.id, ascending=False)
+    query = (
+        BlacklistListing.select()
+        .where(
+            BlacklistListing.status == str(ListingStatus.CONFIRMED),
+            BlacklistListing.decided_on <= today,
+            BlacklistListing.expires_on > today,
+        )
+        .order_by(BlacklistListing.decided_on, ascending=False)
+        .order_by(BlacklistListing.id, ascending=False)
+    )
     if (condition := await _region_condition(region_code)) is not None:
         query = query.where(condition)
     return await _listing_records(await query.run(), actor, today)
@@ -466,20 +612,29 @@ async def published_listings(*, actor: Actor, region_code: str | None = None, on
 async def list_candidates(*, actor: Actor, region_code: str | None = None) -> list[ListingRecord]:
     """Pending listings (computed or notified) of enterprises in the regulator's scope, oldest first."""
     require_role(actor, *RECORDERS)
-    query = BlacklistListing.select().where(
-        BlacklistListing.status.is_in(PENDING),
-        BlacklistListing.enterprise_id.is_in(Enterprise.select(Enterprise.id).where(enterprise_condition(actor))),
-    ).order_by(BlacklistListing.id)
+    query = (
+        BlacklistListing.select()
+        .where(
+            BlacklistListing.status.is_in(PENDING),
+            BlacklistListing.enterprise_id.is_in(Enterprise.select(Enterprise.id).where(enterprise_condition(actor))),
+        )
+        .order_by(BlacklistListing.id)
+    )
     if (condition := await _region_condition(region_code, actor)) is not None:
         query = query.where(condition)
     return await _listing_records(await query.run(), actor, local_today())
 
 
 async def _listing_in_scope(actor: Actor, listing_id: str) -> dict:
-    row = await BlacklistListing.select().where(
-        BlacklistListing.id == listing_id,
-        BlacklistListing.enterprise_id.is_in(Enterprise.select(Enterprise.id).where(enterprise_condition(actor))),
-    ).first().run()
+    row = (
+        await BlacklistListing.select()
+        .where(
+            BlacklistListing.id == listing_id,
+            BlacklistListing.enterprise_id.is_in(Enterprise.select(Enterprise.id).where(enterprise_condition(actor))),
+        )
+        .first()
+        .run()
+    )
     # until the party is told, a candidate is the regulators' working material: to others it does not exist yet
     if row is None or (actor.role not in RECORDERS and row["notified_on"] is None):
         raise NotFound("no such listing", entity="listing", id=listing_id)
@@ -487,7 +642,12 @@ async def _listing_in_scope(actor: Actor, listing_id: str) -> dict:
 
 
 async def act_on_listing(
-    *, actor: Actor, listing_id: str, action: str, on: date | None = None, text: str | None = None,
+    *,
+    actor: Actor,
+    listing_id: str,
+    action: str,
+    on: date | None = None,
+    text: str | None = None,
     now: datetime | None = None,
 ) -> ListingRecord:
     """Take one workflow step on a listing in scope; the row (version-checked) and its event in one transaction."""
@@ -498,27 +658,52 @@ async def act_on_listing(
 
 
 async def _apply_step(actor: Actor, row: dict, step: ListingStep, now: datetime, today: date) -> ListingRecord:
-    penalty = await CreditPenalty.select(CreditPenalty.decided_on, CreditPenalty.authority_region_code).where(
-        CreditPenalty.id == row["penalty_id"]).first().run()  # fmt: skip
+    penalty = (
+        await CreditPenalty.select(CreditPenalty.decided_on, CreditPenalty.authority_region_code)
+        .where(CreditPenalty.id == row["penalty_id"])
+        .first()
+        .run()
+    )
     before = _listing_of(row, penalty["decided_on"], penalty["authority_region_code"])
     after = advance(before, step, actor, today=today)
-    changed = {name: getattr(after, name) for name in ("notified_on", "decided_on", "expires_on", "removed_on",
-                                                       "ended_on", "statement", "reason")}  # fmt: skip
+    changed = {
+        name: getattr(after, name)
+        for name in ("notified_on", "decided_on", "expires_on", "removed_on", "ended_on", "statement", "reason")
+    }
     changes: dict[Any, Any] = {getattr(BlacklistListing, name): value for name, value in changed.items()}
-    changes |= {BlacklistListing.status: str(after.status), BlacklistListing.version: row["version"] + 1,
-                BlacklistListing.updated_at: now}  # fmt: skip
+    changes |= {
+        BlacklistListing.status: str(after.status),
+        BlacklistListing.version: row["version"] + 1,
+        BlacklistListing.updated_at: now,
+    }
     async with BlacklistListing._meta.db.transaction():
-        updated = await BlacklistListing.update(changes).where(
-            BlacklistListing.id == row["id"], BlacklistListing.version == row["version"]
-        ).returning(BlacklistListing.id).run()
+        updated = (
+            await BlacklistListing.update(changes)
+            .where(BlacklistListing.id == row["id"], BlacklistListing.version == row["version"])
+            .returning(BlacklistListing.id)
+            .run()
+        )
         if not updated:
             raise ListingStale("the listing changed since it was read; read it again", listing_id=row["id"])
-        payload = {"listing_id": row["id"], "on": step.on, "text": step.text, "from_status": str(before.status),
-                   "to_status": str(after.status), "version": row["version"] + 1,
-                   "expires_on": after.expires_on}  # fmt: skip
-        await append_event(chain_id=chain_of(row["enterprise_id"]), subject_kind=SUBJECT_KIND, action=str(step.action),
-                           name=TRANSITIONS[step.action].event, actor=actor, at=now, payload=payload,
-                           bind=(BlacklistListing, row["id"]))  # fmt: skip
+        payload = {
+            "listing_id": row["id"],
+            "on": step.on,
+            "text": step.text,
+            "from_status": str(before.status),
+            "to_status": str(after.status),
+            "version": row["version"] + 1,
+            "expires_on": after.expires_on,
+        }
+        await append_event(
+            chain_id=chain_of(row["enterprise_id"]),
+            subject_kind=SUBJECT_KIND,
+            action=str(step.action),
+            name=TRANSITIONS[step.action].event,
+            actor=actor,
+            at=now,
+            payload=payload,
+            bind=(BlacklistListing, row["id"]),
+        )
         if is_listed(before, today) != is_listed(after, today):
             await add_to_outbox(SAFETY_CODE_JOB, row["enterprise_id"], now=now)
     saved = await BlacklistListing.select().where(BlacklistListing.id == row["id"]).first().run()
@@ -530,9 +715,11 @@ async def expire_listings(*, now: datetime | None = None) -> int:
     confirmed, so a second run finds none."""
     now = now or utcnow()
     today = now.astimezone(LOCAL_TIME).date()
-    rows = await BlacklistListing.select().where(
-        BlacklistListing.status == str(ListingStatus.CONFIRMED), BlacklistListing.expires_on <= today
-    ).run()
+    rows = (
+        await BlacklistListing.select()
+        .where(BlacklistListing.status == str(ListingStatus.CONFIRMED), BlacklistListing.expires_on <= today)
+        .run()
+    )
     lifted = 0
     for row in rows:
         if not due_to_expire(_listing_of(row, row["decided_on"]), today):
@@ -560,26 +747,47 @@ async def compute_grades(
     industries = {row["id"]: row["industry"] for row in await query.run()}
     ids = sorted(industries)
     records = await _records_of(ids, industries)
-    listed = {row["enterprise_id"] for row in await BlacklistListing.select(BlacklistListing.enterprise_id).where(
-        BlacklistListing.status == str(ListingStatus.CONFIRMED), BlacklistListing.decided_on <= today,
-        BlacklistListing.expires_on > today).run()}  # fmt: skip
+    listed = {
+        row["enterprise_id"]
+        for row in await BlacklistListing.select(BlacklistListing.enterprise_id)
+        .where(
+            BlacklistListing.status == str(ListingStatus.CONFIRMED),
+            BlacklistListing.decided_on <= today,
+            BlacklistListing.expires_on > today,
+        )
+        .run()
+    }
     overdue: dict[str, int] = defaultdict(int)
-    for row in await Hazard.select(Hazard.enterprise_id).where(
-        Hazard.level == str(HazardLevel.MAJOR), Hazard.status.is_in(sorted(OWING_STATUSES)), Hazard.deadline < now
-    ).run():
+    for row in (
+        await Hazard.select(Hazard.enterprise_id)
+        .where(
+            Hazard.level == str(HazardLevel.MAJOR), Hazard.status.is_in(sorted(OWING_STATUSES)), Hazard.deadline < now
+        )
+        .run()
+    ):
         overdue[row["enterprise_id"]] += 1
     for enterprise_id in ids:
-        result = scheme.grade(GradeInput(records[enterprise_id], enterprise_id in listed, overdue[enterprise_id]), today)
-        values = {"grade": result.grade, "points": result.points, "scheme_version": result.scheme_version,
-                  "basis": json.dumps(list(result.basis), ensure_ascii=False), "computed_on": today,
-                  "computed_at": now}  # fmt: skip
+        result = scheme.grade(
+            GradeInput(records[enterprise_id], enterprise_id in listed, overdue[enterprise_id]), today
+        )
+        values = {
+            "grade": result.grade,
+            "points": result.points,
+            "scheme_version": result.scheme_version,
+            "basis": json.dumps(list(result.basis), ensure_ascii=False),
+            "computed_on": today,
+            "computed_at": now,
+        }
         async with CreditGrade._meta.db.transaction():
             stored = await CreditGrade.select().where(CreditGrade.enterprise_id == enterprise_id).first().run()
             if stored is not None and all(stored[key] == values[key] for key in GRADE_FIGURES):
                 continue  # the same grade on the same basis: grading again changes nothing (computed_* keep its first time)
             if stored is not None:
-                await CreditGrade.update({getattr(CreditGrade, k): v for k, v in values.items()}).where(
-                    CreditGrade.enterprise_id == enterprise_id).run()  # fmt: skip
+                await (
+                    CreditGrade.update({getattr(CreditGrade, k): v for k, v in values.items()})
+                    .where(CreditGrade.enterprise_id == enterprise_id)
+                    .run()
+                )
             else:
                 await CreditGrade.insert(CreditGrade(enterprise_id=enterprise_id, **values)).run()
             if stored is None or stored["grade"] != result.grade:
@@ -594,11 +802,15 @@ GRADE_FIGURES = ("grade", "points", "scheme_version", "basis")
 async def credit_standing(enterprise_id: str, on: date | None = None) -> CreditStanding:
     """Whether the enterprise is on the serious-dishonesty list on `on` (default today), and its latest grade."""
     day = on or local_today()
-    rows = await BlacklistListing.select().where(
-        BlacklistListing.enterprise_id == enterprise_id,
-        BlacklistListing.decided_on <= day,
-        BlacklistListing.expires_on > day,
-    ).run()
+    rows = (
+        await BlacklistListing.select()
+        .where(
+            BlacklistListing.enterprise_id == enterprise_id,
+            BlacklistListing.decided_on <= day,
+            BlacklistListing.expires_on > day,
+        )
+        .run()
+    )
     listings = [row for row in rows if is_listed(_listing_of(row, row["decided_on"]), day)]
     grade = await CreditGrade.select().where(CreditGrade.enterprise_id == enterprise_id).first().run()
     basis: tuple[str, ...] = ()
@@ -637,16 +849,25 @@ async def enterprise_credit(*, actor: Actor, enterprise_id: str) -> CreditView:
     grade."""
     await require_enterprise(actor, enterprise_id)
     today = local_today()
-    query = BlacklistListing.select().where(BlacklistListing.enterprise_id == enterprise_id).order_by(
-        BlacklistListing.id, ascending=False)  # fmt: skip
+    query = (
+        BlacklistListing.select()
+        .where(BlacklistListing.enterprise_id == enterprise_id)
+        .order_by(BlacklistListing.id, ascending=False)
+    )
     if actor.role not in RECORDERS:
         query = query.where(BlacklistListing.notified_on.is_not_null())
     listings = await _listing_records(await query.run(), actor, today)
     row = await CreditGrade.select().where(CreditGrade.enterprise_id == enterprise_id).first().run()
     grade = None
     if row is not None:
-        grade = GradeRecord(grade=row["grade"], points=row["points"], scheme_version=row["scheme_version"],
-                            basis=json.loads(row["basis"]), computed_on=row["computed_on"],
-                            computed_at=row["computed_at"])  # fmt: skip
-    return CreditView(enterprise_id=enterprise_id, listed=any(item.listed for item in listings), listings=listings,
-                      grade=grade)  # fmt: skip
+        grade = GradeRecord(
+            grade=row["grade"],
+            points=row["points"],
+            scheme_version=row["scheme_version"],
+            basis=json.loads(row["basis"]),
+            computed_on=row["computed_on"],
+            computed_at=row["computed_at"],
+        )
+    return CreditView(
+        enterprise_id=enterprise_id, listed=any(item.listed for item in listings), listings=listings, grade=grade
+    )

@@ -67,21 +67,28 @@ def local_day(at: datetime) -> date:
     return at.astimezone(LOCAL_TIME).date()
 
 
-def check_citation(*, industries: Collection[str], span: EditionSpan, enterprise_industry: str, found_at: datetime,
-                   criterion_id: str) -> None:  # fmt: skip
+def check_citation(
+    *, industries: Collection[str], span: EditionSpan, enterprise_industry: str, found_at: datetime, criterion_id: str
+) -> None:
     """Refuse a criterion outside the enterprise's industry, or of an edition not in force when the hazard was found."""
     if enterprise_industry not in industries:
         raise CriterionWrongIndustry(
-            "the criterion does not apply to the enterprise's industry", field="majorCriterionId",
-            criterionId=criterion_id, industry=enterprise_industry, appliesTo=sorted(industries),
-        )  # fmt: skip
+            "the criterion does not apply to the enterprise's industry",
+            field="majorCriterionId",
+            criterionId=criterion_id,
+            industry=enterprise_industry,
+            appliesTo=sorted(industries),
+        )
     found_on = local_day(found_at)
     if not in_force(span, found_on):
         raise CriterionNotInForce(
-            "the criterion's edition was not in force on the day the hazard was found", field="majorCriterionId",
-            criterionId=criterion_id, foundOn=found_on.isoformat(), effectiveFrom=span.effective_from.isoformat(),
+            "the criterion's edition was not in force on the day the hazard was found",
+            field="majorCriterionId",
+            criterionId=criterion_id,
+            foundOn=found_on.isoformat(),
+            effectiveFrom=span.effective_from.isoformat(),
             effectiveUntil=span.effective_until.isoformat() if span.effective_until else None,
-        )  # fmt: skip
+        )
 
 
 # ---------------------------------------------------------------------------------------------- new editions
@@ -126,8 +133,9 @@ def item_ids(new: NewEdition) -> list[str]:
     return [item.id or f"{new.id}-{n:02d}" for n, item in enumerate(new.items, 1)]
 
 
-def check_new_edition(new: NewEdition, *, superseded: EditionSpan | None,
-                      known_industries: Iterable[str] = tuple(Industry)) -> None:  # fmt: skip
+def check_new_edition(
+    new: NewEdition, *, superseded: EditionSpan | None, known_industries: Iterable[str] = tuple(Industry)
+) -> None:
     """Refuse an edition that is not whole: its id, title, dates and every item (number, text, industries)."""
     if not EDITION_ID.match(new.id or ""):
         raise _invalid("an edition id is 2–16 capital letters and digits, starting with a letter", "id", "format")
@@ -143,8 +151,12 @@ def check_new_edition(new: NewEdition, *, superseded: EditionSpan | None,
         if superseded.effective_until is not None:
             raise _invalid("that edition is already superseded", "supersedesId", "already_superseded")
         if new.effective_from <= superseded.effective_from:
-            raise _invalid("a successor takes effect after the edition it supersedes", "effectiveFrom",
-                           "not_after_superseded", supersededFrom=superseded.effective_from.isoformat())  # fmt: skip
+            raise _invalid(
+                "a successor takes effect after the edition it supersedes",
+                "effectiveFrom",
+                "not_after_superseded",
+                supersededFrom=superseded.effective_from.isoformat(),
+            )
     if not new.items:
         raise _invalid("an edition has at least one item", "items", "empty")
     if len(new.items) > MAX_ITEMS:
@@ -160,8 +172,13 @@ def check_new_edition(new: NewEdition, *, superseded: EditionSpan | None,
             raise _invalid("an item has no number", f"{where}.itemNo", "empty")
         number = item.item_no.strip()
         if number in seen_numbers:
-            raise _invalid("two items have the same number", f"{where}.itemNo", "duplicate",
-                           itemNo=number, first=seen_numbers[number])  # fmt: skip
+            raise _invalid(
+                "two items have the same number",
+                f"{where}.itemNo",
+                "duplicate",
+                itemNo=number,
+                first=seen_numbers[number],
+            )
         seen_numbers[number] = position
         if _blank(item.text):
             raise _invalid("an item has no text", f"{where}.text", "empty", itemNo=number)

@@ -78,9 +78,11 @@ def _in_force_on(on: date):
 async def _industries_of(criterion_ids: list[str]) -> dict[str, list[str]]:
     if not criterion_ids:
         return {}
-    rows = await CriterionIndustry.select(CriterionIndustry.criterion_id, CriterionIndustry.industry).where(
-        CriterionIndustry.criterion_id.is_in(criterion_ids)
-    ).run()
+    rows = (
+        await CriterionIndustry.select(CriterionIndustry.criterion_id, CriterionIndustry.industry)
+        .where(CriterionIndustry.criterion_id.is_in(criterion_ids))
+        .run()
+    )
     found: dict[str, list[str]] = {}
     for row in rows:
         found.setdefault(row["criterion_id"], []).append(row["industry"])
@@ -92,27 +94,43 @@ async def list_criteria(*, industry: str | None = None, on: date | None = None) 
     """The library's items, optionally only those applying to an industry and of editions in force on a day."""
     if industry is not None and industry not in {str(i) for i in Industry}:
         raise InvalidInput("no such industry", field="industry", reason="unknown", value=industry)
-    query = MajorHazardCriterion.select().order_by(MajorHazardCriterion.edition_id).order_by(
-        MajorHazardCriterion.position).order_by(MajorHazardCriterion.id)  # fmt: skip
+    query = (
+        MajorHazardCriterion.select()
+        .order_by(MajorHazardCriterion.edition_id)
+        .order_by(MajorHazardCriterion.position)
+        .order_by(MajorHazardCriterion.id)
+    )
     if industry:
-        query = query.where(MajorHazardCriterion.id.is_in(
-            CriterionIndustry.select(CriterionIndustry.criterion_id).where(CriterionIndustry.industry == industry)))
+        query = query.where(
+            MajorHazardCriterion.id.is_in(
+                CriterionIndustry.select(CriterionIndustry.criterion_id).where(CriterionIndustry.industry == industry)
+            )
+        )
     if on is not None:
-        query = query.where(MajorHazardCriterion.edition_id.is_in(
-            CriteriaEdition.select(CriteriaEdition.id).where(_in_force_on(on))))
+        query = query.where(
+            MajorHazardCriterion.edition_id.is_in(CriteriaEdition.select(CriteriaEdition.id).where(_in_force_on(on)))
+        )
     rows = await query.run()
     editions = {row["id"]: row for row in await CriteriaEdition.select().run()}
     industries = await _industries_of([row["id"] for row in rows])
     records = []
     for row in rows:
         edition = editions.get(row["edition_id"])
-        records.append(CriterionRecord(
-            id=row["id"], standard=row["standard"], edition=row["edition"], edition_id=row["edition_id"],
-            item_no=row["item_no"], text=row["text"], industry=row["industry"],
-            industries=industries.get(row["id"], []), verbatim=row["verbatim"],
-            effective_from=edition["effective_from"] if edition else None,
-            effective_until=edition["effective_until"] if edition else None,
-        ))  # fmt: skip
+        records.append(
+            CriterionRecord(
+                id=row["id"],
+                standard=row["standard"],
+                edition=row["edition"],
+                edition_id=row["edition_id"],
+                item_no=row["item_no"],
+                text=row["text"],
+                industry=row["industry"],
+                industries=industries.get(row["id"], []),
+                verbatim=row["verbatim"],
+                effective_from=edition["effective_from"] if edition else None,
+                effective_until=edition["effective_until"] if edition else None,
+            )
+        )
     return records
 
 
@@ -127,17 +145,27 @@ async def list_editions() -> list[EditionRecord]:
 
 def _edition_record(row: dict, item_count: int) -> EditionRecord:
     return EditionRecord(
-        id=row["id"], standard=row["standard"], edition=row["edition"], doc_no=row["doc_no"], issuer=row["issuer"],
-        effective_from=row["effective_from"], effective_until=row["effective_until"],
-        supersedes_id=row["supersedes_id"], superseded_by_id=row["superseded_by_id"], item_count=item_count,
-    )  # fmt: skip
+        id=row["id"],
+        standard=row["standard"],
+        edition=row["edition"],
+        doc_no=row["doc_no"],
+        issuer=row["issuer"],
+        effective_from=row["effective_from"],
+        effective_until=row["effective_until"],
+        supersedes_id=row["supersedes_id"],
+        superseded_by_id=row["superseded_by_id"],
+        item_count=item_count,
+    )
 
 
 async def cited_criterion(criterion_id: str) -> CitedCriterion | None:
     """The industries and edition dates of a criterion, or None when there is no such criterion."""
-    row = await MajorHazardCriterion.select(MajorHazardCriterion.id, MajorHazardCriterion.edition_id).where(
-        MajorHazardCriterion.id == criterion_id
-    ).first().run()
+    row = (
+        await MajorHazardCriterion.select(MajorHazardCriterion.id, MajorHazardCriterion.edition_id)
+        .where(MajorHazardCriterion.id == criterion_id)
+        .first()
+        .run()
+    )
     if row is None:
         return None
     edition = await CriteriaEdition.select().where(CriteriaEdition.id == row["edition_id"]).first().run()
@@ -149,28 +177,56 @@ async def cited_criterion(criterion_id: str) -> CitedCriterion | None:
 
 async def _insert(new: NewEdition, *, created_by: str, now: datetime) -> None:
     """Store an edition and its items (and close the one it supersedes) in the caller's transaction."""
-    await CriteriaEdition.insert(CriteriaEdition(
-        id=new.id, standard=new.standard.strip(), edition=new.edition.strip(), doc_no=new.doc_no.strip(),
-        issuer=new.issuer.strip(), effective_from=new.effective_from, effective_until=None,
-        supersedes_id=new.supersedes_id, superseded_by_id=None, created_by=created_by, created_at=now,
-    )).run()  # fmt: skip
-    if new.supersedes_id:
-        await CriteriaEdition.update({
-            CriteriaEdition.effective_until: new.effective_from, CriteriaEdition.superseded_by_id: new.id,
-        }).where(CriteriaEdition.id == new.supersedes_id).run()  # fmt: skip
-    ids = item_ids(new)
-    await MajorHazardCriterion.insert(*[
-        MajorHazardCriterion(
-            id=criterion_id, standard=new.standard.strip(), edition=new.edition.strip(), item_no=item.item_no.strip(),
-            text=item.text.strip(), industry=item.group or item.industries[0], edition_id=new.id, verbatim=item.verbatim,
-            position=position,
+    await CriteriaEdition.insert(
+        CriteriaEdition(
+            id=new.id,
+            standard=new.standard.strip(),
+            edition=new.edition.strip(),
+            doc_no=new.doc_no.strip(),
+            issuer=new.issuer.strip(),
+            effective_from=new.effective_from,
+            effective_until=None,
+            supersedes_id=new.supersedes_id,
+            superseded_by_id=None,
+            created_by=created_by,
+            created_at=now,
         )
-        for position, (criterion_id, item) in enumerate(zip(ids, new.items, strict=True), 1)
-    ]).run()  # fmt: skip
-    await CriterionIndustry.insert(*[
-        CriterionIndustry(id=f"{criterion_id}:{industry}", criterion_id=criterion_id, industry=industry)
-        for criterion_id, item in zip(ids, new.items, strict=True) for industry in item.industries
-    ]).run()  # fmt: skip
+    ).run()
+    if new.supersedes_id:
+        await (
+            CriteriaEdition.update(
+                {
+                    CriteriaEdition.effective_until: new.effective_from,
+                    CriteriaEdition.superseded_by_id: new.id,
+                }
+            )
+            .where(CriteriaEdition.id == new.supersedes_id)
+            .run()
+        )
+    ids = item_ids(new)
+    await MajorHazardCriterion.insert(
+        *[
+            MajorHazardCriterion(
+                id=criterion_id,
+                standard=new.standard.strip(),
+                edition=new.edition.strip(),
+                item_no=item.item_no.strip(),
+                text=item.text.strip(),
+                industry=item.group or item.industries[0],
+                edition_id=new.id,
+                verbatim=item.verbatim,
+                position=position,
+            )
+            for position, (criterion_id, item) in enumerate(zip(ids, new.items, strict=True), 1)
+        ]
+    ).run()
+    await CriterionIndustry.insert(
+        *[
+            CriterionIndustry(id=f"{criterion_id}:{industry}", criterion_id=criterion_id, industry=industry)
+            for criterion_id, item in zip(ids, new.items, strict=True)
+            for industry in item.industries
+        ]
+    ).run()
 
 
 async def add_edition(*, actor: Actor, new: NewEdition, now: datetime | None = None) -> EditionRecord:
@@ -186,11 +242,17 @@ async def add_edition(*, actor: Actor, new: NewEdition, now: datetime | None = N
             superseded = _span(row) if row else None
         check_new_edition(new, superseded=superseded)
         ids = item_ids(new)
-        if taken := await MajorHazardCriterion.select(MajorHazardCriterion.id).where(
-            MajorHazardCriterion.id.is_in(ids)
-        ).run():
-            raise CriteriaEditionInvalid("an item id is already in the library", field="items", reason="id_taken",
-                                         ids=sorted(row["id"] for row in taken))  # fmt: skip
+        if (
+            taken := await MajorHazardCriterion.select(MajorHazardCriterion.id)
+            .where(MajorHazardCriterion.id.is_in(ids))
+            .run()
+        ):
+            raise CriteriaEditionInvalid(
+                "an item id is already in the library",
+                field="items",
+                reason="id_taken",
+                ids=sorted(row["id"] for row in taken),
+            )
         await _insert(new, created_by=actor.user_id, now=now)
     row = await CriteriaEdition.select().where(CriteriaEdition.id == new.id).first().run()
     return _edition_record(row, len(new.items))
@@ -205,39 +267,69 @@ async def load_library(editions: list[NewEdition], *, now: datetime | None = Non
     for new in editions:
         async with CriteriaEdition._meta.db.transaction():
             if not await CriteriaEdition.exists().where(CriteriaEdition.id == new.id).run():
-                known = {row["id"] for row in await MajorHazardCriterion.select(MajorHazardCriterion.id).where(
-                    MajorHazardCriterion.id.is_in(item_ids(new))).run()}  # fmt: skip
+                known = {
+                    row["id"]
+                    for row in await MajorHazardCriterion.select(MajorHazardCriterion.id)
+                    .where(MajorHazardCriterion.id.is_in(item_ids(new)))
+                    .run()
+                }
                 if not known:
                     await _insert(new, created_by="", now=now)
                     created += len(new.items)
                     continue
                 # criteria loaded before editions existed, without the migration's backfill: adopt them
-                await CriteriaEdition.insert(CriteriaEdition(
-                    id=new.id, standard=new.standard, edition=new.edition, doc_no=new.doc_no, issuer=new.issuer,
-                    effective_from=new.effective_from, created_by="", created_at=now,
-                )).run()  # fmt: skip
+                await CriteriaEdition.insert(
+                    CriteriaEdition(
+                        id=new.id,
+                        standard=new.standard,
+                        edition=new.edition,
+                        doc_no=new.doc_no,
+                        issuer=new.issuer,
+                        effective_from=new.effective_from,
+                        created_by="",
+                        created_at=now,
+                    )
+                ).run()
             created += await _sync_items(new)
     return created
 
 
 async def _sync_items(new: NewEdition) -> int:
     ids = item_ids(new)
-    known = {row["id"] for row in await MajorHazardCriterion.select(MajorHazardCriterion.id).where(
-        MajorHazardCriterion.id.is_in(ids)).run()}  # fmt: skip
+    known = {
+        row["id"]
+        for row in await MajorHazardCriterion.select(MajorHazardCriterion.id)
+        .where(MajorHazardCriterion.id.is_in(ids))
+        .run()
+    }
     created = 0
     for position, (criterion_id, item) in enumerate(zip(ids, new.items, strict=True), 1):
-        values = {"standard": new.standard, "edition": new.edition, "item_no": item.item_no, "text": item.text,
-                  "edition_id": new.id, "verbatim": item.verbatim, "position": position}  # fmt: skip
+        values = {
+            "standard": new.standard,
+            "edition": new.edition,
+            "item_no": item.item_no,
+            "text": item.text,
+            "edition_id": new.id,
+            "verbatim": item.verbatim,
+            "position": position,
+        }
         if criterion_id in known:
-            await MajorHazardCriterion.update({getattr(MajorHazardCriterion, k): v for k, v in values.items()}).where(
-                MajorHazardCriterion.id == criterion_id).run()  # fmt: skip
+            await (
+                MajorHazardCriterion.update({getattr(MajorHazardCriterion, k): v for k, v in values.items()})
+                .where(MajorHazardCriterion.id == criterion_id)
+                .run()
+            )
         else:
-            await MajorHazardCriterion.insert(MajorHazardCriterion(
-                id=criterion_id, industry=item.group or item.industries[0], **values)).run()  # fmt: skip
+            await MajorHazardCriterion.insert(
+                MajorHazardCriterion(id=criterion_id, industry=item.group or item.industries[0], **values)
+            ).run()
             created += 1
     await CriterionIndustry.delete().where(CriterionIndustry.criterion_id.is_in(ids)).run()
-    await CriterionIndustry.insert(*[
-        CriterionIndustry(id=f"{criterion_id}:{industry}", criterion_id=criterion_id, industry=industry)
-        for criterion_id, item in zip(ids, new.items, strict=True) for industry in item.industries
-    ]).run()  # fmt: skip
+    await CriterionIndustry.insert(
+        *[
+            CriterionIndustry(id=f"{criterion_id}:{industry}", criterion_id=criterion_id, industry=industry)
+            for criterion_id, item in zip(ids, new.items, strict=True)
+            for industry in item.industries
+        ]
+    ).run()
     return created

@@ -134,9 +134,7 @@ class EmbeddedSQLiteEngine(SQLiteEngine):
         allow_nested: bool = True,
     ) -> SQLiteTransaction:
         """A transaction, `IMMEDIATE` unless asked otherwise: read-then-write transactions must not deadlock."""
-        return _ReusedConnectionTransaction(
-            engine=self, transaction_type=transaction_type, allow_nested=allow_nested
-        )
+        return _ReusedConnectionTransaction(engine=self, transaction_type=transaction_type, allow_nested=allow_nested)
 
 
 def build_engine(settings: Settings) -> Engine:

@@ -1,23 +1,19 @@
 """Every table of the service, in creation order (the migration app and the engine binding read this)."""
 
 from domain.accounts.tables import AppUser, LoginAttempt, RefreshToken, UserGrid
-from domain.org.tables import Enterprise, Grid, Region
+from domain.credit.tables import BlacklistListing, CreditAccident, CreditGrade, CreditPenalty
+from domain.criteria.tables import CriteriaEdition, CriterionIndustry
+from domain.documents.tables import Document, DocumentUpload, HazardDocument
+from domain.escalation.tables import Escalation
 from domain.hazards.tables import Hazard, HazardPhoto
 from domain.history.tables import ChainAnchor, ChainHeadExport, HistoryEvent
 from domain.idempotency.tables import IdempotencyRecord
-from domain.credit.tables import BlacklistListing, CreditAccident, CreditGrade, CreditPenalty
-from domain.outbox.tables import JobFailure, OutboxEntry
-from domain.notifications.tables import DeliveryAttempt, Notification, WebhookDelivery, WebhookSubscription
-from domain.escalation.tables import Escalation
 from domain.inspections.tables import Inspection, InspectionResult, InspectionTask
+from domain.notifications.tables import DeliveryAttempt, Notification, WebhookDelivery, WebhookSubscription
+from domain.org.tables import Enterprise, Grid, Region
+from domain.outbox.tables import JobFailure, OutboxEntry
 from domain.photos.tables import Photo, PhotoUpload
-from domain.documents.tables import Document, DocumentUpload, HazardDocument
-from domain.risk.tables import ChecklistItem, MajorHazardCriterion, RiskAssessment, RiskPoint, ScanRecord, SitePlan
-from domain.criteria.tables import CriteriaEdition, CriterionIndustry
-from domain.standardisation.tables import StandardisationGrade, StandardisationScope, StandardisationScopeMember
-from domain.statutory.tables import StatisticsSnapshot
-from domain.safety_code.tables import RegionShape, SafetyCode, SafetyCodeChange
-from domain.stats.tables import RollupCell, RollupWatermark
+from domain.posts.tables import UserPost
 from domain.public_reports.tables import (
     PublicRateCounter,
     PublicReport,
@@ -25,8 +21,12 @@ from domain.public_reports.tables import (
     PublicReportPhoto,
     PublicReportReply,
 )
+from domain.risk.tables import ChecklistItem, MajorHazardCriterion, RiskAssessment, RiskPoint, ScanRecord, SitePlan
+from domain.safety_code.tables import RegionShape, SafetyCode, SafetyCodeChange
+from domain.standardisation.tables import StandardisationGrade, StandardisationScope, StandardisationScopeMember
+from domain.stats.tables import RollupCell, RollupWatermark
+from domain.statutory.tables import StatisticsSnapshot
 from domain.sync.tables import SyncChange, SyncOpResult
-from domain.posts.tables import UserPost
 
 ALL_TABLES = (
     Region,

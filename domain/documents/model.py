@@ -50,10 +50,20 @@ _TAIL_WINDOW = 64 * 1024  # how far back from the end the last %%EOF is looked f
 _PADDING = b" \t\r\n\f\x00"
 # What a refused non-PDF looks like, so the phone can say "this is a photo, not a PDF".
 _SIGNATURES = (
-    (b"\xff\xd8\xff", "jpeg"), (b"\x89PNG\r\n\x1a\n", "png"), (b"GIF8", "gif"), (b"RIFF", "webp"),
-    (b"PK\x03\x04", "zip"), (b"\xd0\xcf\x11\xe0", "ms_office"), (b"{\\rtf", "rtf"), (b"%!PS", "postscript"),
-    (b"\x1f\x8b", "gzip"), (b"7z\xbc\xaf", "7z"), (b"Rar!", "rar"), (b"II*\x00", "tiff"), (b"MM\x00*", "tiff"),
-)  # fmt: skip
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"GIF8", "gif"),
+    (b"RIFF", "webp"),
+    (b"PK\x03\x04", "zip"),
+    (b"\xd0\xcf\x11\xe0", "ms_office"),
+    (b"{\\rtf", "rtf"),
+    (b"%!PS", "postscript"),
+    (b"\x1f\x8b", "gzip"),
+    (b"7z\xbc\xaf", "7z"),
+    (b"Rar!", "rar"),
+    (b"II*\x00", "tiff"),
+    (b"MM\x00*", "tiff"),
+)
 _MARKUP = (b"<html", b"<!doctype", b"<?xml", b"<svg", b"<script", b"<body")
 
 # Keys whose mere presence makes a document active, with the reason reported.
@@ -183,8 +193,7 @@ def check_ending(data: bytes | mmap.mmap) -> None:
         raise DocumentCorrupt("the PDF is truncated: it has no end (%%EOF)", reason="truncated")
     tail = bytes(data[last + len(_EOF) :])
     if tail.strip(_PADDING):
-        raise DocumentHiddenContent("data follows the end of the PDF", reason="trailing_data",
-                                    trailing_bytes=len(tail))  # fmt: skip
+        raise DocumentHiddenContent("data follows the end of the PDF", reason="trailing_data", trailing_bytes=len(tail))
 
 
 def _read(handle, pdf_version: str, max_pages: int) -> InspectedPdf:
@@ -200,8 +209,9 @@ def _read(handle, pdf_version: str, max_pages: int) -> InspectedPdf:
     if page_count == 0:
         raise DocumentCorrupt("the PDF has no page", reason="no_pages")
     if page_count > max_pages:
-        raise DocumentTooManyPages(f"the PDF has {page_count} pages; at most {max_pages}", pages=page_count,
-                                   maxPages=max_pages)  # fmt: skip
+        raise DocumentTooManyPages(
+            f"the PDF has {page_count} pages; at most {max_pages}", pages=page_count, maxPages=max_pages
+        )
     refuse_active_content(reader)
     return InspectedPdf(pdf_version=pdf_version, page_count=page_count)
 
@@ -217,8 +227,9 @@ def refuse_active_content(reader: PdfReader) -> None:
         try:
             found = reader.get_object(IndirectObject(number, generation, reader))
         except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as error:
-            raise DocumentCorrupt(f"object {number} cannot be read: {type(error).__name__}", reason="damaged",
-                                  object=number) from None  # fmt: skip
+            raise DocumentCorrupt(
+                f"object {number} cannot be read: {type(error).__name__}", reason="damaged", object=number
+            ) from None
         _walk(found, number)
 
 
@@ -231,8 +242,9 @@ def _walk(root: object, number: int) -> None:
             for key, value in dict.items(item):
                 reason = _ACTIVE_KEYS.get(key) or _active_value(key, value)
                 if reason:
-                    raise DocumentActiveContent(f"the PDF carries active content ({reason}) in object {number}",
-                                                reason=reason, object=number)  # fmt: skip
+                    raise DocumentActiveContent(
+                        f"the PDF carries active content ({reason}) in object {number}", reason=reason, object=number
+                    )
                 if isinstance(value, (DictionaryObject, ArrayObject)):
                     pending.append(value)
         elif isinstance(item, ArrayObject):

@@ -38,8 +38,7 @@ class DocumentIncoming(storage.Incoming):
         """Append a chunk; past the cap the upload is refused at once, before the rest is read."""
         if self.size + len(chunk) > self.max_bytes:
             self.size += len(chunk)
-            raise model.DocumentTooLarge(f"the document is larger than {self.max_bytes} bytes",
-                                         maxBytes=self.max_bytes)  # fmt: skip
+            raise model.DocumentTooLarge(f"the document is larger than {self.max_bytes} bytes", maxBytes=self.max_bytes)
         super().write(chunk)
 
 
@@ -93,9 +92,14 @@ class Documents:
         return DocumentIncoming(self.root, self.max_bytes)
 
     async def accept(
-        self, *, actor: Actor, incoming: DocumentIncoming, client_id: str, filename: str | None = None,
+        self,
+        *,
+        actor: Actor,
+        incoming: DocumentIncoming,
+        client_id: str,
+        filename: str | None = None,
         now: datetime | None = None,
-    ) -> tuple[DocumentRecord, bool]:  # fmt: skip
+    ) -> tuple[DocumentRecord, bool]:
         """Check and keep an arrived upload; True when new to the caller (same clientId or seen bytes → False)."""
         now = now or utcnow()
         client_key = f"{actor.user_id}:{client_id}"
@@ -108,8 +112,9 @@ class Documents:
         seen_before = existing is not None and await _may_see(actor, existing)
         sha256, size_bytes = incoming.sha256, incoming.size
         await asyncio.to_thread(storage.keep_original, incoming, self.root)
-        document, upload, new_upload = await _insert(actor, client_key, model.clean_filename(filename), inspected,
-                                                     sha256, size_bytes, now)  # fmt: skip
+        document, upload, new_upload = await _insert(
+            actor, client_key, model.clean_filename(filename), inspected, sha256, size_bytes, now
+        )
         return _record(document, upload), new_upload and not seen_before
 
     async def add_bytes(
@@ -123,9 +128,13 @@ class Documents:
     async def get(self, *, actor: Actor, document_id: str) -> DocumentRecord:
         """The document's metadata, for a caller who may see it."""
         document = await _visible(actor, document_id)
-        own = await DocumentUpload.select().where(
-            DocumentUpload.document_id == document_id, DocumentUpload.user_id == actor.user_id
-        ).order_by(DocumentUpload.uploaded_at).first().run()  # fmt: skip
+        own = (
+            await DocumentUpload.select()
+            .where(DocumentUpload.document_id == document_id, DocumentUpload.user_id == actor.user_id)
+            .order_by(DocumentUpload.uploaded_at)
+            .first()
+            .run()
+        )
         return _record(document, own)
 
     async def file(self, *, actor: Actor, document_id: str) -> DocumentFile:
@@ -143,12 +152,16 @@ async def usable_documents(actor: Actor, document_ids: tuple[str, ...], enterpri
     if not document_ids:
         return {}
     ids = sorted(set(document_ids))
-    rows = await Document.select(
-        Document.id, Document.sha256, Document.enterprise_id, Document.filename
-    ).where(Document.id.is_in(ids)).run()  # fmt: skip
-    mine = await DocumentUpload.select(DocumentUpload.document_id, DocumentUpload.filename).where(
-        DocumentUpload.document_id.is_in(ids), DocumentUpload.user_id == actor.user_id
-    ).run()  # fmt: skip
+    rows = (
+        await Document.select(Document.id, Document.sha256, Document.enterprise_id, Document.filename)
+        .where(Document.id.is_in(ids))
+        .run()
+    )
+    mine = (
+        await DocumentUpload.select(DocumentUpload.document_id, DocumentUpload.filename)
+        .where(DocumentUpload.document_id.is_in(ids), DocumentUpload.user_id == actor.user_id)
+        .run()
+    )
     uploaded_by_me = {row["document_id"]: row["filename"] for row in mine}
     return {
         row["id"]: row | {"filename": uploaded_by_me.get(row["id"], row["filename"])}
@@ -157,15 +170,20 @@ async def usable_documents(actor: Actor, document_ids: tuple[str, ...], enterpri
     }
 
 
-async def attach_documents(
-    hazard_id: str, documents: list[dict], action: str, event_seq: int, now: datetime
-) -> None:
+async def attach_documents(hazard_id: str, documents: list[dict], action: str, event_seq: int, now: datetime) -> None:
     """Record the documents as attached to the hazard by this step (inside the caller's transaction)."""
     for position, document in enumerate(documents):
-        await HazardDocument.insert(HazardDocument(
-            id=new_id(), hazard_id=hazard_id, document_id=document["id"], action=action, event_seq=event_seq,
-            position=position, attached_at=now,
-        )).run()  # fmt: skip
+        await HazardDocument.insert(
+            HazardDocument(
+                id=new_id(),
+                hazard_id=hazard_id,
+                document_id=document["id"],
+                action=action,
+                event_seq=event_seq,
+                position=position,
+                attached_at=now,
+            )
+        ).run()
 
 
 async def documents_of_hazards(hazard_ids: list[str]) -> dict[str, list[AttachedDocument]]:
@@ -175,10 +193,15 @@ async def documents_of_hazards(hazard_ids: list[str]) -> dict[str, list[Attached
     document = HazardDocument.document_id.join_on(Document.id)
     rows = (
         await HazardDocument.select(
-            HazardDocument.hazard_id, HazardDocument.document_id, HazardDocument.action, HazardDocument.event_seq,
-            document.sha256.as_alias("sha256"), document.filename.as_alias("filename"),
-            document.page_count.as_alias("page_count"), document.size_bytes.as_alias("size_bytes"),
-        )  # fmt: skip
+            HazardDocument.hazard_id,
+            HazardDocument.document_id,
+            HazardDocument.action,
+            HazardDocument.event_seq,
+            document.sha256.as_alias("sha256"),
+            document.filename.as_alias("filename"),
+            document.page_count.as_alias("page_count"),
+            document.size_bytes.as_alias("size_bytes"),
+        )
         .where(HazardDocument.hazard_id.is_in(hazard_ids))
         .order_by(HazardDocument.event_seq)
         .order_by(HazardDocument.position)
@@ -187,8 +210,15 @@ async def documents_of_hazards(hazard_ids: list[str]) -> dict[str, list[Attached
     attached: dict[str, list[AttachedDocument]] = {}
     for row in rows:
         attached.setdefault(row["hazard_id"], []).append(
-            AttachedDocument(row["document_id"], row["sha256"], row["action"], row["event_seq"], row["filename"],
-                             row["page_count"], row["size_bytes"])  # fmt: skip
+            AttachedDocument(
+                row["document_id"],
+                row["sha256"],
+                row["action"],
+                row["event_seq"],
+                row["filename"],
+                row["page_count"],
+                row["size_bytes"],
+            )
         )
     return attached
 
@@ -210,20 +240,46 @@ async def demo_reports() -> list[DemoReport]:
     """Every evaluation report attached to a hazard, oldest attachment first (the demo tour names one)."""
     hazard = HazardDocument.hazard_id.join_on(Hazard.id)
     document = HazardDocument.document_id.join_on(Document.id)
-    rows = await HazardDocument.select(
-        HazardDocument.hazard_id, HazardDocument.document_id, hazard.title.as_alias("title"),
-        hazard.status.as_alias("status"), document.filename.as_alias("filename"),
-        document.page_count.as_alias("page_count"), document.sha256.as_alias("sha256"),
-    ).where(HazardDocument.action == "submitEvaluation").order_by(HazardDocument.attached_at).run()  # fmt: skip
-    return [DemoReport(row["hazard_id"], row["title"], row["status"], row["document_id"], row["filename"],
-                       row["page_count"], row["sha256"]) for row in rows]  # fmt: skip
+    rows = (
+        await HazardDocument.select(
+            HazardDocument.hazard_id,
+            HazardDocument.document_id,
+            hazard.title.as_alias("title"),
+            hazard.status.as_alias("status"),
+            document.filename.as_alias("filename"),
+            document.page_count.as_alias("page_count"),
+            document.sha256.as_alias("sha256"),
+        )
+        .where(HazardDocument.action == "submitEvaluation")
+        .order_by(HazardDocument.attached_at)
+        .run()
+    )
+    return [
+        DemoReport(
+            row["hazard_id"],
+            row["title"],
+            row["status"],
+            row["document_id"],
+            row["filename"],
+            row["page_count"],
+            row["sha256"],
+        )
+        for row in rows
+    ]
 
 
 # --- reading and writing rows --------------------------------------------------------------------------------------
 
 
-async def _insert(actor: Actor, client_key: str, filename: str, inspected: model.InspectedPdf, sha256: str,
-                  size_bytes: int, now: datetime) -> tuple[dict, dict, bool]:  # fmt: skip
+async def _insert(
+    actor: Actor,
+    client_key: str,
+    filename: str,
+    inspected: model.InspectedPdf,
+    sha256: str,
+    size_bytes: int,
+    now: datetime,
+) -> tuple[dict, dict, bool]:
     """The document row (the first upload of these bytes makes it) and the caller's upload row, in one transaction.
 
     Both inserts yield to the unique constraints (sha256, client_key) instead of failing, so two identical uploads
@@ -231,16 +287,39 @@ async def _insert(actor: Actor, client_key: str, filename: str, inspected: model
     """
     upload_id = new_id()
     async with Document._meta.db.transaction():
-        await Document.insert(Document(
-            id=new_id(), sha256=sha256, media_type=model.MEDIA_TYPE, size_bytes=size_bytes,
-            page_count=inspected.page_count, pdf_version=inspected.pdf_version, filename=filename,
-            enterprise_id=actor.enterprise_id, uploaded_by=actor.user_id, created_at=now,
-        )).on_conflict(target=Document.sha256, action="DO NOTHING").run()  # fmt: skip
+        await (
+            Document.insert(
+                Document(
+                    id=new_id(),
+                    sha256=sha256,
+                    media_type=model.MEDIA_TYPE,
+                    size_bytes=size_bytes,
+                    page_count=inspected.page_count,
+                    pdf_version=inspected.pdf_version,
+                    filename=filename,
+                    enterprise_id=actor.enterprise_id,
+                    uploaded_by=actor.user_id,
+                    created_at=now,
+                )
+            )
+            .on_conflict(target=Document.sha256, action="DO NOTHING")
+            .run()
+        )
         document = await Document.select().where(Document.sha256 == sha256).first().run()
-        await DocumentUpload.insert(DocumentUpload(
-            id=upload_id, client_key=client_key, document_id=document["id"], user_id=actor.user_id,
-            filename=filename, uploaded_at=now,
-        )).on_conflict(target=DocumentUpload.client_key, action="DO NOTHING").run()  # fmt: skip
+        await (
+            DocumentUpload.insert(
+                DocumentUpload(
+                    id=upload_id,
+                    client_key=client_key,
+                    document_id=document["id"],
+                    user_id=actor.user_id,
+                    filename=filename,
+                    uploaded_at=now,
+                )
+            )
+            .on_conflict(target=DocumentUpload.client_key, action="DO NOTHING")
+            .run()
+        )
         upload = await DocumentUpload.select().where(DocumentUpload.client_key == client_key).first().run()
     if upload["document_id"] != document["id"]:
         document = await Document.select().where(Document.id == upload["document_id"]).first().run()
@@ -257,11 +336,15 @@ async def _record_of(upload: dict) -> DocumentRecord:
 
 def _record(document: dict, upload: dict | None) -> DocumentRecord:
     return DocumentRecord(
-        id=document["id"], sha256=document["sha256"], media_type=document["media_type"],
-        size_bytes=document["size_bytes"], page_count=document["page_count"], pdf_version=document["pdf_version"],
+        id=document["id"],
+        sha256=document["sha256"],
+        media_type=document["media_type"],
+        size_bytes=document["size_bytes"],
+        page_count=document["page_count"],
+        pdf_version=document["pdf_version"],
         filename=(upload or document)["filename"],
         uploaded_at=upload["uploaded_at"] if upload else document["created_at"],
-    )  # fmt: skip
+    )
 
 
 async def _visible(actor: Actor, document_id: str) -> dict:
@@ -282,10 +365,13 @@ async def _may_see(actor: Actor, document: dict) -> bool:
     ):
         return True
     hazard = HazardDocument.hazard_id.join_on(Hazard.id)
-    attached = await HazardDocument.select(hazard.enterprise_id.as_alias("enterprise_id")).where(
-        HazardDocument.document_id == document["id"]
-    ).run()  # fmt: skip
+    attached = (
+        await HazardDocument.select(hazard.enterprise_id.as_alias("enterprise_id"))
+        .where(HazardDocument.document_id == document["id"])
+        .run()
+    )
     enterprise_ids = sorted({document["enterprise_id"], *(row["enterprise_id"] for row in attached)} - {None})
-    return bool(enterprise_ids) and await Enterprise.exists().where(
-        Enterprise.id.is_in(enterprise_ids), enterprise_condition(actor)
-    ).run()  # fmt: skip
+    return (
+        bool(enterprise_ids)
+        and await Enterprise.exists().where(Enterprise.id.is_in(enterprise_ids), enterprise_condition(actor)).run()
+    )

@@ -85,19 +85,39 @@ async def sweep_overdue(*, now: datetime | None = None, lookback_days: int = TAS
 
 
 async def _hazard_occasions(now: datetime, report: SweepReport) -> list[Occasion]:
-    rows = await Hazard.select().where(Hazard.status.is_in(sorted(OWING_STATUSES)), Hazard.deadline < now).order_by(
-        Hazard.id).run()  # fmt: skip
+    rows = (
+        await Hazard.select()
+        .where(Hazard.status.is_in(sorted(OWING_STATUSES)), Hazard.deadline < now)
+        .order_by(Hazard.id)
+        .run()
+    )
     occasions = []
     for row in rows:
         if not is_overdue(state_of(row), now):
             continue
         report.overdue_hazards += 1
         deadline = row["deadline"]
-        data = {"hazardId": row["id"], "title": row["title"], "level": row["level"], "status": row["status"],
-                "deadline": deadline, "overdueDays": overdue_days(deadline, now), "supervised": row["supervised"]}  # fmt: skip
+        data = {
+            "hazardId": row["id"],
+            "title": row["title"],
+            "level": row["level"],
+            "status": row["status"],
+            "deadline": deadline,
+            "overdueDays": overdue_days(deadline, now),
+            "supervised": row["supervised"],
+        }
         occasions += [
-            Occasion("hazard", row["id"], deadline.astimezone(UTC).isoformat(), step, row["enterprise_id"], row["level"],
-                     deadline, EventKind.HAZARD_OVERDUE, data | {"step": step})  # fmt: skip
+            Occasion(
+                "hazard",
+                row["id"],
+                deadline.astimezone(UTC).isoformat(),
+                step,
+                row["enterprise_id"],
+                row["level"],
+                deadline,
+                EventKind.HAZARD_OVERDUE,
+                data | {"step": step},
+            )
             for step in hazard_steps(row["level"], deadline, now)
         ]
     return occasions
@@ -105,11 +125,17 @@ async def _hazard_occasions(now: datetime, report: SweepReport) -> list[Occasion
 
 async def _task_occasions(now: datetime, lookback_days: int, report: SweepReport) -> list[Occasion]:
     start, end = task_days(now, lookback_days)
-    rows = await InspectionTask.select(InspectionTask.id, InspectionTask.enterprise_id, InspectionTask.window_end).where(
-        # an ended window still open only means the hourly generator has not marked it missed yet
-        InspectionTask.status.is_in([TaskStatus.MISSED.value, TaskStatus.OPEN.value]), InspectionTask.window_end > start,
-        InspectionTask.window_end <= end,
-    ).order_by(InspectionTask.id).run()  # fmt: skip
+    rows = (
+        await InspectionTask.select(InspectionTask.id, InspectionTask.enterprise_id, InspectionTask.window_end)
+        .where(
+            # an ended window still open only means the hourly generator has not marked it missed yet
+            InspectionTask.status.is_in([TaskStatus.MISSED.value, TaskStatus.OPEN.value]),
+            InspectionTask.window_end > start,
+            InspectionTask.window_end <= end,
+        )
+        .order_by(InspectionTask.id)
+        .run()
+    )
     missed: dict[tuple[str, date], list[str]] = defaultdict(list)
     for row in rows:
         # a window ending at midnight belongs to the day before it
@@ -118,24 +144,48 @@ async def _task_occasions(now: datetime, lookback_days: int, report: SweepReport
     occasions = []
     for (enterprise_id, day), task_ids in sorted(missed.items()):
         _, day_end = day_bounds(day)
-        data = {"day": day.isoformat(), "missedTasks": len(task_ids), "taskIds": task_ids[:MAX_TASK_IDS],
-                "step": STEP_PRINCIPAL}  # fmt: skip
-        occasions.append(Occasion("tasks", enterprise_id, day.isoformat(), STEP_PRINCIPAL, enterprise_id, "",
-                                  day_end, EventKind.TASKS_MISSED, data))  # fmt: skip
+        data = {
+            "day": day.isoformat(),
+            "missedTasks": len(task_ids),
+            "taskIds": task_ids[:MAX_TASK_IDS],
+            "step": STEP_PRINCIPAL,
+        }
+        occasions.append(
+            Occasion(
+                "tasks",
+                enterprise_id,
+                day.isoformat(),
+                STEP_PRINCIPAL,
+                enterprise_id,
+                "",
+                day_end,
+                EventKind.TASKS_MISSED,
+                data,
+            )
+        )
     return occasions
 
 
 async def _principals(enterprise_id: str) -> list[dict]:
-    rows = await AppUser.select(AppUser.id, AppUser.name).where(
-        AppUser.enterprise_id == enterprise_id, AppUser.role == Role.PRINCIPAL.value, AppUser.disabled.eq(False)
-    ).order_by(AppUser.id).run()  # fmt: skip
+    rows = (
+        await AppUser.select(AppUser.id, AppUser.name)
+        .where(AppUser.enterprise_id == enterprise_id, AppUser.role == Role.PRINCIPAL.value, AppUser.disabled.eq(False))
+        .order_by(AppUser.id)
+        .run()
+    )
     return [{"userId": row["id"], "name": row["name"]} for row in rows]
 
 
 async def _chain_of(hazard_id: str, escalation_id: str) -> str:
-    first = await Escalation.select(Escalation.chain_id).where(
-        Escalation.subject_kind == "hazard", Escalation.subject_id == hazard_id, Escalation.chain_id.is_not_null()
-    ).order_by(Escalation.id).first().run()  # fmt: skip
+    first = (
+        await Escalation.select(Escalation.chain_id)
+        .where(
+            Escalation.subject_kind == "hazard", Escalation.subject_id == hazard_id, Escalation.chain_id.is_not_null()
+        )
+        .order_by(Escalation.id)
+        .first()
+        .run()
+    )
     return first["chain_id"] if first else escalation_id
 
 
@@ -144,34 +194,75 @@ async def _escalate(occasion: Occasion, now: datetime) -> list[str] | None:
     place = await enterprise_place(occasion.enterprise_id)
     escalation_id, notification_id = new_id(), new_id()
     audience = AUDIENCE_OF_STEP[occasion.step]
-    data = occasion.data | {"enterpriseId": occasion.enterprise_id, "enterpriseName": place["name"],
-                            "regionCode": place["region_code"], "escalationId": escalation_id}  # fmt: skip
+    data = occasion.data | {
+        "enterpriseId": occasion.enterprise_id,
+        "enterpriseName": place["name"],
+        "regionCode": place["region_code"],
+        "escalationId": escalation_id,
+    }
     if occasion.step == STEP_PRINCIPAL:
         data["principals"] = await _principals(occasion.enterprise_id)
     async with Escalation._meta.db.transaction():
-        inserted = await Escalation.insert(Escalation(
-            id=escalation_id, subject_kind=occasion.subject_kind, subject_id=occasion.subject_id,
-            occasion=occasion.occasion, step=occasion.step, enterprise_id=occasion.enterprise_id,
-            region_path=place["region_path"], level=occasion.level, due_at=occasion.due_at,
-            overdue_days=overdue_days(occasion.due_at, now),
-            details=to_json(data),
-            notification_id=notification_id, escalated_at=now,
-        )).on_conflict(action="DO NOTHING").returning(Escalation.id).run()  # fmt: skip
+        inserted = (
+            await Escalation.insert(
+                Escalation(
+                    id=escalation_id,
+                    subject_kind=occasion.subject_kind,
+                    subject_id=occasion.subject_id,
+                    occasion=occasion.occasion,
+                    step=occasion.step,
+                    enterprise_id=occasion.enterprise_id,
+                    region_path=place["region_path"],
+                    level=occasion.level,
+                    due_at=occasion.due_at,
+                    overdue_days=overdue_days(occasion.due_at, now),
+                    details=to_json(data),
+                    notification_id=notification_id,
+                    escalated_at=now,
+                )
+            )
+            .on_conflict(action="DO NOTHING")
+            .returning(Escalation.id)
+            .run()
+        )
         if not inserted:
             return None
         if occasion.subject_kind == "hazard":
             chain_id = await _chain_of(occasion.subject_id, escalation_id)
-            payload = {"escalation_id": escalation_id, "hazard_id": occasion.subject_id, "step": occasion.step,
-                       "audience": str(audience), "deadline": occasion.due_at, "level": occasion.level,
-                       "overdue_days": data["overdueDays"], "status": data["status"]}  # fmt: skip
-            link = await append_event(chain_id=chain_id, subject_kind=CHAIN_KIND, action="escalate",
-                                      name="HazardEscalated", actor=SYSTEM, at=now, payload=payload)  # fmt: skip
-            await Escalation.update({Escalation.chain_id: chain_id, Escalation.chain_seq: link.seq}).where(
-                Escalation.id == escalation_id).run()  # fmt: skip
+            payload = {
+                "escalation_id": escalation_id,
+                "hazard_id": occasion.subject_id,
+                "step": occasion.step,
+                "audience": str(audience),
+                "deadline": occasion.due_at,
+                "level": occasion.level,
+                "overdue_days": data["overdueDays"],
+                "status": data["status"],
+            }
+            link = await append_event(
+                chain_id=chain_id,
+                subject_kind=CHAIN_KIND,
+                action="escalate",
+                name="HazardEscalated",
+                actor=SYSTEM,
+                at=now,
+                payload=payload,
+            )
+            await (
+                Escalation.update({Escalation.chain_id: chain_id, Escalation.chain_seq: link.seq})
+                .where(Escalation.id == escalation_id)
+                .run()
+            )
             data |= {"chainId": chain_id, "chainSeq": link.seq, "historyHash": link.hash}
-        subject = NotificationSubject(occasion.subject_kind, occasion.subject_id, occasion.enterprise_id,
-                                      place["region_path"])  # fmt: skip
+        subject = NotificationSubject(
+            occasion.subject_kind, occasion.subject_id, occasion.enterprise_id, place["region_path"]
+        )
         return await record_notification(
-            event_key=f"escalation:{escalation_id}", notice=Notice(occasion.kind, audience), subject=subject,
-            data=data, occurred_at=now, now=now, notification_id=notification_id,
-        )  # fmt: skip
+            event_key=f"escalation:{escalation_id}",
+            notice=Notice(occasion.kind, audience),
+            subject=subject,
+            data=data,
+            occurred_at=now,
+            now=now,
+            notification_id=notification_id,
+        )

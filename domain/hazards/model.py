@@ -647,7 +647,11 @@ class Transition:
 
 
 def _row(
-    action: Action, from_: tuple[Status, ...], to: Status | None, roles: tuple[Role, ...], levels: tuple[HazardLevel, ...],
+    action: Action,
+    from_: tuple[Status, ...],
+    to: Status | None,
+    roles: tuple[Role, ...],
+    levels: tuple[HazardLevel, ...],
     *guards: str,
 ) -> Transition:
     return Transition(action, frozenset(from_), to, frozenset(roles), frozenset(levels), guards)
@@ -662,44 +666,165 @@ _OPEN = tuple(s for s in S if s not in TERMINAL_STATUSES)
 TRANSITIONS: tuple[Transition, ...] = (
     # general: reported → rectifying → awaiting acceptance → closed; on the spot skips rectifying
     # a level proposed by a failed checklist item is confirmed (or corrected) by a person before work starts
-    _row(A.CONFIRM_LEVEL, (S.REPORTED,), None, (R.PRINCIPAL, R.INSPECTOR, R.REGULATOR), _BOTH,
-         "level_awaits_confirmation", "major_has_criterion_or_reason"),
-    _row(A.ASSIGN, (S.REPORTED,), S.RECTIFYING, _ENTERPRISE_ROLES, _GENERAL,
-         "level_is_confirmed", "assignee_and_measures_given", "deadline_in_future"),
-    _row(A.RECTIFY_ON_SPOT, (S.REPORTED,), S.AWAITING_ACCEPTANCE, _ENTERPRISE_ROLES, _GENERAL,
-         "level_is_confirmed", "after_photos_attached"),
-    _row(A.SUBMIT_RECTIFICATION, (S.RECTIFYING,), S.AWAITING_ACCEPTANCE, _ENTERPRISE_ROLES, _GENERAL, "after_photos_attached"),
-    _row(A.ACCEPT, (S.AWAITING_ACCEPTANCE,), S.CLOSED, _CHECKERS, _GENERAL,
-         "has_after_photos", "acceptor_is_not_rectifier", "acceptor_is_on_raising_side"),
-    _row(A.REJECT, (S.AWAITING_ACCEPTANCE,), S.RECTIFYING, _CHECKERS, _GENERAL, "acceptor_is_on_raising_side", "reason_given"),
+    _row(
+        A.CONFIRM_LEVEL,
+        (S.REPORTED,),
+        None,
+        (R.PRINCIPAL, R.INSPECTOR, R.REGULATOR),
+        _BOTH,
+        "level_awaits_confirmation",
+        "major_has_criterion_or_reason",
+    ),
+    _row(
+        A.ASSIGN,
+        (S.REPORTED,),
+        S.RECTIFYING,
+        _ENTERPRISE_ROLES,
+        _GENERAL,
+        "level_is_confirmed",
+        "assignee_and_measures_given",
+        "deadline_in_future",
+    ),
+    _row(
+        A.RECTIFY_ON_SPOT,
+        (S.REPORTED,),
+        S.AWAITING_ACCEPTANCE,
+        _ENTERPRISE_ROLES,
+        _GENERAL,
+        "level_is_confirmed",
+        "after_photos_attached",
+    ),
+    _row(
+        A.SUBMIT_RECTIFICATION,
+        (S.RECTIFYING,),
+        S.AWAITING_ACCEPTANCE,
+        _ENTERPRISE_ROLES,
+        _GENERAL,
+        "after_photos_attached",
+    ),
+    _row(
+        A.ACCEPT,
+        (S.AWAITING_ACCEPTANCE,),
+        S.CLOSED,
+        _CHECKERS,
+        _GENERAL,
+        "has_after_photos",
+        "acceptor_is_not_rectifier",
+        "acceptor_is_on_raising_side",
+    ),
+    _row(
+        A.REJECT,
+        (S.AWAITING_ACCEPTANCE,),
+        S.RECTIFYING,
+        _CHECKERS,
+        _GENERAL,
+        "acceptor_is_on_raising_side",
+        "reason_given",
+    ),
     # a later deadline, asked for by the enterprise while rectifying (overdue or not), decided with a reason by the
     # side that accepts the hazard, neither the asker nor the assignee; approval moves the deadline
-    _row(A.REQUEST_EXTENSION, (S.RECTIFYING,), None, _ENTERPRISE_ROLES, _GENERAL,
-         "no_extension_pending", "reason_given", "new_deadline_extends_current"),
-    _row(A.DECIDE_EXTENSION, (S.RECTIFYING,), None, _CHECKERS, _GENERAL,
-         "extension_pending", "acceptor_is_on_raising_side", "decider_is_neither_requester_nor_assignee", "reason_given"),
+    _row(
+        A.REQUEST_EXTENSION,
+        (S.RECTIFYING,),
+        None,
+        _ENTERPRISE_ROLES,
+        _GENERAL,
+        "no_extension_pending",
+        "reason_given",
+        "new_deadline_extends_current",
+    ),
+    _row(
+        A.DECIDE_EXTENSION,
+        (S.RECTIFYING,),
+        None,
+        _CHECKERS,
+        _GENERAL,
+        "extension_pending",
+        "acceptor_is_on_raising_side",
+        "decider_is_neither_requester_nor_assignee",
+        "reason_given",
+    ),
     # major: report (regulator + workers) → plan → principal approves → govern (evidence, supervision, extensions)
     #        → evaluation → resume application → regulator writes off or orders governing to continue
-    _row(A.REPORT_TO_REGULATOR, (S.REPORTED,), S.REPORTED_TO_REGULATOR, _ENTERPRISE_ROLES, _MAJOR,
-         "level_is_confirmed", "report_has_three_contents", "workers_assembly_notified"),
-    _row(A.SUBMIT_PLAN, (S.REPORTED_TO_REGULATOR,), S.PLAN_SUBMITTED, _ENTERPRISE_ROLES, _MAJOR,
-         "plan_has_six_elements", "stoppage_scope_stated", "deadline_in_future"),
+    _row(
+        A.REPORT_TO_REGULATOR,
+        (S.REPORTED,),
+        S.REPORTED_TO_REGULATOR,
+        _ENTERPRISE_ROLES,
+        _MAJOR,
+        "level_is_confirmed",
+        "report_has_three_contents",
+        "workers_assembly_notified",
+    ),
+    _row(
+        A.SUBMIT_PLAN,
+        (S.REPORTED_TO_REGULATOR,),
+        S.PLAN_SUBMITTED,
+        _ENTERPRISE_ROLES,
+        _MAJOR,
+        "plan_has_six_elements",
+        "stoppage_scope_stated",
+        "deadline_in_future",
+    ),
     _row(A.REJECT, (S.PLAN_SUBMITTED,), S.REPORTED_TO_REGULATOR, (R.PRINCIPAL,), _MAJOR, "reason_given"),
     _row(A.APPROVE_PLAN, (S.PLAN_SUBMITTED,), S.PLAN_APPROVED, (R.PRINCIPAL,), _MAJOR),
-    _row(A.SUPERVISE, (S.REPORTED_TO_REGULATOR, S.PLAN_SUBMITTED, S.PLAN_APPROVED), None, (R.REGULATOR,), _MAJOR,
-         "not_yet_supervised", "deadline_in_future"),
-    _row(A.REQUEST_EXTENSION, (S.PLAN_APPROVED,), S.PLAN_APPROVED, _ENTERPRISE_ROLES, _MAJOR,
-         "is_supervised", "no_extension_pending", "reason_given", "new_deadline_extends_current"),
-    _row(A.DECIDE_EXTENSION, (S.PLAN_APPROVED,), S.PLAN_APPROVED, (R.REGULATOR,), _MAJOR, "is_supervised", "extension_pending"),
-    _row(A.SUBMIT_RECTIFICATION, (S.PLAN_APPROVED,), S.PLAN_APPROVED, _ENTERPRISE_ROLES, _MAJOR, "after_photos_attached"),
-    _row(A.SUBMIT_EVALUATION, (S.PLAN_APPROVED,), S.EVALUATED, _ENTERPRISE_ROLES, _MAJOR,
-         "has_after_photos", "no_extension_pending", "evaluator_is_experts_or_qualified_firm", "evaluation_report_attached"),
+    _row(
+        A.SUPERVISE,
+        (S.REPORTED_TO_REGULATOR, S.PLAN_SUBMITTED, S.PLAN_APPROVED),
+        None,
+        (R.REGULATOR,),
+        _MAJOR,
+        "not_yet_supervised",
+        "deadline_in_future",
+    ),
+    _row(
+        A.REQUEST_EXTENSION,
+        (S.PLAN_APPROVED,),
+        S.PLAN_APPROVED,
+        _ENTERPRISE_ROLES,
+        _MAJOR,
+        "is_supervised",
+        "no_extension_pending",
+        "reason_given",
+        "new_deadline_extends_current",
+    ),
+    _row(
+        A.DECIDE_EXTENSION,
+        (S.PLAN_APPROVED,),
+        S.PLAN_APPROVED,
+        (R.REGULATOR,),
+        _MAJOR,
+        "is_supervised",
+        "extension_pending",
+    ),
+    _row(
+        A.SUBMIT_RECTIFICATION, (S.PLAN_APPROVED,), S.PLAN_APPROVED, _ENTERPRISE_ROLES, _MAJOR, "after_photos_attached"
+    ),
+    _row(
+        A.SUBMIT_EVALUATION,
+        (S.PLAN_APPROVED,),
+        S.EVALUATED,
+        _ENTERPRISE_ROLES,
+        _MAJOR,
+        "has_after_photos",
+        "no_extension_pending",
+        "evaluator_is_experts_or_qualified_firm",
+        "evaluation_report_attached",
+    ),
     _row(A.APPLY_RESUME, (S.EVALUATED,), S.RESUME_APPLIED, (R.PRINCIPAL,), _MAJOR),
     _row(A.WRITE_OFF, (S.RESUME_APPLIED,), S.WRITTEN_OFF, (R.REGULATOR,), _MAJOR),
     _row(A.ORDER_CONTINUE, (S.RESUME_APPLIED,), S.PLAN_APPROVED, (R.REGULATOR,), _MAJOR, "reason_given"),
     # either level: void with a reason before the end, by the raising side or an administrator
-    _row(A.VOID, _OPEN, S.VOIDED, tuple(R), _BOTH,
-         "voider_is_on_raising_side_or_admin", "supervised_hazard_voided_by_regulator", "reason_given"),
+    _row(
+        A.VOID,
+        _OPEN,
+        S.VOIDED,
+        tuple(R),
+        _BOTH,
+        "voider_is_on_raising_side_or_admin",
+        "supervised_hazard_voided_by_regulator",
+        "reason_given",
+    ),
 )
 del S, R, L, A
 
@@ -747,7 +872,9 @@ def _rectify_on_spot(s: HazardState, c: RectifyOnSpot, actor: Actor) -> dict[str
 def _submit_rectification(s: HazardState, c: SubmitRectification, actor: Actor) -> dict[str, Any]:
     done = {"has_after_photos": True, "rectifier_id": actor.user_id}
     # a general hazard's fix handed in ends any extension still asked for: the deadline no longer matters
-    return done | ({"requested_deadline": None, "extension_requester_id": None} if s.level is HazardLevel.GENERAL else {})
+    return done | (
+        {"requested_deadline": None, "extension_requester_id": None} if s.level is HazardLevel.GENERAL else {}
+    )
 
 
 def _reject(s: HazardState, c: Reject, actor: Actor) -> dict[str, Any]:
@@ -802,7 +929,9 @@ def apply(state: HazardState, command: Command, actor: Actor, now: datetime) -> 
     row = _row_for(action, state)
     params = {"action": str(action), "status": str(state.status), "level": str(state.level)}
     if row is None:
-        raise TransitionNotAllowed(f"{action} is not possible for a {state.level} hazard that is {state.status}", **params)
+        raise TransitionNotAllowed(
+            f"{action} is not possible for a {state.level} hazard that is {state.status}", **params
+        )
     if actor.role not in row.roles:
         raise RoleNotAllowed(f"{actor.role} may not {action} now", role=str(actor.role), **params)
     refused = _refusing_guard(row, Move(state, actor, now, command), with_command=True)
@@ -830,19 +959,52 @@ def apply(state: HazardState, command: Command, actor: Actor, now: datetime) -> 
 # ---------------------------------------------------------------------------------------------- replay (verify)
 
 # Command fields that also update a descriptive column of the hazard row (field → column).
-DESCRIPTIVE_FIELDS: Mapping[str, str] = {"measures": "measures", "stoppage_scope": "stoppage_scope",
-                                         "funds_and_materials": "funds", "major_criterion_id": "major_criterion_id",
-                                         "expert_reason": "expert_reason"}  # fmt: skip
+DESCRIPTIVE_FIELDS: Mapping[str, str] = {
+    "measures": "measures",
+    "stoppage_scope": "stoppage_scope",
+    "funds_and_materials": "funds",
+    "major_criterion_id": "major_criterion_id",
+    "expert_reason": "expert_reason",
+}
 # Command fields that name attached photos, and the stage they are attached as (a fix, an evaluation report).
 PHOTO_FIELDS: Mapping[str, str] = {"after_photo_ids": "after", "report_document_ids": "evaluation"}
 # What the first event ("report") says of the row that the row must still say unless a later event changed it.
-_REPORTED_COLUMNS = ("enterprise_id", "risk_point_id", "inspection_id", "scan_id", "source", "category",
-                     "professional_type", "title", "description", "internal_grade", "reporter_id", "reporter_role",
-                     "responsible_person", "measures", "funds", "stoppage_scope", "major_criterion_id", "expert_reason",
-                     "found_at")  # fmt: skip
-_STATE_FIELDS = ("level", "level_confirmed", "status", "side", "assignee_id", "rectifier_id", "governance_type",
-                 "supervised", "deadline", "requested_deadline", "extension_requester_id", "has_after_photos",
-                 "version")  # fmt: skip
+_REPORTED_COLUMNS = (
+    "enterprise_id",
+    "risk_point_id",
+    "inspection_id",
+    "scan_id",
+    "source",
+    "category",
+    "professional_type",
+    "title",
+    "description",
+    "internal_grade",
+    "reporter_id",
+    "reporter_role",
+    "responsible_person",
+    "measures",
+    "funds",
+    "stoppage_scope",
+    "major_criterion_id",
+    "expert_reason",
+    "found_at",
+)
+_STATE_FIELDS = (
+    "level",
+    "level_confirmed",
+    "status",
+    "side",
+    "assignee_id",
+    "rectifier_id",
+    "governance_type",
+    "supervised",
+    "deadline",
+    "requested_deadline",
+    "extension_requester_id",
+    "has_after_photos",
+    "version",
+)
 
 
 def _decoded(hint: Any, value: Any) -> Any:
@@ -882,9 +1044,14 @@ def replay(events: Sequence[Event]) -> dict[str, Any]:
         if first.action != "report":
             raise ValueError(f"a hazard's chain opens with report, not {first.action}")
         p = first.payload
-        state = open_hazard(first.chain_id, level=HazardLevel(p["level"]), side=Side(p["side"]),
-                            enterprise_id=p["enterprise_id"], reporter_id=p["reporter_id"],
-                            level_confirmed=p.get("level_confirmed", True))  # fmt: skip
+        state = open_hazard(
+            first.chain_id,
+            level=HazardLevel(p["level"]),
+            side=Side(p["side"]),
+            enterprise_id=p["enterprise_id"],
+            reporter_id=p["reporter_id"],
+            level_confirmed=p.get("level_confirmed", True),
+        )
         row = {column: p.get(column) for column in _REPORTED_COLUMNS}
         photos = [[first.seq, "before", photo] for photo in first.photo_hashes]
         closed_at = None
@@ -897,8 +1064,11 @@ def replay(events: Sequence[Event]) -> dict[str, Any]:
             recorded = (event.payload.get("to_status", str(state.status)), event.payload.get("version", state.version))
             if recorded != (str(state.status), state.version):
                 raise ValueError(f"the event says {recorded}, the rules give {(str(state.status), state.version)}")
-            row |= {column: change.payload[name] for name, column in DESCRIPTIVE_FIELDS.items()
-                    if change.payload.get(name) is not None}  # fmt: skip
+            row |= {
+                column: change.payload[name]
+                for name, column in DESCRIPTIVE_FIELDS.items()
+                if change.payload.get(name) is not None
+            }
             hashes = iter(event.photo_hashes)
             for name, stage in PHOTO_FIELDS.items():
                 photos += [[event.seq, stage, next(hashes)] for _ in getattr(command, name, ())]
@@ -914,4 +1084,3 @@ def replay(events: Sequence[Event]) -> dict[str, Any]:
 def derive_hazards(events: Sequence[Event]) -> dict[str, dict[str, Any]]:
     """The hazard row a hazard's chain describes, keyed by the hazard's id (the chain's id)."""
     return {events[0].chain_id: replay(events)}
-

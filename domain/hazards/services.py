@@ -16,15 +16,15 @@ from typing import Any
 
 from domain.accounts.model import Actor, Role
 from domain.accounts.permissions import require_role
-from domain.accounts.tables import AppUser
 from domain.accounts.scope import enterprise_condition, require_enterprise
+from domain.accounts.tables import AppUser
 from domain.clock import utcnow
+from domain.criteria.model import check_citation
+from domain.criteria.services import cited_criterion
 from domain.db.engine import is_unique_violation
 from domain.db.paging import Page, clamp_limit, decode_cursor, page_of
 from domain.documents.services import AttachedDocument, attach_documents, documents_of_hazards, usable_documents
 from domain.errors import DomainError, InvalidInput, NotFound
-from domain.outbox.services import add_to_outbox
-from domain.photos.services import near_duplicates
 from domain.hazards.model import (
     DESCRIPTIVE_FIELDS,
     OWING_STATUSES,
@@ -49,9 +49,9 @@ from domain.history.chain import verify_chain
 from domain.history.store import append_event, chain_rows, event_record
 from domain.ids import new_id
 from domain.org.tables import Enterprise
+from domain.outbox.services import add_to_outbox
+from domain.photos.services import near_duplicates
 from domain.photos.tables import Photo, PhotoUpload
-from domain.criteria.model import check_citation
-from domain.criteria.services import cited_criterion
 from domain.risk.tables import RiskPoint, ScanRecord
 from domain.sync.changes import HAZARD, record_change
 
@@ -64,6 +64,7 @@ CLOCK_SKEW = timedelta(minutes=10)  # a phone's clock may run a little ahead of 
 
 # The job the outbox runs after every committed change of a hazard (workers/jobs/outbox.py: its follow-ups).
 CHANGE_JOB = "hazard_changed"
+
 
 class StaleVersion(DomainError):
     """The hazard changed since the caller read it: read it again, then decide."""
@@ -215,9 +216,12 @@ async def _photos_of(hazard_ids: list[str]) -> dict[str, list[HazardPhotoRecord]
         return {}
     rows = (
         await HazardPhoto.select(
-            HazardPhoto.hazard_id, HazardPhoto.photo_id, HazardPhoto.stage, HazardPhoto.event_seq,
+            HazardPhoto.hazard_id,
+            HazardPhoto.photo_id,
+            HazardPhoto.stage,
+            HazardPhoto.event_seq,
             HazardPhoto.photo_id.join_on(Photo.id).sha256.as_alias("sha256"),
-        )  # fmt: skip
+        )
         .where(HazardPhoto.hazard_id.is_in(hazard_ids))
         .order_by(HazardPhoto.event_seq)
         .order_by(HazardPhoto.position)
@@ -290,7 +294,12 @@ class HazardFilter:
 
 
 async def list_hazards(
-    *, actor: Actor, filters: HazardFilter, cursor: str | None = None, limit: int | None = None, now: datetime | None = None
+    *,
+    actor: Actor,
+    filters: HazardFilter,
+    cursor: str | None = None,
+    limit: int | None = None,
+    now: datetime | None = None,
 ) -> Page[HazardRecord]:
     """Hazards in scope, newest first (ids are time-ordered), a page at a time."""
     now = now or utcnow()
@@ -311,8 +320,11 @@ async def list_hazards(
     if filters.overdue is not None:
         owing = (Hazard.deadline < now) & Hazard.status.is_in(sorted(OWING_STATUSES))
         # "not overdue" is everything else, including hazards without a deadline
-        query = query.where(owing if filters.overdue else ((Hazard.deadline.is_null()) | (Hazard.deadline >= now)
-                                                            | Hazard.status.not_in(sorted(OWING_STATUSES))))
+        query = query.where(
+            owing
+            if filters.overdue
+            else ((Hazard.deadline.is_null()) | (Hazard.deadline >= now) | Hazard.status.not_in(sorted(OWING_STATUSES)))
+        )
     if after := decode_cursor(cursor):
         query = query.where(Hazard.id < after)
     rows = await query.run()
@@ -325,10 +337,17 @@ async def hazard_history(*, actor: Actor, hazard_id: str) -> list[HistoryRecord]
     await _row_in_scope(actor, hazard_id)
     return [
         HistoryRecord(
-            seq=row["seq"], action=row["action"], name=row["name"], actor_id=row["actor_id"], role=row["role"],
-            at=row["at"], payload=json.loads(row["payload"]), photo_hashes=json.loads(row["photo_hashes"]),
-            prev_hash=row["prev_hash"], hash=row["hash"],
-        )  # fmt: skip
+            seq=row["seq"],
+            action=row["action"],
+            name=row["name"],
+            actor_id=row["actor_id"],
+            role=row["role"],
+            at=row["at"],
+            payload=json.loads(row["payload"]),
+            photo_hashes=json.loads(row["photo_hashes"]),
+            prev_hash=row["prev_hash"],
+            hash=row["hash"],
+        )
         for row in await chain_rows(hazard_id)
     ]
 
@@ -345,9 +364,11 @@ async def usable_photos(actor: Actor, photo_ids: tuple[str, ...], enterprise_id:
     if not photo_ids:
         return []
     rows = await Photo.select(Photo.id, Photo.sha256, Photo.enterprise_id).where(Photo.id.is_in(list(photo_ids))).run()
-    mine = await PhotoUpload.select(PhotoUpload.photo_id).where(
-        PhotoUpload.photo_id.is_in(list(photo_ids)), PhotoUpload.user_id == actor.user_id
-    ).run()
+    mine = (
+        await PhotoUpload.select(PhotoUpload.photo_id)
+        .where(PhotoUpload.photo_id.is_in(list(photo_ids)), PhotoUpload.user_id == actor.user_id)
+        .run()
+    )
     uploaded_by_me = {row["photo_id"] for row in mine}
     by_id = {row["id"]: row for row in rows if row["id"] in uploaded_by_me or row["enterprise_id"] == enterprise_id}
     missing = [photo_id for photo_id in photo_ids if photo_id not in by_id]
@@ -371,12 +392,16 @@ async def _documents_for(actor: Actor, document_ids: tuple[str, ...], enterprise
 
 
 async def _check_assignee(user_id: str, enterprise_id: str) -> None:
-    found = await AppUser.select(AppUser.id).where(
-        AppUser.id == user_id, AppUser.enterprise_id == enterprise_id, AppUser.disabled.eq(False)
-    ).first().run()
+    found = (
+        await AppUser.select(AppUser.id)
+        .where(AppUser.id == user_id, AppUser.enterprise_id == enterprise_id, AppUser.disabled.eq(False))
+        .first()
+        .run()
+    )
     if found is None:
-        raise HazardInputInvalid("the assignee is not an active user of this enterprise", field="assigneeId",
-                                 reason="unknown")  # fmt: skip
+        raise HazardInputInvalid(
+            "the assignee is not an active user of this enterprise", field="assigneeId", reason="unknown"
+        )
 
 
 async def check_criterion(criterion_id: str, enterprise_id: str, found_at: datetime, *, proposed: bool = False) -> None:
@@ -389,33 +414,51 @@ async def check_criterion(criterion_id: str, enterprise_id: str, found_at: datet
         # an inspection is never refused for the library's state: confirmLevel judges the citation
         return
     enterprise = await Enterprise.select(Enterprise.industry).where(Enterprise.id == enterprise_id).first().run()
-    check_citation(industries=cited.industries, span=cited.span, enterprise_industry=enterprise["industry"],
-                   found_at=found_at, criterion_id=criterion_id)  # fmt: skip
+    check_citation(
+        industries=cited.industries,
+        span=cited.span,
+        enterprise_industry=enterprise["industry"],
+        found_at=found_at,
+        criterion_id=criterion_id,
+    )
 
 
 async def _check_references(actor: Actor, new: NewHazard, now: datetime) -> None:
     if new.risk_point_id:
-        point = await RiskPoint.select(RiskPoint.id).where(
-            RiskPoint.id == new.risk_point_id, RiskPoint.enterprise_id == new.enterprise_id
-        ).first().run()
+        point = (
+            await RiskPoint.select(RiskPoint.id)
+            .where(RiskPoint.id == new.risk_point_id, RiskPoint.enterprise_id == new.enterprise_id)
+            .first()
+            .run()
+        )
         if point is None:
             raise HazardInputInvalid("no such risk point in this enterprise", field="riskPointId", reason="unknown")
     if new.scan_id:
-        scan = await ScanRecord.select(ScanRecord.id).where(
-            ScanRecord.id == new.scan_id, ScanRecord.user_id == actor.user_id,
-            ScanRecord.enterprise_id == new.enterprise_id,
-        ).first().run()  # fmt: skip
+        scan = (
+            await ScanRecord.select(ScanRecord.id)
+            .where(
+                ScanRecord.id == new.scan_id,
+                ScanRecord.user_id == actor.user_id,
+                ScanRecord.enterprise_id == new.enterprise_id,
+            )
+            .first()
+            .run()
+        )
         if scan is None:
-            raise HazardInputInvalid("the scan is not yours or not of this enterprise", field="scanId", reason="unknown")
+            raise HazardInputInvalid(
+                "the scan is not yours or not of this enterprise", field="scanId", reason="unknown"
+            )
     if new.level == HazardLevel.MAJOR:
         if new.major_criterion_id:
-            await check_criterion(new.major_criterion_id, new.enterprise_id, new.found_at or now,
-                                  proposed=not new.level_confirmed)  # fmt: skip
+            await check_criterion(
+                new.major_criterion_id, new.enterprise_id, new.found_at or now, proposed=not new.level_confirmed
+            )
         elif not (new.expert_reason or "").strip():
             raise HazardInputInvalid(
                 "a major hazard names the criterion it meets or the experts' reason",
-                field="majorCriterionId", reason="required",
-            )  # fmt: skip
+                field="majorCriterionId",
+                reason="required",
+            )
 
 
 def _check_values(actor: Actor, new: NewHazard, now: datetime) -> tuple[Source, Side]:
@@ -425,13 +468,15 @@ def _check_values(actor: Actor, new: NewHazard, now: datetime) -> tuple[Source, 
         raise HazardInputInvalid(str(error), reason="unknown_value") from None
     side = side_of_role(actor.role)
     if side_of_source(source) != side:
-        raise HazardInputInvalid(f"a {actor.role} does not report hazards from {source}", field="source",
-                                 reason="not_for_role")  # fmt: skip
+        raise HazardInputInvalid(
+            f"a {actor.role} does not report hazards from {source}", field="source", reason="not_for_role"
+        )
     if new.found_at and new.found_at > now + CLOCK_SKEW:
         raise HazardInputInvalid("foundAt lies in the future", field="foundAt", reason="future")
     if level is not HazardLevel.MAJOR and (new.major_criterion_id or new.expert_reason):
-        raise HazardInputInvalid("only a major hazard has a criterion or an expert reason", field="level",
-                                 reason="inconsistent")  # fmt: skip
+        raise HazardInputInvalid(
+            "only a major hazard has a criterion or an expert reason", field="level", reason="inconsistent"
+        )
     return source, side
 
 
@@ -456,33 +501,92 @@ async def create_hazard(*, actor: Actor, new: NewHazard, now: datetime | None = 
     await _check_references(actor, new, now)
     photos = await usable_photos(actor, new.photo_ids, new.enterprise_id)
     hazard_id = new_id()
-    state = open_hazard(hazard_id, level=HazardLevel(new.level), side=side, enterprise_id=new.enterprise_id,
-                        reporter_id=actor.user_id, level_confirmed=new.level_confirmed)  # fmt: skip
+    state = open_hazard(
+        hazard_id,
+        level=HazardLevel(new.level),
+        side=side,
+        enterprise_id=new.enterprise_id,
+        reporter_id=actor.user_id,
+        level_confirmed=new.level_confirmed,
+    )
     row = {
-        "id": hazard_id, "client_key": client_key, "enterprise_id": new.enterprise_id,
-        "risk_point_id": new.risk_point_id, "inspection_id": new.inspection_id, "scan_id": new.scan_id,
-        "source": str(source), "category": new.category, "professional_type": new.professional_type,
-        "title": new.title, "description": new.description, "level": str(state.level),
-        "level_confirmed": state.level_confirmed, "internal_grade": new.internal_grade,
-        "major_criterion_id": new.major_criterion_id, "expert_reason": new.expert_reason,
-        "governance_type": None, "status": str(state.status), "side": str(side), "reporter_id": actor.user_id,
-        "reporter_role": str(actor.role), "assignee_id": None, "rectifier_id": None,
-        "responsible_person": new.responsible_person, "measures": "", "funds": "", "stoppage_scope": "",
-        "supervised": False, "deadline": None, "requested_deadline": None, "extension_requester_id": None,
+        "id": hazard_id,
+        "client_key": client_key,
+        "enterprise_id": new.enterprise_id,
+        "risk_point_id": new.risk_point_id,
+        "inspection_id": new.inspection_id,
+        "scan_id": new.scan_id,
+        "source": str(source),
+        "category": new.category,
+        "professional_type": new.professional_type,
+        "title": new.title,
+        "description": new.description,
+        "level": str(state.level),
+        "level_confirmed": state.level_confirmed,
+        "internal_grade": new.internal_grade,
+        "major_criterion_id": new.major_criterion_id,
+        "expert_reason": new.expert_reason,
+        "governance_type": None,
+        "status": str(state.status),
+        "side": str(side),
+        "reporter_id": actor.user_id,
+        "reporter_role": str(actor.role),
+        "assignee_id": None,
+        "rectifier_id": None,
+        "responsible_person": new.responsible_person,
+        "measures": "",
+        "funds": "",
+        "stoppage_scope": "",
+        "supervised": False,
+        "deadline": None,
+        "requested_deadline": None,
+        "extension_requester_id": None,
         "has_after_photos": False,
-        "lat": new.lat, "lng": new.lng, "found_at": new.found_at or now, "closed_at": None, "details": "{}",
-        "version": 1, "created_at": now, "updated_at": now,
-    }  # fmt: skip
-    payload = {k: v for k, v in row.items() if k not in ("id", "client_key", "lat", "lng", "details", "created_at",
-                                                         "updated_at", "closed_at", "extension_requester_id")}  # fmt: skip
-    payload |= {"client_id": new.client_id, "lat": _coordinate(new.lat), "lng": _coordinate(new.lng),
-                "photo_ids": [p["id"] for p in photos]}  # fmt: skip
+        "lat": new.lat,
+        "lng": new.lng,
+        "found_at": new.found_at or now,
+        "closed_at": None,
+        "details": "{}",
+        "version": 1,
+        "created_at": now,
+        "updated_at": now,
+    }
+    payload = {
+        k: v
+        for k, v in row.items()
+        if k
+        not in (
+            "id",
+            "client_key",
+            "lat",
+            "lng",
+            "details",
+            "created_at",
+            "updated_at",
+            "closed_at",
+            "extension_requester_id",
+        )
+    }
+    payload |= {
+        "client_id": new.client_id,
+        "lat": _coordinate(new.lat),
+        "lng": _coordinate(new.lng),
+        "photo_ids": [p["id"] for p in photos],
+    }
     try:
         async with Hazard._meta.db.transaction():
             await Hazard.insert(Hazard(**row)).run()
-            await append_event(chain_id=hazard_id, subject_kind=SUBJECT_KIND, action="report", name="HazardReported",
-                               actor=actor, at=now, payload=payload, photo_hashes=[p["sha256"] for p in photos],
-                               bind=(Hazard, hazard_id))  # fmt: skip
+            await append_event(
+                chain_id=hazard_id,
+                subject_kind=SUBJECT_KIND,
+                action="report",
+                name="HazardReported",
+                actor=actor,
+                at=now,
+                payload=payload,
+                photo_hashes=[p["sha256"] for p in photos],
+                bind=(Hazard, hazard_id),
+            )
             await _attach(hazard_id, new.enterprise_id, photos, "before", 1, now)
             await add_to_outbox(CHANGE_JOB, hazard_id, 1, now=now)
             await record_change(HAZARD, hazard_id, new.enterprise_id, at=now)
@@ -497,12 +601,20 @@ async def create_hazard(*, actor: Actor, new: NewHazard, now: datetime | None = 
     return await get_hazard(actor=actor, hazard_id=hazard_id, now=now), True
 
 
-async def _attach(hazard_id: str, enterprise_id: str, photos: list[dict], stage: str, event_seq: int,
-                  now: datetime) -> None:
+async def _attach(
+    hazard_id: str, enterprise_id: str, photos: list[dict], stage: str, event_seq: int, now: datetime
+) -> None:
     for position, photo in enumerate(photos):
         await HazardPhoto.insert(
-            HazardPhoto(id=new_id(), hazard_id=hazard_id, photo_id=photo["id"], stage=stage, event_seq=event_seq,
-                        position=position, attached_at=now)  # fmt: skip
+            HazardPhoto(
+                id=new_id(),
+                hazard_id=hazard_id,
+                photo_id=photo["id"],
+                stage=stage,
+                event_seq=event_seq,
+                position=position,
+                attached_at=now,
+            )
         ).run()
         if photo["enterprise_id"] is None:
             # an inspector's photo now belongs with this enterprise's evidence (and its scope)
@@ -512,9 +624,19 @@ async def _attach(hazard_id: str, enterprise_id: str, photos: list[dict], stage:
 # Which command fields name photos, and the stage they are attached as (a fix, the pages of an evaluation report).
 _PHOTO_FIELDS = PHOTO_FIELDS
 # Which changed state fields are columns of the hazard row.
-_STATE_COLUMNS = ("level", "level_confirmed", "status", "assignee_id", "rectifier_id", "governance_type",
-                  "supervised", "deadline", "requested_deadline", "extension_requester_id",
-                  "has_after_photos")  # fmt: skip
+_STATE_COLUMNS = (
+    "level",
+    "level_confirmed",
+    "status",
+    "assignee_id",
+    "rectifier_id",
+    "governance_type",
+    "supervised",
+    "deadline",
+    "requested_deadline",
+    "extension_requester_id",
+    "has_after_photos",
+)
 # Command fields that also update a descriptive column of the hazard.
 _DESCRIPTIVE = DESCRIPTIVE_FIELDS  # the replay of `verify` applies the same
 
@@ -538,8 +660,9 @@ async def transition(
     for name, stage in _PHOTO_FIELDS.items():
         ids = tuple(getattr(command, name, ()))
         if attached & set(ids):
-            raise HazardInputInvalid("a photo already on this hazard cannot be new evidence", field=name,
-                                     reason="already_attached")  # fmt: skip
+            raise HazardInputInvalid(
+                "a photo already on this hazard cannot be new evidence", field=name, reason="already_attached"
+            )
         photos_by_stage[stage] = await usable_photos(actor, ids, state.enterprise_id)
     photos = [photo for stage_photos in photos_by_stage.values() for photo in stage_photos]
     # The steps whose command has `document_ids` (the report, the plan, the evaluation, the resume application).
@@ -548,29 +671,49 @@ async def transition(
     # hazard's photo (the same scene re-shot unchanged, or an old picture reused).
     flagged = await _near_duplicate_flags(photos_by_stage.get("after", []), hazard_id)
     described = dict(event.payload) | ({"near_duplicates": flagged} if flagged else {})
-    payload = described | {"from_status": str(event.from_status), "to_status": str(event.to_status),
-                           "version": event.version}  # fmt: skip
+    payload = described | {
+        "from_status": str(event.from_status),
+        "to_status": str(event.to_status),
+        "version": event.version,
+    }
     if documents:
         # the chain names each document by its bytes, as it names photos in photo_hashes
         payload["document_hashes"] = [document["sha256"] for document in documents]
     details = json.loads(row["details"] or "{}") | {str(event.action): described}
     changes: dict[Any, Any] = {getattr(Hazard, name): getattr(new_state, name) for name in _STATE_COLUMNS}
-    changes |= {getattr(Hazard, column): event.payload[field] for field, column in _DESCRIPTIVE.items()
-                if field in event.payload and event.payload[field] is not None}  # fmt: skip
-    changes |= {Hazard.version: new_state.version, Hazard.updated_at: now,
-                Hazard.details: json.dumps(details, ensure_ascii=False, default=str)}  # fmt: skip
+    changes |= {
+        getattr(Hazard, column): event.payload[field]
+        for field, column in _DESCRIPTIVE.items()
+        if field in event.payload and event.payload[field] is not None
+    }
+    changes |= {
+        Hazard.version: new_state.version,
+        Hazard.updated_at: now,
+        Hazard.details: json.dumps(details, ensure_ascii=False, default=str),
+    }
     if new_state.status in TERMINAL_STATUSES:
         changes[Hazard.closed_at] = now
     async with Hazard._meta.db.transaction():
         # the version check lives in the UPDATE: of two racing writers the second matches no row
-        updated = await Hazard.update(changes).where(
-            Hazard.id == hazard_id, Hazard.version == expected_version
-        ).returning(Hazard.id).run()
+        updated = (
+            await Hazard.update(changes)
+            .where(Hazard.id == hazard_id, Hazard.version == expected_version)
+            .returning(Hazard.id)
+            .run()
+        )
         if not updated:
             raise StaleVersion("the hazard changed since you read it", sent=expected_version)
-        linked = await append_event(chain_id=hazard_id, subject_kind=SUBJECT_KIND, action=str(event.action),
-                                    name=event.name, actor=actor, at=now, payload=payload,
-                                    photo_hashes=[p["sha256"] for p in photos], bind=(Hazard, hazard_id))  # fmt: skip
+        linked = await append_event(
+            chain_id=hazard_id,
+            subject_kind=SUBJECT_KIND,
+            action=str(event.action),
+            name=event.name,
+            actor=actor,
+            at=now,
+            payload=payload,
+            photo_hashes=[p["sha256"] for p in photos],
+            bind=(Hazard, hazard_id),
+        )
         for stage, stage_photos in photos_by_stage.items():
             await _attach(hazard_id, state.enterprise_id, stage_photos, stage, linked.seq, now)
         await attach_documents(hazard_id, documents, str(event.action), linked.seq, now)
@@ -581,8 +724,16 @@ async def transition(
 
 async def _near_duplicate_flags(after_photos: list[dict], hazard_id: str) -> list[dict[str, Any]]:
     found = await near_duplicates([photo["id"] for photo in after_photos], hazard_id)
-    return [{"photo_id": hit.photo_id, "matches_photo_id": hit.matches_photo_id, "hazard_id": hit.hazard_id,
-             "stage": hit.stage, "distance": hit.distance} for hit in found]  # fmt: skip
+    return [
+        {
+            "photo_id": hit.photo_id,
+            "matches_photo_id": hit.matches_photo_id,
+            "hazard_id": hit.hazard_id,
+            "stage": hit.stage,
+            "distance": hit.distance,
+        }
+        for hit in found
+    ]
 
 
 async def verify_hazard_chain(hazard_id: str) -> bool:

@@ -48,8 +48,10 @@ class RowMismatch:
             return f"{self.kind} {self.key}: its chain {self.chain_id} describes it, but the row is gone"
         if self.field is None:
             return f"{self.kind} {self.key}: the row has no chain that describes it (expected chain {self.chain_id})"
-        return (f"{self.kind} {self.key} field {self.field}: the row says {self.in_row!r}, "
-                f"chain {self.chain_id} says {self.in_chain!r}")  # fmt: skip
+        return (
+            f"{self.kind} {self.key} field {self.field}: the row says {self.in_row!r}, "
+            f"chain {self.chain_id} says {self.in_chain!r}"
+        )
 
 
 async def _hazard_photos(rows: list[dict]) -> None:
@@ -57,10 +59,18 @@ async def _hazard_photos(rows: list[dict]) -> None:
     from domain.photos.tables import Photo
 
     photos: dict[str, list] = {}
-    stored = await HazardPhoto.select(
-        HazardPhoto.hazard_id, HazardPhoto.event_seq, HazardPhoto.stage,
-        HazardPhoto.photo_id.join_on(Photo.id).sha256.as_alias("sha256"),
-    ).order_by(HazardPhoto.hazard_id).order_by(HazardPhoto.event_seq).order_by(HazardPhoto.position).run()  # fmt: skip
+    stored = (
+        await HazardPhoto.select(
+            HazardPhoto.hazard_id,
+            HazardPhoto.event_seq,
+            HazardPhoto.stage,
+            HazardPhoto.photo_id.join_on(Photo.id).sha256.as_alias("sha256"),
+        )
+        .order_by(HazardPhoto.hazard_id)
+        .order_by(HazardPhoto.event_seq)
+        .order_by(HazardPhoto.position)
+        .run()
+    )
     for photo in stored:
         photos.setdefault(photo["hazard_id"], []).append([photo["event_seq"], photo["stage"], photo["sha256"]])
     for row in rows:
@@ -92,15 +102,35 @@ def registry() -> tuple[BoundKind, ...]:
         BoundKind("hazard", "hazard", Hazard, derive_hazards, lambda r: (r["id"], r["id"]), _hazard_photos),
         BoundKind("inspection", "inspection", Inspection, derive_inspections, lambda r: (r["id"], r["id"])),
         BoundKind("publicReport", "publicReport", PublicReport, derive_reports, lambda r: (r["id"], r["id"])),
-        BoundKind("blacklistListing", "credit", BlacklistListing, derive_listings,
-                  lambda r: (credit.chain_of(r["enterprise_id"]), r["id"])),
-        BoundKind("standardisationGrade", "standardisation", StandardisationGrade, derive_grades,
-                  lambda r: (standardisation.chain_of(r["enterprise_id"]), r["id"])),
-        BoundKind("statisticsSnapshot", "statistics", StatisticsSnapshot, derive_snapshots,
-                  lambda r: (statutory.chain_of(r["enterprise_id"]), r["period_key"])),
-        BoundKind("safetyCode", "safety_code", SafetyCode, derive_colour,
-                  lambda r: (safety_code.chain_id(r["enterprise_id"]), "")),
-    )  # fmt: skip
+        BoundKind(
+            "blacklistListing",
+            "credit",
+            BlacklistListing,
+            derive_listings,
+            lambda r: (credit.chain_of(r["enterprise_id"]), r["id"]),
+        ),
+        BoundKind(
+            "standardisationGrade",
+            "standardisation",
+            StandardisationGrade,
+            derive_grades,
+            lambda r: (standardisation.chain_of(r["enterprise_id"]), r["id"]),
+        ),
+        BoundKind(
+            "statisticsSnapshot",
+            "statistics",
+            StatisticsSnapshot,
+            derive_snapshots,
+            lambda r: (statutory.chain_of(r["enterprise_id"]), r["period_key"]),
+        ),
+        BoundKind(
+            "safetyCode",
+            "safety_code",
+            SafetyCode,
+            derive_colour,
+            lambda r: (safety_code.chain_id(r["enterprise_id"]), ""),
+        ),
+    )
 
 
 def kinds_by_subject(kinds: Iterable[BoundKind]) -> dict[str, BoundKind]:
@@ -116,8 +146,12 @@ async def stored_rows(kind: BoundKind) -> dict[tuple[str, Any], dict]:
     return {kind.row_key(row): row for row in rows}
 
 
-def compare(kind: BoundKind, derived: dict[tuple[str, Any], dict[str, Any]], rows: dict[tuple[str, Any], dict],
-            skip_chains: set[str]) -> list[RowMismatch]:  # fmt: skip
+def compare(
+    kind: BoundKind,
+    derived: dict[tuple[str, Any], dict[str, Any]],
+    rows: dict[tuple[str, Any], dict],
+    skip_chains: set[str],
+) -> list[RowMismatch]:
     """Every disagreement of the stored rows with the rows their chains describe, in key order; rows of chains
     already named broken are left out (their replay means nothing)."""
     found: list[RowMismatch] = []
@@ -134,5 +168,7 @@ def compare(kind: BoundKind, derived: dict[tuple[str, Any], dict[str, Any]], row
             continue
         for field, value in expected.items():
             if field in row and plain(row[field]) != plain(value):
-                found.append(RowMismatch(kind.name, local or chain_id, chain_id, field, plain(value), plain(row[field])))
+                found.append(
+                    RowMismatch(kind.name, local or chain_id, chain_id, field, plain(value), plain(row[field]))
+                )
     return found

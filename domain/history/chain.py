@@ -40,7 +40,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -73,7 +73,7 @@ class HeadsFileError(ValueError):
 def _utc_text(value: datetime) -> str:
     if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
         raise CanonicalError(f"naive datetime has no canonical form: {value!r}")
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _plain(value: Any) -> Any:
@@ -145,7 +145,7 @@ def _check_at(value: Any) -> datetime:
     if not isinstance(value, datetime):
         raise CanonicalError(f"at must be a datetime: {value!r}")
     _utc_text(value)  # refuses naive
-    return value.astimezone(timezone.utc)
+    return value.astimezone(UTC)
 
 
 def _event_hash(
@@ -234,9 +234,16 @@ class Event:
 
     def recomputed_hash(self) -> str:
         return _event_hash(
-            self.chain_id, self.seq, self.action, self.actor_id, self.role, self.at,
-            self.payload, self.photo_hashes, self.prev_hash,
-        )  # fmt: skip
+            self.chain_id,
+            self.seq,
+            self.action,
+            self.actor_id,
+            self.role,
+            self.at,
+            self.payload,
+            self.photo_hashes,
+            self.prev_hash,
+        )
 
 
 def link(
@@ -271,9 +278,16 @@ def link(
     photos = tuple(_check_hex64("photo hash", h) for h in photo_hashes)
     stored_payload = json.loads(canonical(payload))
     fields = (
-        _check_text("chain_id", chain_id), seq, _check_text("action", action), _check_text("actor_id", actor_id),
-        _check_text("role", role), at_utc, stored_payload, photos, prev_hash,
-    )  # fmt: skip
+        _check_text("chain_id", chain_id),
+        seq,
+        _check_text("action", action),
+        _check_text("actor_id", actor_id),
+        _check_text("role", role),
+        at_utc,
+        stored_payload,
+        photos,
+        prev_hash,
+    )
     return Event(*fields, hash=_event_hash(*fields))
 
 
@@ -403,7 +417,7 @@ def parse_heads(data: bytes, expected_digest: str | None = None) -> list[ChainHe
     except (UnicodeDecodeError, ValueError):
         raise HeadsFileError("heads export trailer is not JSON") from None
     if not isinstance(trailer, dict) or set(trailer) != {"sha256"}:
-        raise HeadsFileError("heads export trailer must be {\"sha256\": ...}")
+        raise HeadsFileError('heads export trailer must be {"sha256": ...}')
     digest = sha256_hex(body)
     if trailer["sha256"] != digest:
         raise HeadsFileError("heads export digest does not match its content")
@@ -420,8 +434,9 @@ def parse_heads(data: bytes, expected_digest: str | None = None) -> list[ChainHe
         if not isinstance(row, dict) or set(row) != {"chain_id", "seq", "hash"}:
             raise HeadsFileError(f"malformed head line: {row!r}")
         try:
-            head = ChainHead(_check_text("chain_id", row["chain_id"]), _check_seq(row["seq"]),
-                             _check_hex64("hash", row["hash"]))  # fmt: skip
+            head = ChainHead(
+                _check_text("chain_id", row["chain_id"]), _check_seq(row["seq"]), _check_hex64("hash", row["hash"])
+            )
         except CanonicalError as exc:
             raise HeadsFileError(str(exc)) from None
         heads.append(head)
@@ -449,9 +464,18 @@ ANCHORED_CHAIN_GONE = "anchored_chain_gone"  # the ledger anchors a chain that h
 
 def anchor_hash(position: int, chain_id: str, seq: int, event_hash: str, prev_hash: str) -> str:
     """The hash of one ledger entry (version 1)."""
-    return sha256_hex(canonical({"v": CHAIN_VERSION, "position": _check_seq(position), "chain_id": chain_id,
-                                 "seq": _check_seq(seq), "event_hash": _check_hex64("event_hash", event_hash),
-                                 "prev_hash": _check_hex64("prev_hash", prev_hash)}))  # fmt: skip
+    return sha256_hex(
+        canonical(
+            {
+                "v": CHAIN_VERSION,
+                "position": _check_seq(position),
+                "chain_id": chain_id,
+                "seq": _check_seq(seq),
+                "event_hash": _check_hex64("event_hash", event_hash),
+                "prev_hash": _check_hex64("prev_hash", prev_hash),
+            }
+        )
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -476,7 +500,11 @@ def verify_ledger(anchors: Iterable[Anchor], after: Anchor | None = None) -> int
             recomputed = anchor_hash(anchor.position, anchor.chain_id, anchor.seq, anchor.event_hash, anchor.prev_hash)
         except CanonicalError:
             return expected_position
-        if anchor.position != expected_position or anchor.prev_hash != expected_prev or recomputed != anchor.anchor_hash:
+        if (
+            anchor.position != expected_position
+            or anchor.prev_hash != expected_prev
+            or recomputed != anchor.anchor_hash
+        ):
             return expected_position
         prev = anchor
     return None
@@ -509,7 +537,7 @@ def bound(event: Event) -> dict[str, Any]:
 def plain(value: Any) -> Any:
     """A stored value in the form a chain's payload holds it (dates and times as text), for comparing."""
     if isinstance(value, datetime) and (value.tzinfo is None or value.tzinfo.utcoffset(value) is None):
-        value = value.replace(tzinfo=timezone.utc)  # a driver that drops the zone of a UTC column
+        value = value.replace(tzinfo=UTC)  # a driver that drops the zone of a UTC column
     if isinstance(value, float):
         return repr(value)
     if isinstance(value, str):

@@ -22,23 +22,23 @@ from domain.history.binding import RowMismatch
 from domain.history.chain import (
     ANCHOR_MISMATCH,
     ANCHORED_CHAIN_GONE,
-    CanonicalError,
     GENESIS_HASH,
     HEAD_MISMATCH,
     LEDGER_BROKEN,
     LEDGER_CHAIN_ID,
     NOT_ANCHORED,
-    Anchor,
-    ReplayFailed,
     TRUNCATED,
+    Anchor,
+    CanonicalError,
     ChainHead,
     Event,
     HeadsFileError,
+    ReplayFailed,
+    anchor_hash,
     export_heads,
     heads_digest,
     link,
     parse_heads,
-    anchor_hash,
     verify_chain,
     verify_ledger,
 )
@@ -102,8 +102,11 @@ async def append_event(
 
 async def bind_row(table: type[Table], key: Any, event: Event) -> None:
     """Record `event` as the chain head of one row (its `chain_seq` and `chain_hash`), in the caller's transaction."""
-    await table.update({table.chain_seq: event.seq, table.chain_hash: event.hash}).where(
-        table._meta.primary_key == key).run()  # fmt: skip
+    await (
+        table.update({table.chain_seq: event.seq, table.chain_hash: event.hash})
+        .where(table._meta.primary_key == key)
+        .run()
+    )
 
 
 # --- the anchor ledger -----------------------------------------------------------------------------------------------
@@ -120,10 +123,13 @@ async def _anchor(event: Event) -> None:
     if _is_sqlite():
         last = await ChainAnchor.raw(
             "SELECT position, anchor_hash FROM chain_anchor WHERE position IS NOT NULL ORDER BY position DESC LIMIT 1"
-        ).run()  # fmt: skip
+        ).run()
         position, prev = (last[0]["position"] + 1, last[0]["anchor_hash"]) if last else (1, GENESIS_HASH)
-        row |= {"position": position, "prev_hash": prev,
-                "anchor_hash": anchor_hash(position, event.chain_id, event.seq, event.hash, prev)}  # fmt: skip
+        row |= {
+            "position": position,
+            "prev_hash": prev,
+            "anchor_hash": anchor_hash(position, event.chain_id, event.seq, event.hash, prev),
+        }
     await ChainAnchor.insert(ChainAnchor(**row)).run()
 
 
@@ -146,12 +152,12 @@ async def seal_anchors() -> int:
             pending = await ChainAnchor.raw(
                 "SELECT id, chain_id, seq, event_hash FROM chain_anchor WHERE position IS NULL ORDER BY id LIMIT {}",
                 _SEAL_BATCH,
-            ).run()  # fmt: skip
+            ).run()
             if not pending:
                 return sealed
             last = await ChainAnchor.raw(
                 "SELECT position, anchor_hash FROM chain_anchor WHERE position IS NOT NULL ORDER BY position DESC LIMIT 1"
-            ).run()  # fmt: skip
+            ).run()
             position, prev = (last[0]["position"], last[0]["anchor_hash"]) if last else (0, GENESIS_HASH)
             values = []
             # a chain's next link is only written after its previous one committed, so within a batch ordering by
@@ -164,11 +170,17 @@ async def seal_anchors() -> int:
             connection = await _raw_connection()
             if connection is not None:
                 await connection.executemany(
-                    "UPDATE chain_anchor SET position = $2, prev_hash = $3, anchor_hash = $4 WHERE id = $1", values)
+                    "UPDATE chain_anchor SET position = $2, prev_hash = $3, anchor_hash = $4 WHERE id = $1", values
+                )
             else:
                 for anchor_id, at, before, digest in values:
-                    await ChainAnchor.update({ChainAnchor.position: at, ChainAnchor.prev_hash: before,
-                                              ChainAnchor.anchor_hash: digest}).where(ChainAnchor.id == anchor_id).run()
+                    await (
+                        ChainAnchor.update(
+                            {ChainAnchor.position: at, ChainAnchor.prev_hash: before, ChainAnchor.anchor_hash: digest}
+                        )
+                        .where(ChainAnchor.id == anchor_id)
+                        .run()
+                    )
             sealed += len(values)
 
 
@@ -187,7 +199,7 @@ async def ledger_head() -> ChainHead | None:
     """The newest sealed anchor, as a head of the ledger's own chain (exported with the chain heads)."""
     last = await ChainAnchor.raw(
         "SELECT position, anchor_hash FROM chain_anchor WHERE position IS NOT NULL ORDER BY position DESC LIMIT 1"
-    ).run()  # fmt: skip
+    ).run()
     return ChainHead(LEDGER_CHAIN_ID, last[0]["position"], last[0]["anchor_hash"]) if last else None
 
 
@@ -246,8 +258,13 @@ async def export_chain_heads(var_dir: Path, day: str | None = None) -> dict[str,
         temporary = path.with_suffix(".tmp")
         temporary.write_bytes(body)
         temporary.replace(path)
-    values = {"exported_at": now, "chains": len(heads), "digest": heads_digest(heads), "path": str(path),
-              "body": body.decode("utf-8")}  # fmt: skip
+    values = {
+        "exported_at": now,
+        "chains": len(heads),
+        "digest": heads_digest(heads),
+        "path": str(path),
+        "body": body.decode("utf-8"),
+    }
     async with ChainHeadExport._meta.db.transaction():
         existing = await ChainHeadExport.select().where(ChainHeadExport.day == day).first().run()
         if existing and (existing["digest"], existing["path"]) == (values["digest"], values["path"]):
@@ -324,10 +341,14 @@ async def _check_ledger(exported: ChainHead | None) -> tuple[int, str | None]:
         after = prev.position if prev else 0
         rows = await ChainAnchor.raw(
             "SELECT position, chain_id, seq, event_hash, prev_hash, anchor_hash FROM chain_anchor"
-            " WHERE position > {} ORDER BY position LIMIT {}", after, _LEDGER_PAGE,
-        ).run()  # fmt: skip
-        anchors = [Anchor(r["position"], r["chain_id"], r["seq"], r["event_hash"], r["prev_hash"], r["anchor_hash"])
-                   for r in rows]  # fmt: skip
+            " WHERE position > {} ORDER BY position LIMIT {}",
+            after,
+            _LEDGER_PAGE,
+        ).run()
+        anchors = [
+            Anchor(r["position"], r["chain_id"], r["seq"], r["event_hash"], r["prev_hash"], r["anchor_hash"])
+            for r in rows
+        ]
         bad = verify_ledger(anchors, prev)
         if bad is not None:
             return count, f"anchor ledger: first broken entry at position {bad} ({LEDGER_BROKEN})"
@@ -375,11 +396,19 @@ async def verify_all(var_dir: Path) -> VerifyReport:
     events = 0
     for start in range(0, len(chain_ids), _CHAIN_BATCH):
         batch = chain_ids[start : start + _CHAIN_BATCH]
-        rows = await HistoryEvent.select().where(HistoryEvent.chain_id.is_in(batch)).order_by(
-            HistoryEvent.chain_id).order_by(HistoryEvent.seq).run()  # fmt: skip
+        rows = (
+            await HistoryEvent.select()
+            .where(HistoryEvent.chain_id.is_in(batch))
+            .order_by(HistoryEvent.chain_id)
+            .order_by(HistoryEvent.seq)
+            .run()
+        )
         anchors: dict[str, dict[int, str]] = {}
-        for anchor in await ChainAnchor.select(ChainAnchor.chain_id, ChainAnchor.seq, ChainAnchor.event_hash).where(
-                ChainAnchor.chain_id.is_in(batch)).run():  # fmt: skip
+        for anchor in (
+            await ChainAnchor.select(ChainAnchor.chain_id, ChainAnchor.seq, ChainAnchor.event_hash)
+            .where(ChainAnchor.chain_id.is_in(batch))
+            .run()
+        ):
             anchors.setdefault(anchor["chain_id"], {})[anchor["seq"]] = anchor["event_hash"]
         grouped: dict[str, list[dict[str, Any]]] = {}
         for row in rows:
@@ -418,8 +447,9 @@ async def verify_all(var_dir: Path) -> VerifyReport:
         stored = await stored_rows(kind)
         rows_count += len(stored)
         mismatches += compare(kind, derived[kind.name], stored, skip)
-    return VerifyReport(len(chain_ids), events, broken, day, heads_problem, rows_count, anchors_count, ledger_problem,
-                        mismatches)  # fmt: skip
+    return VerifyReport(
+        len(chain_ids), events, broken, day, heads_problem, rows_count, anchors_count, ledger_problem, mismatches
+    )
 
 
 # --- upgrading a database written before the binding -------------------------------------------------------------
@@ -433,11 +463,11 @@ async def backfill_bindings() -> tuple[int, int]:
     missing = await HistoryEvent.raw(
         "SELECT e.chain_id, e.seq, e.hash FROM history_event e LEFT JOIN chain_anchor a"
         " ON a.chain_id = e.chain_id AND a.seq = e.seq WHERE a.id IS NULL ORDER BY e.chain_id, e.seq"
-    ).run()  # fmt: skip
+    ).run()
     async with ChainAnchor._meta.db.transaction():
         last = await ChainAnchor.raw(
             "SELECT position, anchor_hash FROM chain_anchor WHERE position IS NOT NULL ORDER BY position DESC LIMIT 1"
-        ).run()  # fmt: skip
+        ).run()
         position, prev = (last[0]["position"], last[0]["anchor_hash"]) if last else (0, GENESIS_HASH)
         rows = []
         for event in missing:
@@ -465,7 +495,10 @@ async def backfill_bindings() -> tuple[int, int]:
             for row in rows_of_chain:
                 head = described.get(kind.row_key(row)[1])
                 if head is not None:
-                    await table.update({table.chain_seq: head["chain_seq"], table.chain_hash: head["chain_hash"]}).where(
-                        table._meta.primary_key == row[table._meta.primary_key._meta.name]).run()  # fmt: skip
+                    await (
+                        table.update({table.chain_seq: head["chain_seq"], table.chain_hash: head["chain_hash"]})
+                        .where(table._meta.primary_key == row[table._meta.primary_key._meta.name])
+                        .run()
+                    )
                     bound_rows += 1
     return len(missing), bound_rows

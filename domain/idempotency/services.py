@@ -75,9 +75,11 @@ async def begin(
             found = await lookup(record_id=record_id, now=now)
             if found is not None:
                 break
-            await IdempotencyRecord.delete().where(
-                (IdempotencyRecord.id == record_id) & (IdempotencyRecord.expires_at <= now)
-            ).run()
+            await (
+                IdempotencyRecord.delete()
+                .where((IdempotencyRecord.id == record_id) & (IdempotencyRecord.expires_at <= now))
+                .run()
+            )
     if isinstance(found, Completed):
         return found
     raise IdempotencyRequestInFlight("a request with this key is still running", retryAfterSeconds=RETRY_AFTER_S)
@@ -115,20 +117,24 @@ async def finish(
     """Keep the response for replays of the same request until the record expires."""
     content_type = next((value for name, value in response.headers if name.lower() == b"content-type"), None)
     async with _db().transaction():
-        await IdempotencyRecord.update(
-            {
-                IdempotencyRecord.state: DONE,
-                IdempotencyRecord.request_hash: request_hash,
-                IdempotencyRecord.status_code: response.status,
-                IdempotencyRecord.content_type: content_type.decode("latin-1")[:100] if content_type else None,
-                IdempotencyRecord.response_headers: json.dumps(
-                    [[name.decode("latin-1"), value.decode("latin-1")] for name, value in response.headers]
-                ),
-                # base64: the body is kept byte for byte whatever it is, and text columns take it on both engines.
-                IdempotencyRecord.response_body: base64.b64encode(response.body).decode("ascii"),
-                IdempotencyRecord.expires_at: (now or utcnow()) + timedelta(seconds=ttl_s),
-            }
-        ).where(_owned(attempt)).run()
+        await (
+            IdempotencyRecord.update(
+                {
+                    IdempotencyRecord.state: DONE,
+                    IdempotencyRecord.request_hash: request_hash,
+                    IdempotencyRecord.status_code: response.status,
+                    IdempotencyRecord.content_type: content_type.decode("latin-1")[:100] if content_type else None,
+                    IdempotencyRecord.response_headers: json.dumps(
+                        [[name.decode("latin-1"), value.decode("latin-1")] for name, value in response.headers]
+                    ),
+                    # base64: the body is kept byte for byte whatever it is, and text columns take it on both engines.
+                    IdempotencyRecord.response_body: base64.b64encode(response.body).decode("ascii"),
+                    IdempotencyRecord.expires_at: (now or utcnow()) + timedelta(seconds=ttl_s),
+                }
+            )
+            .where(_owned(attempt))
+            .run()
+        )
 
 
 async def abandon(attempt: Attempt) -> None:

@@ -20,8 +20,8 @@ from zoneinfo import ZoneInfo
 from domain.accounts.model import Role
 from domain.codes.model import distance_m
 from domain.errors import InvalidInput
-from domain.history.chain import Event, bound, replay_error
 from domain.hazards.model import HazardLevel, Source
+from domain.history.chain import Event, bound, replay_error
 from domain.risk.model import RiskLevel
 
 LOCAL_TIME = ZoneInfo("Asia/Shanghai")
@@ -208,17 +208,24 @@ def check_results(results: Iterable[ResultReport], checklist_ids: Iterable[str])
         raise InspectionItemInvalid("an inspection has at least one result", field="results", reason="empty")
     known = set(checklist_ids)
     if unknown := [r.item_id for r in results if r.item_id not in known]:
-        raise InspectionItemInvalid("not an item of this risk point's checklist", field="results.itemId",
-                                    reason="unknown", itemIds=unknown)  # fmt: skip
+        raise InspectionItemInvalid(
+            "not an item of this risk point's checklist", field="results.itemId", reason="unknown", itemIds=unknown
+        )
     if twice := _repeated(r.item_id for r in results):
-        raise InspectionItemInvalid("an item has two results", field="results.itemId", reason="duplicate",
-                                    itemIds=twice)  # fmt: skip
+        raise InspectionItemInvalid(
+            "an item has two results", field="results.itemId", reason="duplicate", itemIds=twice
+        )
     if passed := [r.item_id for r in results if r.ok and (r.hazard_client_id or r.hazard_title or r.photo_ids)]:
-        raise InspectionItemInvalid("only a failed item opens a hazard", field="results.ok", reason="not_failed",
-                                    itemIds=passed)  # fmt: skip
+        raise InspectionItemInvalid(
+            "only a failed item opens a hazard", field="results.ok", reason="not_failed", itemIds=passed
+        )
     if twice := _repeated(r.hazard_client_id for r in results if r.hazard_client_id):
-        raise InspectionItemInvalid("two failed items name the same hazard", field="results.hazardClientId",
-                                    reason="duplicate", hazardClientIds=twice)  # fmt: skip
+        raise InspectionItemInvalid(
+            "two failed items name the same hazard",
+            field="results.hazardClientId",
+            reason="duplicate",
+            hazardClientIds=twice,
+        )
 
 
 def _repeated(values: Iterable[str]) -> list[str]:
@@ -299,9 +306,14 @@ class PresenceVerdict:
 
 
 def judge_presence(
-    scan: ScanFix | None, *, point_lat: float | None, point_lng: float | None, started_at: datetime,
-    finished_at: datetime, policy: PresencePolicy = DEFAULT_PRESENCE_POLICY,
-) -> PresenceVerdict:  # fmt: skip
+    scan: ScanFix | None,
+    *,
+    point_lat: float | None,
+    point_lng: float | None,
+    started_at: datetime,
+    finished_at: datetime,
+    policy: PresencePolicy = DEFAULT_PRESENCE_POLICY,
+) -> PresenceVerdict:
     """proven | far | stale | none for an inspection [started_at, finished_at] of a point citing `scan`.
 
     Time before place: a scan older than `max_age` before the start, or later than `after_leeway` after the
@@ -349,18 +361,25 @@ def require_presence(verdict: PresenceVerdict, policy: PresencePolicy) -> None:
         case Presence.PROVEN:
             return
         case Presence.NONE:
-            raise InspectionScanRequired("scan the risk point's code to prove you were there", field="scanId",
-                                         reason="required")  # fmt: skip
+            raise InspectionScanRequired(
+                "scan the risk point's code to prove you were there", field="scanId", reason="required"
+            )
         case Presence.STALE:
             raise PresenceScanStale(
-                "the scan was not made at this inspection", field="scanId", reason=verdict.reason,
+                "the scan was not made at this inspection",
+                field="scanId",
+                reason=verdict.reason,
                 maxAgeMinutes=int(policy.max_age.total_seconds() // 60),
-            )  # fmt: skip
+            )
         case Presence.FAR:
             raise PresenceTooFar(
-                "the scan does not place you at the risk point", field="scanId", reason=verdict.reason,
-                distanceM=verdict.distance_m, radiusM=policy.radius_m, accuracyCapM=policy.accuracy_cap_m,
-            )  # fmt: skip
+                "the scan does not place you at the risk point",
+                field="scanId",
+                reason=verdict.reason,
+                distanceM=verdict.distance_m,
+                radiusM=policy.radius_m,
+                accuracyCapM=policy.accuracy_cap_m,
+            )
 
 
 # --- the hazard of a failed item ---------------------------------------------------------------------------------
@@ -396,6 +415,8 @@ def derive_inspections(events: Sequence[Event]) -> dict[str, dict[str, Any]]:
     if first.action != "record":
         raise replay_error(first, ValueError(f"an inspection's chain opens with record, not {first.action}"))
     results = first.payload.get("results", [])
-    row = {key: value for key, value in first.payload.items() if not isinstance(value, (list, dict)) and key != "client_id"}
+    row = {
+        key: value for key, value in first.payload.items() if not isinstance(value, (list, dict)) and key != "client_id"
+    }
     row |= {"items_checked": len(results), "items_failed": sum(not result["ok"] for result in results)}
     return {first.chain_id: row | bound(events[-1])}

@@ -36,18 +36,16 @@ from domain.hazards.model import Category
 from domain.hazards.services import NewHazard, create_hazard
 from domain.history.store import append_event
 from domain.ids import new_id
-from domain.posts import services as posts
-from domain.sync.changes import TASK, record_change, record_changes
 from domain.inspections.model import (
+    DEFAULT_PRESENCE_POLICY,
     Cycle,
     InspectionItemInvalid,
-    ResultReport,
-    TaskStatus,
-    Window,
-    DEFAULT_PRESENCE_POLICY,
     Presence,
     PresencePolicy,
+    ResultReport,
     ScanFix,
+    TaskStatus,
+    Window,
     check_results,
     check_scan_found,
     check_times,
@@ -63,8 +61,10 @@ from domain.inspections.model import (
 )
 from domain.inspections.tables import Inspection, InspectionResult, InspectionTask
 from domain.org.tables import Enterprise
+from domain.posts import services as posts
 from domain.risk import services as risk
 from domain.risk.tables import ChecklistItem, RiskPoint, ScanRecord
+from domain.sync.changes import TASK, record_change, record_changes
 
 SUBJECT_KIND = "inspection"
 # The enterprise's own people: their inspections do its tasks.
@@ -158,11 +158,19 @@ def _cycle(item: Mapping[str, Any]) -> Cycle:
 
 def _task_row(item: Mapping[str, Any], window: Window, now: datetime) -> InspectionTask:
     return InspectionTask(
-        id=new_id(), window_key=window.key(item["id"]), checklist_item_id=item["id"],
-        risk_point_id=item["risk_point_id"], enterprise_id=item["enterprise_id"],
-        responsible_post=item["responsible_post"], window_start=window.start, window_end=window.end,
-        status=TaskStatus.OPEN.value, inspection_id=None, done_at=None, created_at=now,
-    )  # fmt: skip
+        id=new_id(),
+        window_key=window.key(item["id"]),
+        checklist_item_id=item["id"],
+        risk_point_id=item["risk_point_id"],
+        enterprise_id=item["enterprise_id"],
+        responsible_post=item["responsible_post"],
+        window_start=window.start,
+        window_end=window.end,
+        status=TaskStatus.OPEN.value,
+        inspection_id=None,
+        done_at=None,
+        created_at=now,
+    )
 
 
 async def _insert_tasks(rows: list[InspectionTask]) -> int:
@@ -170,8 +178,11 @@ async def _insert_tasks(rows: list[InspectionTask]) -> int:
     created = 0
     for start in range(0, len(rows), _INSERT_BATCH):
         batch = rows[start : start + _INSERT_BATCH]
-        inserted = InspectionTask.insert(*batch).on_conflict(action="DO NOTHING").returning(
-            InspectionTask.id, InspectionTask.enterprise_id)  # fmt: skip
+        inserted = (
+            InspectionTask.insert(*batch)
+            .on_conflict(action="DO NOTHING")
+            .returning(InspectionTask.id, InspectionTask.enterprise_id)
+        )
         new = await inserted.run()
         await record_changes(TASK, [(row["id"], row["enterprise_id"]) for row in new])
         created += len(new)
@@ -180,9 +191,12 @@ async def _insert_tasks(rows: list[InspectionTask]) -> int:
 
 async def _last_window_ends(since: datetime) -> dict[str, datetime]:
     """The end of each item's latest task window, among those ending after `since`."""
-    rows = await InspectionTask.select(
-        InspectionTask.checklist_item_id, Max(InspectionTask.window_end, alias="last")
-    ).where(InspectionTask.window_end > since).group_by(InspectionTask.checklist_item_id).run()  # fmt: skip
+    rows = (
+        await InspectionTask.select(InspectionTask.checklist_item_id, Max(InspectionTask.window_end, alias="last"))
+        .where(InspectionTask.window_end > since)
+        .group_by(InspectionTask.checklist_item_id)
+        .run()
+    )
     # SQLite hands back an aggregate of a timestamp as its text
     ends = {row["checklist_item_id"]: row["last"] for row in rows}
     return {item: end if isinstance(end, datetime) else datetime.fromisoformat(end) for item, end in ends.items()}
@@ -194,13 +208,23 @@ async def generate_tasks(*, now: datetime | None = None, horizon: timedelta = DE
     if horizon <= timedelta(0):
         raise ValueError("the horizon reaches at least past now")
     now = now or utcnow()
-    items = await ChecklistItem.select(
-        ChecklistItem.id, ChecklistItem.risk_point_id, ChecklistItem.enterprise_id, ChecklistItem.cycle_n,
-        ChecklistItem.cycle_unit, ChecklistItem.responsible_post, ChecklistItem.created_at,
-    ).where(
-        ChecklistItem.active.eq(True),
-        ChecklistItem.risk_point_id.is_in(RiskPoint.select(RiskPoint.id).where(RiskPoint.status == "active")),
-    ).order_by(ChecklistItem.id).run()  # fmt: skip
+    items = (
+        await ChecklistItem.select(
+            ChecklistItem.id,
+            ChecklistItem.risk_point_id,
+            ChecklistItem.enterprise_id,
+            ChecklistItem.cycle_n,
+            ChecklistItem.cycle_unit,
+            ChecklistItem.responsible_post,
+            ChecklistItem.created_at,
+        )
+        .where(
+            ChecklistItem.active.eq(True),
+            ChecklistItem.risk_point_id.is_in(RiskPoint.select(RiskPoint.id).where(RiskPoint.status == "active")),
+        )
+        .order_by(ChecklistItem.id)
+        .run()
+    )
     last_ends = await _last_window_ends(now - BACKFILL)
     rows = [
         _task_row(item, window, now)
@@ -211,13 +235,19 @@ async def generate_tasks(*, now: datetime | None = None, horizon: timedelta = DE
     ]
     async with InspectionTask._meta.db.transaction():
         created = await _insert_tasks(rows)
-        missed = await InspectionTask.update({InspectionTask.status: TaskStatus.MISSED.value}).where(
-            InspectionTask.status == TaskStatus.OPEN.value, InspectionTask.window_end <= now
-        ).returning(InspectionTask.id, InspectionTask.enterprise_id).run()  # fmt: skip
+        missed = (
+            await InspectionTask.update({InspectionTask.status: TaskStatus.MISSED.value})
+            .where(InspectionTask.status == TaskStatus.OPEN.value, InspectionTask.window_end <= now)
+            .returning(InspectionTask.id, InspectionTask.enterprise_id)
+            .run()
+        )
         # a recompute, not a one-way step: asked about an earlier time, a task whose window is still open is open
-        reopened = await InspectionTask.update({InspectionTask.status: TaskStatus.OPEN.value}).where(
-            InspectionTask.status == TaskStatus.MISSED.value, InspectionTask.window_end > now
-        ).returning(InspectionTask.id, InspectionTask.enterprise_id).run()  # fmt: skip
+        reopened = (
+            await InspectionTask.update({InspectionTask.status: TaskStatus.OPEN.value})
+            .where(InspectionTask.status == TaskStatus.MISSED.value, InspectionTask.window_end > now)
+            .returning(InspectionTask.id, InspectionTask.enterprise_id)
+            .run()
+        )
         await record_changes(TASK, [(row["id"], row["enterprise_id"]) for row in missed + reopened], at=now)
     return GenerationReport(created=created, missed=len(missed))
 
@@ -242,9 +272,11 @@ async def _task_records(rows: list[dict]) -> list[TaskRecord]:
         return []
     item_ids = sorted({row["checklist_item_id"] for row in rows})
     point_ids = sorted({row["risk_point_id"] for row in rows})
-    items = await ChecklistItem.select(ChecklistItem.id, ChecklistItem.content, ChecklistItem.responsible_post).where(
-        ChecklistItem.id.is_in(item_ids)
-    ).run()  # fmt: skip
+    items = (
+        await ChecklistItem.select(ChecklistItem.id, ChecklistItem.content, ChecklistItem.responsible_post)
+        .where(ChecklistItem.id.is_in(item_ids))
+        .run()
+    )
     points = await RiskPoint.select(RiskPoint.id, RiskPoint.name).where(RiskPoint.id.is_in(point_ids)).run()
     contents = {row["id"]: row["content"] for row in items}
     # the item's post as it is now (a post changed on the item moves its open tasks to the new holders)
@@ -252,13 +284,19 @@ async def _task_records(rows: list[dict]) -> list[TaskRecord]:
     names = {row["id"]: row["name"] for row in points}
     return [
         TaskRecord(
-            id=row["id"], enterprise_id=row["enterprise_id"], risk_point_id=row["risk_point_id"],
-            risk_point_name=names.get(row["risk_point_id"], ""), checklist_item_id=row["checklist_item_id"],
+            id=row["id"],
+            enterprise_id=row["enterprise_id"],
+            risk_point_id=row["risk_point_id"],
+            risk_point_name=names.get(row["risk_point_id"], ""),
+            checklist_item_id=row["checklist_item_id"],
             content=contents.get(row["checklist_item_id"], ""),
             responsible_post=item_posts.get(row["checklist_item_id"], row["responsible_post"]),
-            window_start=row["window_start"], window_end=row["window_end"], status=row["status"],
-            inspection_id=row["inspection_id"], done_at=row["done_at"],
-        )  # fmt: skip
+            window_start=row["window_start"],
+            window_end=row["window_end"],
+            status=row["status"],
+            inspection_id=row["inspection_id"],
+            done_at=row["done_at"],
+        )
         for row in rows
     ]
 
@@ -272,9 +310,15 @@ async def tasks_by_ids(*, actor: Actor, task_ids: list[str]) -> list[TaskRecord]
 
 
 async def list_tasks(
-    *, actor: Actor, due: bool = False, risk_point_id: str | None = None, cursor: str | None = None,
-    limit: int | None = None, now: datetime | None = None, mine: bool = False,
-) -> Page[TaskRecord]:  # fmt: skip
+    *,
+    actor: Actor,
+    due: bool = False,
+    risk_point_id: str | None = None,
+    cursor: str | None = None,
+    limit: int | None = None,
+    now: datetime | None = None,
+    mine: bool = False,
+) -> Page[TaskRecord]:
     """Tasks of the enterprises in scope: `due`, the open ones whose window is running, closing soonest first;
     otherwise all of them, the latest windows first. `mine`: only those whose checklist item's post the caller holds
     (staff only; staff holding no post are told so, see domain.posts)."""
@@ -283,10 +327,15 @@ async def list_tasks(
     in_scope = InspectionTask.enterprise_id.is_in(Enterprise.select(Enterprise.id).where(enterprise_condition(actor)))
     query = InspectionTask.select().where(in_scope)
     if mine:
-        query = query.where(InspectionTask.checklist_item_id.is_in(_items_of_posts(actor, await posts.own_posts(actor))))
+        query = query.where(
+            InspectionTask.checklist_item_id.is_in(_items_of_posts(actor, await posts.own_posts(actor)))
+        )
     if due:
-        query = query.where(InspectionTask.status == TaskStatus.OPEN.value, InspectionTask.window_start <= now,
-                            InspectionTask.window_end > now)  # fmt: skip
+        query = query.where(
+            InspectionTask.status == TaskStatus.OPEN.value,
+            InspectionTask.window_start <= now,
+            InspectionTask.window_end > now,
+        )
     if risk_point_id:
         query = query.where(InspectionTask.risk_point_id == risk_point_id)
     column, ascending = (InspectionTask.window_end, True) if due else (InspectionTask.window_start, False)
@@ -304,7 +353,8 @@ async def list_tasks(
 def _items_of_posts(actor: Actor, held: list[str]):
     """The ids of the caller's enterprise's checklist items whose post is one of `held` (the item's current post)."""
     return ChecklistItem.select(ChecklistItem.id).where(
-        ChecklistItem.enterprise_id == (actor.enterprise_id or ""), ChecklistItem.responsible_post.is_in(held))  # fmt: skip
+        ChecklistItem.enterprise_id == (actor.enterprise_id or ""), ChecklistItem.responsible_post.is_in(held)
+    )
 
 
 async def due_tasks(*, actor: Actor, risk_point_id: str, now: datetime | None = None) -> list[TaskRecord]:
@@ -329,7 +379,9 @@ def _inspection_record(row: dict, results: list[dict]) -> InspectionRecord:
     return InspectionRecord(
         **fields,
         client_id=row["client_key"].split(":", 1)[1],
-        results=[ResultRecord(r["checklist_item_id"], r["ok"], r["note"], r["task_id"], r["hazard_id"]) for r in ordered],
+        results=[
+            ResultRecord(r["checklist_item_id"], r["ok"], r["note"], r["task_id"], r["hazard_id"]) for r in ordered
+        ],
     )
 
 
@@ -352,12 +404,19 @@ async def _scan_fix(actor: Actor, scan_id: str | None, risk_point_id: str) -> Sc
     another point's, another tenant's or no scan at all)."""
     if scan_id is None:
         return None
-    row = await ScanRecord.select(
-        ScanRecord.server_time, ScanRecord.client_time, ScanRecord.lat, ScanRecord.lng, ScanRecord.accuracy_m
-    ).where(
-        ScanRecord.id == scan_id, ScanRecord.user_id == actor.user_id,
-        ScanRecord.subject_kind == SubjectKind.RISK_POINT.value, ScanRecord.subject_id == risk_point_id,
-    ).first().run()  # fmt: skip
+    row = (
+        await ScanRecord.select(
+            ScanRecord.server_time, ScanRecord.client_time, ScanRecord.lat, ScanRecord.lng, ScanRecord.accuracy_m
+        )
+        .where(
+            ScanRecord.id == scan_id,
+            ScanRecord.user_id == actor.user_id,
+            ScanRecord.subject_kind == SubjectKind.RISK_POINT.value,
+            ScanRecord.subject_id == risk_point_id,
+        )
+        .first()
+        .run()
+    )
     if row is None:
         return None
     return ScanFix(scan_moment(row["server_time"], row["client_time"]), row["lat"], row["lng"], row["accuracy_m"])
@@ -369,45 +428,71 @@ async def _do_task(item: dict, at: datetime, inspection_id: str, now: datetime) 
     inspection arrives late: it was done in its window."""
     window = window_at(_cycle(item), at)
     await _insert_tasks([_task_row(item, window, now)])
-    done = await InspectionTask.update(
-        {InspectionTask.status: TaskStatus.DONE.value, InspectionTask.inspection_id: inspection_id,
-         InspectionTask.done_at: at}
-    ).where(
-        InspectionTask.window_key == window.key(item["id"]),
-        InspectionTask.status.is_in([TaskStatus.OPEN.value, TaskStatus.MISSED.value]),
-    ).returning(InspectionTask.id).run()  # fmt: skip
+    done = (
+        await InspectionTask.update(
+            {
+                InspectionTask.status: TaskStatus.DONE.value,
+                InspectionTask.inspection_id: inspection_id,
+                InspectionTask.done_at: at,
+            }
+        )
+        .where(
+            InspectionTask.window_key == window.key(item["id"]),
+            InspectionTask.status.is_in([TaskStatus.OPEN.value, TaskStatus.MISSED.value]),
+        )
+        .returning(InspectionTask.id)
+        .run()
+    )
     if done:
         await record_change(TASK, done[0]["id"], item["enterprise_id"], at=now)
     return done[0]["id"] if done else None
 
 
 async def _open_hazard(
-    actor: Actor, new: NewInspection, point: risk.RiskPointRecord, item: dict, report: ResultReport,
-    inspection_id: str, now: datetime,
-) -> str:  # fmt: skip
+    actor: Actor,
+    new: NewInspection,
+    point: risk.RiskPointRecord,
+    item: dict,
+    report: ResultReport,
+    inspection_id: str,
+    now: datetime,
+) -> str:
     """Report the hazard a failed item reveals, through the hazard service; its id."""
     level, confirmed = hazard_level(item["criterion_id"])
     client_id = report.hazard_client_id or f"{inspection_id}:{item['id']}"
     record, created = await create_hazard(
         actor=actor,
         new=NewHazard(
-            client_id=client_id, enterprise_id=point.enterprise_id, risk_point_id=point.id,
-            source=hazard_source(actor.role).value, category=Category.UNSAFE_CONDITION.value,
-            title=hazard_title(report.hazard_title, item["content"]), description=report.note, level=level.value,
-            level_confirmed=confirmed, major_criterion_id=item["criterion_id"], photo_ids=report.photo_ids,
-            found_at=new.finished_at, scan_id=new.scan_id, inspection_id=inspection_id,
+            client_id=client_id,
+            enterprise_id=point.enterprise_id,
+            risk_point_id=point.id,
+            source=hazard_source(actor.role).value,
+            category=Category.UNSAFE_CONDITION.value,
+            title=hazard_title(report.hazard_title, item["content"]),
+            description=report.note,
+            level=level.value,
+            level_confirmed=confirmed,
+            major_criterion_id=item["criterion_id"],
+            photo_ids=report.photo_ids,
+            found_at=new.finished_at,
+            scan_id=new.scan_id,
+            inspection_id=inspection_id,
         ),
         now=now,
-    )  # fmt: skip
+    )
     if not created:
-        raise InspectionItemInvalid("this hazardClientId already names another hazard of yours",
-                                    field="results.hazardClientId", reason="taken",
-                                    hazardClientIds=[client_id])  # fmt: skip
+        raise InspectionItemInvalid(
+            "this hazardClientId already names another hazard of yours",
+            field="results.hazardClientId",
+            reason="taken",
+            hazardClientIds=[client_id],
+        )
     return record.id
 
 
-async def _store(actor: Actor, new: NewInspection, point: risk.RiskPointRecord, items: dict[str, dict],
-                 row: dict) -> list[dict]:  # fmt: skip
+async def _store(
+    actor: Actor, new: NewInspection, point: risk.RiskPointRecord, items: dict[str, dict], row: dict
+) -> list[dict]:
     """Write the inspection, its results, the tasks it did, the hazards it opened and its event; the result rows."""
     inspection_id, now = row["id"], row["created_at"]
     await Inspection.insert(Inspection(**row)).run()
@@ -416,17 +501,40 @@ async def _store(actor: Actor, new: NewInspection, point: risk.RiskPointRecord, 
         item = items[report.item_id]
         task_id = await _do_task(item, new.finished_at, inspection_id, now) if actor.role in STAFF else None
         hazard_id = None if report.ok else await _open_hazard(actor, new, point, item, report, inspection_id, now)
-        results.append({"id": new_id(), "inspection_id": inspection_id, "checklist_item_id": item["id"],
-                        "task_id": task_id, "ok": report.ok, "note": report.note, "hazard_id": hazard_id})  # fmt: skip
+        results.append(
+            {
+                "id": new_id(),
+                "inspection_id": inspection_id,
+                "checklist_item_id": item["id"],
+                "task_id": task_id,
+                "ok": report.ok,
+                "note": report.note,
+                "hazard_id": hazard_id,
+            }
+        )
     await InspectionResult.insert(*[InspectionResult(**result) for result in results]).run()
-    payload = {key: row[key] for key in ("risk_point_id", "enterprise_id", "scan_id", "started_at", "finished_at",
-                                         "presence")}  # fmt: skip
+    payload = {
+        key: row[key] for key in ("risk_point_id", "enterprise_id", "scan_id", "started_at", "finished_at", "presence")
+    }
     # the distance stays on the row: the chain hashes no floats, and the scan keeps the fix it was measured from
-    payload |= {"client_id": new.client_id, "results": [
-        {key: result[key] for key in ("checklist_item_id", "ok", "note", "task_id", "hazard_id")} for result in results
-    ]}  # fmt: skip
-    await append_event(chain_id=inspection_id, subject_kind=SUBJECT_KIND, action="record", name="InspectionRecorded",
-                       actor=actor, at=now, payload=payload, photo_hashes=(), bind=(Inspection, inspection_id))  # fmt: skip
+    payload |= {
+        "client_id": new.client_id,
+        "results": [
+            {key: result[key] for key in ("checklist_item_id", "ok", "note", "task_id", "hazard_id")}
+            for result in results
+        ],
+    }
+    await append_event(
+        chain_id=inspection_id,
+        subject_kind=SUBJECT_KIND,
+        action="record",
+        name="InspectionRecorded",
+        actor=actor,
+        at=now,
+        payload=payload,
+        photo_hashes=(),
+        bind=(Inspection, inspection_id),
+    )
     return results
 
 
@@ -440,7 +548,9 @@ async def record_inspection(
     if (existing := await _by_client_key(client_key)) is not None:
         return existing, False
     # stored and answered in UTC, so the first answer and every replay read alike
-    new = dataclasses.replace(new, started_at=new.started_at.astimezone(UTC), finished_at=new.finished_at.astimezone(UTC))
+    new = dataclasses.replace(
+        new, started_at=new.started_at.astimezone(UTC), finished_at=new.finished_at.astimezone(UTC)
+    )
     point = await risk.get_risk_point(actor=actor, risk_point_id=new.risk_point_id)
     checklist = ChecklistItem.select().where(ChecklistItem.risk_point_id == point.id, ChecklistItem.active.eq(True))
     items = {item["id"]: item for item in await checklist.run()}
@@ -449,17 +559,32 @@ async def record_inspection(
     scan = await _scan_fix(actor, new.scan_id, point.id)
     check_scan_found(new.scan_id, scan)
     policy = presence_policy(point)
-    verdict = judge_presence(scan, point_lat=point.lat, point_lng=point.lng, started_at=new.started_at,
-                             finished_at=new.finished_at, policy=policy)  # fmt: skip
+    verdict = judge_presence(
+        scan,
+        point_lat=point.lat,
+        point_lng=point.lng,
+        started_at=new.started_at,
+        finished_at=new.finished_at,
+        policy=policy,
+    )
     if presence_required(actor.role, point.level):
         require_presence(verdict, policy)
     row = {
-        "id": new_id(), "client_key": client_key, "risk_point_id": point.id, "enterprise_id": point.enterprise_id,
-        "inspector_id": actor.user_id, "inspector_role": str(actor.role), "scan_id": new.scan_id,
-        "started_at": new.started_at, "finished_at": new.finished_at, "items_checked": len(new.results),
-        "items_failed": sum(not r.ok for r in new.results), "created_at": now,
-        "presence": verdict.presence.value, "presence_distance_m": verdict.distance_m,
-    }  # fmt: skip
+        "id": new_id(),
+        "client_key": client_key,
+        "risk_point_id": point.id,
+        "enterprise_id": point.enterprise_id,
+        "inspector_id": actor.user_id,
+        "inspector_role": str(actor.role),
+        "scan_id": new.scan_id,
+        "started_at": new.started_at,
+        "finished_at": new.finished_at,
+        "items_checked": len(new.results),
+        "items_failed": sum(not r.ok for r in new.results),
+        "created_at": now,
+        "presence": verdict.presence.value,
+        "presence_distance_m": verdict.distance_m,
+    }
     try:
         # one transaction: the hazard service joins it, so a refused hazard leaves no inspection behind
         async with Inspection._meta.db.transaction():
@@ -487,13 +612,21 @@ class PresenceCount:
 async def presence_counts(*, actor: Actor) -> list[PresenceCount]:
     """The inspections of the enterprises in the caller's scope by presence (proven, far, stale, none)."""
     in_scope = Inspection.enterprise_id.is_in(Enterprise.select(Enterprise.id).where(enterprise_condition(actor)))
-    rows = await Inspection.select(
-        Inspection.presence, Count(Inspection.id, alias="n"), Min(Inspection.presence_distance_m, alias="nearest"),
-        Max(Inspection.presence_distance_m, alias="farthest"),
-    ).where(in_scope).group_by(Inspection.presence).run()  # fmt: skip
+    rows = (
+        await Inspection.select(
+            Inspection.presence,
+            Count(Inspection.id, alias="n"),
+            Min(Inspection.presence_distance_m, alias="nearest"),
+            Max(Inspection.presence_distance_m, alias="farthest"),
+        )
+        .where(in_scope)
+        .group_by(Inspection.presence)
+        .run()
+    )
     found = {row["presence"]: row for row in rows}
     return [
         PresenceCount(value.value, int(found[value]["n"]), found[value]["nearest"], found[value]["farthest"])
-        if value in found else PresenceCount(value.value, 0, None, None)
+        if value in found
+        else PresenceCount(value.value, 0, None, None)
         for value in Presence
-    ]  # fmt: skip
+    ]

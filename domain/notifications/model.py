@@ -163,8 +163,9 @@ class SubscriptionFilter:
     enterprise_id: str | None
 
 
-def subscription_hears(sub: SubscriptionFilter, *, kind: str, audience: str, enterprise_id: str,
-                       region_path: str) -> bool:  # fmt: skip
+def subscription_hears(
+    sub: SubscriptionFilter, *, kind: str, audience: str, enterprise_id: str, region_path: str
+) -> bool:
     """True when a notification of this kind, side and enterprise goes to the subscription."""
     return (
         sub.audience == audience
@@ -208,8 +209,9 @@ def signature(secret: str, timestamp: int, body: bytes) -> str:
     return SIGNATURE_PREFIX + mac.hexdigest()
 
 
-def verify_signature(secret: str, *, timestamp: str, body: bytes, header: str, now: float,
-                     tolerance_s: int = TIMESTAMP_TOLERANCE_S) -> bool:  # fmt: skip
+def verify_signature(
+    secret: str, *, timestamp: str, body: bytes, header: str, now: float, tolerance_s: int = TIMESTAMP_TOLERANCE_S
+) -> bool:
     """What a receiver does: a fresh timestamp and the same HMAC over the raw body, compared in constant time."""
     if not timestamp.isdigit() or abs(now - int(timestamp)) > tolerance_s:
         return False

@@ -118,8 +118,9 @@ async def _region_path(actor: Actor, region_code: str | None) -> tuple[str | Non
     return row["code"], row["path"]
 
 
-async def create_subscription(*, actor: Actor, new: NewSubscription, now: datetime | None = None
-                              ) -> tuple[SubscriptionRecord, str]:  # fmt: skip
+async def create_subscription(
+    *, actor: Actor, new: NewSubscription, now: datetime | None = None
+) -> tuple[SubscriptionRecord, str]:
     """Register an endpoint; returns it and its signing secret, which is shown this once."""
     now = now or utcnow()
     require_role(actor, *SUBSCRIBERS)
@@ -135,19 +136,32 @@ async def create_subscription(*, actor: Actor, new: NewSubscription, now: dateti
         region_code, region_path = region_code or enterprise["region_code"], region_path or enterprise["region_path"]
     secret = "whsec_" + secrets.token_urlsafe(32)
     row = WebhookSubscription(
-        id=new_id(), url=url, secret=secret, audience=str(audience), event_kinds=json.dumps(sorted(set(new.event_kinds))),
-        region_code=region_code, region_path=region_path, enterprise_id=new.enterprise_id,
-        description=new.description, active=True, created_by=actor.user_id, created_at=now, updated_at=now,
-    )  # fmt: skip
+        id=new_id(),
+        url=url,
+        secret=secret,
+        audience=str(audience),
+        event_kinds=json.dumps(sorted(set(new.event_kinds))),
+        region_code=region_code,
+        region_path=region_path,
+        enterprise_id=new.enterprise_id,
+        description=new.description,
+        active=True,
+        created_by=actor.user_id,
+        created_at=now,
+        updated_at=now,
+    )
     async with WebhookSubscription._meta.db.transaction():
         await WebhookSubscription.insert(row).run()
     return await get_subscription(actor=actor, subscription_id=row.id), secret
 
 
 async def _subscription_row(actor: Actor, subscription_id: str) -> dict:
-    row = await WebhookSubscription.select().where(
-        WebhookSubscription.id == subscription_id, _subscriptions_in_scope(actor)
-    ).first().run()
+    row = (
+        await WebhookSubscription.select()
+        .where(WebhookSubscription.id == subscription_id, _subscriptions_in_scope(actor))
+        .first()
+        .run()
+    )
     if row is None:
         raise NotFound("no such webhook", entity="webhook", id=subscription_id)
     return row
@@ -160,18 +174,25 @@ async def get_subscription(*, actor: Actor, subscription_id: str) -> Subscriptio
 
 async def list_subscriptions(*, actor: Actor) -> list[SubscriptionRecord]:
     """Subscriptions in the caller's scope, oldest first."""
-    rows = await WebhookSubscription.select().where(_subscriptions_in_scope(actor)).order_by(WebhookSubscription.id).run()
+    rows = (
+        await WebhookSubscription.select().where(_subscriptions_in_scope(actor)).order_by(WebhookSubscription.id).run()
+    )
     return [_subscription(row) for row in rows]
 
 
-async def set_subscription_active(*, actor: Actor, subscription_id: str, active: bool,
-                                  now: datetime | None = None) -> SubscriptionRecord:  # fmt: skip
+async def set_subscription_active(
+    *, actor: Actor, subscription_id: str, active: bool, now: datetime | None = None
+) -> SubscriptionRecord:
     """Disable (or enable again) a subscription; a disabled one's pending deliveries wait, nothing is deleted."""
     await _subscription_row(actor, subscription_id)
     async with WebhookSubscription._meta.db.transaction():
-        await WebhookSubscription.update(
-            {WebhookSubscription.active: active, WebhookSubscription.updated_at: now or utcnow()}
-        ).where(WebhookSubscription.id == subscription_id).run()
+        await (
+            WebhookSubscription.update(
+                {WebhookSubscription.active: active, WebhookSubscription.updated_at: now or utcnow()}
+            )
+            .where(WebhookSubscription.id == subscription_id)
+            .run()
+        )
     return await get_subscription(actor=actor, subscription_id=subscription_id)
 
 
@@ -180,8 +201,12 @@ async def set_subscription_active(*, actor: Actor, subscription_id: str, active:
 
 def to_json(data: dict[str, Any]) -> str:
     """Notification data as stored and sent: keys sorted, times in RFC 3339 as the contract writes them."""
-    return json.dumps(data, ensure_ascii=False, sort_keys=True,
-                      default=lambda value: value.isoformat() if isinstance(value, datetime) else str(value))  # fmt: skip
+    return json.dumps(
+        data,
+        ensure_ascii=False,
+        sort_keys=True,
+        default=lambda value: value.isoformat() if isinstance(value, datetime) else str(value),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,38 +221,78 @@ class NotificationSubject:
 
 async def enterprise_place(enterprise_id: str) -> dict:
     """The enterprise's name and region (who hears of its events)."""
-    return await Enterprise.select(Enterprise.id, Enterprise.name, Enterprise.region_code, Enterprise.region_path
-                                   ).where(Enterprise.id == enterprise_id).first().run()  # fmt: skip
+    return (
+        await Enterprise.select(Enterprise.id, Enterprise.name, Enterprise.region_code, Enterprise.region_path)
+        .where(Enterprise.id == enterprise_id)
+        .first()
+        .run()
+    )
 
 
-async def record_notification(*, event_key: str, notice: Notice, subject: NotificationSubject,
-                              data: dict[str, Any], occurred_at: datetime, now: datetime,
-                              notification_id: str | None = None) -> list[str]:  # fmt: skip
+async def record_notification(
+    *,
+    event_key: str,
+    notice: Notice,
+    subject: NotificationSubject,
+    data: dict[str, Any],
+    occurred_at: datetime,
+    now: datetime,
+    notification_id: str | None = None,
+) -> list[str]:
     """Store a notification and its deliveries in the caller's transaction; the ids of new deliveries (none when
     this event was notified before, whatever the subscriptions are now)."""
     notification_id = notification_id or new_id()
-    inserted = await Notification.insert(Notification(
-        id=notification_id, event_key=event_key, kind=str(notice.kind), audience=str(notice.audience),
-        enterprise_id=subject.enterprise_id, region_path=subject.region_path, subject_kind=subject.kind,
-        subject_id=subject.id, data=to_json(data),
-        occurred_at=occurred_at, created_at=now,
-    )).on_conflict(action="DO NOTHING").returning(Notification.id).run()  # fmt: skip
+    inserted = (
+        await Notification.insert(
+            Notification(
+                id=notification_id,
+                event_key=event_key,
+                kind=str(notice.kind),
+                audience=str(notice.audience),
+                enterprise_id=subject.enterprise_id,
+                region_path=subject.region_path,
+                subject_kind=subject.kind,
+                subject_id=subject.id,
+                data=to_json(data),
+                occurred_at=occurred_at,
+                created_at=now,
+            )
+        )
+        .on_conflict(action="DO NOTHING")
+        .returning(Notification.id)
+        .run()
+    )
     if not inserted:
         return []
-    subscriptions = await WebhookSubscription.select().where(
-        WebhookSubscription.active.eq(True), WebhookSubscription.audience == str(notice.audience)
-    ).run()  # fmt: skip
+    subscriptions = (
+        await WebhookSubscription.select()
+        .where(WebhookSubscription.active.eq(True), WebhookSubscription.audience == str(notice.audience))
+        .run()
+    )
     hearing = [
-        row["id"] for row in subscriptions
-        if subscription_hears(SubscriptionFilter(row["audience"], frozenset(json.loads(row["event_kinds"])),
-                                                 row["region_path"], row["enterprise_id"]),
-                              kind=str(notice.kind), audience=str(notice.audience),
-                              enterprise_id=subject.enterprise_id, region_path=subject.region_path)
-    ]  # fmt: skip
+        row["id"]
+        for row in subscriptions
+        if subscription_hears(
+            SubscriptionFilter(
+                row["audience"], frozenset(json.loads(row["event_kinds"])), row["region_path"], row["enterprise_id"]
+            ),
+            kind=str(notice.kind),
+            audience=str(notice.audience),
+            enterprise_id=subject.enterprise_id,
+            region_path=subject.region_path,
+        )
+    ]
     deliveries = [
-        WebhookDelivery(id=new_id(), notification_id=notification_id, subscription_id=subscription_id,
-                        status=DeliveryStatus.PENDING.value, next_attempt_at=now, claimed_until=now,
-                        created_at=now, updated_at=now)  # fmt: skip
+        WebhookDelivery(
+            id=new_id(),
+            notification_id=notification_id,
+            subscription_id=subscription_id,
+            status=DeliveryStatus.PENDING.value,
+            next_attempt_at=now,
+            claimed_until=now,
+            created_at=now,
+            updated_at=now,
+        )
         for subscription_id in hearing
     ]
     if deliveries:
@@ -239,8 +304,12 @@ async def notify_hazard_event(*, hazard_id: str, seq: int, now: datetime | None 
     """The notifications of event `seq` of a hazard's chain (the table in model.py); the new deliveries' ids."""
     now = now or utcnow()
     event = next((row for row in await chain_rows(hazard_id) if row["seq"] == seq), None)
-    hazard = await Hazard.select(Hazard.id, Hazard.enterprise_id, Hazard.title, Hazard.level, Hazard.status,
-                                 Hazard.deadline).where(Hazard.id == hazard_id).first().run()  # fmt: skip
+    hazard = (
+        await Hazard.select(Hazard.id, Hazard.enterprise_id, Hazard.title, Hazard.level, Hazard.status, Hazard.deadline)
+        .where(Hazard.id == hazard_id)
+        .first()
+        .run()
+    )
     if event is None or hazard is None:  # the outbox runs after commit, so this is a hazard that never was
         return []
     payload = json.loads(event["payload"])
@@ -250,19 +319,30 @@ async def notify_hazard_event(*, hazard_id: str, seq: int, now: datetime | None 
     place = await enterprise_place(hazard["enterprise_id"])
     subject = NotificationSubject("hazard", hazard_id, hazard["enterprise_id"], place["region_path"])
     data = {
-        "hazardId": hazard_id, "seq": seq, "action": event["action"], "name": event["name"],
-        "title": hazard["title"], "level": payload.get("level") or hazard["level"],
-        "status": payload.get("to_status") or payload.get("status"), "deadline": hazard["deadline"],
-        "enterpriseName": place["name"], "regionCode": place["region_code"], "actorRole": event["role"],
+        "hazardId": hazard_id,
+        "seq": seq,
+        "action": event["action"],
+        "name": event["name"],
+        "title": hazard["title"],
+        "level": payload.get("level") or hazard["level"],
+        "status": payload.get("to_status") or payload.get("status"),
+        "deadline": hazard["deadline"],
+        "enterpriseName": place["name"],
+        "regionCode": place["region_code"],
+        "actorRole": event["role"],
         "historyHash": event["hash"],
-    }  # fmt: skip
+    }
     delivery_ids: list[str] = []
     async with Notification._meta.db.transaction():
         for notice in notices:
             delivery_ids += await record_notification(
-                event_key=f"hazard:{hazard_id}:{seq}:{notice.audience}", notice=notice, subject=subject, data=data,
-                occurred_at=event["at"], now=now,
-            )  # fmt: skip
+                event_key=f"hazard:{hazard_id}:{seq}:{notice.audience}",
+                notice=notice,
+                subject=subject,
+                data=data,
+                occurred_at=event["at"],
+                now=now,
+            )
     return delivery_ids
 
 
@@ -281,8 +361,9 @@ class NotificationRecord:
     created_at: datetime
 
 
-async def list_notifications(*, actor: Actor, cursor: str | None = None, limit: int | None = None
-                             ) -> Page[NotificationRecord]:  # fmt: skip
+async def list_notifications(
+    *, actor: Actor, cursor: str | None = None, limit: int | None = None
+) -> Page[NotificationRecord]:
     """The notifications of the caller's side in their scope, newest first (an inspector's side has none)."""
     require_role(actor, Role.OFFICER, Role.PRINCIPAL, Role.REGULATOR, Role.ADMIN)
     size = clamp_limit(limit)
@@ -300,8 +381,13 @@ async def list_notifications(*, actor: Actor, cursor: str | None = None, limit: 
     if after := decode_cursor(cursor):
         query = query.where(Notification.id < after)
     page = page_of(await query.run(), size, lambda row: row["id"])
-    items = [NotificationRecord(**{name: row[name] for name in NotificationRecord.__dataclass_fields__ if name != "data"},
-                                data=json.loads(row["data"])) for row in page.items]  # fmt: skip
+    items = [
+        NotificationRecord(
+            **{name: row[name] for name in NotificationRecord.__dataclass_fields__ if name != "data"},
+            data=json.loads(row["data"]),
+        )
+        for row in page.items
+    ]
     return Page(items=items, next_cursor=page.next_cursor)
 
 
@@ -359,10 +445,14 @@ class DeliveryReport:
 def webhook_body(delivery_id: str, notification: dict) -> bytes:
     """The JSON body of a delivery: the same bytes on every try (keys sorted, data frozen in the notification)."""
     envelope = {
-        "deliveryId": delivery_id, "notificationId": notification["id"], "event": notification["kind"],
-        "audience": notification["audience"], "enterpriseId": notification["enterprise_id"],
-        "occurredAt": notification["occurred_at"].isoformat(), "data": json.loads(notification["data"]),
-    }  # fmt: skip
+        "deliveryId": delivery_id,
+        "notificationId": notification["id"],
+        "event": notification["kind"],
+        "audience": notification["audience"],
+        "enterpriseId": notification["enterprise_id"],
+        "occurredAt": notification["occurred_at"].isoformat(),
+        "data": json.loads(notification["data"]),
+    }
     return json.dumps(envelope, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
@@ -376,8 +466,9 @@ def _due(now: datetime):
     )
 
 
-async def claim_due(*, now: datetime, limit: int = SEND_BATCH, delivery_ids: Sequence[str] | None = None,
-                    lease: timedelta = CLAIM_LEASE) -> list[Claimed]:  # fmt: skip
+async def claim_due(
+    *, now: datetime, limit: int = SEND_BATCH, delivery_ids: Sequence[str] | None = None, lease: timedelta = CLAIM_LEASE
+) -> list[Claimed]:
     """Take due deliveries for this sender: one UPDATE whose condition only one concurrent writer can meet."""
     token = new_id()
     candidates = WebhookDelivery.select(WebhookDelivery.id).where(_due(now))
@@ -386,24 +477,47 @@ async def claim_due(*, now: datetime, limit: int = SEND_BATCH, delivery_ids: Seq
     candidates = candidates.order_by(WebhookDelivery.next_attempt_at).limit(limit)
     async with WebhookDelivery._meta.db.transaction():
         # the due condition again in the UPDATE itself: a row another sender claimed meanwhile no longer matches
-        claimed = await WebhookDelivery.update(
-            {WebhookDelivery.claimed_until: now + lease, WebhookDelivery.claim_token: token}
-        ).where(WebhookDelivery.id.is_in(candidates), _due(now)).returning(
-            WebhookDelivery.id, WebhookDelivery.tries, WebhookDelivery.failures_in_row,
-            WebhookDelivery.notification_id, WebhookDelivery.subscription_id,
-        ).run()  # fmt: skip
+        claimed = (
+            await WebhookDelivery.update(
+                {WebhookDelivery.claimed_until: now + lease, WebhookDelivery.claim_token: token}
+            )
+            .where(WebhookDelivery.id.is_in(candidates), _due(now))
+            .returning(
+                WebhookDelivery.id,
+                WebhookDelivery.tries,
+                WebhookDelivery.failures_in_row,
+                WebhookDelivery.notification_id,
+                WebhookDelivery.subscription_id,
+            )
+            .run()
+        )
     if not claimed:
         return []
-    notifications = {row["id"]: row for row in await Notification.select().where(
-        Notification.id.is_in([row["notification_id"] for row in claimed])).run()}  # fmt: skip
-    subscriptions = {row["id"]: row for row in await WebhookSubscription.select(
-        WebhookSubscription.id, WebhookSubscription.url, WebhookSubscription.secret
-    ).where(WebhookSubscription.id.is_in([row["subscription_id"] for row in claimed])).run()}  # fmt: skip
+    notifications = {
+        row["id"]: row
+        for row in await Notification.select()
+        .where(Notification.id.is_in([row["notification_id"] for row in claimed]))
+        .run()
+    }
+    subscriptions = {
+        row["id"]: row
+        for row in await WebhookSubscription.select(
+            WebhookSubscription.id, WebhookSubscription.url, WebhookSubscription.secret
+        )
+        .where(WebhookSubscription.id.is_in([row["subscription_id"] for row in claimed]))
+        .run()
+    }
     return [
-        Claimed(id=row["id"], token=token, tries=row["tries"], failures_in_row=row["failures_in_row"],
-                url=subscriptions[row["subscription_id"]]["url"], secret=subscriptions[row["subscription_id"]]["secret"],
-                kind=notifications[row["notification_id"]]["kind"],
-                body=webhook_body(row["id"], notifications[row["notification_id"]]))  # fmt: skip
+        Claimed(
+            id=row["id"],
+            token=token,
+            tries=row["tries"],
+            failures_in_row=row["failures_in_row"],
+            url=subscriptions[row["subscription_id"]]["url"],
+            secret=subscriptions[row["subscription_id"]]["secret"],
+            kind=notifications[row["notification_id"]]["kind"],
+            body=webhook_body(row["id"], notifications[row["notification_id"]]),
+        )
         for row in sorted(claimed, key=lambda row: row["id"])
     ]
 
@@ -412,8 +526,13 @@ async def post_once(http: httpx.AsyncClient, delivery: Claimed) -> TryResult:
     """One signed POST; every failure becomes a result (httpx's tree: TimeoutException and NetworkError are
     TransportErrors, as is an unsupported URL; InvalidURL is its own), never an exception."""
     started_at, clock = utcnow(), time.monotonic()
-    headers = signed_headers(secret=delivery.secret, kind=delivery.kind, delivery_id=delivery.id,
-                             timestamp=int(started_at.timestamp()), body=delivery.body)  # fmt: skip
+    headers = signed_headers(
+        secret=delivery.secret,
+        kind=delivery.kind,
+        delivery_id=delivery.id,
+        timestamp=int(started_at.timestamp()),
+        body=delivery.body,
+    )
     status_code, error = None, ""
     try:
         response = await http.post(delivery.url, content=delivery.body, headers=headers)
@@ -425,8 +544,9 @@ async def post_once(http: httpx.AsyncClient, delivery: Claimed) -> TryResult:
     return TryResult(started_at, round((time.monotonic() - clock) * 1000), status_code, error)
 
 
-async def record_try(delivery: Claimed, result: TryResult, *, now: datetime,
-                     schedule: Sequence[float] = RETRY_SCHEDULE_S) -> DeliveryStatus | None:  # fmt: skip
+async def record_try(
+    delivery: Claimed, result: TryResult, *, now: datetime, schedule: Sequence[float] = RETRY_SCHEDULE_S
+) -> DeliveryStatus | None:
     """Log the try and move the delivery on, if this sender still holds it; the new status, or None if not."""
     if result.status_code is not None and is_success(result.status_code):
         status, outcome, next_at = DeliveryStatus.DELIVERED, "delivered", now
@@ -436,45 +556,67 @@ async def record_try(delivery: Claimed, result: TryResult, *, now: datetime,
         next_at = now + timedelta(seconds=delay or 0)
     failed = status is not DeliveryStatus.DELIVERED
     changes = {
-        WebhookDelivery.status: status.value, WebhookDelivery.tries: delivery.tries + 1,
+        WebhookDelivery.status: status.value,
+        WebhookDelivery.tries: delivery.tries + 1,
         WebhookDelivery.failures_in_row: delivery.failures_in_row + 1 if failed else delivery.failures_in_row,
-        WebhookDelivery.next_attempt_at: next_at, WebhookDelivery.claimed_until: now,
-        WebhookDelivery.claim_token: None, WebhookDelivery.last_status_code: result.status_code,
-        WebhookDelivery.last_error: result.error, WebhookDelivery.updated_at: now,
-    }  # fmt: skip
+        WebhookDelivery.next_attempt_at: next_at,
+        WebhookDelivery.claimed_until: now,
+        WebhookDelivery.claim_token: None,
+        WebhookDelivery.last_status_code: result.status_code,
+        WebhookDelivery.last_error: result.error,
+        WebhookDelivery.updated_at: now,
+    }
     if status is DeliveryStatus.DELIVERED:
         changes[WebhookDelivery.delivered_at] = now
     if status is DeliveryStatus.DEAD:
         changes[WebhookDelivery.dead_at] = now
     async with WebhookDelivery._meta.db.transaction():
-        held = await WebhookDelivery.update(changes).where(
-            WebhookDelivery.id == delivery.id, WebhookDelivery.claim_token == delivery.token
-        ).returning(WebhookDelivery.id).run()  # fmt: skip
+        held = (
+            await WebhookDelivery.update(changes)
+            .where(WebhookDelivery.id == delivery.id, WebhookDelivery.claim_token == delivery.token)
+            .returning(WebhookDelivery.id)
+            .run()
+        )
         if not held:
             return None
-        await DeliveryAttempt.insert(DeliveryAttempt(
-            id=new_id(), delivery_id=delivery.id, attempt=delivery.tries + 1, started_at=result.started_at,
-            duration_ms=result.duration_ms, status_code=result.status_code, error=result.error, outcome=outcome,
-        )).run()  # fmt: skip
+        await DeliveryAttempt.insert(
+            DeliveryAttempt(
+                id=new_id(),
+                delivery_id=delivery.id,
+                attempt=delivery.tries + 1,
+                started_at=result.started_at,
+                duration_ms=result.duration_ms,
+                status_code=result.status_code,
+                error=result.error,
+                outcome=outcome,
+            )
+        ).run()
     return status
 
 
-def webhook_client(timeout_s: float = REQUEST_TIMEOUT_S, transport: httpx.AsyncBaseTransport | None = None
-                   ) -> httpx.AsyncClient:  # fmt: skip
+def webhook_client(
+    timeout_s: float = REQUEST_TIMEOUT_S, transport: httpx.AsyncBaseTransport | None = None
+) -> httpx.AsyncClient:
     """The outbound client: explicit timeouts, no redirects followed (a redirect is the receiver's refusal), no
     proxies from the environment (endpoints are reached directly)."""
     timeout = httpx.Timeout(timeout_s, connect=min(CONNECT_TIMEOUT_S, timeout_s))
     return httpx.AsyncClient(timeout=timeout, follow_redirects=False, trust_env=False, transport=transport)
 
 
-async def deliver_due(*, now: datetime | None = None, delivery_ids: Sequence[str] | None = None,
-                      schedule: Sequence[float] = RETRY_SCHEDULE_S, limit: int = SEND_BATCH,
-                      http: httpx.AsyncClient | None = None, budget_s: float = PASS_BUDGET_S) -> DeliveryReport:  # fmt: skip
+async def deliver_due(
+    *,
+    now: datetime | None = None,
+    delivery_ids: Sequence[str] | None = None,
+    schedule: Sequence[float] = RETRY_SCHEDULE_S,
+    limit: int = SEND_BATCH,
+    http: httpx.AsyncClient | None = None,
+    budget_s: float = PASS_BUDGET_S,
+) -> DeliveryReport:
     """Claim what is due (or only these deliveries, once), send each once and record it as soon as it is answered,
     batch after batch until nothing is due or the pass has used its time."""
     report = DeliveryReport()
     started, gate = time.monotonic(), asyncio.Semaphore(PARALLEL_SENDS)
-    async with (webhook_client() if http is None else contextlib.nullcontext(http)) as client:
+    async with webhook_client() if http is None else contextlib.nullcontext(http) as client:
 
         async def send(delivery: Claimed) -> None:
             async with gate:
@@ -535,23 +677,41 @@ def _deliveries_in_scope(actor: Actor):
 async def _delivery_records(rows: list[dict]) -> list[DeliveryRecord]:
     kinds = {}
     if rows:
-        found = await Notification.select(Notification.id, Notification.kind).where(
-            Notification.id.is_in(sorted({row["notification_id"] for row in rows}))).run()  # fmt: skip
+        found = (
+            await Notification.select(Notification.id, Notification.kind)
+            .where(Notification.id.is_in(sorted({row["notification_id"] for row in rows})))
+            .run()
+        )
         kinds = {row["id"]: row["kind"] for row in found}
-    fields = [name for name in DeliveryRecord.__dataclass_fields__ if name not in ("kind", "attempts", "next_attempt_at")]
+    fields = [
+        name for name in DeliveryRecord.__dataclass_fields__ if name not in ("kind", "attempts", "next_attempt_at")
+    ]
     return [
-        DeliveryRecord(**{name: row[name] for name in fields}, kind=kinds.get(row["notification_id"], ""),
-                       next_attempt_at=row["next_attempt_at"] if row["status"] == DeliveryStatus.PENDING else None)
+        DeliveryRecord(
+            **{name: row[name] for name in fields},
+            kind=kinds.get(row["notification_id"], ""),
+            next_attempt_at=row["next_attempt_at"] if row["status"] == DeliveryStatus.PENDING else None,
+        )
         for row in rows
-    ]  # fmt: skip
+    ]
 
 
-async def list_deliveries(*, actor: Actor, status: str | None = None, subscription_id: str | None = None,
-                          cursor: str | None = None, limit: int | None = None) -> Page[DeliveryRecord]:  # fmt: skip
+async def list_deliveries(
+    *,
+    actor: Actor,
+    status: str | None = None,
+    subscription_id: str | None = None,
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> Page[DeliveryRecord]:
     """Deliveries of the subscriptions in scope, newest first; `status=dead` is the dead-letter queue."""
     size = clamp_limit(limit)
-    query = WebhookDelivery.select().where(_deliveries_in_scope(actor)).order_by(
-        WebhookDelivery.id, ascending=False).limit(size + 1)  # fmt: skip
+    query = (
+        WebhookDelivery.select()
+        .where(_deliveries_in_scope(actor))
+        .order_by(WebhookDelivery.id, ascending=False)
+        .limit(size + 1)
+    )
     if status is not None:
         query = query.where(WebhookDelivery.status == DeliveryStatus(status).value)
     if subscription_id is not None:
@@ -563,7 +723,12 @@ async def list_deliveries(*, actor: Actor, status: str | None = None, subscripti
 
 
 async def _delivery_row(actor: Actor, delivery_id: str) -> dict:
-    row = await WebhookDelivery.select().where(WebhookDelivery.id == delivery_id, _deliveries_in_scope(actor)).first().run()
+    row = (
+        await WebhookDelivery.select()
+        .where(WebhookDelivery.id == delivery_id, _deliveries_in_scope(actor))
+        .first()
+        .run()
+    )
     if row is None:
         raise NotFound("no such delivery", entity="delivery", id=delivery_id)
     return row
@@ -572,29 +737,51 @@ async def _delivery_row(actor: Actor, delivery_id: str) -> dict:
 async def get_delivery(*, actor: Actor, delivery_id: str) -> DeliveryRecord:
     """One delivery in scope with every logged try, oldest first."""
     record = (await _delivery_records([await _delivery_row(actor, delivery_id)]))[0]
-    tries = await DeliveryAttempt.select().where(DeliveryAttempt.delivery_id == delivery_id).order_by(
-        DeliveryAttempt.attempt).run()  # fmt: skip
+    tries = (
+        await DeliveryAttempt.select()
+        .where(DeliveryAttempt.delivery_id == delivery_id)
+        .order_by(DeliveryAttempt.attempt)
+        .run()
+    )
     attempts = [AttemptRecord(**{name: row[name] for name in AttemptRecord.__dataclass_fields__}) for row in tries]
-    return DeliveryRecord(**{name: getattr(record, name) for name in DeliveryRecord.__dataclass_fields__
-                             if name != "attempts"}, attempts=attempts)  # fmt: skip
+    return DeliveryRecord(
+        **{name: getattr(record, name) for name in DeliveryRecord.__dataclass_fields__ if name != "attempts"},
+        attempts=attempts,
+    )
 
 
 async def redrive(*, actor: Actor, delivery_id: str, now: datetime | None = None) -> DeliveryRecord:
     """Send a dead-lettered delivery again, same id and body, on a fresh schedule (the outbox starts it now)."""
     now = now or utcnow()
     row = await _delivery_row(actor, delivery_id)
-    subscription = await WebhookSubscription.select(WebhookSubscription.active).where(
-        WebhookSubscription.id == row["subscription_id"]).first().run()  # fmt: skip
+    subscription = (
+        await WebhookSubscription.select(WebhookSubscription.active)
+        .where(WebhookSubscription.id == row["subscription_id"])
+        .first()
+        .run()
+    )
     if not subscription["active"]:
         raise RedriveNotAllowed("the webhook is disabled; enable it first", reason="subscription_disabled")
     async with WebhookDelivery._meta.db.transaction():
-        revived = await WebhookDelivery.update({
-            WebhookDelivery.status: DeliveryStatus.PENDING.value, WebhookDelivery.failures_in_row: 0,
-            WebhookDelivery.next_attempt_at: now, WebhookDelivery.claimed_until: now, WebhookDelivery.dead_at: None,
-            WebhookDelivery.redriven_at: now, WebhookDelivery.updated_at: now,
-        }).where(WebhookDelivery.id == delivery_id, WebhookDelivery.status == DeliveryStatus.DEAD.value
-                 ).returning(WebhookDelivery.id).run()  # fmt: skip
+        revived = (
+            await WebhookDelivery.update(
+                {
+                    WebhookDelivery.status: DeliveryStatus.PENDING.value,
+                    WebhookDelivery.failures_in_row: 0,
+                    WebhookDelivery.next_attempt_at: now,
+                    WebhookDelivery.claimed_until: now,
+                    WebhookDelivery.dead_at: None,
+                    WebhookDelivery.redriven_at: now,
+                    WebhookDelivery.updated_at: now,
+                }
+            )
+            .where(WebhookDelivery.id == delivery_id, WebhookDelivery.status == DeliveryStatus.DEAD.value)
+            .returning(WebhookDelivery.id)
+            .run()
+        )
         if not revived:
-            raise RedriveNotAllowed("only a dead-lettered delivery is sent again", reason="not_dead", status=row["status"])
+            raise RedriveNotAllowed(
+                "only a dead-lettered delivery is sent again", reason="not_dead", status=row["status"]
+            )
         await add_to_outbox(DELIVER_JOB, delivery_id, now=now)
     return await get_delivery(actor=actor, delivery_id=delivery_id)

@@ -78,8 +78,9 @@ def _record(cls, row: dict):
     return cls(**{f.name: row[f.name] for f in fields(cls)})
 
 
-async def create_region(*, actor: Actor, code: str, name: str, level: RegionLevel, parent_code: str | None,
-                        outline: dict | None = None) -> RegionRecord:  # fmt: skip
+async def create_region(
+    *, actor: Actor, code: str, name: str, level: RegionLevel, parent_code: str | None, outline: dict | None = None
+) -> RegionRecord:
     """Add a node to the region tree under a parent of the level above, with its map outline if one is given."""
     require_admin(actor)
     if len(code) != CODE_DIGITS[level] or not code.isdigit():
@@ -270,9 +271,14 @@ async def update_enterprise(*, actor: Actor, enterprise_id: str, changes: dict) 
             values["region_code"] = grid["region_code"]
             values["region_path"] = grid["region_path"]
         values["updated_at"] = utcnow()
-        await Enterprise.update(
-            {getattr(Enterprise, key): value for key, value in values.items()} | {Enterprise.version: Enterprise.version + 1}
-        ).where(Enterprise.id == enterprise_id).run()
+        await (
+            Enterprise.update(
+                {getattr(Enterprise, key): value for key, value in values.items()}
+                | {Enterprise.version: Enterprise.version + 1}
+            )
+            .where(Enterprise.id == enterprise_id)
+            .run()
+        )
         row = await require_enterprise(actor, enterprise_id)
         if (row["grid_id"], row["region_path"]) != (before["grid_id"], before["region_path"]):
             await record_enterprise_moved(Place(enterprise_id, before["grid_id"], before["region_path"]))

@@ -61,9 +61,13 @@ async def relay_outbox(queue: JobQueue, *, batch: int = RELAY_BATCH) -> RelayRep
     """Hand pending entries to the queue, oldest first, until it refuses one or none are left."""
     relayed = 0
     while True:
-        rows = await OutboxEntry.select(OutboxEntry.id, OutboxEntry.job_name, OutboxEntry.args).where(
-            OutboxEntry.relayed_at.is_null()
-        ).order_by(OutboxEntry.id).limit(batch).run()  # fmt: skip
+        rows = (
+            await OutboxEntry.select(OutboxEntry.id, OutboxEntry.job_name, OutboxEntry.args)
+            .where(OutboxEntry.relayed_at.is_null())
+            .order_by(OutboxEntry.id)
+            .limit(batch)
+            .run()
+        )
         if not rows:
             return RelayReport(relayed, 0)
         handed: list[str] = []
@@ -95,9 +99,13 @@ async def _stamp(entry_ids: list[str]) -> None:
 
 async def _note_refusal(entry_id: str, error: Exception) -> None:
     async with OutboxEntry._meta.db.transaction():
-        await OutboxEntry.update(
-            {OutboxEntry.relay_attempts: OutboxEntry.relay_attempts + 1, OutboxEntry.last_error: repr(error)[:1000]}
-        ).where(OutboxEntry.id == entry_id).run()
+        await (
+            OutboxEntry.update(
+                {OutboxEntry.relay_attempts: OutboxEntry.relay_attempts + 1, OutboxEntry.last_error: repr(error)[:1000]}
+            )
+            .where(OutboxEntry.id == entry_id)
+            .run()
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +130,16 @@ async def list_job_failures(*, actor: Actor, gave_up: bool | None = None, limit:
     if gave_up is not None:
         query = query.where(JobFailure.gave_up == int(gave_up))
     return [
-        FailureRecord(row["job_id"], row["job_name"], json.loads(row["args"]), row["tries"], row["last_error"],
-                      row["first_failed_at"], row["last_failed_at"], bool(row["gave_up"]), row["succeeded_at"])
+        FailureRecord(
+            row["job_id"],
+            row["job_name"],
+            json.loads(row["args"]),
+            row["tries"],
+            row["last_error"],
+            row["first_failed_at"],
+            row["last_failed_at"],
+            bool(row["gave_up"]),
+            row["succeeded_at"],
+        )
         for row in await query.run()
-    ]  # fmt: skip
+    ]

@@ -49,12 +49,15 @@ class DecodeBudget:
         if cost > self.total_bytes:
             raise PhotoDecodeTooLarge(
                 f"decoding this image needs {cost} bytes, more than the {self.total_bytes} one photo may use",
-                decode_bytes=cost, max_decode_bytes=self.total_bytes,
-            )  # fmt: skip
+                decode_bytes=cost,
+                max_decode_bytes=self.total_bytes,
+            )
         with self._changed:
             if not self._changed.wait_for(lambda: self.used_bytes + cost <= self.total_bytes, timeout=self.wait_s):
-                raise PhotoServerBusy("the server is decoding other large photos; try again shortly",
-                                      retryAfterSeconds=max(1, math.ceil(self.wait_s)))  # fmt: skip
+                raise PhotoServerBusy(
+                    "the server is decoding other large photos; try again shortly",
+                    retryAfterSeconds=max(1, math.ceil(self.wait_s)),
+                )
             self.used_bytes += cost
         try:
             yield

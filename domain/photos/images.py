@@ -64,12 +64,24 @@ _ZIP_WINDOW = 65_535 + 22  # an end-of-central-directory record and the longest 
 _MARKUP = (b"<html", b"<script", b"<svg", b"<!doctype", b"<iframe", b"<body", b"<?php", b"<head", b"<object")
 # Other images people send, by signature (offset, magic), so the phone can say "convert HEIC to JPEG".
 _OTHER_IMAGES = (
-    (0, b"GIF8", "gif"), (0, b"BM", "bmp"), (0, b"II*\x00", "tiff"), (0, b"MM\x00*", "tiff"),
-    (0, b"\x00\x00\x01\x00", "ico"), (0, b"8BPS", "psd"), (0, b"qoif", "qoi"), (0, b"\xff\x0a", "jxl"),
-    (4, b"ftypheic", "heic"), (4, b"ftypheix", "heic"), (4, b"ftyphevc", "heic"), (4, b"ftypmif1", "heic"),
-    (4, b"ftypmsf1", "heic"), (4, b"ftypavif", "avif"), (4, b"ftypavis", "avif"), (4, b"jP  ", "jpeg2000"),
+    (0, b"GIF8", "gif"),
+    (0, b"BM", "bmp"),
+    (0, b"II*\x00", "tiff"),
+    (0, b"MM\x00*", "tiff"),
+    (0, b"\x00\x00\x01\x00", "ico"),
+    (0, b"8BPS", "psd"),
+    (0, b"qoif", "qoi"),
+    (0, b"\xff\x0a", "jxl"),
+    (4, b"ftypheic", "heic"),
+    (4, b"ftypheix", "heic"),
+    (4, b"ftyphevc", "heic"),
+    (4, b"ftypmif1", "heic"),
+    (4, b"ftypmsf1", "heic"),
+    (4, b"ftypavif", "avif"),
+    (4, b"ftypavis", "avif"),
+    (4, b"jP  ", "jpeg2000"),
     (4, b"JXL ", "jxl"),
-)  # fmt: skip
+)
 _ARCHIVES = (b"PK\x03\x04", b"PK\x05\x06", b"\x1f\x8b", b"7z\xbc\xaf", b"Rar!")
 # JPEG markers that stand alone (no length): TEM and the restart markers.
 _STANDALONE = frozenset({0x01, *range(0xD0, 0xD8)})
@@ -130,7 +142,7 @@ def limit_pillow(max_pixels: int) -> None:
     refuses anything over the cap first, and both of Pillow's signals end in the same refusal. Process-wide state is
     only touched when the cap is set above Pillow's limit.
     """
-    if Image.MAX_IMAGE_PIXELS is not None and Image.MAX_IMAGE_PIXELS < max_pixels:
+    if Image.MAX_IMAGE_PIXELS is not None and max_pixels > Image.MAX_IMAGE_PIXELS:
         Image.MAX_IMAGE_PIXELS = max_pixels
 
 
@@ -161,8 +173,11 @@ def sniff(data: Buffer) -> ImageFormat:
         if head[offset : offset + len(magic)] == magic:
             raise PhotoUnsupportedType(f"{name} images are not accepted; send JPEG, PNG or WebP", detected=name)
     detected = _what_else(head)
-    raise ImageNotAccepted(f"only JPEG, PNG and WebP images are accepted; this looks like {detected}",
-                           reason="unsupported_type", detected=detected)  # fmt: skip
+    raise ImageNotAccepted(
+        f"only JPEG, PNG and WebP images are accepted; this looks like {detected}",
+        reason="unsupported_type",
+        detected=detected,
+    )
 
 
 def _what_else(head: bytes) -> str:
@@ -195,11 +210,17 @@ def check_single_image(data: Buffer, image_format: ImageFormat) -> None:
             start, end = end, _jpeg_end(data, end)  # a whole JPEG of its own: an MPF secondary image, if declared
             appended.append((start, end - start))
         if appended and appended != mpf_secondary_images(data):
-            raise PhotoHiddenContent(f"{len(appended)} more image(s) follow the photo that its MPF index does not "
-                                     "declare", reason="undeclared_image", images=len(appended))  # fmt: skip
+            raise PhotoHiddenContent(
+                f"{len(appended)} more image(s) follow the photo that its MPF index does not declare",
+                reason="undeclared_image",
+                images=len(appended),
+            )
     if end < len(data) and bytes(data[end:]).strip(b"\x00"):
-        raise PhotoHiddenContent(f"{len(data) - end} bytes follow the end of the image", reason="trailing_data",
-                                 trailing_bytes=len(data) - end)  # fmt: skip
+        raise PhotoHiddenContent(
+            f"{len(data) - end} bytes follow the end of the image",
+            reason="trailing_data",
+            trailing_bytes=len(data) - end,
+        )
     if data.find(b"%PDF-") >= 0:
         raise PhotoHiddenContent("the image also carries a PDF", reason="pdf")
     if any(tag in bytes(data[:_SNIFF_WINDOW]).lower() for tag in _MARKUP):
@@ -372,7 +393,7 @@ def _decode(path: Path, image_format: ImageFormat, max_pixels: int, budget: Deco
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise ImageTooManyPixels(f"the image declares too many pixels: {error}", max_pixels=max_pixels) from None
-    except Exception as error:  # noqa: BLE001 - any failure to parse untrusted bytes means "damaged", not a crash
+    except Exception as error:
         raise _damaged(f"{type(error).__name__}: {error}") from None
     orientation = exif.get(ExifTags.Base.Orientation)
     if orientation in (5, 6, 7, 8):
@@ -385,8 +406,19 @@ def _decode(path: Path, image_format: ImageFormat, max_pixels: int, budget: Deco
 _PIXEL_BYTES = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16L": 2, "I;16B": 2, "I;16N": 2}
 # Modes whose shrinking needs a full-size working copy first: premultiplied alpha (Pillow's reduce and resize make
 # one), or a conversion to a mode `reduce` takes.
-_COPIED_TO_SHRINK = {"LA": 4, "PA": 4, "RGBA": 4, "La": 4, "RGBa": 4, "P": 4, "1": 1, "I;16": 4, "I;16L": 4,
-                     "I;16B": 4, "I;16N": 4}  # fmt: skip
+_COPIED_TO_SHRINK = {
+    "LA": 4,
+    "PA": 4,
+    "RGBA": 4,
+    "La": 4,
+    "RGBa": 4,
+    "P": 4,
+    "1": 1,
+    "I;16": 4,
+    "I;16L": 4,
+    "I;16B": 4,
+    "I;16N": 4,
+}
 
 
 def decode_cost(image: Image.Image, resized_to: int = 0) -> int:
@@ -419,9 +451,15 @@ def _hash_source(image: Image.Image) -> Image.Image:
     return small if small.mode == "L" else _flat_rgb(small).convert("L")
 
 
-_TRANSPOSE = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
-              5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
-              8: Image.Transpose.ROTATE_90}  # fmt: skip
+_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 
 
 def _upright(image: Image.Image, orientation: object) -> Image.Image:
@@ -434,8 +472,13 @@ def _check_pixels(width: int, height: int, max_pixels: int) -> None:
     if width <= 0 or height <= 0:
         raise _damaged(f"a declared size of {width}×{height}")
     if width * height > max_pixels:
-        raise ImageTooManyPixels(f"{width}×{height} is more than the {max_pixels} pixels allowed", width=width,
-                                 height=height, pixels=width * height, max_pixels=max_pixels)  # fmt: skip
+        raise ImageTooManyPixels(
+            f"{width}×{height} is more than the {max_pixels} pixels allowed",
+            width=width,
+            height=height,
+            pixels=width * height,
+            max_pixels=max_pixels,
+        )
 
 
 # --- perceptual hash ------------------------------------------------------------------------------------------------
@@ -503,12 +546,20 @@ def _degrees(dms, ref, negative: str) -> float:
 
 
 def stamp_lines(
-    *, taken_at: datetime | None, uploaded_at: datetime, lat: float | None, lng: float | None, place: str = "",
+    *,
+    taken_at: datetime | None,
+    uploaded_at: datetime,
+    lat: float | None,
+    lng: float | None,
+    place: str = "",
     enterprise: str = "",
-) -> tuple[str, ...]:  # fmt: skip
+) -> tuple[str, ...]:
     """The text burned into a display copy: when it was taken, where, and for which enterprise."""
-    when = f"拍摄 {taken_at.astimezone(CAPTURE_ZONE):%Y-%m-%d %H:%M:%S}" if taken_at else (
-        f"上传 {uploaded_at.astimezone(CAPTURE_ZONE):%Y-%m-%d %H:%M:%S}")  # fmt: skip
+    when = (
+        f"拍摄 {taken_at.astimezone(CAPTURE_ZONE):%Y-%m-%d %H:%M:%S}"
+        if taken_at
+        else (f"上传 {uploaded_at.astimezone(CAPTURE_ZONE):%Y-%m-%d %H:%M:%S}")
+    )
     where = [part for part in (place, _coordinates(lat, lng)) if part]
     lines = [when, "地点 " + " · ".join(where) if where else "", enterprise]
     return tuple(line for line in lines if line)
@@ -521,9 +572,13 @@ def _coordinates(lat: float | None, lng: float | None) -> str:
 
 
 def render_derivatives(
-    path: Path, lines: tuple[str, ...], *, display_side: int = DISPLAY_SIDE, thumb_side: int = THUMB_SIDE,
+    path: Path,
+    lines: tuple[str, ...],
+    *,
+    display_side: int = DISPLAY_SIDE,
+    thumb_side: int = THUMB_SIDE,
     budget: DecodeBudget | None = None,
-) -> tuple[bytes, bytes]:  # fmt: skip
+) -> tuple[bytes, bytes]:
     """(display, thumb) JPEGs of an accepted original: upright, sRGB, no metadata at all; the display stamped."""
     with Image.open(path, formats=tuple(MEDIA_TYPES)) as image:
         if image.format == "JPEG":

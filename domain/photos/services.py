@@ -123,8 +123,9 @@ class Photos:
         seen_before = existing is not None and await _may_see(actor, existing)
         size_bytes = incoming.size
         await asyncio.to_thread(storage.keep_original, incoming, self.root)
-        photo, upload, new_upload = await _insert(actor, client_key, _capture(form, inspected), inspected,
-                                                  incoming.sha256, size_bytes, now)  # fmt: skip
+        photo, upload, new_upload = await _insert(
+            actor, client_key, _capture(form, inspected), inspected, incoming.sha256, size_bytes, now
+        )
         if not photo["derivatives_ready"]:
             await self._enqueue_derivatives(photo["id"])
         return _record(photo, upload), new_upload and not seen_before
@@ -169,9 +170,18 @@ class Photos:
                 return True  # made already: making them again would only restamp the same copies
             place, enterprise = await _stamp_context(photo)
         # a copy that carries its stamp already (see keep_enterprise_copy) is not stamped twice
-        lines = () if photo["stamped"] else images.stamp_lines(
-            taken_at=photo["taken_at"], uploaded_at=photo["created_at"], lat=photo["lat"], lng=photo["lng"],
-            place=place, enterprise=enterprise)  # fmt: skip
+        lines = (
+            ()
+            if photo["stamped"]
+            else images.stamp_lines(
+                taken_at=photo["taken_at"],
+                uploaded_at=photo["created_at"],
+                lat=photo["lat"],
+                lng=photo["lng"],
+                place=place,
+                enterprise=enterprise,
+            )
+        )
         original = storage.original_path(self.root, photo["sha256"])
         display, thumb = await asyncio.to_thread(images.render_derivatives, original, lines, budget=self.decode_budget)
         for kind, data in (("display", display), ("thumb", thumb)):
@@ -180,9 +190,11 @@ class Photos:
             )
         # Writes go through a transaction: on SQLite that is the one writer connection (see domain/db/engine.py).
         async with Photo._meta.db.transaction():
-            await Photo.update({Photo.derivatives_ready: True, Photo.derivatives_at: utcnow()}).where(
-                Photo.id == photo_id
-            ).run()
+            await (
+                Photo.update({Photo.derivatives_ready: True, Photo.derivatives_at: utcnow()})
+                .where(Photo.id == photo_id)
+                .run()
+            )
         return True
 
     async def keep_enterprise_copy(
@@ -195,18 +207,24 @@ class Photos:
         if source is None:
             raise NotFound("no such photo", entity="photo", id=photo_id)
         lines = redaction.enterprise_stamp(enterprise=enterprise_name, accepted_at=accepted_at)
-        data = await asyncio.to_thread(redaction.redacted_copy, storage.original_path(self.root, source["sha256"]), lines,
-                                       budget=self.decode_budget)  # fmt: skip
+        data = await asyncio.to_thread(
+            redaction.redacted_copy,
+            storage.original_path(self.root, source["sha256"]),
+            lines,
+            budget=self.decode_budget,
+        )
         client_key = f"{actor.user_id}:{client_id}"
         with self.incoming() as incoming:
             incoming.write(data)
             incoming.finish()
-            inspected = await asyncio.to_thread(images.inspect_photo, incoming.path, max_pixels=self.max_pixels,
-                                                budget=self.decode_budget)  # fmt: skip
+            inspected = await asyncio.to_thread(
+                images.inspect_photo, incoming.path, max_pixels=self.max_pixels, budget=self.decode_budget
+            )
             sha256, size_bytes = incoming.sha256, incoming.size
             await asyncio.to_thread(storage.keep_original, incoming, self.root)
-        photo, upload, _ = await _insert(actor, client_key, CaptureForm(client_id), inspected, sha256, size_bytes,
-                                         accepted_at, stamped=True)  # fmt: skip
+        photo, upload, _ = await _insert(
+            actor, client_key, CaptureForm(client_id), inspected, sha256, size_bytes, accepted_at, stamped=True
+        )
         return _record(photo, upload)
 
     async def _enqueue_derivatives(self, photo_id: str) -> None:
@@ -229,12 +247,19 @@ async def near_duplicates(
     if not photo_ids_after:
         return []
     after = await Photo.select(Photo.id, Photo.phash).where(Photo.id.is_in(list(photo_ids_after))).run()
-    earlier = await HazardPhoto.select(
-        HazardPhoto.photo_id, HazardPhoto.hazard_id, HazardPhoto.stage,
-        HazardPhoto.photo_id.join_on(Photo.id).phash.as_alias("phash"),
-    ).where(
-        (HazardPhoto.hazard_id != hazard_id) | ((HazardPhoto.hazard_id == hazard_id) & (HazardPhoto.stage == "before"))
-    ).run()  # fmt: skip
+    earlier = (
+        await HazardPhoto.select(
+            HazardPhoto.photo_id,
+            HazardPhoto.hazard_id,
+            HazardPhoto.stage,
+            HazardPhoto.photo_id.join_on(Photo.id).phash.as_alias("phash"),
+        )
+        .where(
+            (HazardPhoto.hazard_id != hazard_id)
+            | ((HazardPhoto.hazard_id == hazard_id) & (HazardPhoto.stage == "before"))
+        )
+        .run()
+    )
     return [
         NearDuplicate(
             new["id"], old["photo_id"], old["hazard_id"], old["stage"], images.hamming(new["phash"], old["phash"])
@@ -254,8 +279,17 @@ def _capture(form: CaptureForm, inspected: images.Inspected) -> CaptureForm:
     return CaptureForm(form.client_id, form.taken_at or inspected.taken_at, lat, lng, form.device_id)
 
 
-async def _insert(actor: Actor, client_key: str, capture: CaptureForm, inspected: images.Inspected, sha256: str,
-                  size_bytes: int, now: datetime, *, stamped: bool = False) -> tuple[dict, dict, bool]:  # fmt: skip
+async def _insert(
+    actor: Actor,
+    client_key: str,
+    capture: CaptureForm,
+    inspected: images.Inspected,
+    sha256: str,
+    size_bytes: int,
+    now: datetime,
+    *,
+    stamped: bool = False,
+) -> tuple[dict, dict, bool]:
     """The photo row (the first upload of these bytes makes it) and the caller's upload row, in one transaction.
 
     Both inserts yield to the unique constraints (sha256, client_key) instead of failing, so two identical uploads
@@ -264,16 +298,43 @@ async def _insert(actor: Actor, client_key: str, capture: CaptureForm, inspected
     fields = {"taken_at": capture.taken_at, "lat": capture.lat, "lng": capture.lng, "device_id": capture.device_id}
     upload_id = new_id()
     async with Photo._meta.db.transaction():
-        await Photo.insert(Photo(
-            id=new_id(), sha256=sha256, media_type=inspected.media_type, size_bytes=size_bytes, width=inspected.width,
-            height=inspected.height, enterprise_id=actor.enterprise_id, uploaded_by=actor.user_id,
-            phash=inspected.phash, derivatives_ready=False, derivatives_at=None, created_at=now, stamped=stamped,
-            **fields,
-        )).on_conflict(target=Photo.sha256, action="DO NOTHING").run()  # fmt: skip
+        await (
+            Photo.insert(
+                Photo(
+                    id=new_id(),
+                    sha256=sha256,
+                    media_type=inspected.media_type,
+                    size_bytes=size_bytes,
+                    width=inspected.width,
+                    height=inspected.height,
+                    enterprise_id=actor.enterprise_id,
+                    uploaded_by=actor.user_id,
+                    phash=inspected.phash,
+                    derivatives_ready=False,
+                    derivatives_at=None,
+                    created_at=now,
+                    stamped=stamped,
+                    **fields,
+                )
+            )
+            .on_conflict(target=Photo.sha256, action="DO NOTHING")
+            .run()
+        )
         photo = await Photo.select().where(Photo.sha256 == sha256).first().run()
-        await PhotoUpload.insert(PhotoUpload(
-            id=upload_id, client_key=client_key, photo_id=photo["id"], user_id=actor.user_id, uploaded_at=now, **fields,
-        )).on_conflict(target=PhotoUpload.client_key, action="DO NOTHING").run()  # fmt: skip
+        await (
+            PhotoUpload.insert(
+                PhotoUpload(
+                    id=upload_id,
+                    client_key=client_key,
+                    photo_id=photo["id"],
+                    user_id=actor.user_id,
+                    uploaded_at=now,
+                    **fields,
+                )
+            )
+            .on_conflict(target=PhotoUpload.client_key, action="DO NOTHING")
+            .run()
+        )
         upload = await PhotoUpload.select().where(PhotoUpload.client_key == client_key).first().run()
     if upload["photo_id"] != photo["id"]:
         photo = await Photo.select().where(Photo.id == upload["photo_id"]).first().run()
@@ -290,11 +351,19 @@ async def _record_of(upload: dict) -> PhotoRecord:
 
 def _record(photo: dict, upload: dict) -> PhotoRecord:
     return PhotoRecord(
-        id=photo["id"], sha256=photo["sha256"], media_type=photo["media_type"], size_bytes=photo["size_bytes"],
-        width=photo["width"], height=photo["height"], taken_at=upload["taken_at"], lat=_metre(upload["lat"]),
-        lng=_metre(upload["lng"]), device_id=upload["device_id"], phash=photo["phash"],
+        id=photo["id"],
+        sha256=photo["sha256"],
+        media_type=photo["media_type"],
+        size_bytes=photo["size_bytes"],
+        width=photo["width"],
+        height=photo["height"],
+        taken_at=upload["taken_at"],
+        lat=_metre(upload["lat"]),
+        lng=_metre(upload["lng"]),
+        device_id=upload["device_id"],
+        phash=photo["phash"],
         uploaded_at=upload["uploaded_at"],
-    )  # fmt: skip
+    )
 
 
 def _metre(degrees: float | None) -> float | None:
@@ -320,13 +389,16 @@ async def _may_see(actor: Actor, photo: dict) -> bool:
     ):
         return True
     hazard = HazardPhoto.hazard_id.join_on(Hazard.id)
-    attached = await HazardPhoto.select(hazard.enterprise_id.as_alias("enterprise_id")).where(
-        HazardPhoto.photo_id == photo["id"]
-    ).run()  # fmt: skip
+    attached = (
+        await HazardPhoto.select(hazard.enterprise_id.as_alias("enterprise_id"))
+        .where(HazardPhoto.photo_id == photo["id"])
+        .run()
+    )
     enterprise_ids = sorted({photo["enterprise_id"], *(row["enterprise_id"] for row in attached)} - {None})
-    if enterprise_ids and await Enterprise.exists().where(
-        Enterprise.id.is_in(enterprise_ids), enterprise_condition(actor)
-    ).run():  # fmt: skip
+    if (
+        enterprise_ids
+        and await Enterprise.exists().where(Enterprise.id.is_in(enterprise_ids), enterprise_condition(actor)).run()
+    ):
         return True
     # a public report's photo: its regulators and grid inspectors (never the enterprise, until a hazard carries it)
     return await photo_on_visible_report(actor, photo["id"])

@@ -53,6 +53,7 @@ def chosen_posts(wanted: Iterable[str], known: Iterable[str]) -> tuple[str, ...]
         raise InvalidInput(f"a post is 1 to {MAX_LENGTH} characters", field="posts", reason="length")
     known_names = {normal_post(name) for name in known}
     if unknown := [name for name in names if name not in known_names]:
-        raise PostUnknown("no checklist item or risk point of this enterprise names these posts", field="posts",
-                          posts=unknown)  # fmt: skip
+        raise PostUnknown(
+            "no checklist item or risk point of this enterprise names these posts", field="posts", posts=unknown
+        )
     return names

@@ -39,12 +39,22 @@ class UserPostsRecord:
 
 async def _item_counts(enterprise_id: str) -> dict[str, int]:
     """Each post the enterprise's active items and points name, with its number of active checklist items."""
-    items = await ChecklistItem.select(ChecklistItem.responsible_post.as_alias("post"), Count(alias="n")).where(
-        ChecklistItem.enterprise_id == enterprise_id, ChecklistItem.active.eq(True), ChecklistItem.responsible_post != ""
-    ).group_by(ChecklistItem.responsible_post).run()  # fmt: skip
-    points = await RiskPoint.select(RiskPoint.responsible_post).where(
-        RiskPoint.enterprise_id == enterprise_id, RiskPoint.status == "active", RiskPoint.responsible_post != ""
-    ).distinct().run()  # fmt: skip
+    items = (
+        await ChecklistItem.select(ChecklistItem.responsible_post.as_alias("post"), Count(alias="n"))
+        .where(
+            ChecklistItem.enterprise_id == enterprise_id,
+            ChecklistItem.active.eq(True),
+            ChecklistItem.responsible_post != "",
+        )
+        .group_by(ChecklistItem.responsible_post)
+        .run()
+    )
+    points = (
+        await RiskPoint.select(RiskPoint.responsible_post)
+        .where(RiskPoint.enterprise_id == enterprise_id, RiskPoint.status == "active", RiskPoint.responsible_post != "")
+        .distinct()
+        .run()
+    )
     counts = {row["post"]: int(row["n"]) for row in items}
     for row in points:
         counts.setdefault(row["responsible_post"], 0)
@@ -56,8 +66,12 @@ async def list_posts(*, actor: Actor, enterprise_id: str) -> list[PostRecord]:
     await require_enterprise(actor, enterprise_id)
     counts = await _item_counts(enterprise_id)
     holders: dict[str, list[str]] = {}
-    for row in await UserPost.select(UserPost.post, UserPost.user_id).where(
-        UserPost.enterprise_id == enterprise_id).order_by(UserPost.user_id).run():  # fmt: skip
+    for row in (
+        await UserPost.select(UserPost.post, UserPost.user_id)
+        .where(UserPost.enterprise_id == enterprise_id)
+        .order_by(UserPost.user_id)
+        .run()
+    ):
         holders.setdefault(row["post"], []).append(row["user_id"])
     return [PostRecord(name, counts[name], holders.get(name, [])) for name in sorted(counts)]
 
@@ -71,8 +85,12 @@ async def posts_of(user_id: str) -> list[str]:
 async def _holder(actor: Actor, enterprise_id: str, user_id: str) -> dict:
     """The user, who must belong to this enterprise in the caller's scope (else not found, like a missing one)."""
     await require_enterprise(actor, enterprise_id)
-    user = await AppUser.select(AppUser.id, AppUser.role, AppUser.enterprise_id).where(
-        AppUser.id == user_id, AppUser.enterprise_id == enterprise_id).first().run()  # fmt: skip
+    user = (
+        await AppUser.select(AppUser.id, AppUser.role, AppUser.enterprise_id)
+        .where(AppUser.id == user_id, AppUser.enterprise_id == enterprise_id)
+        .first()
+        .run()
+    )
     if user is None:
         raise NotFound("no such user in this enterprise", entity="user", id=user_id)
     return user
@@ -84,8 +102,9 @@ async def user_posts(*, actor: Actor, enterprise_id: str, user_id: str) -> UserP
     return UserPostsRecord(user_id, enterprise_id, await posts_of(user_id))
 
 
-async def set_user_posts(*, actor: Actor, enterprise_id: str, user_id: str, posts: list[str],
-                         now: datetime | None = None) -> UserPostsRecord:  # fmt: skip
+async def set_user_posts(
+    *, actor: Actor, enterprise_id: str, user_id: str, posts: list[str], now: datetime | None = None
+) -> UserPostsRecord:
     """Replace the posts a user holds (its principal or an administrator); every post must be the enterprise's."""
     require_role(actor, *SETTERS)
     now = now or utcnow()
@@ -95,11 +114,19 @@ async def set_user_posts(*, actor: Actor, enterprise_id: str, user_id: str, post
     async with UserPost._meta.db.transaction():
         await UserPost.delete().where(UserPost.user_id == user_id).run()
         if names:
-            await UserPost.insert(*[
-                UserPost(id=new_id(), user_id=user_id, enterprise_id=enterprise_id, post=name,
-                         assigned_by=actor.user_id, assigned_at=now)
-                for name in names
-            ]).run()  # fmt: skip
+            await UserPost.insert(
+                *[
+                    UserPost(
+                        id=new_id(),
+                        user_id=user_id,
+                        enterprise_id=enterprise_id,
+                        post=name,
+                        assigned_by=actor.user_id,
+                        assigned_at=now,
+                    )
+                    for name in names
+                ]
+            ).run()
     return UserPostsRecord(user_id, enterprise_id, sorted(names))
 
 

@@ -171,9 +171,7 @@ def draw(
     anchor: str = "la",
 ) -> None:
     """Draw one line of text; bold is faked with a stroke of the same colour."""
-    canvas.text(
-        xy, text, font=style.font, fill=fill, anchor=anchor, stroke_width=style.stroke, stroke_fill=fill
-    )
+    canvas.text(xy, text, font=style.font, fill=fill, anchor=anchor, stroke_width=style.stroke, stroke_fill=fill)
 
 
 def draw_lines(

@@ -112,8 +112,16 @@ def render_risk_card_pdf(data: RiskCardData) -> bytes:
     pages = [Image.open(io.BytesIO(png)).convert("RGB") for png in render_risk_card_pages(data)]
     buffer = io.BytesIO()
     # Pillow embeds RGB pages as JPEG: full chroma and high quality keep the QR edges and 7 pt text crisp.
-    pages[0].save(buffer, format="PDF", save_all=True, append_images=pages[1:], resolution=DPI, quality=92,
-                  subsampling=0, title=f"{data.point_name} 岗位风险告知卡")  # fmt: skip
+    pages[0].save(
+        buffer,
+        format="PDF",
+        save_all=True,
+        append_images=pages[1:],
+        resolution=DPI,
+        quality=92,
+        subsampling=0,
+        title=f"{data.point_name} 岗位风险告知卡",
+    )
     return buffer.getvalue()
 
 
@@ -151,8 +159,9 @@ def _draw_band(canvas: ImageDraw.ImageDraw, data: RiskCardData, colour: tuple[in
     _text.draw(canvas, (CONTENT_LEFT, 180), subtitle[0], subtitle_style, ink, anchor="lm")
 
 
-def _draw_badge(canvas: ImageDraw.ImageDraw, data: RiskCardData, colour: tuple[int, int, int], top: int,
-                bottom: int) -> float:  # fmt: skip
+def _draw_badge(
+    canvas: ImageDraw.ImageDraw, data: RiskCardData, colour: tuple[int, int, int], top: int, bottom: int
+) -> float:
     """The level badge at the right of the band; returns its left edge."""
     badge_style = Style(56 if bottom - top >= 90 else 40, bold=True)
     badge_text = level_label(data.level)
@@ -166,8 +175,9 @@ def _draw_badge(canvas: ImageDraw.ImageDraw, data: RiskCardData, colour: tuple[i
     return badge_box[0]
 
 
-def _draw_continuation(canvas: ImageDraw.ImageDraw, data: RiskCardData, colour: tuple[int, int, int], number: int,
-                       count: int) -> None:  # fmt: skip
+def _draw_continuation(
+    canvas: ImageDraw.ImageDraw, data: RiskCardData, colour: tuple[int, int, int], number: int, count: int
+) -> None:
     """The band and foot of a continuation page: which card it continues, and which page of how many it is."""
     canvas.rectangle((0, 0, WIDTH, CONTINUATION_BAND), fill=colour)
     ink = ink_on(colour)
@@ -184,7 +194,9 @@ def _draw_continuation(canvas: ImageDraw.ImageDraw, data: RiskCardData, colour: 
     bottom = HEIGHT - FRAME - 30
     foot_top = HEIGHT - FRAME - CONTINUATION_FOOTER + 16
     canvas.line((CONTENT_LEFT, foot_top, CONTENT_RIGHT, foot_top), fill=RULE, width=2)
-    _text.draw(canvas, (CONTENT_LEFT, bottom), f"印制日期：{chinese_date(data.printed_on)}", Style(26), MUTED, anchor="ls")
+    _text.draw(
+        canvas, (CONTENT_LEFT, bottom), f"印制日期：{chinese_date(data.printed_on)}", Style(26), MUTED, anchor="ls"
+    )
     _text.draw(canvas, (CONTENT_RIGHT, bottom), f"第 {number}/{count} 页", Style(26, bold=True), INK, anchor="rs")
 
 
@@ -390,8 +402,17 @@ def _flow(layout: _Layout, first: tuple[float, ...], more: tuple[float, ...]) ->
     return pages
 
 
-def _place_row(pages: list[list[TextRun]], layout: _Layout, section: str, row: _Row, lines: list[str], left: float,
-               y: float, first_part: bool, show_tag: bool) -> None:  # fmt: skip
+def _place_row(
+    pages: list[list[TextRun]],
+    layout: _Layout,
+    section: str,
+    row: _Row,
+    lines: list[str],
+    left: float,
+    y: float,
+    first_part: bool,
+    show_tag: bool,
+) -> None:
     line_h = layout.style.line_height
     number = len(pages)
     x = left
@@ -409,7 +430,9 @@ def _place_row(pages: list[list[TextRun]], layout: _Layout, section: str, row: _
     for n, line in enumerate(lines):
         top = y + n * line_h
         kind = "placeholder" if row.placeholder else "text"
-        pages[-1].append(TextRun(number, section, item, kind, line, (x, top, x + layout.style.width(line), top + line_h)))
+        pages[-1].append(
+            TextRun(number, section, item, kind, line, (x, top, x + layout.style.width(line), top + line_h))
+        )
 
 
 def _draw_runs(canvas: ImageDraw.ImageDraw, layout: CardLayout, number: int, colour: tuple[int, int, int]) -> None:

@@ -137,7 +137,7 @@ def _open_checked(data: bytes, max_pixels: int, *, fast: bool) -> tuple[Image.Im
         raise ImageTooManyPixels(
             f"the image declares more pixels than allowed: {error}", max_pixels=max_pixels
         ) from None
-    except Exception as error:  # noqa: BLE001 - any failure to parse untrusted bytes means "damaged", not a crash
+    except Exception as error:
         raise ImageNotAccepted(
             f"the {sniffed} image is truncated or damaged: {type(error).__name__}: {error}",
             reason="corrupt",

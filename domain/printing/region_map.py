@@ -24,7 +24,12 @@ FOOTER = 130
 NO_DATA_RGB = (214, 219, 225)
 NO_DATA_LABEL = "无企业"
 DEPTH_NOTE = "由浅至深：区县 · 乡镇 · 网格"
-COLOUR_LABELS = {Colour.RED: "红（高风险）", Colour.ORANGE: "橙（较高风险）", Colour.YELLOW: "黄（一般风险）", Colour.BLUE: "蓝（低风险）"}
+COLOUR_LABELS = {
+    Colour.RED: "红（高风险）",
+    Colour.ORANGE: "橙（较高风险）",
+    Colour.YELLOW: "黄（一般风险）",
+    Colour.BLUE: "蓝（低风险）",
+}
 # Deeper levels are drawn later, over the ones that contain them. Each level is painted in its own colour at its own
 # strength — districts a light tint, towns a middle one, grids the full colour — so a district's colour still shows
 # around the towns it contains, and a town or grid without enterprises is left unpainted over its parent's colour.
@@ -161,7 +166,9 @@ def render_region_map(areas: Sequence[MapArea], title: str, on: date, rule_note:
     """The map as PNG bytes, `WIDTH` × `HEIGHT` px."""
     image = Image.new("RGB", (WIDTH, HEIGHT), WHITE)
     canvas = ImageDraw.Draw(image)
-    title_style, title_lines = _text.fit(f"{title} 安全风险四色动态图", WIDTH - 2 * MARGIN, 1, (48, 44, 40, 36), bold=True)
+    title_style, title_lines = _text.fit(
+        f"{title} 安全风险四色动态图", WIDTH - 2 * MARGIN, 1, (48, 44, 40, 36), bold=True
+    )
     _text.draw(canvas, (MARGIN, 64), title_lines[0], title_style, INK, anchor="lm")
     _text.draw(canvas, (MARGIN, 118), f"制图日期：{chinese_date(on)}", Style(26), MUTED, anchor="lm")
     grids = sum(1 for a in areas if a.level == "grid")
@@ -194,7 +201,9 @@ def render_region_map(areas: Sequence[MapArea], title: str, on: date, rule_note:
             style, lines = _text.fit(note, box[2] - box[0] - 24, 1, (20, 18))
             _text.draw(canvas, (box[0] + 12, box[3] - 12), lines[0], style, MUTED, anchor="ls")
     else:
-        _text.draw(canvas, ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2), "暂无区域图形", Style(44), MUTED, anchor="mm")
+        _text.draw(
+            canvas, ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2), "暂无区域图形", Style(44), MUTED, anchor="mm"
+        )
 
     _legend(canvas, HEIGHT - FOOTER + 40)
     note_style, note = _text.fit(rule_note, WIDTH - 2 * MARGIN, 1, (22, 20, 18))
@@ -209,10 +218,11 @@ Box = tuple[float, float, float, float]
 
 def _border(rings: Sequence[Sequence[tuple[float, float]]]) -> list[tuple[tuple[float, float], tuple[float, float]]]:
     """The edges of an area's outline: an edge its polygons share (towns side by side in a district) is inside it."""
+
     def key(a: tuple[float, float], b: tuple[float, float]) -> tuple:
         return tuple(sorted(((round(a[0]), round(a[1])), (round(b[0]), round(b[1])))))
 
-    edges = [(a, b) for ring in rings for a, b in zip(ring, [*ring[1:], ring[0]]) if a != b]
+    edges = [(a, b) for ring in rings for a, b in zip(ring, [*ring[1:], ring[0]], strict=False) if a != b]
     seen = Counter(key(a, b) for a, b in edges)
     return [(a, b) for a, b in edges if seen[key(a, b)] == 1]
 
@@ -244,8 +254,10 @@ def _bounds(points: Sequence[tuple[float, float]]) -> Box:
 def _covered(box: Box, shapes: Sequence[Box]) -> float:
     """The share of the shapes' bounding boxes' area that `box` covers."""
     total = sum((s[2] - s[0]) * (s[3] - s[1]) for s in shapes) or 1.0
-    covered = sum(max(0.0, min(box[2], s[2]) - max(box[0], s[0])) * max(0.0, min(box[3], s[3]) - max(box[1], s[1]))
-                  for s in shapes)  # fmt: skip
+    covered = sum(
+        max(0.0, min(box[2], s[2]) - max(box[0], s[0])) * max(0.0, min(box[3], s[3]) - max(box[1], s[1]))
+        for s in shapes
+    )
     return covered / total
 
 
@@ -257,7 +269,7 @@ def _inside(point: tuple[float, float], ring: Sequence[tuple[float, float]]) -> 
     """Even-odd rule: whether `point` lies inside the polygon `ring`."""
     x, y = point
     inside = False
-    for (x1, y1), (x2, y2) in zip(ring, [*ring[1:], ring[0]]):
+    for (x1, y1), (x2, y2) in zip(ring, [*ring[1:], ring[0]], strict=False):
         if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
             inside = not inside
     return inside
@@ -269,8 +281,9 @@ def _anchor(drawn: DrawnArea) -> tuple[float, float]:
     return sum(c[0] for c in centres) / len(centres), sum(c[1] for c in centres) / len(centres)
 
 
-def _place_label(drawn: DrawnArea, placed: list[PlacedLabel], obstacles: list[Box], centres: list[tuple[float, float]],
-                 inner: Box) -> PlacedLabel | None:  # fmt: skip
+def _place_label(
+    drawn: DrawnArea, placed: list[PlacedLabel], obstacles: list[Box], centres: list[tuple[float, float]], inner: Box
+) -> PlacedLabel | None:
     """The first spot, nearest the area's centre, where the name collides with nothing placed before; else None."""
     name = _text.clean(drawn.area.name)
     x, y = _anchor(drawn)
@@ -328,8 +341,15 @@ def _draw_label(canvas: ImageDraw.ImageDraw, label: PlacedLabel) -> None:
     style = Style(label.size, bold=label.level in LABEL_BOLD)
     centre = ((label.box[0] + label.box[2]) / 2, (label.box[1] + label.box[3]) / 2)
     # The halo first, wider than the letters, so dark ink reads on red, blue and on the outlines alike.
-    canvas.text(centre, label.name, font=style.font, fill=WHITE, anchor="mm", stroke_width=style.stroke + HALO,
-                stroke_fill=WHITE)  # fmt: skip
+    canvas.text(
+        centre,
+        label.name,
+        font=style.font,
+        fill=WHITE,
+        anchor="mm",
+        stroke_width=style.stroke + HALO,
+        stroke_fill=WHITE,
+    )
     _text.draw(canvas, centre, label.name, style, INK, anchor="mm")
 
 

@@ -69,4 +69,3 @@ def render_safety_code(data: SafetyCodeData) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", dpi=(DPI, DPI))
     return buffer.getvalue()
-

@@ -62,14 +62,16 @@ def fit(text: str, width_mm: float, max_lines: int, sizes: Sequence[float]) -> t
     return size, _text.truncate(_text.wrap(text, _MEASURE, width_px), max_lines, _MEASURE, width_px)
 
 
-def render_label_sheet(labels: Sequence[Label], title: str, *, printed_on: date, enterprise: Label | None = None,
-                       subject: str = "") -> bytes:  # fmt: skip
+def render_label_sheet(
+    labels: Sequence[Label], title: str, *, printed_on: date, enterprise: Label | None = None, subject: str = ""
+) -> bytes:
     """The sheet as PDF bytes: the enterprise's own code first (when given), then one label per risk point."""
     return layout_label_sheet(labels, title, printed_on=printed_on, enterprise=enterprise, subject=subject)[0]
 
 
-def layout_label_sheet(labels: Sequence[Label], title: str, *, printed_on: date, enterprise: Label | None = None,
-                       subject: str = "") -> tuple[bytes, list[PlacedQr]]:  # fmt: skip
+def layout_label_sheet(
+    labels: Sequence[Label], title: str, *, printed_on: date, enterprise: Label | None = None, subject: str = ""
+) -> tuple[bytes, list[PlacedQr]]:
     """The sheet as PDF bytes and where each QR code was drawn."""
     stickers = ([(enterprise, True)] if enterprise else []) + [(label, False) for label in labels]
     chunks = [stickers[i : i + PER_PAGE] for i in range(0, len(stickers), PER_PAGE)] or [[]]

@@ -43,7 +43,7 @@ def render_risk_map(plan_png: bytes | None, points: Sequence[MapPoint], enterpri
     note_lines = _unplaced_lines(unplaced, MAP_WIDTH, note_style)
     height = legend_top + 60 + (len(note_lines) * note_style.line_height + 20 if note_lines else 0) + MARGIN
 
-    image = Image.new("RGBA", (width, height), WHITE + (255,))
+    image = Image.new("RGBA", (width, height), (*WHITE, 255))
     image.paste(plan, plan_box[:2])
     canvas = ImageDraw.Draw(image)
     # Outside the plan, so the frame hides none of it.
@@ -114,7 +114,7 @@ def _halos(image: Image.Image, centres: list[tuple[tuple[int, int], MapPoint]]) 
     overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
     canvas = ImageDraw.Draw(overlay)
     for (cx, cy), point in centres:
-        canvas.ellipse((cx - HALO, cy - HALO, cx + HALO, cy + HALO), fill=level_rgb(point.level) + (HALO_ALPHA,))
+        canvas.ellipse((cx - HALO, cy - HALO, cx + HALO, cy + HALO), fill=(*level_rgb(point.level), HALO_ALPHA))
     return Image.alpha_composite(image, overlay)
 
 
@@ -147,7 +147,7 @@ def _labels(
     overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
     canvas = ImageDraw.Draw(overlay)
     for box, _, point in placed:
-        outline = level_rgb(point.level) + (255,)
+        outline = (*level_rgb(point.level), 255)
         canvas.rounded_rectangle(box, radius=8, fill=(255, 255, 255, 225), outline=outline, width=2)
     image = Image.alpha_composite(image, overlay)
     canvas = ImageDraw.Draw(image)

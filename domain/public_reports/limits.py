@@ -26,25 +26,34 @@ async def count_request(checks: list[tuple[RateLimit, str]], now: datetime | Non
         for limit, key in checks:
             start, end = window_of(limit, now)
             counter_id = f"{limit.name}:{hashed(limit.name, key)[:32]}:{start}"
-            await PublicRateCounter.insert(PublicRateCounter(id=counter_id, hits=0, window_end=end)).on_conflict(
-                action="DO NOTHING"
-            ).run()
+            await (
+                PublicRateCounter.insert(PublicRateCounter(id=counter_id, hits=0, window_end=end))
+                .on_conflict(action="DO NOTHING")
+                .run()
+            )
             # one UPDATE both checks and counts, so two racing requests cannot both take the last place
-            counted = await PublicRateCounter.update({PublicRateCounter.hits: PublicRateCounter.hits + 1}).where(
-                PublicRateCounter.id == counter_id, PublicRateCounter.hits < limit.limit
-            ).returning(PublicRateCounter.hits).run()  # fmt: skip
+            counted = (
+                await PublicRateCounter.update({PublicRateCounter.hits: PublicRateCounter.hits + 1})
+                .where(PublicRateCounter.id == counter_id, PublicRateCounter.hits < limit.limit)
+                .returning(PublicRateCounter.hits)
+                .run()
+            )
             if not counted:
                 raise PublicRateLimited(
                     f"at most {limit.limit} requests per {int(limit.window.total_seconds())} s",
-                    limit=limit.name, retryAfterSeconds=retry_after_s(end, now),
-                )  # fmt: skip
+                    limit=limit.name,
+                    retryAfterSeconds=retry_after_s(end, now),
+                )
 
 
 async def purge_expired_counters(now: datetime | None = None) -> int:
     """Delete the counters of windows that ended more than a day ago; returns how many."""
     cutoff = (now or utcnow()) - KEEP_EXPIRED
     async with PublicRateCounter._meta.db.transaction():
-        deleted = await PublicRateCounter.delete().where(PublicRateCounter.window_end < cutoff).returning(
-            PublicRateCounter.id
-        ).run()
+        deleted = (
+            await PublicRateCounter.delete()
+            .where(PublicRateCounter.window_end < cutoff)
+            .returning(PublicRateCounter.id)
+            .run()
+        )
     return len(deleted)

@@ -10,6 +10,7 @@ replies, nothing else.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
 import secrets
 from collections.abc import Mapping, Sequence
@@ -166,7 +167,7 @@ Ring = Sequence[Sequence[float]]
 def ring_contains(ring: Ring, lon: float, lat: float) -> bool:
     """Even-odd rule on one closed ring of (lon, lat) points."""
     inside = False
-    for (x1, y1, *_), (x2, y2, *_) in zip(ring, ring[1:], strict=False):
+    for (x1, y1, *_), (x2, y2, *_) in itertools.pairwise(ring):
         if (y1 > lat) != (y2 > lat) and lon < x1 + (lat - y1) * (x2 - x1) / (y2 - y1):
             inside = not inside
     return inside
@@ -315,8 +316,19 @@ def check_enterprise_wording(title: str | None, description: str | None, reporte
 # ---------------------------------------------------------------------------------------------- replay (verify)
 
 # What the "receive" event says of the report row (the reporter's contact is never in it).
-_RECEIVED_COLUMNS = ("status", "title", "description", "given_enterprise_name", "given_credit_code",
-                     "given_region_code", "routed_by", "enterprise_id", "grid_id", "region_code", "occurred_at")  # fmt: skip
+_RECEIVED_COLUMNS = (
+    "status",
+    "title",
+    "description",
+    "given_enterprise_name",
+    "given_credit_code",
+    "given_region_code",
+    "routed_by",
+    "enterprise_id",
+    "grid_id",
+    "region_code",
+    "occurred_at",
+)
 
 
 def derive_reports(events: Sequence[Event]) -> dict[str, dict[str, Any]]:

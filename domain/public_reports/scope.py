@@ -37,6 +37,8 @@ async def photo_on_visible_report(actor: Actor, photo_id: str) -> bool:
     if actor.role not in READERS:
         return False
     reports = PublicReport.select(PublicReport.id).where(report_condition(actor))
-    return await PublicReportPhoto.exists().where(
-        PublicReportPhoto.photo_id == photo_id, PublicReportPhoto.report_id.is_in(reports)
-    ).run()
+    return (
+        await PublicReportPhoto.exists()
+        .where(PublicReportPhoto.photo_id == photo_id, PublicReportPhoto.report_id.is_in(reports))
+        .run()
+    )

@@ -36,7 +36,7 @@ from domain.notifications.services import NotificationSubject, deliver_due, reco
 from domain.org.model import EnterpriseStatus
 from domain.org.tables import Enterprise, Grid, Region
 from domain.outbox.services import add_to_outbox
-from domain.photos.services import CaptureForm, Photos, PhotoRecord
+from domain.photos.services import CaptureForm, PhotoRecord, Photos
 from domain.photos.storage import Incoming
 from domain.photos.tables import Photo, PhotoUpload
 from domain.public_reports.limits import count_request
@@ -191,9 +191,12 @@ async def _enterprise_route(new: NewPublicReport) -> Route | None:
     open_ones = Enterprise.status != EnterpriseStatus.CLOSED.value
     columns = (Enterprise.id, Enterprise.grid_id, Enterprise.region_code, Enterprise.region_path)
     if new.enterprise_credit_code:
-        row = await Enterprise.select(*columns).where(
-            Enterprise.credit_code == new.enterprise_credit_code.upper(), open_ones
-        ).first().run()  # fmt: skip
+        row = (
+            await Enterprise.select(*columns)
+            .where(Enterprise.credit_code == new.enterprise_credit_code.upper(), open_ones)
+            .first()
+            .run()
+        )
         if row is not None:
             return Route(RoutedBy.CREDIT_CODE, row["region_code"], row["region_path"], row["grid_id"], row["id"])
     if name := new.enterprise_name.strip():
@@ -211,11 +214,19 @@ async def _outlines() -> list[Outline]:
     outlines = []
     for shape in shapes:
         if shape["kind"] == "grid" and (grid := grids.get(shape["subject"])):
-            outlines.append(Outline("grid", grid["id"], grid["region_code"], grid["region_path"],
-                                    json.loads(shape["geometry"])))  # fmt: skip
+            outlines.append(
+                Outline("grid", grid["id"], grid["region_code"], grid["region_path"], json.loads(shape["geometry"]))
+            )
         elif shape["kind"] == "region" and shape["subject"] in regions:
-            outlines.append(Outline("region", shape["subject"], shape["subject"], regions[shape["subject"]],
-                                    json.loads(shape["geometry"])))  # fmt: skip
+            outlines.append(
+                Outline(
+                    "region",
+                    shape["subject"],
+                    shape["subject"],
+                    regions[shape["subject"]],
+                    json.loads(shape["geometry"]),
+                )
+            )
     return outlines
 
 
@@ -226,10 +237,9 @@ async def route_report(new: NewPublicReport) -> Route:
         raise PublicReportInputInvalid("a place is a pair of lat and lng", field="lat", reason="pair")
     if found := await _enterprise_route(new):
         return found
-    if new.lat is not None and new.lng is not None:
-        if outline := locate(await _outlines(), new.lng, new.lat):
-            grid_id = outline.subject if outline.kind == "grid" else None
-            return Route(RoutedBy.LOCATION, outline.region_code, outline.region_path, grid_id)
+    if new.lat is not None and new.lng is not None and (outline := locate(await _outlines(), new.lng, new.lat)):
+        grid_id = outline.subject if outline.kind == "grid" else None
+        return Route(RoutedBy.LOCATION, outline.region_code, outline.region_path, grid_id)
     if new.region_code:
         region = await Region.select(Region.code, Region.path).where(Region.code == new.region_code).first().run()
         if region is None:
@@ -237,8 +247,13 @@ async def route_report(new: NewPublicReport) -> Route:
         return Route(RoutedBy.REGION, region["code"], region["path"])
     if new.lat is None and not new.enterprise_name.strip() and not new.enterprise_credit_code:
         raise PublicReportUnroutable("say where: an enterprise, a place on the map or a region")
-    top = await Region.select(Region.code, Region.path).where(Region.parent_code.is_null()).order_by(
-        Region.path).first().run()  # fmt: skip
+    top = (
+        await Region.select(Region.code, Region.path)
+        .where(Region.parent_code.is_null())
+        .order_by(Region.path)
+        .first()
+        .run()
+    )
     if top is None:
         raise PublicReportUnroutable("no region is set up to receive reports")
     return Route(RoutedBy.FALLBACK, top["code"], top["path"])
@@ -253,13 +268,16 @@ async def _device_photos(device_id: str, photo_ids: tuple[str, ...]) -> list[dic
         raise PublicReportInputInvalid("a photo is listed twice", field="photoIds", reason="duplicate")
     if not photo_ids:
         return []
-    rows = await PhotoUpload.select(
-        PhotoUpload.photo_id, PhotoUpload.photo_id.join_on(Photo.id).sha256.as_alias("sha256")
-    ).where(PhotoUpload.photo_id.is_in(list(photo_ids)), PhotoUpload.user_id == device_user(device_id)).run()
+    rows = (
+        await PhotoUpload.select(PhotoUpload.photo_id, PhotoUpload.photo_id.join_on(Photo.id).sha256.as_alias("sha256"))
+        .where(PhotoUpload.photo_id.is_in(list(photo_ids)), PhotoUpload.user_id == device_user(device_id))
+        .run()
+    )
     mine = {row["photo_id"]: row["sha256"] for row in rows}
     if missing := [photo_id for photo_id in photo_ids if photo_id not in mine]:
-        raise PublicReportInputInvalid("no such photo from this device", field="photoIds", reason="unknown",
-                                       ids=missing)  # fmt: skip
+        raise PublicReportInputInvalid(
+            "no such photo from this device", field="photoIds", reason="unknown", ids=missing
+        )
     return [{"id": photo_id, "sha256": mine[photo_id]} for photo_id in photo_ids]
 
 
@@ -270,8 +288,12 @@ def _receipt_of(row: dict, replies: list[Reply]) -> Receipt:
 async def _replies(report_ids: list[str]) -> dict[str, list[Reply]]:
     if not report_ids:
         return {}
-    rows = await PublicReportReply.select().where(PublicReportReply.report_id.is_in(report_ids)).order_by(
-        PublicReportReply.id).run()  # fmt: skip
+    rows = (
+        await PublicReportReply.select()
+        .where(PublicReportReply.report_id.is_in(report_ids))
+        .order_by(PublicReportReply.id)
+        .run()
+    )
     found: dict[str, list[Reply]] = {}
     for row in rows:
         found.setdefault(row["report_id"], []).append(Reply(row["text"], row["created_at"]))
@@ -291,33 +313,83 @@ async def submit_report(*, new: NewPublicReport, address: str, now: datetime | N
     photos = await _device_photos(new.device_id, new.photo_ids)
     report_id = new_id()
     row = {
-        "id": report_id, "receipt": new_receipt(), "client_key": client_key, "status": str(ReportStatus.RECEIVED),
-        "title": new.title.strip(), "description": new.description, "occurred_at": new.occurred_at,
-        "lat": new.lat, "lng": new.lng, "given_enterprise_name": new.enterprise_name.strip(),
-        "given_credit_code": (new.enterprise_credit_code or "").upper(), "given_region_code": new.region_code or "",
-        "routed_by": str(route.routed_by), "enterprise_id": route.enterprise_id, "grid_id": route.grid_id,
-        "region_code": route.region_code, "region_path": route.region_path, "hazard_id": None, "dismiss_reason": "",
-        "decided_by": None, "decided_at": None, "version": 1, "created_at": now, "updated_at": now,
-    }  # fmt: skip
+        "id": report_id,
+        "receipt": new_receipt(),
+        "client_key": client_key,
+        "status": str(ReportStatus.RECEIVED),
+        "title": new.title.strip(),
+        "description": new.description,
+        "occurred_at": new.occurred_at,
+        "lat": new.lat,
+        "lng": new.lng,
+        "given_enterprise_name": new.enterprise_name.strip(),
+        "given_credit_code": (new.enterprise_credit_code or "").upper(),
+        "given_region_code": new.region_code or "",
+        "routed_by": str(route.routed_by),
+        "enterprise_id": route.enterprise_id,
+        "grid_id": route.grid_id,
+        "region_code": route.region_code,
+        "region_path": route.region_path,
+        "hazard_id": None,
+        "dismiss_reason": "",
+        "decided_by": None,
+        "decided_at": None,
+        "version": 1,
+        "created_at": now,
+        "updated_at": now,
+    }
     has_contact = bool(new.contact_name.strip() or new.contact_phone)
     # the chain records what was reported and where it went; whether a contact was given, never the contact
-    payload = {k: row[k] for k in ("status", "title", "description", "given_enterprise_name", "given_credit_code",
-                                   "given_region_code", "routed_by", "enterprise_id", "grid_id", "region_code")}
-    payload |= {"occurred_at": new.occurred_at, "lat": hazards._coordinate(new.lat), "lng": hazards._coordinate(new.lng),
-                "photo_ids": [p["id"] for p in photos], "has_contact": has_contact, "version": 1}  # fmt: skip
+    payload = {
+        k: row[k]
+        for k in (
+            "status",
+            "title",
+            "description",
+            "given_enterprise_name",
+            "given_credit_code",
+            "given_region_code",
+            "routed_by",
+            "enterprise_id",
+            "grid_id",
+            "region_code",
+        )
+    }
+    payload |= {
+        "occurred_at": new.occurred_at,
+        "lat": hazards._coordinate(new.lat),
+        "lng": hazards._coordinate(new.lng),
+        "photo_ids": [p["id"] for p in photos],
+        "has_contact": has_contact,
+        "version": 1,
+    }
     try:
         async with PublicReport._meta.db.transaction():
             await PublicReport.insert(PublicReport(**row)).run()
             if has_contact:
-                await PublicReportContact.insert(PublicReportContact(
-                    report_id=report_id, name=new.contact_name.strip(), phone=new.contact_phone or "", created_at=now,
-                )).run()  # fmt: skip
+                await PublicReportContact.insert(
+                    PublicReportContact(
+                        report_id=report_id,
+                        name=new.contact_name.strip(),
+                        phone=new.contact_phone or "",
+                        created_at=now,
+                    )
+                ).run()
             for position, photo in enumerate(photos):
-                await PublicReportPhoto.insert(PublicReportPhoto(id=new_id(), report_id=report_id,
-                                                                 photo_id=photo["id"], position=position)).run()  # fmt: skip
-            await append_event(chain_id=report_id, subject_kind=SUBJECT_KIND, action="receive",
-                               name="PublicReportReceived", actor=PUBLIC, at=now, payload=payload,
-                               photo_hashes=[p["sha256"] for p in photos], bind=(PublicReport, report_id))  # fmt: skip
+                await PublicReportPhoto.insert(
+                    PublicReportPhoto(id=new_id(), report_id=report_id, photo_id=photo["id"], position=position)
+                ).run()
+            await append_event(
+                chain_id=report_id,
+                subject_kind=SUBJECT_KIND,
+                action="receive",
+                name="PublicReportReceived",
+                actor=PUBLIC,
+                at=now,
+                payload=payload,
+                photo_hashes=[p["sha256"] for p in photos],
+                bind=(PublicReport, report_id),
+            )
             await add_to_outbox(NOTIFY_JOB, report_id, now=now)
     except Exception as error:
         if not is_unique_violation(error):
@@ -330,9 +402,18 @@ async def submit_report(*, new: NewPublicReport, address: str, now: datetime | N
     return _receipt_of(row, []), True
 
 
-async def upload_photo(*, photos: Photos, incoming: Incoming, client_id: str, device_id: str, address: str,
-                       taken_at: datetime | None = None, lat: float | None = None, lng: float | None = None,
-                       now: datetime | None = None) -> tuple[PhotoRecord, bool]:  # fmt: skip
+async def upload_photo(
+    *,
+    photos: Photos,
+    incoming: Incoming,
+    client_id: str,
+    device_id: str,
+    address: str,
+    taken_at: datetime | None = None,
+    lat: float | None = None,
+    lng: float | None = None,
+    now: datetime | None = None,
+) -> tuple[PhotoRecord, bool]:
     """Keep a photo for a public report, with every check of an ordinary upload, under the device's pseudonym."""
     uploader = Actor(user_id=device_user(device_id), role=PUBLIC_ROLE)  # type: ignore[arg-type]
     if not await PhotoUpload.exists().where(PhotoUpload.client_key == f"{uploader.user_id}:{client_id}").run():
@@ -368,31 +449,80 @@ async def _records(rows: list[dict], actor: Actor, *, with_contact: bool = False
     if not ids:
         return []
     replies = await _replies(ids)
-    photo_rows = await PublicReportPhoto.select(
-        PublicReportPhoto.report_id, PublicReportPhoto.photo_id, PublicReportPhoto.photo_id.join_on(Photo.id).sha256.as_alias("sha256")
-    ).where(PublicReportPhoto.report_id.is_in(ids)).order_by(PublicReportPhoto.position).run()  # fmt: skip
+    photo_rows = (
+        await PublicReportPhoto.select(
+            PublicReportPhoto.report_id,
+            PublicReportPhoto.photo_id,
+            PublicReportPhoto.photo_id.join_on(Photo.id).sha256.as_alias("sha256"),
+        )
+        .where(PublicReportPhoto.report_id.is_in(ids))
+        .order_by(PublicReportPhoto.position)
+        .run()
+    )
     photos: dict[str, list[ReportPhotoRecord]] = {}
     for p in photo_rows:
         photos.setdefault(p["report_id"], []).append(ReportPhotoRecord(p["photo_id"], p["sha256"]))
-    contacts = {row["report_id"] for row in await PublicReportContact.select(PublicReportContact.report_id).where(
-        PublicReportContact.report_id.is_in(ids)).run()}  # fmt: skip
+    contacts = {
+        row["report_id"]
+        for row in await PublicReportContact.select(PublicReportContact.report_id)
+        .where(PublicReportContact.report_id.is_in(ids))
+        .run()
+    }
     enterprise_ids = sorted({row["enterprise_id"] for row in rows if row["enterprise_id"]})
-    names = {row["id"]: row["name"] for row in await Enterprise.select(Enterprise.id, Enterprise.name).where(
-        Enterprise.id.is_in(enterprise_ids)).run()} if enterprise_ids else {}  # fmt: skip
-    regions = {row["code"]: row["name"] for row in await Region.select(Region.code, Region.name).where(
-        Region.code.is_in(sorted({row["region_code"] for row in rows}))).run()}  # fmt: skip
+    names = (
+        {
+            row["id"]: row["name"]
+            for row in await Enterprise.select(Enterprise.id, Enterprise.name)
+            .where(Enterprise.id.is_in(enterprise_ids))
+            .run()
+        }
+        if enterprise_ids
+        else {}
+    )
+    regions = {
+        row["code"]: row["name"]
+        for row in await Region.select(Region.code, Region.name)
+        .where(Region.code.is_in(sorted({row["region_code"] for row in rows})))
+        .run()
+    }
     records = []
     for row in rows:
-        fields = {name: row[name] for name in (
-            "id", "status", "title", "description", "occurred_at", "lat", "lng", "given_enterprise_name",
-            "given_credit_code", "given_region_code", "routed_by", "enterprise_id", "grid_id", "region_code",
-            "hazard_id", "dismiss_reason", "version", "created_at", "updated_at")}  # fmt: skip
-        records.append(ReportRecord(
-            **fields, enterprise_name=names.get(row["enterprise_id"]), region_name=regions.get(row["region_code"], ""),
-            photos=photos.get(row["id"], []), replies=replies.get(row["id"], []), has_contact=row["id"] in contacts,
-            contact=await _contact_of(actor, row["id"]) if with_contact else None,
-            allowed_actions=allowed_actions(row["status"], actor),
-        ))  # fmt: skip
+        fields = {
+            name: row[name]
+            for name in (
+                "id",
+                "status",
+                "title",
+                "description",
+                "occurred_at",
+                "lat",
+                "lng",
+                "given_enterprise_name",
+                "given_credit_code",
+                "given_region_code",
+                "routed_by",
+                "enterprise_id",
+                "grid_id",
+                "region_code",
+                "hazard_id",
+                "dismiss_reason",
+                "version",
+                "created_at",
+                "updated_at",
+            )
+        }
+        records.append(
+            ReportRecord(
+                **fields,
+                enterprise_name=names.get(row["enterprise_id"]),
+                region_name=regions.get(row["region_code"], ""),
+                photos=photos.get(row["id"], []),
+                replies=replies.get(row["id"], []),
+                has_contact=row["id"] in contacts,
+                contact=await _contact_of(actor, row["id"]) if with_contact else None,
+                allowed_actions=allowed_actions(row["status"], actor),
+            )
+        )
     return records
 
 
@@ -410,12 +540,15 @@ async def get_report(*, actor: Actor, report_id: str) -> ReportRecord:
     return (await _records([row], actor, with_contact=True))[0]
 
 
-async def list_reports(*, actor: Actor, status: str | None = None, cursor: str | None = None,
-                       limit: int | None = None) -> Page[ReportRecord]:  # fmt: skip
+async def list_reports(
+    *, actor: Actor, status: str | None = None, cursor: str | None = None, limit: int | None = None
+) -> Page[ReportRecord]:
     """Reports in the caller's scope, newest first (no contacts in a list: open one to see it)."""
     require_role(actor, *READERS)
     size = clamp_limit(limit)
-    query = PublicReport.select().where(report_condition(actor)).order_by(PublicReport.id, ascending=False).limit(size + 1)
+    query = (
+        PublicReport.select().where(report_condition(actor)).order_by(PublicReport.id, ascending=False).limit(size + 1)
+    )
     if status:
         if status not in {str(s) for s in ReportStatus}:
             raise InvalidInput("no such report status", field="status", values=[status])
@@ -426,13 +559,18 @@ async def list_reports(*, actor: Actor, status: str | None = None, cursor: str |
     return Page(items=await _records(page.items, actor), next_cursor=page.next_cursor)
 
 
-async def _enterprise_copies(actor: Actor, photos: Photos | None, report_id: str, enterprise_id: str,
-                             photo_ids: tuple[str, ...], now: datetime) -> list[str]:  # fmt: skip
+async def _enterprise_copies(
+    actor: Actor, photos: Photos | None, report_id: str, enterprise_id: str, photo_ids: tuple[str, ...], now: datetime
+) -> list[str]:
     """New photos for the enterprise, one per chosen report photo: the pixels re-encoded without metadata and
     stamped with the enterprise and the acceptance date (domain.photos.redaction), kept as the regulator's uploads
     so the hazard service takes them as evidence. The originals, with the reporter's EXIF, stay the regulators'."""
-    attached = {row["photo_id"] for row in await PublicReportPhoto.select(PublicReportPhoto.photo_id).where(
-        PublicReportPhoto.report_id == report_id).run()}  # fmt: skip
+    attached = {
+        row["photo_id"]
+        for row in await PublicReportPhoto.select(PublicReportPhoto.photo_id)
+        .where(PublicReportPhoto.report_id == report_id)
+        .run()
+    }
     if unknown := [photo_id for photo_id in photo_ids if photo_id not in attached]:
         raise PublicReportInputInvalid("not a photo of this report", field="photoIds", reason="unknown", ids=unknown)
     if not photo_ids:
@@ -444,35 +582,58 @@ async def _enterprise_copies(actor: Actor, photos: Photos | None, report_id: str
     for photo_id in photo_ids:
         # the retry key names neither the report nor its photo: the enterprise's rows hold no link back to them
         client_id = "pr:" + hashed("enterprise-copy", report_id, photo_id)[:40]
-        record = await photos.keep_enterprise_copy(actor=actor, photo_id=photo_id, client_id=client_id,
-                                                   enterprise_name=name, accepted_at=now)  # fmt: skip
+        record = await photos.keep_enterprise_copy(
+            actor=actor, photo_id=photo_id, client_id=client_id, enterprise_name=name, accepted_at=now
+        )
         copies.append(record.id)
     return copies
 
 
-async def _accept(actor: Actor, row: dict, command: AcceptReport, now: datetime, photos: Photos | None) -> dict[str, Any]:
+async def _accept(
+    actor: Actor, row: dict, command: AcceptReport, now: datetime, photos: Photos | None
+) -> dict[str, Any]:
     enterprise_id = command.enterprise_id or row["enterprise_id"]
     if not enterprise_id:
-        raise PublicReportInputInvalid("name the enterprise the hazard belongs to", field="enterpriseId",
-                                       reason="required")  # fmt: skip
+        raise PublicReportInputInvalid(
+            "name the enterprise the hazard belongs to", field="enterpriseId", reason="required"
+        )
     copies = await _enterprise_copies(actor, photos, row["id"], enterprise_id, command.photo_ids, now)
     # Nothing of the reporter goes into the enterprise's hazard: the regulator's own words, no place (the reporter's
     # point would say where they stood), found when accepted (the reporter's time would say when they were there),
     # the enterprise's copies of the photos, and a retry key that names no report.
     new = hazards.NewHazard(
-        client_id="public-report:" + hashed("hazard", row["id"])[:40], enterprise_id=enterprise_id,
-        source="public_report", category=command.category, title=(command.title or "").strip(),
-        description=(command.description or "").strip(), level=command.level,
-        major_criterion_id=command.major_criterion_id, expert_reason=command.expert_reason,
-        photo_ids=tuple(copies), found_at=now, lat=None, lng=None,
-    )  # fmt: skip
+        client_id="public-report:" + hashed("hazard", row["id"])[:40],
+        enterprise_id=enterprise_id,
+        source="public_report",
+        category=command.category,
+        title=(command.title or "").strip(),
+        description=(command.description or "").strip(),
+        level=command.level,
+        major_criterion_id=command.major_criterion_id,
+        expert_reason=command.expert_reason,
+        photo_ids=tuple(copies),
+        found_at=now,
+        lat=None,
+        lng=None,
+    )
     hazard, _ = await hazards.create_hazard(actor=actor, new=new, now=now)
-    return {"hazard_id": hazard.id, "enterprise_id": enterprise_id, "photo_ids": list(command.photo_ids),
-            "enterprise_photo_ids": copies}  # fmt: skip
+    return {
+        "hazard_id": hazard.id,
+        "enterprise_id": enterprise_id,
+        "photo_ids": list(command.photo_ids),
+        "enterprise_photo_ids": copies,
+    }
 
 
-async def act(*, actor: Actor, report_id: str, expected_version: int, command: ReportCommand,
-              now: datetime | None = None, photos: Photos | None = None) -> ReportRecord:  # fmt: skip
+async def act(
+    *,
+    actor: Actor,
+    report_id: str,
+    expected_version: int,
+    command: ReportCommand,
+    now: datetime | None = None,
+    photos: Photos | None = None,
+) -> ReportRecord:
     """Accept, dismiss or reply to a report (regulators of its region), as one transaction with its history link;
     accepting with photos needs `photos`, where the enterprise's copies are kept."""
     now = now or utcnow()
@@ -482,8 +643,11 @@ async def act(*, actor: Actor, report_id: str, expected_version: int, command: R
     after = next_status(row["status"], command.action, actor)
     if isinstance(command, AcceptReport):
         check_enterprise_wording(command.title, command.description, [row["title"], row["description"]])
-    changes: dict[Any, Any] = {PublicReport.status: str(after), PublicReport.version: expected_version + 1,
-                               PublicReport.updated_at: now}  # fmt: skip
+    changes: dict[Any, Any] = {
+        PublicReport.status: str(after),
+        PublicReport.version: expected_version + 1,
+        PublicReport.updated_at: now,
+    }
     reply = (command.reply or "").strip()
     payload: dict[str, Any] = {"from_status": row["status"], "to_status": str(after), "version": expected_version + 1}
     if isinstance(command, DismissReport):
@@ -492,31 +656,53 @@ async def act(*, actor: Actor, report_id: str, expected_version: int, command: R
     if isinstance(command, ForwardReport):
         target = await _forward_target(row, command)
         payload |= {"from_region": row["region_code"], "to_region": target["code"], "reason": command.reason}
-        changes |= {PublicReport.region_code: target["code"], PublicReport.region_path: target["path"],
-                    PublicReport.grid_id: None, PublicReport.routed_by: str(RoutedBy.FORWARDED)}  # fmt: skip
+        changes |= {
+            PublicReport.region_code: target["code"],
+            PublicReport.region_path: target["path"],
+            PublicReport.grid_id: None,
+            PublicReport.routed_by: str(RoutedBy.FORWARDED),
+        }
     if after != row["status"]:
         changes |= {PublicReport.decided_by: actor.user_id, PublicReport.decided_at: now}
     async with PublicReport._meta.db.transaction():
         # the version check lives in the UPDATE, first: of two racing regulators the second matches no row (on
         # PostgreSQL it waits for the first's row lock) and makes no hazard
-        updated = await PublicReport.update(changes).where(
-            PublicReport.id == report_id, PublicReport.version == expected_version
-        ).returning(PublicReport.id).run()  # fmt: skip
+        updated = (
+            await PublicReport.update(changes)
+            .where(PublicReport.id == report_id, PublicReport.version == expected_version)
+            .returning(PublicReport.id)
+            .run()
+        )
         if not updated:
             raise ReportVersionStale("the report changed since you read it", sent=expected_version)
         if isinstance(command, AcceptReport):
             accepted = await _accept(actor, row, command, now, photos)
             payload |= accepted
-            await PublicReport.update({PublicReport.hazard_id: accepted["hazard_id"],
-                                       PublicReport.enterprise_id: accepted["enterprise_id"]}).where(
-                PublicReport.id == report_id).run()  # fmt: skip
+            await (
+                PublicReport.update(
+                    {
+                        PublicReport.hazard_id: accepted["hazard_id"],
+                        PublicReport.enterprise_id: accepted["enterprise_id"],
+                    }
+                )
+                .where(PublicReport.id == report_id)
+                .run()
+            )
         if reply:
             payload["reply"] = reply
-            await PublicReportReply.insert(PublicReportReply(id=new_id(), report_id=report_id, text=reply,
-                                                             author_id=actor.user_id, created_at=now)).run()  # fmt: skip
-        await append_event(chain_id=report_id, subject_kind=SUBJECT_KIND, action=str(command.action),
-                           name=EVENT_NAMES[command.action], actor=actor, at=now, payload=payload,
-                           bind=(PublicReport, report_id))  # fmt: skip
+            await PublicReportReply.insert(
+                PublicReportReply(id=new_id(), report_id=report_id, text=reply, author_id=actor.user_id, created_at=now)
+            ).run()
+        await append_event(
+            chain_id=report_id,
+            subject_kind=SUBJECT_KIND,
+            action=str(command.action),
+            name=EVENT_NAMES[command.action],
+            actor=actor,
+            at=now,
+            payload=payload,
+            bind=(PublicReport, report_id),
+        )
         if isinstance(command, ForwardReport):
             await add_to_outbox(NOTIFY_JOB, report_id, now=now)  # the new receivers hear of it
             # the report may now lie outside the forwarder's scope: they get it back as it left, without the contact
@@ -539,11 +725,20 @@ async def report_history(*, actor: Actor, report_id: str) -> list[dict[str, Any]
     """The report's hash-chained events in order (regulators and inspectors of its scope)."""
     await _row_in_scope(actor, report_id)
     return [
-        {"seq": row["seq"], "action": row["action"], "name": row["name"], "actor_id": row["actor_id"],
-         "role": row["role"], "at": row["at"], "payload": json.loads(row["payload"]),
-         "photo_hashes": json.loads(row["photo_hashes"]), "prev_hash": row["prev_hash"], "hash": row["hash"]}
+        {
+            "seq": row["seq"],
+            "action": row["action"],
+            "name": row["name"],
+            "actor_id": row["actor_id"],
+            "role": row["role"],
+            "at": row["at"],
+            "payload": json.loads(row["payload"]),
+            "photo_hashes": json.loads(row["photo_hashes"]),
+            "prev_hash": row["prev_hash"],
+            "hash": row["hash"],
+        }
         for row in await chain_rows(report_id)
-    ]  # fmt: skip
+    ]
 
 
 # --- the receivers' notification -----------------------------------------------------------------------------------
@@ -562,9 +757,15 @@ async def notify_report(*, report_id: str, now: datetime | None = None) -> list[
     if row["enterprise_id"]:
         found = await Enterprise.select(Enterprise.name).where(Enterprise.id == row["enterprise_id"]).first().run()
         name = (found or {}).get("name")
-    data = {"reportId": report_id, "regionCode": row["region_code"], "gridId": row["grid_id"],
-            "enterpriseId": row["enterprise_id"], "enterpriseName": name, "routedBy": row["routed_by"],
-            "submittedAt": row["created_at"]}  # fmt: skip
+    data = {
+        "reportId": report_id,
+        "regionCode": row["region_code"],
+        "gridId": row["grid_id"],
+        "enterpriseId": row["enterprise_id"],
+        "enterpriseName": name,
+        "routedBy": row["routed_by"],
+        "submittedAt": row["created_at"],
+    }
     subject = NotificationSubject(SUBJECT_KIND, report_id, row["enterprise_id"] or "", row["region_path"])
     # a forwarded report is news to its new region: one notification per region it was forwarded to
     forwarded = row["routed_by"] == str(RoutedBy.FORWARDED)
@@ -572,9 +773,12 @@ async def notify_report(*, report_id: str, now: datetime | None = None) -> list[
     async with PublicReport._meta.db.transaction():
         return await record_notification(
             event_key=event_key,
-            notice=Notice(EventKind.PUBLIC_REPORT_RECEIVED, Audience.REGULATOR), subject=subject, data=data,
-            occurred_at=row["created_at"], now=now,
-        )  # fmt: skip
+            notice=Notice(EventKind.PUBLIC_REPORT_RECEIVED, Audience.REGULATOR),
+            subject=subject,
+            data=data,
+            occurred_at=row["created_at"],
+            now=now,
+        )
 
 
 async def notify_and_send(*, report_id: str, schedule: tuple[float, ...]) -> int:

@@ -456,7 +456,7 @@ def check_scheme(scheme: Scheme) -> Scheme:
 
 
 def _parse_factor(name: str, raw: object) -> Decimal:
-    if isinstance(raw, bool) or isinstance(raw, float):
+    if isinstance(raw, (bool, float)):
         # Floats cannot hold 0.1 or 0.2 exactly; the wire layer must hand over text or Decimal.
         raise InvalidAssessmentFactor(
             f"factor {name} must be given exactly (a decimal string or Decimal), not {type(raw).__name__}",

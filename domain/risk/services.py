@@ -127,8 +127,9 @@ def _check_fields(fields: dict[str, Any]) -> dict[str, Any]:
             raise InvalidInput("a position on the plan is a fraction from 0 to 1", field=axis, reason="range")
     radius = fields.get("presence_radius_m")
     if radius is not None and not MIN_RADIUS_M <= radius <= MAX_RADIUS_M:
-        raise InvalidInput(f"a presence radius is {MIN_RADIUS_M} to {MAX_RADIUS_M} metres", field="presenceRadiusM",
-                           reason="range")  # fmt: skip
+        raise InvalidInput(
+            f"a presence radius is {MIN_RADIUS_M} to {MAX_RADIUS_M} metres", field="presenceRadiusM", reason="range"
+        )
     for measure in fields.get("control_measures") or []:
         if measure.get("type") not in MEASURE_TYPES:
             raise InvalidInput("unknown type of control measure", field="controlMeasures", reason="type")
@@ -195,9 +196,14 @@ async def update_risk_point(*, actor: Actor, risk_point_id: str, changes: dict[s
     async with RiskPoint._meta.db.transaction():
         await _point_row(actor, risk_point_id)
         values = _check_fields(changes) | {"updated_at": utcnow()}
-        await RiskPoint.update(
-            {getattr(RiskPoint, name): value for name, value in values.items()} | {RiskPoint.version: RiskPoint.version + 1}
-        ).where(RiskPoint.id == risk_point_id).run()
+        await (
+            RiskPoint.update(
+                {getattr(RiskPoint, name): value for name, value in values.items()}
+                | {RiskPoint.version: RiskPoint.version + 1}
+            )
+            .where(RiskPoint.id == risk_point_id)
+            .run()
+        )
         row = await _point_row(actor, risk_point_id)
         await record_change(RISK_POINT, risk_point_id, row["enterprise_id"])
     return point_record(row)
@@ -272,16 +278,20 @@ async def assess_risk_point(
         point = await _point_row(actor, risk_point_id)
         row["enterprise_id"] = point["enterprise_id"]
         await RiskAssessment.insert(RiskAssessment(**row)).run()
-        await RiskPoint.update(
-            {
-                RiskPoint.level: row["level"],
-                RiskPoint.colour: row["colour"],
-                RiskPoint.control_level: row["control_level"],
-                RiskPoint.assessed_at: now,
-                RiskPoint.updated_at: now,
-                RiskPoint.version: RiskPoint.version + 1,
-            }
-        ).where(RiskPoint.id == risk_point_id).run()
+        await (
+            RiskPoint.update(
+                {
+                    RiskPoint.level: row["level"],
+                    RiskPoint.colour: row["colour"],
+                    RiskPoint.control_level: row["control_level"],
+                    RiskPoint.assessed_at: now,
+                    RiskPoint.updated_at: now,
+                    RiskPoint.version: RiskPoint.version + 1,
+                }
+            )
+            .where(RiskPoint.id == risk_point_id)
+            .run()
+        )
         await record_change(RISK_POINT, risk_point_id, point["enterprise_id"], at=now)
     return _assessment_record(row)
 
@@ -312,11 +322,19 @@ async def add_checklist_item(*, actor: Actor, risk_point_id: str, fields: dict[s
         point = await _point_row(actor, risk_point_id)
         if cited is not None:
             # an item failing later proposes a major hazard citing this criterion: it must fit the enterprise
-            enterprise = await Enterprise.select(Enterprise.industry).where(
-                Enterprise.id == point["enterprise_id"]).first().run()  # fmt: skip
+            enterprise = (
+                await Enterprise.select(Enterprise.industry)
+                .where(Enterprise.id == point["enterprise_id"])
+                .first()
+                .run()
+            )
             if enterprise["industry"] not in cited.industries:
-                raise InvalidInput("the criterion does not apply to the enterprise's industry", field="criterionId",
-                                   reason="wrong_industry", industry=enterprise["industry"])  # fmt: skip
+                raise InvalidInput(
+                    "the criterion does not apply to the enterprise's industry",
+                    field="criterionId",
+                    reason="wrong_industry",
+                    industry=enterprise["industry"],
+                )
         row |= {"risk_point_id": risk_point_id, "enterprise_id": point["enterprise_id"], "created_at": utcnow()}
         await ChecklistItem.insert(ChecklistItem(**row)).run()
         # the checklist is part of the point's card

@@ -51,7 +51,12 @@ MIN_TASKS_DUE = 10
 TASK_COMPLETION_POINTS: tuple[tuple[int, int], ...] = ((60, 20), (80, 10), (95, 5))
 CREDIT_GRADE_POINTS = {"C": 10, "D": 25}
 # (lowest score of the band, colour), worst first.
-SCORE_BANDS: tuple[tuple[int, Colour], ...] = ((60, Colour.RED), (35, Colour.ORANGE), (15, Colour.YELLOW), (0, Colour.BLUE))
+SCORE_BANDS: tuple[tuple[int, Colour], ...] = (
+    (60, Colour.RED),
+    (35, Colour.ORANGE),
+    (15, Colour.YELLOW),
+    (0, Colour.BLUE),
+)
 REGION_SHARE = Fraction(1, 5)
 
 
@@ -104,8 +109,12 @@ def band_of(score: int) -> Colour:
 
 
 def _inherent(inputs: SafetyInputs) -> Reason | None:
-    counts = {"major": inputs.major_points, "large": inputs.large_points, "general": inputs.general_points,
-              "low": inputs.low_points}  # fmt: skip
+    counts = {
+        "major": inputs.major_points,
+        "large": inputs.large_points,
+        "general": inputs.general_points,
+        "low": inputs.low_points,
+    }
     points = min(INHERENT_CAP, sum(INHERENT_POINTS[level] * n for level, n in counts.items()))
     if not points:
         return None
@@ -124,17 +133,28 @@ def _rules(inputs: SafetyInputs) -> list[Reason | None]:
     grade_points = CREDIT_GRADE_POINTS.get(inputs.credit_grade or "", 0)
     return [
         _inherent(inputs),
-        Reason("OPEN_MAJOR_HAZARDS", str(inputs.open_major_hazards), OPEN_MAJOR_POINTS * inputs.open_major_hazards,
-               Colour.ORANGE) if inputs.open_major_hazards else None,
+        Reason(
+            "OPEN_MAJOR_HAZARDS",
+            str(inputs.open_major_hazards),
+            OPEN_MAJOR_POINTS * inputs.open_major_hazards,
+            Colour.ORANGE,
+        )
+        if inputs.open_major_hazards
+        else None,
         Reason("OVERDUE_MAJOR_HAZARDS", str(inputs.overdue_major_hazards), 0, Colour.RED)
-        if inputs.overdue_major_hazards else None,
-        Reason("OVERDUE_HAZARDS", str(inputs.overdue_hazards), min(OVERDUE_CAP, OVERDUE_POINTS * inputs.overdue_hazards))
-        if inputs.overdue_hazards else None,
+        if inputs.overdue_major_hazards
+        else None,
+        Reason(
+            "OVERDUE_HAZARDS", str(inputs.overdue_hazards), min(OVERDUE_CAP, OVERDUE_POINTS * inputs.overdue_hazards)
+        )
+        if inputs.overdue_hazards
+        else None,
         _task_completion(inputs),
         Reason("CREDIT_GRADE", inputs.credit_grade or "", grade_points) if grade_points else None,
         Reason("CREDIT_LISTED", "; ".join(inputs.credit_basis) or "listed", 0, Colour.RED)
-        if inputs.credit_listed else None,
-    ]  # fmt: skip
+        if inputs.credit_listed
+        else None,
+    ]
 
 
 def score(inputs: SafetyInputs) -> SafetyCodeResult:

@@ -9,6 +9,7 @@ RFC 7946 asks parsers not to reject rings wound the other way.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import defaultdict
 from collections.abc import Sequence
@@ -65,8 +66,9 @@ def checked_outline(geometry: Any) -> dict[str, Any]:
                 raise OutlineInvalid("a ring is a list of positions", reason="ring_type", polygon=p, ring=r)
             positions += len(raw_ring)
             if positions > MAX_POSITIONS:
-                raise OutlineInvalid(f"at most {MAX_POSITIONS} positions", reason="too_many_positions",
-                                     limit=MAX_POSITIONS)  # fmt: skip
+                raise OutlineInvalid(
+                    f"at most {MAX_POSITIONS} positions", reason="too_many_positions", limit=MAX_POSITIONS
+                )
             polygon.append(_ring(raw_ring, p, r))
         polygons.append(polygon)
     for p, polygon in enumerate(polygons):
@@ -81,20 +83,24 @@ def _ring(raw: list, p: int, r: int) -> Ring:
     ring: Ring = []
     for position in raw:
         # [lon, lat] or [lon, lat, altitude]; booleans are ints to Python but never coordinates
-        if (not isinstance(position, list) or len(position) not in (2, 3)
-                or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in position)):  # fmt: skip
+        if (
+            not isinstance(position, list)
+            or len(position) not in (2, 3)
+            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in position)
+        ):
             raise OutlineInvalid("a position is [longitude, latitude]", reason="position", polygon=p, ring=r)
         lon, lat = float(position[0]), float(position[1])
         if not (math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90):
-            raise OutlineInvalid("longitude within ±180 and latitude within ±90", reason="out_of_range", polygon=p,
-                                 ring=r)  # fmt: skip
+            raise OutlineInvalid(
+                "longitude within ±180 and latitude within ±90", reason="out_of_range", polygon=p, ring=r
+            )
         if not ring or ring[-1] != (lon, lat):  # a repeated position adds nothing (and no zero-length edge)
             ring.append((lon, lat))
     if len(ring) < 4:
         raise OutlineInvalid("a ring has at least four positions", reason="too_few_positions", polygon=p, ring=r)
     if ring[0] != ring[-1]:
         raise OutlineInvalid("a ring ends where it starts", reason="ring_not_closed", polygon=p, ring=r)
-    doubled_area = sum(a[0] * b[1] - b[0] * a[1] for a, b in zip(ring, ring[1:]))
+    doubled_area = sum(a[0] * b[1] - b[0] * a[1] for a, b in itertools.pairwise(ring))
     if len(set(ring)) < 3 or abs(doubled_area) < 1e-14:  # ~0.1 m²: a ring of points on one line encloses nothing
         raise OutlineInvalid("a ring encloses an area", reason="degenerate", polygon=p, ring=r)
     return ring
@@ -112,8 +118,12 @@ def _segments_meet(a: Position, b: Position, c: Position, d: Position) -> bool:
     o1, o2, o3, o4 = _orientation(a, b, c), _orientation(a, b, d), _orientation(c, d, a), _orientation(c, d, b)
     if ((o1 > 0 and o2 < 0) or (o1 < 0 and o2 > 0)) and ((o3 > 0 and o4 < 0) or (o3 < 0 and o4 > 0)):
         return True
-    return ((o1 == 0 and _on_segment(a, b, c)) or (o2 == 0 and _on_segment(a, b, d))
-            or (o3 == 0 and _on_segment(c, d, a)) or (o4 == 0 and _on_segment(c, d, b)))  # fmt: skip
+    return (
+        (o1 == 0 and _on_segment(a, b, c))
+        or (o2 == 0 and _on_segment(a, b, d))
+        or (o3 == 0 and _on_segment(c, d, a))
+        or (o4 == 0 and _on_segment(c, d, b))
+    )
 
 
 def _crosses_itself(ring: Ring) -> bool:
@@ -140,8 +150,9 @@ def _crosses_itself(ring: Ring) -> bool:
                 buckets[(cx, cy)].append(index)
     budget = len(long_edges) * count + sum(len(members) ** 2 // 2 for members in buckets.values())
     if budget > MAX_EDGE_PAIRS:
-        raise OutlineInvalid("the ring is too complex to check; simplify it", reason="too_complex",
-                             limit=MAX_EDGE_PAIRS)  # fmt: skip
+        raise OutlineInvalid(
+            "the ring is too complex to check; simplify it", reason="too_complex", limit=MAX_EDGE_PAIRS
+        )
     pairs = {(i, j) for members in buckets.values() for n, i in enumerate(members) for j in members[n + 1 :]}
     pairs |= {(min(i, j), max(i, j)) for i in long_edges for j in range(count) if i != j}
     for i, j in pairs:
@@ -162,7 +173,7 @@ def polygons(geometry: dict[str, Any]) -> list[list[Ring]]:
 def _inside(point: Position, ring: Sequence[Position]) -> bool:
     x, y = point
     inside = False
-    for (x1, y1), (x2, y2) in zip(ring, ring[1:]):
+    for (x1, y1), (x2, y2) in itertools.pairwise(ring):
         if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
             inside = not inside
     return inside
@@ -170,7 +181,7 @@ def _inside(point: Position, ring: Sequence[Position]) -> bool:
 
 def _near_border(point: Position, ring: Sequence[Position], tolerance: float) -> bool:
     px, py = point
-    for (x1, y1), (x2, y2) in zip(ring, ring[1:]):
+    for (x1, y1), (x2, y2) in itertools.pairwise(ring):
         dx, dy = x2 - x1, y2 - y1
         length = dx * dx + dy * dy
         t = 0.0 if length == 0 else max(0.0, min(1.0, ((px - x1) * dx + (py - y1) * dy) / length))
@@ -189,9 +200,15 @@ def require_inside(child: dict[str, Any], parent: dict[str, Any]) -> None:
     boxes = [(min(p[0] for p in r), min(p[1] for p in r), max(p[0] for p in r), max(p[1] for p in r)) for r in outers]
     for p, polygon in enumerate(polygons(child)):
         for position in polygon[0]:
-            candidates = [ring for ring, (x0, y0, x1, y1) in zip(outers, boxes, strict=True)
-                          if x0 - PARENT_TOLERANCE <= position[0] <= x1 + PARENT_TOLERANCE
-                          and y0 - PARENT_TOLERANCE <= position[1] <= y1 + PARENT_TOLERANCE]  # fmt: skip
-            if not any(_inside(position, ring) or _near_border(position, ring, PARENT_TOLERANCE) for ring in candidates):
-                raise OutlineOutsideParent("the outline reaches out of its parent region's outline", polygon=p,
-                                           position=list(position))  # fmt: skip
+            candidates = [
+                ring
+                for ring, (x0, y0, x1, y1) in zip(outers, boxes, strict=True)
+                if x0 - PARENT_TOLERANCE <= position[0] <= x1 + PARENT_TOLERANCE
+                and y0 - PARENT_TOLERANCE <= position[1] <= y1 + PARENT_TOLERANCE
+            ]
+            if not any(
+                _inside(position, ring) or _near_border(position, ring, PARENT_TOLERANCE) for ring in candidates
+            ):
+                raise OutlineOutsideParent(
+                    "the outline reaches out of its parent region's outline", polygon=p, position=list(position)
+                )

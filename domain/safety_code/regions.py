@@ -115,8 +115,16 @@ async def region_map(*, actor: Actor, region_code: str | None = None, now: datet
         regions = await Region.select().where(Region.path.like(prefix + "%")).order_by(Region.path).run()
     grid_rows = await grids.run()
     keys = [shape_id("region", r["code"]) for r in regions] + [shape_id(GRID_LEVEL, g["id"]) for g in grid_rows]
-    shapes = {row["id"]: json.loads(row["geometry"]) for row in await RegionShape.select(RegionShape.id, RegionShape.geometry).where(
-        RegionShape.id.is_in(keys)).run()} if keys else {}  # fmt: skip
+    shapes = (
+        {
+            row["id"]: json.loads(row["geometry"])
+            for row in await RegionShape.select(RegionShape.id, RegionShape.geometry)
+            .where(RegionShape.id.is_in(keys))
+            .run()
+        }
+        if keys
+        else {}
+    )
 
     def counted(test) -> dict[Colour, int]:
         tally: Counter[Colour] = Counter()
@@ -126,23 +134,44 @@ async def region_map(*, actor: Actor, region_code: str | None = None, now: datet
         return {colour: tally.get(colour, 0) for colour in Colour}
 
     features = [
-        _feature(r["code"], r["name"], r["level"], r["parent_code"], counted(lambda g, p=r["path"]: g["region_path"].startswith(p)),
-                 shapes.get(shape_id("region", r["code"])))
+        _feature(
+            r["code"],
+            r["name"],
+            r["level"],
+            r["parent_code"],
+            counted(lambda g, p=r["path"]: g["region_path"].startswith(p)),
+            shapes.get(shape_id("region", r["code"])),
+        )
         for r in regions
     ] + [
-        _feature(g["code"], g["name"], GRID_LEVEL, g["region_code"], counted(lambda row, i=g["id"]: row["grid_id"] == i),
-                 shapes.get(shape_id(GRID_LEVEL, g["id"])))
+        _feature(
+            g["code"],
+            g["name"],
+            GRID_LEVEL,
+            g["region_code"],
+            counted(lambda row, i=g["id"]: row["grid_id"] == i),
+            shapes.get(shape_id(GRID_LEVEL, g["id"])),
+        )
         for g in grid_rows
-    ]  # fmt: skip
+    ]
     title = region["name"] if region else "我的网格"
-    return RegionMap(region_code=region["code"] if region else None, title=title, generated_at=now or utcnow(),
-                     features=features)  # fmt: skip
+    return RegionMap(
+        region_code=region["code"] if region else None, title=title, generated_at=now or utcnow(), features=features
+    )
 
 
-def _feature(code: str, name: str, level: str, parent: str | None, counts: dict[Colour, int],
-             geometry: dict | None) -> RegionFeature:  # fmt: skip
-    return RegionFeature(code=code, name=name, level=level, parent_code=parent, colour=region_colour(counts),
-                         counts=counts, geometry=geometry)  # fmt: skip
+def _feature(
+    code: str, name: str, level: str, parent: str | None, counts: dict[Colour, int], geometry: dict | None
+) -> RegionFeature:
+    return RegionFeature(
+        code=code,
+        name=name,
+        level=level,
+        parent_code=parent,
+        colour=region_colour(counts),
+        counts=counts,
+        geometry=geometry,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,8 +190,11 @@ async def _feature_condition(actor: Actor, code: str) -> tuple[str, list[Any]]:
     """The SQL condition picking a feature's enterprises: a grid code (as inspectors see them) or a region code."""
     grid = await Grid.select().where(Grid.code == code).first().run()
     if grid is not None:
-        visible = (grid["id"] in actor.grid_ids if actor.role is Role.INSPECTOR
-                   else actor.role is Role.ADMIN or grid["region_path"].startswith(actor.region_path or "\0"))  # fmt: skip
+        visible = (
+            grid["id"] in actor.grid_ids
+            if actor.role is Role.INSPECTOR
+            else actor.role is Role.ADMIN or grid["region_path"].startswith(actor.region_path or "\0")
+        )
         if not visible:
             raise NotFound("no such region", entity="region", id=code)
         return "e.grid_id = {}", [grid["id"]]
@@ -170,8 +202,9 @@ async def _feature_condition(actor: Actor, code: str) -> tuple[str, list[Any]]:
     return "e.region_path LIKE {}", [region["path"] + "%"]
 
 
-async def region_enterprises(*, actor: Actor, code: str, colour: Colour | None = None, cursor: str | None = None,
-                             limit: int | None = None) -> Page[MapEnterprise]:  # fmt: skip
+async def region_enterprises(
+    *, actor: Actor, code: str, colour: Colour | None = None, cursor: str | None = None, limit: int | None = None
+) -> Page[MapEnterprise]:
     """The enterprises behind one map feature's counts (of one colour, or all), by id: the map's drill-down.
 
     The same rows the map's `GROUP BY` counts (enterprises not closed, with a stored code), so the listed ones of a
@@ -180,17 +213,28 @@ async def region_enterprises(*, actor: Actor, code: str, colour: Colour | None =
     require_role(actor, *MAP_READERS)
     condition, args = await _feature_condition(actor, code)
     size = clamp_limit(limit)
-    sql = ("SELECT e.id, e.name, g.code AS grid_code, e.region_code, s.colour, s.score FROM enterprise e"
-           " JOIN safety_code s ON s.enterprise_id = e.id JOIN grid g ON g.id = e.grid_id"
-           " WHERE e.status <> {} AND " + condition)  # fmt: skip
+    sql = (
+        "SELECT e.id, e.name, g.code AS grid_code, e.region_code, s.colour, s.score FROM enterprise e"
+        " JOIN safety_code s ON s.enterprise_id = e.id JOIN grid g ON g.id = e.grid_id"
+        " WHERE e.status <> {} AND " + condition
+    )
     args = [EnterpriseStatus.CLOSED.value, *args]
     if colour is not None:
         sql, args = sql + " AND s.colour = {}", [*args, colour.value]
     if after := decode_cursor(cursor):
         sql, args = sql + " AND e.id > {}", [*args, after]
     rows = await Enterprise.raw(sql + " ORDER BY e.id LIMIT {}", *args, size + 1).run()
-    found = [MapEnterprise(enterprise_id=r["id"], name=r["name"], grid_code=r["grid_code"], region_code=r["region_code"],
-                           colour=Colour(r["colour"]), score=r["score"]) for r in rows]  # fmt: skip
+    found = [
+        MapEnterprise(
+            enterprise_id=r["id"],
+            name=r["name"],
+            grid_code=r["grid_code"],
+            region_code=r["region_code"],
+            colour=Colour(r["colour"]),
+            score=r["score"],
+        )
+        for r in rows
+    ]
     return page_of(found, size, lambda enterprise: enterprise.enterprise_id)
 
 
@@ -198,7 +242,9 @@ async def region_map_png(*, actor: Actor, region_code: str | None = None) -> byt
     """The map a caller may see, drawn as PNG with legend, date and the rule it was coloured by."""
     found = await region_map(actor=actor, region_code=region_code)
     # grids go by their short codes on the drawing; their full names would cover their neighbours
-    areas = [MapArea(f.code if f.level == GRID_LEVEL else f.name, f.level, f.colour, polygons_of(f.geometry))
-             for f in found.features]  # fmt: skip
+    areas = [
+        MapArea(f.code if f.level == GRID_LEVEL else f.name, f.level, f.colour, polygons_of(f.geometry))
+        for f in found.features
+    ]
     on = found.generated_at.astimezone(LOCAL_TIME).date()
     return await asyncio.to_thread(render_region_map, areas, found.title, on, RULE_NOTE)

@@ -75,46 +75,66 @@ class ChangeRecord:
 
 def _record(row: dict) -> SafetyCodeRecord:
     return SafetyCodeRecord(
-        enterprise_id=row["enterprise_id"], colour=Colour(row["colour"]), score=row["score"],
-        inputs=json.loads(row["inputs"]), reasons=json.loads(row["reasons"]), scheme_version=row["scheme_version"],
-        computed_at=row["computed_at"], colour_since=row["colour_since"],
-    )  # fmt: skip
+        enterprise_id=row["enterprise_id"],
+        colour=Colour(row["colour"]),
+        score=row["score"],
+        inputs=json.loads(row["inputs"]),
+        reasons=json.loads(row["reasons"]),
+        scheme_version=row["scheme_version"],
+        computed_at=row["computed_at"],
+        colour_since=row["colour_since"],
+    )
 
 
 def _change(row: dict) -> ChangeRecord:
-    return ChangeRecord(**{f.name: row[f.name] for f in dataclasses.fields(ChangeRecord) if f.name not in ("reasons", "inputs")},
-                        reasons=json.loads(row["reasons"]), inputs=json.loads(row["inputs"]))  # fmt: skip
+    return ChangeRecord(
+        **{f.name: row[f.name] for f in dataclasses.fields(ChangeRecord) if f.name not in ("reasons", "inputs")},
+        reasons=json.loads(row["reasons"]),
+        inputs=json.loads(row["inputs"]),
+    )
 
 
 def reasons_json(result: SafetyCodeResult) -> list[dict[str, Any]]:
     """The reasons in their stored (and hashed) form."""
-    return [{"rule": r.rule, "value": r.value, "points": r.points, "atLeast": r.at_least.value if r.at_least else None}
-            for r in result.reasons]  # fmt: skip
+    return [
+        {"rule": r.rule, "value": r.value, "points": r.points, "atLeast": r.at_least.value if r.at_least else None}
+        for r in result.reasons
+    ]
 
 
 def inputs_json(inputs: SafetyInputs) -> dict[str, Any]:
     """The inputs in their stored (and hashed) form."""
-    return {key: list(value) if isinstance(value, tuple) else value for key, value in dataclasses.asdict(inputs).items()}
+    return {
+        key: list(value) if isinstance(value, tuple) else value for key, value in dataclasses.asdict(inputs).items()
+    }
 
 
 async def gather_inputs(enterprise_id: str, now: datetime) -> SafetyInputs:
     """Everything the scheme reads of one enterprise now: risk-point levels, hazards, tasks and credit."""
-    levels = await RiskPoint.select(RiskPoint.level, Count()).where(
-        RiskPoint.enterprise_id == enterprise_id, RiskPoint.status == "active", RiskPoint.level.is_not_null()
-    ).group_by(RiskPoint.level).run()  # fmt: skip
+    levels = (
+        await RiskPoint.select(RiskPoint.level, Count())
+        .where(RiskPoint.enterprise_id == enterprise_id, RiskPoint.status == "active", RiskPoint.level.is_not_null())
+        .group_by(RiskPoint.level)
+        .run()
+    )
     by_level = {row["level"]: row["count"] for row in levels}
     hazards = Hazard.enterprise_id == enterprise_id
     major = (Hazard.level == HazardLevel.MAJOR.value) & Hazard.level_confirmed.eq(True)
     overdue = Hazard.status.is_in(sorted(OWING_STATUSES)) & (Hazard.deadline < now)
-    window = (InspectionTask.enterprise_id == enterprise_id) & (InspectionTask.window_end > now - timedelta(days=TASK_WINDOW_DAYS)) & (
-        InspectionTask.window_end <= now)  # fmt: skip
+    window = (
+        (InspectionTask.enterprise_id == enterprise_id)
+        & (InspectionTask.window_end > now - timedelta(days=TASK_WINDOW_DAYS))
+        & (InspectionTask.window_end <= now)
+    )
     standing = await credit_standing(enterprise_id, now.astimezone(LOCAL_TIME).date())
     return SafetyInputs(
         major_points=by_level.get("major", 0),
         large_points=by_level.get("large", 0),
         general_points=by_level.get("general", 0),
         low_points=by_level.get("low", 0),
-        open_major_hazards=await Hazard.count().where(hazards, major, Hazard.status.not_in(sorted(TERMINAL_STATUSES))).run(),
+        open_major_hazards=await Hazard.count()
+        .where(hazards, major, Hazard.status.not_in(sorted(TERMINAL_STATUSES)))
+        .run(),
         overdue_major_hazards=await Hazard.count().where(hazards, major, overdue).run(),
         overdue_hazards=await Hazard.count().where(hazards, overdue).run(),
         # a task whose window ended is due whether or not the hourly sweep has marked it missed yet
@@ -153,11 +173,15 @@ async def recompute(enterprise_id: str, *, now: datetime | None = None) -> Recom
         old_colour = current["colour"] if current else None
         changed = old_colour != result.colour.value
         row = {
-            "enterprise_id": enterprise_id, "colour": result.colour.value, "score": result.score,
-            "inputs": json.dumps(stored_inputs, ensure_ascii=False), "reasons": json.dumps(reasons, ensure_ascii=False),
-            "scheme_version": result.scheme_version, "computed_at": now,
+            "enterprise_id": enterprise_id,
+            "colour": result.colour.value,
+            "score": result.score,
+            "inputs": json.dumps(stored_inputs, ensure_ascii=False),
+            "reasons": json.dumps(reasons, ensure_ascii=False),
+            "scheme_version": result.scheme_version,
+            "computed_at": now,
             "colour_since": now if changed else current["colour_since"],
-        }  # fmt: skip
+        }
         if current is not None and all(current[key] == row[key] for key in row if key != "computed_at"):
             # the same figures: leave the row as it is, so recomputing again changes nothing (computed_at keeps
             # the time these figures were first reached)
@@ -165,31 +189,65 @@ async def recompute(enterprise_id: str, *, now: datetime | None = None) -> Recom
         if current is None:
             await SafetyCode.insert(SafetyCode(**row)).run()
         else:
-            await SafetyCode.update({getattr(SafetyCode, key): value for key, value in row.items() if key != "enterprise_id"}).where(
-                SafetyCode.enterprise_id == enterprise_id
-            ).run()  # fmt: skip
+            await (
+                SafetyCode.update(
+                    {getattr(SafetyCode, key): value for key, value in row.items() if key != "enterprise_id"}
+                )
+                .where(SafetyCode.enterprise_id == enterprise_id)
+                .run()
+            )
         if changed:
             await _log_change(enterprise_id, old_colour, result, reasons, stored_inputs, now)
     return Recomputed(code=_record(row), changed=changed)
 
 
-async def _log_change(enterprise_id: str, old_colour: str | None, result: SafetyCodeResult,
-                      reasons: list[dict], inputs: dict, now: datetime) -> None:  # fmt: skip
-    last = await SafetyCodeChange.select(Max(SafetyCodeChange.seq, alias="seq")).where(
-        SafetyCodeChange.enterprise_id == enterprise_id).first().run()  # fmt: skip
+async def _log_change(
+    enterprise_id: str,
+    old_colour: str | None,
+    result: SafetyCodeResult,
+    reasons: list[dict],
+    inputs: dict,
+    now: datetime,
+) -> None:
+    last = (
+        await SafetyCodeChange.select(Max(SafetyCodeChange.seq, alias="seq"))
+        .where(SafetyCodeChange.enterprise_id == enterprise_id)
+        .first()
+        .run()
+    )
     seq = (last["seq"] if last and last["seq"] else 0) + 1
     await SafetyCodeChange.insert(
         SafetyCodeChange(
-            id=new_id(), enterprise_id=enterprise_id, seq=seq, old_colour=old_colour, new_colour=result.colour.value,
-            score=result.score, reasons=json.dumps(reasons, ensure_ascii=False),
-            inputs=json.dumps(inputs, ensure_ascii=False), scheme_version=result.scheme_version, changed_at=now,
+            id=new_id(),
+            enterprise_id=enterprise_id,
+            seq=seq,
+            old_colour=old_colour,
+            new_colour=result.colour.value,
+            score=result.score,
+            reasons=json.dumps(reasons, ensure_ascii=False),
+            inputs=json.dumps(inputs, ensure_ascii=False),
+            scheme_version=result.scheme_version,
+            changed_at=now,
         )
-    ).run()  # fmt: skip
-    payload = {"from": old_colour, "to": result.colour.value, "score": result.score,
-               "schemeVersion": result.scheme_version, "reasons": reasons, "inputs": inputs}  # fmt: skip
-    await append_event(chain_id=chain_id(enterprise_id), subject_kind=SUBJECT_KIND, action="recolour",
-                       name="SafetyCodeColourChanged", actor=SYSTEM, at=now, payload=payload,
-                       bind=(SafetyCode, enterprise_id))  # fmt: skip
+    ).run()
+    payload = {
+        "from": old_colour,
+        "to": result.colour.value,
+        "score": result.score,
+        "schemeVersion": result.scheme_version,
+        "reasons": reasons,
+        "inputs": inputs,
+    }
+    await append_event(
+        chain_id=chain_id(enterprise_id),
+        subject_kind=SUBJECT_KIND,
+        action="recolour",
+        name="SafetyCodeColourChanged",
+        actor=SYSTEM,
+        at=now,
+        payload=payload,
+        bind=(SafetyCode, enterprise_id),
+    )
     # phones show the colour on the enterprise: it reaches them through the sync feed
     await record_change(ENTERPRISE, enterprise_id, enterprise_id, at=now)
 
@@ -213,8 +271,12 @@ async def compute_missing(enterprise_ids: list[str]) -> int:
     """Compute the code of each enterprise that has none yet; returns how many were computed."""
     if not enterprise_ids:
         return 0
-    known = {row["enterprise_id"] for row in await SafetyCode.select(SafetyCode.enterprise_id).where(
-        SafetyCode.enterprise_id.is_in(enterprise_ids)).run()}  # fmt: skip
+    known = {
+        row["enterprise_id"]
+        for row in await SafetyCode.select(SafetyCode.enterprise_id)
+        .where(SafetyCode.enterprise_id.is_in(enterprise_ids))
+        .run()
+    }
     missing = [enterprise_id for enterprise_id in enterprise_ids if enterprise_id not in known]
     for enterprise_id in missing:
         await current_code(enterprise_id)
@@ -227,8 +289,9 @@ async def get_safety_code(*, actor: Actor, enterprise_id: str) -> SafetyCodeReco
     return await current_code(enterprise_id)
 
 
-async def list_changes(*, actor: Actor, enterprise_id: str, cursor: str | None = None,
-                       limit: int | None = None) -> Page[ChangeRecord]:  # fmt: skip
+async def list_changes(
+    *, actor: Actor, enterprise_id: str, cursor: str | None = None, limit: int | None = None
+) -> Page[ChangeRecord]:
     """The colour changes of an enterprise in the caller's scope, newest first."""
     await require_enterprise(actor, enterprise_id)
     size = clamp_limit(limit)

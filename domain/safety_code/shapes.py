@@ -15,15 +15,26 @@ def shape_id(kind: str, subject: str) -> str:
     return f"{kind}:{subject}"
 
 
-async def store_shape(kind: str, subject: str, geometry: dict[str, Any], source: str, now: datetime | None = None) -> bool:
+async def store_shape(
+    kind: str, subject: str, geometry: dict[str, Any], source: str, now: datetime | None = None
+) -> bool:
     """Store or replace the outline of a region or grid; returns whether it was new."""
     key = shape_id(kind, subject)
-    values = {"kind": kind, "subject": subject, "geometry": json.dumps(geometry), "source": source,
-              "updated_at": now or utcnow()}  # fmt: skip
+    values = {
+        "kind": kind,
+        "subject": subject,
+        "geometry": json.dumps(geometry),
+        "source": source,
+        "updated_at": now or utcnow(),
+    }
     async with RegionShape._meta.db.transaction():
         exists = await RegionShape.exists().where(RegionShape.id == key).run()
         if exists:
-            await RegionShape.update({getattr(RegionShape, k): v for k, v in values.items()}).where(RegionShape.id == key).run()
+            await (
+                RegionShape.update({getattr(RegionShape, k): v for k, v in values.items()})
+                .where(RegionShape.id == key)
+                .run()
+            )
         else:
             await RegionShape.insert(RegionShape(id=key, **values)).run()
     return not exists

@@ -8,13 +8,14 @@ and a test checks the two agree on stored grades.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import itertools
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
-from zoneinfo import ZoneInfo
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from domain.errors import Conflict, InvalidInput
 from domain.history.chain import Event, bound, replay_error
@@ -97,8 +98,12 @@ def check_term(valid_from: date, valid_to: date) -> None:
     if valid_to < valid_from:
         raise GradeInputInvalid("a grade cannot end before it starts", field="validTo", reason="before_valid_from")
     if valid_to > default_valid_to(valid_from):
-        raise GradeInputInvalid(f"a grade is valid for at most {VALIDITY_YEARS} years", field="validTo",
-                                reason="longer_than_validity", latest=default_valid_to(valid_from).isoformat())  # fmt: skip
+        raise GradeInputInvalid(
+            f"a grade is valid for at most {VALIDITY_YEARS} years",
+            field="validTo",
+            reason="longer_than_validity",
+            latest=default_valid_to(valid_from).isoformat(),
+        )
 
 
 def check_revocation(term: GradeTerm, revoked_on: date, today: date) -> None:
@@ -132,9 +137,13 @@ class ScopeCriteria:
 
     def to_json(self) -> dict:
         """The criteria as stored with the list (and hashed into its history event)."""
-        return {"regionCode": self.region_code, "industries": sorted(self.industries),
-                "aboveDesignatedSize": self.above_designated_size, "highRisk": self.high_risk,
-                "operatingOnly": self.operating_only}  # fmt: skip
+        return {
+            "regionCode": self.region_code,
+            "industries": sorted(self.industries),
+            "aboveDesignatedSize": self.above_designated_size,
+            "highRisk": self.high_risk,
+            "operatingOnly": self.operating_only,
+        }
 
 
 def compliance_rate(numerator: int, denominator: int) -> Decimal | None:
@@ -148,7 +157,7 @@ def narrowest_path(paths: list[str]) -> str | None:
     """The deepest of region paths lying on one line of descent (each a prefix of the next), or None if two are
     side by side: the region a figure may speak for when a scope list, a caller and a request each name one."""
     ordered = sorted(paths, key=len)
-    for shorter, longer in zip(ordered, ordered[1:]):
+    for shorter, longer in itertools.pairwise(ordered):
         if not longer.startswith(shorter):
             return None
     return ordered[-1] if ordered else None
@@ -171,17 +180,36 @@ def derive_grades(events: Sequence[Event]) -> dict[str, dict[str, Any]]:
                 valid_from, valid_to = date.fromisoformat(p["valid_from"]), date.fromisoformat(p["valid_to"])
                 check_term(valid_from, valid_to)
                 grades[p["grade_id"]] = {
-                    "grade": str(Grade(p["grade"])), "certificate_no": p["certificate_no"], "authority": p["authority"],
-                    "valid_from": valid_from, "valid_to": valid_to, "revoked_on": None, "revocation_reason": None,
-                    "recorded_by": event.actor_id, "revoked_by": None, "event_seq": event.seq, "version": 1,
-                } | bound(event)  # fmt: skip
+                    "grade": str(Grade(p["grade"])),
+                    "certificate_no": p["certificate_no"],
+                    "authority": p["authority"],
+                    "valid_from": valid_from,
+                    "valid_to": valid_to,
+                    "revoked_on": None,
+                    "revocation_reason": None,
+                    "recorded_by": event.actor_id,
+                    "revoked_by": None,
+                    "event_seq": event.seq,
+                    "version": 1,
+                } | bound(event)
             elif event.action == "revokeGrade":
                 grade = grades[p["grade_id"]]
                 revoked_on = date.fromisoformat(p["revoked_on"])
-                check_revocation(GradeTerm(grade["valid_from"], grade["valid_to"], grade["revoked_on"]), revoked_on,
-                                 event.at.astimezone(_LOCAL_TIME).date())  # fmt: skip
-                grades[p["grade_id"]] = grade | {"revoked_on": revoked_on, "revocation_reason": p["reason"],
-                                                 "revoked_by": event.actor_id, "version": grade["version"] + 1} | bound(event)  # fmt: skip
+                check_revocation(
+                    GradeTerm(grade["valid_from"], grade["valid_to"], grade["revoked_on"]),
+                    revoked_on,
+                    event.at.astimezone(_LOCAL_TIME).date(),
+                )
+                grades[p["grade_id"]] = (
+                    grade
+                    | {
+                        "revoked_on": revoked_on,
+                        "revocation_reason": p["reason"],
+                        "revoked_by": event.actor_id,
+                        "version": grade["version"] + 1,
+                    }
+                    | bound(event)
+                )
         except Exception as error:
             raise replay_error(event, error) from None
     return grades

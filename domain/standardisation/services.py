@@ -116,26 +116,52 @@ async def record_grade(*, actor: Actor, enterprise_id: str, new: NewGrade, now: 
     valid_to = new.valid_to or default_valid_to(new.valid_from)
     check_term(new.valid_from, valid_to)
     grade_id = new_id()
-    row = {"grade": str(Grade(new.grade)), "certificate_no": new.certificate_no, "authority": new.authority,
-           "valid_from": new.valid_from, "valid_to": valid_to}  # fmt: skip
-    duplicate = AlreadyExists("this enterprise already has a grade with that certificate number",
-                              field="certificateNo", certificate_no=new.certificate_no)  # fmt: skip
+    row = {
+        "grade": str(Grade(new.grade)),
+        "certificate_no": new.certificate_no,
+        "authority": new.authority,
+        "valid_from": new.valid_from,
+        "valid_to": valid_to,
+    }
+    duplicate = AlreadyExists(
+        "this enterprise already has a grade with that certificate number",
+        field="certificateNo",
+        certificate_no=new.certificate_no,
+    )
     with unique_or(duplicate):
         async with StandardisationGrade._meta.db.transaction():
-            event = await append_event(chain_id=chain_of(enterprise_id), subject_kind=SUBJECT_KIND, action="recordGrade",
-                                       name="StandardisationGradeRecorded", actor=actor, at=now,
-                                       payload=row | {"grade_id": grade_id})  # fmt: skip
-            await StandardisationGrade.insert(StandardisationGrade(
-                id=grade_id, enterprise_id=enterprise_id, recorded_by=actor.user_id, event_seq=event.seq,
-                version=1, created_at=now, updated_at=now, **row, **bound(event),
-            )).run()  # fmt: skip
+            event = await append_event(
+                chain_id=chain_of(enterprise_id),
+                subject_kind=SUBJECT_KIND,
+                action="recordGrade",
+                name="StandardisationGradeRecorded",
+                actor=actor,
+                at=now,
+                payload=row | {"grade_id": grade_id},
+            )
+            await StandardisationGrade.insert(
+                StandardisationGrade(
+                    id=grade_id,
+                    enterprise_id=enterprise_id,
+                    recorded_by=actor.user_id,
+                    event_seq=event.seq,
+                    version=1,
+                    created_at=now,
+                    updated_at=now,
+                    **row,
+                    **bound(event),
+                )
+            ).run()
     return await _grade_of(enterprise_id, grade_id, local_date(now))
 
 
 async def _grade_of(enterprise_id: str, grade_id: str, on: date) -> GradeRecord:
-    row = await StandardisationGrade.select().where(
-        StandardisationGrade.id == grade_id, StandardisationGrade.enterprise_id == enterprise_id
-    ).first().run()
+    row = (
+        await StandardisationGrade.select()
+        .where(StandardisationGrade.id == grade_id, StandardisationGrade.enterprise_id == enterprise_id)
+        .first()
+        .run()
+    )
     if row is None:
         raise NotFound("no such grade", entity="standardisationGrade", id=grade_id)
     return _grade_record(row, on)
@@ -152,27 +178,48 @@ async def revoke_grade(
     current = await _grade_of(enterprise_id, grade_id, today)
     check_revocation(GradeTerm(current.valid_from, current.valid_to, current.revoked_on), revoked_on, today)
     async with StandardisationGrade._meta.db.transaction():
-        updated = await StandardisationGrade.update({
-            StandardisationGrade.revoked_on: revoked_on, StandardisationGrade.revocation_reason: reason,
-            StandardisationGrade.revoked_by: actor.user_id, StandardisationGrade.updated_at: now,
-            StandardisationGrade.version: StandardisationGrade.version + 1,
-        }).where(StandardisationGrade.id == grade_id, StandardisationGrade.revoked_on.is_null()).returning(
-            StandardisationGrade.id).run()  # fmt: skip
+        updated = (
+            await StandardisationGrade.update(
+                {
+                    StandardisationGrade.revoked_on: revoked_on,
+                    StandardisationGrade.revocation_reason: reason,
+                    StandardisationGrade.revoked_by: actor.user_id,
+                    StandardisationGrade.updated_at: now,
+                    StandardisationGrade.version: StandardisationGrade.version + 1,
+                }
+            )
+            .where(StandardisationGrade.id == grade_id, StandardisationGrade.revoked_on.is_null())
+            .returning(StandardisationGrade.id)
+            .run()
+        )
         if not updated:  # another regulator revoked it between our read and this write
             raise GradeAlreadyRevoked("the grade is already revoked", grade_id=grade_id)
-        await append_event(chain_id=chain_of(enterprise_id), subject_kind=SUBJECT_KIND, action="revokeGrade",
-                           name="StandardisationGradeRevoked", actor=actor, at=now,
-                           payload={"grade_id": grade_id, "revoked_on": revoked_on, "reason": reason},
-                           bind=(StandardisationGrade, grade_id))  # fmt: skip
+        await append_event(
+            chain_id=chain_of(enterprise_id),
+            subject_kind=SUBJECT_KIND,
+            action="revokeGrade",
+            name="StandardisationGradeRevoked",
+            actor=actor,
+            at=now,
+            payload={"grade_id": grade_id, "revoked_on": revoked_on, "reason": reason},
+            bind=(StandardisationGrade, grade_id),
+        )
     return await _grade_of(enterprise_id, grade_id, today)
 
 
-async def enterprise_standardisation(*, actor: Actor, enterprise_id: str, on: date | None = None) -> StandardisationView:
+async def enterprise_standardisation(
+    *, actor: Actor, enterprise_id: str, on: date | None = None
+) -> StandardisationView:
     """The grades of an enterprise the caller can see, and the best one valid on the day (default today)."""
     await require_enterprise(actor, enterprise_id)
     day = on or local_date(utcnow())
-    rows = await StandardisationGrade.select().where(StandardisationGrade.enterprise_id == enterprise_id).order_by(
-        StandardisationGrade.valid_from, ascending=False).order_by(StandardisationGrade.id, ascending=False).run()  # fmt: skip
+    rows = (
+        await StandardisationGrade.select()
+        .where(StandardisationGrade.enterprise_id == enterprise_id)
+        .order_by(StandardisationGrade.valid_from, ascending=False)
+        .order_by(StandardisationGrade.id, ascending=False)
+        .run()
+    )
     grades = [_grade_record(row, day) for row in rows]
     best = best_grade([(Grade(row["grade"]), _term(row)) for row in rows], day)
     current = next((g for g in grades if g.grade == best and g.status == "valid"), None) if best else None
@@ -224,11 +271,15 @@ async def freeze_scope(
     if as_of > local_date(now):
         raise InvalidInput("a scope list is frozen as of today or an earlier day", field="asOf", reason="in_future")
     region = await _region_in_reach(actor, criteria.region_code)
-    query = Enterprise.select().where(
-        enterprise_condition(actor),
-        Enterprise.region_path.like(region["path"] + "%"),
-        Enterprise.created_at < local_midnight(as_of + timedelta(days=1)),
-    ).order_by(Enterprise.id)
+    query = (
+        Enterprise.select()
+        .where(
+            enterprise_condition(actor),
+            Enterprise.region_path.like(region["path"] + "%"),
+            Enterprise.created_at < local_midnight(as_of + timedelta(days=1)),
+        )
+        .order_by(Enterprise.id)
+    )
     if criteria.industries:
         query = query.where(Enterprise.industry.is_in(sorted(criteria.industries)))
     if criteria.above_designated_size is not None:
@@ -239,25 +290,51 @@ async def freeze_scope(
         query = query.where(Enterprise.status == "operating")
     enterprises = await query.run()
     scope_id = new_id()
-    scope = {"id": scope_id, "name": name, "as_of": as_of, "region_code": region["code"], "region_path": region["path"],
-             "criteria": json.dumps(criteria.to_json(), ensure_ascii=False, sort_keys=True),
-             "member_count": len(enterprises), "created_by": actor.user_id, "created_at": now}  # fmt: skip
+    scope = {
+        "id": scope_id,
+        "name": name,
+        "as_of": as_of,
+        "region_code": region["code"],
+        "region_path": region["path"],
+        "criteria": json.dumps(criteria.to_json(), ensure_ascii=False, sort_keys=True),
+        "member_count": len(enterprises),
+        "created_by": actor.user_id,
+        "created_at": now,
+    }
     members = [
         StandardisationScopeMember(
-            id=new_id(), scope_id=scope_id, enterprise_id=e["id"], enterprise_name=e["name"],
-            credit_code=e["credit_code"], industry=e["industry"], above_designated_size=e["above_designated_size"],
-            high_risk=e["high_risk"], region_code=e["region_code"], region_path=e["region_path"],
-        )  # fmt: skip
+            id=new_id(),
+            scope_id=scope_id,
+            enterprise_id=e["id"],
+            enterprise_name=e["name"],
+            credit_code=e["credit_code"],
+            industry=e["industry"],
+            above_designated_size=e["above_designated_size"],
+            high_risk=e["high_risk"],
+            region_code=e["region_code"],
+            region_path=e["region_path"],
+        )
         for e in enterprises
     ]
     async with StandardisationScope._meta.db.transaction():
         await StandardisationScope.insert(StandardisationScope(**scope)).run()
         for start in range(0, len(members), MEMBER_BATCH):
             await StandardisationScopeMember.insert(*members[start : start + MEMBER_BATCH]).run()
-        await append_event(chain_id=scope_chain_of(scope_id), subject_kind="standardisationScope", action="freezeScope",
-                           name="StandardisationScopeFrozen", actor=actor, at=now,
-                           payload={"scope_id": scope_id, "name": name, "as_of": as_of, "criteria": criteria.to_json(),
-                                    "members": sorted(e["id"] for e in enterprises)})  # fmt: skip
+        await append_event(
+            chain_id=scope_chain_of(scope_id),
+            subject_kind="standardisationScope",
+            action="freezeScope",
+            name="StandardisationScopeFrozen",
+            actor=actor,
+            at=now,
+            payload={
+                "scope_id": scope_id,
+                "name": name,
+                "as_of": as_of,
+                "criteria": criteria.to_json(),
+                "members": sorted(e["id"] for e in enterprises),
+            },
+        )
     return _scope_record(scope)
 
 
@@ -282,8 +359,12 @@ def _visible_scopes(actor: Actor):
 
 async def list_scopes(*, actor: Actor) -> list[ScopeRecord]:
     """The frozen scope lists the caller may use, newest as-of date first."""
-    rows = await _visible_scopes(actor).order_by(StandardisationScope.as_of, ascending=False).order_by(
-        StandardisationScope.id, ascending=False).run()  # fmt: skip
+    rows = (
+        await _visible_scopes(actor)
+        .order_by(StandardisationScope.as_of, ascending=False)
+        .order_by(StandardisationScope.id, ascending=False)
+        .run()
+    )
     return [_scope_record(row) for row in rows]
 
 
@@ -362,8 +443,12 @@ async def _resolve(actor: Actor, query: RateQuery) -> _Resolved:
         covering = _visible_scopes(actor).where(StandardisationScope.as_of <= day)
         if wanted:
             covering = covering.where(StandardisationScope.region_path.is_in(_ancestor_paths(wanted)))
-        row = await covering.order_by(StandardisationScope.as_of, ascending=False).order_by(
-            StandardisationScope.id, ascending=False).first().run()  # fmt: skip
+        row = (
+            await covering.order_by(StandardisationScope.as_of, ascending=False)
+            .order_by(StandardisationScope.id, ascending=False)
+            .first()
+            .run()
+        )
         if row is None:
             raise NotFound("no frozen scope list covers this region on that day", entity="standardisationScope")
         scope = _scope_record(row)
@@ -389,9 +474,14 @@ async def compliance(*, actor: Actor, query: RateQuery) -> ComplianceFigure:
     resolved = await _resolve(actor, query)
     denominator = await StandardisationScopeMember.count().where(*_members_of(resolved, numerator=False)).run()
     numerator = await StandardisationScopeMember.count().where(*_members_of(resolved, numerator=True)).run()
-    return ComplianceFigure(scope=resolved.scope, region_code=resolved.region_code, on=resolved.on,
-                            numerator=numerator, denominator=denominator,
-                            rate=compliance_rate(numerator, denominator))  # fmt: skip
+    return ComplianceFigure(
+        scope=resolved.scope,
+        region_code=resolved.region_code,
+        on=resolved.on,
+        numerator=numerator,
+        denominator=denominator,
+        rate=compliance_rate(numerator, denominator),
+    )
 
 
 async def compliance_members(
@@ -400,21 +490,33 @@ async def compliance_members(
     """The members behind a figure: the compliant ones (numerator) or all (denominator), a page at a time."""
     resolved = await _resolve(actor, query)
     size = clamp_limit(limit)
-    select = StandardisationScopeMember.select().where(*_members_of(resolved, numerator)).order_by(
-        StandardisationScopeMember.id).limit(size + 1)  # fmt: skip
+    select = (
+        StandardisationScopeMember.select()
+        .where(*_members_of(resolved, numerator))
+        .order_by(StandardisationScopeMember.id)
+        .limit(size + 1)
+    )
     if after := decode_cursor(cursor):
         select = select.where(StandardisationScopeMember.id > after)
     rows = await select.run()
     grades: dict[str, list[tuple[Grade, GradeTerm]]] = {}
     if rows:
-        for row in await StandardisationGrade.select().where(
-            StandardisationGrade.enterprise_id.is_in([r["enterprise_id"] for r in rows])
-        ).run():
+        for row in (
+            await StandardisationGrade.select()
+            .where(StandardisationGrade.enterprise_id.is_in([r["enterprise_id"] for r in rows]))
+            .run()
+        ):
             grades.setdefault(row["enterprise_id"], []).append((Grade(row["grade"]), _term(row)))
     items = [
-        MemberRecord(id=r["id"], enterprise_id=r["enterprise_id"], enterprise_name=r["enterprise_name"],
-                     credit_code=r["credit_code"], industry=r["industry"], region_code=r["region_code"],
-                     grade=best_grade(grades.get(r["enterprise_id"], []), resolved.on))  # fmt: skip
+        MemberRecord(
+            id=r["id"],
+            enterprise_id=r["enterprise_id"],
+            enterprise_name=r["enterprise_name"],
+            credit_code=r["credit_code"],
+            industry=r["industry"],
+            region_code=r["region_code"],
+            grade=best_grade(grades.get(r["enterprise_id"], []), resolved.on),
+        )
         for r in rows
     ]
     page = page_of(items, size, lambda item: item.id)

@@ -103,7 +103,6 @@ def local_month(at: datetime) -> str:
     return (at + LOCAL_OFFSET).strftime("%Y-%m")
 
 
-
 def period_kind_of(key: str) -> PeriodKind:
     """The kind of a period key, or `InvalidInput` when it is none."""
     parts = key.split("-")
@@ -133,9 +132,6 @@ def period_window(key: str) -> tuple[datetime, datetime]:
     end_year, end_month = year + (first - 1 + months) // 12, (first - 1 + months) % 12 + 1
     start = datetime(year, first, 1, tzinfo=UTC) - LOCAL_OFFSET
     return start, datetime(end_year, end_month, 1, tzinfo=UTC) - LOCAL_OFFSET
-
-
-
 
 
 def region_codes_of_path(path: str) -> list[str]:

@@ -57,7 +57,17 @@ _MAJOR = f"level = '{HazardLevel.MAJOR}'"
 # A task done by an inspection whose scan proved presence (一扫): the cells count it and the drill-down lists it.
 _DONE = "status = 'done'"
 _DONE_PRESENT = f"{_DONE} AND inspection_id IN (SELECT id FROM inspection WHERE presence = '{Presence.PROVEN}')"
-_CELL_COLUMNS = ("id", "scope_kind", "scope_id", "scope_path", "industry", "period_kind", "period_key", *COUNTS, "as_of")
+_CELL_COLUMNS = (
+    "id",
+    "scope_kind",
+    "scope_id",
+    "scope_path",
+    "industry",
+    "period_kind",
+    "period_key",
+    *COUNTS,
+    "as_of",
+)
 
 
 def _postgres() -> bool:
@@ -102,7 +112,9 @@ def _timestamp(placeholder: str = "{}") -> str:
 async def _count(sql: str, *args: Any) -> int:
     """Run an INSERT, UPDATE or DELETE and return how many rows it wrote."""
     if _postgres():
-        rows = await RollupCell.raw(f"WITH written AS ({sql} RETURNING 1) SELECT COUNT(*) AS n FROM written", *args).run()
+        rows = await RollupCell.raw(
+            f"WITH written AS ({sql} RETURNING 1) SELECT COUNT(*) AS n FROM written", *args
+        ).run()
         return int(rows[0]["n"])
     return len(await RollupCell.raw(f"{sql} RETURNING 1", *args).run())
 
@@ -110,11 +122,13 @@ async def _count(sql: str, *args: Any) -> int:
 _ZERO = " AND ".join(f"{name} = 0" for name in COUNTS)
 _SUMS = ", ".join(f"SUM({name}) AS {name}" for name in COUNTS)
 _NONZERO = " OR ".join(f"SUM({name}) <> 0" for name in COUNTS)
-_KINDS = f"SELECT '{PeriodKind.MONTH}' AS period_kind UNION ALL SELECT '{PeriodKind.QUARTER}' UNION ALL SELECT '{PeriodKind.YEAR}'"  # noqa: E501
+_KINDS = f"SELECT '{PeriodKind.MONTH}' AS period_kind UNION ALL SELECT '{PeriodKind.QUARTER}' UNION ALL SELECT '{PeriodKind.YEAR}'"
 # The period key of a month key for each kind: the month itself, its quarter (`2026-Q4`) and its year.
-_PERIOD_KEY = (f"CASE k.period_kind WHEN '{PeriodKind.MONTH}' THEN m.month "
-               f"WHEN '{PeriodKind.QUARTER}' THEN substr(m.month, 1, 4) || '-Q' || "
-               f"CAST((CAST(substr(m.month, 6, 2) AS INTEGER) + 2) / 3 AS TEXT) ELSE substr(m.month, 1, 4) END")  # fmt: skip
+_PERIOD_KEY = (
+    f"CASE k.period_kind WHEN '{PeriodKind.MONTH}' THEN m.month "
+    f"WHEN '{PeriodKind.QUARTER}' THEN substr(m.month, 1, 4) || '-Q' || "
+    f"CAST((CAST(substr(m.month, 6, 2) AS INTEGER) + 2) / 3 AS TEXT) ELSE substr(m.month, 1, 4) END"
+)
 
 
 # --- enterprise cells --------------------------------------------------------------------------------------------------
@@ -128,7 +142,7 @@ def _enterprise_cells_sql(hazards: str, tasks: str) -> str:
     now (as_of)."""
     return f"""
 WITH grouped AS (
-  SELECT enterprise_id, {_local_month('found_at')} AS found_month, {_local_month('closed_at')} AS closed_month,
+  SELECT enterprise_id, {_local_month("found_at")} AS found_month, {_local_month("closed_at")} AS closed_month,
     COUNT(*) AS found,
     SUM(CASE WHEN {_CLOSED} THEN 1 ELSE 0 END) AS found_closed,
     SUM(CASE WHEN status IN ({_OWING}) AND deadline < {{now}} THEN 1 ELSE 0 END) AS overdue,
@@ -136,26 +150,26 @@ WITH grouped AS (
     SUM(CASE WHEN {_CLOSED} AND deadline IS NOT NULL THEN 1 ELSE 0 END) AS closed_with_deadline,
     SUM(CASE WHEN {_CLOSED} AND deadline IS NOT NULL AND closed_at <= deadline THEN 1 ELSE 0 END) AS closed_on_time,
     SUM(CASE WHEN {_CLOSED} AND {_MAJOR} THEN 1 ELSE 0 END) AS major_closed,
-    SUM(CASE WHEN {_CLOSED} THEN {_whole_seconds('closed_at')} - {_whole_seconds('found_at')} ELSE 0 END)
+    SUM(CASE WHEN {_CLOSED} THEN {_whole_seconds("closed_at")} - {_whole_seconds("found_at")} ELSE 0 END)
       AS close_seconds
   FROM hazard WHERE status != '{Status.VOIDED}' AND {hazards}
   GROUP BY enterprise_id, found_month, closed_month
 ), months AS (
-  SELECT enterprise_id, found_month AS month, {_int('found')}, {_int('found_closed')}, {_int('overdue')},
-    {_int('major_open')}, {_int('0', 'closed')}, {_int('0', 'closed_with_deadline')}, {_int('0', 'closed_on_time')},
-    {_int('0', 'major_closed')}, CAST(0 AS BIGINT) AS close_seconds, {_int('0', 'tasks_due')},
-    {_int('0', 'tasks_done')}, {_int('0', 'tasks_done_present')}
+  SELECT enterprise_id, found_month AS month, {_int("found")}, {_int("found_closed")}, {_int("overdue")},
+    {_int("major_open")}, {_int("0", "closed")}, {_int("0", "closed_with_deadline")}, {_int("0", "closed_on_time")},
+    {_int("0", "major_closed")}, CAST(0 AS BIGINT) AS close_seconds, {_int("0", "tasks_due")},
+    {_int("0", "tasks_done")}, {_int("0", "tasks_done_present")}
   FROM grouped
   UNION ALL
-  SELECT enterprise_id, closed_month, 0, 0, 0, 0, {_int('found_closed')}, {_int('closed_with_deadline')},
-    {_int('closed_on_time')}, {_int('major_closed')}, close_seconds, 0, 0, 0
+  SELECT enterprise_id, closed_month, 0, 0, 0, 0, {_int("found_closed")}, {_int("closed_with_deadline")},
+    {_int("closed_on_time")}, {_int("major_closed")}, close_seconds, 0, 0, 0
   FROM grouped WHERE closed_month IS NOT NULL AND found_closed > 0
   UNION ALL
-  SELECT enterprise_id, {_local_month('window_end')}, 0, 0, 0, 0, 0, 0, 0, 0, 0, CAST(COUNT(*) AS INTEGER),
+  SELECT enterprise_id, {_local_month("window_end")}, 0, 0, 0, 0, 0, 0, 0, 0, 0, CAST(COUNT(*) AS INTEGER),
     CAST(SUM(CASE WHEN {_DONE} THEN 1 ELSE 0 END) AS INTEGER),
     CAST(SUM(CASE WHEN {_DONE_PRESENT} THEN 1 ELSE 0 END) AS INTEGER)
   FROM inspection_task WHERE window_end <= {{now}} AND {tasks}
-  GROUP BY enterprise_id, {_local_month('window_end')}
+  GROUP BY enterprise_id, {_local_month("window_end")}
 ), cells AS (
   SELECT m.enterprise_id AS enterprise_id, k.period_kind AS period_kind, {_PERIOD_KEY} AS period_key, {_SUMS}
   FROM months m CROSS JOIN ({_KINDS}) k
@@ -163,8 +177,8 @@ WITH grouped AS (
   HAVING {_NONZERO}
 )
 SELECT 'enterprise:' || c.enterprise_id || ':{ALL_INDUSTRIES}:' || c.period_key, 'enterprise', c.enterprise_id,
-  e.region_path, '{ALL_INDUSTRIES}', c.period_kind, c.period_key, {', '.join(f'c.{name}' for name in COUNTS)},
-  {_timestamp('{now}')}
+  e.region_path, '{ALL_INDUSTRIES}', c.period_kind, c.period_key, {", ".join(f"c.{name}" for name in COUNTS)},
+  {_timestamp("{now}")}
 FROM cells c JOIN enterprise e ON e.id = c.enterprise_id
 """.replace("{now}", "{}")
 
@@ -195,7 +209,10 @@ class _Batch:
 
 def _batches(enterprise_ids: list[str], batch_size: int, full: bool) -> list[_Batch]:
     if not full:
-        return [_Batch(ids=enterprise_ids[start : start + batch_size]) for start in range(0, len(enterprise_ids), batch_size)]  # noqa: E501
+        return [
+            _Batch(ids=enterprise_ids[start : start + batch_size])
+            for start in range(0, len(enterprise_ids), batch_size)
+        ]
     bounds = enterprise_ids[batch_size - 1 :: batch_size]
     return [_Batch(after, upto) for after, upto in zip([None, *bounds], [*bounds, None], strict=True)]
 
@@ -222,17 +239,20 @@ async def _touched_enterprises(since: datetime, now: datetime) -> list[str]:
 
 _NEXT_TABLE = f"""CREATE TEMP TABLE rollup_next (id VARCHAR(120) PRIMARY KEY, scope_kind VARCHAR(16),
   scope_id VARCHAR(26), scope_path VARCHAR(200), industry VARCHAR(40), period_kind VARCHAR(8), period_key VARCHAR(8),
-  {', '.join(f'{name} BIGINT' for name in COUNTS)}, as_of TIMESTAMPTZ)"""
+  {", ".join(f"{name} BIGINT" for name in COUNTS)}, as_of TIMESTAMPTZ)"""
 _COLUMNS = ", ".join(_CELL_COLUMNS)
 # Only cells whose figures (or place) differ are written, so a run over unchanged data writes nothing.
-_UPSERT = (f"INSERT INTO rollup_cell ({_COLUMNS}) SELECT {_COLUMNS} FROM rollup_next WHERE 1 = 1 "
-           f"ON CONFLICT (id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in _CELL_COLUMNS[1:])} "
-           f"WHERE {' OR '.join(f'rollup_cell.{c} <> excluded.{c}' for c in ('scope_path', *COUNTS))}")  # fmt: skip
+_UPSERT = (
+    f"INSERT INTO rollup_cell ({_COLUMNS}) SELECT {_COLUMNS} FROM rollup_next WHERE 1 = 1 "
+    f"ON CONFLICT (id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in _CELL_COLUMNS[1:])} "
+    f"WHERE {' OR '.join(f'rollup_cell.{c} <> excluded.{c}' for c in ('scope_path', *COUNTS))}"
+)
 _GONE = "NOT EXISTS (SELECT 1 FROM rollup_next n WHERE n.id = rollup_cell.id)"
 
 
-async def _apply(select: str, select_args: list[Any], stale: str, stale_args: list[Any], *, zero: bool,
-                 now: datetime) -> tuple[int, int]:  # fmt: skip
+async def _apply(
+    select: str, select_args: list[Any], stale: str, stale_args: list[Any], *, zero: bool, now: datetime
+) -> tuple[int, int]:
     """In one transaction: compute cells with `select` into a temporary table, upsert those that differ, and remove
     the stored cells matching `stale` that are no longer computed (set to zero when `zero`, for the final pass to
     delete: an enterprise cell's period must still be found by the ancestor pass if this run is killed before it).
@@ -246,8 +266,11 @@ async def _apply(select: str, select_args: list[Any], stale: str, stale_args: li
         written = await _count(_UPSERT)
         if zero:
             zeroes = ", ".join(f"{name} = 0" for name in COUNTS)
-            removed = await _count(f"UPDATE rollup_cell SET {zeroes}, as_of = {{}} WHERE {stale} AND {_GONE} "
-                                   f"AND NOT ({_ZERO})", now, *stale_args)  # fmt: skip
+            removed = await _count(
+                f"UPDATE rollup_cell SET {zeroes}, as_of = {{}} WHERE {stale} AND {_GONE} AND NOT ({_ZERO})",
+                now,
+                *stale_args,
+            )
         else:
             removed = await _count(f"DELETE FROM rollup_cell WHERE {stale} AND {_GONE}", *stale_args)
         await RollupCell.raw("DROP TABLE rollup_next").run()
@@ -266,8 +289,10 @@ def _prefixes_sql(region_paths: list[str]) -> tuple[str, list[Any]]:
     if _postgres():
         sql = "SELECT * FROM unnest({}::text[], {}::text[], {}::text[]) AS m(region_path, code, prefix)"
         return sql, [[t[0] for t in triples], [t[1] for t in triples], [t[2] for t in triples]]
-    sql = ("SELECT json_extract(value, '$[0]') AS region_path, json_extract(value, '$[1]') AS code, "
-           "json_extract(value, '$[2]') AS prefix FROM json_each({})")  # fmt: skip
+    sql = (
+        "SELECT json_extract(value, '$[0]') AS region_path, json_extract(value, '$[1]') AS code, "
+        "json_extract(value, '$[2]') AS prefix FROM json_each({})"
+    )
     return sql, [json.dumps(triples)]
 
 
@@ -279,10 +304,13 @@ def _ancestor_cells_sql(periods: str, prefixes: str) -> str:
     return f"""
 WITH base AS (
   SELECT e.grid_id AS grid_id, e.region_path AS region_path, e.industry AS industry, c.period_kind AS period_kind,
-    c.period_key AS period_key, {', '.join(_int(f'SUM(c.{name})', name) if name != 'close_seconds'
-                                           else f'SUM(c.{name}) AS {name}' for name in COUNTS)}
+    c.period_key AS period_key, {
+        ", ".join(
+            _int(f"SUM(c.{name})", name) if name != "close_seconds" else f"SUM(c.{name}) AS {name}" for name in COUNTS
+        )
+    }
   FROM rollup_cell c JOIN enterprise e ON e.id = c.scope_id
-  WHERE c.scope_kind = 'enterprise' AND {periods} AND NOT ({' AND '.join(f'c.{name} = 0' for name in COUNTS)})
+  WHERE c.scope_kind = 'enterprise' AND {periods} AND NOT ({" AND ".join(f"c.{name} = 0" for name in COUNTS)})
   GROUP BY e.grid_id, e.region_path, e.industry, c.period_kind, c.period_key
 ), industries AS (
   SELECT grid_id, region_path, industry AS cell_industry, period_kind, period_key, {counts} FROM base b
@@ -332,8 +360,9 @@ async def _written_periods(last: datetime, now: datetime, since: datetime) -> li
     return sorted({row["period_key"] for row in await RollupCell.raw(sql, last, now, since, since).run()})
 
 
-async def refresh_rollups(*, full: bool = False, now: datetime | None = None, batch_size: int = BATCH_SIZE,
-                          pause: float = 0.0) -> RollupReport:  # fmt: skip
+async def refresh_rollups(
+    *, full: bool = False, now: datetime | None = None, batch_size: int = BATCH_SIZE, pause: float = 0.0
+) -> RollupReport:
     """Recompute the cells touched since the last run (all cells when `full`, or when there was no run yet)."""
     now = now or utcnow()
     watermark = await RollupWatermark.select().where(RollupWatermark.id == WATERMARK_ID).first().run()
@@ -349,8 +378,14 @@ async def refresh_rollups(*, full: bool = False, now: datetime | None = None, ba
     for batch in _batches(enterprises, max(batch_size, 1), full):
         hazards, hazard_args = batch.condition("enterprise_id")
         cells, cell_args = batch.condition("scope_id")
-        counts = await _apply(_enterprise_cells_sql(hazards, hazards), [now, *hazard_args, now, *hazard_args, now],
-                              f"scope_kind = 'enterprise' AND {cells}", cell_args, zero=True, now=now)  # fmt: skip
+        counts = await _apply(
+            _enterprise_cells_sql(hazards, hazards),
+            [now, *hazard_args, now, *hazard_args, now],
+            f"scope_kind = 'enterprise' AND {cells}",
+            cell_args,
+            zero=True,
+            now=now,
+        )
         written, deleted = written + counts[0], deleted + counts[1]
         if pause:
             await asyncio.sleep(pause)
@@ -360,8 +395,9 @@ async def refresh_rollups(*, full: bool = False, now: datetime | None = None, ba
     # the last completed run, one period kind per transaction.
     periods = None if full else await _written_periods(last, now, last - SAFETY_MARGIN)
     kinds = [str(kind) for kind in PeriodKind]
-    prefixes, prefix_args = _prefixes_sql([row["region_path"] for row in await RollupCell.raw(
-        "SELECT DISTINCT region_path FROM enterprise").run()])  # fmt: skip
+    prefixes, prefix_args = _prefixes_sql(
+        [row["region_path"] for row in await RollupCell.raw("SELECT DISTINCT region_path FROM enterprise").run()]
+    )
     for kind in kinds:
         keys = None if periods is None else [key for key in periods if period_kind_of(key) == kind]
         if keys == []:
@@ -371,10 +407,17 @@ async def refresh_rollups(*, full: bool = False, now: datetime | None = None, ba
             own, own_args = "period_kind NOT IN ({}, {})", kinds[:-1]
         else:
             own, own_args = "period_kind = {}", [kind]
-        chosen, chosen_args = (own, own_args) if keys is None else (f"{own} AND {_in_list('period_key')}", [*own_args, _list_arg(keys)])  # noqa: E501
-        counts = await _apply(_ancestor_cells_sql(chosen.replace("period_", "c.period_"), prefixes),
-                              [*chosen_args, *prefix_args, now], f"scope_kind != 'enterprise' AND {chosen}",
-                              chosen_args, zero=False, now=now)  # fmt: skip
+        chosen, chosen_args = (
+            (own, own_args) if keys is None else (f"{own} AND {_in_list('period_key')}", [*own_args, _list_arg(keys)])
+        )
+        counts = await _apply(
+            _ancestor_cells_sql(chosen.replace("period_", "c.period_"), prefixes),
+            [*chosen_args, *prefix_args, now],
+            f"scope_kind != 'enterprise' AND {chosen}",
+            chosen_args,
+            zero=False,
+            now=now,
+        )
         written, deleted = written + counts[0], deleted + counts[1]
         if pause:
             await asyncio.sleep(pause)
@@ -385,7 +428,11 @@ async def refresh_rollups(*, full: bool = False, now: datetime | None = None, ba
         if full:
             await RollupWatermark.insert(RollupWatermark(id=WATERMARK_ID, computed_at=now, full_at=now)).run()
         else:
-            await RollupWatermark.update({RollupWatermark.computed_at: now}).where(RollupWatermark.id == WATERMARK_ID).run()  # noqa: E501
+            await (
+                RollupWatermark.update({RollupWatermark.computed_at: now})
+                .where(RollupWatermark.id == WATERMARK_ID)
+                .run()
+            )
     return RollupReport(full=full, enterprises=len(enterprises), written=written, deleted=deleted, now=now)
 
 
@@ -403,12 +450,14 @@ class Scope:
 
 
 def _within(path: str, actor: Actor) -> bool:
-    return actor.role is Role.ADMIN or (actor.role is Role.REGULATOR and bool(actor.region_path)
-                                        and path.startswith(actor.region_path or "\0"))  # fmt: skip
+    return actor.role is Role.ADMIN or (
+        actor.role is Role.REGULATOR and bool(actor.region_path) and path.startswith(actor.region_path or "\0")
+    )
 
 
-async def resolve_scope(actor: Actor, *, region_code: str | None = None, grid_id: str | None = None,
-                        enterprise_id: str | None = None) -> Scope:  # fmt: skip
+async def resolve_scope(
+    actor: Actor, *, region_code: str | None = None, grid_id: str | None = None, enterprise_id: str | None = None
+) -> Scope:
     """The scope asked for (default: the caller's own), or `NotFound` when it is missing or not the caller's."""
     if sum(value is not None for value in (region_code, grid_id, enterprise_id)) > 1:
         raise InvalidInput("give at most one of regionCode, gridId and enterpriseId", field="regionCode")
@@ -423,8 +472,12 @@ async def resolve_scope(actor: Actor, *, region_code: str | None = None, grid_id
             roots = await Region.select(Region.code).where(Region.parent_code.is_null()).order_by(Region.code).run()
             region_code = roots[0]["code"] if roots else ""
     if enterprise_id is not None:
-        row = await Enterprise.select(Enterprise.id, Enterprise.name, Enterprise.region_path).where(
-            Enterprise.id == enterprise_id, enterprise_condition(actor)).first().run()  # fmt: skip
+        row = (
+            await Enterprise.select(Enterprise.id, Enterprise.name, Enterprise.region_path)
+            .where(Enterprise.id == enterprise_id, enterprise_condition(actor))
+            .first()
+            .run()
+        )
         if row is None:
             raise NotFound("no such enterprise", entity="enterprise", id=enterprise_id)
         return Scope(ScopeKind.ENTERPRISE, row["id"], row["name"], row["region_path"])
@@ -472,9 +525,15 @@ class ScopeFigures:
 
 def figures_of(counts: dict[str, Any]) -> list[Figure]:
     """Every metric of one cell's counts."""
-    return [Figure(metric.name, metric_value(metric, counts), int(counts.get(metric.numerator) or 0),
-                   None if metric.denominator is None else int(counts.get(metric.denominator) or 0))
-            for metric in METRICS.values()]  # fmt: skip
+    return [
+        Figure(
+            metric.name,
+            metric_value(metric, counts),
+            int(counts.get(metric.numerator) or 0),
+            None if metric.denominator is None else int(counts.get(metric.denominator) or 0),
+        )
+        for metric in METRICS.values()
+    ]
 
 
 async def _cells(scope: Scope, industry: str, where: str, *args: Any) -> list[dict[str, Any]]:
@@ -489,16 +548,23 @@ async def _cells(scope: Scope, industry: str, where: str, *args: Any) -> list[di
     return await RollupCell.raw(sql + " ORDER BY period_key", str(scope.kind), scope.id, industry, *args).run()
 
 
-async def hazard_figures(actor: Actor, scope: Scope, *, industry: str | None, period_kind: str,
-                         first: str | None, last: str | None) -> ScopeFigures:  # fmt: skip
+async def hazard_figures(
+    actor: Actor, scope: Scope, *, industry: str | None, period_kind: str, first: str | None, last: str | None
+) -> ScopeFigures:
     """The stored figures of the scope for each period of the kind between `first` and `last` (keys, inclusive);
     a period with nothing found, closed or due has no cell and is not listed."""
     industry = _industry(industry)
     for name, key in (("from", first), ("to", last)):
         if key is not None and period_kind_of(key) != period_kind:
             raise InvalidInput(f"{name} is not a {period_kind} key", field=name, value=key)
-    rows = await _cells(scope, industry, "period_kind = {} AND period_key >= {} AND period_key <= {}",
-                        period_kind, first or "", last or "~")  # fmt: skip
+    rows = await _cells(
+        scope,
+        industry,
+        "period_kind = {} AND period_key >= {} AND period_key <= {}",
+        period_kind,
+        first or "",
+        last or "~",
+    )
     periods = [PeriodFigures(row["period_key"], _as_datetime(row["as_of"]), figures_of(row)) for row in rows]
     return ScopeFigures(scope, industry, period_kind, periods)
 
@@ -557,8 +623,17 @@ def _seconds_between(start: Any, end: Any) -> int:
     return int(_as_datetime(end).timestamp()) - int(_as_datetime(start).timestamp())
 
 
-async def figure_items(actor: Actor, scope: Scope, *, metric: str, part: str, industry: str | None, period: str,
-                       cursor: str | None, limit: int | None) -> Page[Item]:  # fmt: skip
+async def figure_items(
+    actor: Actor,
+    scope: Scope,
+    *,
+    metric: str,
+    part: str,
+    industry: str | None,
+    period: str,
+    cursor: str | None,
+    limit: int | None,
+) -> Page[Item]:
     """The hazards (or tasks) counted in one figure's numerator or denominator, by id; their number is the stored
     count (for meanDaysToClose's numerator, the sum of their `seconds_to_close` is)."""
     if metric not in METRICS:
@@ -577,19 +652,41 @@ async def figure_items(actor: Actor, scope: Scope, *, metric: str, part: str, in
     where = condition
     if "{as_of}" in where:
         where, args = where.replace("{as_of}", "{}"), [as_of]
-    sql = (f"SELECT * FROM {table} WHERE {basis} >= {{}} AND {basis} < {{}} AND ({where}) "
-           f"AND enterprise_id IN ({enterprises}) AND id > {{}} ORDER BY id LIMIT {limit + 1}")  # fmt: skip
+    sql = (
+        f"SELECT * FROM {table} WHERE {basis} >= {{}} AND {basis} < {{}} AND ({where}) "
+        f"AND enterprise_id IN ({enterprises}) AND id > {{}} ORDER BY id LIMIT {limit + 1}"
+    )
     rows = await RollupCell.raw(sql, start, end, *args, *enterprise_args, after or "").run()
     more = len(rows) > limit
     rows = rows[:limit]
     if table == "hazard":
-        items = [Item("hazard", row["id"], row["enterprise_id"], row["status"], title=row["title"], level=row["level"],
-                      found_at=_maybe(row["found_at"]), closed_at=_maybe(row["closed_at"]), deadline=_maybe(row["deadline"]),
-                      seconds_to_close=_seconds_between(row["found_at"], row["closed_at"]) if row["closed_at"] else None)
-                 for row in rows]  # fmt: skip
+        items = [
+            Item(
+                "hazard",
+                row["id"],
+                row["enterprise_id"],
+                row["status"],
+                title=row["title"],
+                level=row["level"],
+                found_at=_maybe(row["found_at"]),
+                closed_at=_maybe(row["closed_at"]),
+                deadline=_maybe(row["deadline"]),
+                seconds_to_close=_seconds_between(row["found_at"], row["closed_at"]) if row["closed_at"] else None,
+            )
+            for row in rows
+        ]
     else:
-        items = [Item("task", row["id"], row["enterprise_id"], row["status"], window_end=_maybe(row["window_end"]),
-                      done_at=_maybe(row["done_at"])) for row in rows]  # fmt: skip
+        items = [
+            Item(
+                "task",
+                row["id"],
+                row["enterprise_id"],
+                row["status"],
+                window_end=_maybe(row["window_end"]),
+                done_at=_maybe(row["done_at"]),
+            )
+            for row in rows
+        ]
     return Page(items, encode_cursor(rows[-1]["id"]) if more and rows else None)
 
 

@@ -142,9 +142,16 @@ class LevelFigures:
 
     def to_json(self) -> dict[str, Any]:
         """The counts in the wire's camelCase; the amount as a decimal string."""
-        return {"found": self.found, "rectified": self.rectified, "rectifiedOnTime": self.rectified_on_time,
-                "open": self.open, "overdue": self.overdue, "voided": self.voided,
-                "fundsRecorded": self.funds_recorded, "fundsYuan": str(self.funds_yuan)}  # fmt: skip
+        return {
+            "found": self.found,
+            "rectified": self.rectified,
+            "rectifiedOnTime": self.rectified_on_time,
+            "open": self.open,
+            "overdue": self.overdue,
+            "voided": self.voided,
+            "fundsRecorded": self.funds_recorded,
+            "fundsYuan": str(self.funds_yuan),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,8 +167,13 @@ class Figures:
         total = sum(levels.values(), LevelFigures())
         return {
             "version": FIGURES_VERSION,
-            "period": {"key": self.period.key, "kind": str(self.period.kind), "from": self.period.start.isoformat(),
-                       "to": self.period.end.isoformat(), "due": self.period.due.isoformat()},  # fmt: skip
+            "period": {
+                "key": self.period.key,
+                "kind": str(self.period.kind),
+                "from": self.period.start.isoformat(),
+                "to": self.period.end.isoformat(),
+                "due": self.period.due.isoformat(),
+            },
             "general": levels["general"].to_json(),
             "major": levels["major"].to_json(),
             "total": total.to_json(),
@@ -190,16 +202,24 @@ def derive_snapshots(events: Sequence[Event]) -> dict[str, dict[str, Any]]:
                 if figures_sha256(p["figures"]) != p["figures_sha256"]:
                     raise ValueError("the figures do not hash to the digest the event states")
                 snapshots[p["period"]] = {
-                    "period_key": p["period"], "figures": canonical(p["figures"]).decode("utf-8"),
-                    "figures_sha256": p["figures_sha256"], "frozen_at": event.at, "freeze_event_seq": event.seq,
-                    "signed_at": None, "signed_by": None, "sign_event_seq": None,
-                } | bound(event)  # fmt: skip
+                    "period_key": p["period"],
+                    "figures": canonical(p["figures"]).decode("utf-8"),
+                    "figures_sha256": p["figures_sha256"],
+                    "frozen_at": event.at,
+                    "freeze_event_seq": event.seq,
+                    "signed_at": None,
+                    "signed_by": None,
+                    "sign_event_seq": None,
+                } | bound(event)
             elif event.action == "signStatistics":
                 snapshot = snapshots[p["period"]]
                 if snapshot["signed_at"] is not None or p["figures_sha256"] != snapshot["figures_sha256"]:
                     raise ValueError("signed twice, or over other figures than were frozen")
-                snapshots[p["period"]] = snapshot | {"signed_at": event.at, "signed_by": event.actor_id,
-                                                     "sign_event_seq": event.seq} | bound(event)  # fmt: skip
+                snapshots[p["period"]] = (
+                    snapshot
+                    | {"signed_at": event.at, "signed_by": event.actor_id, "sign_event_seq": event.seq}
+                    | bound(event)
+                )
         except Exception as error:
             raise replay_error(event, error) from None
     return snapshots

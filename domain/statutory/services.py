@@ -22,8 +22,7 @@ from domain.db.engine import is_unique_violation
 from domain.errors import NotFound
 from domain.hazards.model import HazardLevel, Status
 from domain.hazards.tables import Hazard
-from domain.history.chain import canonical
-from domain.history.chain import bound
+from domain.history.chain import bound, canonical
 from domain.history.store import ChainRaced, append_event
 from domain.ids import new_id
 from domain.org.tables import Enterprise
@@ -50,9 +49,7 @@ def chain_of(enterprise_id: str) -> str:
 
 # --- the figures, in SQL ---------------------------------------------------------------------------------------------
 
-_RECTIFIED = "status IN ('{closed}', '{written_off}') AND closed_at < {{end}}".format(
-    closed=Status.CLOSED, written_off=Status.WRITTEN_OFF
-)
+_RECTIFIED = f"status IN ('{Status.CLOSED}', '{Status.WRITTEN_OFF}') AND closed_at < {{end}}"
 _VOIDED = f"status = '{Status.VOIDED}'"
 # One pass over the period's hazards, grouped by enterprise and level; `{end}` is the period's end (exclusive).
 _FIGURES_SQL = f"""
@@ -90,9 +87,11 @@ async def period_figures(period: Period) -> dict[str, Figures]:
     for row in await Hazard.raw(sql, *args).run():
         counts[row["enterprise_id"]][row["level"]] = {name: int(row[name] or 0) for name in _COUNTS}
     funds: dict[tuple[str, str], list[Decimal]] = defaultdict(list)
-    for row in await Hazard.select(Hazard.enterprise_id, Hazard.level, Hazard.funds).where(
-        Hazard.found_at >= start, Hazard.found_at < end, Hazard.status != str(Status.VOIDED), Hazard.funds != ""
-    ).run():
+    for row in (
+        await Hazard.select(Hazard.enterprise_id, Hazard.level, Hazard.funds)
+        .where(Hazard.found_at >= start, Hazard.found_at < end, Hazard.status != str(Status.VOIDED), Hazard.funds != "")
+        .run()
+    ):
         if (amount := funds_amount_yuan(row["funds"])) is not None:
             funds[(row["enterprise_id"], row["level"])].append(amount)
     result: dict[str, Figures] = {}
@@ -100,8 +99,9 @@ async def period_figures(period: Period) -> dict[str, Figures]:
         by_level = {}
         for level in (str(HazardLevel.GENERAL), str(HazardLevel.MAJOR)):
             amounts = funds.get((enterprise_id, level), [])
-            by_level[level] = LevelFigures(**counts[enterprise_id].get(level, {}), funds_recorded=len(amounts),
-                                           funds_yuan=sum(amounts, Decimal(0)))  # fmt: skip
+            by_level[level] = LevelFigures(
+                **counts[enterprise_id].get(level, {}), funds_recorded=len(amounts), funds_yuan=sum(amounts, Decimal(0))
+            )
         result[enterprise_id] = Figures(period, by_level)
     return result
 
@@ -119,9 +119,13 @@ class FreezeReport:
 
 async def _first_days() -> dict[str, date]:
     """Each enterprise's first day on record: its registration, or its earliest hazard if that is older."""
-    first = {row["id"]: local_date(row["created_at"])
-             for row in await Enterprise.select(Enterprise.id, Enterprise.created_at).run()}  # fmt: skip
-    for row in await Hazard.raw("SELECT enterprise_id, MIN(found_at) AS first FROM hazard GROUP BY enterprise_id").run():
+    first = {
+        row["id"]: local_date(row["created_at"])
+        for row in await Enterprise.select(Enterprise.id, Enterprise.created_at).run()
+    }
+    for row in await Hazard.raw(
+        "SELECT enterprise_id, MIN(found_at) AS first FROM hazard GROUP BY enterprise_id"
+    ).run():
         found = row["first"]
         if isinstance(found, str):  # SQLite hands back an aggregate's text, not the column's type
             found = datetime.fromisoformat(found)
@@ -162,15 +166,31 @@ async def _freeze_one(enterprise_id: str, period: Period, document: dict, now: d
     digest = figures_sha256(document)
     try:
         async with StatisticsSnapshot._meta.db.transaction():
-            event = await append_event(chain_id=chain_of(enterprise_id), subject_kind=SUBJECT_KIND,
-                                       action="freezeStatistics", name="StatisticsFrozen", actor=SYSTEM, at=now,
-                                       payload={"period": period.key, "figures_sha256": digest, "figures": document})  # fmt: skip
-            await StatisticsSnapshot.insert(StatisticsSnapshot(
-                id=new_id(), enterprise_id=enterprise_id, period_key=period.key, period_kind=str(period.kind),
-                period_start=period.start, period_end=period.end, due_on=period.due,
-                figures=canonical(document).decode("utf-8"), figures_sha256=digest,
-                frozen_at=now, freeze_event_seq=event.seq, **bound(event),
-            )).run()  # fmt: skip
+            event = await append_event(
+                chain_id=chain_of(enterprise_id),
+                subject_kind=SUBJECT_KIND,
+                action="freezeStatistics",
+                name="StatisticsFrozen",
+                actor=SYSTEM,
+                at=now,
+                payload={"period": period.key, "figures_sha256": digest, "figures": document},
+            )
+            await StatisticsSnapshot.insert(
+                StatisticsSnapshot(
+                    id=new_id(),
+                    enterprise_id=enterprise_id,
+                    period_key=period.key,
+                    period_kind=str(period.kind),
+                    period_start=period.start,
+                    period_end=period.end,
+                    due_on=period.due,
+                    figures=canonical(document).decode("utf-8"),
+                    figures_sha256=digest,
+                    frozen_at=now,
+                    freeze_event_seq=event.seq,
+                    **bound(event),
+                )
+            ).run()
     except ChainRaced:
         return False
     except Exception as error:
@@ -203,17 +223,34 @@ class SnapshotRecord:
 
 
 def _snapshot_record(row: dict) -> SnapshotRecord:
-    names = ("id", "enterprise_id", "period_key", "period_kind", "period_start", "period_end", "due_on",
-             "figures_sha256", "frozen_at", "signed_at", "signed_by")  # fmt: skip
-    return SnapshotRecord(**{name: row[name] for name in names}, figures=json.loads(row["figures"]),
-                          signed=row["signed_at"] is not None)  # fmt: skip
+    names = (
+        "id",
+        "enterprise_id",
+        "period_key",
+        "period_kind",
+        "period_start",
+        "period_end",
+        "due_on",
+        "figures_sha256",
+        "frozen_at",
+        "signed_at",
+        "signed_by",
+    )
+    return SnapshotRecord(
+        **{name: row[name] for name in names}, figures=json.loads(row["figures"]), signed=row["signed_at"] is not None
+    )
 
 
 async def list_snapshots(*, actor: Actor, enterprise_id: str) -> list[SnapshotRecord]:
     """The snapshots of an enterprise the caller can see, newest due first."""
     await require_enterprise(actor, enterprise_id)
-    rows = await StatisticsSnapshot.select().where(StatisticsSnapshot.enterprise_id == enterprise_id).order_by(
-        StatisticsSnapshot.due_on, ascending=False).order_by(StatisticsSnapshot.period_key, ascending=False).run()  # fmt: skip
+    rows = (
+        await StatisticsSnapshot.select()
+        .where(StatisticsSnapshot.enterprise_id == enterprise_id)
+        .order_by(StatisticsSnapshot.due_on, ascending=False)
+        .order_by(StatisticsSnapshot.period_key, ascending=False)
+        .run()
+    )
     return [_snapshot_record(row) for row in rows]
 
 
@@ -224,25 +261,41 @@ async def sign_snapshot(
     transaction."""
     now = now or utcnow()
     await require_enterprise(actor, enterprise_id)
-    row = await StatisticsSnapshot.select().where(
-        StatisticsSnapshot.id == snapshot_id, StatisticsSnapshot.enterprise_id == enterprise_id
-    ).first().run()
+    row = (
+        await StatisticsSnapshot.select()
+        .where(StatisticsSnapshot.id == snapshot_id, StatisticsSnapshot.enterprise_id == enterprise_id)
+        .first()
+        .run()
+    )
     if row is None:
         raise NotFound("no such statistics snapshot", entity="statisticsSnapshot", id=snapshot_id)
     require_role(actor, Role.PRINCIPAL)
     if row["signed_at"] is not None:
         raise StatisticsAlreadySigned("the principal signed these statistics already", snapshot_id=snapshot_id)
     async with StatisticsSnapshot._meta.db.transaction():
-        event = await append_event(chain_id=chain_of(enterprise_id), subject_kind=SUBJECT_KIND, action="signStatistics",
-                                   name="StatisticsSigned", actor=actor, at=now,
-                                   payload={"snapshot_id": snapshot_id, "period": row["period_key"],
-                                            "figures_sha256": row["figures_sha256"]})  # fmt: skip
-        signed = await StatisticsSnapshot.update({
-            StatisticsSnapshot.signed_at: now, StatisticsSnapshot.signed_by: actor.user_id,
-            StatisticsSnapshot.sign_event_seq: event.seq, StatisticsSnapshot.chain_seq: event.seq,
-            StatisticsSnapshot.chain_hash: event.hash,
-        }).where(StatisticsSnapshot.id == snapshot_id, StatisticsSnapshot.signed_at.is_null()).returning(
-            StatisticsSnapshot.id).run()  # fmt: skip
+        event = await append_event(
+            chain_id=chain_of(enterprise_id),
+            subject_kind=SUBJECT_KIND,
+            action="signStatistics",
+            name="StatisticsSigned",
+            actor=actor,
+            at=now,
+            payload={"snapshot_id": snapshot_id, "period": row["period_key"], "figures_sha256": row["figures_sha256"]},
+        )
+        signed = (
+            await StatisticsSnapshot.update(
+                {
+                    StatisticsSnapshot.signed_at: now,
+                    StatisticsSnapshot.signed_by: actor.user_id,
+                    StatisticsSnapshot.sign_event_seq: event.seq,
+                    StatisticsSnapshot.chain_seq: event.seq,
+                    StatisticsSnapshot.chain_hash: event.hash,
+                }
+            )
+            .where(StatisticsSnapshot.id == snapshot_id, StatisticsSnapshot.signed_at.is_null())
+            .returning(StatisticsSnapshot.id)
+            .run()
+        )
         if not signed:  # signed by a concurrent request between our read and this write: the event goes with it
             raise StatisticsAlreadySigned("the principal signed these statistics already", snapshot_id=snapshot_id)
     saved = await StatisticsSnapshot.select().where(StatisticsSnapshot.id == snapshot_id).first().run()

@@ -69,9 +69,15 @@ class Place:
     def keys(self) -> dict[str, str | None]:
         """The row's scope columns."""
         codes = [code for code in self.region_path.split("/") if code]
-        levels = (codes + [None, None, None])[:3]
-        return {"enterprise_id": self.enterprise_id, "grid_id": self.grid_id, "region1": levels[0],
-                "region2": levels[1], "region3": levels[2], "region_path": self.region_path}  # fmt: skip
+        levels = ([*codes, None, None, None])[:3]
+        return {
+            "enterprise_id": self.enterprise_id,
+            "grid_id": self.grid_id,
+            "region1": levels[0],
+            "region2": levels[1],
+            "region3": levels[2],
+            "region_path": self.region_path,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,16 +100,24 @@ async def places_of(enterprise_ids: Iterable[str]) -> dict[str, Place]:
     ids = sorted(set(enterprise_ids))
     if not ids:
         return {}
-    rows = await Enterprise.select(Enterprise.id, Enterprise.grid_id, Enterprise.region_path).where(
-        Enterprise.id.is_in(ids)
-    ).run()  # fmt: skip
+    rows = (
+        await Enterprise.select(Enterprise.id, Enterprise.grid_id, Enterprise.region_path)
+        .where(Enterprise.id.is_in(ids))
+        .run()
+    )
     return {row["id"]: Place(row["id"], row["grid_id"], row["region_path"]) for row in rows}
 
 
 async def record_changes(
-    kind: str, entities: Iterable[tuple[str, str]], *, op: str = UPSERT, reason: str | None = None,
-    user_id: str | None = None, place: Place | None = None, at: datetime | None = None,
-) -> int:  # fmt: skip
+    kind: str,
+    entities: Iterable[tuple[str, str]],
+    *,
+    op: str = UPSERT,
+    reason: str | None = None,
+    user_id: str | None = None,
+    place: Place | None = None,
+    at: datetime | None = None,
+) -> int:
     """Add a row per (entity id, enterprise id), keyed by the enterprise's place now (or `place`); call it inside
     the transaction of the change. Returns the number of rows."""
     pairs = list(entities)
@@ -112,8 +126,16 @@ async def record_changes(
     places = {place.enterprise_id: place} if place else await places_of(e for _, e in pairs)
     at = at or utcnow()
     rows = [
-        SyncChange(kind=kind, entity_id=entity_id, op=op, reason=reason, user_id=user_id, at=at, seq=None,
-                   **places.get(enterprise_id, Place(enterprise_id, None, "")).keys())  # fmt: skip
+        SyncChange(
+            kind=kind,
+            entity_id=entity_id,
+            op=op,
+            reason=reason,
+            user_id=user_id,
+            at=at,
+            seq=None,
+            **places.get(enterprise_id, Place(enterprise_id, None, "")).keys(),
+        )
         for entity_id, enterprise_id in pairs
     ]
     for start in range(0, len(rows), _INSERT_BATCH):
@@ -132,19 +154,31 @@ async def record_change(kind: str, entity_id: str, enterprise_id: str, **options
 async def _entities_of(enterprise_ids: Sequence[str], now: datetime) -> dict[str, list[tuple[str, str]]]:
     """Everything of these enterprises a phone holds, by kind."""
     ids = list(enterprise_ids)
-    points = await RiskPoint.select(RiskPoint.id, RiskPoint.enterprise_id).where(
-        RiskPoint.enterprise_id.is_in(ids)).order_by(RiskPoint.id).run()  # fmt: skip
-    hazards = await Hazard.select(Hazard.id, Hazard.enterprise_id).where(
-        Hazard.enterprise_id.is_in(ids)).order_by(Hazard.id).run()  # fmt: skip
-    tasks = await InspectionTask.select(InspectionTask.id, InspectionTask.enterprise_id).where(
-        InspectionTask.enterprise_id.is_in(ids), InspectionTask.window_end > now - TASK_HORIZON
-    ).order_by(InspectionTask.id).run()  # fmt: skip
+    points = (
+        await RiskPoint.select(RiskPoint.id, RiskPoint.enterprise_id)
+        .where(RiskPoint.enterprise_id.is_in(ids))
+        .order_by(RiskPoint.id)
+        .run()
+    )
+    hazards = (
+        await Hazard.select(Hazard.id, Hazard.enterprise_id)
+        .where(Hazard.enterprise_id.is_in(ids))
+        .order_by(Hazard.id)
+        .run()
+    )
+    tasks = (
+        await InspectionTask.select(InspectionTask.id, InspectionTask.enterprise_id)
+        .where(InspectionTask.enterprise_id.is_in(ids), InspectionTask.window_end > now - TASK_HORIZON)
+        .order_by(InspectionTask.id)
+        .run()
+    )
     pairs = lambda rows: [(row["id"], row["enterprise_id"]) for row in rows]  # noqa: E731
     return {ENTERPRISE: [(i, i) for i in ids], RISK_POINT: pairs(points), HAZARD: pairs(hazards), TASK: pairs(tasks)}
 
 
-async def record_snapshot(enterprise_ids: Iterable[str], *, user_id: str | None = None,
-                          now: datetime | None = None) -> int:  # fmt: skip
+async def record_snapshot(
+    enterprise_ids: Iterable[str], *, user_id: str | None = None, now: datetime | None = None
+) -> int:
     """An `upsert` of each enterprise and of everything of it (for `user_id` alone when given)."""
     ids = sorted(set(enterprise_ids))
     if not ids:
@@ -161,8 +195,9 @@ async def record_snapshot(enterprise_ids: Iterable[str], *, user_id: str | None 
 async def record_enterprise_moved(before: Place, *, now: datetime | None = None) -> None:
     """The enterprise left its old place (a removal there) and arrived at its new one (everything again there)."""
     now = now or utcnow()
-    await record_change(ENTERPRISE, before.enterprise_id, before.enterprise_id, op=REMOVE, reason=LEFT_SCOPE,
-                        place=before, at=now)  # fmt: skip
+    await record_change(
+        ENTERPRISE, before.enterprise_id, before.enterprise_id, op=REMOVE, reason=LEFT_SCOPE, place=before, at=now
+    )
     await record_snapshot([before.enterprise_id], now=now)
 
 
@@ -177,8 +212,9 @@ async def record_scope_changed(before: Actor, after: Actor, *, now: datetime | N
     now = now or utcnow()
     seen, sees = await visible_enterprise_ids(before), await visible_enterprise_ids(after)
     for enterprise_id in sorted(seen - sees):
-        await record_change(ENTERPRISE, enterprise_id, enterprise_id, op=REMOVE, reason=LEFT_SCOPE,
-                            user_id=after.user_id, at=now)  # fmt: skip
+        await record_change(
+            ENTERPRISE, enterprise_id, enterprise_id, op=REMOVE, reason=LEFT_SCOPE, user_id=after.user_id, at=now
+        )
     await record_snapshot(sees - seen, user_id=after.user_id, now=now)
 
 
@@ -196,8 +232,11 @@ async def backfill(*, now: datetime | None = None) -> int:
     async with SyncChange._meta.db.transaction():
         for kind, table, enterprise_column, condition in sources:
             mentioned = SyncChange.select(SyncChange.entity_id).where(SyncChange.kind == kind)
-            query = table.select(table.id, enterprise_column.as_alias("enterprise_id")).where(
-                table.id.not_in(mentioned)).order_by(table.id)  # fmt: skip
+            query = (
+                table.select(table.id, enterprise_column.as_alias("enterprise_id"))
+                .where(table.id.not_in(mentioned))
+                .order_by(table.id)
+            )
             if condition is not None:
                 query = query.where(condition)
             rows = await query.run()
@@ -219,9 +258,7 @@ async def seal() -> None:
     async with SyncChange._meta.db.transaction():
         locked = await SyncChange.raw("SELECT pg_try_advisory_xact_lock({}) AS locked", _SEAL_LOCK).run()
         if locked and locked[0]["locked"]:
-            await SyncChange.raw(
-                "UPDATE sync_change SET seq = nextval('sync_change_position') WHERE seq IS NULL"
-            ).run()
+            await SyncChange.raw("UPDATE sync_change SET seq = nextval('sync_change_position') WHERE seq IS NULL").run()
 
 
 def encode_cursor(seq: int) -> str:
@@ -261,8 +298,14 @@ def _scope_conditions(actor: Actor) -> list:
     return []
 
 
-_COLUMNS = (SyncChange.seq, SyncChange.kind, SyncChange.entity_id, SyncChange.op, SyncChange.enterprise_id,
-            SyncChange.reason)  # fmt: skip
+_COLUMNS = (
+    SyncChange.seq,
+    SyncChange.kind,
+    SyncChange.entity_id,
+    SyncChange.op,
+    SyncChange.enterprise_id,
+    SyncChange.reason,
+)
 
 
 async def read_changes(*, actor: Actor, since: int, limit: int) -> tuple[list[ChangeRow], bool]:

@@ -198,9 +198,15 @@ async def _execute(actor: Actor, operation: Operation, refs: _Refs, codes, prese
     """Run one operation through its area's service; the caller holds the transaction."""
     match operation:
         case ScanOp():
-            result = await codes.scan(actor=actor, token=operation.token, device_id=operation.device_id,
-                                      client_time=operation.client_time, lat=operation.lat, lng=operation.lng,
-                                      accuracy=operation.accuracy)  # fmt: skip
+            result = await codes.scan(
+                actor=actor,
+                token=operation.token,
+                device_id=operation.device_id,
+                client_time=operation.client_time,
+                lat=operation.lat,
+                lng=operation.lng,
+                accuracy=operation.accuracy,
+            )
             return OpOutcome("", "", True, True, "scan", result.scan_id, None, present("scan", result))
         case HazardCreateOp(new=new, scan_op_id=scan_op_id):
             if scan_op_id:
@@ -211,10 +217,14 @@ async def _execute(actor: Actor, operation: Operation, refs: _Refs, codes, prese
             hazard_id = operation.hazard_id or await refs.resource_id(operation.hazard_op_id or "", "hazard")
             current = await hazards.get_hazard(actor=actor, hazard_id=hazard_id)
             if current.version < operation.expected_version:
-                raise OpPending("waiting for the operation that makes the version expected",
-                                current=current.version, sent=operation.expected_version)  # fmt: skip
-            record = await hazards.transition(actor=actor, hazard_id=hazard_id,
-                                              expected_version=operation.expected_version, command=operation.command)  # fmt: skip
+                raise OpPending(
+                    "waiting for the operation that makes the version expected",
+                    current=current.version,
+                    sent=operation.expected_version,
+                )
+            record = await hazards.transition(
+                actor=actor, hazard_id=hazard_id, expected_version=operation.expected_version, command=operation.command
+            )
             return OpOutcome("", "", True, False, "hazard", record.id, record.version, present("hazard", record))
         case InspectionCreateOp(new=new, scan_op_id=scan_op_id):
             if scan_op_id:
@@ -225,27 +235,56 @@ async def _execute(actor: Actor, operation: Operation, refs: _Refs, codes, prese
 
 
 def _error(op: QueuedOp, error: DomainError, *, retryable: bool = False) -> OpOutcome:
-    return OpOutcome(op.op_id, op.kind, False, code=error.code, detail=error.detail, params=dict(error.params),
-                     retryable=retryable)  # fmt: skip
+    return OpOutcome(
+        op.op_id, op.kind, False, code=error.code, detail=error.detail, params=dict(error.params), retryable=retryable
+    )
 
 
 def _to_json(outcome: OpOutcome) -> str:
-    fields = {"ok": outcome.ok, "created": outcome.created, "resource": outcome.resource, "id": outcome.resource_id,
-              "version": outcome.version, "data": outcome.data, "code": outcome.code, "detail": outcome.detail,
-              "params": outcome.params}  # fmt: skip
+    fields = {
+        "ok": outcome.ok,
+        "created": outcome.created,
+        "resource": outcome.resource,
+        "id": outcome.resource_id,
+        "version": outcome.version,
+        "data": outcome.data,
+        "code": outcome.code,
+        "detail": outcome.detail,
+        "params": outcome.params,
+    }
     return json.dumps(fields, ensure_ascii=False, default=str)
 
 
 def _from_row(op: QueuedOp, row: dict) -> OpOutcome:
     kept = json.loads(row["result"])
-    return OpOutcome(op.op_id, row["kind"], kept["ok"], kept["created"], kept["resource"], kept["id"], kept["version"],
-                     kept["data"], kept["code"], kept["detail"], kept["params"] or {})  # fmt: skip
+    return OpOutcome(
+        op.op_id,
+        row["kind"],
+        kept["ok"],
+        kept["created"],
+        kept["resource"],
+        kept["id"],
+        kept["version"],
+        kept["data"],
+        kept["code"],
+        kept["detail"],
+        kept["params"] or {},
+    )
 
 
 def _row(actor: Actor, op: QueuedOp, outcome: OpOutcome, now: datetime) -> SyncOpResult:
-    return SyncOpResult(id=f"{actor.user_id}:{op.op_id}", user_id=actor.user_id, op_id=op.op_id, kind=op.kind,
-                        fingerprint=op.fingerprint, ok=int(outcome.ok), resource=outcome.resource,
-                        resource_id=outcome.resource_id, result=_to_json(outcome), created_at=now)  # fmt: skip
+    return SyncOpResult(
+        id=f"{actor.user_id}:{op.op_id}",
+        user_id=actor.user_id,
+        op_id=op.op_id,
+        kind=op.kind,
+        fingerprint=op.fingerprint,
+        ok=int(outcome.ok),
+        resource=outcome.resource,
+        resource_id=outcome.resource_id,
+        result=_to_json(outcome),
+        created_at=now,
+    )
 
 
 async def _keep_refusal(actor: Actor, op: QueuedOp, outcome: OpOutcome) -> OpOutcome:
@@ -276,8 +315,9 @@ async def _apply_one(actor: Actor, op: QueuedOp, refs: _Refs, codes, present: Pr
                 # the same operation, sent again while this one waited for the write lock, was applied meanwhile
                 return _from_row(op, row)
             done = await _execute(actor, op.operation, refs, codes, present)
-            outcome = OpOutcome(op.op_id, op.kind, True, done.created, done.resource, done.resource_id, done.version,
-                                done.data)  # fmt: skip
+            outcome = OpOutcome(
+                op.op_id, op.kind, True, done.created, done.resource, done.resource_id, done.version, done.data
+            )
             await SyncOpResult.insert(_row(actor, op, outcome, utcnow())).run()
         return outcome
     except OpPending:
@@ -357,8 +397,10 @@ class EnterpriseCard:
 
 
 async def _enterprises(actor: Actor, ids: list[str]) -> list[EnterpriseCard]:
-    return [EnterpriseCard(record, await current_code(record.id))
-            for record in await org.enterprises_by_ids(actor=actor, enterprise_ids=ids)]  # fmt: skip
+    return [
+        EnterpriseCard(record, await current_code(record.id))
+        for record in await org.enterprises_by_ids(actor=actor, enterprise_ids=ids)
+    ]
 
 
 async def _cards(actor: Actor, ids: list[str]) -> list[RiskPointCard]:
@@ -366,9 +408,12 @@ async def _cards(actor: Actor, ids: list[str]) -> list[RiskPointCard]:
         return []
     in_scope = RiskPoint.enterprise_id.is_in(Enterprise.select(Enterprise.id).where(enterprise_condition(actor)))
     points = await RiskPoint.select().where(RiskPoint.id.is_in(ids), in_scope).run()
-    items = await ChecklistItem.select().where(
-        ChecklistItem.risk_point_id.is_in([p["id"] for p in points] or [""]), ChecklistItem.active.eq(True)
-    ).order_by(ChecklistItem.id).run()  # fmt: skip
+    items = (
+        await ChecklistItem.select()
+        .where(ChecklistItem.risk_point_id.is_in([p["id"] for p in points] or [""]), ChecklistItem.active.eq(True))
+        .order_by(ChecklistItem.id)
+        .run()
+    )
     checklists: dict[str, list] = {}
     for item in items:
         checklists.setdefault(item["risk_point_id"], []).append(checklist_record(item))
@@ -405,7 +450,9 @@ async def changes_since(*, actor: Actor, cursor: str | None, limit: int | None =
         ids = sorted({row.entity_id for row in latest if row.kind == kind and row.op != REMOVE})
         records |= {(kind, _id_of(record)): record for record in await loader(actor, ids)}
     items = [
-        ChangeItem(row.kind, row.entity_id, row.op, row.enterprise_id, row.reason, records.get((row.kind, row.entity_id)))
+        ChangeItem(
+            row.kind, row.entity_id, row.op, row.enterprise_id, row.reason, records.get((row.kind, row.entity_id))
+        )
         for row in latest
         if row.op == REMOVE or (row.kind, row.entity_id) in records
     ]

@@ -6,13 +6,26 @@ from tests.conftest import login
 
 async def test_an_admin_builds_a_town_grid_enterprise_and_officer_who_then_sees_it(client):
     admin = await login(client, "admin")
-    town = await client.post("/v1/admin/regions", json={"code": "330902011", "name": "测试街道", "level": "town", "parentCode": "330902"}, headers=admin)
+    town = await client.post(
+        "/v1/admin/regions",
+        json={"code": "330902011", "name": "测试街道", "level": "town", "parentCode": "330902"},
+        headers=admin,
+    )
     assert town.status_code == 201, town.text
-    grid = await client.post("/v1/admin/grids", json={"code": "DH-TEST-01", "name": "测试网格", "regionCode": "330902011"}, headers=admin)
+    grid = await client.post(
+        "/v1/admin/grids", json={"code": "DH-TEST-01", "name": "测试网格", "regionCode": "330902011"}, headers=admin
+    )
     assert grid.status_code == 201, grid.text
     enterprise = await client.post(
         "/v1/admin/enterprises",
-        json={"creditCode": demo_credit_code("330902", 77), "name": "测试液氨冷库", "industry": "aquatic_processing", "gridId": grid.json()["id"], "lat": 30.0, "lng": 122.1},
+        json={
+            "creditCode": demo_credit_code("330902", 77),
+            "name": "测试液氨冷库",
+            "industry": "aquatic_processing",
+            "gridId": grid.json()["id"],
+            "lat": 30.0,
+            "lng": 122.1,
+        },
         headers=admin,
     )
     assert enterprise.status_code == 201, enterprise.text
@@ -20,7 +33,13 @@ async def test_an_admin_builds_a_town_grid_enterprise_and_officer_who_then_sees_
     assert body["regionCode"] == "330902011" and body["highRisk"] is True
     user = await client.post(
         "/v1/admin/users",
-        json={"username": "officer_test", "name": "测试安全员", "password": "Passw0rd!", "role": "officer", "enterpriseId": body["id"]},
+        json={
+            "username": "officer_test",
+            "name": "测试安全员",
+            "password": "Passw0rd!",
+            "role": "officer",
+            "enterpriseId": body["id"],
+        },
         headers=admin,
     )
     assert user.status_code == 201, user.text
@@ -36,7 +55,9 @@ async def test_moving_an_enterprise_to_another_grid_moves_it_out_of_the_old_scop
     officer1 = await login(client, "officer1")
     enterprise = (await client.get("/v1/enterprises", headers=officer1)).json()["items"][0]
     grids = {grid["code"]: grid["id"] for grid in (await client.get("/v1/grids", headers=admin)).json()}
-    moved = await client.patch(f"/v1/admin/enterprises/{enterprise['id']}", json={"gridId": grids["PT-LH-01"]}, headers=admin)
+    moved = await client.patch(
+        f"/v1/admin/enterprises/{enterprise['id']}", json={"gridId": grids["PT-LH-01"]}, headers=admin
+    )
     assert moved.status_code == 200
     assert moved.json()["regionCode"] == "330903100"
     assert moved.json()["version"] == enterprise["version"] + 1
@@ -47,8 +68,12 @@ async def test_moving_an_enterprise_to_another_grid_moves_it_out_of_the_old_scop
 async def test_messages_follow_accept_language(client):
     admin = await login(client, "admin")
     body = {"creditCode": "91330100716105852G", "name": "x", "industry": "trade", "gridId": "01ABC"}
-    english = await client.post("/v1/admin/enterprises", json=body, headers=admin | {"Accept-Language": "en-US,en;q=0.9"})
-    chinese = await client.post("/v1/admin/enterprises", json=body, headers=admin | {"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5"})
+    english = await client.post(
+        "/v1/admin/enterprises", json=body, headers=admin | {"Accept-Language": "en-US,en;q=0.9"}
+    )
+    chinese = await client.post(
+        "/v1/admin/enterprises", json=body, headers=admin | {"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5"}
+    )
     assert english.status_code == chinese.status_code == 422
     assert english.json()["code"] == chinese.json()["code"] == "ENTERPRISE_CREDIT_CODE_INVALID"
     assert english.json()["title"] == "The unified social credit code is invalid"

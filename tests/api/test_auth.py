@@ -11,13 +11,22 @@ async def test_every_demo_account_signs_in_and_sees_its_role_and_binding(client,
     me = (await client.get("/v1/me", headers=await login(client, username))).json()
     assert me["role"] == role
     binding = {key: me.get(key) for key in ("enterpriseId", "gridIds", "regionCode") if me.get(key)}
-    expected = {"officer": {"enterpriseId"}, "principal": {"enterpriseId"}, "inspector": {"gridIds"},
-                "regulator": {"regionCode"}, "admin": set()}[role]
+    expected = {
+        "officer": {"enterpriseId"},
+        "principal": {"enterpriseId"},
+        "inspector": {"gridIds"},
+        "regulator": {"regionCode"},
+        "admin": set(),
+    }[role]
     assert set(binding) == expected
 
 
 async def test_the_login_response_has_the_contract_shape(client):
-    body = (await client.post("/v1/auth/login", json={"username": "officer1", "password": DEMO_PASSWORD, "deviceId": "phone-1"})).json()
+    body = (
+        await client.post(
+            "/v1/auth/login", json={"username": "officer1", "password": DEMO_PASSWORD, "deviceId": "phone-1"}
+        )
+    ).json()
     assert set(body) >= {"accessToken", "refreshToken", "expiresIn", "user"}
     assert body["expiresIn"] == 900
     assert body["user"]["role"] == "officer"
@@ -53,7 +62,9 @@ async def test_six_wrong_passwords_lock_the_account_even_against_the_right_one(c
 async def test_four_failures_then_the_right_password_signs_in(client):
     for _ in range(4):
         await client.post("/v1/auth/login", json={"username": "officer2", "password": "wrong-pass-1"})
-    assert (await client.post("/v1/auth/login", json={"username": "officer2", "password": DEMO_PASSWORD})).status_code == 200
+    assert (
+        await client.post("/v1/auth/login", json={"username": "officer2", "password": DEMO_PASSWORD})
+    ).status_code == 200
 
 
 async def test_a_refresh_token_rotates_and_a_reused_one_revokes_the_session(client):
@@ -62,7 +73,9 @@ async def test_a_refresh_token_rotates_and_a_reused_one_revokes_the_session(clie
     assert second.status_code == 200
     rotated = second.json()
     assert rotated["refreshToken"] != first["refreshToken"]
-    assert (await client.get("/v1/me", headers={"Authorization": f"Bearer {rotated['accessToken']}"})).status_code == 200
+    assert (
+        await client.get("/v1/me", headers={"Authorization": f"Bearer {rotated['accessToken']}"})
+    ).status_code == 200
     replay = await client.post("/v1/auth/refresh", json={"refreshToken": first["refreshToken"]})
     assert replay.status_code == 401 and replay.json()["code"] == "AUTH_REFRESH_INVALID"
     # The replay means the token leaked: the descendant is revoked too.
@@ -82,7 +95,9 @@ async def _user_id(client, admin, username):
 
 async def test_a_disabled_users_valid_access_token_is_refused_on_the_next_call(client):
     officer = await login(client, "officer1")
-    refresh = (await client.post("/v1/auth/login", json={"username": "officer1", "password": DEMO_PASSWORD})).json()["refreshToken"]
+    refresh = (await client.post("/v1/auth/login", json={"username": "officer1", "password": DEMO_PASSWORD})).json()[
+        "refreshToken"
+    ]
     assert (await client.get("/v1/me", headers=officer)).status_code == 200
     admin = await login(client, "admin")
     user_id = await _user_id(client, admin, "officer1")
@@ -102,7 +117,9 @@ async def test_removing_an_inspector_from_a_grid_applies_on_the_next_request(cli
     assert before
     admin = await login(client, "admin")
     user_id = await _user_id(client, admin, "inspector1")
-    other_grid = next(grid for grid in (await client.get("/v1/grids", headers=admin)).json() if grid["code"] == "SS-YS-01")
+    other_grid = next(
+        grid for grid in (await client.get("/v1/grids", headers=admin)).json() if grid["code"] == "SS-YS-01"
+    )
     response = await client.patch(f"/v1/admin/users/{user_id}", json={"gridIds": [other_grid["id"]]}, headers=admin)
     assert response.status_code == 200
     after = (await client.get("/v1/enterprises", headers=inspector)).json()["items"]

@@ -70,41 +70,98 @@ def endpoint(name: str, method: str, path: str, **defaults: Any):
 
 
 NEW_CREDIT_CODE = demo_credit_code("330902", 99)
-WRONG_CHECK_CHARACTER = NEW_CREDIT_CODE[:17] + CREDIT_CODE_ALPHABET[
-    (CREDIT_CODE_ALPHABET.index(NEW_CREDIT_CODE[17]) + 1) % len(CREDIT_CODE_ALPHABET)
-]
+WRONG_CHECK_CHARACTER = (
+    NEW_CREDIT_CODE[:17]
+    + CREDIT_CODE_ALPHABET[(CREDIT_CODE_ALPHABET.index(NEW_CREDIT_CODE[17]) + 1) % len(CREDIT_CODE_ALPHABET)]
+)
 E1_CREDIT_CODE = demo_credit_code("330902", 1)  # the seed numbers enterprises from 1; E1 lies in 定海区
 
 # Requests the API accepts (a control test below proves it); each bad case spoils exactly one thing about one.
 REGION = {"code": "330902103", "name": "新设镇", "level": "town", "parentCode": "330902"}
 GRID = {"code": "DH-NEW-01", "name": "新网格", "regionCode": "330902001"}
-ENTERPRISE = {"creditCode": NEW_CREDIT_CODE, "name": "舟山新材料有限公司", "industry": "machinery", "gridId": Ref("DH-CG-01")}
+ENTERPRISE = {
+    "creditCode": NEW_CREDIT_CODE,
+    "name": "舟山新材料有限公司",
+    "industry": "machinery",
+    "gridId": Ref("DH-CG-01"),
+}
 ENTERPRISE_CHANGE = {"name": "舟山港兴石化储运股份有限公司", "lat": 30.0, "lng": 122.0}
-USER = {"username": "officer9", "name": "周安全", "password": "Safety2026x", "role": "officer", "enterpriseId": Ref("E1")}
+USER = {
+    "username": "officer9",
+    "name": "周安全",
+    "password": "Safety2026x",
+    "role": "officer",
+    "enterpriseId": Ref("E1"),
+}
 USER_CHANGE = {"name": "王安全员", "phone": "13800000000"}
 INSPECTOR = {**USER, "role": "inspector", "enterpriseId": ABSENT}
-POINT = {"kind": "device", "name": "3号反应釜", "planX": 0.5, "planY": 0.5, "controlMeasures": [{"type": "ppe", "content": "佩戴防毒面具"}]}
+POINT = {
+    "kind": "device",
+    "name": "3号反应釜",
+    "planX": 0.5,
+    "planY": 0.5,
+    "controlMeasures": [{"type": "ppe", "content": "佩戴防毒面具"}],
+}
 POINT_CHANGE = {"name": "3号反应釜（改）"}
 LEC = {"method": "LEC", "l": 3, "e": 6, "c": "15"}
 CHECK_ITEM = {"content": "检查安全阀", "cycleN": 1, "cycleUnit": "month"}
 RESULT = {"itemId": Ref("I1"), "ok": True}
-INSPECTION = {"clientId": "insp-1", "riskPointId": Ref("P1"), "startedAt": "2026-01-05T09:00:00+08:00",
-              "finishedAt": "2026-01-05T09:20:00+08:00", "results": [RESULT]}  # fmt: skip
-HAZARD = {"clientId": "hz-1", "enterpriseId": Ref("E1"), "source": "daily", "category": "unsafe_condition",
-          "title": "储罐区防火堤排水阀常开", "foundAt": "2026-01-05T09:00:00+08:00"}  # fmt: skip
-ASSIGN = {"action": "assign", "assigneeId": Ref("officer1"), "measures": "关闭排水阀", "deadline": "2999-01-01T00:00:00Z"}
+INSPECTION = {
+    "clientId": "insp-1",
+    "riskPointId": Ref("P1"),
+    "startedAt": "2026-01-05T09:00:00+08:00",
+    "finishedAt": "2026-01-05T09:20:00+08:00",
+    "results": [RESULT],
+}
+HAZARD = {
+    "clientId": "hz-1",
+    "enterpriseId": Ref("E1"),
+    "source": "daily",
+    "category": "unsafe_condition",
+    "title": "储罐区防火堤排水阀常开",
+    "foundAt": "2026-01-05T09:00:00+08:00",
+}
+ASSIGN = {
+    "action": "assign",
+    "assigneeId": Ref("officer1"),
+    "measures": "关闭排水阀",
+    "deadline": "2999-01-01T00:00:00Z",
+}
 CURRENT = {"If-Match": '"{H1v}"'}  # the seeded hazard's version, filled in like a path
 WEBHOOK = {"url": "http://127.0.0.1:9/hook"}  # a local port nobody answers: nothing leaves this machine
-GRADE = {"grade": "second", "certificateNo": "舟AQBⅡ(2026)0999", "authority": "舟山市应急管理局", "validFrom": "2026-01-01"}
+GRADE = {
+    "grade": "second",
+    "certificateNo": "舟AQBⅡ(2026)0999",
+    "authority": "舟山市应急管理局",
+    "validFrom": "2026-01-01",
+}
 REVOKE = {"revokedOn": "2026-06-01", "reason": "复评不合格"}
-SCOPE = {"name": "定海区规上高危企业", "asOf": "2026-06-30", "regionCode": "330902", "aboveDesignatedSize": True, "highRisk": True}
-PENALTY = {"decisionNo": "（定）应急罚〔2026〕901号", "decidedOn": "2026-01-05", "authority": "舟山市定海区应急管理局",
-           "authorityRegionCode": "330902", "kind": "fine", "violation": "other", "amount": "20000.00"}  # fmt: skip
+SCOPE = {
+    "name": "定海区规上高危企业",
+    "asOf": "2026-06-30",
+    "regionCode": "330902",
+    "aboveDesignatedSize": True,
+    "highRisk": True,
+}
+PENALTY = {
+    "decisionNo": "（定）应急罚〔2026〕901号",
+    "decidedOn": "2026-01-05",
+    "authority": "舟山市定海区应急管理局",
+    "authorityRegionCode": "330902",
+    "kind": "fine",
+    "violation": "other",
+    "amount": "20000.00",
+}
 ACCIDENT = {"occurredOn": "2026-01-05", "grade": "general", "injuries": 1}
 SYNC_OP = {"opId": "op-1", "kind": "hazardCreate", "payload": HAZARD}
 SYNC_BATCH = {"ops": [SYNC_OP]}
-EDITION = {"id": "GM2031", "standard": "工贸企业重大事故隐患判定标准", "edition": "2031", "effectiveFrom": "2031-01-01",
-           "items": [{"itemNo": "第一条", "text": "喷漆室未设置通风设施的。", "industries": ["machinery"]}]}  # fmt: skip
+EDITION = {
+    "id": "GM2031",
+    "standard": "工贸企业重大事故隐患判定标准",
+    "edition": "2031",
+    "effectiveFrom": "2031-01-01",
+    "items": [{"itemNo": "第一条", "text": "喷漆室未设置通风设施的。", "industries": ["machinery"]}],
+}
 EDITION_ITEM = EDITION["items"][0]
 PROTECTED = [
     ("me", "GET", "/v1/me", ABSENT),
@@ -193,28 +250,43 @@ assess = endpoint("assessments-post", "POST", "/v1/risk-points/{P1}/assessments"
 check_item = endpoint("checklist-post", "POST", "/v1/risk-points/{P1}/checklist", body=CHECK_ITEM, auth="officer1")
 scan = endpoint("scan", "GET", "/v1/scan/AAAA", auth="officer1")
 tasks = endpoint("tasks-list", "GET", "/v1/tasks", auth="officer1")
-user_posts = endpoint("user-posts-put", "PUT", "/v1/enterprises/{E1}/users/{officer1}/posts", auth="principal1",
-                      body={"posts": ["罐区操作工"]})  # fmt: skip
+user_posts = endpoint(
+    "user-posts-put",
+    "PUT",
+    "/v1/enterprises/{E1}/users/{officer1}/posts",
+    auth="principal1",
+    body={"posts": ["罐区操作工"]},
+)
 new_inspection = endpoint("inspections-post", "POST", "/v1/inspections", body=INSPECTION, auth="officer1")
-site_plan = endpoint("site-plan-put", "PUT", "/v1/enterprises/{E1}/site-plan", auth="officer1", content_type="image/png")
+site_plan = endpoint(
+    "site-plan-put", "PUT", "/v1/enterprises/{E1}/site-plan", auth="officer1", content_type="image/png"
+)
 new_hazard = endpoint("hazards-post", "POST", "/v1/hazards", body=HAZARD, auth="officer1")
 criteria = endpoint("criteria", "GET", "/v1/criteria", auth="officer1")
 new_edition = endpoint("criteria-editions-post", "POST", "/v1/criteria/editions", body=EDITION)
 hazard_list = endpoint("hazards-list", "GET", "/v1/hazards", auth="officer1")
 hazard = endpoint("hazard-get", "GET", "/v1/hazards/{H1}", auth="officer1")
-move = endpoint("hazard-transition", "POST", "/v1/hazards/{H1}/transitions", body=ASSIGN, auth="principal1",
-                headers=CURRENT)  # fmt: skip
+move = endpoint(
+    "hazard-transition", "POST", "/v1/hazards/{H1}/transitions", body=ASSIGN, auth="principal1", headers=CURRENT
+)
 PHOTO_BOUNDARY = "sf-photo-form"
-new_photo = endpoint("photos-post", "POST", "/v1/photos", auth="officer1",
-                     content_type=f"multipart/form-data; boundary={PHOTO_BOUNDARY}")  # fmt: skip
+new_photo = endpoint(
+    "photos-post", "POST", "/v1/photos", auth="officer1", content_type=f"multipart/form-data; boundary={PHOTO_BOUNDARY}"
+)
 photo = endpoint("photos-get", "GET", f"/v1/photos/{UNKNOWN_ID}", auth="officer1")
-new_document = endpoint("documents-post", "POST", "/v1/documents", auth="officer1",
-                        content_type=f"multipart/form-data; boundary={PHOTO_BOUNDARY}")  # fmt: skip
+new_document = endpoint(
+    "documents-post",
+    "POST",
+    "/v1/documents",
+    auth="officer1",
+    content_type=f"multipart/form-data; boundary={PHOTO_BOUNDARY}",
+)
 document = endpoint("documents-get", "GET", f"/v1/documents/{UNKNOWN_ID}", auth="officer1")
 grades = endpoint("standardisation-get", "GET", "/v1/enterprises/{E1}/standardisation", auth="officer1")
 new_grade = endpoint("standardisation-post", "POST", "/v1/enterprises/{E1}/standardisation", body=GRADE)
-revoke_grade = endpoint("standardisation-revoke", "POST", f"/v1/enterprises/{{E1}}/standardisation/{UNKNOWN_ID}/revoke",
-                        body=REVOKE)  # fmt: skip
+revoke_grade = endpoint(
+    "standardisation-revoke", "POST", f"/v1/enterprises/{{E1}}/standardisation/{UNKNOWN_ID}/revoke", body=REVOKE
+)
 std_rate = endpoint("standardisation-rate", "GET", "/v1/stats/standardisation", auth="regulator_city")
 std_members = endpoint("standardisation-members", "GET", "/v1/stats/standardisation/members", auth="regulator_city")
 new_scope = endpoint("standardisation-scopes-post", "POST", "/v1/stats/standardisation/scopes", body=SCOPE)
@@ -229,33 +301,66 @@ webhook_post = endpoint("webhook-actions", "POST", f"/v1/webhooks/{UNKNOWN_ID}/d
 safety_code = endpoint("safety-code-get", "GET", "/v1/enterprises/{E1}/safety-code", auth="officer1")
 code_changes = endpoint("safety-code-changes", "GET", "/v1/enterprises/{E1}/safety-code/changes", auth="officer1")
 region_map = endpoint("risk-map-regions", "GET", "/v1/risk-map/regions", auth="regulator_dinghai")
-region_enterprises = endpoint("risk-map-region-enterprises", "GET", "/v1/risk-map/regions/330902/enterprises",
-                              auth="regulator_dinghai")
+region_enterprises = endpoint(
+    "risk-map-region-enterprises", "GET", "/v1/risk-map/regions/330902/enterprises", auth="regulator_dinghai"
+)
 region_png = endpoint("risk-map-regions-png", "GET", "/v1/risk-map/regions.png", auth="regulator_dinghai")
-new_penalty = endpoint("penalties-post", "POST", "/v1/enterprises/{E1}/penalties", body=PENALTY, auth="regulator_dinghai")
-new_accident = endpoint("accidents-post", "POST", "/v1/enterprises/{E1}/accidents", body=ACCIDENT, auth="regulator_dinghai")
+new_penalty = endpoint(
+    "penalties-post", "POST", "/v1/enterprises/{E1}/penalties", body=PENALTY, auth="regulator_dinghai"
+)
+new_accident = endpoint(
+    "accidents-post", "POST", "/v1/enterprises/{E1}/accidents", body=ACCIDENT, auth="regulator_dinghai"
+)
 credit_of = endpoint("credit-get", "GET", "/v1/enterprises/{E1}/credit", auth="officer1")
 blacklist = endpoint("blacklist", "GET", "/v1/blacklist", auth="officer1")
 candidates = endpoint("blacklist-candidates", "GET", "/v1/blacklist/candidates", auth="regulator_dinghai")
 hazard_stats = endpoint("stats-hazards", "GET", "/v1/stats/hazards", auth="regulator_dinghai")
-figure_items = endpoint("stats-hazards-items", "GET", "/v1/stats/hazards/items", auth="regulator_dinghai",
-                        params={"metric": "found", "period": "2026"})  # fmt: skip
+figure_items = endpoint(
+    "stats-hazards-items",
+    "GET",
+    "/v1/stats/hazards/items",
+    auth="regulator_dinghai",
+    params={"metric": "found", "period": "2026"},
+)
 sync_batch = endpoint("sync-batch", "POST", "/v1/sync/batch", body=SYNC_BATCH, auth="officer1")
 sync_changes = endpoint("sync-changes", "GET", "/v1/sync/changes", auth="officer1")
-listing_step = endpoint("blacklist-actions", "POST", f"/v1/blacklist/{UNKNOWN_ID}/dismiss", body={"reason": "事实不清"},
-                        auth="regulator_dinghai")  # fmt: skip
-PUBLIC_REPORT = {"clientId": "r1", "deviceId": "bad-input-phone-1", "description": "消防通道堵塞", "regionCode": "330902"}
+listing_step = endpoint(
+    "blacklist-actions",
+    "POST",
+    f"/v1/blacklist/{UNKNOWN_ID}/dismiss",
+    body={"reason": "事实不清"},
+    auth="regulator_dinghai",
+)
+PUBLIC_REPORT = {
+    "clientId": "r1",
+    "deviceId": "bad-input-phone-1",
+    "description": "消防通道堵塞",
+    "regionCode": "330902",
+}
 new_public_report = endpoint("public-reports-post", "POST", "/v1/public/reports", auth="anonymous", body=PUBLIC_REPORT)
-new_public_photo = endpoint("public-report-photos-post", "POST", "/v1/public/reports/photos", auth="anonymous",
-                            content_type=f"multipart/form-data; boundary={PHOTO_BOUNDARY}")  # fmt: skip
+new_public_photo = endpoint(
+    "public-report-photos-post",
+    "POST",
+    "/v1/public/reports/photos",
+    auth="anonymous",
+    content_type=f"multipart/form-data; boundary={PHOTO_BOUNDARY}",
+)
 follow_report = endpoint("public-reports-get", "GET", "/v1/public/reports/ZZZZ-ZZZZ-ZZZZ", auth="anonymous")
 report_inbox = endpoint("public-reports-inbox", "GET", "/v1/public-reports", auth="regulator_city")
 # {R1}: the seed's report placed in 普陀 and still received (the city's regulator sees it, 定海's does not)
 # the regulator's own words for the enterprise, which accepting requires
-REPORT_WORDS = {"title": "船坞动火作业监护不到位", "description": "经核实，动火作业现场未设监护人、未配灭火器材，请立即整改。"}
-report_action = endpoint("public-report-transitions", "POST", "/v1/public-reports/{R1}/transitions",
-                         auth="regulator_city", headers={"If-Match": '"{R1v}"'},
-                         body={"action": "accept", "category": "unsafe_condition", "enterpriseId": Ref("E2")} | REPORT_WORDS)  # fmt: skip
+REPORT_WORDS = {
+    "title": "船坞动火作业监护不到位",
+    "description": "经核实，动火作业现场未设监护人、未配灭火器材，请立即整改。",
+}
+report_action = endpoint(
+    "public-report-transitions",
+    "POST",
+    "/v1/public-reports/{R1}/transitions",
+    auth="regulator_city",
+    headers={"If-Match": '"{R1v}"'},
+    body={"action": "accept", "category": "unsafe_condition", "enterpriseId": Ref("E2")} | REPORT_WORDS,
+)
 
 
 def photo_form(file: bytes | None, **fields: str) -> bytes:
@@ -265,7 +370,6 @@ def photo_form(file: bytes | None, **fields: str) -> bytes:
     if file is not None:
         parts.append(f'{head}"file"; filename="p.jpg"\r\nContent-Type: image/jpeg\r\n\r\n'.encode() + file + b"\r\n")
     return b"".join(parts) + f"--{PHOTO_BOUNDARY}--\r\n".encode()
-
 
 
 CASES = [
@@ -293,7 +397,8 @@ CASES = [
     login_("not-utf8", MALFORMED, raw=NOT_UTF8),
     login_("deeply-nested-json", MALFORMED, raw=DEEPLY_NESTED),
     login_(
-        "nul-in-username", ("AUTH_INVALID_CREDENTIALS", MALFORMED, RULE),
+        "nul-in-username",
+        ("AUTH_INVALID_CREDENTIALS", MALFORMED, RULE),
         body={"username": "officer1" + NUL, "password": "x"},
     ),
     refresh("missing-token", MALFORMED, body={}),
@@ -339,9 +444,7 @@ CASES = [
     new_enterprise("missing-grid", MALFORMED, body={**ENTERPRISE, "gridId": ABSENT}),
     new_enterprise("name-is-an-object", MALFORMED, body={**ENTERPRISE, "name": {"zh": "企业"}}),
     new_enterprise("size-is-yes", MALFORMED, body={**ENTERPRISE, "aboveDesignatedSize": "yes"}),
-    new_enterprise(
-        "size-is-the-string-true", MALFORMED, body={**ENTERPRISE, "aboveDesignatedSize": "true"}
-    ),
+    new_enterprise("size-is-the-string-true", MALFORMED, body={**ENTERPRISE, "aboveDesignatedSize": "true"}),
     new_enterprise("latitude-is-a-string", MALFORMED, body={**ENTERPRISE, "lat": "30.0"}),
     new_enterprise("latitude-91", MALFORMED, body={**ENTERPRISE, "lat": 91}),
     new_enterprise("over-long-name", MALFORMED, body={**ENTERPRISE, "name": "企" * 201}),
@@ -402,7 +505,9 @@ CASES = [
     new_point("presence-radius-of-zero", MALFORMED, body={**POINT, "presenceRadiusM": 0}),
     new_point("presence-radius-negative", MALFORMED, body={**POINT, "presenceRadiusM": -50}),
     new_point("presence-radius-huge", MALFORMED, body={**POINT, "presenceRadiusM": 10**7}),
-    new_point("unknown-measure-type", MALFORMED, body={**POINT, "controlMeasures": [{"type": "prayer", "content": "x"}]}),
+    new_point(
+        "unknown-measure-type", MALFORMED, body={**POINT, "controlMeasures": [{"type": "prayer", "content": "x"}]}
+    ),
     new_point("too-many-hazard-sources", MALFORMED, body={**POINT, "hazardSources": ["x"] * 41}),
     new_point("into-another-enterprise", "NOT_FOUND", auth="officer2"),
     new_point("by-a-regulator", "FORBIDDEN", auth="regulator_city"),
@@ -433,13 +538,21 @@ CASES = [
     new_edition("lower-case-id", MALFORMED, body={**EDITION, "id": "gm2031"}),
     new_edition("date-not-a-date", MALFORMED, body={**EDITION, "effectiveFrom": "2031-02-30"}),
     new_edition("no-items", "CRITERIA_EDITION_INVALID", body={**EDITION, "items": []}),
-    new_edition("duplicate-item-number", "CRITERIA_EDITION_INVALID", body={**EDITION, "items": [EDITION_ITEM, EDITION_ITEM]}),
+    new_edition(
+        "duplicate-item-number", "CRITERIA_EDITION_INVALID", body={**EDITION, "items": [EDITION_ITEM, EDITION_ITEM]}
+    ),
     new_edition("empty-text", "CRITERIA_EDITION_INVALID", body={**EDITION, "items": [{**EDITION_ITEM, "text": " "}]}),
-    new_edition("unknown-industry", "CRITERIA_EDITION_INVALID",
-                body={**EDITION, "items": [{**EDITION_ITEM, "industries": ["space_mining"]}]}),
+    new_edition(
+        "unknown-industry",
+        "CRITERIA_EDITION_INVALID",
+        body={**EDITION, "items": [{**EDITION_ITEM, "industries": ["space_mining"]}]},
+    ),
     new_edition("supersedes-unknown", "CRITERIA_EDITION_INVALID", body={**EDITION, "supersedesId": "GM1999"}),
-    new_edition("starts-before-what-it-supersedes", "CRITERIA_EDITION_INVALID",
-                body={**EDITION, "supersedesId": "GM2023", "effectiveFrom": "2020-01-01"}),
+    new_edition(
+        "starts-before-what-it-supersedes",
+        "CRITERIA_EDITION_INVALID",
+        body={**EDITION, "supersedesId": "GM2023", "effectiveFrom": "2020-01-01"},
+    ),
     scan("forged-token", "QR_INVALID"),
     scan("accuracy-negative", MALFORMED, params={"accuracy": "-1"}),
     scan("accuracy-not-a-number", MALFORMED, params={"accuracy": "ten"}),
@@ -472,13 +585,23 @@ CASES = [
     new_inspection("ok-is-the-string-true", MALFORMED, body={**INSPECTION, "results": [{**RESULT, "ok": "true"}]}),
     new_inspection("over-long-client-id", MALFORMED, body={**INSPECTION, "clientId": "c" * 65}),
     new_inspection("nul-in-note", (MALFORMED, RULE), body={**INSPECTION, "results": [{**RESULT, "note": "阀" + NUL}]}),
-    new_inspection("unknown-item", "INSPECTION_ITEM_INVALID", body={**INSPECTION, "results": [{**RESULT, "itemId": UNKNOWN_ID}]}),
+    new_inspection(
+        "unknown-item", "INSPECTION_ITEM_INVALID", body={**INSPECTION, "results": [{**RESULT, "itemId": UNKNOWN_ID}]}
+    ),
     new_inspection("item-twice", "INSPECTION_ITEM_INVALID", body={**INSPECTION, "results": [RESULT, RESULT]}),
-    new_inspection("hazard-on-a-passed-item", "INSPECTION_ITEM_INVALID",
-                   body={**INSPECTION, "results": [{**RESULT, "hazardTitle": "漏油"}]}),
-    new_inspection("finished-before-started", "INSPECTION_TIME_INVALID",
-                   body={**INSPECTION, "finishedAt": "2026-01-05T08:59:59+08:00"}),
-    new_inspection("finished-in-the-future", "INSPECTION_TIME_INVALID", body={**INSPECTION, "finishedAt": "2999-01-01T00:00:00Z"}),
+    new_inspection(
+        "hazard-on-a-passed-item",
+        "INSPECTION_ITEM_INVALID",
+        body={**INSPECTION, "results": [{**RESULT, "hazardTitle": "漏油"}]},
+    ),
+    new_inspection(
+        "finished-before-started",
+        "INSPECTION_TIME_INVALID",
+        body={**INSPECTION, "finishedAt": "2026-01-05T08:59:59+08:00"},
+    ),
+    new_inspection(
+        "finished-in-the-future", "INSPECTION_TIME_INVALID", body={**INSPECTION, "finishedAt": "2999-01-01T00:00:00Z"}
+    ),
     new_inspection("unknown-scan", "INSPECTION_SCAN_INVALID", body={**INSPECTION, "scanId": UNKNOWN_ID}),
     new_inspection("by-an-inspector-without-a-scan", "INSPECTION_SCAN_REQUIRED", auth="inspector1"),
     new_inspection("of-another-enterprises-point", "NOT_FOUND", auth="officer2"),
@@ -499,10 +622,16 @@ CASES = [
     new_hazard("nul-in-title", (MALFORMED, RULE), body={**HAZARD, "title": "漏" + NUL + "油"}),
     new_hazard("found-in-the-future", "HAZARD_INPUT_INVALID", body={**HAZARD, "foundAt": "2999-01-01T00:00:00Z"}),
     new_hazard("major-without-basis", "HAZARD_INPUT_INVALID", body={**HAZARD, "level": "major"}),
-    new_hazard("major-citing-another-industry", "HAZARD_CRITERION_WRONG_INDUSTRY",
-               body={**HAZARD, "level": "major", "majorCriterionId": "GM2023-07-01"}),
-    new_hazard("major-citing-an-edition-not-yet-in-force", "HAZARD_CRITERION_NOT_IN_FORCE",
-               body={**HAZARD, "level": "major", "majorCriterionId": "HC2017-05", "foundAt": "2017-11-12T09:00:00+08:00"}),
+    new_hazard(
+        "major-citing-another-industry",
+        "HAZARD_CRITERION_WRONG_INDUSTRY",
+        body={**HAZARD, "level": "major", "majorCriterionId": "GM2023-07-01"},
+    ),
+    new_hazard(
+        "major-citing-an-edition-not-yet-in-force",
+        "HAZARD_CRITERION_NOT_IN_FORCE",
+        body={**HAZARD, "level": "major", "majorCriterionId": "HC2017-05", "foundAt": "2017-11-12T09:00:00+08:00"},
+    ),
     new_hazard("unknown-photo", "HAZARD_INPUT_INVALID", body={**HAZARD, "photoIds": [UNKNOWN_ID]}),
     new_hazard("unknown-risk-point", "HAZARD_INPUT_INVALID", body={**HAZARD, "riskPointId": UNKNOWN_ID}),
     new_hazard("unknown-scan", "HAZARD_INPUT_INVALID", body={**HAZARD, "scanId": UNKNOWN_ID}),
@@ -528,8 +657,11 @@ CASES = [
     move("deadline-in-the-past", "HAZARD_GUARD_FAILED", body={**ASSIGN, "deadline": "2020-01-01T00:00:00Z"}),
     move("assignee-of-another-enterprise", "HAZARD_INPUT_INVALID", body={**ASSIGN, "assigneeId": Ref("officer2")}),
     move("accept-before-rectification", "HAZARD_TRANSITION_NOT_ALLOWED", body={"action": "accept"}),
-    move("write-off-by-a-principal", ("HAZARD_TRANSITION_NOT_ALLOWED", "HAZARD_ROLE_NOT_ALLOWED"),
-         body={"action": "writeOff"}),
+    move(
+        "write-off-by-a-principal",
+        ("HAZARD_TRANSITION_NOT_ALLOWED", "HAZARD_ROLE_NOT_ALLOWED"),
+        body={"action": "writeOff"},
+    ),
     move("assign-by-a-regulator", "HAZARD_ROLE_NOT_ALLOWED", auth="regulator_dinghai"),
     move("of-another-enterprise", "NOT_FOUND", auth="officer2"),
     move("unknown-hazard", "NOT_FOUND", path=f"/v1/hazards/{UNKNOWN_ID}/transitions"),
@@ -551,11 +683,24 @@ CASES = [
     new_webhook("unknown-enterprise", "NOT_FOUND", body={**WEBHOOK, "enterpriseId": UNKNOWN_ID}),
     new_webhook("by-an-officer", "FORBIDDEN", auth="officer1"),
     new_webhook("by-an-inspector", "FORBIDDEN", auth="inspector1"),
-    new_webhook("regulator-for-the-enterprise-side", "FORBIDDEN", auth="regulator_dinghai",
-                body={**WEBHOOK, "audience": "enterprise"}),  # fmt: skip
-    new_webhook("regulator-outside-their-region", "NOT_FOUND", auth="regulator_dinghai", body={**WEBHOOK, "regionCode": "330903"}),
-    new_webhook("regulator-for-an-enterprise-outside", "NOT_FOUND", auth="regulator_dinghai",
-                body={**WEBHOOK, "enterpriseId": Ref("E2")}),  # fmt: skip
+    new_webhook(
+        "regulator-for-the-enterprise-side",
+        "FORBIDDEN",
+        auth="regulator_dinghai",
+        body={**WEBHOOK, "audience": "enterprise"},
+    ),
+    new_webhook(
+        "regulator-outside-their-region",
+        "NOT_FOUND",
+        auth="regulator_dinghai",
+        body={**WEBHOOK, "regionCode": "330903"},
+    ),
+    new_webhook(
+        "regulator-for-an-enterprise-outside",
+        "NOT_FOUND",
+        auth="regulator_dinghai",
+        body={**WEBHOOK, "enterpriseId": Ref("E2")},
+    ),
     webhooks("by-a-principal", "FORBIDDEN", auth="principal1"),
     webhooks("unknown-id", "NOT_FOUND", path=f"/v1/webhooks/{UNKNOWN_ID}"),
     webhook_post("disable-unknown-id", "NOT_FOUND"),
@@ -618,7 +763,9 @@ CASES = [
     std_members("missing-part", MALFORMED),
     std_members("part-unknown", MALFORMED, params={"part": "both"}),
     std_members("cursor-not-ours", RULE, params={"part": "numerator", "cursor": "!!"}),
-    std_members("other-district", "NOT_FOUND", auth="regulator_dinghai", params={"part": "numerator", "regionCode": "330903"}),
+    std_members(
+        "other-district", "NOT_FOUND", auth="regulator_dinghai", params={"part": "numerator", "regionCode": "330903"}
+    ),
     new_scope("as-of-in-the-future", RULE, body={**SCOPE, "asOf": "2999-01-01"}),
     new_scope("unknown-industry", MALFORMED, body={**SCOPE, "industries": ["mars"]}),
     new_scope("other-district", "NOT_FOUND", auth="regulator_dinghai", body={**SCOPE, "regionCode": "330903"}),
@@ -651,14 +798,25 @@ CASES = [
     new_penalty("outside-the-regulators-region", "NOT_FOUND", path="/v1/enterprises/{E2}/penalties"),
     new_penalty("unknown-enterprise", "NOT_FOUND", path=f"/v1/enterprises/{UNKNOWN_ID}/penalties"),
     new_penalty("authority-region-not-a-code", MALFORMED, body={**PENALTY, "authorityRegionCode": "33O902"}),
-    new_penalty("authority-region-unknown", "CREDIT_AUTHORITY_REGION_INVALID",
-                body={**PENALTY, "authorityRegionCode": "339999"}),  # fmt: skip
-    new_penalty("authority-region-above-the-recorder", "CREDIT_AUTHORITY_REGION_INVALID",
-                body={**PENALTY, "authorityRegionCode": "330900"}),  # fmt: skip
-    new_penalty("authority-region-not-over-the-enterprise", "CREDIT_AUTHORITY_REGION_INVALID",
-                body={**PENALTY, "authorityRegionCode": "330902001"}),  # fmt: skip
-    new_penalty("authority-region-missing-for-an-admin", "CREDIT_AUTHORITY_REGION_INVALID", auth="admin",
-                body={**PENALTY, "authorityRegionCode": ABSENT}),
+    new_penalty(
+        "authority-region-unknown", "CREDIT_AUTHORITY_REGION_INVALID", body={**PENALTY, "authorityRegionCode": "339999"}
+    ),
+    new_penalty(
+        "authority-region-above-the-recorder",
+        "CREDIT_AUTHORITY_REGION_INVALID",
+        body={**PENALTY, "authorityRegionCode": "330900"},
+    ),
+    new_penalty(
+        "authority-region-not-over-the-enterprise",
+        "CREDIT_AUTHORITY_REGION_INVALID",
+        body={**PENALTY, "authorityRegionCode": "330902001"},
+    ),
+    new_penalty(
+        "authority-region-missing-for-an-admin",
+        "CREDIT_AUTHORITY_REGION_INVALID",
+        auth="admin",
+        body={**PENALTY, "authorityRegionCode": ABSENT},
+    ),
     new_accident("unknown-grade", MALFORMED, body={**ACCIDENT, "grade": "catastrophic"}),
     new_accident("negative-deaths", MALFORMED, body={**ACCIDENT, "deaths": -1}),
     new_accident("concealed-is-a-string", MALFORMED, body={**ACCIDENT, "concealed": "yes"}),
@@ -681,8 +839,9 @@ CASES = [
     listing_step("dismiss-with-empty-reason", MALFORMED, body={"reason": ""}),
     listing_step("unknown-field", MALFORMED, body={"reason": "事实不清", "final": True}),
     listing_step("date-not-a-date", MALFORMED, body={"reason": "事实不清", "on": "tomorrow"}),
-    listing_step("respond-with-empty-statement", MALFORMED, path=f"/v1/blacklist/{UNKNOWN_ID}/respond",
-                 body={"statement": ""}),  # fmt: skip
+    listing_step(
+        "respond-with-empty-statement", MALFORMED, path=f"/v1/blacklist/{UNKNOWN_ID}/respond", body={"statement": ""}
+    ),
     listing_step("unknown-action", ("NOT_FOUND", "METHOD_NOT_ALLOWED"), path=f"/v1/blacklist/{UNKNOWN_ID}/pardon"),
     # --- hazard roll-ups ---------------------------------------------------------------------------------------------
     hazard_stats("unknown-period-kind", MALFORMED, params={"period": "week"}),
@@ -695,8 +854,7 @@ CASES = [
     hazard_stats("from-not-a-period", MALFORMED, params={"from": "last-year"}),
     figure_items("missing-metric", MALFORMED, params={"period": "2026"}),
     figure_items("unknown-metric", RULE, params={"metric": "nope", "period": "2026"}),
-    figure_items("count-has-no-denominator", RULE, params={"metric": "found", "period": "2026",
-                                                                          "part": "denominator"}),  # fmt: skip
+    figure_items("count-has-no-denominator", RULE, params={"metric": "found", "period": "2026", "part": "denominator"}),
     figure_items("unknown-part", MALFORMED, params={"metric": "found", "period": "2026", "part": "half"}),
     figure_items("month-thirteen", RULE, params={"metric": "found", "period": "2026-13"}),
     figure_items("bad-cursor", RULE, params={"metric": "found", "period": "2026", "cursor": "!!"}),
@@ -713,11 +871,18 @@ CASES = [
     sync_batch("op-without-kind", MALFORMED, body={"ops": [{**SYNC_OP, "kind": ABSENT}]}),
     sync_batch("payload-is-a-list", MALFORMED, body={"ops": [{**SYNC_OP, "payload": [HAZARD]}]}),
     sync_batch("unknown-op-field", MALFORMED, body={"ops": [{**SYNC_OP, "seq": 1}]}),
-    sync_batch("201-ops", "SYNC_BATCH_TOO_LARGE",
-               body={"ops": [{**SYNC_OP, "opId": f"op-{n}", "payload": {**HAZARD, "clientId": f"hz-{n}"}} for n in range(201)]}),
+    sync_batch(
+        "201-ops",
+        "SYNC_BATCH_TOO_LARGE",
+        body={
+            "ops": [{**SYNC_OP, "opId": f"op-{n}", "payload": {**HAZARD, "clientId": f"hz-{n}"}} for n in range(201)]
+        },
+    ),
     sync_changes("without-a-token", "AUTH_REQUIRED", auth="anonymous"),
     sync_changes("forged-cursor", "SYNC_CURSOR_INVALID", params={"since": "not-a-cursor"}),
-    sync_changes("cursor-of-the-hazard-list", "SYNC_CURSOR_INVALID", params={"since": "MDFaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlo"}),
+    sync_changes(
+        "cursor-of-the-hazard-list", "SYNC_CURSOR_INVALID", params={"since": "MDFaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlo"}
+    ),
     sync_changes("over-long-cursor", MALFORMED, params={"since": "c" * 201}),
     sync_changes("limit-0", MALFORMED, params={"limit": "0"}),
     sync_changes("limit-501", MALFORMED, params={"limit": "501"}),
@@ -760,18 +925,31 @@ CASES = [
     new_public_report("unknown-region", "PUBLIC_REPORT_INPUT_INVALID", body={**PUBLIC_REPORT, "regionCode": "330999"}),
     new_public_report("region-code-with-letters", MALFORMED, body={**PUBLIC_REPORT, "regionCode": "3309x2"}),
     new_public_report("credit-code-17-characters", MALFORMED, body={**PUBLIC_REPORT, "enterpriseCreditCode": "9" * 17}),
-    new_public_report("photo-not-of-this-device", "PUBLIC_REPORT_INPUT_INVALID", body={**PUBLIC_REPORT, "photoIds": [UNKNOWN_ID]}),
-    new_public_report("photo-listed-twice", "PUBLIC_REPORT_INPUT_INVALID",
-                      body={**PUBLIC_REPORT, "photoIds": [UNKNOWN_ID, UNKNOWN_ID]}),  # fmt: skip
+    new_public_report(
+        "photo-not-of-this-device", "PUBLIC_REPORT_INPUT_INVALID", body={**PUBLIC_REPORT, "photoIds": [UNKNOWN_ID]}
+    ),
+    new_public_report(
+        "photo-listed-twice",
+        "PUBLIC_REPORT_INPUT_INVALID",
+        body={**PUBLIC_REPORT, "photoIds": [UNKNOWN_ID, UNKNOWN_ID]},
+    ),
     new_public_report("ten-photos", MALFORMED, body={**PUBLIC_REPORT, "photoIds": [UNKNOWN_ID] * 10}),
     new_public_report("phone-with-letters", MALFORMED, body={**PUBLIC_REPORT, "contact": {"phone": "call me"}}),
     new_public_report("unknown-contact-field", MALFORMED, body={**PUBLIC_REPORT, "contact": {"idCard": "330902"}}),
-    new_public_report("occurred-in-the-future", "PUBLIC_REPORT_INPUT_INVALID",
-                      body={**PUBLIC_REPORT, "occurredAt": "2999-01-01T08:00:00+08:00"}),  # fmt: skip
-    new_public_report("occurred-at-without-offset", MALFORMED, body={**PUBLIC_REPORT, "occurredAt": "2026-01-01T08:00:00"}),
+    new_public_report(
+        "occurred-in-the-future",
+        "PUBLIC_REPORT_INPUT_INVALID",
+        body={**PUBLIC_REPORT, "occurredAt": "2999-01-01T08:00:00+08:00"},
+    ),
+    new_public_report(
+        "occurred-at-without-offset", MALFORMED, body={**PUBLIC_REPORT, "occurredAt": "2026-01-01T08:00:00"}
+    ),
     new_public_report("not-json", MALFORMED, body=ABSENT, raw=b"description=fire"),
-    new_public_photo("html-named-jpg", "PHOTO_NOT_AN_IMAGE",
-                     raw=photo_form(b"<html>x</html>", clientId="p1", deviceId="bad-input-phone-1")),  # fmt: skip
+    new_public_photo(
+        "html-named-jpg",
+        "PHOTO_NOT_AN_IMAGE",
+        raw=photo_form(b"<html>x</html>", clientId="p1", deviceId="bad-input-phone-1"),
+    ),
     new_public_photo("empty-file", "PHOTO_EMPTY", raw=photo_form(b"", clientId="p1", deviceId="bad-input-phone-1")),
     new_public_photo("missing-device-id", MALFORMED, raw=photo_form(b"\xff\xd8\xff", clientId="p1")),
     new_public_photo("short-device-id", MALFORMED, raw=photo_form(b"\xff\xd8\xff", clientId="p1", deviceId="d1")),
@@ -792,26 +970,58 @@ CASES = [
     report_action("stale-version", "PUBLIC_REPORT_VERSION_STALE", headers={"If-Match": '"99"'}),
     report_action("unknown-action", MALFORMED, body={"action": "escalate", "regionCode": "330903"}),
     report_action("forward-without-reason", MALFORMED, body={"action": "forward", "regionCode": "330903"}),
-    report_action("forward-region-code-not-digits", MALFORMED,
-                  body={"action": "forward", "regionCode": "33O903", "reason": "x"}),
-    report_action("forward-to-an-unknown-region", "PUBLIC_REPORT_INPUT_INVALID",
-                  body={"action": "forward", "regionCode": "339999", "reason": "x"}),
+    report_action(
+        "forward-region-code-not-digits", MALFORMED, body={"action": "forward", "regionCode": "33O903", "reason": "x"}
+    ),
+    report_action(
+        "forward-to-an-unknown-region",
+        "PUBLIC_REPORT_INPUT_INVALID",
+        body={"action": "forward", "regionCode": "339999", "reason": "x"},
+    ),
     report_action("accept-without-category", MALFORMED, body={"action": "accept", "enterpriseId": Ref("E2")}),
-    report_action("accept-without-enterprise", "PUBLIC_REPORT_INPUT_INVALID",
-                  body={"action": "accept", "category": "unsafe_act"} | REPORT_WORDS),  # fmt: skip
-    report_action("accept-for-an-unknown-enterprise", "NOT_FOUND",
-                  body={"action": "accept", "category": "unsafe_act", "enterpriseId": UNKNOWN_ID} | REPORT_WORDS),  # fmt: skip
-    report_action("accept-a-photo-not-of-the-report", "PUBLIC_REPORT_INPUT_INVALID",
-                  body={"action": "accept", "category": "unsafe_act", "enterpriseId": Ref("E2"), "photoIds": [UNKNOWN_ID]}
-                  | REPORT_WORDS),  # fmt: skip
-    report_action("accept-without-own-words", "PUBLIC_REPORT_WORDING_REQUIRED",
-                  body={"action": "accept", "category": "unsafe_act", "enterpriseId": Ref("E2")}),  # fmt: skip
-    report_action("accept-without-a-description", "PUBLIC_REPORT_WORDING_REQUIRED",
-                  body={"action": "accept", "category": "unsafe_act", "enterpriseId": Ref("E2"), "title": "动火监护",
-                        "description": "   "}),  # fmt: skip
-    report_action("accept-copying-the-reporter", "PUBLIC_REPORT_WORDING_COPIED",
-                  body={"action": "accept", "category": "unsafe_act", "enterpriseId": Ref("E2"), "title": "动火监护",
-                        "description": "现场核实：六横船厂附近船坞晚上有人电焊切割，旁边没有看火人，也没有灭火器。"}),  # fmt: skip
+    report_action(
+        "accept-without-enterprise",
+        "PUBLIC_REPORT_INPUT_INVALID",
+        body={"action": "accept", "category": "unsafe_act"} | REPORT_WORDS,
+    ),
+    report_action(
+        "accept-for-an-unknown-enterprise",
+        "NOT_FOUND",
+        body={"action": "accept", "category": "unsafe_act", "enterpriseId": UNKNOWN_ID} | REPORT_WORDS,
+    ),
+    report_action(
+        "accept-a-photo-not-of-the-report",
+        "PUBLIC_REPORT_INPUT_INVALID",
+        body={"action": "accept", "category": "unsafe_act", "enterpriseId": Ref("E2"), "photoIds": [UNKNOWN_ID]}
+        | REPORT_WORDS,
+    ),
+    report_action(
+        "accept-without-own-words",
+        "PUBLIC_REPORT_WORDING_REQUIRED",
+        body={"action": "accept", "category": "unsafe_act", "enterpriseId": Ref("E2")},
+    ),
+    report_action(
+        "accept-without-a-description",
+        "PUBLIC_REPORT_WORDING_REQUIRED",
+        body={
+            "action": "accept",
+            "category": "unsafe_act",
+            "enterpriseId": Ref("E2"),
+            "title": "动火监护",
+            "description": "   ",
+        },
+    ),
+    report_action(
+        "accept-copying-the-reporter",
+        "PUBLIC_REPORT_WORDING_COPIED",
+        body={
+            "action": "accept",
+            "category": "unsafe_act",
+            "enterpriseId": Ref("E2"),
+            "title": "动火监护",
+            "description": "现场核实：六横船厂附近船坞晚上有人电焊切割，旁边没有看火人，也没有灭火器。",
+        },
+    ),
     report_action("dismiss-without-reason", MALFORMED, body={"action": "dismiss", "reason": ""}),
     report_action("by-a-grid-inspector-elsewhere", "NOT_FOUND", auth="inspector1"),
     report_action("by-an-officer", "FORBIDDEN", auth="officer2"),
@@ -825,18 +1035,43 @@ async def seeded_ids() -> dict[str, str]:
     ids = {key: by_name[name] for key, name, *_ in zhoushan.ENTERPRISES}
     ids |= {row["code"]: row["id"] for row in await Grid.select(Grid.code, Grid.id).run()}
     ids |= {row["username"]: row["id"] for row in await AppUser.select(AppUser.username, AppUser.id).run()}
-    first_point = await RiskPoint.select(RiskPoint.id).where(RiskPoint.enterprise_id == ids["E1"]).order_by(RiskPoint.id).first().run()
+    first_point = (
+        await RiskPoint.select(RiskPoint.id)
+        .where(RiskPoint.enterprise_id == ids["E1"])
+        .order_by(RiskPoint.id)
+        .first()
+        .run()
+    )
     ids["P1"] = first_point["id"]
-    first_item = await ChecklistItem.select(ChecklistItem.id).where(ChecklistItem.risk_point_id == ids["P1"]).order_by(ChecklistItem.id).first().run()
+    first_item = (
+        await ChecklistItem.select(ChecklistItem.id)
+        .where(ChecklistItem.risk_point_id == ids["P1"])
+        .order_by(ChecklistItem.id)
+        .first()
+        .run()
+    )
     ids["I1"] = first_item["id"]
     # a general hazard of E1 reported by its officer and still waiting for a decision (the seed makes several)
-    reported = await Hazard.select(Hazard.id, Hazard.version).where(
-        Hazard.enterprise_id == ids["E1"], Hazard.status == "reported", Hazard.level == "general",
-        Hazard.level_confirmed.eq(True), Hazard.reporter_id == ids["officer1"],
-    ).order_by(Hazard.id).first().run()  # fmt: skip
+    reported = (
+        await Hazard.select(Hazard.id, Hazard.version)
+        .where(
+            Hazard.enterprise_id == ids["E1"],
+            Hazard.status == "reported",
+            Hazard.level == "general",
+            Hazard.level_confirmed.eq(True),
+            Hazard.reporter_id == ids["officer1"],
+        )
+        .order_by(Hazard.id)
+        .first()
+        .run()
+    )
     ids["H1"], ids["H1v"] = reported["id"], str(reported["version"])
-    waiting = await PublicReport.select(PublicReport.id, PublicReport.version).where(
-        PublicReport.status == "received", PublicReport.region_code == "330903100").first().run()  # fmt: skip
+    waiting = (
+        await PublicReport.select(PublicReport.id, PublicReport.version)
+        .where(PublicReport.status == "received", PublicReport.region_code == "330903100")
+        .first()
+        .run()
+    )
     ids["R1"], ids["R1v"] = waiting["id"], str(waiting["version"])
     return ids
 
@@ -946,14 +1181,20 @@ async def test_the_requests_the_bad_cases_spoil_are_accepted(client, app):
     officer, principal = await login(client, "officer1"), await login(client, "principal1")
     reported = await send(client, Case("POST", "/v1/hazards", (), body=HAZARD), ids, officer)
     assert reported.status_code == 201, reported.text
-    assigned = await send(client, Case("POST", "/v1/hazards/{H1}/transitions", (), body=ASSIGN, headers=CURRENT), ids,
-                          principal)  # fmt: skip
+    assigned = await send(
+        client, Case("POST", "/v1/hazards/{H1}/transitions", (), body=ASSIGN, headers=CURRENT), ids, principal
+    )
     assert assigned.status_code == 200, assigned.text
     submitted = await send(client, Case("POST", "/v1/public/reports", (), body=PUBLIC_REPORT), ids, {})
     assert submitted.status_code == 201, submitted.text
     city = await login(client, "regulator_city")
-    accept = Case("POST", "/v1/public-reports/{R1}/transitions", (), headers={"If-Match": '"{R1v}"'},
-                  body={"action": "accept", "category": "unsafe_condition", "enterpriseId": Ref("E2")} | REPORT_WORDS)  # fmt: skip
+    accept = Case(
+        "POST",
+        "/v1/public-reports/{R1}/transitions",
+        (),
+        headers={"If-Match": '"{R1v}"'},
+        body={"action": "accept", "category": "unsafe_condition", "enterpriseId": Ref("E2")} | REPORT_WORDS,
+    )
     assert (await send(client, accept, ids, city)).status_code == 200
 
 

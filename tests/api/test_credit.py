@@ -27,9 +27,15 @@ async def enterprise_ids() -> dict[str, str]:
 
 def penalty(decided_on: date, violation: str = "other", **fields) -> dict:
     """A penalty body with a fresh decision number."""
-    return {"decisionNo": f"（定）应急罚〔{decided_on.year}〕{next(_serial)}号", "decidedOn": decided_on.isoformat(),
-            "authority": "舟山市定海区应急管理局", "kind": "fine", "violation": violation, "amount": "20000.00",
-            "facts": "现场检查发现违法行为"} | fields  # fmt: skip
+    return {
+        "decisionNo": f"（定）应急罚〔{decided_on.year}〕{next(_serial)}号",
+        "decidedOn": decided_on.isoformat(),
+        "authority": "舟山市定海区应急管理局",
+        "kind": "fine",
+        "violation": violation,
+        "amount": "20000.00",
+        "facts": "现场检查发现违法行为",
+    } | fields
 
 
 async def record(client, headers, enterprise_id: str, kind: str, body: dict) -> dict:
@@ -65,7 +71,10 @@ async def test_the_demo_has_a_confirmed_listing_with_its_basis_a_pending_candida
     assert [g["code"] for g in listed["grounds"]] == ["accident_concealed"]
     assert listed["grounds"][0]["article"] == "第六条第（四）项"
     assert listed["penaltyIds"] == [listed["penaltyId"]] and len(listed["accidentIds"]) == 1
-    assert listed["statement"] and listed["expiresOn"] == add_months(date.fromisoformat(listed["decidedOn"]), 36).isoformat()
+    assert (
+        listed["statement"]
+        and listed["expiresOn"] == add_months(date.fromisoformat(listed["decidedOn"]), 36).isoformat()
+    )
 
     pending = (await client.get("/v1/blacklist/candidates", headers=city)).json()["items"]
     assert [(item["enterpriseId"], item["status"]) for item in pending] == [(ids["E5"], "notified")]
@@ -102,19 +111,36 @@ async def test_a_penalty_on_a_ground_makes_a_candidate_that_is_notified_heard_an
     ids = await enterprise_ids()
     regulator, officer = await login(client, "regulator_dinghai"), await login(client, "officer1")
     today = local_today()
-    accident = await record(client, regulator, ids["E1"], "accidents", {
-        "occurredOn": (today - timedelta(days=30)).isoformat(), "grade": "major", "deaths": 10, "injuries": 4,
-        "description": "储罐火灾"})  # fmt: skip
-    fined = await record(client, regulator, ids["E1"], "penalties", penalty(today - timedelta(days=5), "accident",
-                                                                            accidentId=accident["id"]))  # fmt: skip
+    accident = await record(
+        client,
+        regulator,
+        ids["E1"],
+        "accidents",
+        {
+            "occurredOn": (today - timedelta(days=30)).isoformat(),
+            "grade": "major",
+            "deaths": 10,
+            "injuries": 4,
+            "description": "储罐火灾",
+        },
+    )
+    fined = await record(
+        client,
+        regulator,
+        ids["E1"],
+        "penalties",
+        penalty(today - timedelta(days=5), "accident", accidentId=accident["id"]),
+    )
     assert fined["amount"] == "20000.00" and fined["accidentId"] == accident["id"]
 
     candidate = await listing_of(client, regulator, fined["id"])
     assert candidate["status"] == "candidate" and [g["code"] for g in candidate["grounds"]] == ["major_accident"]
     assert candidate["accidentIds"] == [accident["id"]] and candidate["penaltyIds"] == [fined["id"]]
     # the enterprise does not see a bare candidate, and may not act on it
-    assert all(item["id"] != candidate["id"] for item in
-               (await client.get(f"/v1/enterprises/{ids['E1']}/credit", headers=officer)).json()["listings"])  # fmt: skip
+    assert all(
+        item["id"] != candidate["id"]
+        for item in (await client.get(f"/v1/enterprises/{ids['E1']}/credit", headers=officer)).json()["listings"]
+    )
     await act(client, officer, candidate["id"], "respond", {"statement": "早说"}, status=404)
 
     notified = await act(client, regulator, candidate["id"], "notify", {"on": (today - timedelta(days=3)).isoformat()})
@@ -127,7 +153,9 @@ async def test_a_penalty_on_a_ground_makes_a_candidate_that_is_notified_heard_an
     assert confirmed["decidedOn"] == today.isoformat() and confirmed["expiresOn"] == add_months(today, 36).isoformat()
 
     # early removal waits 12 months; a decided listing cannot be confirmed again
-    early = await client.post(f"/v1/blacklist/{candidate['id']}/remove-early", json={"reason": "信用修复"}, headers=regulator)
+    early = await client.post(
+        f"/v1/blacklist/{candidate['id']}/remove-early", json={"reason": "信用修复"}, headers=regulator
+    )
     assert early.status_code == 422 and early.json()["code"] == "BLACKLIST_INPUT_INVALID"
     again = await client.post(f"/v1/blacklist/{candidate['id']}/confirm", json={}, headers=regulator)
     assert again.status_code == 409 and again.json()["code"] == "BLACKLIST_ACTION_NOT_ALLOWED"
@@ -138,8 +166,14 @@ async def test_a_penalty_on_a_ground_makes_a_candidate_that_is_notified_heard_an
     assert credit["listed"] is True and credit["listings"][0]["id"] == candidate["id"]
 
     rows = await chain_rows(chain_of(ids["E1"]))
-    assert [row["action"] for row in rows] == ["recordAccident", "recordPenalty", "computeCandidate", "notify",
-                                               "respond", "confirm"]  # fmt: skip
+    assert [row["action"] for row in rows] == [
+        "recordAccident",
+        "recordPenalty",
+        "computeCandidate",
+        "notify",
+        "respond",
+        "confirm",
+    ]
     assert verify_chain(event_record(row) for row in rows).ok
 
 
@@ -147,19 +181,27 @@ async def test_early_removal_after_12_months_and_reinstatement_when_facts_were_h
     ids = await enterprise_ids()
     regulator = await login(client, "regulator_dinghai")
     today = local_today()
-    refused = await record(client, regulator, ids["E3"], "penalties",
-                           penalty(add_months(today, -14), execution="refused"))  # fmt: skip
+    refused = await record(
+        client, regulator, ids["E3"], "penalties", penalty(add_months(today, -14), execution="refused")
+    )
     listing = await listing_of(client, regulator, refused["id"])
     assert [g["code"] for g in listing["grounds"]] == ["penalty_refused"]
     await act(client, regulator, listing["id"], "notify", {"on": add_months(today, -13).isoformat()})
     decided = add_months(today, -12)
     await act(client, regulator, listing["id"], "confirm", {"on": decided.isoformat()})
 
-    too_early = await client.post(f"/v1/blacklist/{listing['id']}/remove-early", headers=regulator,
-                                  json={"reason": "信用修复", "on": (today - timedelta(days=1)).isoformat()})  # fmt: skip
+    too_early = await client.post(
+        f"/v1/blacklist/{listing['id']}/remove-early",
+        headers=regulator,
+        json={"reason": "信用修复", "on": (today - timedelta(days=1)).isoformat()},
+    )
     assert too_early.status_code == 422, too_early.text
     removed = await act(client, regulator, listing["id"], "remove-early", {"reason": "已履行处罚并完成信用修复"})
-    assert removed["status"] == "removed_early" and removed["listed"] is False and removed["removedOn"] == today.isoformat()
+    assert (
+        removed["status"] == "removed_early"
+        and removed["listed"] is False
+        and removed["removedOn"] == today.isoformat()
+    )
     credit = (await client.get(f"/v1/enterprises/{ids['E3']}/credit", headers=regulator)).json()
     assert credit["listed"] is False
 
@@ -173,8 +215,9 @@ async def test_early_removal_after_12_months_and_reinstatement_when_facts_were_h
 async def test_a_dismissed_candidate_keeps_its_reason_and_is_not_computed_again(client):
     ids = await enterprise_ids()
     regulator = await login(client, "regulator_dinghai")
-    unlicensed = await record(client, regulator, ids["E1"], "penalties",
-                              penalty(local_today(), "unlicensed", kind="suspension", amount=None))  # fmt: skip
+    unlicensed = await record(
+        client, regulator, ids["E1"], "penalties", penalty(local_today(), "unlicensed", kind="suspension", amount=None)
+    )
     listing = await listing_of(client, regulator, unlicensed["id"])
     missing_reason = await client.post(f"/v1/blacklist/{listing['id']}/dismiss", json={}, headers=regulator)
     assert missing_reason.status_code == 400
@@ -196,12 +239,15 @@ async def test_scope_other_regions_answer_404_and_enterprise_staff_and_inspector
     # a candidate in 普陀 (E2), outside 定海's region
     fined = await record(client, city, ids["E2"], "penalties", penalty(today, "serious_violation"))
     putuo_listing = await listing_of(client, city, fined["id"])
-    assert putuo_listing["id"] not in {item["id"] for item in
-                                       (await client.get("/v1/blacklist/candidates", headers=dinghai)).json()["items"]}  # fmt: skip
+    assert putuo_listing["id"] not in {
+        item["id"] for item in (await client.get("/v1/blacklist/candidates", headers=dinghai)).json()["items"]
+    }
     for action, body in (("notify", {}), ("dismiss", {"reason": "x"}), ("confirm", {})):
         response = await client.post(f"/v1/blacklist/{putuo_listing['id']}/{action}", json=body, headers=dinghai)
         assert response.status_code == 404, (action, response.text)
-    assert (await client.post(f"/v1/enterprises/{ids['E2']}/penalties", json=penalty(today), headers=dinghai)).status_code == 404
+    assert (
+        await client.post(f"/v1/enterprises/{ids['E2']}/penalties", json=penalty(today), headers=dinghai)
+    ).status_code == 404
     assert (await client.get(f"/v1/enterprises/{ids['E2']}/penalties", headers=dinghai)).status_code == 404
     assert (await client.get(f"/v1/enterprises/{ids['E2']}/credit", headers=dinghai)).status_code == 404
 
@@ -210,7 +256,9 @@ async def test_scope_other_regions_answer_404_and_enterprise_staff_and_inspector
         response = await client.post(f"/v1/enterprises/{ids['E1']}/penalties", json=penalty(today), headers=headers)
         assert response.status_code == 403, (username, response.text)
         accident = {"occurredOn": today.isoformat(), "grade": "general"}
-        assert (await client.post(f"/v1/enterprises/{ids['E1']}/accidents", json=accident, headers=headers)).status_code == 403
+        assert (
+            await client.post(f"/v1/enterprises/{ids['E1']}/accidents", json=accident, headers=headers)
+        ).status_code == 403
         assert (await client.get("/v1/blacklist/candidates", headers=headers)).status_code == 403
     # enterprise staff read their own penalties (they are public decisions), not another enterprise's
     officer = await login(client, "officer1")
@@ -223,30 +271,42 @@ async def test_penalties_and_accidents_are_checked_and_listed_newest_first(clien
     regulator = await login(client, "regulator_dinghai")
     today = local_today()
     first = await record(client, regulator, ids["E3"], "penalties", penalty(today - timedelta(days=40)))
-    second = await record(client, regulator, ids["E3"], "penalties", penalty(today - timedelta(days=2), kind="warning",
-                                                                             amount=None))  # fmt: skip
+    second = await record(
+        client, regulator, ids["E3"], "penalties", penalty(today - timedelta(days=2), kind="warning", amount=None)
+    )
     listed = (await client.get(f"/v1/enterprises/{ids['E3']}/penalties", headers=regulator)).json()
     assert [p["id"] for p in listed] == [second["id"], first["id"]]
-    duplicate = await client.post(f"/v1/enterprises/{ids['E3']}/penalties", headers=regulator,
-                                  json=penalty(today) | {"decisionNo": first["decisionNo"]})  # fmt: skip
+    duplicate = await client.post(
+        f"/v1/enterprises/{ids['E3']}/penalties",
+        headers=regulator,
+        json=penalty(today) | {"decisionNo": first["decisionNo"]},
+    )
     assert duplicate.status_code == 409 and duplicate.json()["code"] == "ALREADY_EXISTS"
-    other_accident = await record(client, regulator, ids["E4"], "accidents",
-                                  {"occurredOn": today.isoformat(), "grade": "general"})  # fmt: skip
-    borrowed = await client.post(f"/v1/enterprises/{ids['E3']}/penalties", headers=regulator,
-                                 json=penalty(today, "accident", accidentId=other_accident["id"]))  # fmt: skip
+    other_accident = await record(
+        client, regulator, ids["E4"], "accidents", {"occurredOn": today.isoformat(), "grade": "general"}
+    )
+    borrowed = await client.post(
+        f"/v1/enterprises/{ids['E3']}/penalties",
+        headers=regulator,
+        json=penalty(today, "accident", accidentId=other_accident["id"]),
+    )
     assert borrowed.status_code == 422 and borrowed.json()["params"]["field"] == "accidentId"
     accidents = (await client.get(f"/v1/enterprises/{ids['E4']}/accidents", headers=regulator)).json()
     assert accidents[0]["id"] == other_accident["id"] and len(accidents) == 2
 
 
-async def test_the_expiry_job_lifts_exactly_the_listings_whose_3_years_ended_and_running_it_twice_changes_nothing(client):
+async def test_the_expiry_job_lifts_exactly_the_listings_whose_3_years_ended_and_running_it_twice_changes_nothing(
+    client,
+):
     ids = await enterprise_ids()
     regulator = await login(client, "regulator_dinghai")
     today = local_today()
     listings = {}
     # decided 3 years ago today (ends today) and 3 years ago tomorrow (ends tomorrow)
     for name, decided in (("ended", add_months(today, -36)), ("running", add_months(today, -36) + timedelta(days=1))):
-        fined = await record(client, regulator, ids["E3"], "penalties", penalty(decided - timedelta(days=20), "unlicensed"))
+        fined = await record(
+            client, regulator, ids["E3"], "penalties", penalty(decided - timedelta(days=20), "unlicensed")
+        )
         listing = await listing_of(client, regulator, fined["id"])
         await act(client, regulator, listing["id"], "notify", {"on": (decided - timedelta(days=10)).isoformat()})
         listings[name] = await act(client, regulator, listing["id"], "confirm", {"on": decided.isoformat()})
@@ -275,29 +335,43 @@ async def test_computing_candidates_and_grades_twice_changes_nothing(client):
     listings = await BlacklistListing.select().run()
     events = await credit_events()
     assert await compute_credit_grades({}) == {"graded": len(ids)}
-    grades = {row["enterprise_id"]: {k: v for k, v in row.items() if k != "computed_at"}
-              for row in await CreditGrade.select().run()}  # fmt: skip
+    grades = {
+        row["enterprise_id"]: {k: v for k, v in row.items() if k != "computed_at"}
+        for row in await CreditGrade.select().run()
+    }
     assert grades[ids["E3"]]["points"] == 70 and grades[ids["E3"]]["grade"] == "C"
     assert await compute_blacklist_candidates({}) == first
     assert await compute_credit_grades({}) == {"graded": len(ids)}
     assert await BlacklistListing.select().run() == listings and await credit_events() == events
-    assert {row["enterprise_id"]: {k: v for k, v in row.items() if k != "computed_at"}
-            for row in await CreditGrade.select().run()} == grades  # fmt: skip
+    assert {
+        row["enterprise_id"]: {k: v for k, v in row.items() if k != "computed_at"}
+        for row in await CreditGrade.select().run()
+    } == grades
 
 
 async def test_an_earlier_large_accident_recorded_later_adds_the_repeat_ground_to_a_pending_candidate(client):
     ids = await enterprise_ids()
     regulator = await login(client, "regulator_dinghai")
     today = local_today()
-    later = await record(client, regulator, ids["E3"], "accidents", {
-        "occurredOn": (today - timedelta(days=20)).isoformat(), "grade": "large", "concealed": True})  # fmt: skip
+    later = await record(
+        client,
+        regulator,
+        ids["E3"],
+        "accidents",
+        {"occurredOn": (today - timedelta(days=20)).isoformat(), "grade": "large", "concealed": True},
+    )
     fined = await record(client, regulator, ids["E3"], "penalties", penalty(today, "accident", accidentId=later["id"]))
     listing = await listing_of(client, regulator, fined["id"])
     assert [g["code"] for g in listing["grounds"]] == ["accident_concealed"] and listing["version"] == 1
 
     # an accident 11 months before it, recorded now: the pending candidate's basis grows, in place
-    earlier = await record(client, regulator, ids["E3"], "accidents", {
-        "occurredOn": add_months(today - timedelta(days=20), -11).isoformat(), "grade": "large"})  # fmt: skip
+    earlier = await record(
+        client,
+        regulator,
+        ids["E3"],
+        "accidents",
+        {"occurredOn": add_months(today - timedelta(days=20), -11).isoformat(), "grade": "large"},
+    )
     refreshed = await listing_of(client, regulator, fined["id"])
     assert refreshed["id"] == listing["id"] and refreshed["version"] == 2
     assert [g["code"] for g in refreshed["grounds"]] == ["repeated_large_accidents", "accident_concealed"]
@@ -312,8 +386,13 @@ async def test_an_earlier_large_accident_recorded_later_adds_the_repeat_ground_t
 async def putuo_regulator(client) -> dict[str, str]:
     """A regulator of 普陀区, the sibling district of 定海 (the demo has none)."""
     admin = await login(client, "admin")
-    body = {"username": "regulator_putuo", "name": "孙监管（普陀区应急管理局）", "password": "Putuo2026x",
-            "role": "regulator", "regionCode": "330903"}  # fmt: skip
+    body = {
+        "username": "regulator_putuo",
+        "name": "孙监管（普陀区应急管理局）",
+        "password": "Putuo2026x",
+        "role": "regulator",
+        "regionCode": "330903",
+    }
     assert (await client.post("/v1/admin/users", json=body, headers=admin)).status_code == 201
     return await login(client, "regulator_putuo", "Putuo2026x")
 
@@ -336,23 +415,33 @@ OUT_OF_SCOPE = (404, "NOT_FOUND")
 
 async def test_each_listing_step_is_the_deciding_districts_alone_the_city_and_a_sibling_district_are_refused(client):
     ids = await enterprise_ids()
-    city, dinghai, putuo = (await login(client, "regulator_city"), await login(client, "regulator_dinghai"),
-                            await putuo_regulator(client))  # fmt: skip
+    city, dinghai, putuo = (
+        await login(client, "regulator_city"),
+        await login(client, "regulator_dinghai"),
+        await putuo_regulator(client),
+    )
     admin = await login(client, "admin")
     today = local_today()
     # the city records 定海's decision: 定海 decides the listing that follows
-    fined = await record(client, city, ids["E3"], "penalties",
-                         penalty(add_months(today, -14), execution="refused", authorityRegionCode="330902"))  # fmt: skip
+    fined = await record(
+        client,
+        city,
+        ids["E3"],
+        "penalties",
+        penalty(add_months(today, -14), execution="refused", authorityRegionCode="330902"),
+    )
     assert fined["authorityRegionCode"] == "330902"
     listing = await listing_of(client, city, fined["id"])
     assert listing["authorityRegionCode"] == "330902" and listing["allowedActions"] == []
     assert set((await listing_of(client, dinghai, fined["id"]))["allowedActions"]) == {"notify", "dismiss"}
 
-    steps = (("notify", {"on": add_months(today, -13).isoformat()}),
-             ("respond", {"statement": "企业书面陈述：已履行处罚"}),
-             ("confirm", {"on": add_months(today, -12).isoformat()}),
-             ("remove-early", {"reason": "已履行处罚并完成信用修复"}),
-             ("reinstate", {"reason": "申请材料隐瞒了未履行的罚款"}))  # fmt: skip
+    steps = (
+        ("notify", {"on": add_months(today, -13).isoformat()}),
+        ("respond", {"statement": "企业书面陈述：已履行处罚"}),
+        ("confirm", {"on": add_months(today, -12).isoformat()}),
+        ("remove-early", {"reason": "已履行处罚并完成信用修复"}),
+        ("reinstate", {"reason": "申请材料隐瞒了未履行的罚款"}),
+    )
     for action, body in steps:
         await refused(client, city, listing["id"], action, body, *NOT_DECIDING)
         await refused(client, putuo, listing["id"], action, body, *OUT_OF_SCOPE)  # reads stay scoped: not theirs
@@ -360,8 +449,13 @@ async def test_each_listing_step_is_the_deciding_districts_alone_the_city_and_a_
         await act(client, dinghai, listing["id"], action, body)
     assert (await listing_row(listing["id"]))["status"] == "confirmed"
 
-    dismissed = await record(client, city, ids["E1"], "penalties", penalty(today, "unlicensed", kind="suspension",
-                                                                           amount=None, authorityRegionCode="330902"))
+    dismissed = await record(
+        client,
+        city,
+        ids["E1"],
+        "penalties",
+        penalty(today, "unlicensed", kind="suspension", amount=None, authorityRegionCode="330902"),
+    )
     candidate = await listing_of(client, city, dismissed["id"])
     await refused(client, city, candidate["id"], "dismiss", {"reason": "事实不清"}, *NOT_DECIDING)
     await refused(client, putuo, candidate["id"], "dismiss", {"reason": "事实不清"}, *OUT_OF_SCOPE)
@@ -382,24 +476,31 @@ async def test_a_listing_the_city_decided_is_refused_to_the_district_whose_enter
 
 async def test_the_deciding_department_named_on_a_penalty_holds_the_enterprise_and_lies_within_the_recorder(client):
     ids = await enterprise_ids()
-    city, dinghai, admin = (await login(client, "regulator_city"), await login(client, "regulator_dinghai"),
-                            await login(client, "admin"))  # fmt: skip
+    city, dinghai, admin = (
+        await login(client, "regulator_city"),
+        await login(client, "regulator_dinghai"),
+        await login(client, "admin"),
+    )
     today = local_today()
-    for headers, code in ((dinghai, "330900"),  # the district names the city above it
-                          (city, "330903"),  # 普陀 does not hold E1
-                          (dinghai, "330902001"),  # a town of 定海, but not E1's
-                          (dinghai, "339999"),  # an unknown region answers the same
-                          (admin, "330903")):  # fmt: skip
+    for headers, code in (
+        (dinghai, "330900"),  # the district names the city above it
+        (city, "330903"),  # 普陀 does not hold E1
+        (dinghai, "330902001"),  # a town of 定海, but not E1's
+        (dinghai, "339999"),  # an unknown region answers the same
+        (admin, "330903"),
+    ):
         before = await credit_events()
-        response = await client.post(f"/v1/enterprises/{ids['E1']}/penalties", headers=headers,
-                                     json=penalty(today, authorityRegionCode=code))  # fmt: skip
+        response = await client.post(
+            f"/v1/enterprises/{ids['E1']}/penalties", headers=headers, json=penalty(today, authorityRegionCode=code)
+        )
         assert (response.status_code, response.json()["code"]) == (422, "CREDIT_AUTHORITY_REGION_INVALID"), code
         assert response.json()["params"] == {"field": "authorityRegionCode", "reason": "not_a_deciding_region"}
         assert await credit_events() == before
     unnamed = await client.post(f"/v1/enterprises/{ids['E1']}/penalties", headers=admin, json=penalty(today))
     assert unnamed.status_code == 422 and unnamed.json()["params"]["reason"] == "required"
-    malformed = await client.post(f"/v1/enterprises/{ids['E1']}/penalties", headers=city,
-                                  json=penalty(today, authorityRegionCode="33-09"))  # fmt: skip
+    malformed = await client.post(
+        f"/v1/enterprises/{ids['E1']}/penalties", headers=city, json=penalty(today, authorityRegionCode="33-09")
+    )
     assert malformed.status_code == 400
     by_admin = await record(client, admin, ids["E1"], "penalties", penalty(today, authorityRegionCode="330902007"))
     assert by_admin["authorityRegionCode"] == "330902007"

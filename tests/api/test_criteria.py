@@ -16,8 +16,15 @@ def new_edition(**changes) -> dict:
         {"itemNo": "第一条", "text": "铸造熔炼炉未设置紧急排放设施的。", "industries": ["machinery", "shipbuilding"]},
         {"itemNo": "第二条", "text": "喷漆室未设置通风设施的。", "industries": ["machinery"], "verbatim": False},
     ]
-    return {"id": "GM2030", "standard": "工贸企业重大事故隐患判定标准", "edition": "2030", "docNo": "应急管理部令第99号",
-            "effectiveFrom": "2030-01-01", "supersedesId": "GM2023", "items": items} | changes  # fmt: skip
+    return {
+        "id": "GM2030",
+        "standard": "工贸企业重大事故隐患判定标准",
+        "edition": "2030",
+        "docNo": "应急管理部令第99号",
+        "effectiveFrom": "2030-01-01",
+        "supersedesId": "GM2023",
+        "items": items,
+    } | changes
 
 
 async def test_the_library_lists_items_of_an_industry_with_their_industries_edition_dates_and_wording_mark(client):
@@ -88,9 +95,16 @@ async def test_an_edition_that_does_not_hold_is_refused_and_nothing_of_it_is_sto
         assert refused.status_code == 422, (field, refused.text)
         problem = refused.json()
         assert (problem["code"], problem["params"]["field"], problem["params"]["reason"]) == (
-            "CRITERIA_EDITION_INVALID", field, reason)
-    for body in (new_edition(effectiveFrom="2030-02-30"), new_edition(id="gm 2030"), new_edition(items=[one | {"text": 5}]),
-                 {k: v for k, v in new_edition().items() if k != "effectiveFrom"}):  # fmt: skip
+            "CRITERIA_EDITION_INVALID",
+            field,
+            reason,
+        )
+    for body in (
+        new_edition(effectiveFrom="2030-02-30"),
+        new_edition(id="gm 2030"),
+        new_edition(items=[one | {"text": 5}]),
+        {k: v for k, v in new_edition().items() if k != "effectiveFrom"},
+    ):
         assert (await client.post("/v1/criteria/editions", json=body, headers=admin)).status_code == 400
     assert not await CriteriaEdition.exists().where(CriteriaEdition.id == "GM2030").run()
     assert not await MajorHazardCriterion.exists().where(MajorHazardCriterion.edition_id == "GM2030").run()
@@ -110,25 +124,45 @@ async def test_only_an_admin_adds_an_edition(client):
 async def test_a_major_hazard_cites_only_a_criterion_of_its_enterprises_industry_in_force_when_found(client):
     officer = await login(client, "officer2")  # 普陀东海船舶修造: shipbuilding, a 机械 industry of 工贸
     enterprise_id = (await me(client, officer))["enterpriseId"]
-    body = {"clientId": "mh-wrong", "enterpriseId": enterprise_id, "source": "daily", "category": "unsafe_condition",
-            "title": "罐区未实现紧急切断", "level": "major", "foundAt": now_text()}  # fmt: skip
+    body = {
+        "clientId": "mh-wrong",
+        "enterpriseId": enterprise_id,
+        "source": "daily",
+        "category": "unsafe_condition",
+        "title": "罐区未实现紧急切断",
+        "level": "major",
+        "foundAt": now_text(),
+    }
     for criterion_id in ("HC2017-05", "GM2023-04-01", "GM2023-10-01"):  # chemicals, 冶金, 烟草
         refused = await client.post("/v1/hazards", json=body | {"majorCriterionId": criterion_id}, headers=officer)
         assert refused.status_code == 422, criterion_id
         assert refused.json()["code"] == "HAZARD_CRITERION_WRONG_INDUSTRY"
         assert refused.json()["params"]["industry"] == "shipbuilding"
-    early = await client.post("/v1/hazards", json=body | {"clientId": "mh-early", "majorCriterionId": "GM2023-07-02",
-                                                          "foundAt": "2023-05-14T10:00:00+08:00"}, headers=officer)  # fmt: skip
+    early = await client.post(
+        "/v1/hazards",
+        json=body
+        | {"clientId": "mh-early", "majorCriterionId": "GM2023-07-02", "foundAt": "2023-05-14T10:00:00+08:00"},
+        headers=officer,
+    )
     assert early.status_code == 422 and early.json()["code"] == "HAZARD_CRITERION_NOT_IN_FORCE"
     assert early.json()["params"]["foundOn"] == "2023-05-14"
     unknown = await client.post("/v1/hazards", json=body | {"majorCriterionId": "GM2023-99"}, headers=officer)
     assert unknown.status_code == 422 and unknown.json()["code"] == "HAZARD_INPUT_INVALID"
-    found_first_day = await client.post("/v1/hazards", json=body | {
-        "clientId": "mh-first-day", "majorCriterionId": "GM2023-07-02", "foundAt": "2023-05-15T00:10:00+08:00"},
-        headers=officer)  # fmt: skip
+    found_first_day = await client.post(
+        "/v1/hazards",
+        json=body
+        | {"clientId": "mh-first-day", "majorCriterionId": "GM2023-07-02", "foundAt": "2023-05-15T00:10:00+08:00"},
+        headers=officer,
+    )
     assert found_first_day.status_code == 201, found_first_day.text
-    fits = await report(client, officer, enterprise_id=enterprise_id, level="major", majorCriterionId="GM2023-16",
-                        title="压载舱有限空间未辨识")  # fmt: skip
+    fits = await report(
+        client,
+        officer,
+        enterprise_id=enterprise_id,
+        level="major",
+        majorCriterionId="GM2023-16",
+        title="压载舱有限空间未辨识",
+    )
     assert fits["majorCriterionId"] == "GM2023-16"
 
 
@@ -139,19 +173,31 @@ async def test_a_level_confirmed_as_major_cites_a_criterion_that_fits_the_enterp
     # proposal citing an item that does not fit is kept (the inspection is not refused), its confirmation is not
     proposed, _ = await create_hazard(
         actor=Actor(user_id=mine["id"], role=Role.OFFICER, enterprise_id=mine["enterpriseId"]),
-        new=NewHazard(client_id="proposed-1", enterprise_id=mine["enterpriseId"], source="daily",
-                      category="unsafe_condition", title="压载舱作业未检测", level="major",
-                      major_criterion_id="HC2017-05", level_confirmed=False),
-    )  # fmt: skip
+        new=NewHazard(
+            client_id="proposed-1",
+            enterprise_id=mine["enterpriseId"],
+            source="daily",
+            category="unsafe_condition",
+            title="压载舱作业未检测",
+            level="major",
+            major_criterion_id="HC2017-05",
+            level_confirmed=False,
+        ),
+    )
     assert (proposed.level, proposed.level_confirmed, proposed.major_criterion_id) == ("major", False, "HC2017-05")
     hazard = {"id": proposed.id, "version": proposed.version}
-    refused = await act(client, principal, hazard,
-                        {"action": "confirmLevel", "level": "major", "majorCriterionId": "HC2017-05"})  # fmt: skip
+    refused = await act(
+        client, principal, hazard, {"action": "confirmLevel", "level": "major", "majorCriterionId": "HC2017-05"}
+    )
     assert refused.status_code == 422 and refused.json()["code"] == "HAZARD_CRITERION_WRONG_INDUSTRY"
-    assert (await act(client, principal, hazard, {"action": "confirmLevel", "level": "major",
-                                                  "majorCriterionId": "GM2023-99"})).status_code == 422  # fmt: skip
-    confirmed = await act(client, principal, hazard,
-                          {"action": "confirmLevel", "level": "major", "majorCriterionId": "GM2023-17"})  # fmt: skip
+    assert (
+        await act(
+            client, principal, hazard, {"action": "confirmLevel", "level": "major", "majorCriterionId": "GM2023-99"}
+        )
+    ).status_code == 422
+    confirmed = await act(
+        client, principal, hazard, {"action": "confirmLevel", "level": "major", "majorCriterionId": "GM2023-17"}
+    )
     assert confirmed.status_code == 200, confirmed.text
     assert confirmed.json()["majorCriterionId"] == "GM2023-17" and confirmed.json()["version"] == 2
 

@@ -27,11 +27,14 @@ _client_ids = itertools.count(1)
 def db(db, tmp_path):
     """The shared database fixture, with an evidence folder of this test's own and small caps."""
     settings, engine = db
-    return replace(settings, photo_dir=tmp_path / "evidence", document_max_bytes=CAP,
-                   document_max_pages=MAX_PAGES), engine  # fmt: skip
+    return replace(
+        settings, photo_dir=tmp_path / "evidence", document_max_bytes=CAP, document_max_pages=MAX_PAGES
+    ), engine
 
 
-async def send(client, headers, data: bytes, client_id: str | None = None, name: str = "评估报告.pdf") -> httpx.Response:
+async def send(
+    client, headers, data: bytes, client_id: str | None = None, name: str = "评估报告.pdf"
+) -> httpx.Response:
     """POST /v1/documents with the bytes as the multipart `file` (named .pdf and typed as PDF, whatever they are)."""
     form = {"clientId": client_id or f"doc-{next(_client_ids)}"}
     return await client.post(
@@ -67,10 +70,23 @@ REFUSED = [
 ]
 
 
-@pytest.mark.parametrize("data, code", REFUSED, ids=[
-    "empty", "jpeg_named_pdf", "truncated", "trailing_zip", "open_action_js", "names_tree_js", "embedded_file",
-    "launch", "encrypted", "too_many_pages", "too_large",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "data, code",
+    REFUSED,
+    ids=[
+        "empty",
+        "jpeg_named_pdf",
+        "truncated",
+        "trailing_zip",
+        "open_action_js",
+        "names_tree_js",
+        "embedded_file",
+        "launch",
+        "encrypted",
+        "too_many_pages",
+        "too_large",
+    ],
+)
 async def test_a_refused_upload_answers_its_code_and_leaves_no_row_and_no_file(client, app, data, code):
     officer = await login(client, "officer1")
     before = await stored(app)
@@ -81,8 +97,12 @@ async def test_a_refused_upload_answers_its_code_and_leaves_no_row_and_no_file(c
 async def test_a_refused_raw_body_leaves_nothing_either(client, app):
     officer = await login(client, "officer1")
     before = await stored(app)
-    response = await client.post("/v1/documents", params={"clientId": "raw-js"}, content=pdfs.launch_action(),
-                                 headers=officer | {"Content-Type": "application/pdf"})  # fmt: skip
+    response = await client.post(
+        "/v1/documents",
+        params={"clientId": "raw-js"},
+        content=pdfs.launch_action(),
+        headers=officer | {"Content-Type": "application/pdf"},
+    )
     assert_code(response, "DOCUMENT_ACTIVE_CONTENT")
     assert response.json()["params"]["reason"] == "launch"
     assert await stored(app) == before
@@ -107,13 +127,21 @@ async def test_a_clean_pdf_is_stored_once_under_its_hash_and_downloaded_byte_for
     assert first.status_code == 201, first.text
     document = first.json()
     assert (document["sha256"], document["sizeBytes"], document["pageCount"], document["mediaType"]) == (
-        sha, len(data), 3, "application/pdf")  # fmt: skip
+        sha,
+        len(data),
+        3,
+        "application/pdf",
+    )
     assert document["filename"] == "评估报告.pdf" and document["url"] == f"/v1/documents/{document['id']}/file"
 
     retry = await send(client, officer, data, client_id="report-1")
     same_bytes = await send(client, officer, data, client_id="report-2")
-    raw = await client.post("/v1/documents", params={"clientId": "report-3", "filename": "raw.pdf"}, content=data,
-                            headers=principal | {"Content-Type": "application/octet-stream"})  # fmt: skip
+    raw = await client.post(
+        "/v1/documents",
+        params={"clientId": "report-3", "filename": "raw.pdf"},
+        content=data,
+        headers=principal | {"Content-Type": "application/octet-stream"},
+    )
     # the principal of the same enterprise could see it already; another enterprise's officer could not
     elsewhere = await send(client, await login(client, "officer2"), data, client_id="report-4")
     assert [r.status_code for r in (retry, same_bytes, raw, elsewhere)] == [200, 200, 200, 201]
@@ -140,8 +168,10 @@ async def test_another_enterprise_gets_404_exactly_like_an_unknown_id(client):
     for username in ("officer2", "principal2"):
         other = await login(client, username)
         for path in (f"/v1/documents/{document['id']}", document["url"]):
-            refused, unknown = await client.get(path, headers=other), await client.get(
-                path.replace(document["id"], "01J0000000000000000000000X"), headers=other)  # fmt: skip
+            refused, unknown = (
+                await client.get(path, headers=other),
+                await client.get(path.replace(document["id"], "01J0000000000000000000000X"), headers=other),
+            )
             assert refused.status_code == unknown.status_code == 404
             assert refused.json()["code"] == unknown.json()["code"] == "NOT_FOUND"
     # the enterprise's regulator sees it; a regulator of another district does not
@@ -151,20 +181,44 @@ async def test_another_enterprise_gets_404_exactly_like_an_unknown_id(client):
 async def _governing_major_hazard(client, officer, principal, enterprise_id: str) -> dict:
     """A major hazard of the officer's enterprise, reported, planned, approved and fixed: ready for evaluation."""
     now = utcnow()
-    hazard = await report(client, officer, enterprise_id=enterprise_id, level="major",
-                          expertReason="储罐区无紧急切断阀，专家判定为重大事故隐患", foundAt=now.isoformat())  # fmt: skip
+    hazard = await report(
+        client,
+        officer,
+        enterprise_id=enterprise_id,
+        level="major",
+        expertReason="储罐区无紧急切断阀，专家判定为重大事故隐患",
+        foundAt=now.isoformat(),
+    )
     report_pdf = (await send(client, officer, pdfs.clean_pdf(pages=2), name="重大隐患报告.pdf")).json()
     steps = [
-        (officer, {"action": "reportToRegulator", "currentStateAndCause": "无紧急切断阀", "harmAndDifficulty": "泄漏风险高",
-                   "governancePlanSummary": "加装切断阀", "documentIds": [report_pdf["id"]],
-                   "workersAssemblyNotifiedAt": (now - timedelta(hours=1)).isoformat()}),
-        (officer, {"action": "submitPlan", "goalsAndTasks": "消除隐患", "methodsAndMeasures": "加装切断阀",
-                   "fundsAndMaterials": "20万元", "organisationAndPeople": "设备部", "timeLimitAndRequirements": "30日",
-                   "safetyMeasuresAndEmergencyPlan": "停用储罐", "stoppageScope": "罐区局部停产",
-                   "deadline": (now + timedelta(days=25)).isoformat()}),
+        (
+            officer,
+            {
+                "action": "reportToRegulator",
+                "currentStateAndCause": "无紧急切断阀",
+                "harmAndDifficulty": "泄漏风险高",
+                "governancePlanSummary": "加装切断阀",
+                "documentIds": [report_pdf["id"]],
+                "workersAssemblyNotifiedAt": (now - timedelta(hours=1)).isoformat(),
+            },
+        ),
+        (
+            officer,
+            {
+                "action": "submitPlan",
+                "goalsAndTasks": "消除隐患",
+                "methodsAndMeasures": "加装切断阀",
+                "fundsAndMaterials": "20万元",
+                "organisationAndPeople": "设备部",
+                "timeLimitAndRequirements": "30日",
+                "safetyMeasuresAndEmergencyPlan": "停用储罐",
+                "stoppageScope": "罐区局部停产",
+                "deadline": (now + timedelta(days=25)).isoformat(),
+            },
+        ),
         (principal, {"action": "approvePlan"}),
         (officer, {"action": "submitRectification", "afterPhotoIds": [await upload(client, officer)]}),
-    ]  # fmt: skip
+    ]
     for who, body in steps:
         response = await act(client, who, hazard, body)
         assert response.status_code == 200, (body["action"], response.text)
@@ -173,8 +227,13 @@ async def _governing_major_hazard(client, officer, principal, enterprise_id: str
 
 
 def _evaluation(document_ids: list[str]) -> dict:
-    return {"action": "submitEvaluation", "evaluatorKind": "qualified_firm", "evaluatorName": "浙江某安全评价有限公司",
-            "conclusion": "治理后隐患已消除", "documentIds": document_ids}  # fmt: skip
+    return {
+        "action": "submitEvaluation",
+        "evaluatorKind": "qualified_firm",
+        "evaluatorName": "浙江某安全评价有限公司",
+        "conclusion": "治理后隐患已消除",
+        "documentIds": document_ids,
+    }
 
 
 async def test_an_evaluation_carries_its_pdf_report_named_by_hash_in_the_chain_and_shown_on_the_hazard(client, app):

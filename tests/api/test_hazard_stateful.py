@@ -36,30 +36,51 @@ def later(days: int) -> str:
 async def good_body(action: Action, client, headers, hazard: dict, ids: dict) -> dict:
     """A body whose own data satisfies every guard on data, so only state, role and side decide."""
     deadline = datetime.fromisoformat(hazard["deadline"]) if hazard["deadline"] else utcnow()
-    photo = (lambda: upload(client, headers))
+
+    def photo():
+        return upload(client, headers)
+
     bodies = {
         Action.ASSIGN: lambda: {"assigneeId": ids["officer1"], "measures": "整改", "deadline": later(5)},
         Action.RECTIFY_ON_SPOT: lambda: {"afterPhotoIds": [photo]},
         Action.SUBMIT_RECTIFICATION: lambda: {"afterPhotoIds": [photo]},
-        Action.ACCEPT: lambda: {}, Action.APPROVE_PLAN: lambda: {}, Action.APPLY_RESUME: lambda: {},
-        Action.WRITE_OFF: lambda: {},
-        Action.REJECT: lambda: {"reason": "不合格"}, Action.VOID: lambda: {"reason": "误报"},
+        Action.ACCEPT: dict,
+        Action.APPROVE_PLAN: dict,
+        Action.APPLY_RESUME: dict,
+        Action.WRITE_OFF: dict,
+        Action.REJECT: lambda: {"reason": "不合格"},
+        Action.VOID: lambda: {"reason": "误报"},
         Action.ORDER_CONTINUE: lambda: {"reason": "未完成"},
-        Action.REPORT_TO_REGULATOR: lambda: {"currentStateAndCause": "a", "harmAndDifficulty": "b",
-                                             "governancePlanSummary": "c",
-                                             "workersAssemblyNotifiedAt": later(-1)},
-        Action.SUBMIT_PLAN: lambda: {"goalsAndTasks": "a", "methodsAndMeasures": "b", "fundsAndMaterials": "c",
-                                     "organisationAndPeople": "d", "timeLimitAndRequirements": "e",
-                                     "safetyMeasuresAndEmergencyPlan": "f", "stoppageScope": "g",
-                                     "deadline": later(30)},
+        Action.REPORT_TO_REGULATOR: lambda: {
+            "currentStateAndCause": "a",
+            "harmAndDifficulty": "b",
+            "governancePlanSummary": "c",
+            "workersAssemblyNotifiedAt": later(-1),
+        },
+        Action.SUBMIT_PLAN: lambda: {
+            "goalsAndTasks": "a",
+            "methodsAndMeasures": "b",
+            "fundsAndMaterials": "c",
+            "organisationAndPeople": "d",
+            "timeLimitAndRequirements": "e",
+            "safetyMeasuresAndEmergencyPlan": "f",
+            "stoppageScope": "g",
+            "deadline": later(30),
+        },
         Action.SUPERVISE: lambda: {"deadline": later(40)},
-        Action.REQUEST_EXTENSION: lambda: {"newDeadline": (max(deadline, utcnow()) + timedelta(days=20)).isoformat(),
-                                           "reason": "延期"},
+        Action.REQUEST_EXTENSION: lambda: {
+            "newDeadline": (max(deadline, utcnow()) + timedelta(days=20)).isoformat(),
+            "reason": "延期",
+        },
         Action.DECIDE_EXTENSION: lambda: {"approved": True, "reason": "延期理由属实"},  # a general hazard's needs one
-        Action.SUBMIT_EVALUATION: lambda: {"evaluatorKind": "in_house_experts", "evaluatorName": "专家组",
-                                           "reportDocumentIds": [photo], "conclusion": "已消除"},
+        Action.SUBMIT_EVALUATION: lambda: {
+            "evaluatorKind": "in_house_experts",
+            "evaluatorName": "专家组",
+            "reportDocumentIds": [photo],
+            "conclusion": "已消除",
+        },
         Action.CONFIRM_LEVEL: lambda: {"level": "major", "expertReason": "专家判定"},
-    }  # fmt: skip
+    }
     body = {"action": str(action)} | bodies[action]()
     for field in ("afterPhotoIds", "reportDocumentIds"):
         if field in body:
@@ -83,11 +104,19 @@ async def test_random_action_sequences_keep_the_evidence_invariants(client):
             super().__init__()
             self.known: list[str] = []
 
-        @rule(target=hazards, level=st.sampled_from(["general", "major"]), by=st.sampled_from(["officer1", "inspector1"]))
+        @rule(
+            target=hazards, level=st.sampled_from(["general", "major"]), by=st.sampled_from(["officer1", "inspector1"])
+        )
         def report(self, level, by):
-            body = {"clientId": f"sm-{len(self.known)}-{id(self)}", "enterpriseId": enterprise_id,
-                    "source": "daily" if by == "officer1" else "grid_inspection", "category": "unsafe_condition",
-                    "title": "随机隐患", "foundAt": later(0), "level": level}  # fmt: skip
+            body = {
+                "clientId": f"sm-{len(self.known)}-{id(self)}",
+                "enterpriseId": enterprise_id,
+                "source": "daily" if by == "officer1" else "grid_inspection",
+                "category": "unsafe_condition",
+                "title": "随机隐患",
+                "foundAt": later(0),
+                "level": level,
+            }
             if level == "major":
                 body["expertReason"] = "专家判定"
             response = run(client.post("/v1/hazards", json=body, headers=headers[by]))
@@ -101,8 +130,11 @@ async def test_random_action_sequences_keep_the_evidence_invariants(client):
             seen = run(client.get(f"/v1/hazards/{hazard_id}", headers=headers[who]))
             if seen.status_code == 404:  # another enterprise's officer: cannot move it either
                 body = {"action": "void", "reason": "x"}
-                moved = run(client.post(f"/v1/hazards/{hazard_id}/transitions", json=body,
-                                        headers=headers[who] | {"If-Match": '"1"'}))  # fmt: skip
+                moved = run(
+                    client.post(
+                        f"/v1/hazards/{hazard_id}/transitions", json=body, headers=headers[who] | {"If-Match": '"1"'}
+                    )
+                )
                 assert moved.status_code == 404
                 return
             self._perform(hazard_id, who, action, seen.json())
@@ -111,16 +143,26 @@ async def test_random_action_sequences_keep_the_evidence_invariants(client):
         def advance(self, hazard_id, data):
             """Someone takes a forward step offered to them, so sequences reach the deep states too (`act` goes back)."""
             seen = {who: run(client.get(f"/v1/hazards/{hazard_id}", headers=headers[who])) for who in USERS}
-            offers = sorted((who, action) for who, response in seen.items() if response.status_code == 200
-                            for action in response.json()["allowedActions"] if action not in BACKWARD)  # fmt: skip
+            offers = sorted(
+                (who, action)
+                for who, response in seen.items()
+                if response.status_code == 200
+                for action in response.json()["allowedActions"]
+                if action not in BACKWARD
+            )
             if offers:
                 who, action = data.draw(st.sampled_from(offers))
                 self._perform(hazard_id, who, Action(action), seen[who].json())
 
         def _perform(self, hazard_id, who, action, hazard):
             body = run(good_body(action, client, headers[who], hazard, ids))
-            response = run(client.post(f"/v1/hazards/{hazard_id}/transitions", json=body,
-                                       headers=headers[who] | {"If-Match": f'"{hazard["version"]}"'}))  # fmt: skip
+            response = run(
+                client.post(
+                    f"/v1/hazards/{hazard_id}/transitions",
+                    json=body,
+                    headers=headers[who] | {"If-Match": f'"{hazard["version"]}"'},
+                )
+            )
             offered = str(action) in hazard["allowedActions"]
             assert (response.status_code == 200) == offered, (action, who, hazard["status"], response.text)
             if response.status_code == 200:
@@ -129,7 +171,10 @@ async def test_random_action_sequences_keep_the_evidence_invariants(client):
             else:
                 assert response.status_code in (403, 409, 422), response.text
                 assert response.json()["code"].startswith("HAZARD_")
-                assert run(client.get(f"/v1/hazards/{hazard_id}", headers=headers[who])).json()["version"] == hazard["version"]
+                assert (
+                    run(client.get(f"/v1/hazards/{hazard_id}", headers=headers[who])).json()["version"]
+                    == hazard["version"]
+                )
 
         @invariant()
         def evidence_holds(self):
@@ -141,7 +186,9 @@ async def test_random_action_sequences_keep_the_evidence_invariants(client):
             events = await chain_rows(hazard_id)
             assert len(events) == hazard["version"] and await chain_ok(hazard_id)
             if hazard["status"] == "closed":
-                after = await HazardPhoto.count().where(HazardPhoto.hazard_id == hazard_id, HazardPhoto.stage == "after")
+                after = await HazardPhoto.count().where(
+                    HazardPhoto.hazard_id == hazard_id, HazardPhoto.stage == "after"
+                )
                 assert after > 0 and hazard["hasAfterPhotos"]
                 assert events[-1]["action"] == "accept" and events[-1]["actor_id"] != hazard["rectifierId"]
             if hazard["status"] == "written_off":
@@ -149,8 +196,7 @@ async def test_random_action_sequences_keep_the_evidence_invariants(client):
                 assert any(e["action"] == "submitEvaluation" for e in events)
 
     reached: set[str] = set()
-    options = settings(max_examples=12, stateful_step_count=20, deadline=None,
-                       suppress_health_check=list(HealthCheck))  # fmt: skip
+    options = settings(max_examples=12, stateful_step_count=20, deadline=None, suppress_health_check=list(HealthCheck))
     await asyncio.to_thread(run_state_machine_as_test, Workflow, settings=options)
     # The walk must have gone past the first steps, or the invariants above were checked on shallow states only.
     assert {"rectifying", "awaiting_acceptance", "closed"} <= reached, reached

@@ -7,7 +7,6 @@ import io
 import itertools
 from datetime import timedelta
 
-import pytest
 from PIL import Image
 
 from domain.clock import utcnow
@@ -80,20 +79,45 @@ async def chain_ok(hazard_id: str) -> bool:
 async def test_a_report_is_created_once_per_client_id_with_the_first_link_of_its_history(client):
     officer = await login(client, "officer1")
     enterprise_id = (await me(client, officer))["enterpriseId"]
-    first = await client.post("/v1/hazards", json={
-        "clientId": "phone-1-0001", "enterpriseId": enterprise_id, "source": "daily", "category": "unsafe_act",
-        "title": "未佩戴安全帽", "foundAt": now_text(), "lat": 29.98, "lng": 122.2,
-    }, headers=officer)  # fmt: skip
+    first = await client.post(
+        "/v1/hazards",
+        json={
+            "clientId": "phone-1-0001",
+            "enterpriseId": enterprise_id,
+            "source": "daily",
+            "category": "unsafe_act",
+            "title": "未佩戴安全帽",
+            "foundAt": now_text(),
+            "lat": 29.98,
+            "lng": 122.2,
+        },
+        headers=officer,
+    )
     assert first.status_code == 201, first.text
     hazard = first.json()
-    assert (hazard["status"], hazard["level"], hazard["version"], hazard["side"]) == ("reported", "general", 1, "enterprise")
+    assert (hazard["status"], hazard["level"], hazard["version"], hazard["side"]) == (
+        "reported",
+        "general",
+        1,
+        "enterprise",
+    )
     assert first.headers["etag"] == '"1"'
     assert set(hazard["allowedActions"]) == {"assign", "rectifyOnSpot", "void"}
     for _ in range(2):
-        again = await client.post("/v1/hazards", json={
-            "clientId": "phone-1-0001", "enterpriseId": enterprise_id, "source": "daily", "category": "unsafe_act",
-            "title": "未佩戴安全帽", "foundAt": now_text(), "lat": 29.98, "lng": 122.2,
-        }, headers=officer)  # fmt: skip
+        again = await client.post(
+            "/v1/hazards",
+            json={
+                "clientId": "phone-1-0001",
+                "enterpriseId": enterprise_id,
+                "source": "daily",
+                "category": "unsafe_act",
+                "title": "未佩戴安全帽",
+                "foundAt": now_text(),
+                "lat": 29.98,
+                "lng": 122.2,
+            },
+            headers=officer,
+        )
         assert again.status_code == 200 and again.json()["id"] == hazard["id"]
     assert await Hazard.count().where(Hazard.client_key.like("%:phone-1-0001")) == 1
     history = (await client.get(f"/v1/hazards/{hazard['id']}/history", headers=officer)).json()
@@ -106,24 +130,45 @@ async def test_a_report_is_created_once_per_client_id_with_the_first_link_of_its
 async def test_a_create_and_a_transition_sent_three_times_under_one_key_make_one_record_and_one_event_each(client):
     officer, principal = await login(client, "officer1"), await login(client, "principal1")
     enterprise_id, officer_id = (await me(client, officer))["enterpriseId"], (await me(client, officer))["id"]
-    body = {"clientId": "retry-1", "enterpriseId": enterprise_id, "source": "daily", "category": "unsafe_condition",
-            "title": "消防通道堵塞", "foundAt": now_text()}  # fmt: skip
-    created = [await client.post("/v1/hazards", json=body, headers=officer | {"Idempotency-Key": "k-create"})
-               for _ in range(3)]  # fmt: skip
+    body = {
+        "clientId": "retry-1",
+        "enterpriseId": enterprise_id,
+        "source": "daily",
+        "category": "unsafe_condition",
+        "title": "消防通道堵塞",
+        "foundAt": now_text(),
+    }
+    created = [
+        await client.post("/v1/hazards", json=body, headers=officer | {"Idempotency-Key": "k-create"}) for _ in range(3)
+    ]
     assert [r.status_code for r in created] == [201, 201, 201]  # the replays answer exactly as the first did
     assert [r.headers.get("idempotent-replayed") for r in created] == [None, "true", "true"]
     assert len({r.text for r in created}) == 1
     hazard = created[0].json()
-    assign = {"action": "assign", "assigneeId": officer_id, "measures": "清理通道", "deadline": now_text(timedelta(days=3))}
-    moved = [await client.post(f"/v1/hazards/{hazard['id']}/transitions", json=assign,
-                               headers=principal | {"If-Match": '"1"', "Idempotency-Key": "k-assign"})
-             for _ in range(3)]  # fmt: skip
+    assign = {
+        "action": "assign",
+        "assigneeId": officer_id,
+        "measures": "清理通道",
+        "deadline": now_text(timedelta(days=3)),
+    }
+    moved = [
+        await client.post(
+            f"/v1/hazards/{hazard['id']}/transitions",
+            json=assign,
+            headers=principal | {"If-Match": '"1"', "Idempotency-Key": "k-assign"},
+        )
+        for _ in range(3)
+    ]
     # the second and third are not stale-version refusals: they are the first answer again
     assert [r.status_code for r in moved] == [200, 200, 200] and len({r.text for r in moved}) == 1
     assert await Hazard.count().where(Hazard.client_key.like("%:retry-1")) == 1
     history = (await client.get(f"/v1/hazards/{hazard['id']}/history", headers=officer)).json()
     assert [e["action"] for e in history] == ["report", "assign"] and await chain_ok(hazard["id"])
-    assert len(await chain_rows(hazard["id"])) == 2 == (await client.get(f"/v1/hazards/{hazard['id']}", headers=officer)).json()["version"]
+    assert (
+        len(await chain_rows(hazard["id"]))
+        == 2
+        == (await client.get(f"/v1/hazards/{hazard['id']}", headers=officer)).json()["version"]
+    )
 
 
 async def test_the_general_workflow_runs_to_closure_and_every_change_is_one_linked_event(client):
@@ -132,13 +177,26 @@ async def test_the_general_workflow_runs_to_closure_and_every_change_is_one_link
     hazard = await report(client, officer, enterprise_id=enterprise_id, photoIds=[await upload(client, officer)])
     assert [p["stage"] for p in hazard["photos"]] == ["before"]
     officer_id = (await me(client, officer))["id"]
-    assigned = await act(client, principal, hazard, {"action": "assign", "assigneeId": officer_id,
-                                                     "measures": "关闭箱门并张贴警示", "deadline": now_text(timedelta(days=3))})
+    assigned = await act(
+        client,
+        principal,
+        hazard,
+        {
+            "action": "assign",
+            "assigneeId": officer_id,
+            "measures": "关闭箱门并张贴警示",
+            "deadline": now_text(timedelta(days=3)),
+        },
+    )
     assert assigned.status_code == 200, assigned.text
     hazard = assigned.json()
     assert (hazard["status"], hazard["version"], hazard["governanceType"]) == ("rectifying", 2, "with_deadline")
-    fixed = await act(client, officer, hazard, {"action": "submitRectification",
-                                                "afterPhotoIds": [await upload(client, officer)], "note": "已整改"})
+    fixed = await act(
+        client,
+        officer,
+        hazard,
+        {"action": "submitRectification", "afterPhotoIds": [await upload(client, officer)], "note": "已整改"},
+    )
     assert fixed.status_code == 200, fixed.text
     hazard = fixed.json()
     assert hazard["status"] == "awaiting_acceptance" and "accept" not in hazard["allowedActions"]  # the rectifier
@@ -146,10 +204,17 @@ async def test_the_general_workflow_runs_to_closure_and_every_change_is_one_link
     assert own.status_code == 422 and own.json()["params"]["guard"] == "acceptor_is_not_rectifier"
     accepted = await act(client, principal, hazard, {"action": "accept", "note": "复查合格"})
     assert accepted.status_code == 200, accepted.text
-    assert accepted.json()["status"] == "closed" and accepted.json()["closedAt"] and accepted.json()["allowedActions"] == []
+    assert (
+        accepted.json()["status"] == "closed"
+        and accepted.json()["closedAt"]
+        and accepted.json()["allowedActions"] == []
+    )
     history = (await client.get(f"/v1/hazards/{hazard['id']}/history", headers=officer)).json()
     assert [e["name"] for e in history] == [
-        "HazardReported", "HazardAssigned", "HazardRectificationSubmitted", "HazardAccepted",
+        "HazardReported",
+        "HazardAssigned",
+        "HazardRectificationSubmitted",
+        "HazardAccepted",
     ]
     assert [e["prevHash"] for e in history[1:]] == [e["hash"] for e in history[:-1]]
     assert len(history[2]["photoHashes"]) == 1
@@ -166,7 +231,9 @@ async def test_if_match_is_required_and_a_stale_version_is_refused_without_an_ev
     assert garbled.status_code == 400
     stale = await act(client, officer, hazard, {"action": "void", "reason": "重复"}, version=7)
     assert stale.status_code == 412 and stale.json()["code"] == "HAZARD_VERSION_STALE"
-    weak = await client.post(url, json={"action": "void", "reason": "重复登记"}, headers=officer | {"If-Match": 'W/"1"'})
+    weak = await client.post(
+        url, json={"action": "void", "reason": "重复登记"}, headers=officer | {"If-Match": 'W/"1"'}
+    )
     assert weak.status_code == 200 and weak.json()["status"] == "voided"
     again = await act(client, officer, hazard, {"action": "void", "reason": "重复登记"})
     assert again.status_code == 412
@@ -182,10 +249,18 @@ async def test_another_enterprise_never_sees_or_moves_a_hazard_and_the_regulator
     assert moved.status_code == 404
     listed = (await client.get("/v1/hazards", headers=stranger)).json()["items"]
     assert hazard["id"] not in {h["id"] for h in listed}
-    forged = await client.post("/v1/hazards", json={
-        "clientId": "x-1", "enterpriseId": hazard["enterpriseId"], "source": "daily", "category": "unsafe_act",
-        "title": "t", "foundAt": now_text(),
-    }, headers=stranger)  # fmt: skip
+    forged = await client.post(
+        "/v1/hazards",
+        json={
+            "clientId": "x-1",
+            "enterpriseId": hazard["enterpriseId"],
+            "source": "daily",
+            "category": "unsafe_act",
+            "title": "t",
+            "foundAt": now_text(),
+        },
+        headers=stranger,
+    )
     assert forged.status_code == 404
     regulator = await login(client, "regulator_city")
     seen = await client.get(f"/v1/hazards/{hazard['id']}", headers=regulator)
@@ -220,22 +295,53 @@ async def test_a_major_hazard_walks_to_write_off_with_the_regulator_and_principa
     officer, principal = await login(client, "officer1"), await login(client, "principal1")
     regulator = await login(client, "regulator_dinghai")
     enterprise_id = (await me(client, officer))["enterpriseId"]
-    hazard = await report(client, officer, enterprise_id=enterprise_id, level="major",
-                          expertReason="储罐区无紧急切断阀，专家判定为重大事故隐患")
+    hazard = await report(
+        client,
+        officer,
+        enterprise_id=enterprise_id,
+        level="major",
+        expertReason="储罐区无紧急切断阀，专家判定为重大事故隐患",
+    )
     steps = [
-        (officer, {"action": "reportToRegulator", "currentStateAndCause": "无紧急切断阀", "harmAndDifficulty": "泄漏风险高",
-                   "governancePlanSummary": "加装切断阀", "workersAssemblyNotifiedAt": now_text(-timedelta(hours=1))}),
+        (
+            officer,
+            {
+                "action": "reportToRegulator",
+                "currentStateAndCause": "无紧急切断阀",
+                "harmAndDifficulty": "泄漏风险高",
+                "governancePlanSummary": "加装切断阀",
+                "workersAssemblyNotifiedAt": now_text(-timedelta(hours=1)),
+            },
+        ),
         (regulator, {"action": "supervise", "deadline": now_text(timedelta(days=30)), "note": "挂牌督办"}),
-        (officer, {"action": "submitPlan", "goalsAndTasks": "消除隐患", "methodsAndMeasures": "加装切断阀",
-                   "fundsAndMaterials": "20万元", "organisationAndPeople": "设备部", "timeLimitAndRequirements": "30日",
-                   "safetyMeasuresAndEmergencyPlan": "停用储罐", "stoppageScope": "罐区局部停产",
-                   "deadline": now_text(timedelta(days=25))}),
+        (
+            officer,
+            {
+                "action": "submitPlan",
+                "goalsAndTasks": "消除隐患",
+                "methodsAndMeasures": "加装切断阀",
+                "fundsAndMaterials": "20万元",
+                "organisationAndPeople": "设备部",
+                "timeLimitAndRequirements": "30日",
+                "safetyMeasuresAndEmergencyPlan": "停用储罐",
+                "stoppageScope": "罐区局部停产",
+                "deadline": now_text(timedelta(days=25)),
+            },
+        ),
         (principal, {"action": "approvePlan"}),
         (officer, {"action": "extendDeadline", "newDeadline": now_text(timedelta(days=45)), "reason": "设备到货延迟"}),
         (regulator, {"action": "decideExtension", "approved": True}),
         (officer, {"action": "submitRectification", "afterPhotoIds": ["AFTER"]}),
-        (officer, {"action": "submitEvaluation", "evaluatorKind": "qualified_firm", "evaluatorName": "某评价公司",
-                   "reportDocumentIds": ["REPORT"], "conclusion": "隐患已消除"}),
+        (
+            officer,
+            {
+                "action": "submitEvaluation",
+                "evaluatorKind": "qualified_firm",
+                "evaluatorName": "某评价公司",
+                "reportDocumentIds": ["REPORT"],
+                "conclusion": "隐患已消除",
+            },
+        ),
         (principal, {"action": "applyResume"}),
         (regulator, {"action": "writeOff", "note": "核销"}),
     ]
@@ -263,15 +369,19 @@ async def test_the_list_filters_by_status_level_and_overdue_and_pages_in_a_stabl
     made = [await report(client, officer, enterprise_id=enterprise_id, title=f"隐患{i}") for i in range(5)]
     officer_id = (await me(client, officer))["id"]
     already_overdue = {h["id"] for h in (await client.get("/v1/hazards?overdue=true", headers=officer)).json()["items"]}
-    late = await act(client, officer, made[0], {"action": "assign", "assigneeId": officer_id, "measures": "m",
-                                                "deadline": now_text(timedelta(seconds=1))})
+    late = await act(
+        client,
+        officer,
+        made[0],
+        {"action": "assign", "assigneeId": officer_id, "measures": "m", "deadline": now_text(timedelta(seconds=1))},
+    )
     assert late.status_code == 200
     await asyncio.sleep(1.1)
     overdue = (await client.get("/v1/hazards?overdue=true", headers=officer)).json()["items"]
     assert {h["id"] for h in overdue} == already_overdue | {made[0]["id"]} and all(h["overdue"] for h in overdue)
     seen, cursor = [], None
     while True:
-        query = f"/v1/hazards?status=reported&limit=2" + (f"&cursor={cursor}" if cursor else "")
+        query = "/v1/hazards?status=reported&limit=2" + (f"&cursor={cursor}" if cursor else "")
         page = (await client.get(query, headers=officer)).json()
         seen += [h["id"] for h in page["items"]]
         assert all(h["status"] == "reported" for h in page["items"])

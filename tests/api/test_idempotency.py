@@ -37,7 +37,9 @@ def _same_answer(first, again) -> bool:
     """Status, body bytes and every header of the first answer, plus the replay marker."""
     headers = [(name, value) for name, value in again.headers.multi_items() if name != REPLAYED]
     return (again.status_code, again.content, headers) == (
-        first.status_code, first.content, first.headers.multi_items()
+        first.status_code,
+        first.content,
+        first.headers.multi_items(),
     )
 
 
@@ -251,8 +253,18 @@ async def test_a_late_finish_of_an_attempt_whose_lease_passed_leaves_its_success
 
 @pytest.mark.parametrize(
     ("status", "headers", "kept"),
-    [(200, (), True), (201, (), True), (404, (), True), (422, (), True), (409, (), False), (429, (), False),
-     (423, (), False), (500, (), False), (503, (), False), (400, ((b"Retry-After", b"5"),), False)],
+    [
+        (200, (), True),
+        (201, (), True),
+        (404, (), True),
+        (422, (), True),
+        (409, (), False),
+        (429, (), False),
+        (423, (), False),
+        (500, (), False),
+        (503, (), False),
+        (400, ((b"Retry-After", b"5"),), False),
+    ],
 )
 def test_final_answers_are_kept_and_answers_that_invite_a_retry_are_not(status, headers, kept):
     assert is_replayable(StoredResponse(status, headers, b"")) is kept

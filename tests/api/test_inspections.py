@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from domain.clock import utcnow
 from domain.hazards.tables import Hazard
@@ -33,8 +33,9 @@ async def new_point(client, officer) -> dict:
     point = (await client.post(f"/v1/enterprises/{enterprise_id}/risk-points", json=body, headers=officer)).json()
     items = []
     for fields in ({"content": "紧急切断阀处于投用状态", "criterionId": CRITERION}, {"content": "防火堤雨排阀关闭"}):
-        response = await client.post(f"/v1/risk-points/{point['id']}/checklist", json=fields | {"cycleN": 1, "cycleUnit": "day"},
-                                     headers=officer)  # fmt: skip
+        response = await client.post(
+            f"/v1/risk-points/{point['id']}/checklist", json=fields | {"cycleN": 1, "cycleUnit": "day"}, headers=officer
+        )
         assert response.status_code == 201, response.text
         items.append(response.json())
     return point | {"items": items}
@@ -46,14 +47,25 @@ def inspection(point: dict, *, failed: tuple[int, ...] = (), **fields) -> dict:
         {"itemId": item["id"], "ok": n not in failed} | ({"note": "阀门处于手动旁路"} if n in failed else {})
         for n, item in enumerate(point["items"])
     ]
-    return {"clientId": f"insp-{next(_serial)}", "riskPointId": point["id"], "startedAt": at(timedelta(minutes=-20)),
-            "finishedAt": at(timedelta(seconds=-5)), "results": results} | fields  # fmt: skip
+    return {
+        "clientId": f"insp-{next(_serial)}",
+        "riskPointId": point["id"],
+        "startedAt": at(timedelta(minutes=-20)),
+        "finishedAt": at(timedelta(seconds=-5)),
+        "results": results,
+    } | fields
 
 
 async def stored() -> tuple[int, ...]:
     """How many inspections, results, hazards, events and done tasks there are."""
     done = await InspectionTask.count().where(InspectionTask.status == "done")
-    return (await Inspection.count(), await InspectionResult.count(), await Hazard.count(), await HistoryEvent.count(), done)
+    return (
+        await Inspection.count(),
+        await InspectionResult.count(),
+        await Hazard.count(),
+        await HistoryEvent.count(),
+        done,
+    )
 
 
 async def test_generating_tasks_twice_creates_nothing_more_and_missed_is_recomputed(client):
@@ -72,12 +84,18 @@ async def test_generating_tasks_twice_creates_nothing_more_and_missed_is_recompu
     again = await generate_tasks(now=later)
     assert (again.created, again.missed) == (0, 0)
     # the skipped days got their tasks too, and every ended one is missed
-    ended = await InspectionTask.select().where(InspectionTask.risk_point_id == point["id"],
-                                                InspectionTask.window_end <= later).run()  # fmt: skip
+    ended = (
+        await InspectionTask.select()
+        .where(InspectionTask.risk_point_id == point["id"], InspectionTask.window_end <= later)
+        .run()
+    )
     assert len(ended) == 6 and {t["status"] for t in ended} == {"missed"}
     await generate_tasks(now=now)  # asked about now again, the windows not yet ended are open once more
-    still = await InspectionTask.select().where(InspectionTask.risk_point_id == point["id"],
-                                                InspectionTask.window_end > now).run()  # fmt: skip
+    still = (
+        await InspectionTask.select()
+        .where(InspectionTask.risk_point_id == point["id"], InspectionTask.window_end > now)
+        .run()
+    )
     assert len(still) == 2 * len(list(windows_between(Cycle(1, "day"), now, later + DEFAULT_HORIZON)))
     assert {t["status"] for t in still} == {"open"}
 
@@ -91,8 +109,11 @@ async def test_an_officer_sees_the_due_tasks_of_their_enterprise_only(client):
     assert own["items"] and len(own["items"]) <= 100
     assert {t["enterpriseId"] for t in own["items"]} == {enterprise_id}
     now = utcnow()
-    assert all(t["status"] == "open" and datetime.fromisoformat(t["windowStart"]) <= now < datetime.fromisoformat(t["windowEnd"])
-               for t in own["items"])  # fmt: skip
+    assert all(
+        t["status"] == "open"
+        and datetime.fromisoformat(t["windowStart"]) <= now < datetime.fromisoformat(t["windowEnd"])
+        for t in own["items"]
+    )
     mine = (await client.get("/v1/tasks", params={"due": "true", "riskPointId": point["id"]}, headers=officer)).json()
     assert sorted(t["content"] for t in mine["items"]) == sorted(item["content"] for item in point["items"])
     assert {t["riskPointName"] for t in mine["items"]} == {point["name"]}
@@ -135,8 +156,13 @@ async def test_an_inspection_sent_three_times_is_stored_once_with_one_major_haza
         again = await client.post("/v1/inspections", json=body, headers=officer)
         assert again.status_code == 200 and again.json() == made
     inspections, results, hazards, events, done = await stored()
-    assert (inspections, results, hazards, events, done) == (before[0] + 1, before[1] + 2, before[2] + 1, before[3] + 2,
-                                                             before[4] + 2)  # the hazard's first link, and ours
+    assert (inspections, results, hazards, events, done) == (
+        before[0] + 1,
+        before[1] + 2,
+        before[2] + 1,
+        before[3] + 2,
+        before[4] + 2,
+    )  # the hazard's first link, and ours
     assert (made["itemsChecked"], made["itemsFailed"], made["inspectorRole"]) == (2, 1, "officer")
     failed, passed = made["results"]
     assert passed["hazardId"] is None and failed["hazardId"]
@@ -147,10 +173,14 @@ async def test_an_inspection_sent_three_times_is_stored_once_with_one_major_haza
     assert (hazard["inspectionId"], hazard["riskPointId"], hazard["source"]) == (made["id"], point["id"], "daily")
     assert hazard["title"] == point["items"][0]["content"] and hazard["description"] == "阀门处于手动旁路"
     finished = datetime.fromisoformat(body["finishedAt"])
-    for result, item in zip(made["results"], point["items"]):
+    for result, item in zip(made["results"], point["items"], strict=False):
         task = await InspectionTask.select().where(InspectionTask.id == result["taskId"]).first().run()
         window = window_at(Cycle(1, "day"), finished)
-        assert (task["status"], task["inspection_id"], task["window_key"]) == ("done", made["id"], window.key(item["id"]))
+        assert (task["status"], task["inspection_id"], task["window_key"]) == (
+            "done",
+            made["id"],
+            window.key(item["id"]),
+        )
 
 
 async def test_racing_retries_of_one_inspection_store_it_once(client):
@@ -185,14 +215,18 @@ async def test_an_inspector_proves_presence_with_a_scan_and_does_not_do_the_ente
     # at the point: the inspector's scan proves presence by place and time (tests/api/test_presence.py: the rules)
     card = (await client.get(f"/v1/scan/{token}", params={"lat": 30.05, "lng": 121.95}, headers=inspector)).json()
     assert card["dueTask"] is None  # the tasks are the enterprise's duty
-    made = await client.post("/v1/inspections", json=inspection(point, failed=(1,), scanId=card["scanId"]), headers=inspector)
+    made = await client.post(
+        "/v1/inspections", json=inspection(point, failed=(1,), scanId=card["scanId"]), headers=inspector
+    )
     assert made.status_code == 201, made.text
     assert made.json()["presence"] == "proven"
     assert {r["taskId"] for r in made.json()["results"]} == {None}
     hazard = await Hazard.select().where(Hazard.id == made.json()["results"][1]["hazardId"]).first().run()
     assert (hazard["source"], hazard["side"], hazard["scan_id"]) == ("grid_inspection", "inspector", card["scanId"])
-    assert await InspectionTask.count().where(InspectionTask.risk_point_id == point["id"],
-                                              InspectionTask.status == "done") == 0  # fmt: skip
+    assert (
+        await InspectionTask.count().where(InspectionTask.risk_point_id == point["id"], InspectionTask.status == "done")
+        == 0
+    )
     seen = (await client.get("/v1/tasks", params={"riskPointId": point["id"]}, headers=inspector)).json()["items"]
     assert len(seen) == 2  # in scope, so visible for supervision
 
@@ -224,9 +258,18 @@ async def test_bad_inspections_get_clear_codes_and_store_nothing(client):
         ("admin", good, 403, "FORBIDDEN"),
         ("officer1", dict(good, results=[]), 400, "REQUEST_MALFORMED"),
         ("officer1", dict(good, startedAt="2026-11-28T10:00:00"), 400, "REQUEST_MALFORMED"),  # no offset
-        ("officer1", dict(good, results=[{"itemId": point["items"][0]["id"], "ok": "false"}]), 400, "REQUEST_MALFORMED"),
-        ("officer1", dict(good, results=[{**good["results"][0], "photoIds": ["01ZZZZZZZZZZZZZZZZZZZZZZZZ"]}]), 422,
-         "HAZARD_INPUT_INVALID"),  # the hazard service refused a photo: the inspection is not kept either
+        (
+            "officer1",
+            dict(good, results=[{"itemId": point["items"][0]["id"], "ok": "false"}]),
+            400,
+            "REQUEST_MALFORMED",
+        ),
+        (
+            "officer1",
+            dict(good, results=[{**good["results"][0], "photoIds": ["01ZZZZZZZZZZZZZZZZZZZZZZZZ"]}]),
+            422,
+            "HAZARD_INPUT_INVALID",
+        ),  # the hazard service refused a photo: the inspection is not kept either
     ]
     before = await stored()
     for username, body, status, code in cases:
@@ -245,8 +288,11 @@ async def test_the_scan_card_shows_the_due_task_and_the_open_hazard(client):
     assert sorted(i["itemId"] for i in due["items"]) == sorted(i["id"] for i in point["items"])
     assert due["id"] == due["items"][0]["taskId"] and due["windowEnd"] == due["items"][0]["windowEnd"]
     assert card["openHazards"] == []
-    made = (await client.post("/v1/inspections", json=inspection(point, failed=(0,), scanId=card["scanId"]),
-                              headers=officer)).json()  # fmt: skip
+    made = (
+        await client.post(
+            "/v1/inspections", json=inspection(point, failed=(0,), scanId=card["scanId"]), headers=officer
+        )
+    ).json()
     hazard_id = made["results"][0]["hazardId"]
     after = (await client.get(f"/v1/scan/{token}", headers=officer)).json()
     assert [(h["id"], h["level"], h["status"]) for h in after["openHazards"]] == [(hazard_id, "major", "reported")]

@@ -14,7 +14,6 @@ from tests.integration.test_webhook_delivery import Receiver, report_major_hazar
 from workers.jobs.notifications import notify_hazard_event
 
 
-
 async def until(read, done, seconds: float = 10) -> dict:
     """Read (a request) until `done(body)` holds; the body."""
     give_up = time.monotonic() + seconds
@@ -47,8 +46,12 @@ async def test_a_regulator_registers_for_their_own_region_and_sees_only_its_subt
     dinghai, city = await login(client, "regulator_dinghai"), await login(client, "regulator_city")
     mine = (await create(client, dinghai))["webhook"]
     assert (mine["audience"], mine["regionCode"]) == ("regulator", "330902")
-    seeded_city = (await WebhookSubscription.select(WebhookSubscription.id).where(
-        WebhookSubscription.url == DEMO_WEBHOOK_URL).first().run())["id"]  # fmt: skip
+    seeded_city = (
+        await WebhookSubscription.select(WebhookSubscription.id)
+        .where(WebhookSubscription.url == DEMO_WEBHOOK_URL)
+        .first()
+        .run()
+    )["id"]
     seen_by_dinghai = [w["id"] for w in (await client.get("/v1/webhooks", headers=dinghai)).json()["items"]]
     seen_by_city = [w["id"] for w in (await client.get("/v1/webhooks", headers=city)).json()["items"]]
     assert seen_by_dinghai == [mine["id"]]
@@ -68,29 +71,34 @@ async def test_the_seeded_city_webhook_has_waiting_deliveries_listed_with_their_
     items = page.json()["items"]
     assert len(items) == 2 and page.json()["nextCursor"]
     assert {item["event"] for item in items} == {"escalation.hazard_overdue"}
-    following = await client.get("/v1/webhooks/deliveries", params={"status": "pending", "cursor": page.json()["nextCursor"]},
-                                 headers=city)  # fmt: skip
+    following = await client.get(
+        "/v1/webhooks/deliveries", params={"status": "pending", "cursor": page.json()["nextCursor"]}, headers=city
+    )
     assert {item["id"] for item in following.json()["items"]}.isdisjoint({item["id"] for item in items})
     one = await client.get(f"/v1/webhooks/deliveries/{items[0]['id']}", headers=city)
     assert one.status_code == 200 and one.json()["attempts"] == [] and one.json()["status"] == "pending"
     not_dead = await client.post(f"/v1/webhooks/deliveries/{items[0]['id']}/redrive", headers=city)
     assert not_dead.status_code == 409 and not_dead.json()["code"] == "WEBHOOK_REDRIVE_NOT_ALLOWED"
     assert (await client.get(f"/v1/webhooks/deliveries/{items[0]['id']}", headers=dinghai)).status_code == 404
-    assert (await client.get("/v1/webhooks/deliveries", params={"status": "dead"}, headers=dinghai)).json()["items"] == []
+    assert (await client.get("/v1/webhooks/deliveries", params={"status": "dead"}, headers=dinghai)).json()[
+        "items"
+    ] == []
 
 
 async def test_a_dead_letter_redriven_through_the_api_reaches_the_mended_receiver(client, db):
     admin = await login(client, "admin")
     settings, engine = db
     async with Receiver(failures=10**6, status=404) as receiver:
-        response = await client.post("/v1/webhooks", json={"url": receiver.url, "eventKinds": ["hazard.major_reported"]},
-                                     headers=admin)  # fmt: skip
+        response = await client.post(
+            "/v1/webhooks", json={"url": receiver.url, "eventKinds": ["hazard.major_reported"]}, headers=admin
+        )
         receiver.secret = response.json()["secret"]
         hazard_id, _ = await report_major_hazard("api-redrive")
         await notify_hazard_event({"settings": settings, "engine": engine}, hazard_id, 1)
         query = {"status": "dead", "webhookId": response.json()["webhook"]["id"]}
-        dead = await until(lambda: client.get("/v1/webhooks/deliveries", params=query, headers=admin),
-                           lambda body: body["items"])  # the app's own relay may be the one that sent it
+        dead = await until(
+            lambda: client.get("/v1/webhooks/deliveries", params=query, headers=admin), lambda body: body["items"]
+        )  # the app's own relay may be the one that sent it
         dead = dead["items"]
         assert [(d["tries"], d["lastStatusCode"]) for d in dead] == [(1, 404)]
 
@@ -98,17 +106,25 @@ async def test_a_dead_letter_redriven_through_the_api_reaches_the_mended_receive
         redriven = await client.post(f"/v1/webhooks/deliveries/{dead[0]['id']}/redrive", headers=admin)
         assert redriven.status_code == 200 and redriven.json()["status"] == "pending"
         # the redrive went into the outbox with the change; the app's relay hands it to the in-process job
-        current = await until(lambda: client.get(f"/v1/webhooks/deliveries/{dead[0]['id']}", headers=admin),
-                              lambda body: body["status"] == "delivered")
+        current = await until(
+            lambda: client.get(f"/v1/webhooks/deliveries/{dead[0]['id']}", headers=admin),
+            lambda body: body["status"] == "delivered",
+        )
     assert [(a["attempt"], a["statusCode"], a["outcome"]) for a in current["attempts"]] == [
-        (1, 404, "dead"), (2, 200, "delivered")]  # fmt: skip
-    assert [r["delivery_id"] for r in receiver.requests] == [dead[0]["id"]] * 2 and all(r["verified"] for r in receiver.requests)
+        (1, 404, "dead"),
+        (2, 200, "delivered"),
+    ]
+    assert [r["delivery_id"] for r in receiver.requests] == [dead[0]["id"]] * 2 and all(
+        r["verified"] for r in receiver.requests
+    )
 
 
 async def test_each_side_reads_its_own_notifications(client):
     principal, officer2 = await login(client, "principal1"), await login(client, "officer2")
     city, inspector = await login(client, "regulator_city"), await login(client, "inspector1")
-    e1 = (await AppUser.select(AppUser.enterprise_id).where(AppUser.username == "principal1").first().run())["enterprise_id"]
+    e1 = (await AppUser.select(AppUser.enterprise_id).where(AppUser.username == "principal1").first().run())[
+        "enterprise_id"
+    ]
     mine = (await client.get("/v1/notifications", params={"limit": "100"}, headers=principal)).json()["items"]
     assert mine and {(n["audience"], n["enterpriseId"]) for n in mine} == {("enterprise", e1)}
     overdue = [n for n in mine if n["event"] == "escalation.hazard_overdue"]

@@ -23,8 +23,18 @@ async def test_the_openapi_ui_loads_its_assets_locally_not_from_a_cdn(client):
 
 async def test_the_openapi_document_lists_the_contract_paths(client):
     paths = (await client.get("/schema/openapi.json")).json()["paths"]
-    for path in ("/v1/auth/login", "/v1/auth/refresh", "/v1/me", "/v1/enterprises", "/v1/enterprises/{enterprise_id}",
-                 "/v1/admin/regions", "/v1/admin/grids", "/v1/admin/enterprises", "/v1/admin/users", "/v1/admin/users/{user_id}"):
+    for path in (
+        "/v1/auth/login",
+        "/v1/auth/refresh",
+        "/v1/me",
+        "/v1/enterprises",
+        "/v1/enterprises/{enterprise_id}",
+        "/v1/admin/regions",
+        "/v1/admin/grids",
+        "/v1/admin/enterprises",
+        "/v1/admin/users",
+        "/v1/admin/users/{user_id}",
+    ):
         assert path in paths, path
 
 
@@ -41,8 +51,14 @@ def test_an_error_logged_with_its_exception_keeps_the_traceback_in_the_json_log(
         "    logging.getLogger('shuangfang.api').error('unhandled error', exc_info=error)\n"
     )
     env = {**os.environ, "SF_VAR_DIR": str(tmp_path), "DATABASE_URL": "", "REDIS_URL": ""}
-    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60,
-                          cwd=Path(__file__).parents[2])  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).parents[2],
+    )
     assert "Logging error" not in done.stderr, done.stderr
     logged = [json.loads(line) for line in done.stderr.splitlines() if line.startswith("{")]
     [record] = [r for r in logged if r.get("event") == "unhandled error"]

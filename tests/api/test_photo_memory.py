@@ -28,16 +28,18 @@ _devices = itertools.count(1)
 def large_png(seed: int) -> bytes:
     """A smooth RGB PNG that is small on the wire and SIDE² pixels decoded; each seed other bytes."""
     ramp = Image.linear_gradient("L").resize((SIDE, SIDE))
-    return encoded(Image.merge("RGB", [ramp, ramp.transpose(Image.Transpose.ROTATE_90), Image.new("L", ramp.size,
-                                                                                                   seed)]), "PNG")
+    return encoded(
+        Image.merge("RGB", [ramp, ramp.transpose(Image.Transpose.ROTATE_90), Image.new("L", ramp.size, seed)]), "PNG"
+    )
 
 
 @pytest.fixture
 def db(db, tmp_path):
     """The shared database fixture with a photo folder of its own and a budget of one large PNG, waiting 0.2 s."""
     settings, engine = db
-    return replace(settings, photo_dir=tmp_path / "photos", photo_decode_budget_bytes=BUDGET,
-                   photo_decode_wait_s=0.2), engine  # fmt: skip
+    return replace(
+        settings, photo_dir=tmp_path / "photos", photo_decode_budget_bytes=BUDGET, photo_decode_wait_s=0.2
+    ), engine
 
 
 @pytest.fixture
@@ -68,15 +70,17 @@ async def test_concurrent_large_pngs_beyond_the_budget_get_503_with_retry_after_
     before = await stored(app)
     first = asyncio.create_task(upload(client, officer, large_png(1), client_id="large-1"))
     assert await asyncio.to_thread(inside.wait, 10)  # the first decode holds its 16 MB of the 24 MB budget
-    others = await asyncio.gather(upload(client, officer, large_png(2), client_id="large-2"),
-                                  public_upload(client, large_png(3), client_id="large-3"))  # fmt: skip
+    others = await asyncio.gather(
+        upload(client, officer, large_png(2), client_id="large-2"),
+        public_upload(client, large_png(3), client_id="large-3"),
+    )
     for response in others:
         assert_code(response, "PHOTO_SERVER_BUSY")
         assert response.headers["retry-after"] == "1"
         assert response.json()["params"]["retryAfterSeconds"] == 1
     files, photos, uploads = await stored(app)
     assert (photos, uploads) == before[1:]  # nothing of the refused two: no row, no file, not even a temp file
-    assert [name for name in files - before[0]] == [name for name in files if name.startswith("incoming/")]
+    assert list(files - before[0]) == [name for name in files if name.startswith("incoming/")]
     assert len(files - before[0]) == 1  # the held first upload's own, still arriving
     release.set()
     assert (await first).status_code == 201

@@ -8,8 +8,8 @@ import io
 import itertools
 import tracemalloc
 from dataclasses import replace
-from unittest.mock import AsyncMock
 from datetime import UTC, datetime
+from unittest.mock import AsyncMock
 
 import httpx
 import pytest
@@ -66,8 +66,9 @@ def assert_code(response: httpx.Response, code: str) -> None:
 async def test_a_camera_photo_is_kept_byte_for_byte_and_shown_upright_stamped_and_without_metadata(client, app):
     officer = await login(client, "officer1")
     data = camera_jpeg((1200, 900), orientation=6)
-    response = await upload(client, officer, data, takenAt="2026-11-28T14:00:00+08:00", lat="30.01", lng="122.1",
-                            deviceId="phone-7")  # fmt: skip
+    response = await upload(
+        client, officer, data, takenAt="2026-11-28T14:00:00+08:00", lat="30.01", lng="122.1", deviceId="phone-7"
+    )
     assert response.status_code == 201, response.text
     photo = response.json()
     sha = hashlib.sha256(data).hexdigest()
@@ -100,8 +101,11 @@ async def test_a_camera_photo_is_kept_byte_for_byte_and_shown_upright_stamped_an
     assert shown.size == (900, 1200) and Image.open(io.BytesIO(thumb.content)).size == (240, 320)
     assert shown.getpixel((850, 300))[0] > 150 > shown.getpixel((50, 300))[0]  # the red sky turned to the right
     files, _, _ = await stored(app)
-    assert files == {f"originals/{sha[:2]}/{sha[2:4]}/{sha}", f"display/{sha[:2]}/{sha[2:4]}/{sha}.jpg",
-                     f"thumb/{sha[:2]}/{sha[2:4]}/{sha}.jpg"}  # fmt: skip
+    assert files == {
+        f"originals/{sha[:2]}/{sha[2:4]}/{sha}",
+        f"display/{sha[:2]}/{sha[2:4]}/{sha}.jpg",
+        f"thumb/{sha[:2]}/{sha[2:4]}/{sha}.jpg",
+    }
 
 
 @pytest.mark.parametrize(
@@ -132,7 +136,9 @@ async def test_the_same_bytes_are_one_photo_and_the_same_client_id_is_the_same_a
     retried = await upload(client, officer, camera_jpeg(seed=4), client_id="shot-1")  # a retry answers as before
     assert retried.status_code == 200 and retried.json() == first.json()
     files, photos, uploads = await stored(app)
-    assert (photos - seeded_photos, uploads - seeded_uploads) == (1, 2) and not any(name.startswith("incoming/") for name in files)
+    assert (photos - seeded_photos, uploads - seeded_uploads) == (1, 2) and not any(
+        name.startswith("incoming/") for name in files
+    )
 
 
 async def test_another_enterprise_sending_the_same_bytes_sees_only_its_own_capture_data(client):
@@ -274,8 +280,11 @@ async def test_after_photos_like_a_before_photo_or_another_hazards_photo_are_nea
     assert await near_duplicates([], hazard["id"]) == []
 
     # The fix sent with the re-shot before-photo carries the flag, in the hazard and in its hash-chained event.
-    fixed = await client.post(f"/v1/hazards/{hazard['id']}/transitions", headers=officer | {"If-Match": '"1"'},
-                              json={"action": "rectifyOnSpot", "afterPhotoIds": [resaved, fresh]})  # fmt: skip
+    fixed = await client.post(
+        f"/v1/hazards/{hazard['id']}/transitions",
+        headers=officer | {"If-Match": '"1"'},
+        json={"action": "rectifyOnSpot", "afterPhotoIds": [resaved, fresh]},
+    )
     assert fixed.status_code == 200, fixed.text
     flags = fixed.json()["details"]["rectifyOnSpot"]["near_duplicates"]
     assert [(f["photo_id"], f["matches_photo_id"], f["stage"]) for f in flags] == [(resaved, before, "before")]

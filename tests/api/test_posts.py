@@ -44,15 +44,20 @@ async def test_the_demo_staff_hold_posts_their_enterprise_s_checklists_name(clie
         assert posts[name]["checklistItems"] >= 1 and officer1 in posts[name]["holderIds"], name
     assert "测爆员" not in posts  # E2's post is not E1's
     held = await client.get(f"/v1/enterprises/{e1}/users/{officer1}/posts", headers=officer)
-    assert held.status_code == 200 and held.json() == {"userId": officer1, "enterpriseId": e1,
-                                                       "posts": sorted(zhoushan.DEMO_POSTS["officer1"])}  # fmt: skip
+    assert held.status_code == 200 and held.json() == {
+        "userId": officer1,
+        "enterpriseId": e1,
+        "posts": sorted(zhoushan.DEMO_POSTS["officer1"]),
+    }
     # the phone learns its user's posts from /v1/me (null for roles that hold none)
     assert (await client.get("/v1/me", headers=officer)).json()["posts"] == sorted(zhoushan.DEMO_POSTS["officer1"])
     assert (await client.get("/v1/me", headers=await login(client, "inspector1"))).json()["posts"] is None
     # another enterprise's posts and people are not visible, exactly like missing ones
     e2 = await enterprise_id("E2")
     assert (await client.get(f"/v1/enterprises/{e2}/posts", headers=officer)).status_code == 404
-    assert (await client.get(f"/v1/enterprises/{e1}/users/{await user_id('officer2')}/posts", headers=officer)).status_code == 404
+    assert (
+        await client.get(f"/v1/enterprises/{e1}/users/{await user_id('officer2')}/posts", headers=officer)
+    ).status_code == 404
 
 
 async def test_mine_lists_only_the_tasks_of_the_posts_the_caller_holds(client):
@@ -73,7 +78,9 @@ async def test_mine_lists_only_the_tasks_of_the_posts_the_caller_holds(client):
 
     # the principal gives the officer the pump-room post instead: the officer's tasks follow at once
     e1, officer1 = await enterprise_id("E1"), await user_id("officer1")
-    changed = await set_posts(client, await login(client, "principal1"), e1, officer1, {"posts": [" 泵房操作工 ", "泵房操作工"]})
+    changed = await set_posts(
+        client, await login(client, "principal1"), e1, officer1, {"posts": [" 泵房操作工 ", "泵房操作工"]}
+    )
     assert changed.status_code == 200 and changed.json()["posts"] == ["泵房操作工"], changed.text
     now_mine = (await due(client, officer, mine="true")).json()["items"]
     assert now_mine and {task["responsiblePost"] for task in now_mine} == {"泵房操作工"}
@@ -90,7 +97,9 @@ async def test_mine_is_refused_to_those_who_have_no_tasks_of_their_own(client):
     assert cleared.status_code == 200 and cleared.json()["posts"] == []
     refused = await due(client, await login(client, "officer1"), mine="true")
     assert (refused.status_code, refused.json()["code"]) == (422, "TASKS_NO_POST")
-    assert (await client.get("/v1/tasks", headers=await login(client, "officer1"), params={"mine": "maybe"})).status_code == 400
+    assert (
+        await client.get("/v1/tasks", headers=await login(client, "officer1"), params={"mine": "maybe"})
+    ).status_code == 400
 
 
 async def test_setting_posts_refuses_unknown_posts_others_posts_others_people_and_other_roles(client):
@@ -118,7 +127,9 @@ async def test_setting_posts_refuses_unknown_posts_others_posts_others_people_an
     # other people and other enterprises answer like missing ones; only a principal or an admin sets posts
     assert (await set_posts(client, principal1, e1, officer2, {"posts": ["罐区操作工"]})).status_code == 404
     assert (await set_posts(client, principal1, e2, officer2, {"posts": ["测爆员"]})).status_code == 404
-    assert (await set_posts(client, principal1, e1, await user_id("regulator_dinghai"), {"posts": []})).status_code == 404
+    assert (
+        await set_posts(client, principal1, e1, await user_id("regulator_dinghai"), {"posts": []})
+    ).status_code == 404
     assert (await set_posts(client, principal1, e1, "01NOSUCHUSER0000000000000", {"posts": []})).status_code == 404
     for username in ("officer1", "inspector1", "regulator_dinghai"):
         refused = await set_posts(client, await login(client, username), e1, officer1, {"posts": ["罐区操作工"]})
@@ -145,14 +156,20 @@ async def test_the_scan_card_s_due_task_is_the_caller_s_own_when_they_have_one(c
     await generate_tasks(now=utcnow())
     officer = await login(client, "officer1")
     held = set(zhoushan.DEMO_POSTS["officer1"])
-    tank_point = next(p["name"] for p in RISK_POINTS["E1"]
-                      if any(c["responsiblePost"] == "罐区操作工" for c in p.get("checklist", [])))  # fmt: skip
+    tank_point = next(
+        p["name"]
+        for p in RISK_POINTS["E1"]
+        if any(c["responsiblePost"] == "罐区操作工" for c in p.get("checklist", []))
+    )
     card, posts = await _card(client, officer, tank_point)
     assert card["dueTask"] and card["dueTask"]["mine"] is True
     assert {posts[item["itemId"]] for item in card["dueTask"]["items"]} <= held
     # a point where none of the due items is the officer's: the point's due items, not marked as theirs
-    pump_point = next(p["name"] for p in RISK_POINTS["E1"]
-                      if {c["responsiblePost"] for c in p.get("checklist", [])} == {"泵房操作工", "设备技术员", "电仪主管"})  # fmt: skip
+    pump_point = next(
+        p["name"]
+        for p in RISK_POINTS["E1"]
+        if {c["responsiblePost"] for c in p.get("checklist", [])} == {"泵房操作工", "设备技术员", "电仪主管"}
+    )
     card, posts = await _card(client, officer, pump_point)
     assert card["dueTask"] and card["dueTask"]["mine"] is False
     assert not {posts[item["itemId"]] for item in card["dueTask"]["items"]} & held

@@ -19,7 +19,7 @@ from domain.inspections.services import generate_tasks
 from domain.inspections.tables import Inspection
 from domain.risk.tables import ScanRecord
 from domain.stats.services import refresh_rollups
-from tests.api.test_inspections import at, inspection, new_point, stored
+from tests.api.test_inspections import inspection, new_point, stored
 from tests.api.test_stats import assert_reproduced
 from tests.conftest import login
 
@@ -39,8 +39,9 @@ async def graded_point(client, officer, level: str | None = None, **fields) -> d
     """A fresh point of officer1's enterprise, assessed to `level` when given, with point `fields` patched in."""
     point = await new_point(client, officer)
     if level:
-        assessed = await client.post(f"/v1/risk-points/{point['id']}/assessments", json={"method": "LEC", **LEC[level]},
-                                     headers=officer)  # fmt: skip
+        assessed = await client.post(
+            f"/v1/risk-points/{point['id']}/assessments", json={"method": "LEC", **LEC[level]}, headers=officer
+        )
         assert assessed.status_code == 201 and assessed.json()["level"] == level, assessed.text
     if fields:
         patched = await client.patch(f"/v1/risk-points/{point['id']}", json=fields, headers=officer)
@@ -96,7 +97,10 @@ async def test_a_scan_without_a_fix_or_with_a_poor_one_does_not_prove_presence(c
         card = await scan(client, inspector, point, metres, **params)
         refused = await post(client, inspector, inspection(point, scanId=card["scanId"]))
         assert (refused.status_code, refused.json()["code"], refused.json()["params"]["reason"]) == (
-            422, "PRESENCE_TOO_FAR", reason)  # fmt: skip
+            422,
+            "PRESENCE_TOO_FAR",
+            reason,
+        )
     within = await scan(client, inspector, point, 129, accuracy=30)  # the phone may have been 99 m away
     assert (await post(client, inspector, inspection(point, scanId=within["scanId"]))).json()["presence"] == "proven"
 
@@ -146,16 +150,24 @@ async def test_a_points_own_radius_is_honoured_and_bounded(client):
     made = await post(client, inspector, inspection(point, scanId=at_300["scanId"]))
     assert made.status_code == 201 and made.json()["presence"] == "proven", made.text
     at_600 = await scan(client, inspector, point, 600)
-    assert (await post(client, inspector, inspection(point, scanId=at_600["scanId"]))).json()["code"] == "PRESENCE_TOO_FAR"
+    assert (await post(client, inspector, inspection(point, scanId=at_600["scanId"]))).json()[
+        "code"
+    ] == "PRESENCE_TOO_FAR"
     cleared = await client.patch(f"/v1/risk-points/{point['id']}", json={"presenceRadiusM": None}, headers=officer)
     assert cleared.status_code == 200 and cleared.json()["presenceRadiusM"] is None
     enterprise_id = point["enterpriseId"]
-    created = await client.post(f"/v1/enterprises/{enterprise_id}/risk-points", headers=officer,
-                                json={"kind": "place", "name": f"{next(_serial)}号大型罐区", "presenceRadiusM": 800})
+    created = await client.post(
+        f"/v1/enterprises/{enterprise_id}/risk-points",
+        headers=officer,
+        json={"kind": "place", "name": f"{next(_serial)}号大型罐区", "presenceRadiusM": 800},
+    )
     assert created.status_code == 201 and created.json()["presenceRadiusM"] == 800
     for bad in (0, -1, 100_000):
-        refused = await client.post(f"/v1/enterprises/{enterprise_id}/risk-points", headers=officer,
-                                    json={"kind": "place", "name": "超大半径", "presenceRadiusM": bad})  # fmt: skip
+        refused = await client.post(
+            f"/v1/enterprises/{enterprise_id}/risk-points",
+            headers=officer,
+            json={"kind": "place", "name": "超大半径", "presenceRadiusM": bad},
+        )
         assert (refused.status_code, refused.json()["code"]) == (400, "REQUEST_MALFORMED"), bad
 
 
@@ -165,14 +177,22 @@ async def test_bad_accuracy_and_anothers_scan_are_refused_and_store_nothing(clie
     point = await graded_point(client, officer)
     scans_before = await ScanRecord.count()
     for accuracy in ("-1", "abc", "nan", "10001"):
-        response = await client.get(f"/v1/scan/{point['token']}", params={"lat": PLACE[0], "lng": PLACE[1],
-                                                                          "accuracy": accuracy}, headers=inspector)
+        response = await client.get(
+            f"/v1/scan/{point['token']}",
+            params={"lat": PLACE[0], "lng": PLACE[1], "accuracy": accuracy},
+            headers=inspector,
+        )
         assert response.status_code == 400 and response.json()["code"] == "REQUEST_MALFORMED", (accuracy, response.text)
     assert await ScanRecord.count() == scans_before
     # officer2's own point and scan, in another enterprise: citing its id is like citing no scan of yours
     other_enterprise = (await client.get("/v1/me", headers=stranger)).json()["enterpriseId"]
-    theirs = (await client.post(f"/v1/enterprises/{other_enterprise}/risk-points", headers=stranger,
-                                json={"kind": "place", "name": "船坞", "lat": PLACE[0], "lng": PLACE[1]})).json()  # fmt: skip
+    theirs = (
+        await client.post(
+            f"/v1/enterprises/{other_enterprise}/risk-points",
+            headers=stranger,
+            json={"kind": "place", "name": "船坞", "lat": PLACE[0], "lng": PLACE[1]},
+        )
+    ).json()
     foreign_scan = await scan(client, stranger, theirs | {"token": theirs["qr"]["token"]}, 0)
     officers_scan = await scan(client, officer, point, 0)
     before = await stored()
@@ -187,14 +207,32 @@ async def test_the_sync_batch_applies_the_same_rules(client):
     point = await graded_point(client, officer)
     scanned_at = (utcnow() - timedelta(minutes=25)).isoformat()
     ops = [
-        {"opId": "far-scan", "kind": "scan", "payload": {"token": point["token"], "clientTime": scanned_at,
-                                                         "lat": north(40_000), "lng": PLACE[1], "accuracy": 12}},
+        {
+            "opId": "far-scan",
+            "kind": "scan",
+            "payload": {
+                "token": point["token"],
+                "clientTime": scanned_at,
+                "lat": north(40_000),
+                "lng": PLACE[1],
+                "accuracy": 12,
+            },
+        },
         {"opId": "far-insp", "kind": "inspectionCreate", "payload": inspection(point) | {"scanOpId": "far-scan"}},
-        {"opId": "near-scan", "kind": "scan", "payload": {"token": point["token"], "clientTime": scanned_at,
-                                                          "lat": north(15), "lng": PLACE[1], "accuracy": 12}},
+        {
+            "opId": "near-scan",
+            "kind": "scan",
+            "payload": {
+                "token": point["token"],
+                "clientTime": scanned_at,
+                "lat": north(15),
+                "lng": PLACE[1],
+                "accuracy": 12,
+            },
+        },
         {"opId": "near-insp", "kind": "inspectionCreate", "payload": inspection(point) | {"scanOpId": "near-scan"}},
         {"opId": "no-scan", "kind": "inspectionCreate", "payload": inspection(point)},
-    ]  # fmt: skip
+    ]
     response = await client.post("/v1/sync/batch", json={"ops": ops}, headers=inspector)
     assert response.status_code == 200, response.text
     results = {r["opId"]: r for r in response.json()["results"]}
@@ -211,7 +249,10 @@ async def test_the_regulator_sees_completion_and_completion_with_presence_proven
     enterprise_id = (await client.get("/v1/me", headers=officer)).json()["enterpriseId"]
     await refresh_rollups()
     before = await _task_figures(client, regulator, enterprise_id)
-    proven_point, unproven_point = await graded_point(client, officer, "general"), await graded_point(client, officer, "general")
+    proven_point, unproven_point = (
+        await graded_point(client, officer, "general"),
+        await graded_point(client, officer, "general"),
+    )
     await generate_tasks()
     near = await scan(client, officer, proven_point, 10)
     assert (await post(client, officer, inspection(proven_point, scanId=near["scanId"]))).json()["presence"] == "proven"
@@ -229,9 +270,12 @@ async def test_the_regulator_sees_completion_and_completion_with_presence_proven
 
 async def _task_figures(client, headers, enterprise_id: str) -> dict[str, dict]:
     """The task figures of the enterprise, summed over the years listed."""
-    body = (await client.get("/v1/stats/hazards", params={"enterpriseId": enterprise_id, "period": "year"},
-                             headers=headers)).json()  # fmt: skip
-    totals = {name: {"numerator": 0, "denominator": 0} for name in ("taskCompletionRate", "taskCompletionRateWithPresence")}
+    body = (
+        await client.get("/v1/stats/hazards", params={"enterpriseId": enterprise_id, "period": "year"}, headers=headers)
+    ).json()
+    totals = {
+        name: {"numerator": 0, "denominator": 0} for name in ("taskCompletionRate", "taskCompletionRateWithPresence")
+    }
     for period in body["periods"]:
         for figure in period["figures"]:
             if figure["metric"] in totals:

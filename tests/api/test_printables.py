@@ -38,7 +38,11 @@ def first_qr_on(page) -> list[list[bool]]:
     """The modules of the first sticker's code, read back from the rectangles drawn in the sheet's first cell."""
     cell_w = (sheet.PAGE_WIDTH - 2 * sheet.MARGIN_X) / sheet.COLUMNS
     cell_h = (sheet.GRID_BOTTOM - sheet.GRID_TOP) / sheet.ROWS
-    rects = [r for r in filled_rects(page) if r[0] < sheet.MARGIN_X + cell_w and sheet.GRID_TOP < r[1] < sheet.GRID_TOP + cell_h]
+    rects = [
+        r
+        for r in filled_rects(page)
+        if r[0] < sheet.MARGIN_X + cell_w and sheet.GRID_TOP < r[1] < sheet.GRID_TOP + cell_h
+    ]
     module = min(r[3] for r in rects)
     # every code starts with its finder pattern four modules in from the quiet zone's corner
     left, top = min(r[0] for r in rects) - 4 * module, min(r[1] for r in rects) - 4 * module
@@ -58,7 +62,7 @@ async def test_the_label_sheet_is_a_vector_pdf_with_the_enterprise_code_the_date
     assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
     day = today()
     assert response.headers["content-disposition"] == (
-        f"attachment; filename=\"{enterprise['creditCode']}-qr-sheet-{day}.pdf\"; "
+        f'attachment; filename="{enterprise["creditCode"]}-qr-sheet-{day}.pdf"; '
         f"filename*=UTF-8''{quote(enterprise['name'], safe='')}-qr-sheet-{day}.pdf"
     )
     response.headers["content-disposition"].encode("ascii")  # a header value must be plain ASCII
@@ -96,8 +100,13 @@ async def test_a_card_too_long_for_one_page_goes_on_over_pages_each_served_and_a
     assert single.status_code == 200 and single.content.startswith(b"\x89PNG")
 
     long = "作业前确认可燃气体检测合格、办理作业票并落实监护人全程在场；" * 12
-    measures = [{"type": ["engineering", "management", "training", "ppe", "emergency"][n % 5], "content": f"第{n}条：{long}"[:500]}
-                for n in range(40)]  # fmt: skip
+    measures = [
+        {
+            "type": ["engineering", "management", "training", "ppe", "emergency"][n % 5],
+            "content": f"第{n}条：{long}"[:500],
+        }
+        for n in range(40)
+    ]
     changed = await client.patch(f"/v1/risk-points/{point['id']}", json={"controlMeasures": measures}, headers=officer)
     assert changed.status_code == 200, changed.text
     first = await client.get(f"/v1/risk-points/{point['id']}/card.png", headers=officer)
@@ -115,5 +124,5 @@ async def test_a_card_too_long_for_one_page_goes_on_over_pages_each_served_and_a
     assert printed.status_code == 200 and printed.headers["content-type"] == "application/pdf"
     assert len(pypdf.PdfReader(io.BytesIO(printed.content)).pages) == pages
     disposition = printed.headers["content-disposition"]
-    assert disposition.startswith(f"attachment; filename=\"risk-point-{point['id']}-risk-card-{today()}.pdf\"")
+    assert disposition.startswith(f'attachment; filename="risk-point-{point["id"]}-risk-card-{today()}.pdf"')
     assert f"filename*=UTF-8''{quote(point['name'], safe='')}-risk-card-{today()}.pdf" in disposition

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import itertools
 import json
 import re
 import secrets
@@ -20,8 +21,8 @@ from domain.hazards.services import verify_hazard_chain
 from domain.hazards.tables import Hazard
 from domain.notifications.tables import Notification
 from domain.org.tables import Enterprise
-from domain.photos.tables import Photo
 from domain.outbox.services import relay_outbox
+from domain.photos.tables import Photo
 from domain.public_reports.limits import count_request, purge_expired_counters
 from domain.public_reports.model import REPORT_PER_DEVICE
 from domain.public_reports.tables import PublicRateCounter, PublicReport, PublicReportContact
@@ -37,7 +38,10 @@ CONTACT_PHONE = "13912345678"
 BOUNDARY = "sf-public-form"
 ENTERPRISE_USERS = ("officer1", "principal1")
 # the regulator's own words for the enterprise: accepting requires them
-WORDS = {"title": "消防通道占用（监管核实）", "description": "经核实存在消防通道被占用情况，请立即清理并落实通道管理制度。"}
+WORDS = {
+    "title": "消防通道占用（监管核实）",
+    "description": "经核实存在消防通道被占用情况，请立即清理并落实通道管理制度。",
+}
 
 
 def device() -> str:
@@ -52,8 +56,11 @@ def form(file: bytes, **fields: str) -> bytes:
 
 
 async def upload(client: httpx.AsyncClient, device_id: str, seed: int = 1, client_id: str = "p1") -> httpx.Response:
-    return await client.post("/v1/public/reports/photos", content=form(camera_jpeg(seed=seed), clientId=client_id,
-                             deviceId=device_id), headers={"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"})  # fmt: skip
+    return await client.post(
+        "/v1/public/reports/photos",
+        content=form(camera_jpeg(seed=seed), clientId=client_id, deviceId=device_id),
+        headers={"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"},
+    )
 
 
 async def credit_code(key: str) -> str:
@@ -72,7 +79,9 @@ async def submit(client: httpx.AsyncClient, **fields) -> httpx.Response:
 
 
 async def report_id_of(receipt: str) -> str:
-    row = await PublicReport.select(PublicReport.id).where(PublicReport.receipt == receipt.replace("-", "")).first().run()
+    row = (
+        await PublicReport.select(PublicReport.id).where(PublicReport.receipt == receipt.replace("-", "")).first().run()
+    )
     return row["id"]
 
 
@@ -85,8 +94,9 @@ async def inbox(client: httpx.AsyncClient, headers: dict) -> list[str]:
 async def act(client, headers, report_id: str, body: dict, version: int | None = None) -> httpx.Response:
     if version is None:
         version = (await client.get(f"/v1/public-reports/{report_id}", headers=headers)).json()["version"]
-    return await client.post(f"/v1/public-reports/{report_id}/transitions", json=body,
-                             headers=headers | {"If-Match": f'"{version}"'})  # fmt: skip
+    return await client.post(
+        f"/v1/public-reports/{report_id}/transitions", json=body, headers=headers | {"If-Match": f'"{version}"'}
+    )
 
 
 # --- acceptance 4 ----------------------------------------------------------------------------------------------------
@@ -96,9 +106,17 @@ async def test_a_public_report_reaches_the_right_regulator_and_the_enterprise_ne
     phone = device()
     photo = await upload(client, phone)
     assert photo.status_code == 201, photo.text
-    made = await submit(client, deviceId=phone, enterpriseCreditCode=await credit_code("E1"), lat=30.07, lng=121.97,
-                        photoIds=[photo.json()["id"]], contact={"name": CONTACT_NAME, "phone": CONTACT_PHONE},
-                        title="储罐区消防通道堵塞", occurredAt="2026-11-28T21:30:00+08:00")  # fmt: skip
+    made = await submit(
+        client,
+        deviceId=phone,
+        enterpriseCreditCode=await credit_code("E1"),
+        lat=30.07,
+        lng=121.97,
+        photoIds=[photo.json()["id"]],
+        contact={"name": CONTACT_NAME, "phone": CONTACT_PHONE},
+        title="储罐区消防通道堵塞",
+        occurredAt="2026-11-28T21:30:00+08:00",
+    )
     assert made.status_code == 201, made.text
     receipt = made.json()["receipt"]
     assert re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}", receipt)
@@ -106,13 +124,20 @@ async def test_a_public_report_reaches_the_right_regulator_and_the_enterprise_ne
     report_id = await report_id_of(receipt)
 
     # the district of E1 and the city above it receive it, with the contact; E1's grid inspector without it
-    dinghai, city, inspector = [await login(client, name) for name in ("regulator_dinghai", "regulator_city", "inspector1")]
+    dinghai, city, inspector = [
+        await login(client, name) for name in ("regulator_dinghai", "regulator_city", "inspector1")
+    ]
     for regulator in (dinghai, city):
         assert report_id in await inbox(client, regulator)
         detail = (await client.get(f"/v1/public-reports/{report_id}", headers=regulator)).json()
         assert detail["contact"] == {"name": CONTACT_NAME, "phone": CONTACT_PHONE}
         assert detail["routedBy"] == "credit_code" and detail["enterpriseId"] == await enterprise_id("E1")
-        assert detail["regionCode"] == "330902007" and detail["allowedActions"] == ["accept", "dismiss", "forward", "reply"]
+        assert detail["regionCode"] == "330902007" and detail["allowedActions"] == [
+            "accept",
+            "dismiss",
+            "forward",
+            "reply",
+        ]
     assert report_id in await inbox(client, inspector)
     seen_by_inspector = (await client.get(f"/v1/public-reports/{report_id}", headers=inspector)).json()
     assert seen_by_inspector["contact"] is None and seen_by_inspector["hasContact"] is True
@@ -121,8 +146,13 @@ async def test_a_public_report_reaches_the_right_regulator_and_the_enterprise_ne
     await app.state.dispatcher.drain()
 
     # the regulator turns it into a hazard of E1, carrying the photo, and replies to the reporter
-    accepted = await act(client, dinghai, report_id, {"action": "accept", "category": "unsafe_condition",
-                                                      "photoIds": [photo.json()["id"]], "reply": "已交企业整改"} | WORDS)  # fmt: skip
+    accepted = await act(
+        client,
+        dinghai,
+        report_id,
+        {"action": "accept", "category": "unsafe_condition", "photoIds": [photo.json()["id"]], "reply": "已交企业整改"}
+        | WORDS,
+    )
     assert accepted.status_code == 200, accepted.text
     hazard_id = accepted.json()["hazardId"]
     assert accepted.json()["status"] == "accepted" and hazard_id
@@ -145,13 +175,23 @@ async def test_a_public_report_reaches_the_right_regulator_and_the_enterprise_ne
         for path in (original, f"{original}/display", f"{original}/thumb"):
             refused = await client.get(path, headers=headers)
             assert (refused.status_code, refused.json()["code"]) == (404, "NOT_FOUND"), path
-        for path in ("/v1/public-reports", f"/v1/public-reports/{report_id}", f"/v1/public-reports/{report_id}/history"):
+        for path in (
+            "/v1/public-reports",
+            f"/v1/public-reports/{report_id}",
+            f"/v1/public-reports/{report_id}/history",
+        ):
             refused = await client.get(path, headers=headers)
             assert refused.status_code == 403 and refused.json()["code"] == "FORBIDDEN", path
         refused = await act(client, headers, report_id, {"action": "reply", "reply": "x"}, version=2)
         assert refused.status_code == 403
-        for path in (f"/v1/hazards/{hazard_id}", f"/v1/hazards/{hazard_id}/history", "/v1/hazards?limit=100",
-                     "/v1/notifications", "/v1/sync/changes", f"/v1/enterprises/{await enterprise_id('E1')}"):
+        for path in (
+            f"/v1/hazards/{hazard_id}",
+            f"/v1/hazards/{hazard_id}/history",
+            "/v1/hazards?limit=100",
+            "/v1/notifications",
+            "/v1/sync/changes",
+            f"/v1/enterprises/{await enterprise_id('E1')}",
+        ):
             response = await client.get(path, headers=headers)
             assert response.status_code in (200, 404), (path, response.status_code)
             assert CONTACT_PHONE not in response.text and CONTACT_NAME not in response.text, path
@@ -167,7 +207,9 @@ async def test_a_public_report_reaches_the_right_regulator_and_the_enterprise_ne
     # the reporter follows it: the status and the reply, nothing else
     followed = await client.get(f"/v1/public/reports/{receipt.lower()}")
     assert followed.status_code == 200
-    assert followed.json()["status"] == "accepted" and [r["text"] for r in followed.json()["replies"]] == ["已交企业整改"]
+    assert followed.json()["status"] == "accepted" and [r["text"] for r in followed.json()["replies"]] == [
+        "已交企业整改"
+    ]
     assert set(followed.json()) == {"receipt", "status", "submittedAt", "updatedAt", "replies"}
 
 
@@ -176,8 +218,11 @@ async def test_a_report_placed_in_another_district_is_not_seen_by_this_districts
     made = await submit(client, lat=lat, lng=lng)
     assert made.status_code == 201, made.text
     report_id = await report_id_of(made.json()["receipt"])
-    dinghai, city, inspector = (await login(client, "regulator_dinghai"), await login(client, "regulator_city"),
-                                await login(client, "inspector1"))  # fmt: skip
+    dinghai, city, inspector = (
+        await login(client, "regulator_dinghai"),
+        await login(client, "regulator_city"),
+        await login(client, "inspector1"),
+    )
     for outsider in (dinghai, inspector):
         assert report_id not in await inbox(client, outsider)
         hidden = await client.get(f"/v1/public-reports/{report_id}", headers=outsider)
@@ -196,10 +241,15 @@ async def test_routing_by_enterprise_name_by_chosen_region_and_the_fallback_to_t
     routes = []
     for made in (by_name, by_region, unmatched):
         assert made.status_code == 201, made.text
-        detail = (await client.get(f"/v1/public-reports/{await report_id_of(made.json()['receipt'])}", headers=city)).json()
+        detail = (
+            await client.get(f"/v1/public-reports/{await report_id_of(made.json()['receipt'])}", headers=city)
+        ).json()
         routes.append((detail["routedBy"], detail["regionCode"], detail["enterpriseId"]))
-    assert routes == [("enterprise_name", "330902010", await enterprise_id("E3")), ("region", "330921", None),
-                      ("fallback", "330900", None)]  # fmt: skip
+    assert routes == [
+        ("enterprise_name", "330902010", await enterprise_id("E3")),
+        ("region", "330921", None),
+        ("fallback", "330900", None),
+    ]
 
 
 async def test_the_same_device_and_client_id_again_answer_with_the_same_receipt(client):
@@ -234,14 +284,19 @@ async def test_photos_are_checked_kept_per_device_and_shown_to_the_regulators_al
     photo = await upload(client, mine, seed=3)
     assert photo.status_code == 201 and set(photo.json()) == {"id", "sha256", "width", "height"}
     assert (await upload(client, mine, seed=3)).json()["id"] == photo.json()["id"]  # a retry: the same photo
-    not_image = await client.post("/v1/public/reports/photos", content=form(b"<html>x</html>", clientId="p2", deviceId=mine),
-                                  headers={"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"})  # fmt: skip
+    not_image = await client.post(
+        "/v1/public/reports/photos",
+        content=form(b"<html>x</html>", clientId="p2", deviceId=mine),
+        headers={"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"},
+    )
     assert not_image.status_code == 422 and not_image.json()["code"] == "PHOTO_NOT_AN_IMAGE"
 
     # another device cannot put my photo in its report
     stolen = await submit(client, deviceId=theirs, regionCode="330902", photoIds=[photo.json()["id"]])
     assert stolen.status_code == 422 and stolen.json()["code"] == "PUBLIC_REPORT_INPUT_INVALID"
-    made = await submit(client, deviceId=mine, enterpriseCreditCode=await credit_code("E1"), photoIds=[photo.json()["id"]])
+    made = await submit(
+        client, deviceId=mine, enterpriseCreditCode=await credit_code("E1"), photoIds=[photo.json()["id"]]
+    )
     assert made.status_code == 201, made.text
     report_id = await report_id_of(made.json()["receipt"])
 
@@ -266,10 +321,11 @@ async def test_photos_are_checked_kept_per_device_and_shown_to_the_regulators_al
 async def test_the_regulators_actions_follow_the_table_with_versions_and_history(client):
     lat, lng = grid_centre("PT-LH-01")
     report_id = await report_id_of((await submit(client, lat=lat, lng=lng)).json()["receipt"])
-    city, inspector = await login(client, "regulator_city"), await login(client, "inspector1")
+    city, _inspector = await login(client, "regulator_city"), await login(client, "inspector1")
 
-    no_version = await client.post(f"/v1/public-reports/{report_id}/transitions", json={"action": "reply", "reply": "x"},
-                                   headers=city)  # fmt: skip
+    no_version = await client.post(
+        f"/v1/public-reports/{report_id}/transitions", json={"action": "reply", "reply": "x"}, headers=city
+    )
     assert no_version.status_code == 428 and no_version.json()["code"] == "IF_MATCH_REQUIRED"
     stale = await act(client, city, report_id, {"action": "reply", "reply": "x"}, version=7)
     assert stale.status_code == 412 and stale.json()["code"] == "PUBLIC_REPORT_VERSION_STALE"
@@ -280,21 +336,39 @@ async def test_the_regulators_actions_follow_the_table_with_versions_and_history
     replied = await act(client, city, report_id, {"action": "reply", "reply": "已转六横镇核查"})
     assert replied.status_code == 200 and replied.json()["status"] == "received" and replied.json()["version"] == 2
     e2 = await enterprise_id("E2")
-    accepted = await act(client, city, report_id, {"action": "accept", "category": "unsafe_act", "enterpriseId": e2,
-                                                   "title": "船坞夜间动火无人监护（核实）",
-                                                   "description": WORDS["description"]})  # fmt: skip
+    accepted = await act(
+        client,
+        city,
+        report_id,
+        {
+            "action": "accept",
+            "category": "unsafe_act",
+            "enterpriseId": e2,
+            "title": "船坞夜间动火无人监护（核实）",
+            "description": WORDS["description"],
+        },
+    )
     assert accepted.status_code == 200, accepted.text
     assert accepted.json()["enterpriseId"] == e2 and accepted.json()["allowedActions"] == ["reply"]
-    hazard = (await client.get(f"/v1/hazards/{accepted.json()['hazardId']}", headers=await login(client, "officer2"))).json()
-    assert hazard["enterpriseId"] == e2 and hazard["title"] == "船坞夜间动火无人监护（核实）" and hazard["side"] == "regulator"
+    hazard = (
+        await client.get(f"/v1/hazards/{accepted.json()['hazardId']}", headers=await login(client, "officer2"))
+    ).json()
+    assert (
+        hazard["enterpriseId"] == e2
+        and hazard["title"] == "船坞夜间动火无人监护（核实）"
+        and hazard["side"] == "regulator"
+    )
 
     again = await act(client, city, report_id, {"action": "dismiss", "reason": "重复"})
     assert again.status_code == 409 and again.json()["code"] == "PUBLIC_REPORT_ACTION_NOT_ALLOWED"
     history = (await client.get(f"/v1/public-reports/{report_id}/history", headers=city)).json()
-    assert [(e["action"], e["role"]) for e in history] == [("receive", "public"), ("reply", "regulator"),
-                                                            ("accept", "regulator")]  # fmt: skip
+    assert [(e["action"], e["role"]) for e in history] == [
+        ("receive", "public"),
+        ("reply", "regulator"),
+        ("accept", "regulator"),
+    ]
     assert history[2]["payload"]["hazard_id"] == accepted.json()["hazardId"]
-    assert all(later["prevHash"] == earlier["hash"] for earlier, later in zip(history, history[1:]))
+    assert all(later["prevHash"] == earlier["hash"] for earlier, later in itertools.pairwise(history))
 
 
 async def test_a_dismissal_keeps_its_reason_and_tells_the_reporter(client):
@@ -302,8 +376,9 @@ async def test_a_dismissal_keeps_its_reason_and_tells_the_reporter(client):
     report_id = await report_id_of(made.json()["receipt"])
     dinghai, inspector = await login(client, "regulator_dinghai"), await login(client, "inspector1")
     assert (await act(client, inspector, report_id, {"action": "dismiss", "reason": "x"})).status_code == 403
-    dismissed = await act(client, dinghai, report_id, {"action": "dismiss", "reason": "现场核查无此情况",
-                                                       "reply": "经核查未发现所述问题"})  # fmt: skip
+    dismissed = await act(
+        client, dinghai, report_id, {"action": "dismiss", "reason": "现场核查无此情况", "reply": "经核查未发现所述问题"}
+    )
     assert dismissed.status_code == 200 and dismissed.json()["dismissReason"] == "现场核查无此情况"
     followed = (await client.get(f"/v1/public/reports/{made.json()['receipt']}")).json()
     assert followed["status"] == "dismissed" and [r["text"] for r in followed["replies"]] == ["经核查未发现所述问题"]
@@ -355,10 +430,14 @@ async def test_the_inbox_needs_an_account(client, path):
 
 
 async def test_two_regulators_accepting_at_once_make_one_hazard(client):
-    report_id = await report_id_of((await submit(client, enterpriseCreditCode=await credit_code("E1"))).json()["receipt"])
+    report_id = await report_id_of(
+        (await submit(client, enterpriseCreditCode=await credit_code("E1"))).json()["receipt"]
+    )
     dinghai, city = await login(client, "regulator_dinghai"), await login(client, "regulator_city")
     body = {"action": "accept", "category": "unsafe_condition"} | WORDS
-    answers = await asyncio.gather(act(client, dinghai, report_id, body, version=1), act(client, city, report_id, body, version=1))
+    answers = await asyncio.gather(
+        act(client, dinghai, report_id, body, version=1), act(client, city, report_id, body, version=1)
+    )
     assert sorted(a.status_code for a in answers) == [200, 412], [a.text for a in answers]
     made = await Hazard.select(Hazard.id).where(Hazard.source == "public_report", Hazard.title == WORDS["title"]).run()
     assert [row["id"] for row in made] == [next(a for a in answers if a.status_code == 200).json()["hazardId"]]
@@ -397,12 +476,18 @@ async def test_a_device_is_limited_to_thirty_photos_an_hour_and_a_refused_one_is
 
     async def small(n: int) -> httpx.Response:
         body = form(camera_jpeg(size=(64, 48), seed=n), clientId=f"p{n}", deviceId=phone)
-        return await client.post("/v1/public/reports/photos", content=body,
-                                 headers={"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"})  # fmt: skip
+        return await client.post(
+            "/v1/public/reports/photos",
+            content=body,
+            headers={"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"},
+        )
 
     for n in range(30):
         assert (await small(n)).status_code == 201, n
-    photos, kept = await Photo.count(), sorted(p.name for p in (settings.photo_dir / "originals").rglob("*") if p.is_file())
+    photos, kept = (
+        await Photo.count(),
+        sorted(p.name for p in (settings.photo_dir / "originals").rglob("*") if p.is_file()),
+    )
     refused = await small(30)
     assert refused.status_code == 429 and refused.json()["code"] == "PUBLIC_REPORT_RATE_LIMITED"
     assert int(refused.headers["Retry-After"]) >= 1
@@ -416,8 +501,14 @@ async def test_the_reference_client_reports_anonymously_and_the_regulator_answer
     phone = device()
     async with Client("http://testserver", transport=transport) as reporter:
         photo = await reporter.upload_public_photo(camera_jpeg(seed=9), client_id="c-photo", device_id=phone)
-        new = PublicReportCreate(client_id="c-1", device_id=phone, description="码头吊机钢丝绳断股", region_code="330902",
-                                 photo_ids=[photo.id], contact=PublicContact(phone="13700000000"))  # fmt: skip
+        new = PublicReportCreate(
+            client_id="c-1",
+            device_id=phone,
+            description="码头吊机钢丝绳断股",
+            region_code="330902",
+            photo_ids=[photo.id],
+            contact=PublicContact(phone="13700000000"),
+        )
         receipt, made = await reporter.report_publicly(new)
         assert made and (await reporter.report_publicly(new)) == (receipt, False)
         with pytest.raises(ApiError) as refused:
@@ -428,18 +519,31 @@ async def test_the_reference_client_reports_anonymously_and_the_regulator_answer
         listed = await regulator.public_reports(status="received")
         report = next(r for r in listed.items if [p.id for p in r.photos] == [photo.id])
         assert (await regulator.public_report(report.id)).contact.phone == "13700000000"
-        replied = await regulator.act_on_public_report(report.id, ReplyToReport(reply="收到，已安排核查"), version=report.version)
+        replied = await regulator.act_on_public_report(
+            report.id, ReplyToReport(reply="收到，已安排核查"), version=report.version
+        )
         assert replied.version == report.version + 1
         # accepting takes the regulator's own words for the enterprise: the reporter's are refused
         e1 = await enterprise_id("E1")
         with pytest.raises(ApiError) as refused:
-            await regulator.accept_public_report(report.id, version=replied.version, category="unsafe_condition",
-                                                 title="钢丝绳断股", description="码头吊机钢丝绳断股", enterprise_id=e1)  # fmt: skip
+            await regulator.accept_public_report(
+                report.id,
+                version=replied.version,
+                category="unsafe_condition",
+                title="钢丝绳断股",
+                description="码头吊机钢丝绳断股",
+                enterprise_id=e1,
+            )
         assert (refused.value.status, refused.value.code) == (422, "PUBLIC_REPORT_WORDING_COPIED")
         accepted = await regulator.accept_public_report(
-            report.id, version=replied.version, category="unsafe_condition", title="码头吊机钢丝绳隐患（核实）",
-            description="经核实，码头吊机钢丝绳存在断股，请立即更换并检查同批钢丝绳。", enterprise_id=e1,
-            photo_ids=[photo.id])  # fmt: skip
+            report.id,
+            version=replied.version,
+            category="unsafe_condition",
+            title="码头吊机钢丝绳隐患（核实）",
+            description="经核实，码头吊机钢丝绳存在断股，请立即更换并检查同批钢丝绳。",
+            enterprise_id=e1,
+            photo_ids=[photo.id],
+        )
         assert accepted.status == "accepted" and accepted.hazard_id and accepted.version == replied.version + 1
     async with Client("http://testserver", transport=transport) as reporter:
         followed = await reporter.follow_public_report(receipt.receipt)
@@ -454,11 +558,20 @@ async def test_a_report_forwarded_to_the_right_region_reaches_its_regulators_and
     refused = await act(client, dinghai, report_id, {"action": "forward", "regionCode": "339999", "reason": "x"})
     assert (refused.status_code, refused.json()["params"]["reason"]) == (422, "unknown")
 
-    forwarded = await act(client, dinghai, report_id,
-                          {"action": "forward", "regionCode": "330903", "reason": "位于普陀区，移交属地", "reply": "已移交普陀区"})  # fmt: skip
+    forwarded = await act(
+        client,
+        dinghai,
+        report_id,
+        {"action": "forward", "regionCode": "330903", "reason": "位于普陀区，移交属地", "reply": "已移交普陀区"},
+    )
     assert forwarded.status_code == 200, forwarded.text
     body = forwarded.json()
-    assert (body["regionCode"], body["routedBy"], body["status"], body["contact"]) == ("330903", "forwarded", "received", None)
+    assert (body["regionCode"], body["routedBy"], body["status"], body["contact"]) == (
+        "330903",
+        "forwarded",
+        "received",
+        None,
+    )
     assert (await client.get(f"/v1/public-reports/{report_id}", headers=dinghai)).status_code == 404  # not theirs now
     assert report_id in await inbox(client, city)
     history = (await client.get(f"/v1/public-reports/{report_id}/history", headers=city)).json()
@@ -467,10 +580,14 @@ async def test_a_report_forwarded_to_the_right_region_reaches_its_regulators_and
     assert await verify_hazard_chain(report_id)
     await relay_outbox(app.state.dispatcher)
     await app.state.dispatcher.drain()
-    keys = {row["event_key"] for row in await Notification.select(Notification.event_key).where(
-        Notification.subject_id == report_id).run()}  # fmt: skip
+    keys = {
+        row["event_key"]
+        for row in await Notification.select(Notification.event_key).where(Notification.subject_id == report_id).run()
+    }
     assert keys == {f"publicReport:{report_id}:received", f"publicReport:{report_id}:forwarded:330903"}
-    receipt = (await PublicReport.select(PublicReport.receipt).where(PublicReport.id == report_id).first().run())["receipt"]
+    receipt = (await PublicReport.select(PublicReport.receipt).where(PublicReport.id == report_id).first().run())[
+        "receipt"
+    ]
     followed = (await client.get(f"/v1/public/reports/{receipt}")).json()
     assert followed["status"] == "received" and [r["text"] for r in followed["replies"]] == ["已移交普陀区"]
     # a decided report is not forwarded any more

@@ -41,8 +41,11 @@ async def test_every_regions_colour_follows_the_rule_from_its_enterprises_codes(
     response = await client.get("/v1/risk-map/regions", headers=admin)
     assert response.status_code == 200
     collection = response.json()
-    assert (collection["type"], collection["regionCode"], collection["ruleVersion"]) == ("FeatureCollection", "330900",
-                                                                                         REGION_RULE_VERSION)  # fmt: skip
+    assert (collection["type"], collection["regionCode"], collection["ruleVersion"]) == (
+        "FeatureCollection",
+        "330900",
+        REGION_RULE_VERSION,
+    )
     features = features_by_code(collection)
     levels = Counter(f["properties"]["level"] for f in collection["features"])
     assert levels == {"city": 1, "district": 4, "town": 36, "grid": 10}
@@ -96,7 +99,7 @@ async def test_a_regulator_sees_their_subtree_only_and_an_inspector_their_grids(
     assert own["regionCode"] == "330902"
     codes = set(features_by_code(own))
     assert "330902" in codes and not {"330900", "330903", "PT-LH-01"} & codes
-    assert all(code.startswith("330902") or code.startswith("DH-") for code in codes)
+    assert all(code.startswith(("330902", "DH-")) for code in codes)
     town = (await client.get("/v1/risk-map/regions", params={"regionCode": "330902007"}, headers=dinghai)).json()
     assert set(features_by_code(town)) == {"330902007", "DH-CG-01", "DH-CG-02"}
     for outside in ("330903", "330900", "999999"):
@@ -105,8 +108,9 @@ async def test_a_regulator_sees_their_subtree_only_and_an_inspector_their_grids(
 
     inspector = await login(client, "inspector1")
     grids = (await client.get("/v1/risk-map/regions", headers=inspector)).json()
-    assert [(f["properties"]["code"], f["properties"]["level"], f["properties"]["color"]) for f in grids["features"]] == [
-        ("DH-CG-01", "grid", "red")]  # fmt: skip
+    assert [
+        (f["properties"]["code"], f["properties"]["level"], f["properties"]["color"]) for f in grids["features"]
+    ] == [("DH-CG-01", "grid", "red")]
     assert grids["features"][0]["properties"]["enterprises"] == 2
     # an inspector holds grids, no whole region: any region code answers as an unknown one
     for code in ("330903", "330902007"):
@@ -144,9 +148,11 @@ async def listed(client, headers, code: str, **params) -> list[dict]:
     """Every enterprise the drill-down lists for a feature, following the cursor with small pages."""
     items, cursor = [], None
     while True:
-        response = await client.get(f"/v1/risk-map/regions/{code}/enterprises",
-                                    params={"limit": 2, **params, **({"cursor": cursor} if cursor else {})},
-                                    headers=headers)  # fmt: skip
+        response = await client.get(
+            f"/v1/risk-map/regions/{code}/enterprises",
+            params={"limit": 2, **params, **({"cursor": cursor} if cursor else {})},
+            headers=headers,
+        )
         assert response.status_code == 200, response.text
         page = response.json()
         items += page["items"]
@@ -169,7 +175,9 @@ async def test_every_colour_count_of_every_feature_is_reproduced_by_the_enterpri
                 assert {e["color"] for e in of_colour} <= {colour}
                 assert {e["enterpriseId"] for e in of_colour} <= {e["enterpriseId"] for e in everyone}
             for enterprise in everyone:  # each listed colour is the enterprise's own code
-                code = (await client.get(f"/v1/enterprises/{enterprise['enterpriseId']}/safety-code", headers=headers)).json()
+                code = (
+                    await client.get(f"/v1/enterprises/{enterprise['enterpriseId']}/safety-code", headers=headers)
+                ).json()
                 assert (code["color"], code["score"]) == (enterprise["color"], enterprise["score"])
 
 
@@ -192,9 +200,15 @@ async def test_the_drill_down_keeps_the_map_scopes(client):
 
 def drawn_areas(collection: dict) -> list[MapArea]:
     """The areas the PNG is drawn from, as the service builds them: grids by their short codes, regions by name."""
-    return [MapArea(f["properties"]["code"] if f["properties"]["level"] == "grid" else f["properties"]["name"],
-                    f["properties"]["level"], Colour(f["properties"]["color"]) if f["properties"]["color"] else None,
-                    polygons_of(f["geometry"])) for f in collection["features"]]  # fmt: skip
+    return [
+        MapArea(
+            f["properties"]["code"] if f["properties"]["level"] == "grid" else f["properties"]["name"],
+            f["properties"]["level"],
+            Colour(f["properties"]["color"]) if f["properties"]["color"] else None,
+            polygons_of(f["geometry"]),
+        )
+        for f in collection["features"]
+    ]
 
 
 def own_pixels(layout, index: int) -> Image.Image:
@@ -210,8 +224,11 @@ def own_pixels(layout, index: int) -> Image.Image:
     for label in layout.labels:
         draw.rectangle(label.box, fill=0)
         if label.leader_to is not None:
-            draw.line((((label.box[0] + label.box[2]) / 2, (label.box[1] + label.box[3]) / 2), label.leader_to), fill=0,
-                      width=12)  # fmt: skip
+            draw.line(
+                (((label.box[0] + label.box[2]) / 2, (label.box[1] + label.box[3]) / 2), label.leader_to),
+                fill=0,
+                width=12,
+            )
     return mask.filter(ImageFilter.MinFilter(9))  # off the outlines, which are at most 4 px wide
 
 
@@ -255,7 +272,12 @@ async def test_the_drawn_maps_paint_each_area_in_its_colour_and_set_every_name_c
     assert districts | grids <= named and not layout.unplaced
     for n, label in enumerate(layout.labels):
         assert label.size >= 16
-        assert (WIDTH - 40 >= label.box[2]) and (label.box[0] >= 40) and (label.box[1] >= 150) and (label.box[3] <= HEIGHT - 130)
+        assert (
+            (label.box[2] <= WIDTH - 40)
+            and (label.box[0] >= 40)
+            and (label.box[1] >= 150)
+            and (label.box[3] <= HEIGHT - 130)
+        )
         for other in layout.labels[n + 1 :]:
             a, b = label.box, other.box
             assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (label.name, other.name)

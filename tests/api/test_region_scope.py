@@ -51,10 +51,19 @@ ENDPOINTS: dict[tuple[str, str], Endpoint] = {
     ("GET", "/v1/stats/hazards"): Endpoint("/v1/stats/hazards", {"period": "year"}),
     ("GET", "/v1/stats/hazards/items"): Endpoint("/v1/stats/hazards/items", {"metric": "found", "period": "{year}"}),
     ("GET", "/v1/stats/standardisation"): Endpoint("/v1/stats/standardisation"),
-    ("GET", "/v1/stats/standardisation/members"): Endpoint("/v1/stats/standardisation/members", {"part": "denominator"}),
+    ("GET", "/v1/stats/standardisation/members"): Endpoint(
+        "/v1/stats/standardisation/members", {"part": "denominator"}
+    ),
     # administrators only, and every region is theirs: others are refused by role whatever the code
-    ("PUT", "/v1/admin/regions/{code}/outline"): Endpoint("/v1/admin/regions/{code}/outline", method="PUT", admin_only=True, body={
-        "type": "Polygon", "coordinates": [[[121.9, 29.9], [122.5, 29.9], [122.5, 30.3], [121.9, 30.3], [121.9, 29.9]]]}),
+    ("PUT", "/v1/admin/regions/{code}/outline"): Endpoint(
+        "/v1/admin/regions/{code}/outline",
+        method="PUT",
+        admin_only=True,
+        body={
+            "type": "Polygon",
+            "coordinates": [[[121.9, 29.9], [122.5, 29.9], [122.5, 30.3], [121.9, 30.3], [121.9, 29.9]]],
+        },
+    ),
 }
 
 # Per role: its own region (answered like any known region) and codes that are not its own, each paired with an
@@ -120,7 +129,10 @@ async def test_a_region_outside_the_callers_scope_answers_exactly_like_an_unknow
     for key, endpoint in ENDPOINTS.items():
         for code in others:
             unknown = UNKNOWN[len(code)]
-            theirs, missing = await answer(client, headers, endpoint, code), await answer(client, headers, endpoint, unknown)
+            theirs, missing = (
+                await answer(client, headers, endpoint, code),
+                await answer(client, headers, endpoint, unknown),
+            )
             if endpoint.published:
                 assert theirs[0] == 200 and missing[0] == 404, (key, username, code)
             else:

@@ -97,8 +97,14 @@ async def test_only_the_enterprises_people_write_and_other_scopes_do_not_see(cli
 async def test_officer1_scans_its_point_and_gets_the_card_and_a_recorded_scan(client):
     officer = await login(client, "officer1")
     point = await _new_point(client, officer)
-    await client.post(f"/v1/risk-points/{point['id']}/checklist", json={"content": "检查液位计", "cycleN": 2, "cycleUnit": "hour"}, headers=officer)
-    response = await client.get(f"/v1/scan/{point['qr']['token']}?lat=30.0501&lng=121.9501&deviceId=phone-1", headers=officer)
+    await client.post(
+        f"/v1/risk-points/{point['id']}/checklist",
+        json={"content": "检查液位计", "cycleN": 2, "cycleUnit": "hour"},
+        headers=officer,
+    )
+    response = await client.get(
+        f"/v1/scan/{point['qr']['token']}?lat=30.0501&lng=121.9501&deviceId=phone-1", headers=officer
+    )
     assert response.status_code == 200, response.text
     card = response.json()
     assert card["kind"] == "riskPoint" and card["riskPoint"]["id"] == point["id"]
@@ -179,11 +185,17 @@ async def test_a_checklist_item_may_cite_a_known_criterion_only(client):
     officer = await login(client, "officer1")
     point = await _new_point(client, officer)
     url = f"/v1/risk-points/{point['id']}/checklist"
-    bad = await client.post(url, json={"content": "检查紧急切断", "cycleN": 1, "cycleUnit": "day", "criterionId": "NOPE"}, headers=officer)
+    bad = await client.post(
+        url, json={"content": "检查紧急切断", "cycleN": 1, "cycleUnit": "day", "criterionId": "NOPE"}, headers=officer
+    )
     assert bad.status_code == 422 and bad.json()["code"] == "VALIDATION_FAILED"
     criteria = (await client.get("/v1/criteria?industry=hazardous_chemicals", headers=officer)).json()
     assert len(criteria) == 20
-    good = await client.post(url, json={"content": "检查紧急切断", "cycleN": 1, "cycleUnit": "day", "criterionId": criteria[4]["id"]}, headers=officer)
+    good = await client.post(
+        url,
+        json={"content": "检查紧急切断", "cycleN": 1, "cycleUnit": "day", "criterionId": criteria[4]["id"]},
+        headers=officer,
+    )
     assert good.status_code == 201 and good.json()["criterionId"] == criteria[4]["id"]
 
 

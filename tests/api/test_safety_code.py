@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from PIL import Image
 
-from domain.accounts.model import Role
+from domain.accounts.model import SYSTEM, Role
 from domain.accounts.services import AccountService
 from domain.clock import utcnow
 from domain.codes.services import Codes
@@ -26,7 +26,6 @@ from domain.safety_code.services import chain_id, recompute
 from domain.safety_code.tables import SafetyCode, SafetyCodeChange
 from seed import zhoushan
 from seed.inspections import actor_named
-from domain.accounts.model import SYSTEM
 from seed.scenario import demo_credit_code
 from tests.conftest import login
 from workers.jobs.safety_code import recompute_all_safety_codes, recompute_safety_code
@@ -42,30 +41,60 @@ async def overdue_major_hazard(settings, enterprise: str) -> str:
     """Through the hazard service: an officer of the enterprise reports a major hazard ten days ago and reports it to
     the regulator, who supervises it with a deadline two days later; so it is overdue now. Returns its id."""
     accounts = AccountService(settings)
-    await accounts.create_user(actor=SYSTEM, username="officer5", name="孙安全", password="Safety2026x",
-                               role=Role.OFFICER, enterprise_id=enterprise)  # fmt: skip
+    await accounts.create_user(
+        actor=SYSTEM,
+        username="officer5",
+        name="孙安全",
+        password="Safety2026x",
+        role=Role.OFFICER,
+        enterprise_id=enterprise,
+    )
     officer, regulator = await actor_named(accounts, "officer5"), await actor_named(accounts, "regulator_dinghai")
     then = utcnow() - timedelta(days=10)
-    new = NewHazard(client_id="sc-major-1", enterprise_id=enterprise, source="daily", category="unsafe_condition",
-                    title="装卸码头输油臂紧急脱离装置失效", level="major", expert_reason="外聘专家认定为重大事故隐患",
-                    found_at=then)  # fmt: skip
+    new = NewHazard(
+        client_id="sc-major-1",
+        enterprise_id=enterprise,
+        source="daily",
+        category="unsafe_condition",
+        title="装卸码头输油臂紧急脱离装置失效",
+        level="major",
+        expert_reason="外聘专家认定为重大事故隐患",
+        found_at=then,
+    )
     hazard, _ = await create_hazard(actor=officer, new=new, now=then)
-    report = hazard_model.ReportToRegulator("紧急脱离装置失效", "泄漏后无法快速脱离，整改需停用泊位", "更换紧急脱离装置",
-                                            then)  # fmt: skip
-    hazard = await transition(actor=officer, hazard_id=hazard.id, expected_version=hazard.version, command=report,
-                              now=then + timedelta(hours=1))  # fmt: skip
+    report = hazard_model.ReportToRegulator(
+        "紧急脱离装置失效", "泄漏后无法快速脱离，整改需停用泊位", "更换紧急脱离装置", then
+    )
+    hazard = await transition(
+        actor=officer,
+        hazard_id=hazard.id,
+        expected_version=hazard.version,
+        command=report,
+        now=then + timedelta(hours=1),
+    )
     supervise = hazard_model.Supervise(then + timedelta(days=2), "挂牌督办")
-    await transition(actor=regulator, hazard_id=hazard.id, expected_version=hazard.version, command=supervise,
-                     now=then + timedelta(hours=2))  # fmt: skip
+    await transition(
+        actor=regulator,
+        hazard_id=hazard.id,
+        expected_version=hazard.version,
+        command=supervise,
+        now=then + timedelta(hours=2),
+    )
     return hazard.id
 
 
 async def change_rows(enterprise: str) -> list[dict]:
-    return await SafetyCodeChange.select().where(SafetyCodeChange.enterprise_id == enterprise).order_by(
-        SafetyCodeChange.seq).run()  # fmt: skip
+    return (
+        await SafetyCodeChange.select()
+        .where(SafetyCodeChange.enterprise_id == enterprise)
+        .order_by(SafetyCodeChange.seq)
+        .run()
+    )
 
 
-async def test_an_overdue_major_hazard_turns_a_blue_enterprise_red_with_one_logged_change_however_often_the_job_runs(db):
+async def test_an_overdue_major_hazard_turns_a_blue_enterprise_red_with_one_logged_change_however_often_the_job_runs(
+    db,
+):
     settings, engine = db
     enterprise = await enterprise_id(E5)
     assert (await recompute(enterprise)).code.colour == "blue"  # the demo's colour, unchanged by a recompute
@@ -82,9 +111,19 @@ async def test_an_overdue_major_hazard_turns_a_blue_enterprise_red_with_one_logg
     changes = await change_rows(enterprise)
     assert len(changes) == 2
     latest = changes[-1]
-    assert (latest["old_colour"], latest["new_colour"], latest["seq"], latest["scheme_version"]) == ("blue", "red", 2, 1)
+    assert (latest["old_colour"], latest["new_colour"], latest["seq"], latest["scheme_version"]) == (
+        "blue",
+        "red",
+        2,
+        1,
+    )
     reasons = {reason["rule"]: reason for reason in json.loads(latest["reasons"])}
-    assert reasons["OVERDUE_MAJOR_HAZARDS"] == {"rule": "OVERDUE_MAJOR_HAZARDS", "value": "1", "points": 0, "atLeast": "red"}
+    assert reasons["OVERDUE_MAJOR_HAZARDS"] == {
+        "rule": "OVERDUE_MAJOR_HAZARDS",
+        "value": "1",
+        "points": 0,
+        "atLeast": "red",
+    }
     assert reasons["OPEN_MAJOR_HAZARDS"]["value"] == "1" and reasons["OVERDUE_HAZARDS"]["value"] == "1"
     assert json.loads(latest["inputs"])["overdue_major_hazards"] == 1
 
@@ -117,11 +156,17 @@ async def test_the_endpoints_show_the_dynamic_colour_its_reasons_and_its_changes
     newest = changes["items"][0]
     assert (newest["newColor"], newest["seq"]) == ("red", len(changes["items"]))
     assert changes["items"][-1]["oldColor"] is None and changes["nextCursor"] is None
-    first_page = (await client.get(f"/v1/enterprises/{enterprise}/safety-code/changes", params={"limit": 1},
-                                   headers=regulator)).json()  # fmt: skip
+    first_page = (
+        await client.get(f"/v1/enterprises/{enterprise}/safety-code/changes", params={"limit": 1}, headers=regulator)
+    ).json()
     assert [item["id"] for item in first_page["items"]] == [newest["id"]] and first_page["nextCursor"]
-    rest = (await client.get(f"/v1/enterprises/{enterprise}/safety-code/changes",
-                             params={"cursor": first_page["nextCursor"]}, headers=regulator)).json()  # fmt: skip
+    rest = (
+        await client.get(
+            f"/v1/enterprises/{enterprise}/safety-code/changes",
+            params={"cursor": first_page["nextCursor"]},
+            headers=regulator,
+        )
+    ).json()
     assert [item["id"] for item in rest["items"]] == [item["id"] for item in changes["items"][1:]]
 
     profile = (await client.get(f"/v1/enterprises/{enterprise}", headers=regulator)).json()
@@ -143,9 +188,16 @@ async def test_the_endpoints_show_the_dynamic_colour_its_reasons_and_its_changes
 async def test_an_enterprise_never_computed_is_computed_and_stored_on_first_read(client):
     admin, inspector = await login(client, "admin"), await login(client, "inspector1")
     grid = next(g for g in (await client.get("/v1/grids", headers=admin)).json() if g["code"] == "DH-JT-01")
-    created = await client.post("/v1/admin/enterprises", headers=admin, json={
-        "creditCode": demo_credit_code("330902", 98), "name": "金塘新建物流有限公司", "industry": "port_logistics",
-        "gridId": grid["id"]})  # fmt: skip
+    created = await client.post(
+        "/v1/admin/enterprises",
+        headers=admin,
+        json={
+            "creditCode": demo_credit_code("330902", 98),
+            "name": "金塘新建物流有限公司",
+            "industry": "port_logistics",
+            "gridId": grid["id"],
+        },
+    )
     assert created.status_code == 201, created.text
     enterprise = created.json()["id"]
     assert not await SafetyCode.exists().where(SafetyCode.enterprise_id == enterprise).run()
@@ -178,11 +230,14 @@ async def test_every_demo_enterprise_has_a_code_and_the_enterprise_card_matches_
 
 
 async def test_racing_recomputes_after_a_change_log_it_once(db):
-    settings, engine = db
+    settings, _engine = db
     enterprise = await enterprise_id(E5)
     await overdue_major_hazard(settings, enterprise)
     results = await asyncio.gather(*[recompute(enterprise) for _ in range(4)])
     assert sorted(r.changed for r in results) == [False, False, False, True]
     assert {r.code.colour for r in results} == {"red"}
-    assert [(row["old_colour"], row["new_colour"]) for row in await change_rows(enterprise)] == [(None, "blue"), ("blue", "red")]
+    assert [(row["old_colour"], row["new_colour"]) for row in await change_rows(enterprise)] == [
+        (None, "blue"),
+        ("blue", "red"),
+    ]
     assert verify_chain(event_record(row) for row in await chain_rows(chain_id(enterprise))).ok

@@ -19,8 +19,8 @@ from pathlib import Path
 import httpx
 import msgspec
 import pytest
-from domain.clock import utcnow
 
+from domain.clock import utcnow
 from mobile_contract.client import ApiError, Client, every, qr_token
 from mobile_contract.hazards import Accept
 from mobile_contract.offline import OfflineQueue
@@ -77,7 +77,9 @@ async def test_a_photo_upload_retried_under_its_idempotency_key_replays_and_a_sc
         await client.login("inspector1", DEMO_PASSWORD)
         data = site_photo(random.Random(5), "retry")
         first, created = await client.upload_photo(data, client_id="client-retry-1", idempotency_key="photo-retry-1")
-        again, created_again = await client.upload_photo(data, client_id="client-retry-1", idempotency_key="photo-retry-1")
+        again, created_again = await client.upload_photo(
+            data, client_id="client-retry-1", idempotency_key="photo-retry-1"
+        )
         assert created and not created_again and again.id == first.id and (first.width, first.height) == (960, 720)
         enterprise = (await client.enterprises()).items[0]
         point = (await client.risk_points(enterprise.id)).items[0]
@@ -102,12 +104,24 @@ async def test_the_offline_queue_survives_a_restart_and_an_operation_overtaken_m
         hazard = next(h for h in waiting if "accept" in h.allowed_actions)
         queue = OfflineQueue(tmp_path / "queue.json")
         ref = queue.add_photo(site_photo(random.Random(2), "offline"), client_id="queue-photo-1")
-        queue.add("queue-op-1", HazardCreatePayload(
-            client_id="queue-hazard-1", enterprise_id=hazard.enterprise_id, source="grid_inspection",
-            category="unsafe_condition", title="离线发现：消防通道堵塞", photo_ids=[ref], found_at=utcnow(),
-        ))  # fmt: skip
-        queue.add("queue-op-2", HazardTransitionPayload(hazard_id=hazard.id, expected_version=hazard.version,
-                                                        transition=Accept(note="离线复查")))  # fmt: skip
+        queue.add(
+            "queue-op-1",
+            HazardCreatePayload(
+                client_id="queue-hazard-1",
+                enterprise_id=hazard.enterprise_id,
+                source="grid_inspection",
+                category="unsafe_condition",
+                title="离线发现：消防通道堵塞",
+                photo_ids=[ref],
+                found_at=utcnow(),
+            ),
+        )
+        queue.add(
+            "queue-op-2",
+            HazardTransitionPayload(
+                hazard_id=hazard.id, expected_version=hazard.version, transition=Accept(note="离线复查")
+            ),
+        )
         # the app is killed and started again: the queue is read back from its file
         queue = OfflineQueue(tmp_path / "queue.json")
         assert [q.op_id for q in queue.pending] == ["queue-op-1", "queue-op-2"] and len(queue.state.photos) == 1
@@ -118,7 +132,9 @@ async def test_the_offline_queue_survives_a_restart_and_an_operation_overtaken_m
         created, overtaken = await queue.replay(client)
         assert created.status == "ok" and created.resource == "hazard"
         made = await client.hazard(created.id)
-        assert made.title == "离线发现：消防通道堵塞" and [p.id for p in made.photos] == list(queue.state.photo_ids.values())
+        assert made.title == "离线发现：消防通道堵塞" and [p.id for p in made.photos] == list(
+            queue.state.photo_ids.values()
+        )
         assert overtaken.status == "error" and not overtaken.retryable
         assert overtaken.error.code in ("HAZARD_VERSION_STALE", "HAZARD_TRANSITION_NOT_ALLOWED")
         assert (await client.hazard(hazard.id)).version == hazard.version + 1  # the online accept, once
@@ -179,18 +195,24 @@ async def test_an_officers_day_does_the_enterprises_tasks_which_an_inspectors_da
     async with phone(app) as officer, phone(app) as inspector:
         await officer.login("officer1", DEMO_PASSWORD)
         before = await tasks_done(officer)
-        day = await play_day(inspector, DayPlan(seed=4, run_id="t3", queue_path=tmp_path / "i.json"), say=lambda _: None)
+        day = await play_day(
+            inspector, DayPlan(seed=4, run_id="t3", queue_path=tmp_path / "i.json"), say=lambda _: None
+        )
         assert day.completed and day.tasks_done == 0 and await tasks_done(officer) == before
-        day = await play_day(officer, DayPlan(username="officer1", seed=4, run_id="t4", queue_path=tmp_path / "o.json"),
-                             say=lambda _: None)  # fmt: skip
+        day = await play_day(
+            officer,
+            DayPlan(username="officer1", seed=4, run_id="t4", queue_path=tmp_path / "o.json"),
+            say=lambda _: None,
+        )
         assert day.completed and day.role == "officer" and day.tasks_done > 0
         assert await tasks_done(officer) == before + day.tasks_done
 
 
 async def figure_item_ids(client: Client, metric: str, period: str) -> set[str]:
     """The ids behind the district's figure, every page."""
-    pages = every(lambda cursor: client.figure_items(metric=metric, period=period, region_code="330902",
-                                                     cursor=cursor, limit=100))  # fmt: skip
+    pages = every(
+        lambda cursor: client.figure_items(metric=metric, period=period, region_code="330902", cursor=cursor, limit=100)
+    )
     return {item.id async for item in pages}
 
 
@@ -202,11 +224,15 @@ def _free_port() -> int:
 
 def found_in_district(base_url: str, env: dict, month: str) -> int:
     """`shuangfang rollups` on the server's database, then the district regulator's count of hazards found."""
-    subprocess.run([sys.executable, "-m", "api.cli", "rollups"], env=env, cwd=ROOT, check=True, capture_output=True,
-                   timeout=120)  # fmt: skip
+    subprocess.run(
+        [sys.executable, "-m", "api.cli", "rollups"], env=env, cwd=ROOT, check=True, capture_output=True, timeout=120
+    )
     token = httpx.post(f"{base_url}/v1/auth/login", json={"username": "regulator_dinghai", "password": DEMO_PASSWORD})
-    body = httpx.get(f"{base_url}/v1/stats/hazards", params={"regionCode": "330902", "from": month, "to": month},
-                     headers={"Authorization": f"Bearer {token.json()['accessToken']}"}).json()  # fmt: skip
+    body = httpx.get(
+        f"{base_url}/v1/stats/hazards",
+        params={"regionCode": "330902", "from": month, "to": month},
+        headers={"Authorization": f"Bearer {token.json()['accessToken']}"},
+    ).json()
     return next((f["numerator"] for p in body["periods"] for f in p["figures"] if f["metric"] == "found"), 0)
 
 
@@ -215,13 +241,24 @@ def test_the_simulate_command_completes_a_day_against_a_real_server(sqlite_templ
     shutil.copy(sqlite_template, database)
     port = _free_port()
     env = {
-        **os.environ, "SF_VAR_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{database}",
-        "SF_PHOTO_DIR": str(seeded_photos), "SF_JWT_SECRET": "test-jwt-secret-that-is-long-enough-for-hs256",
-        "SF_QR_KEYS": json.dumps({"1": "test-qr-key-0123456789abcdef"}), "SF_QR_ACTIVE_KEY": "1",
-        "SF_PASSWORD_HASH_COST": "fast", "SF_RUN_SCHEDULE": "0", "REDIS_URL": "",
-    }  # fmt: skip
-    server = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--port", str(port)], env=env, cwd=ROOT,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+        **os.environ,
+        "SF_VAR_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{database}",
+        "SF_PHOTO_DIR": str(seeded_photos),
+        "SF_JWT_SECRET": "test-jwt-secret-that-is-long-enough-for-hs256",
+        "SF_QR_KEYS": json.dumps({"1": "test-qr-key-0123456789abcdef"}),
+        "SF_QR_ACTIVE_KEY": "1",
+        "SF_PASSWORD_HASH_COST": "fast",
+        "SF_RUN_SCHEDULE": "0",
+        "REDIS_URL": "",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         for _ in range(150):
             try:
@@ -235,10 +272,28 @@ def test_the_simulate_command_completes_a_day_against_a_real_server(sqlite_templ
         month = local_month(utcnow())
         found_before = found_in_district(base_url, env, month)
         done = subprocess.run(
-            [sys.executable, "-m", "api.cli", "simulate", "--base-url", base_url, "--seed", "3", "--points", "2",
-             "--queue", str(queue), "--run-id", "cmd"],
-            env=env, cwd=ROOT, capture_output=True, text=True, timeout=120,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "api.cli",
+                "simulate",
+                "--base-url",
+                base_url,
+                "--seed",
+                "3",
+                "--points",
+                "2",
+                "--queue",
+                str(queue),
+                "--run-id",
+                "cmd",
+            ],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         found_after = found_in_district(base_url, env, month)
     finally:
         server.terminate()

@@ -51,14 +51,21 @@ async def test_anyone_who_sees_the_enterprise_sees_its_grades_and_the_valid_one(
     for key in ("E2", "E4"):
         response = await client.get(f"/v1/enterprises/{ids[key]}/standardisation", headers=officer)
         assert response.status_code == 404 and response.json()["code"] == "NOT_FOUND"
-    revoked = (await client.get(f"/v1/enterprises/{ids['E4']}/standardisation",
-                                headers=await login(client, "regulator_city"))).json()  # fmt: skip
+    revoked = (
+        await client.get(f"/v1/enterprises/{ids['E4']}/standardisation", headers=await login(client, "regulator_city"))
+    ).json()
     assert revoked["current"] is None and [g["status"] for g in revoked["grades"]] == ["revoked"]
-    expired = (await client.get(f"/v1/enterprises/{ids['E3']}/standardisation", headers=await login(client, "admin"))).json()
+    expired = (
+        await client.get(f"/v1/enterprises/{ids['E3']}/standardisation", headers=await login(client, "admin"))
+    ).json()
     assert expired["current"] is None and [g["status"] for g in expired["grades"]] == ["expired"]
     # asked about a day inside the term, the expired grade was valid then
     day = expired["grades"][0]["validTo"]
-    then = (await client.get(f"/v1/enterprises/{ids['E3']}/standardisation?date={day}", headers=await login(client, "admin"))).json()
+    then = (
+        await client.get(
+            f"/v1/enterprises/{ids['E3']}/standardisation?date={day}", headers=await login(client, "admin")
+        )
+    ).json()
     assert then["current"]["status"] == "valid"
 
 
@@ -66,8 +73,12 @@ async def test_a_regulator_records_and_revokes_grades_in_scope_and_each_change_i
     ids = await enterprise_ids()
     dinghai = await login(client, "regulator_dinghai")
     start = today() - timedelta(days=30)
-    body = {"grade": "first", "certificateNo": "浙AQBⅠ(2026)0100", "authority": "浙江省应急管理厅",
-            "validFrom": start.isoformat()}  # fmt: skip
+    body = {
+        "grade": "first",
+        "certificateNo": "浙AQBⅠ(2026)0100",
+        "authority": "浙江省应急管理厅",
+        "validFrom": start.isoformat(),
+    }
     created = await client.post(f"/v1/enterprises/{ids['E1']}/standardisation", json=body, headers=dinghai)
     assert created.status_code == 201, created.text
     grade = created.json()
@@ -81,8 +92,11 @@ async def test_a_regulator_records_and_revokes_grades_in_scope_and_each_change_i
     elsewhere = await client.post(f"/v1/enterprises/{ids['E2']}/standardisation", json=body, headers=dinghai)
     assert elsewhere.status_code == 404
     for user in ("officer1", "principal1", "inspector1"):
-        refused = await client.post(f"/v1/enterprises/{ids['E1']}/standardisation", json=body | {"certificateNo": user},
-                                    headers=await login(client, user))  # fmt: skip
+        refused = await client.post(
+            f"/v1/enterprises/{ids['E1']}/standardisation",
+            json=body | {"certificateNo": user},
+            headers=await login(client, user),
+        )
         assert refused.status_code == 403 and refused.json()["code"] == "FORBIDDEN", user
 
     revoke = {"revokedOn": today().isoformat(), "reason": "复评不合格"}
@@ -120,8 +134,11 @@ async def test_the_seeded_rate_is_reproduced_by_the_lists_behind_it(client):
 
     # before E4's revocation and E3's expiry, every member was compliant; the same list, another day
     earlier = (today() - timedelta(days=100)).isoformat()
-    back = (await client.get("/v1/stats/standardisation", params={"scopeId": figure["scopeId"], "date": earlier},
-                             headers=city)).json()  # fmt: skip
+    back = (
+        await client.get(
+            "/v1/stats/standardisation", params={"scopeId": figure["scopeId"], "date": earlier}, headers=city
+        )
+    ).json()
     assert (back["numerator"], back["denominator"], back["rate"]) == (4, 4, "1.0000")
     assert len(await all_members(client, city, back["links"]["numerator"])) == 4
 
@@ -138,8 +155,9 @@ async def test_a_district_regulator_sees_the_city_list_narrowed_to_the_district_
     for params in ({"regionCode": "330900"}, {"regionCode": "330903"}, {"scopeId": "01ZZZZZZZZZZZZZZZZZZZZZZZZ"}):
         refused = await client.get("/v1/stats/standardisation", params=params, headers=dinghai)
         assert refused.status_code == 404 and refused.json()["code"] == "NOT_FOUND", params
-        listed = await client.get("/v1/stats/standardisation/members", params=params | {"part": "denominator"},
-                                  headers=dinghai)  # fmt: skip
+        listed = await client.get(
+            "/v1/stats/standardisation/members", params=params | {"part": "denominator"}, headers=dinghai
+        )
         assert listed.status_code == 404, params
     for user in ("officer1", "principal1", "inspector1"):
         refused = await client.get("/v1/stats/standardisation", headers=await login(client, user))
@@ -149,8 +167,12 @@ async def test_a_district_regulator_sees_the_city_list_narrowed_to_the_district_
 async def test_a_frozen_list_keeps_its_members_when_enterprises_change_later(client):
     ids = await enterprise_ids()
     dinghai, admin = await login(client, "regulator_dinghai"), await login(client, "admin")
-    body = {"name": "定海区危化及油品储运企业", "asOf": today().isoformat(), "regionCode": "330902",
-            "industries": ["oil_storage", "hazardous_chemicals"]}  # fmt: skip
+    body = {
+        "name": "定海区危化及油品储运企业",
+        "asOf": today().isoformat(),
+        "regionCode": "330902",
+        "industries": ["oil_storage", "hazardous_chemicals"],
+    }
     created = await client.post("/v1/stats/standardisation/scopes", json=body, headers=dinghai)
     assert created.status_code == 201, created.text
     scope = created.json()
@@ -159,8 +181,11 @@ async def test_a_frozen_list_keeps_its_members_when_enterprises_change_later(cli
     assert scope["id"] in [s["id"] for s in listed]
     assert (await client.get(f"/v1/stats/standardisation/scopes/{scope['id']}", headers=dinghai)).status_code == 200
     # the city's regulator sees a list of one of its districts
-    assert (await client.get(f"/v1/stats/standardisation/scopes/{scope['id']}",
-                             headers=await login(client, "regulator_city"))).status_code == 200  # fmt: skip
+    assert (
+        await client.get(
+            f"/v1/stats/standardisation/scopes/{scope['id']}", headers=await login(client, "regulator_city")
+        )
+    ).status_code == 200
 
     changed = await client.patch(f"/v1/admin/enterprises/{ids['E4']}", json={"industry": "machinery"}, headers=admin)
     assert changed.status_code == 200, changed.text
@@ -174,8 +199,10 @@ async def test_a_frozen_list_keeps_its_members_when_enterprises_change_later(cli
     # without a scopeId the newest list covering the district answers: this one
     latest = (await client.get("/v1/stats/standardisation", headers=dinghai)).json()
     assert latest["scopeId"] == scope["id"]
-    for refused_body, status in [(body | {"regionCode": "330903"}, 404),
-                                 (body | {"asOf": (today() + timedelta(days=2)).isoformat()}, 422)]:  # fmt: skip
+    for refused_body, status in [
+        (body | {"regionCode": "330903"}, 404),
+        (body | {"asOf": (today() + timedelta(days=2)).isoformat()}, 422),
+    ]:
         refused = await client.post("/v1/stats/standardisation/scopes", json=refused_body, headers=dinghai)
         assert refused.status_code == status, refused.text
 
@@ -190,6 +217,9 @@ async def test_the_sql_validity_rule_agrees_with_the_pure_rule_on_every_boundary
     assert len(rows) >= 7
     for day in sorted(days):
         holders = {row["enterprise_id"] for row in await valid_grade_holders(day).run()}
-        expected = {row["enterprise_id"] for row in rows
-                    if is_valid_on(GradeTerm(row["valid_from"], row["valid_to"], row["revoked_on"]), day)}  # fmt: skip
+        expected = {
+            row["enterprise_id"]
+            for row in rows
+            if is_valid_on(GradeTerm(row["valid_from"], row["valid_to"], row["revoked_on"]), day)
+        }
         assert holders == expected, day

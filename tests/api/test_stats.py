@@ -21,8 +21,9 @@ async def all_items(client, headers, query: dict) -> list[dict]:
     """Every item behind a figure, page after page."""
     items, cursor = [], None
     while True:
-        page = await client.get(f"{FIGURES}/items", headers=headers,
-                                params=query | ({"cursor": cursor} if cursor else {}) | {"limit": 7})  # fmt: skip
+        page = await client.get(
+            f"{FIGURES}/items", headers=headers, params=query | ({"cursor": cursor} if cursor else {}) | {"limit": 7}
+        )
         assert page.status_code == 200, page.text
         items += page.json()["items"]
         cursor = page.json()["nextCursor"]
@@ -32,14 +33,19 @@ async def all_items(client, headers, query: dict) -> list[dict]:
 
 async def assert_reproduced(client, headers, scope: dict, period_kind: str, industry: str = "*") -> int:
     """Each figure of each period equals the count (or the seconds' sum) of the items listed behind it."""
-    body = (await client.get(FIGURES, headers=headers, params=scope | {"period": period_kind, "industry": industry})).json()
+    body = (
+        await client.get(FIGURES, headers=headers, params=scope | {"period": period_kind, "industry": industry})
+    ).json()
     checked = 0
     for period in body["periods"]:
         for figure in period["figures"]:
             metric = METRICS[figure["metric"]]
             for part in ("numerator", "denominator") if metric.denominator else ("numerator",):
-                items = await all_items(client, headers, scope | {"metric": metric.name, "part": part,
-                                                                  "period": period["period"], "industry": industry})
+                items = await all_items(
+                    client,
+                    headers,
+                    scope | {"metric": metric.name, "part": part, "period": period["period"], "industry": industry},
+                )
                 assert len({item["id"] for item in items}) == len(items)
                 counted = ITEM_COUNT.get((metric.name, part))
                 if counted:  # meanDaysToClose: the numerator sums its closed hazards' seconds
@@ -71,8 +77,11 @@ async def test_the_figures_are_the_hazards_counted_by_hand(client):
         start, end = period_window(period["period"])
         figures = {figure["metric"]: figure for figure in period["figures"]}
         found = [row for row in rows if start <= row["found_at"] < end and row["status"] != "voided"]
-        closed = [row for row in rows if row["closed_at"] and start <= row["closed_at"] < end
-                  and row["status"] in ("closed", "written_off")]  # fmt: skip
+        closed = [
+            row
+            for row in rows
+            if row["closed_at"] and start <= row["closed_at"] < end and row["status"] in ("closed", "written_off")
+        ]
         assert figures["found"]["numerator"] == len(found)
         assert figures["closed"]["numerator"] == len(closed)
         done = sum(1 for row in found if row["status"] in ("closed", "written_off"))
@@ -85,12 +94,16 @@ async def test_scopes_hold_and_out_of_scope_is_404(client):
     ids = await enterprise_ids()
     dinghai = await login(client, "regulator_dinghai")
     assert (await client.get(FIGURES, headers=dinghai)).json()["scopeId"] == "330902"
-    other = (await Region.select(Region.code).where(Region.level == "district", Region.code != "330902").first().run())
-    outside = await Enterprise.select(Enterprise.id).where(Enterprise.region_path.not_like("/330900/330902/%")).first().run()
+    other = await Region.select(Region.code).where(Region.level == "district", Region.code != "330902").first().run()
+    outside = (
+        await Enterprise.select(Enterprise.id).where(Enterprise.region_path.not_like("/330900/330902/%")).first().run()
+    )
     for params in ({"regionCode": other["code"]}, {"regionCode": "330900"}, {"enterpriseId": outside["id"]}):
         response = await client.get(FIGURES, headers=dinghai, params=params)
         assert response.status_code == 404, params
-        items = await client.get(f"{FIGURES}/items", headers=dinghai, params=params | {"metric": "found", "period": "2026"})
+        items = await client.get(
+            f"{FIGURES}/items", headers=dinghai, params=params | {"metric": "found", "period": "2026"}
+        )
         assert items.status_code == 404
     officer = await login(client, "officer1")
     own = (await client.get(FIGURES, headers=officer, params={"period": "year"})).json()
@@ -104,9 +117,18 @@ async def test_scopes_hold_and_out_of_scope_is_404(client):
 async def test_a_new_hazard_counts_after_the_job_runs_and_bad_parameters_are_4xx(client):
     headers = await login(client, "officer1")
     ids = await enterprise_ids()
-    created = await client.post("/v1/hazards", headers=headers, json={
-        "clientId": "stats-new-1", "enterpriseId": ids["E1"], "source": "daily", "category": "unsafe_condition",
-        "title": "统计新隐患", "foundAt": utcnow().isoformat()})  # fmt: skip
+    created = await client.post(
+        "/v1/hazards",
+        headers=headers,
+        json={
+            "clientId": "stats-new-1",
+            "enterpriseId": ids["E1"],
+            "source": "daily",
+            "category": "unsafe_condition",
+            "title": "统计新隐患",
+            "foundAt": utcnow().isoformat(),
+        },
+    )
     assert created.status_code in (200, 201), created.text
     found_at = datetime.fromisoformat(created.json()["foundAt"])
     month = (found_at + timedelta(hours=8)).strftime("%Y-%m")
@@ -120,6 +142,9 @@ async def test_a_new_hazard_counts_after_the_job_runs_and_bad_parameters_are_4xx
     assert await found_now() == before + 1
     for params, status in (({"period": "week"}, 400), ({"industry": "nothing"}, 422), ({"from": "2026-Q1"}, 422)):
         assert (await client.get(FIGURES, headers=headers, params=params)).status_code == status, params
-    for params in ({"metric": "nope", "period": "2026"}, {"metric": "found", "part": "denominator", "period": "2026"},
-                   {"metric": "found", "period": "2026-13"}):
+    for params in (
+        {"metric": "nope", "period": "2026"},
+        {"metric": "found", "part": "denominator", "period": "2026"},
+        {"metric": "found", "period": "2026-13"},
+    ):
         assert (await client.get(f"{FIGURES}/items", headers=headers, params=params)).status_code in (400, 422), params

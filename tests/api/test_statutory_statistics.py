@@ -37,11 +37,15 @@ def expected_figures(rows: list[dict], period: Period) -> dict:
         still_open = [r for r in counted if r not in rectified]
         amounts = [a for r in counted if (a := funds_amount_yuan(r["funds"])) is not None]
         result[level] = {
-            "found": len(counted), "rectified": len(rectified),
+            "found": len(counted),
+            "rectified": len(rectified),
             "rectifiedOnTime": sum(1 for r in rectified if r["deadline"] is None or r["closed_at"] <= r["deadline"]),
-            "open": len(still_open), "overdue": sum(1 for r in still_open if r["deadline"] and r["deadline"] < end),
-            "voided": len(mine) - len(counted), "fundsRecorded": len(amounts), "fundsYuan": str(sum(amounts, 0)),
-        }  # fmt: skip
+            "open": len(still_open),
+            "overdue": sum(1 for r in still_open if r["deadline"] and r["deadline"] < end),
+            "voided": len(mine) - len(counted),
+            "fundsRecorded": len(amounts),
+            "fundsYuan": str(sum(amounts, 0)),
+        }
     return result
 
 
@@ -67,13 +71,23 @@ async def test_freezing_twice_freezes_nothing_more_and_a_frozen_snapshot_is_neve
     assert (await freeze_due_statistics()).frozen == 0
     assert (await freeze_statutory_statistics({}))["frozen"] == 0  # the daily job runs the same service
     # a hazard found late in a frozen quarter changes what a recomputation would say, but nothing is recomputed
-    quarter = parse_period(next(s["period_key"] for s in before
-                                if s["enterprise_id"] == ids["E1"] and s["period_kind"] == "quarter"))  # fmt: skip
+    quarter = parse_period(
+        next(s["period_key"] for s in before if s["enterprise_id"] == ids["E1"] and s["period_kind"] == "quarter")
+    )
     officer = await actor_named(AccountService(db[0]), "officer1")
     found = local(quarter.end, 20)
-    await create_hazard(actor=officer, new=NewHazard(client_id="late-find", enterprise_id=ids["E1"], source="daily",
-                                                     category="unsafe_condition", title="补登隐患", found_at=found),
-                        now=found)  # fmt: skip
+    await create_hazard(
+        actor=officer,
+        new=NewHazard(
+            client_id="late-find",
+            enterprise_id=ids["E1"],
+            source="daily",
+            category="unsafe_condition",
+            title="补登隐患",
+            found_at=found,
+        ),
+        now=found,
+    )
     assert (await freeze_due_statistics()).frozen == 0
     assert await StatisticsSnapshot.select().order_by(StatisticsSnapshot.id).run() == before
 
@@ -115,7 +129,10 @@ async def test_the_principal_signs_once_in_the_chain_and_others_cannot(client, d
         assert refused.status_code == status, (user, refused.text)
     signed = await client.post(path, headers=principal)
     assert signed.status_code == 200, signed.text
-    assert signed.json()["signed"] is True and signed.json()["signedBy"] == (await client.get("/v1/me", headers=principal)).json()["id"]
+    assert (
+        signed.json()["signed"] is True
+        and signed.json()["signedBy"] == (await client.get("/v1/me", headers=principal)).json()["id"]
+    )
     again = await client.post(path, headers=principal)
     assert again.status_code == 409 and again.json()["code"] == "STATISTICS_ALREADY_SIGNED"
     other = await client.post(f"/v1/enterprises/{ids['E2']}/statistics/{unsigned['id']}/sign", headers=principal)
@@ -125,8 +142,11 @@ async def test_the_principal_signs_once_in_the_chain_and_others_cannot(client, d
     assert verify_chain(event_record(row) for row in rows).ok
     signatures = [event_record(row) for row in rows if row["name"] == "StatisticsSigned"]
     assert len(signatures) == 2
-    assert signatures[-1]["payload"] == {"snapshot_id": unsigned["id"], "period": unsigned["periodKey"],
-                                         "figures_sha256": unsigned["figuresSha256"]}  # fmt: skip
+    assert signatures[-1]["payload"] == {
+        "snapshot_id": unsigned["id"],
+        "period": unsigned["periodKey"],
+        "figures_sha256": unsigned["figuresSha256"],
+    }
     stored = await StatisticsSnapshot.select().where(StatisticsSnapshot.id == unsigned["id"]).first().run()
     assert stored["sign_event_seq"] == signatures[-1]["seq"]
     assert (await verify_all(db[0].var_dir)).ok

@@ -29,8 +29,12 @@ def noise_jpeg(rng: random.Random) -> bytes:
 
 
 async def upload(client, headers, rng: random.Random) -> str:
-    response = await client.post("/v1/photos", files={"file": ("p.jpg", noise_jpeg(rng), "image/jpeg")},
-                                 data={"clientId": f"sync-photo-{next(_serial)}"}, headers=headers)  # fmt: skip
+    response = await client.post(
+        "/v1/photos",
+        files={"file": ("p.jpg", noise_jpeg(rng), "image/jpeg")},
+        data={"clientId": f"sync-photo-{next(_serial)}"},
+        headers=headers,
+    )
     assert response.status_code in (200, 201), response.text
     return response.json()["id"]
 
@@ -40,8 +44,14 @@ def iso(at: datetime) -> str:
 
 
 def hazard_payload(enterprise_id: str, client_id: str, **fields) -> dict:
-    return {"clientId": client_id, "enterpriseId": enterprise_id, "source": "daily", "category": "unsafe_condition",
-            "title": "储罐区防火堤排水阀常开", "foundAt": iso(utcnow() - timedelta(hours=1))} | fields  # fmt: skip
+    return {
+        "clientId": client_id,
+        "enterpriseId": enterprise_id,
+        "source": "daily",
+        "category": "unsafe_condition",
+        "title": "储罐区防火堤排水阀常开",
+        "foundAt": iso(utcnow() - timedelta(hours=1)),
+    } | fields
 
 
 def op(op_id: str, kind: str, payload: dict) -> dict:
@@ -81,11 +91,17 @@ async def test_a_batch_answers_each_operation_and_the_same_again_without_applyin
     enterprise_id = (await me(client, officer))["enterpriseId"]
     ops = [
         op("b1", "hazardCreate", hazard_payload(enterprise_id, "b1")),
-        op("b2", "hazardTransition", {"hazardOpId": "b1", "expectedVersion": 1,
-                                      "transition": {"action": "void", "reason": "重复登记"}}),  # fmt: skip
+        op(
+            "b2",
+            "hazardTransition",
+            {"hazardOpId": "b1", "expectedVersion": 1, "transition": {"action": "void", "reason": "重复登记"}},
+        ),
     ]
     first = await batch(client, officer, ops)
-    assert [(r["status"], r["httpStatus"], r["resource"]) for r in first] == [("ok", 201, "hazard"), ("ok", 200, "hazard")]
+    assert [(r["status"], r["httpStatus"], r["resource"]) for r in first] == [
+        ("ok", 201, "hazard"),
+        ("ok", 200, "hazard"),
+    ]
     assert first[1]["id"] == first[0]["id"] and first[1]["version"] == 2 and first[1]["data"]["status"] == "voided"
     rows_before = await SyncOpResult.count().run(), await SyncChange.count().run()
 
@@ -99,21 +115,38 @@ async def test_a_batch_answers_each_operation_and_the_same_again_without_applyin
 async def test_an_operation_no_longer_allowed_gets_its_own_error_and_the_rest_proceeds(client):
     officer, principal = await login(client, "officer1"), await login(client, "principal1")
     enterprise_id = (await me(client, officer))["enterpriseId"]
-    made = await batch(client, officer, [op("n1", "hazardCreate", hazard_payload(enterprise_id, "n1")),
-                                         op("n2", "hazardCreate", hazard_payload(enterprise_id, "n2"))])  # fmt: skip
+    made = await batch(
+        client,
+        officer,
+        [
+            op("n1", "hazardCreate", hazard_payload(enterprise_id, "n1")),
+            op("n2", "hazardCreate", hazard_payload(enterprise_id, "n2")),
+        ],
+    )
     first, second = made[0]["id"], made[1]["id"]
     # meanwhile the principal voids both, so the phone's queued actions are no longer possible
     for hazard_id in (first, second):
-        response = await client.post(f"/v1/hazards/{hazard_id}/transitions", json={"action": "void", "reason": "误报"},
-                                     headers=principal | {"If-Match": '"1"'})  # fmt: skip
+        response = await client.post(
+            f"/v1/hazards/{hazard_id}/transitions",
+            json={"action": "void", "reason": "误报"},
+            headers=principal | {"If-Match": '"1"'},
+        )
         assert response.status_code == 200, response.text
-    assign = {"action": "assign", "assigneeId": (await me(client, officer))["id"], "measures": "关闭排水阀",
-              "deadline": iso(utcnow() + timedelta(days=7))}  # fmt: skip
-    results = await batch(client, officer, [
-        op("n3", "hazardTransition", {"hazardId": first, "expectedVersion": 1, "transition": assign}),
-        op("n4", "hazardTransition", {"hazardId": second, "expectedVersion": 2, "transition": assign}),
-        op("n5", "hazardCreate", hazard_payload(enterprise_id, "n5")),
-    ])  # fmt: skip
+    assign = {
+        "action": "assign",
+        "assigneeId": (await me(client, officer))["id"],
+        "measures": "关闭排水阀",
+        "deadline": iso(utcnow() + timedelta(days=7)),
+    }
+    results = await batch(
+        client,
+        officer,
+        [
+            op("n3", "hazardTransition", {"hazardId": first, "expectedVersion": 1, "transition": assign}),
+            op("n4", "hazardTransition", {"hazardId": second, "expectedVersion": 2, "transition": assign}),
+            op("n5", "hazardCreate", hazard_payload(enterprise_id, "n5")),
+        ],
+    )
     assert [(r["status"], r["httpStatus"], (r["error"] or {}).get("code")) for r in results] == [
         ("error", 412, "HAZARD_VERSION_STALE"),
         ("error", 409, "HAZARD_TRANSITION_NOT_ALLOWED"),
@@ -121,8 +154,14 @@ async def test_an_operation_no_longer_allowed_gets_its_own_error_and_the_rest_pr
     ]
     assert not any(r["retryable"] for r in results)
     assert results[0]["error"]["title"] and results[0]["error"]["detail"]
-    assert await batch(client, officer, [op("n3", "hazardTransition", {"hazardId": first, "expectedVersion": 1,
-                                                                        "transition": assign})]) == results[:1]  # fmt: skip
+    assert (
+        await batch(
+            client,
+            officer,
+            [op("n3", "hazardTransition", {"hazardId": first, "expectedVersion": 1, "transition": assign})],
+        )
+        == results[:1]
+    )
 
 
 async def test_refused_operations_are_kept_except_those_waiting_for_another(client):
@@ -130,26 +169,56 @@ async def test_refused_operations_are_kept_except_those_waiting_for_another(clie
     enterprise_id = (await me(client, officer))["enterpriseId"]
     bad = hazard_payload(enterprise_id, "r1")
     del bad["title"]
-    results = await batch(client, officer, [
-        op("r1", "hazardCreate", bad),
-        op("r2", "teleport", {}),
-        op("r3", "hazardTransition", {"hazardOpId": "r1", "expectedVersion": 1,
-                                      "transition": {"action": "void", "reason": "x"}}),
-        op("r4", "hazardTransition", {"hazardOpId": "r-later", "expectedVersion": 1,
-                                      "transition": {"action": "void", "reason": "x"}}),
-        op("r5", "hazardTransition", {"hazardId": "01ZZZZZZZZZZZZZZZZZZZZZZZZ", "hazardOpId": "r1",
-                                      "expectedVersion": 1, "transition": {"action": "void", "reason": "x"}}),
-    ])  # fmt: skip
+    results = await batch(
+        client,
+        officer,
+        [
+            op("r1", "hazardCreate", bad),
+            op("r2", "teleport", {}),
+            op(
+                "r3",
+                "hazardTransition",
+                {"hazardOpId": "r1", "expectedVersion": 1, "transition": {"action": "void", "reason": "x"}},
+            ),
+            op(
+                "r4",
+                "hazardTransition",
+                {"hazardOpId": "r-later", "expectedVersion": 1, "transition": {"action": "void", "reason": "x"}},
+            ),
+            op(
+                "r5",
+                "hazardTransition",
+                {
+                    "hazardId": "01ZZZZZZZZZZZZZZZZZZZZZZZZ",
+                    "hazardOpId": "r1",
+                    "expectedVersion": 1,
+                    "transition": {"action": "void", "reason": "x"},
+                },
+            ),
+        ],
+    )
     codes = [(r["error"]["code"], r["retryable"]) for r in results]
-    assert codes == [("SYNC_OP_INVALID", False), ("SYNC_OP_INVALID", False), ("SYNC_OP_REFERENCE_FAILED", False),
-                     ("SYNC_OP_PENDING", True), ("SYNC_OP_INVALID", False)]  # fmt: skip
+    assert codes == [
+        ("SYNC_OP_INVALID", False),
+        ("SYNC_OP_INVALID", False),
+        ("SYNC_OP_REFERENCE_FAILED", False),
+        ("SYNC_OP_PENDING", True),
+        ("SYNC_OP_INVALID", False),
+    ]
     assert await SyncOpResult.count().where(SyncOpResult.op_id == "r4").run() == 0
     # the operation it waited for arrives (after it, in the same batch): both apply
-    later = await batch(client, officer, [
-        op("r4", "hazardTransition", {"hazardOpId": "r-later", "expectedVersion": 1,
-                                      "transition": {"action": "void", "reason": "x"}}),
-        op("r-later", "hazardCreate", hazard_payload(enterprise_id, "r-later")),
-    ])  # fmt: skip
+    later = await batch(
+        client,
+        officer,
+        [
+            op(
+                "r4",
+                "hazardTransition",
+                {"hazardOpId": "r-later", "expectedVersion": 1, "transition": {"action": "void", "reason": "x"}},
+            ),
+            op("r-later", "hazardCreate", hazard_payload(enterprise_id, "r-later")),
+        ],
+    )
     assert [r["status"] for r in later] == ["ok", "ok"] and later[0]["data"]["status"] == "voided"
 
 
@@ -157,8 +226,14 @@ async def test_the_same_batch_sent_twice_at_once_applies_each_operation_once(cli
     officer = await login(client, "officer1")
     enterprise_id = (await me(client, officer))["enterpriseId"]
     ops = [op(f"c{n}", "hazardCreate", hazard_payload(enterprise_id, f"c{n}")) for n in range(5)]
-    ops += [op(f"cv{n}", "hazardTransition", {"hazardOpId": f"c{n}", "expectedVersion": 1,
-                                              "transition": {"action": "void", "reason": "重复"}}) for n in range(5)]  # fmt: skip
+    ops += [
+        op(
+            f"cv{n}",
+            "hazardTransition",
+            {"hazardOpId": f"c{n}", "expectedVersion": 1, "transition": {"action": "void", "reason": "重复"}},
+        )
+        for n in range(5)
+    ]
     first, second = await asyncio.gather(batch(client, officer, ops), batch(client, officer, ops))
     final = await batch(client, officer, ops)
     assert [r["status"] for r in final] == ["ok"] * 10
@@ -196,13 +271,27 @@ async def test_another_tenants_ids_neither_apply_nor_leak_and_op_ids_are_per_use
     e1, e2 = (await me(client, officer1))["enterpriseId"], (await me(client, officer2))["enterpriseId"]
     theirs = await batch(client, officer2, [op("t1", "hazardCreate", hazard_payload(e2, "t1"))])
     hazard_id = theirs[0]["id"]
-    results = await batch(client, officer1, [
-        op("t1", "hazardCreate", hazard_payload(e2, "x1")),
-        op("t2", "hazardTransition", {"hazardId": hazard_id, "expectedVersion": 1,
-                                      "transition": {"action": "void", "reason": "x"}}),
-        op("t3", "hazardTransition", {"hazardId": "01ZZZZZZZZZZZZZZZZZZZZZZZZ", "expectedVersion": 1,
-                                      "transition": {"action": "void", "reason": "x"}}),
-    ])  # fmt: skip
+    results = await batch(
+        client,
+        officer1,
+        [
+            op("t1", "hazardCreate", hazard_payload(e2, "x1")),
+            op(
+                "t2",
+                "hazardTransition",
+                {"hazardId": hazard_id, "expectedVersion": 1, "transition": {"action": "void", "reason": "x"}},
+            ),
+            op(
+                "t3",
+                "hazardTransition",
+                {
+                    "hazardId": "01ZZZZZZZZZZZZZZZZZZZZZZZZ",
+                    "expectedVersion": 1,
+                    "transition": {"action": "void", "reason": "x"},
+                },
+            ),
+        ],
+    )
     assert [r["error"]["code"] for r in results] == ["NOT_FOUND"] * 3
     # an existing hazard of another tenant answers exactly like a missing one
     assert results[1]["error"] | {"extra": None} == results[2]["error"] | {"extra": None}
@@ -236,15 +325,18 @@ async def test_a_first_sync_returns_everything_in_scope_in_pages_and_then_only_w
     hazards = set()
     page = {"nextCursor": None}
     while True:
-        params = {"enterpriseId": enterprise_id, "limit": 100} | ({"cursor": page["nextCursor"]} if page["nextCursor"] else {})
+        params = {"enterpriseId": enterprise_id, "limit": 100} | (
+            {"cursor": page["nextCursor"]} if page["nextCursor"] else {}
+        )
         page = (await client.get("/v1/hazards", params=params, headers=officer)).json()
         hazards |= {(h["id"], h["version"], h["status"]) for h in page["items"]}
         if not page["nextCursor"]:
             break
     synced = {(c["id"], c["data"]["version"], c["data"]["status"]) for c in held.values() if c["kind"] == "hazard"}
     assert synced == hazards and len(hazards) > 20
-    points = (await client.get(f"/v1/enterprises/{enterprise_id}/risk-points", params={"limit": 100},
-                               headers=officer)).json()["items"]  # fmt: skip
+    points = (
+        await client.get(f"/v1/enterprises/{enterprise_id}/risk-points", params={"limit": 100}, headers=officer)
+    ).json()["items"]
     assert {c["id"] for c in held.values() if c["kind"] == "riskPoint"} == {p["id"] for p in points}
     card = next(c["data"] for c in held.values() if c["kind"] == "riskPoint")
     assert card["riskPoint"]["qr"]["token"] and isinstance(card["checklist"], list)
@@ -254,7 +346,9 @@ async def test_a_first_sync_returns_everything_in_scope_in_pages_and_then_only_w
     assert nothing == [] and same == cursor
     made = await batch(client, officer, [op("f1", "hazardCreate", hazard_payload(enterprise_id, "f1"))])
     news, cursor = await all_changes(client, officer, cursor)
-    assert [(c["kind"], c["id"], c["op"], c["data"]["version"]) for c in news] == [("hazard", made[0]["id"], "upsert", 1)]
+    assert [(c["kind"], c["id"], c["op"], c["data"]["version"]) for c in news] == [
+        ("hazard", made[0]["id"], "upsert", 1)
+    ]
 
 
 async def test_a_rotated_safety_code_reaches_the_phone_with_the_enterprise(client):
@@ -266,15 +360,18 @@ async def test_a_rotated_safety_code_reaches_the_phone_with_the_enterprise(clien
     news, _ = await all_changes(client, officer, cursor)
     assert [(c["kind"], c["id"], c["op"]) for c in news] == [("enterprise", enterprise_id, "upsert")]
     shown = (await client.get(f"/v1/enterprises/{enterprise_id}", headers=officer)).json()
-    assert news[0]["data"]["safetyCode"] == shown["safetyCode"] and shown["safetyCode"]["token"] == rotated.json()["token"]
+    assert (
+        news[0]["data"]["safetyCode"] == shown["safetyCode"] and shown["safetyCode"]["token"] == rotated.json()["token"]
+    )
 
 
 async def test_a_small_limit_pages_through_every_change_once_in_order(client):
     officer = await login(client, "officer1")
     enterprise_id = (await me(client, officer))["enterpriseId"]
     _, cursor = await all_changes(client, officer)
-    made = await batch(client, officer, [op(f"p{n}", "hazardCreate", hazard_payload(enterprise_id, f"p{n}"))
-                                         for n in range(7)])  # fmt: skip
+    made = await batch(
+        client, officer, [op(f"p{n}", "hazardCreate", hazard_payload(enterprise_id, f"p{n}")) for n in range(7)]
+    )
     seen, pages = [], 0
     while True:
         page = (await client.get("/v1/sync/changes", params={"since": cursor, "limit": 3}, headers=officer)).json()
@@ -299,11 +396,17 @@ async def test_an_enterprise_moved_to_another_grid_is_a_tombstone_for_the_old_gr
     assert response.status_code == 200, response.text
 
     gone, _ = await all_changes(client, inspector, inspector_cursor)
-    assert [(c["kind"], c["id"], c["op"], c["reason"]) for c in gone] == [("enterprise", enterprise_id, "remove", "leftScope")]
+    assert [(c["kind"], c["id"], c["op"], c["reason"]) for c in gone] == [
+        ("enterprise", enterprise_id, "remove", "leftScope")
+    ]
     # the city sees both places: whatever the paging, a phone applying the changes in order still holds it all
     held = {("enterprise", enterprise_id): enterprise_id}
-    held |= {("hazard", h["id"]): enterprise_id for h in (await client.get(
-        "/v1/hazards", params={"enterpriseId": enterprise_id, "limit": 1000}, headers=regulator)).json()["items"]}
+    held |= {
+        ("hazard", h["id"]): enterprise_id
+        for h in (
+            await client.get("/v1/hazards", params={"enterpriseId": enterprise_id, "limit": 1000}, headers=regulator)
+        ).json()["items"]
+    }
     expected = dict(held)
     moved, _ = await all_changes(client, regulator, regulator_cursor)
     assert {c["enterpriseId"] for c in moved} == {enterprise_id}
@@ -330,8 +433,10 @@ async def test_a_user_who_loses_a_grid_gets_tombstones_and_one_who_gains_it_gets
     changes, _ = await all_changes(client, inspector, cursor)
     removed = {c["id"] for c in changes if c["kind"] == "enterprise" and c["op"] == "remove"}
     gained = {c["id"] for c in changes if c["kind"] == "enterprise" and c["op"] == "upsert"}
-    visible = {e["id"] for e in (await client.get("/v1/enterprises", params={"limit": 1000},
-                                                  headers=inspector)).json()["items"]}  # fmt: skip
+    visible = {
+        e["id"]
+        for e in (await client.get("/v1/enterprises", params={"limit": 1000}, headers=inspector)).json()["items"]
+    }
     assert removed == before - visible and removed
     assert gained == visible - before
     assert all(c["reason"] == "leftScope" for c in changes if c["op"] == "remove")

@@ -20,6 +20,7 @@ import httpx
 from PIL import ExifTags, Image, ImageDraw
 from PIL.TiffImagePlugin import IFDRational
 
+from domain.accounts.tables import AppUser
 from domain.clock import utcnow
 from domain.db.tables import ALL_TABLES
 from domain.history.tables import HistoryEvent
@@ -35,7 +36,6 @@ from domain.public_reports.tables import (
     PublicReportPhoto,
     PublicReportReply,
 )
-from domain.accounts.tables import AppUser
 from seed import zhoushan
 from tests.conftest import login
 
@@ -57,8 +57,14 @@ GPS_LAT = ((30, 1), (4, 1), (208848, 10000))
 GPS_LNG = ((121, 1), (58, 1), (448860, 10000))
 PHOTO_POINT = (30 + 4 / 60 + 20.8848 / 3600, 121 + 58 / 60 + 44.886 / 3600)
 CAPTURE_EXIF = "2026:11:27 03:41:29"
-CAPTURE_FORMS = ("2026:11:27 03:41:29", "2026-11-27T03:41:29", "2026-11-27 03:41:29", "2026-11-26T19:41:29",
-                 "2026-11-26 19:41:29", "2026:11:27")  # fmt: skip
+CAPTURE_FORMS = (
+    "2026:11:27 03:41:29",
+    "2026-11-27T03:41:29",
+    "2026-11-27 03:41:29",
+    "2026-11-26T19:41:29",
+    "2026-11-26 19:41:29",
+    "2026:11:27",
+)
 CAMERA_SERIAL = "WB-SN-884213"
 CAMERA_MODEL = "WhistleCam X9"
 # the DMS seconds as EXIF rational text and as decimals, in the forms a serialiser might write them
@@ -181,8 +187,9 @@ UNREACHABLE = {"/v1/public/reports/{receipt}"}
 PER_TEMPLATE = 60  # ids tried per path template: the accepted hazard's and its photos' first, then others
 
 
-async def crawl(client: httpx.AsyncClient, headers: dict, known: dict[str, set[str]],
-                first: set[str]) -> dict[str, httpx.Response]:  # fmt: skip
+async def crawl(
+    client: httpx.AsyncClient, headers: dict, known: dict[str, set[str]], first: set[str]
+) -> dict[str, httpx.Response]:
     """GET every path of the served OpenAPI document the ids found so far can fill, pages followed, until no new id
     turns up; the answers by path (errors included: their bodies are scanned too)."""
     document = (await client.get("/schema/openapi.json")).json()
@@ -197,8 +204,11 @@ async def crawl(client: httpx.AsyncClient, headers: dict, known: dict[str, set[s
             names = re.findall(r"{(\w+)}", template)
             choices = [sorted(known.get(name, ()), key=lambda v: (v not in first, v))[:PER_TEMPLATE] for name in names]
             # the largest page each list allows, as its schema says
-            query = {p["name"]: p["schema"]["maximum"] for p in operation.get("parameters", [])
-                     if p["name"] == "limit" and "maximum" in p.get("schema", {})}  # fmt: skip
+            query = {
+                p["name"]: p["schema"]["maximum"]
+                for p in operation.get("parameters", [])
+                if p["name"] == "limit" and "maximum" in p.get("schema", {})
+            }
             for combo in itertools.product(*choices):
                 path = template
                 for name, value in zip(names, combo, strict=True):
@@ -252,17 +262,30 @@ async def _tied_rows(values: set[str], report_id: str) -> dict[str, list[dict]]:
 async def test_nothing_of_the_whistleblower_reaches_any_field_file_feed_or_notification_of_the_enterprise(client, app):
     # the reporter: a photo with real GPS EXIF, then the report, with contact, place and time
     photo_bytes = gps_jpeg()
-    uploaded = await client.post("/v1/public/reports/photos", content=form(photo_bytes, clientId="wb-photo-1",
-                                 deviceId=DEVICE_ID), headers={"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"})  # fmt: skip
+    uploaded = await client.post(
+        "/v1/public/reports/photos",
+        content=form(photo_bytes, clientId="wb-photo-1", deviceId=DEVICE_ID),
+        headers={"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"},
+    )
     assert uploaded.status_code == 201, uploaded.text
     original = uploaded.json()
     e1_name = next(name for key, name, *_ in zhoushan.ENTERPRISES if key == "E1")
     e1 = await Enterprise.select(Enterprise.id, Enterprise.credit_code).where(Enterprise.name == e1_name).first().run()
-    made = await client.post("/v1/public/reports", json={
-        "clientId": "wb-report-1", "deviceId": DEVICE_ID, "title": REPORTER_TITLE, "description": REPORTER_DESCRIPTION,
-        "enterpriseCreditCode": e1["credit_code"], "lat": REPORT_POINT[0], "lng": REPORT_POINT[1],
-        "occurredAt": OCCURRED_AT, "photoIds": [original["id"]], "contact": {"name": CONTACT_NAME, "phone": CONTACT_PHONE},
-    })  # fmt: skip
+    made = await client.post(
+        "/v1/public/reports",
+        json={
+            "clientId": "wb-report-1",
+            "deviceId": DEVICE_ID,
+            "title": REPORTER_TITLE,
+            "description": REPORTER_DESCRIPTION,
+            "enterpriseCreditCode": e1["credit_code"],
+            "lat": REPORT_POINT[0],
+            "lng": REPORT_POINT[1],
+            "occurredAt": OCCURRED_AT,
+            "photoIds": [original["id"]],
+            "contact": {"name": CONTACT_NAME, "phone": CONTACT_PHONE},
+        },
+    )
     assert made.status_code == 201, made.text
     receipt = made.json()["receipt"]
     report = await PublicReport.select().where(PublicReport.receipt == receipt.replace("-", "")).first().run()
@@ -275,10 +298,18 @@ async def test_nothing_of_the_whistleblower_reaches_any_field_file_feed_or_notif
         assert image.getexif().get_ifd(ExifTags.IFD.GPSInfo)[ExifTags.GPS.GPSLatitude][2] == IFDRational(208848, 10000)
 
     accepted_from = utcnow()
-    accepted = await client.post(f"/v1/public-reports/{report['id']}/transitions", headers=regulator | {"If-Match": '"1"'},
-                                 json={"action": "accept", "category": "unsafe_condition", "title": OWN_TITLE,
-                                       "description": OWN_DESCRIPTION, "photoIds": [original["id"]],
-                                       "reply": "已受理，感谢举报"})  # fmt: skip
+    accepted = await client.post(
+        f"/v1/public-reports/{report['id']}/transitions",
+        headers=regulator | {"If-Match": '"1"'},
+        json={
+            "action": "accept",
+            "category": "unsafe_condition",
+            "title": OWN_TITLE,
+            "description": OWN_DESCRIPTION,
+            "photoIds": [original["id"]],
+            "reply": "已受理，感谢举报",
+        },
+    )
     assert accepted.status_code == 200, accepted.text
     hazard_id = accepted.json()["hazardId"]
     await app.state.dispatcher.drain()
@@ -296,45 +327,89 @@ async def test_nothing_of_the_whistleblower_reaches_any_field_file_feed_or_notif
     assert copy_row["stamped"] is True and copy_row["enterprise_id"] == e1["id"]
     staff = {row["id"] for row in await AppUser.select(AppUser.id).where(AppUser.enterprise_id == e1["id"]).run()}
 
-    secrets_ = (REPORTER_TITLE, REPORTER_DESCRIPTION, *REPORTER_FRAGMENTS, CONTACT_NAME, CONTACT_PHONE, DEVICE_ID,
-                device_user(DEVICE_ID), receipt, receipt.replace("-", ""), report["id"], report["client_key"],
-                original["id"], original["sha256"], CAMERA_SERIAL, CAMERA_MODEL, "WhistleCorp", "night-shift",
-                "fire lane", *OCCURRED_FORMS, *CAPTURE_FORMS, *GPS_TEXT)  # fmt: skip
+    secrets_ = (
+        REPORTER_TITLE,
+        REPORTER_DESCRIPTION,
+        *REPORTER_FRAGMENTS,
+        CONTACT_NAME,
+        CONTACT_PHONE,
+        DEVICE_ID,
+        device_user(DEVICE_ID),
+        receipt,
+        receipt.replace("-", ""),
+        report["id"],
+        report["client_key"],
+        original["id"],
+        original["sha256"],
+        CAMERA_SERIAL,
+        CAMERA_MODEL,
+        "WhistleCorp",
+        "night-shift",
+        "fire lane",
+        *OCCURRED_FORMS,
+        *CAPTURE_FORMS,
+        *GPS_TEXT,
+    )
     assert leaks(json.dumps(report, default=str, ensure_ascii=False), secrets_)  # the detector finds what is there
 
     copy_paths = {f"/v1/photos/{copy['id']}", f"/v1/photos/{copy['id']}/display", f"/v1/photos/{copy['id']}/thumb"}
     for username in ENTERPRISE_USERS:
         headers = await login(client, username)
         me = (await client.get("/v1/me", headers=headers)).json()
-        known = {"enterprise_id": {e1["id"]}, "hazard_id": {hazard_id}, "photo_id": {copy["id"]},
-                 "user_id": {me["id"], *staff}, "report_id": {report["id"]}}  # fmt: skip
+        known = {
+            "enterprise_id": {e1["id"]},
+            "hazard_id": {hazard_id},
+            "photo_id": {copy["id"]},
+            "user_id": {me["id"], *staff},
+            "report_id": {report["id"]},
+        }
         answers = await crawl(client, headers, known, first={hazard_id, copy["id"], e1["id"]})
         # the crawl reached what matters: the hazard, its history, the photo files, the feed, the notifications
-        for path in (f"/v1/hazards/{hazard_id}", f"/v1/hazards/{hazard_id}/history", "/v1/sync/changes",
-                     "/v1/notifications", *copy_paths):  # fmt: skip
+        for path in (
+            f"/v1/hazards/{hazard_id}",
+            f"/v1/hazards/{hazard_id}/history",
+            "/v1/sync/changes",
+            "/v1/notifications",
+            *copy_paths,
+        ):
             assert answers[path].status_code == 200, (username, path, answers[path].text[:200])
         assert hazard_id in answers["/v1/sync/changes"].text or any(
-            hazard_id in r.text for p, r in answers.items() if p.startswith("/v1/sync/changes#"))
-        for path in (f"/v1/public-reports/{report['id']}", f"/v1/public-reports/{report['id']}/history", "/v1/public-reports"):
+            hazard_id in r.text for p, r in answers.items() if p.startswith("/v1/sync/changes#")
+        )
+        for path in (
+            f"/v1/public-reports/{report['id']}",
+            f"/v1/public-reports/{report['id']}/history",
+            "/v1/public-reports",
+        ):
             assert answers[path].status_code in (403, 404), path
         assert len(answers) > 60, sorted(answers)
         for path, response in answers.items():
             kind = response.headers.get("content-type", "")
-            text = response.text if kind.startswith(("application/json", "text/", "application/problem")) else (
-                response.content.decode("latin-1"))  # fmt: skip
+            text = (
+                response.text
+                if kind.startswith(("application/json", "text/", "application/problem"))
+                else (response.content.decode("latin-1"))
+            )
             assert not leaks(text, secrets_), (username, path, leaks(text, secrets_))
             if path.split("#")[0] in copy_paths:
                 assert not carries_metadata(response.content), (path, carries_metadata(response.content))
         # the copy and its display copy carry the enterprise's stamp (burned in once, not twice over)
         assert bottom_band_is_darker(answers[f"/v1/photos/{copy['id']}"].content)
         # the report's own photo is not the enterprise's in any form
-        for path in (f"/v1/photos/{original['id']}", f"/v1/photos/{original['id']}/display", f"/v1/photos/{original['id']}/thumb"):
+        for path in (
+            f"/v1/photos/{original['id']}",
+            f"/v1/photos/{original['id']}/display",
+            f"/v1/photos/{original['id']}/thumb",
+        ):
             assert (await client.get(path, headers=headers)).status_code == 404, path
 
     # the files behind the enterprise's photo: no metadata, none of the reporter's bytes
     root = app.state.settings.photo_dir
-    for path in (storage.original_path(root, copy["sha256"]), storage.derivative_path(root, "display", copy["sha256"]),
-                 storage.derivative_path(root, "thumb", copy["sha256"])):  # fmt: skip
+    for path in (
+        storage.original_path(root, copy["sha256"]),
+        storage.derivative_path(root, "display", copy["sha256"]),
+        storage.derivative_path(root, "thumb", copy["sha256"]),
+    ):
         data = path.read_bytes()
         assert not carries_metadata(data) and not leaks(data.decode("latin-1"), secrets_), path
 

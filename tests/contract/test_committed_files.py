@@ -42,7 +42,9 @@ def test_the_committed_openapi_file_is_exactly_what_the_command_writes():
 
 
 def test_rendering_is_deterministic_whatever_the_key_order():
-    assert contract.render({"b": 1, "a": {"d": [2, 1], "c": "中"}}) == contract.render({"a": {"c": "中", "d": [2, 1]}, "b": 1})
+    assert contract.render({"b": 1, "a": {"d": [2, 1], "c": "中"}}) == contract.render(
+        {"a": {"c": "中", "d": [2, 1]}, "b": 1}
+    )
     assert contract.render({"a": "中"}) == '{\n  "a": "中"\n}\n'
 
 
@@ -84,13 +86,20 @@ def test_the_check_command_names_a_stale_file_and_how_to_regenerate_it(tmp_path,
 def test_every_operation_documents_its_errors_as_problem_details():
     document = json.loads(contract.OPENAPI_FILE.read_text())
     problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
-    operations = [(path, method, operation) for path, item in document["paths"].items() for method, operation in item.items()]
+    operations = [
+        (path, method, operation) for path, item in document["paths"].items() for method, operation in item.items()
+    ]
     assert len(operations) >= 80
     for path, method, operation in operations:
         for status in ("400", "default"):
             assert operation["responses"][status]["content"] == problem, (method, path, status)
-    assert set(document["components"]["schemas"]["Problem"]["required"]) == {"type", "title", "status", "detail", "code"}
-
+    assert set(document["components"]["schemas"]["Problem"]["required"]) == {
+        "type",
+        "title",
+        "status",
+        "detail",
+        "code",
+    }
 
 
 def test_every_query_parameter_is_camel_case_and_every_json_answer_has_a_schema():

@@ -41,19 +41,26 @@ def _schemas(document: dict) -> dict:
 BREAKING = {
     "a field removed": lambda d: _schemas(d)["Hazard"]["properties"].pop("title"),
     "a field renamed": lambda d: _schemas(d)["HazardCreate"]["properties"].__setitem__(
-        "heading", _schemas(d)["HazardCreate"]["properties"].pop("title")),
+        "heading", _schemas(d)["HazardCreate"]["properties"].pop("title")
+    ),
     "a field retyped": lambda d: _schemas(d)["Hazard"]["properties"].__setitem__("version", {"type": "string"}),
     "a nullable field made non-null": lambda d: _schemas(d)["Hazard"]["properties"].__setitem__(
-        "deadline", {"format": "date-time", "type": "string"}),
-    "a new required field": lambda d: (_schemas(d)["HazardCreate"]["properties"].__setitem__("shift", {"type": "string"}),
-                                       _schemas(d)["HazardCreate"]["required"].append("shift")),
+        "deadline", {"format": "date-time", "type": "string"}
+    ),
+    "a new required field": lambda d: (
+        _schemas(d)["HazardCreate"]["properties"].__setitem__("shift", {"type": "string"}),
+        _schemas(d)["HazardCreate"]["required"].append("shift"),
+    ),
     "an optional field made required": lambda d: _schemas(d)["HazardCreate"]["required"].append("description"),
-    "an allowed value removed": lambda d: _schemas(d)["HazardCreate"]["properties"]["category"]["enum"].remove("unsafe_act"),
+    "an allowed value removed": lambda d: _schemas(d)["HazardCreate"]["properties"]["category"]["enum"].remove(
+        "unsafe_act"
+    ),
     "a bound tightened": lambda d: _schemas(d)["HazardCreate"]["properties"]["title"].__setitem__("maxLength", 50),
     "a schema removed": lambda d: _schemas(d).pop("HazardPhoto"),
     "a path removed": lambda d: d["paths"].pop("/v1/scan/{token}"),
     "a query parameter made required": lambda d: next(
-        p for p in d["paths"]["/v1/hazards"]["get"]["parameters"] if p["name"] == "level").__setitem__("required", True),
+        p for p in d["paths"]["/v1/hazards"]["get"]["parameters"] if p["name"] == "level"
+    ).__setitem__("required", True),
 }
 
 
@@ -65,10 +72,14 @@ def test_a_breaking_change_is_reported(change, committed):
 
 ADDITIVE = {
     "an optional field added": lambda d: _schemas(d)["HazardCreate"]["properties"].__setitem__(
-        "shift", {"type": "string", "default": ""}),
+        "shift", {"type": "string", "default": ""}
+    ),
     "a response field added with a default": lambda d: _schemas(d)["Hazard"]["properties"].__setitem__(
-        "neverServedAdded", {"oneOf": [{"type": "string"}, {"type": "null"}]}),
-    "an allowed value added": lambda d: _schemas(d)["HazardCreate"]["properties"]["category"]["enum"].append("environment"),
+        "neverServedAdded", {"oneOf": [{"type": "string"}, {"type": "null"}]}
+    ),
+    "an allowed value added": lambda d: _schemas(d)["HazardCreate"]["properties"]["category"]["enum"].append(
+        "environment"
+    ),
     "a bound loosened": lambda d: _schemas(d)["HazardCreate"]["properties"]["title"].__setitem__("maxLength", 400),
     "a schema added": lambda d: _schemas(d).__setitem__("NeverServedAdded", {"type": "object", "properties": {}}),
     "a path added": lambda d: d["paths"].__setitem__("/v1/never-served/added", {"get": {"responses": {}}}),

@@ -62,21 +62,34 @@ async def actor_named(username: str) -> Actor:
 
 async def long_hazard_chain() -> str:
     """A demo hazard whose chain has at least four events."""
-    row = await _one("SELECT chain_id FROM history_event WHERE subject_kind = 'hazard' GROUP BY chain_id"
-                     " HAVING MAX(seq) >= 4 ORDER BY chain_id LIMIT 1")  # fmt: skip
+    row = await _one(
+        "SELECT chain_id FROM history_event WHERE subject_kind = 'hazard' GROUP BY chain_id"
+        " HAVING MAX(seq) >= 4 ORDER BY chain_id LIMIT 1"
+    )
     return row["chain_id"]
 
 
 async def fresh_transition() -> tuple[str, int]:
     """Move a demo hazard now, after the seed exported the heads: its newest event is covered only by its anchor."""
     officer, principal = await actor_named("officer1"), await actor_named("principal1")
-    row = await Hazard.select().where(Hazard.status == "reported", Hazard.level == "general",
-                                      Hazard.enterprise_id == officer.enterprise_id,
-                                      Hazard.level_confirmed.eq(True)).first().run()  # fmt: skip
+    row = (
+        await Hazard.select()
+        .where(
+            Hazard.status == "reported",
+            Hazard.level == "general",
+            Hazard.enterprise_id == officer.enterprise_id,
+            Hazard.level_confirmed.eq(True),
+        )
+        .first()
+        .run()
+    )
     assert row is not None, "the demo holds a reported general hazard of officer1's enterprise"
-    record = await transition(actor=principal, hazard_id=row["id"], expected_version=row["version"],
-                              command=model.Assign(assignee_id=officer.user_id, measures="整改措施",
-                                                   deadline=utcnow() + timedelta(days=5)))  # fmt: skip
+    record = await transition(
+        actor=principal,
+        hazard_id=row["id"],
+        expected_version=row["version"],
+        command=model.Assign(assignee_id=officer.user_id, measures="整改措施", deadline=utcnow() + timedelta(days=5)),
+    )
     return record.id, record.version
 
 
@@ -110,8 +123,9 @@ def assert_named(report: VerifyReport, found: Found, case: str) -> None:
 
 async def edit_a_payload() -> Found:
     chain = await long_hazard_chain()
-    await _sql("UPDATE history_event SET payload = {} WHERE chain_id = {} AND seq = 2",
-               json.dumps({"measures": "篡改"}), chain)  # fmt: skip
+    await _sql(
+        "UPDATE history_event SET payload = {} WHERE chain_id = {} AND seq = 2", json.dumps({"measures": "篡改"}), chain
+    )
     return Found(chain, 2, frozenset({HASH_MISMATCH}))
 
 
@@ -137,15 +151,23 @@ async def swap_two_events() -> Found:
 
 
 async def _insert_forged(chain: str, seq: int, prev_hash: str, template: dict) -> None:
-    forged = link(chain, seq, "accept", template["actor_id"], template["role"], template["at"], {"note": "伪造"}, [],
-                  prev_hash)  # fmt: skip
+    forged = link(
+        chain, seq, "accept", template["actor_id"], template["role"], template["at"], {"note": "伪造"}, [], prev_hash
+    )
     await _sql(
         "INSERT INTO history_event (id, chain_id, subject_kind, seq, action, name, actor_id, role, at, payload,"
         " photo_hashes, prev_hash, hash) VALUES ({}, {}, 'hazard', {}, 'accept', 'HazardAccepted', {}, {}, {},"
         " {}, '[]', {}, {})",
-        f"FORGED{seq:020d}", chain, seq, template["actor_id"], template["role"], template["at"],
-        json.dumps({"note": "伪造"}), prev_hash, forged.hash,
-    )  # fmt: skip
+        f"FORGED{seq:020d}",
+        chain,
+        seq,
+        template["actor_id"],
+        template["role"],
+        template["at"],
+        json.dumps({"note": "伪造"}),
+        prev_hash,
+        forged.hash,
+    )
 
 
 async def insert_a_forged_event_at_the_end() -> Found:
@@ -173,10 +195,24 @@ async def rewrite_a_whole_chain_and_rehash_it() -> Found:
     prev = "0" * 64
     for row in await chain_rows(chain):
         payload = json.loads(row["payload"]) | ({"title": "改写"} if row["seq"] == 1 else {})
-        forged = link(chain, row["seq"], row["action"], row["actor_id"], row["role"], row["at"], payload,
-                      json.loads(row["photo_hashes"]), prev)  # fmt: skip
-        await _sql("UPDATE history_event SET payload = {}, prev_hash = {}, hash = {} WHERE id = {}",
-                   json.dumps(forged.payload, ensure_ascii=False), prev, forged.hash, row["id"])  # fmt: skip
+        forged = link(
+            chain,
+            row["seq"],
+            row["action"],
+            row["actor_id"],
+            row["role"],
+            row["at"],
+            payload,
+            json.loads(row["photo_hashes"]),
+            prev,
+        )
+        await _sql(
+            "UPDATE history_event SET payload = {}, prev_hash = {}, hash = {} WHERE id = {}",
+            json.dumps(forged.payload, ensure_ascii=False),
+            prev,
+            forged.hash,
+            row["id"],
+        )
         prev = forged.hash
     return Found(chain, 1, frozenset({ANCHOR_MISMATCH}))
 
@@ -225,8 +261,9 @@ async def delete_a_hazard_row() -> Found:
 
 async def shorten_a_blacklist_listing() -> Found:
     row = await _one("SELECT id, expires_on FROM blacklist_listing WHERE status = 'confirmed' ORDER BY id LIMIT 1")
-    await _sql("UPDATE blacklist_listing SET expires_on = {} WHERE id = {}", row["expires_on"] - timedelta(days=400),
-               row["id"])  # fmt: skip
+    await _sql(
+        "UPDATE blacklist_listing SET expires_on = {} WHERE id = {}", row["expires_on"] - timedelta(days=400), row["id"]
+    )
     return Found(kind="blacklistListing", key=row["id"], field="expires_on")
 
 
@@ -244,8 +281,9 @@ async def dismiss_a_public_report_directly() -> Found:
 
 async def extend_a_standardisation_grade() -> Found:
     row = await _one("SELECT id, valid_to FROM standardisation_grade ORDER BY id LIMIT 1")
-    await _sql("UPDATE standardisation_grade SET valid_to = {} WHERE id = {}", row["valid_to"] + timedelta(days=365),
-               row["id"])  # fmt: skip
+    await _sql(
+        "UPDATE standardisation_grade SET valid_to = {} WHERE id = {}", row["valid_to"] + timedelta(days=365), row["id"]
+    )
     return Found(kind="standardisationGrade", key=row["id"], field="valid_to")
 
 
@@ -267,13 +305,27 @@ async def edit_an_anchor() -> Found:
 
 
 CASES: list[Callable[[], Awaitable[Found]]] = [
-    edit_a_payload, delete_the_newest_event, delete_a_middle_event, swap_two_events,
-    insert_a_forged_event_at_the_end, insert_a_forged_event_in_the_middle, rewrite_a_whole_chain_and_rehash_it,
-    close_an_overdue_hazard_directly, move_a_deadline_directly, lower_a_level_directly, remove_a_photo_directly,
-    swap_a_photo_directly, delete_a_hazard_row, shorten_a_blacklist_listing, hide_a_failed_inspection_item,
-    dismiss_a_public_report_directly, extend_a_standardisation_grade, improve_a_statistics_snapshot,
-    paint_a_safety_code_blue, edit_an_anchor,
-]  # fmt: skip
+    edit_a_payload,
+    delete_the_newest_event,
+    delete_a_middle_event,
+    swap_two_events,
+    insert_a_forged_event_at_the_end,
+    insert_a_forged_event_in_the_middle,
+    rewrite_a_whole_chain_and_rehash_it,
+    close_an_overdue_hazard_directly,
+    move_a_deadline_directly,
+    lower_a_level_directly,
+    remove_a_photo_directly,
+    swap_a_photo_directly,
+    delete_a_hazard_row,
+    shorten_a_blacklist_listing,
+    hide_a_failed_inspection_item,
+    dismiss_a_public_report_directly,
+    extend_a_standardisation_grade,
+    improve_a_statistics_snapshot,
+    paint_a_safety_code_blue,
+    edit_an_anchor,
+]
 
 
 async def test_the_untouched_demo_verifies_ok_with_every_protected_row_bound(db):
@@ -348,14 +400,27 @@ def test_migrate_anchors_and_binds_an_upgraded_database_once_and_it_then_verifie
     with sqlite3.connect(path) as connection:  # as if the data were written before the binding existed
         connection.execute("DELETE FROM chain_anchor")
         connection.execute("DELETE FROM chain_head_export")  # exported before the ledger existed: no ledger head
-        for table in ("hazard", "inspection", "public_report", "blacklist_listing", "standardisation_grade",
-                      "statistics_snapshot", "safety_code"):  # fmt: skip
+        for table in (
+            "hazard",
+            "inspection",
+            "public_report",
+            "blacklist_listing",
+            "standardisation_grade",
+            "statistics_snapshot",
+            "safety_code",
+        ):
             connection.execute(f"UPDATE {table} SET chain_seq = NULL, chain_hash = NULL")
     env = {**os.environ, "SF_VAR_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{path}", "REDIS_URL": ""}
 
     def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "api.cli", *args], env=env, capture_output=True, text=True,
-                              timeout=180, cwd=Path(__file__).parents[2])  # fmt: skip
+        return subprocess.run(
+            [sys.executable, "-m", "api.cli", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+            cwd=Path(__file__).parents[2],
+        )
 
     first = run("migrate")
     assert first.returncode == 0 and "events anchored" in first.stdout and "rows bound" in first.stdout, first.stderr

@@ -35,8 +35,11 @@ def nearest_midnight_in_zhoushan(now: datetime) -> datetime:
 
 def marked_files() -> list[str]:
     """The test files holding `clock`-marked tests (looked up by text: collecting the whole suite costs more)."""
-    return sorted(str(path.relative_to(ROOT)) for path in (ROOT / "tests").rglob("test_*.py")
-                  if "mark.clock" in path.read_text(encoding="utf-8") and path.name != Path(__file__).name)  # fmt: skip
+    return sorted(
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "tests").rglob("test_*.py")
+        if "mark.clock" in path.read_text(encoding="utf-8") and path.name != Path(__file__).name
+    )
 
 
 def test_nearest_midnight_is_within_twelve_hours_and_is_a_local_midnight():
@@ -59,13 +62,29 @@ def test_the_clock_marked_tests_pass_across_midnight_in_zhoushan_and_just_after(
     runs = {}
     for name, start in starts.items():
         env = {key: value for key, value in os.environ.items() if not key.startswith(("PYTEST_", "SF_TEST_CLOCK"))}
-        env |= {"SF_TEST_CLOCK": start.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-                "SF_TEST_CLOCK_REPORT": str(tmp_path / f"{name}.json"),
-                "SF_TEST_CLOCK_MODE": "per-test"}  # fmt: skip
-        command = [sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:cacheprovider", "-p", "no:randomly",
-                   "-m", "clock and not postgres", *files]  # fmt: skip
-        runs[name] = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                      text=True)  # fmt: skip
+        env |= {
+            "SF_TEST_CLOCK": start.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            "SF_TEST_CLOCK_REPORT": str(tmp_path / f"{name}.json"),
+            "SF_TEST_CLOCK_MODE": "per-test",
+        }
+        command = [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-n",
+            "0",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:randomly",
+            "-m",
+            "clock and not postgres",
+            *files,
+        ]
+        runs[name] = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
     for name, run in runs.items():
         output, _ = run.communicate(timeout=600)
         assert run.returncode == 0, f"the run started {starts[name]:%H:%M:%S}Z failed:\n{output[-6000:]}"

@@ -26,7 +26,11 @@ async def test_the_seed_loads_both_editions_with_every_item_its_industries_and_i
     for spec in seeded.CRITERIA:
         item = items[spec["id"]]
         assert (item.item_no, item.text, item.verbatim, item.edition_id) == (
-            spec["itemNo"], spec["text"], spec["verbatim"], spec["edition"])
+            spec["itemNo"],
+            spec["text"],
+            spec["verbatim"],
+            spec["edition"],
+        )
         assert sorted(item.industries) == sorted(spec["industries"])
     assert all(item.text.strip() for item in items.values())
 
@@ -47,8 +51,11 @@ async def test_the_migration_gives_criteria_stored_before_editions_their_edition
         await CriteriaEdition.delete(force=True).run()
         await MajorHazardCriterion.update({MajorHazardCriterion.edition_id: ""}, force=True).run()
         # the group the dust items were filed under then (today's rows name their first industry there)
-        await MajorHazardCriterion.update({MajorHazardCriterion.industry: "dust"}).where(
-            MajorHazardCriterion.id == "GM2023-06").run()  # fmt: skip
+        await (
+            MajorHazardCriterion.update({MajorHazardCriterion.industry: "dust"})
+            .where(MajorHazardCriterion.id == "GM2023-06")
+            .run()
+        )
     await _backfill(engine)
     chemicals = await cited_criterion("HC2017-05")
     assert chemicals.industries == {"hazardous_chemicals", "oil_storage"}
@@ -64,12 +71,14 @@ async def test_the_migration_gives_criteria_stored_before_editions_their_edition
 
 async def test_the_demo_holds_a_general_hazard_whose_deadline_was_extended_on_request_with_reasons(db):
     row = await Hazard.select().where(Hazard.client_key.like(f"%:{extended_client_id()}")).first().run()
-    assert row is not None and row["level"] == "general" and row["status"] in ("rectifying", "awaiting_acceptance",
-                                                                                "closed")  # fmt: skip
+    assert (
+        row is not None
+        and row["level"] == "general"
+        and row["status"] in ("rectifying", "awaiting_acceptance", "closed")
+    )
     events = await chain_rows(row["id"])
     names = [event["name"] for event in events]
-    assert names[-2:] == ["HazardExtensionRequested", "HazardExtensionDecided"] or (
-        "HazardExtensionDecided" in names)
+    assert names[-2:] == ["HazardExtensionRequested", "HazardExtensionDecided"] or ("HazardExtensionDecided" in names)
     assigned = next(e for e in events if e["name"] == "HazardAssigned")
     decided = next(e for e in events if e["name"] == "HazardExtensionDecided")
     assert DECISION in decided["payload"] and row["requested_deadline"] is None

@@ -50,6 +50,7 @@ async def test_two_sqlite_processes_worth_of_engines_share_the_file_without_lock
     await migrate(first)
     await open_engine(second)
     try:
+
         async def write(engine, index):
             async with engine.transaction():
                 await engine.run_ddl("SELECT COUNT(*) FROM login_attempt")

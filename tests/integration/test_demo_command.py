@@ -36,18 +36,32 @@ def demo_env(tmp_path: Path, template: Path, photos: Path, **extra: str) -> dict
     shutil.copy(template, tmp_path / "demo.sqlite3")
     shutil.copytree(photos, tmp_path / "photos")
     env = {key: value for key, value in os.environ.items() if not key.startswith(("SF_", "DATABASE_URL", "REDIS_URL"))}
-    return env | {
-        "SF_VAR_DIR": str(tmp_path / "var"), "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
-        "SF_PHOTO_DIR": str(tmp_path / "photos"), "SF_JWT_SECRET": "test-jwt-secret-that-is-long-enough-for-hs256",
-        "SF_QR_KEYS": json.dumps({"1": "test-qr-key-0123456789abcdef"}), "SF_PASSWORD_HASH_COST": "fast",
-        "SF_RUN_SCHEDULE": "0", "PYTHONUNBUFFERED": "1",
-    } | extra  # fmt: skip
+    return (
+        env
+        | {
+            "SF_VAR_DIR": str(tmp_path / "var"),
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+            "SF_PHOTO_DIR": str(tmp_path / "photos"),
+            "SF_JWT_SECRET": "test-jwt-secret-that-is-long-enough-for-hs256",
+            "SF_QR_KEYS": json.dumps({"1": "test-qr-key-0123456789abcdef"}),
+            "SF_PASSWORD_HASH_COST": "fast",
+            "SF_RUN_SCHEDULE": "0",
+            "PYTHONUNBUFFERED": "1",
+        }
+        | extra
+    )
 
 
 def run_demo(port: int, env: dict[str, str]) -> tuple[subprocess.Popen, list[str]]:
     """Start the demo and read its output up to the line saying it listens (the process keeps running)."""
-    process = subprocess.Popen([str(BIN), "demo", "--port", str(port)], cwd=REPO, env=env, text=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # fmt: skip
+    process = subprocess.Popen(
+        [str(BIN), "demo", "--port", str(port)],
+        cwd=REPO,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     lines: list[str] = []
     deadline = time.monotonic() + STARTUP_S
     assert process.stdout is not None
@@ -123,7 +137,9 @@ def test_sf_public_base_url_wins_over_the_host_and_port(tmp_path, sqlite_templat
     env = demo_env(tmp_path, sqlite_template, seeded_photos, SF_PUBLIC_BASE_URL="https://sf.example.cn")
     process, lines = run_demo(port, env)
     try:
-        assert "open the demo at https://sf.example.cn (API docs: https://sf.example.cn/schema/swagger)" in "\n".join(lines)
+        assert "open the demo at https://sf.example.cn (API docs: https://sf.example.cn/schema/swagger)" in "\n".join(
+            lines
+        )
         assert printed_code(lines, "risk point code").startswith("HTTPS://SF.EXAMPLE.CN/Q/")
         assert f":{port}" not in "\n".join(line for line in lines if not line.startswith("listening on"))
         # the served app hands out codes on the same base
@@ -133,14 +149,17 @@ def test_sf_public_base_url_wins_over_the_host_and_port(tmp_path, sqlite_templat
         stop(process)
 
 
-@pytest.mark.parametrize(("host", "lan", "expected"), [
-    ("127.0.0.1", "192.168.1.20", "http://127.0.0.1:8123"),
-    ("0.0.0.0", "192.168.1.20", "http://192.168.1.20:8123"),
-    ("0.0.0.0", None, "http://127.0.0.1:8123"),  # no network: the machine itself
-    ("::", "192.168.1.20", "http://192.168.1.20:8123"),
-    ("192.168.1.7", None, "http://192.168.1.7:8123"),
-    ("fe80::1", None, "http://[fe80::1]:8123"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("host", "lan", "expected"),
+    [
+        ("127.0.0.1", "192.168.1.20", "http://127.0.0.1:8123"),
+        ("0.0.0.0", "192.168.1.20", "http://192.168.1.20:8123"),
+        ("0.0.0.0", None, "http://127.0.0.1:8123"),  # no network: the machine itself
+        ("::", "192.168.1.20", "http://192.168.1.20:8123"),
+        ("192.168.1.7", None, "http://192.168.1.7:8123"),
+        ("fe80::1", None, "http://[fe80::1]:8123"),
+    ],
+)
 def test_the_base_url_of_a_wildcard_host_is_the_lan_address(host, lan, expected):
     assert served_base_url(host, 8123, lan_address=lan) == expected
 

@@ -20,10 +20,17 @@ async def test_of_two_transitions_with_the_same_version_never_both_succeed(db):
     officer, principal = await actor_named("officer1"), await actor_named("principal1")
     decided_by_update = 0
     for n in range(RACES):
-        hazard, _ = await create_hazard(actor=officer, new=NewHazard(
-            client_id=f"race-{n}", enterprise_id=officer.enterprise_id, source="daily",
-            category="unsafe_condition", title="竞争", description="",
-        ))  # fmt: skip
+        hazard, _ = await create_hazard(
+            actor=officer,
+            new=NewHazard(
+                client_id=f"race-{n}",
+                enterprise_id=officer.enterprise_id,
+                source="daily",
+                category="unsafe_condition",
+                title="竞争",
+                description="",
+            ),
+        )
         assign = model.Assign(officer.user_id, "整改", utcnow() + timedelta(days=2))
         results = await asyncio.gather(
             transition(actor=principal, hazard_id=hazard.id, expected_version=1, command=assign),

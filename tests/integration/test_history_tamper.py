@@ -41,15 +41,27 @@ async def honest_history(chains: int = 3) -> list[str]:
     officer, principal = await actor_named("officer1"), await actor_named("principal1")
     ids = []
     for n in range(chains):
-        record, _ = await create_hazard(actor=officer, new=NewHazard(
-            client_id=f"tamper-{n}", enterprise_id=officer.enterprise_id, source="daily",
-            category="unsafe_condition", title=f"隐患 {n}", description="原始记录",
-        ))  # fmt: skip
+        record, _ = await create_hazard(
+            actor=officer,
+            new=NewHazard(
+                client_id=f"tamper-{n}",
+                enterprise_id=officer.enterprise_id,
+                source="daily",
+                category="unsafe_condition",
+                title=f"隐患 {n}",
+                description="原始记录",
+            ),
+        )
         now = utcnow()
-        record = await transition(actor=principal, hazard_id=record.id, expected_version=1, command=model.Assign(
-            assignee_id=officer.user_id, measures="整改措施", deadline=now + timedelta(days=3)))  # fmt: skip
-        record = await transition(actor=principal, hazard_id=record.id, expected_version=2,
-                                  command=model.Void("登记有误"))
+        record = await transition(
+            actor=principal,
+            hazard_id=record.id,
+            expected_version=1,
+            command=model.Assign(assignee_id=officer.user_id, measures="整改措施", deadline=now + timedelta(days=3)),
+        )
+        record = await transition(
+            actor=principal, hazard_id=record.id, expected_version=2, command=model.Void("登记有误")
+        )
         ids.append(record.id)
     return ids
 
@@ -59,17 +71,27 @@ async def _sql(statement: str, *args) -> None:
 
 
 async def edit_payload(chain: str, seq: int) -> None:
-    await _sql("UPDATE history_event SET payload = {} WHERE chain_id = {} AND seq = {}",
-               json.dumps({"title": "篡改后的内容"}), chain, seq)  # fmt: skip
+    await _sql(
+        "UPDATE history_event SET payload = {} WHERE chain_id = {} AND seq = {}",
+        json.dumps({"title": "篡改后的内容"}),
+        chain,
+        seq,
+    )
 
 
 async def edit_and_rehash(chain: str, seq: int) -> None:
     """A forger who knows the algorithm rewrites an event and its own hash consistently."""
     row = (await chain_rows(chain))[seq - 1]
-    forged = link(chain, seq, row["action"], row["actor_id"], row["role"], row["at"], {"forged": True}, [],
-                  row["prev_hash"])  # fmt: skip
-    await _sql("UPDATE history_event SET payload = {}, hash = {} WHERE chain_id = {} AND seq = {}",
-               json.dumps({"forged": True}), forged.hash, chain, seq)  # fmt: skip
+    forged = link(
+        chain, seq, row["action"], row["actor_id"], row["role"], row["at"], {"forged": True}, [], row["prev_hash"]
+    )
+    await _sql(
+        "UPDATE history_event SET payload = {}, hash = {} WHERE chain_id = {} AND seq = {}",
+        json.dumps({"forged": True}),
+        forged.hash,
+        chain,
+        seq,
+    )
 
 
 async def delete_event(chain: str, seq: int) -> None:
@@ -85,7 +107,7 @@ async def swap_with_next(chain: str, seq: int) -> None:
 async def insert_before(chain: str, seq: int) -> None:
     """Shift seq..end up by one and slip a well-formed event in at seq, linked to the one before."""
     rows = await chain_rows(chain)
-    for row in reversed(rows[seq - 1:]):
+    for row in reversed(rows[seq - 1 :]):
         await _sql("UPDATE history_event SET seq = {} WHERE id = {}", row["seq"] + 1, row["id"])
     prev = rows[seq - 2]["hash"] if seq > 1 else "0" * 64
     forged = link(chain, seq, "accept", rows[0]["actor_id"], "officer", rows[0]["at"], {"inserted": True}, [], prev)
@@ -93,7 +115,13 @@ async def insert_before(chain: str, seq: int) -> None:
         "INSERT INTO history_event (id, chain_id, subject_kind, seq, action, name, actor_id, role, at, payload,"
         " photo_hashes, prev_hash, hash) VALUES ({}, {}, 'hazard', {}, 'accept', 'HazardAccepted', {}, 'officer', {},"
         " {}, '[]', {}, {})",
-        f"FORGED{seq:020d}", chain, seq, rows[0]["actor_id"], rows[0]["at"], json.dumps({"inserted": True}), prev,
+        f"FORGED{seq:020d}",
+        chain,
+        seq,
+        rows[0]["actor_id"],
+        rows[0]["at"],
+        json.dumps({"inserted": True}),
+        prev,
         forged.hash,
     )
 
@@ -142,7 +170,7 @@ async def test_every_kind_of_tampering_at_every_position_is_detected_and_the_fir
 
 
 async def test_the_command_line_fails_naming_the_chain_and_a_tampered_heads_file_is_caught_too(db):
-    settings, engine = db
+    settings, _engine = db
     chains = await honest_history(chains=2)
     env = os.environ | {"DATABASE_URL": settings.database_url, "SF_VAR_DIR": str(settings.var_dir)}
     command = [str(Path(sys.executable).parent / "shuangfang"), "verify"]

@@ -20,7 +20,6 @@ from domain.stats.tables import RollupCell, RollupWatermark
 from seed.inspections import actor_named
 from tests.api.test_standardisation import enterprise_ids
 
-
 # The seed ran the roll-up on its day; these compare it with runs on the test's day (see tests/conftest.py).
 pytestmark = pytest.mark.clock
 
@@ -48,14 +47,26 @@ async def _random_change(rng: random.Random, actors: dict, ids: dict[str, str], 
         if choice < 0.45:
             serial[0] += 1
             found = utcnow() - timedelta(days=rng.randint(0, 400), hours=rng.randint(0, 23))
-            await create_hazard(actor=officer, new=NewHazard(
-                client_id=f"rollup-{serial[0]}", enterprise_id=ids[enterprise], source="daily",
-                category="unsafe_condition", title=f"随机隐患 {serial[0]}", found_at=found))  # fmt: skip
+            await create_hazard(
+                actor=officer,
+                new=NewHazard(
+                    client_id=f"rollup-{serial[0]}",
+                    enterprise_id=ids[enterprise],
+                    source="daily",
+                    category="unsafe_condition",
+                    title=f"随机隐患 {serial[0]}",
+                    found_at=found,
+                ),
+            )
             return True
-        rows = await Hazard.select(Hazard.id, Hazard.status, Hazard.version).where(
-            Hazard.enterprise_id == ids[enterprise], Hazard.level == "general").run()  # fmt: skip
-        by_status = {status: [row for row in rows if row["status"] == status] for status in
-                     ("reported", "awaiting_acceptance")}  # fmt: skip
+        rows = (
+            await Hazard.select(Hazard.id, Hazard.status, Hazard.version)
+            .where(Hazard.enterprise_id == ids[enterprise], Hazard.level == "general")
+            .run()
+        )
+        by_status = {
+            status: [row for row in rows if row["status"] == status] for status in ("reported", "awaiting_acceptance")
+        }
         if choice < 0.65 and by_status["reported"]:
             row = rng.choice(by_status["reported"])
             deadline = utcnow() + timedelta(days=rng.choice([-3, -1, 2, 10]))
@@ -63,12 +74,14 @@ async def _random_change(rng: random.Random, actors: dict, ids: dict[str, str], 
             await transition(actor=officer, hazard_id=row["id"], expected_version=row["version"], command=command)
         elif choice < 0.8 and by_status["reported"]:
             row = rng.choice(by_status["reported"])
-            await transition(actor=officer, hazard_id=row["id"], expected_version=row["version"],
-                             command=Void(reason="误报"))  # fmt: skip
+            await transition(
+                actor=officer, hazard_id=row["id"], expected_version=row["version"], command=Void(reason="误报")
+            )
         elif by_status["awaiting_acceptance"]:
             row = rng.choice(by_status["awaiting_acceptance"])
-            await transition(actor=principal, hazard_id=row["id"], expected_version=row["version"],
-                             command=Accept(note="验收"))  # fmt: skip
+            await transition(
+                actor=principal, hazard_id=row["id"], expected_version=row["version"], command=Accept(note="验收")
+            )
         else:
             return False
     except DomainError:
@@ -109,8 +122,14 @@ async def test_a_stale_cell_is_overwritten_and_an_orphan_removed_by_the_next_ful
     expected = await cells()
     key = next(key for key in expected if key.startswith("region:330900:*:"))
     await RollupCell.update({RollupCell.found: 999}).where(RollupCell.id == key).run()
-    orphan = dict((await RollupCell.select().where(RollupCell.id == key).first().run()), id="grid:NOPE:*:2020",
-                  scope_kind="grid", scope_id="NOPE", period_kind="year", period_key="2020")
+    orphan = dict(
+        (await RollupCell.select().where(RollupCell.id == key).first().run()),
+        id="grid:NOPE:*:2020",
+        scope_kind="grid",
+        scope_id="NOPE",
+        period_kind="year",
+        period_key="2020",
+    )
     await RollupCell.insert(RollupCell(**orphan)).run()
     report = await refresh_rollups(full=True)
     assert (report.written, report.deleted) == (1, 1)

@@ -18,9 +18,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from domain.clock import utcnow
 from domain.accounts.model import Actor, Role
 from domain.accounts.tables import AppUser
+from domain.clock import utcnow
 from domain.escalation.services import sweep_overdue as sweep
 from domain.escalation.tables import Escalation
 from domain.hazards import services as hazards
@@ -34,8 +34,8 @@ from domain.inspections.tables import InspectionTask
 from domain.notifications import services as notifications
 from domain.notifications.model import verify_signature
 from domain.notifications.tables import DeliveryAttempt, Notification, WebhookDelivery
-from domain.risk.tables import MajorHazardCriterion
 from domain.outbox.services import relay_outbox
+from domain.risk.tables import MajorHazardCriterion
 from workers import dispatch
 from workers.jobs import outbox as outbox_jobs
 from workers.jobs.notifications import deliver_due_notifications, notify_hazard_event, sweep_overdue
@@ -75,8 +75,13 @@ class Receiver:
         headers = {name.lower(): value.strip() for name, _, value in (line.partition(":") for line in head[1:] if line)}
         body = await reader.readexactly(int(headers["content-length"]))
         delivery_id = headers["x-shuangfang-delivery"]
-        verified = verify_signature(self.secret, timestamp=headers["x-shuangfang-timestamp"], body=body,
-                                    header=headers["x-shuangfang-signature"], now=utcnow().timestamp())  # fmt: skip
+        verified = verify_signature(
+            self.secret,
+            timestamp=headers["x-shuangfang-timestamp"],
+            body=body,
+            header=headers["x-shuangfang-signature"],
+            now=utcnow().timestamp(),
+        )
         tries = sum(1 for r in self.requests if r["delivery_id"] == delivery_id)
         self.requests.append({"delivery_id": delivery_id, "verified": verified, "body": body, "headers": headers})
         await asyncio.sleep(self.delay_s)
@@ -102,8 +107,12 @@ async def subscribe(receiver: Receiver, **fields) -> str:
 
 
 async def deliveries_of(subscription_id: str) -> list[dict]:
-    return await WebhookDelivery.select().where(WebhookDelivery.subscription_id == subscription_id).order_by(
-        WebhookDelivery.id).run()  # fmt: skip
+    return (
+        await WebhookDelivery.select()
+        .where(WebhookDelivery.subscription_id == subscription_id)
+        .order_by(WebhookDelivery.id)
+        .run()
+    )
 
 
 async def settle(ctx: dict, subscription_id: str, *, seconds: float = 15) -> list[dict]:
@@ -128,12 +137,22 @@ async def report_major_hazard(client_id: str) -> tuple[str, list[int]]:
     criterion = await (
         MajorHazardCriterion.select(MajorHazardCriterion.id).where(MajorHazardCriterion.id == "HC2017-05").first().run()
     )
-    record, _ = await hazards.create_hazard(actor=officer, new=hazards.NewHazard(
-        client_id=client_id, enterprise_id=officer.enterprise_id, source="daily", category="unsafe_condition",
-        title="储罐区紧急切断阀失效", level="major", major_criterion_id=criterion["id"],
-    ))  # fmt: skip
+    record, _ = await hazards.create_hazard(
+        actor=officer,
+        new=hazards.NewHazard(
+            client_id=client_id,
+            enterprise_id=officer.enterprise_id,
+            source="daily",
+            category="unsafe_condition",
+            title="储罐区紧急切断阀失效",
+            level="major",
+            major_criterion_id=criterion["id"],
+        ),
+    )
     now = utcnow()
-    report = ReportToRegulator("阀门锈死", "可能导致大量泄漏，需停罐检修", "停用储罐，更换阀门", now - timedelta(minutes=1))
+    report = ReportToRegulator(
+        "阀门锈死", "可能导致大量泄漏，需停罐检修", "停用储罐，更换阀门", now - timedelta(minutes=1)
+    )
     moved = await hazards.transition(actor=officer, hazard_id=record.id, expected_version=1, command=report)
     return record.id, [1, moved.version]
 
@@ -149,18 +168,25 @@ async def test_a_receiver_failing_twice_then_succeeding_gets_each_notification_e
 
         assert [row["status"] for row in rows] == ["delivered", "delivered"]
         ids = [row["id"] for row in rows]
-        assert receiver.processed == Counter({delivery_id: 1 for delivery_id in ids})
-        assert Counter(r["delivery_id"] for r in receiver.requests) == Counter({delivery_id: 3 for delivery_id in ids})
+        assert receiver.processed == Counter(dict.fromkeys(ids, 1))
+        assert Counter(r["delivery_id"] for r in receiver.requests) == Counter(dict.fromkeys(ids, 3))
         assert all(r["verified"] for r in receiver.requests)
         events = {json.loads(r["body"])["event"] for r in receiver.requests}
         assert events == {"hazard.major_reported", "hazard.reported_to_regulator"}
         for delivery_id in ids:  # every try of a delivery sends the same bytes under the same id
             bodies = {r["body"] for r in receiver.requests if r["delivery_id"] == delivery_id}
             assert len(bodies) == 1 and json.loads(bodies.pop())["deliveryId"] == delivery_id
-            attempts = await DeliveryAttempt.select().where(DeliveryAttempt.delivery_id == delivery_id).order_by(
-                DeliveryAttempt.attempt).run()  # fmt: skip
+            attempts = (
+                await DeliveryAttempt.select()
+                .where(DeliveryAttempt.delivery_id == delivery_id)
+                .order_by(DeliveryAttempt.attempt)
+                .run()
+            )
             assert [(a["attempt"], a["status_code"], a["outcome"]) for a in attempts] == [
-                (1, 500, "retry"), (2, 500, "retry"), (3, 200, "delivered")]  # fmt: skip
+                (1, 500, "retry"),
+                (2, 500, "retry"),
+                (3, 200, "delivered"),
+            ]
             assert all(a["duration_ms"] >= 0 for a in attempts)
 
         # the same events notified again, and more sending passes: nothing new reaches the receiver
@@ -258,16 +284,27 @@ async def test_the_sweep_escalates_each_overdue_hazard_once_per_step_and_running
     assert first.escalated > 0 and second.escalated == 0 and second.delivery_ids == []
     assert await snapshot() == after_first
     assert after_first["hazard"] == before["hazard"]  # versions untouched: escalations are not transitions
-    steps = await Escalation.select(Escalation.subject_id, Escalation.step).where(Escalation.subject_kind == "hazard").run()
+    steps = (
+        await Escalation.select(Escalation.subject_id, Escalation.step).where(Escalation.subject_kind == "hazard").run()
+    )
     assert len(steps) == len({(row["subject_id"], row["step"]) for row in steps})
     owing = ["rectifying", "reported_to_regulator", "plan_submitted", "plan_approved"]
-    overdue = await Hazard.select(Hazard.id, Hazard.level, Hazard.deadline).where(
-        Hazard.status.is_in(owing), Hazard.deadline < later).run()  # fmt: skip
+    overdue = (
+        await Hazard.select(Hazard.id, Hazard.level, Hazard.deadline)
+        .where(Hazard.status.is_in(owing), Hazard.deadline < later)
+        .run()
+    )
     assert overdue and {row["subject_id"] for row in steps if row["step"] == 1} == {row["id"] for row in overdue}
-    to_regulator = {row["id"] for row in overdue if row["level"] == "major" or row["deadline"] <= later - timedelta(days=7)}
+    to_regulator = {
+        row["id"] for row in overdue if row["level"] == "major" or row["deadline"] <= later - timedelta(days=7)
+    }
     assert to_regulator and {row["subject_id"] for row in steps if row["step"] == 2} == to_regulator
     # every hazard's escalations form one chain that verifies, and the hazard's own chain still equals its version
-    chains = await Escalation.select(Escalation.subject_id, Escalation.chain_id).where(Escalation.subject_kind == "hazard").run()
+    chains = (
+        await Escalation.select(Escalation.subject_id, Escalation.chain_id)
+        .where(Escalation.subject_kind == "hazard")
+        .run()
+    )
     by_hazard: dict[str, set[str]] = {}
     for row in chains:
         by_hazard.setdefault(row["subject_id"], set()).add(row["chain_id"])
@@ -277,11 +314,13 @@ async def test_the_sweep_escalates_each_overdue_hazard_once_per_step_and_running
         version = (await Hazard.select(Hazard.version).where(Hazard.id == hazard_id).first().run())["version"]
         assert len(await chain_rows(hazard_id)) == version
     # the city regulator's seeded endpoint hears the step-2 escalations of its whole region
-    regulator_side = await Notification.select(Notification.id).where(
-        Notification.kind == "escalation.hazard_overdue", Notification.audience == "regulator").run()  # fmt: skip
+    regulator_side = (
+        await Notification.select(Notification.id)
+        .where(Notification.kind == "escalation.hazard_overdue", Notification.audience == "regulator")
+        .run()
+    )
     assert len(regulator_side) == len([row for row in steps if row["step"] == 2])
     assert (await sweep_overdue(ctx))["escalated"] == 0
-
 
 
 @pytest.mark.clock
@@ -299,10 +338,16 @@ async def test_a_day_of_missed_tasks_reaches_the_principal_once_as_one_digest_pe
     for notification in digests:
         data = json.loads(notification["data"])
         start = datetime.fromisoformat(data["day"]).replace(tzinfo=zhoushan)
-        missed = await InspectionTask.count().where(
-            InspectionTask.enterprise_id == notification["enterprise_id"], InspectionTask.status == "missed",
-            InspectionTask.window_end > start, InspectionTask.window_end <= start + timedelta(days=1),
-        ).run()  # fmt: skip
+        missed = (
+            await InspectionTask.count()
+            .where(
+                InspectionTask.enterprise_id == notification["enterprise_id"],
+                InspectionTask.status == "missed",
+                InspectionTask.window_end > start,
+                InspectionTask.window_end <= start + timedelta(days=1),
+            )
+            .run()
+        )
         assert (notification["audience"], data["step"], data["missedTasks"]) == ("enterprise", 1, missed) and missed > 0
         assert start + timedelta(days=1) <= later
 
@@ -328,8 +373,7 @@ async def test_a_sender_that_dies_after_claiming_loses_nothing(db):
         hazard_id, _ = await report_major_hazard("wh-died")
         await notifications.notify_hazard_event(hazard_id=hazard_id, seq=1)
         [delivery_id] = [row["id"] for row in await deliveries_of(subscription_id)]
-        [claimed] = await notifications.claim_due(now=utcnow(), delivery_ids=[delivery_id],
-                                                  lease=timedelta(seconds=2))
+        [claimed] = await notifications.claim_due(now=utcnow(), delivery_ids=[delivery_id], lease=timedelta(seconds=2))
         assert claimed.id == delivery_id  # ... and the process holding it dies here, before sending
         await deliver_due_notifications(ctx)
         assert receiver.requests == []  # nobody else sends it while the claim holds

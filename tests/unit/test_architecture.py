@@ -79,7 +79,9 @@ def _handler_types() -> tuple[set[type], set[type]]:
 def test_every_body_and_answer_of_the_api_is_a_contract_type():
     bodies, answers = _handler_types()
     assert len(bodies) >= 20 and len(answers) >= 40
-    outside = {f"{t.__module__}.{t.__qualname__}" for t in bodies | answers if not t.__module__.startswith("mobile_contract.")}
+    outside = {
+        f"{t.__module__}.{t.__qualname__}" for t in bodies | answers if not t.__module__.startswith("mobile_contract.")
+    }
     assert not outside, f"wire types must live in mobile_contract/, found: {sorted(outside)}"
 
 
@@ -110,6 +112,10 @@ def test_every_contract_struct_is_camel_case_on_the_wire():
         if issubclass(cls, msgspec.Struct) and cls.__module__.startswith("mobile_contract")
     }
     assert len(structs) >= 60
-    wrong = [f"{cls.__qualname__}.{field.name} → {field.encode_name}" for cls in structs
-             for field in msgspec.structs.fields(cls) if field.encode_name != _camel(field.name)]  # fmt: skip
+    wrong = [
+        f"{cls.__qualname__}.{field.name} → {field.encode_name}"
+        for cls in structs
+        for field in msgspec.structs.fields(cls)
+        if field.encode_name != _camel(field.name)
+    ]
     assert not wrong, wrong

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import itertools
 import re
 from collections import Counter
 from datetime import date
@@ -66,7 +67,10 @@ def assert_everything_is_placed(layout: CardLayout, data: RiskCardData) -> None:
             assert runs, (section, text)
             assert "".join(squashed(r.text) for r in runs) == squashed(text), (section, index)
             pages = [r.page for r in runs]
-            assert all(b - a in (0, 1) for a, b in zip(pages, pages[1:])), (section, index)  # read on, not scattered
+            assert all(b - a in (0, 1) for a, b in itertools.pairwise(pages)), (
+                section,
+                index,
+            )  # read on, not scattered
         headings = [r for r in layout.runs if r.kind == "heading" and r.section == section]
         assert headings and headings[0].text == section
     tags = {r.text for r in layout.runs if r.kind == "tag"}
@@ -133,8 +137,13 @@ def test_a_point_at_the_contracts_limits_keeps_every_item_over_continuation_page
 
 
 def test_forty_short_measures_keep_everything_and_a_continuation_heading_says_so():
-    data = dataclasses.replace(card_of(*DEMO_POINTS[0]),
-                               control_measures=tuple(("management", f"第{n}条管理措施：严格执行作业许可制度，落实监护人和应急器材，作业结束清点人员和工具") for n in range(40)))  # fmt: skip
+    data = dataclasses.replace(
+        card_of(*DEMO_POINTS[0]),
+        control_measures=tuple(
+            ("management", f"第{n}条管理措施：严格执行作业许可制度，落实监护人和应急器材，作业结束清点人员和工具")
+            for n in range(40)
+        ),
+    )
     layout = layout_risk_card(data)
     assert layout.pages >= 2
     assert_everything_is_placed(layout, data)
@@ -144,14 +153,23 @@ def test_forty_short_measures_keep_everything_and_a_continuation_heading_says_so
 
 def test_a_short_card_gets_the_largest_type_and_a_longer_one_shrinks_before_it_turns_the_page():
     data = card_of(*DEMO_POINTS[-1])
-    short = dataclasses.replace(data, control_measures=data.control_measures[:1], hazard_sources=data.hazard_sources[:1])
+    short = dataclasses.replace(
+        data, control_measures=data.control_measures[:1], hazard_sources=data.hazard_sources[:1]
+    )
     assert (layout_risk_card(short).pages, layout_risk_card(short).size) == (1, max(card.SECTION_SIZES))
     shrunk = [(key, point) for key, point in DEMO_POINTS if layout_risk_card(card_of(key, point)).size < 32]
     assert shrunk
     for key, point in shrunk:  # each took the largest type that still needed no more pages than the smallest
         layout = layout_risk_card(card_of(key, point))
-        first, more = layout.regions[0], (card.CONTENT_LEFT, card.CONTINUATION_BAND + 32, card.CONTENT_RIGHT,
-                                          card.HEIGHT - card.FRAME - card.CONTINUATION_FOOTER)  # fmt: skip
+        first, more = (
+            layout.regions[0],
+            (
+                card.CONTENT_LEFT,
+                card.CONTINUATION_BAND + 32,
+                card.CONTENT_RIGHT,
+                card.HEIGHT - card.FRAME - card.CONTINUATION_FOOTER,
+            ),
+        )
         larger = card._layout(card._sections(card_of(key, point)), layout.size + 2)
         assert len(card._flow(larger, first, more)) > layout.pages, point["key"]
 

@@ -13,7 +13,7 @@ from tests.conftest import SESSION_START
 
 
 def test_the_session_clock_is_the_instant_of_sf_test_clock_and_ticks_from_it():
-    assert SESSION_START == clock.parse_instant(os.environ["SF_TEST_CLOCK"])
+    assert clock.parse_instant(os.environ["SF_TEST_CLOCK"]) == SESSION_START
     first = clock.utcnow()
     assert timedelta(0) <= first - SESSION_START < timedelta(seconds=30)  # this test started there
     time.sleep(0.01)

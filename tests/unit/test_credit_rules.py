@@ -48,10 +48,23 @@ def accident(id: str = "A1", on: date = DAY, grade: AccidentGrade = AccidentGrad
     return Accident(id=id, occurred_on=on, grade=grade, **facts)
 
 
-def penalty(id: str = "P1", on: date = DAY, violation: Violation = Violation.OTHER, accident_id: str | None = None,
-            kind: PenaltyKind = PenaltyKind.FINE, execution: Execution = Execution.EXECUTED) -> Penalty:  # fmt: skip
-    return Penalty(id=id, decided_on=on, kind=kind, violation=violation, execution=execution, accident_id=accident_id,
-                   amount=Decimal("10000"))  # fmt: skip
+def penalty(
+    id: str = "P1",
+    on: date = DAY,
+    violation: Violation = Violation.OTHER,
+    accident_id: str | None = None,
+    kind: PenaltyKind = PenaltyKind.FINE,
+    execution: Execution = Execution.EXECUTED,
+) -> Penalty:
+    return Penalty(
+        id=id,
+        decided_on=on,
+        kind=kind,
+        violation=violation,
+        execution=execution,
+        accident_id=accident_id,
+        amount=Decimal("10000"),
+    )
 
 
 def for_accident(a: Accident, on: date = DAY, violation: Violation = Violation.ACCIDENT) -> Penalty:
@@ -175,8 +188,14 @@ def test_a_serious_violation_is_a_ground_and_another_violation_is_not():
 
 def test_several_grounds_of_one_penalty_make_one_basis():
     a = accident(grade=AccidentGrade.MAJOR, concealed=True, principal_fled=True)
-    p = Penalty(id="P1", decided_on=DAY, kind=PenaltyKind.FINE, violation=Violation.ACCIDENT,
-                execution=Execution.REFUSED, accident_id="A1")  # fmt: skip
+    p = Penalty(
+        id="P1",
+        decided_on=DAY,
+        kind=PenaltyKind.FINE,
+        violation=Violation.ACCIDENT,
+        execution=Execution.REFUSED,
+        accident_id="A1",
+    )
     basis = basis_of(p, Record("machinery", penalties=(p,), accidents=(a,)))
     assert basis is not None
     assert basis.grounds == ("major_accident", "accident_concealed", "principal_fled", "penalty_refused")
@@ -198,7 +217,9 @@ def test_every_ground_cites_an_article_and_has_a_unique_code():
 def test_a_penalty_for_an_accident_must_name_an_accident_of_the_enterprise_before_it():
     a = accident(on=DAY)
     with pytest.raises(InvalidInput):
-        check_penalty(penalty(violation=Violation.ACCIDENT, accident_id="nope"), Record("trade", accidents=(a,)), today=DAY)
+        check_penalty(
+            penalty(violation=Violation.ACCIDENT, accident_id="nope"), Record("trade", accidents=(a,)), today=DAY
+        )
     with pytest.raises(InvalidInput):
         check_penalty(for_accident(a, on=date(2026, 3, 14)), Record("trade", accidents=(a,)), today=DAY)
     with pytest.raises(InvalidInput):
@@ -225,8 +246,9 @@ def actor_of(role: Role) -> Actor:
 
 
 def walk(*steps: tuple[ListingAction, date, str | None], actor: Actor = DECIDER, today: date = DAY) -> Listing:
-    listing = Listing(status=ListingStatus.CANDIDATE, penalty_decided_on=date(2023, 1, 10),
-                      authority_region_code=DISTRICT)  # fmt: skip
+    listing = Listing(
+        status=ListingStatus.CANDIDATE, penalty_decided_on=date(2023, 1, 10), authority_region_code=DISTRICT
+    )
     for action, on, text in steps:
         listing = advance(listing, ListingStep(action, on, text), actor, today=today)
     return listing
@@ -262,8 +284,11 @@ def test_early_removal_needs_12_months_after_the_decision():
 
 
 def test_a_reinstated_listing_stands_again_until_its_original_expiry():
-    listing = walk(*CONFIRMED, (ListingAction.REMOVE_EARLY, date(2024, 6, 1), "信用修复"),
-                   (ListingAction.REINSTATE, date(2024, 9, 1), "隐瞒真实情况"))  # fmt: skip
+    listing = walk(
+        *CONFIRMED,
+        (ListingAction.REMOVE_EARLY, date(2024, 6, 1), "信用修复"),
+        (ListingAction.REINSTATE, date(2024, 9, 1), "隐瞒真实情况"),
+    )
     assert listing.status == ListingStatus.CONFIRMED and listing.expires_on == date(2026, 2, 1)
     assert is_listed(listing, date(2025, 1, 1)) and listing.reason == "隐瞒真实情况"
 
@@ -290,9 +315,15 @@ def test_every_pair_outside_the_table_is_refused_and_every_pair_inside_is_offere
         for action, move in TRANSITIONS.items():
             # a listing whose term ends today for the expiry, a running one for everything else
             expires_on = DAY if action == ListingAction.EXPIRE else date(2027, 2, 1)
-            listing = Listing(status=status, penalty_decided_on=date(2024, 1, 1), notified_on=date(2024, 1, 2),
-                              decided_on=date(2024, 2, 1), expires_on=expires_on, removed_on=date(2025, 3, 1),
-                              authority_region_code=DISTRICT)  # fmt: skip
+            listing = Listing(
+                status=status,
+                penalty_decided_on=date(2024, 1, 1),
+                notified_on=date(2024, 1, 2),
+                decided_on=date(2024, 2, 1),
+                expires_on=expires_on,
+                removed_on=date(2025, 3, 1),
+                authority_region_code=DISTRICT,
+            )
             role = actor_of(next(iter(move.roles)))
             step = ListingStep(action, DAY, "理由")
             if status in move.source:
@@ -322,10 +353,15 @@ STATES_OF = {  # a listing where each regulator action is possible, and the step
     ListingAction.RESPOND: (walk(CONFIRMED[0]), ListingStep(ListingAction.RESPOND, DAY, "书面陈述")),
     ListingAction.CONFIRM: (walk(CONFIRMED[0]), ListingStep(ListingAction.CONFIRM, DAY)),
     ListingAction.DISMISS: (walk(CONFIRMED[0]), ListingStep(ListingAction.DISMISS, DAY, "事实不清")),
-    ListingAction.REMOVE_EARLY: (walk(*CONFIRMED), ListingStep(ListingAction.REMOVE_EARLY, date(2025, 3, 1), "信用修复")),
-    ListingAction.REINSTATE: (walk(*CONFIRMED, (ListingAction.REMOVE_EARLY, date(2025, 3, 1), "信用修复")),
-                              ListingStep(ListingAction.REINSTATE, DAY, "隐瞒事实")),
-}  # fmt: skip
+    ListingAction.REMOVE_EARLY: (
+        walk(*CONFIRMED),
+        ListingStep(ListingAction.REMOVE_EARLY, date(2025, 3, 1), "信用修复"),
+    ),
+    ListingAction.REINSTATE: (
+        walk(*CONFIRMED, (ListingAction.REMOVE_EARLY, date(2025, 3, 1), "信用修复")),
+        ListingStep(ListingAction.REINSTATE, DAY, "隐瞒事实"),
+    ),
+}
 
 
 def test_every_regulator_action_is_tabled_for_the_authority_rule():
@@ -365,18 +401,21 @@ def test_the_party_still_states_its_case_whatever_the_department():
     assert stated.statement == "已整改"
 
 
-@pytest.mark.parametrize(("authority", "recorder", "holds"), [
-    ("/330900/330902/", DECIDER, True),  # its own department
-    ("/330900/330902/330902007/", DECIDER, True),  # a town department under it, holding the enterprise
-    ("/330900/", CITY, True),  # the city decides a penalty on a district's enterprise
-    ("/330900/330902/", CITY, True),  # the city records the district's decision
-    ("/330900/", DECIDER, False),  # a district cannot name the city above it
-    ("/330900/330903/", CITY, False),  # a region that does not hold the enterprise
-    ("/330900/330902/330902001/", DECIDER, False),  # a town of the district, but not the enterprise's
-    (None, DECIDER, False),  # an unknown region answers the same
-    ("/330900/330903/", SYSTEM, False),
-    ("/330900/330902/", SYSTEM, True),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("authority", "recorder", "holds"),
+    [
+        ("/330900/330902/", DECIDER, True),  # its own department
+        ("/330900/330902/330902007/", DECIDER, True),  # a town department under it, holding the enterprise
+        ("/330900/", CITY, True),  # the city decides a penalty on a district's enterprise
+        ("/330900/330902/", CITY, True),  # the city records the district's decision
+        ("/330900/", DECIDER, False),  # a district cannot name the city above it
+        ("/330900/330903/", CITY, False),  # a region that does not hold the enterprise
+        ("/330900/330902/330902001/", DECIDER, False),  # a town of the district, but not the enterprise's
+        (None, DECIDER, False),  # an unknown region answers the same
+        ("/330900/330903/", SYSTEM, False),
+        ("/330900/330902/", SYSTEM, True),
+    ],
+)
 def test_the_deciding_department_holds_the_enterprise_and_lies_within_the_recorder(authority, recorder, holds):
     enterprise_path = "/330900/330902/330902007/"
     if holds:
@@ -400,7 +439,9 @@ def test_a_clean_enterprise_is_a_and_a_listed_one_is_d_whatever_its_points():
 
 
 def test_penalties_count_for_24_months_and_not_a_day_longer():
-    inside = penalty(on=add_months(DAY, -24).fromordinal(add_months(DAY, -24).toordinal() + 1), kind=PenaltyKind.SUSPENSION)
+    inside = penalty(
+        on=add_months(DAY, -24).fromordinal(add_months(DAY, -24).toordinal() + 1), kind=PenaltyKind.SUSPENSION
+    )
     outside = penalty(id="P2", on=add_months(DAY, -24), kind=PenaltyKind.SUSPENSION)
     assert DEFAULT_SCHEME.grade(GradeInput(Record("trade", penalties=(inside,)), False), DAY).points == 80
     assert DEFAULT_SCHEME.grade(GradeInput(Record("trade", penalties=(outside,)), False), DAY).points == 100

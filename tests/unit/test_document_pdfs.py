@@ -154,19 +154,51 @@ def test_an_incremental_update_ending_in_its_own_eof_is_accepted(tmp_path):
         (names_tree_javascript(), model.DocumentActiveContent, {"reason": "javascript"}),
         (launch_action(), model.DocumentActiveContent, {"reason": "launch"}),
         (embedded_file(), model.DocumentActiveContent, {"reason": "embedded_file"}),
-        (hand_page(b"/AA << /O << /S /GoTo /D [3 0 R /Fit] >> >>"), model.DocumentActiveContent,
-         {"reason": "additional_actions"}),
-        (hand_page(b"/Annots [<< /Type /Annot /Subtype /FileAttachment /Rect [0 0 9 9] >>]"),
-         model.DocumentActiveContent, {"reason": "embedded_file"}),
+        (
+            hand_page(b"/AA << /O << /S /GoTo /D [3 0 R /Fit] >> >>"),
+            model.DocumentActiveContent,
+            {"reason": "additional_actions"},
+        ),
+        (
+            hand_page(b"/Annots [<< /Type /Annot /Subtype /FileAttachment /Rect [0 0 9 9] >>]"),
+            model.DocumentActiveContent,
+            {"reason": "embedded_file"},
+        ),
         # a name spelled with #xx escapes is the same name to a reader
-        (hand_page(b"/Annots [<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /Java#53cript /J#53 (x) >> >>]"),
-         model.DocumentActiveContent, {"reason": "javascript"}),
-        (hand_page(b"/Annots [<< /Subtype /Widget /A << /S /SubmitForm /F (http://x.invalid) >> >>]"),
-         model.DocumentActiveContent, {"reason": "submit_form"}),
+        (
+            hand_page(
+                b"/Annots [<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /Java#53cript /J#53 (x) >> >>]"
+            ),
+            model.DocumentActiveContent,
+            {"reason": "javascript"},
+        ),
+        (
+            hand_page(b"/Annots [<< /Subtype /Widget /A << /S /SubmitForm /F (http://x.invalid) >> >>]"),
+            model.DocumentActiveContent,
+            {"reason": "submit_form"},
+        ),
     ],
-    ids=["empty", "jpeg", "html", "prefix", "truncated", "zip_after_eof", "jpeg_after_eof", "garbage", "no_pages",
-         "encrypted", "too_many_pages", "open_action_js", "names_tree_js", "launch", "embedded_file", "page_aa",
-         "file_attachment", "escaped_name", "submit_form"],  # fmt: skip
+    ids=[
+        "empty",
+        "jpeg",
+        "html",
+        "prefix",
+        "truncated",
+        "zip_after_eof",
+        "jpeg_after_eof",
+        "garbage",
+        "no_pages",
+        "encrypted",
+        "too_many_pages",
+        "open_action_js",
+        "names_tree_js",
+        "launch",
+        "embedded_file",
+        "page_aa",
+        "file_attachment",
+        "escaped_name",
+        "submit_form",
+    ],
 )
 def test_what_is_not_a_plain_pdf_report_is_refused_with_its_code(tmp_path, data, error, params):
     with pytest.raises(error) as refused:
@@ -178,14 +210,20 @@ def test_what_is_not_a_plain_pdf_report_is_refused_with_its_code(tmp_path, data,
 def test_a_link_and_an_open_action_to_a_page_run_nothing_and_are_kept(tmp_path):
     link = b"/Annots [<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /URI /URI (https://example.org) >> >>]"
     assert judge(tmp_path, hand_page(link)).page_count == 1
-    go_to = hand_pdf(b"<< /Type /Catalog /Pages 2 0 R /OpenAction [3 0 R /Fit] >>", _PAGES,
-                     b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>")  # fmt: skip
+    go_to = hand_pdf(
+        b"<< /Type /Catalog /Pages 2 0 R /OpenAction [3 0 R /Fit] >>",
+        _PAGES,
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+    )
     assert judge(tmp_path, go_to).page_count == 1
 
 
 def test_the_page_cap_counts_real_pages_not_the_declared_count(tmp_path):
-    lying = hand_pdf(_CATALOG, b"<< /Type /Pages /Kids [3 0 R] /Count 100000 >>",
-                     b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>")  # fmt: skip
+    lying = hand_pdf(
+        _CATALOG,
+        b"<< /Type /Pages /Kids [3 0 R] /Count 100000 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+    )
     assert judge(tmp_path, lying).page_count == 1
 
 
@@ -198,8 +236,15 @@ def test_the_made_pdfs_are_what_they_claim(tmp_path):
 
 @pytest.mark.parametrize(
     "name, kept",
-    [(None, "document.pdf"), ("", "document.pdf"), ("../../etc/passwd", "passwd"), ("C:\\报告\\评估报告.pdf", "评估报告.pdf"),
-     ('a"b<c>.pdf', "abc.pdf"), ("\x00\x1b.pdf", "pdf"), ("x" * 300 + ".pdf", "x" * 116 + ".pdf")],
-)  # fmt: skip
+    [
+        (None, "document.pdf"),
+        ("", "document.pdf"),
+        ("../../etc/passwd", "passwd"),
+        ("C:\\报告\\评估报告.pdf", "评估报告.pdf"),
+        ('a"b<c>.pdf', "abc.pdf"),
+        ("\x00\x1b.pdf", "pdf"),
+        ("x" * 300 + ".pdf", "x" * 116 + ".pdf"),
+    ],
+)
 def test_file_names_are_labels_cleaned_of_folders_and_control_characters(name, kept):
     assert model.clean_filename(name) == kept

@@ -50,7 +50,11 @@ MAPPING_MODULES = {"api/errors.py"}
 
 
 def _codes_in(node: ast.AST) -> set[str]:
-    return {n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str) and CODE.match(n.value)}
+    return {
+        n.value
+        for n in ast.walk(node)
+        if isinstance(n, ast.Constant) and isinstance(n.value, str) and CODE.match(n.value)
+    }
 
 
 def codes_in_source(source: str, *, mapping_module: bool = False) -> set[str]:
@@ -62,7 +66,9 @@ def codes_in_source(source: str, *, mapping_module: bool = False) -> set[str]:
     for node in ast.walk(tree):
         if isinstance(node, ast.ClassDef):
             for statement in node.body:
-                targets = statement.targets if isinstance(statement, ast.Assign) else [getattr(statement, "target", None)]
+                targets = (
+                    statement.targets if isinstance(statement, ast.Assign) else [getattr(statement, "target", None)]
+                )
                 if any(isinstance(t, ast.Name) and t.id == "code" for t in targets) and statement.value is not None:
                     found |= _codes_in(statement.value)
         elif isinstance(node, ast.Call):
@@ -71,8 +77,12 @@ def codes_in_source(source: str, *, mapping_module: bool = False) -> set[str]:
                 found |= _codes_in(node.args[0])
             found |= {code for keyword in node.keywords if keyword.arg == "code" for code in _codes_in(keyword.value)}
         elif isinstance(node, ast.Dict):
-            found |= {code for key, value in zip(node.keys, node.values)
-                      if isinstance(key, ast.Constant) and key.value == "code" for code in _codes_in(value)}  # fmt: skip
+            found |= {
+                code
+                for key, value in zip(node.keys, node.values, strict=False)
+                if isinstance(key, ast.Constant) and key.value == "code"
+                for code in _codes_in(value)
+            }
     return found
 
 
@@ -92,7 +102,13 @@ def raised_codes() -> dict[str, str]:
 def test_every_code_raised_anywhere_is_catalogued():
     found = raised_codes()
     # The scan sees codes outside DomainError subclasses too: CodedProblem calls and the HTTP table of api/errors.py.
-    assert {"IF_MATCH_REQUIRED", "REQUEST_MALFORMED", "INTERNAL_ERROR", "AUTH_REQUIRED", "IDEMPOTENCY_KEY_REUSED"} <= set(found)
+    assert {
+        "IF_MATCH_REQUIRED",
+        "REQUEST_MALFORMED",
+        "INTERNAL_ERROR",
+        "AUTH_REQUIRED",
+        "IDEMPOTENCY_KEY_REUSED",
+    } <= set(found)
     # The base class's placeholder: only subclasses are raised (checked below), so it never reaches a client.
     found.pop("DOMAIN_ERROR")
     missing = {code: path for code, path in found.items() if code not in CATALOGUE}
@@ -144,7 +160,11 @@ def test_every_domain_error_is_sent_with_the_status_of_its_code():
 
 
 LITESTAR_ERRORS = sorted(
-    (cls for _, cls in inspect.getmembers(litestar_exceptions, inspect.isclass) if issubclass(cls, litestar_exceptions.HTTPException)),
+    (
+        cls
+        for _, cls in inspect.getmembers(litestar_exceptions, inspect.isclass)
+        if issubclass(cls, litestar_exceptions.HTTPException)
+    ),
     key=lambda cls: cls.__name__,
 )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
@@ -27,7 +27,7 @@ from domain.history.chain import (
     verify_chain,
 )
 
-T0 = datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 CHAIN = "01JDHAZARD00000000000000AA"
 
 
@@ -46,8 +46,15 @@ def build(n: int, chain_id: str = CHAIN) -> list[Event]:
             actor_id=f"01JDUSER{seq:018d}",
             role=["inspector", "enterprise_admin", "regulator"][seq % 3],
             at=T0 + timedelta(minutes=seq),
-            payload={"note": f"第{seq}次 整改说明", "deadline": date(2026, 12, seq % 28 + 1), "cost": Decimal("12.50"),
-                     "tags": ["消防", seq], "lat": "31.230416", "ok": seq % 2 == 0, "nested": {"x": None}},
+            payload={
+                "note": f"第{seq}次 整改说明",
+                "deadline": date(2026, 12, seq % 28 + 1),
+                "cost": Decimal("12.50"),
+                "tags": ["消防", seq],
+                "lat": "31.230416",
+                "ok": seq % 2 == 0,
+                "nested": {"x": None},
+            },
             photo_hashes=(photo(seq), photo(seq + 1000)),
             prev_hash=prev,
         )
@@ -90,8 +97,21 @@ def test_canonical_decimals_tuples_dates():
     )
 
 
-@pytest.mark.parametrize("bad", [1.5, float("nan"), float("inf"), Decimal("NaN"), Decimal("Infinity"), b"x", {1, 2},
-                                 {1: "int key"}, object(), "\ud800"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        1.5,
+        float("nan"),
+        float("inf"),
+        Decimal("NaN"),
+        Decimal("Infinity"),
+        b"x",
+        {1, 2},
+        {1: "int key"},
+        object(),
+        "\ud800",
+    ],
+)
 def test_canonical_refuses_values_without_a_stable_form(bad):
     with pytest.raises(CanonicalError):
         canonical({"v": [bad]})
@@ -120,11 +140,22 @@ def test_stored_records_survive_a_json_round_trip_and_verify():
 
 def test_hash_covers_the_version_and_every_field():
     event = build(1)[0]
-    expected = hashlib.sha256(canonical({
-        "v": CHAIN_VERSION, "chain_id": event.chain_id, "seq": 1, "action": event.action, "actor_id": event.actor_id,
-        "role": event.role, "at": event.at, "payload": event.payload, "photo_hashes": list(event.photo_hashes),
-        "prev_hash": GENESIS_HASH,
-    })).hexdigest()  # fmt: skip
+    expected = hashlib.sha256(
+        canonical(
+            {
+                "v": CHAIN_VERSION,
+                "chain_id": event.chain_id,
+                "seq": 1,
+                "action": event.action,
+                "actor_id": event.actor_id,
+                "role": event.role,
+                "at": event.at,
+                "payload": event.payload,
+                "photo_hashes": list(event.photo_hashes),
+                "prev_hash": GENESIS_HASH,
+            }
+        )
+    ).hexdigest()
     assert event.hash == expected
 
 
@@ -147,8 +178,17 @@ def test_link_stores_the_wire_form_of_the_payload():
     ],
 )
 def test_link_refuses_unhashable_or_misshapen_input(change):
-    args = dict(chain_id=CHAIN, seq=1, action="report", actor_id="u1", role="inspector", at=T0, payload={},
-                photo_hashes=(), prev_hash=GENESIS_HASH) | change  # fmt: skip
+    args = {
+        "chain_id": CHAIN,
+        "seq": 1,
+        "action": "report",
+        "actor_id": "u1",
+        "role": "inspector",
+        "at": T0,
+        "payload": {},
+        "photo_hashes": (),
+        "prev_hash": GENESIS_HASH,
+    } | change
     with pytest.raises(CanonicalError):
         link(**args)
 
@@ -189,8 +229,9 @@ def test_every_single_field_edit_of_every_event_is_detected(index):
 def test_an_edit_whose_hash_is_recomputed_breaks_the_next_link():
     events = build(10)
     e = events[4]
-    forged = link(e.chain_id, e.seq, e.action, e.actor_id, e.role, e.at, {**e.payload, "note": "改"},
-                  e.photo_hashes, e.prev_hash)  # fmt: skip
+    forged = link(
+        e.chain_id, e.seq, e.action, e.actor_id, e.role, e.at, {**e.payload, "note": "改"}, e.photo_hashes, e.prev_hash
+    )
     result = verify_chain([*events[:4], forged, *events[5:]])
     assert (result.first_broken_seq, result.reason) == (6, "prev_hash_mismatch")
 
@@ -250,8 +291,19 @@ def test_rewriting_the_whole_tail_is_caught_only_by_the_exported_head():
     events = build(10)
     rewritten = events[:3]
     for e in events[3:]:
-        rewritten.append(link(e.chain_id, e.seq, e.action, e.actor_id, e.role, e.at, {**e.payload, "note": "改"},
-                              e.photo_hashes, rewritten[-1].hash))  # fmt: skip
+        rewritten.append(
+            link(
+                e.chain_id,
+                e.seq,
+                e.action,
+                e.actor_id,
+                e.role,
+                e.at,
+                {**e.payload, "note": "改"},
+                e.photo_hashes,
+                rewritten[-1].hash,
+            )
+        )
     assert verify_chain(rewritten).ok
     result = verify_chain(rewritten, head(events))
     assert (result.ok, result.first_broken_seq, result.reason) == (False, 10, "head_mismatch")
@@ -336,7 +388,7 @@ def test_a_rewritten_export_with_a_fresh_trailer_is_caught_by_the_digest_kept_el
         parse_heads(forged, expected_digest=kept)
 
 
-@pytest.mark.parametrize("data", [b"", b"\n", b"{}\n", b"not json\n{\"sha256\":\"00\"}\n"])
+@pytest.mark.parametrize("data", [b"", b"\n", b"{}\n", b'not json\n{"sha256":"00"}\n'])
 def test_garbage_exports_are_refused(data):
     with pytest.raises(HeadsFileError):
         parse_heads(data)
@@ -351,8 +403,11 @@ def test_duplicate_heads_are_refused():
 # --- properties -----------------------------------------------------------------------------------------------------
 
 scalars = st.none() | st.booleans() | st.integers(-(2**63), 2**63) | st.text(max_size=20)
-values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
-                                                                                            max_size=4), max_leaves=20)
+values = st.recursive(
+    scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=20,
+)
 payloads = st.dictionaries(st.text(max_size=8), values, max_size=6)
 
 

@@ -1,5 +1,6 @@
 """Inspection cycles cut time into calendar windows of Zhoushan: without gaps or overlaps, deterministic."""
 
+import itertools
 from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -27,9 +28,17 @@ from domain.inspections.model import (
     windows_between,
 )
 
-ZONES = [UTC, LOCAL_TIME, ZoneInfo("America/New_York"), ZoneInfo("Europe/London"), timezone(timedelta(hours=-3, minutes=-30))]
+ZONES = [
+    UTC,
+    LOCAL_TIME,
+    ZoneInfo("America/New_York"),
+    ZoneInfo("Europe/London"),
+    timezone(timedelta(hours=-3, minutes=-30)),
+]
 # Asia/Shanghai has kept UTC+8 without summer time since 1991; the windows are cut on that calendar.
-instants = st.datetimes(min_value=datetime(1992, 1, 1), max_value=datetime(2150, 1, 1), timezones=st.sampled_from(ZONES))
+instants = st.datetimes(
+    min_value=datetime(1992, 1, 1), max_value=datetime(2150, 1, 1), timezones=st.sampled_from(ZONES)
+)
 cycles = st.builds(Cycle, n=st.integers(1, 1000), unit=st.sampled_from(list(CycleUnit)))
 small_cycles = st.builds(Cycle, n=st.integers(1, 30), unit=st.sampled_from(list(CycleUnit)))
 ONE_MICROSECOND = timedelta(microseconds=1)
@@ -102,7 +111,7 @@ def test_the_windows_between_two_times_cover_them_in_order_with_nothing_left_out
         assert windows == []
         return
     assert windows[0].contains(start) and windows[-1].start < end <= windows[-1].end
-    assert all(a.end == b.start for a, b in zip(windows, windows[1:]))
+    assert all(a.end == b.start for a, b in itertools.pairwise(windows))
 
 
 def test_a_day_is_zhoushans_day_not_utcs():
@@ -116,7 +125,10 @@ def test_two_hour_patrols_start_on_even_hours_and_a_quarter_in_april():
     patrol = window_at(Cycle(2, CycleUnit.HOUR), datetime(2026, 11, 28, 9, 30, tzinfo=LOCAL_TIME))
     assert (local(patrol.start).hour, local(patrol.end).hour) == (8, 10)
     quarter = window_at(Cycle(1, CycleUnit.QUARTER), datetime(2026, 5, 20, tzinfo=LOCAL_TIME))
-    assert (local(quarter.start).date().isoformat(), local(quarter.end).date().isoformat()) == ("2026-04-01", "2026-07-01")
+    assert (local(quarter.start).date().isoformat(), local(quarter.end).date().isoformat()) == (
+        "2026-04-01",
+        "2026-07-01",
+    )
 
 
 def test_the_window_key_is_the_item_and_the_start_in_utc():
@@ -139,8 +151,10 @@ NOW = datetime(2026, 11, 28, 10, tzinfo=UTC)
 def test_an_inspection_finishes_after_it_starts_and_not_in_the_future():
     check_times(NOW - timedelta(minutes=20), NOW, NOW)
     check_times(NOW, NOW + timedelta(minutes=9), NOW)  # a phone's clock a little ahead
-    for started, finished, reason in [(NOW, NOW - timedelta(seconds=1), "before_start"),
-                                      (NOW, NOW + timedelta(minutes=11), "future")]:  # fmt: skip
+    for started, finished, reason in [
+        (NOW, NOW - timedelta(seconds=1), "before_start"),
+        (NOW, NOW + timedelta(minutes=11), "future"),
+    ]:
         with pytest.raises(InspectionTimeInvalid) as refused:
             check_times(started, finished, NOW)
         assert refused.value.params["reason"] == reason
@@ -153,7 +167,10 @@ def test_an_inspection_finishes_after_it_starts_and_not_in_the_future():
         ([ResultReport("X", True)], "unknown"),
         ([ResultReport("A", True), ResultReport("A", False)], "duplicate"),
         ([ResultReport("A", True, hazard_title="漏油")], "not_failed"),
-        ([ResultReport("A", False, hazard_client_id="h1"), ResultReport("B", False, hazard_client_id="h1")], "duplicate"),
+        (
+            [ResultReport("A", False, hazard_client_id="h1"), ResultReport("B", False, hazard_client_id="h1")],
+            "duplicate",
+        ),
     ],
 )
 def test_results_name_distinct_items_of_the_checklist_and_only_failures_open_hazards(results, reason):
@@ -168,7 +185,11 @@ def test_good_results_pass():
 
 def test_a_failed_item_opens_a_hazard_of_the_right_source_level_and_title():
     assert [hazard_source(role) for role in (Role.OFFICER, Role.PRINCIPAL, Role.INSPECTOR, Role.REGULATOR)] == [
-        "daily", "daily", "grid_inspection", "enforcement"]  # fmt: skip
+        "daily",
+        "daily",
+        "grid_inspection",
+        "enforcement",
+    ]
     assert hazard_level("HC2017-05") == ("major", False)
     assert hazard_level(None) == ("general", True)
     assert hazard_title(None, "检查液位计") == "检查液位计"

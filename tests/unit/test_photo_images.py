@@ -11,7 +11,7 @@ import struct
 import time
 import zipfile
 import zlib
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -49,8 +49,14 @@ def camera_exif(orientation: int = 6) -> Image.Exif:
     taken[ExifTags.Base.DateTimeOriginal] = TAKEN.strftime("%Y:%m:%d %H:%M:%S")
     taken[ExifTags.Base.OffsetTimeOriginal] = "+08:00"
     gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
-    gps.update({ExifTags.GPS.GPSLatitudeRef: "N", ExifTags.GPS.GPSLatitude: (30.0, 3.0, 0.72),
-                ExifTags.GPS.GPSLongitudeRef: "E", ExifTags.GPS.GPSLongitude: (121.0, 57.0, 0.0)})  # fmt: skip
+    gps.update(
+        {
+            ExifTags.GPS.GPSLatitudeRef: "N",
+            ExifTags.GPS.GPSLatitude: (30.0, 3.0, 0.72),
+            ExifTags.GPS.GPSLongitudeRef: "E",
+            ExifTags.GPS.GPSLongitude: (121.0, 57.0, 0.0),
+        }
+    )
     return exif
 
 
@@ -58,10 +64,14 @@ def camera_jpeg(size=(640, 480), orientation: int = 6, seed: int = 0, quality: i
     """A JPEG as a phone stores it: sideways pixels with orientation 6, EXIF with GPS, an ICC profile and XMP."""
     buffer = io.BytesIO()
     scene(size, seed).save(
-        buffer, "JPEG", quality=quality, exif=camera_exif(orientation),
+        buffer,
+        "JPEG",
+        quality=quality,
+        exif=camera_exif(orientation),
         icc_profile=ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes(),
-        xmp=b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF/></x:xmpmeta>', comment=b"camera comment",
-    )  # fmt: skip
+        xmp=b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF/></x:xmpmeta>',
+        comment=b"camera comment",
+    )
     return buffer.getvalue()
 
 
@@ -169,9 +179,13 @@ def test_the_refusals_say_what_the_file_is(tmp_path):
         with pytest.raises(ImageNotAccepted) as refused:
             inspect(tmp_path, corpus[name][0])
         assert refused.value.params["detected"] == detected
-    for name, reason in [("jpeg-plus-zip", "trailing_data"), ("jpeg-with-pdf-inside", "pdf"),
-                         ("truncated-jpeg", "truncated"), ("corrupt-jpeg-scan", "damaged"),
-                         ("corrupt-jpeg-table", "damaged")]:  # fmt: skip
+    for name, reason in [
+        ("jpeg-plus-zip", "trailing_data"),
+        ("jpeg-with-pdf-inside", "pdf"),
+        ("truncated-jpeg", "truncated"),
+        ("corrupt-jpeg-scan", "damaged"),
+        ("corrupt-jpeg-table", "damaged"),
+    ]:
         with pytest.raises(ImageNotAccepted) as refused:
             inspect(tmp_path, corpus[name][0])
         assert refused.value.params["reason"] == reason, name
@@ -229,8 +243,10 @@ def with_true_sizes(data: bytes) -> bytes:
 
 def declared_images(data: bytes) -> list[tuple[int, int]]:
     base, entries = mp_index(data)
-    return [(base + struct.unpack_from("<L", data, entry + 8)[0], struct.unpack_from("<L", data, entry + 4)[0])
-            for entry in entries[1:]]  # fmt: skip
+    return [
+        (base + struct.unpack_from("<L", data, entry + 8)[0], struct.unpack_from("<L", data, entry + 4)[0])
+        for entry in entries[1:]
+    ]
 
 
 def test_pillow_writes_an_mpf_index_that_points_exactly_at_its_one_secondary_image():
@@ -242,12 +258,17 @@ def test_pillow_writes_an_mpf_index_that_points_exactly_at_its_one_secondary_ima
     # such an index does not describe the file, and the file is refused (below); fixed, it reads exactly.
     two = multi_picture((160, 120), (80, 60))
     assert declared_images(two)[-1][0] + declared_images(two)[-1][1] != len(two)
-    assert images.mpf_secondary_images(with_true_sizes(two)) == list(zip(image_starts(two)[1:], [
-        image_starts(two)[2] - image_starts(two)[1], len(two) - image_starts(two)[2]], strict=True))  # fmt: skip
+    assert images.mpf_secondary_images(with_true_sizes(two)) == list(
+        zip(
+            image_starts(two)[1:],
+            [image_starts(two)[2] - image_starts(two)[1], len(two) - image_starts(two)[2]],
+            strict=True,
+        )
+    )
 
 
 def test_phone_extras_after_a_jpeg_pass_only_when_they_are_declared_images_or_padding(tmp_path):
-    photo, gain_map = camera_jpeg(seed=1), encoded(scene((160, 120)), "JPEG")
+    photo, _gain_map = camera_jpeg(seed=1), encoded(scene((160, 120)), "JPEG")
     mpo = multi_picture((160, 120))
     found = inspect(tmp_path, mpo)  # an Ultra HDR gain map / depth map, declared by the MPF index
     assert (found.format, found.width, found.height) == ("JPEG", 640, 480)
@@ -300,8 +321,14 @@ def _has_metadata(data: bytes) -> bool:
 def test_derivatives_are_upright_small_stamped_and_carry_no_metadata(tmp_path):
     path = tmp_path / "original"
     path.write_bytes(camera_jpeg((2400, 1800), orientation=6))
-    lines = images.stamp_lines(taken_at=TAKEN, uploaded_at=TAKEN, lat=30.0502, lng=121.95, place="2号储罐区",
-                               enterprise="舟山港兴石化储运有限公司")  # fmt: skip
+    lines = images.stamp_lines(
+        taken_at=TAKEN,
+        uploaded_at=TAKEN,
+        lat=30.0502,
+        lng=121.95,
+        place="2号储罐区",
+        enterprise="舟山港兴石化储运有限公司",
+    )
     display, thumb = images.render_derivatives(path, lines)
     plain, _ = images.render_derivatives(path, ())
     for data in (display, thumb):
@@ -329,7 +356,7 @@ def test_a_small_transparent_png_gets_white_behind_it_and_is_never_enlarged(tmp_
 def test_the_stamp_says_when_where_and_for_whom():
     lines = images.stamp_lines(taken_at=TAKEN, uploaded_at=TAKEN, lat=-30.5, lng=121.95, place="", enterprise="某企业")
     assert lines == ("拍摄 2026-11-28 14:03:05", "地点 30.50000°S 121.95000°E", "某企业")
-    uploaded = datetime(2026, 11, 28, 6, 0, tzinfo=timezone.utc)
+    uploaded = datetime(2026, 11, 28, 6, 0, tzinfo=UTC)
     assert images.stamp_lines(taken_at=None, uploaded_at=uploaded, lat=None, lng=None) == ("上传 2026-11-28 14:00:00",)
 
 
@@ -351,7 +378,8 @@ def test_a_second_jpeg_appended_without_a_true_mpf_index_is_hidden_content(tmp_p
         "an index whose IFD offset points outside it": patched(mpo, base + 4, 60_000),
         "an index whose last size is wrong (as Pillow 13 writes three images)": multi_picture((160, 120), (80, 60)),
         "a second index entry, but only one image": with_true_sizes(multi_picture((160, 120), (80, 60)))[
-            : image_starts(multi_picture((160, 120), (80, 60)))[2]],
+            : image_starts(multi_picture((160, 120), (80, 60)))[2]
+        ],
     }
     for name, data in lies.items():
         with pytest.raises(PhotoHiddenContent) as refused:

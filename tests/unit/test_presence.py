@@ -33,8 +33,9 @@ def north(metres: float) -> tuple[float, float]:
 
 
 def judge(scan: ScanFix | None, policy: PresencePolicy = DEFAULT_PRESENCE_POLICY, place=POINT):
-    return judge_presence(scan, point_lat=place[0], point_lng=place[1], started_at=START, finished_at=END,
-                          policy=policy)  # fmt: skip
+    return judge_presence(
+        scan, point_lat=place[0], point_lng=place[1], started_at=START, finished_at=END, policy=policy
+    )
 
 
 def fix(metres: float = 0.0, *, at: datetime = START, accuracy: float | None = None) -> ScanFix:
@@ -52,8 +53,9 @@ def test_no_scan_is_presence_none():
     assert judge(None).presence is Presence.NONE
 
 
-@pytest.mark.parametrize(("metres", "presence"), [(0, "proven"), (99.9, "proven"), (100.0, "proven"),
-                                                  (100.2, "far"), (40_000, "far")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("metres", "presence"), [(0, "proven"), (99.9, "proven"), (100.0, "proven"), (100.2, "far"), (40_000, "far")]
+)
 def test_the_radius_bounds_the_distance_inclusively(metres, presence):
     verdict = judge(fix(metres))
     assert verdict.presence == presence

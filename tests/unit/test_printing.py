@@ -222,7 +222,9 @@ def test_a_card_with_very_long_texts_renders_inside_its_frame():
         enterprise_name="很长的企业名称" * 20,
         area="区域" * 200,
         hazard_sources=tuple("危险源描述非常长" * 30 for _ in range(40)),
-        control_measures=tuple((kind, "措施内容" * 50) for kind in ["ppe", "engineering", "未知类型很长很长", "training"] * 10),
+        control_measures=tuple(
+            (kind, "措施内容" * 50) for kind in ["ppe", "engineering", "未知类型很长很长", "training"] * 10
+        ),
         emergency_measures=tuple("应急处置" * 60 for _ in range(20)),
         emergency_phone="13800000000 / 0580-1234567 / 0580-7654321 / 0580-0000000",
         responsible_post="岗位" * 50,
@@ -273,8 +275,9 @@ OWN = Label("舟山海港石化有限公司", f"统一社会信用代码 {CREDIT
 
 @functools.cache
 def sheet_of_25() -> tuple[bytes, tuple]:
-    pdf, placed = layout_label_sheet(labels(25), "海港石化 二维码标签", printed_on=PRINTED_ON, enterprise=OWN,
-                                     subject=CREDIT_CODE)  # fmt: skip
+    pdf, placed = layout_label_sheet(
+        labels(25), "海港石化 二维码标签", printed_on=PRINTED_ON, enterprise=OWN, subject=CREDIT_CODE
+    )
     return pdf, tuple(placed)
 
 
@@ -300,8 +303,12 @@ def decoded_matrix(rects, placed) -> list[list[bool]]:
     grid = [[False] * placed.modules for _ in range(placed.modules)]
     size = placed.module * placed.modules
     for x, y, w, h in rects:
-        if not (placed.left - 0.01 <= x and x + w <= placed.left + size + 0.01
-                and placed.top - 0.01 <= y and y + h <= placed.top + size + 0.01):  # fmt: skip
+        if not (
+            placed.left - 0.01 <= x
+            and x + w <= placed.left + size + 0.01
+            and placed.top - 0.01 <= y
+            and y + h <= placed.top + size + 0.01
+        ):
             continue
         assert abs(h - placed.module) < 0.01  # one row of modules per rectangle
         row = round((y - placed.top) / placed.module)
@@ -318,7 +325,10 @@ def test_26_stickers_at_12_a_page_make_a_3_page_a4_pdf():
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     assert pdf.startswith(b"%PDF") and len(reader.pages) == 3
     for page in reader.pages:
-        assert (round(float(page.mediabox.width) * 25.4 / 72), round(float(page.mediabox.height) * 25.4 / 72)) == (210, 297)
+        assert (round(float(page.mediabox.width) * 25.4 / 72), round(float(page.mediabox.height) * 25.4 / 72)) == (
+            210,
+            297,
+        )
 
 
 def test_the_sheet_is_vector_no_image_anywhere_and_its_font_is_an_embedded_subset():
@@ -359,7 +369,9 @@ def test_the_text_layer_holds_the_title_date_enterprise_code_and_every_label():
 
 
 def test_the_same_sheet_printed_twice_is_the_same_file():
-    again = render_label_sheet(labels(25), "海港石化 二维码标签", printed_on=PRINTED_ON, enterprise=OWN, subject=CREDIT_CODE)
+    again = render_label_sheet(
+        labels(25), "海港石化 二维码标签", printed_on=PRINTED_ON, enterprise=OWN, subject=CREDIT_CODE
+    )
     assert again == sheet_of_25()[0]
 
 
@@ -380,7 +392,9 @@ def test_no_labels_and_no_enterprise_gives_one_page_saying_there_are_no_risk_poi
 
 @pytest.mark.parametrize("colour", list(Colour), ids=str)
 def test_the_safety_code_is_framed_in_its_colour(colour):
-    data = SafetyCodeData("舟山市普陀区沈家门远洋渔业有限公司", "91330903MA28K1234X", colour, QR_CONTENT, date(2025, 3, 1))
+    data = SafetyCodeData(
+        "舟山市普陀区沈家门远洋渔业有限公司", "91330903MA28K1234X", colour, QR_CONTENT, date(2025, 3, 1)
+    )
     image = Image.open(io.BytesIO(render_safety_code(data))).convert("RGB")
     assert image.size == (safety_code.WIDTH, safety_code.HEIGHT)
     left, top, right, bottom = safety_code.FRAME_BOX

@@ -29,8 +29,10 @@ from domain.public_reports.model import (
     window_of,
 )
 
-SQUARE = {"type": "Polygon", "coordinates": [[[0, 0], [10, 0], [10, 10], [0, 10], [0, 0]],
-                                             [[4, 4], [6, 4], [6, 6], [4, 6], [4, 4]]]}  # fmt: skip
+SQUARE = {
+    "type": "Polygon",
+    "coordinates": [[[0, 0], [10, 0], [10, 10], [0, 10], [0, 0]], [[4, 4], [6, 4], [6, 6], [4, 6], [4, 4]]],
+}
 REGULATOR = Actor(user_id="r", role=Role.REGULATOR, region_path="/330900/")
 
 
@@ -55,14 +57,22 @@ def test_a_point_is_inside_a_polygon_outside_its_hole_and_outside_beyond_its_edg
     assert not geometry_contains(SQUARE, 5, 5)  # in the hole
     assert not geometry_contains(SQUARE, 11, 5) and not geometry_contains(SQUARE, -0.1, 5)
     multi = {"type": "MultiPolygon", "coordinates": [SQUARE["coordinates"], [[[20, 20], [21, 20], [21, 21], [20, 20]]]]}
-    assert geometry_contains(multi, 20.8, 20.2) and not geometry_contains({"type": "Point", "coordinates": [1, 1]}, 1, 1)
+    assert geometry_contains(multi, 20.8, 20.2) and not geometry_contains(
+        {"type": "Point", "coordinates": [1, 1]}, 1, 1
+    )
     assert not geometry_contains(SQUARE, float("nan"), 1) and not geometry_contains(None, 1, 1)
 
 
 def test_the_most_precise_outline_wins_a_grid_before_its_town_before_its_district():
     district = Outline("region", "330902", "330902", "/330900/330902/", SQUARE)
     town = Outline("region", "330902007", "330902007", "/330900/330902/330902007/", SQUARE)
-    grid = Outline("grid", "G1", "330902007", "/330900/330902/330902007/", {"type": "Polygon", "coordinates": [[[0, 0], [2, 0], [2, 2], [0, 0]]]})
+    grid = Outline(
+        "grid",
+        "G1",
+        "330902007",
+        "/330900/330902/330902007/",
+        {"type": "Polygon", "coordinates": [[[0, 0], [2, 0], [2, 2], [0, 0]]]},
+    )
     assert locate([district, town, grid], 1.5, 0.5) == grid
     assert locate([district, town, grid], 8, 8) == town
     assert locate([district], 8, 8) == district and locate([district, town], 50, 50) is None

@@ -23,7 +23,9 @@ def polygon(*rings) -> dict:
 
 
 def circle(n: int, lon: float = 122.05, lat: float = 30.05, radius: float = 0.04) -> list[list[float]]:
-    ring = [[lon + radius * math.cos(2 * math.pi * k / n), lat + radius * math.sin(2 * math.pi * k / n)] for k in range(n)]
+    ring = [
+        [lon + radius * math.cos(2 * math.pi * k / n), lat + radius * math.sin(2 * math.pi * k / n)] for k in range(n)
+    ]
     return [*ring, ring[0]]
 
 
@@ -52,15 +54,24 @@ BAD = {
     "a position of booleans": (polygon([[True, False], *SQUARE[1:]]), "position"),
     "a position of one number": (polygon([[122.0], *SQUARE[1:]]), "position"),
     "three positions": (polygon([SQUARE[0], SQUARE[1], SQUARE[0]]), "too_few_positions"),
-    "an open ring": (polygon(SQUARE[:-1] + [[122.0, 30.05]]), "ring_not_closed"),
+    "an open ring": (polygon([*SQUARE[:-1], [122.0, 30.05]]), "ring_not_closed"),
     "longitude past 180": (polygon([[181.0, 30.0], [122.1, 30.0], [122.1, 30.1], [181.0, 30.0]]), "out_of_range"),
     "latitude past 90": (polygon([[122.0, 91.0], [122.1, 30.0], [122.1, 30.1], [122.0, 91.0]]), "out_of_range"),
     "lat and lon swapped": (polygon([[30.0, 122.0], [30.1, 122.0], [30.1, 122.1], [30.0, 122.0]]), "out_of_range"),
-    "a bow tie": (polygon([[122.0, 30.0], [122.3, 30.1], [122.3, 30.0], [122.0, 30.2], [122.0, 30.0]]), "self_intersection"),
-    "a ring touching itself": (polygon([[122.0, 30.0], [122.2, 30.0], [122.1, 30.1], [122.2, 30.2], [122.0, 30.2],
-                                        [122.1, 30.1], [122.0, 30.0]]), "self_intersection"),  # fmt: skip
-    "a ring folding back on itself": (polygon([[122.0, 30.0], [122.2, 30.0], [122.1, 30.0], [122.1, 30.1], [122.0, 30.0]]),
-                                      "self_intersection"),  # fmt: skip
+    "a bow tie": (
+        polygon([[122.0, 30.0], [122.3, 30.1], [122.3, 30.0], [122.0, 30.2], [122.0, 30.0]]),
+        "self_intersection",
+    ),
+    "a ring touching itself": (
+        polygon(
+            [[122.0, 30.0], [122.2, 30.0], [122.1, 30.1], [122.2, 30.2], [122.0, 30.2], [122.1, 30.1], [122.0, 30.0]]
+        ),
+        "self_intersection",
+    ),
+    "a ring folding back on itself": (
+        polygon([[122.0, 30.0], [122.2, 30.0], [122.1, 30.0], [122.1, 30.1], [122.0, 30.0]]),
+        "self_intersection",
+    ),
     "all positions on a line": (polygon([[122.0, 30.0], [122.1, 30.0], [122.2, 30.0], [122.0, 30.0]]), "degenerate"),
     "too many positions": (polygon(circle(MAX_POSITIONS + 1)), "too_many_positions"),
 }
@@ -86,7 +97,7 @@ def test_a_ring_of_many_long_spikes_is_refused_as_too_complex_rather_than_checke
 
 
 def test_the_failing_polygon_and_ring_are_named():
-    multi = {"type": "MultiPolygon", "coordinates": [[SQUARE], [SQUARE, SQUARE[:-1] + [[122.05, 30.0]]]]}
+    multi = {"type": "MultiPolygon", "coordinates": [[SQUARE], [SQUARE, [*SQUARE[:-1], [122.05, 30.0]]]]}
     with pytest.raises(OutlineInvalid) as refused:
         checked_outline(multi)
     assert refused.value.params == {"reason": "ring_not_closed", "polygon": 1, "ring": 1}

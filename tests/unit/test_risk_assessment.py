@@ -259,8 +259,21 @@ def test_hand_worked_ls_scores_grade_as_expected_under_both_ls_schemes(factors, 
 
 def test_the_ls_usual_bands_leave_unreachable_scores_like_13_ungraded_and_that_is_consistent():
     assert [str(score) for score in reachable_scores(LS_USUAL)] == [
-        "1", "2", "3", "4", "5", "6", "8", "9", "10", "12", "15", "16", "20", "25",
-    ]  # fmt: skip
+        "1",
+        "2",
+        "3",
+        "4",
+        "5",
+        "6",
+        "8",
+        "9",
+        "10",
+        "12",
+        "15",
+        "16",
+        "20",
+        "25",
+    ]
     with pytest.raises(InvalidScheme) as caught:
         grade(LS_USUAL, D(13))
     assert caught.value.params["reason"] == "gap"

@@ -26,8 +26,16 @@ def rules(inputs: SafetyInputs) -> dict[str, model.Reason]:
 
 def test_the_scheme_is_versioned_and_its_table_is_in_the_docstring():
     assert model.SCHEME_VERSION == 1 and model.REGION_RULE_VERSION == 1
-    for rule in ("INHERENT_RISK", "OPEN_MAJOR_HAZARDS", "OVERDUE_MAJOR_HAZARDS", "OVERDUE_HAZARDS", "TASK_COMPLETION",
-                 "CREDIT_GRADE", "CREDIT_LISTED", "SCORE_BAND"):  # fmt: skip
+    for rule in (
+        "INHERENT_RISK",
+        "OPEN_MAJOR_HAZARDS",
+        "OVERDUE_MAJOR_HAZARDS",
+        "OVERDUE_HAZARDS",
+        "TASK_COMPLETION",
+        "CREDIT_GRADE",
+        "CREDIT_LISTED",
+        "SCORE_BAND",
+    ):
         assert rule in model.__doc__
 
 
@@ -37,8 +45,10 @@ def test_an_enterprise_with_nothing_against_it_is_blue_with_only_its_band_as_rea
     assert [(r.rule, r.value, r.at_least) for r in result.reasons] == [("SCORE_BAND", "0", BLUE)]
 
 
-@pytest.mark.parametrize(("total", "colour"), [(0, BLUE), (14, BLUE), (15, YELLOW), (34, YELLOW), (35, ORANGE),
-                                               (59, ORANGE), (60, RED), (500, RED)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("total", "colour"),
+    [(0, BLUE), (14, BLUE), (15, YELLOW), (34, YELLOW), (35, ORANGE), (59, ORANGE), (60, RED), (500, RED)],
+)
 def test_score_bands_include_their_lower_edge(total, colour):
     assert band_of(total) is colour
 
@@ -91,8 +101,9 @@ def test_an_overdue_major_hazard_makes_red_whatever_the_score():
     assert rules(SafetyInputs(overdue_major_hazards=1))["OVERDUE_MAJOR_HAZARDS"].at_least is RED
 
 
-@pytest.mark.parametrize(("overdue", "points", "colour"), [(1, 8, BLUE), (2, 16, YELLOW), (4, 32, YELLOW),
-                                                          (5, 32, YELLOW), (40, 32, YELLOW)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("overdue", "points", "colour"), [(1, 8, BLUE), (2, 16, YELLOW), (4, 32, YELLOW), (5, 32, YELLOW), (40, 32, YELLOW)]
+)
 def test_overdue_hazards_add_8_each_up_to_32(overdue, points, colour):
     result = score(SafetyInputs(overdue_hazards=overdue))
     assert rules(SafetyInputs(overdue_hazards=overdue))["OVERDUE_HAZARDS"].points == points
@@ -141,8 +152,13 @@ def test_behaviour_adds_up_across_rules_and_every_rule_that_fired_is_a_reason():
     result = score(inputs)
     assert result.score == 5 + 16 + 10 + 10
     assert result.colour is ORANGE
-    assert [r.rule for r in result.reasons] == ["INHERENT_RISK", "OVERDUE_HAZARDS", "TASK_COMPLETION", "CREDIT_GRADE",
-                                                "SCORE_BAND"]  # fmt: skip
+    assert [r.rule for r in result.reasons] == [
+        "INHERENT_RISK",
+        "OVERDUE_HAZARDS",
+        "TASK_COMPLETION",
+        "CREDIT_GRADE",
+        "SCORE_BAND",
+    ]
 
 
 colours = st.sampled_from(list(Colour))
@@ -151,16 +167,30 @@ colours = st.sampled_from(list(Colour))
 @given(colours, colours)
 def test_worse_is_the_redder_of_two_colours(a, b):
     assert worse(a, b) == worse(b, a)
-    assert model.COLOURS_WORST_FIRST.index(worse(a, b)) == min(model.COLOURS_WORST_FIRST.index(a),
-                                                               model.COLOURS_WORST_FIRST.index(b))  # fmt: skip
+    assert model.COLOURS_WORST_FIRST.index(worse(a, b)) == min(
+        model.COLOURS_WORST_FIRST.index(a), model.COLOURS_WORST_FIRST.index(b)
+    )
 
 
 inputs = st.builds(
-    SafetyInputs, **{name: st.integers(0, 30) for name in (
-        "major_points", "large_points", "general_points", "low_points", "open_major_hazards", "overdue_major_hazards",
-        "overdue_hazards", "tasks_due", "tasks_done")},
-    credit_listed=st.booleans(), credit_grade=st.sampled_from([None, "A", "B", "C", "D"]),
-)  # fmt: skip
+    SafetyInputs,
+    **{
+        name: st.integers(0, 30)
+        for name in (
+            "major_points",
+            "large_points",
+            "general_points",
+            "low_points",
+            "open_major_hazards",
+            "overdue_major_hazards",
+            "overdue_hazards",
+            "tasks_due",
+            "tasks_done",
+        )
+    },
+    credit_listed=st.booleans(),
+    credit_grade=st.sampled_from([None, "A", "B", "C", "D"]),
+)
 
 
 @given(inputs)
@@ -224,8 +254,9 @@ def test_the_region_colour_is_never_worse_than_its_worst_enterprise_nor_better_t
 
 def test_geojson_polygons_and_multipolygons_become_rings_and_anything_else_nothing():
     ring = [[122.0, 30.0], [122.1, 30.0], [122.1, 30.1], [122.0, 30.0]]
-    assert polygons_of({"type": "Polygon", "coordinates": [ring]}) == (([(122.0, 30.0), (122.1, 30.0), (122.1, 30.1),
-                                                                         (122.0, 30.0)],),)  # fmt: skip
+    assert polygons_of({"type": "Polygon", "coordinates": [ring]}) == (
+        ([(122.0, 30.0), (122.1, 30.0), (122.1, 30.1), (122.0, 30.0)],),
+    )
     assert len(polygons_of({"type": "MultiPolygon", "coordinates": [[ring], [ring]]})) == 2
     assert polygons_of(None) == () and polygons_of({"type": "Point", "coordinates": [122.0, 30.0]}) == ()
 
@@ -241,7 +272,12 @@ def test_the_map_fills_each_outline_in_its_colour_deeper_levels_over_shallower_o
     image = Image.open(io.BytesIO(render_region_map(areas, "某区", date(2026, 11, 29), "rule")))
     assert image.format == "PNG" and image.size == (region_map.WIDTH, region_map.HEIGHT)
     rgb = image.convert("RGB")
-    box = (region_map.MARGIN, region_map.HEADER, region_map.WIDTH - region_map.MARGIN, region_map.HEIGHT - region_map.FOOTER)
+    box = (
+        region_map.MARGIN,
+        region_map.HEADER,
+        region_map.WIDTH - region_map.MARGIN,
+        region_map.HEIGHT - region_map.FOOTER,
+    )
     centre = ((box[0] + box[2]) // 2, (box[1] + box[3]) // 2)
     # the grid lies over the middle of the town (its label at the very centre); the town shows around it, each painted
     # at its level's strength (a grid in the full colour, a town in a tint of its own)
@@ -252,5 +288,7 @@ def test_the_map_fills_each_outline_in_its_colour_deeper_levels_over_shallower_o
 
 
 def test_a_map_with_no_outlines_still_renders_with_its_legend():
-    image = Image.open(io.BytesIO(render_region_map([MapArea("某网格", "grid", RED, ())], "我的网格", date(2026, 1, 1), "")))
+    image = Image.open(
+        io.BytesIO(render_region_map([MapArea("某网格", "grid", RED, ())], "我的网格", date(2026, 1, 1), ""))
+    )
     assert image.size == (region_map.WIDTH, region_map.HEIGHT)

@@ -74,6 +74,8 @@ def test_five_failures_in_the_window_lock_and_a_success_resets_the_count():
     failures = [now - timedelta(minutes=m) for m in (1, 2, 3, 4, 5)]
     assert is_locked(failures, last_success_at=None, now=now, limit=5, window=window)
     assert not is_locked(failures[:4], last_success_at=None, now=now, limit=5, window=window)
-    assert not is_locked(failures, last_success_at=now - timedelta(minutes=2, seconds=30), now=now, limit=5, window=window)
+    assert not is_locked(
+        failures, last_success_at=now - timedelta(minutes=2, seconds=30), now=now, limit=5, window=window
+    )
     old = [now - timedelta(minutes=m) for m in (16, 17, 18, 19, 20)]
     assert not is_locked(old, last_success_at=None, now=now, limit=5, window=window)

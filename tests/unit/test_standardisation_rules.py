@@ -94,8 +94,11 @@ def test_a_revocation_is_recorded_once_within_the_term_and_not_ahead_of_time():
     with pytest.raises(GradeAlreadyRevoked) as twice:
         check_revocation(REVOKED, date(2025, 7, 1), today)
     assert isinstance(twice.value, Conflict)
-    for day, reason in [(date(2024, 2, 29), "outside_term"), (date(2027, 3, 1), "outside_term"),
-                        (date(2026, 1, 2), "in_future")]:  # fmt: skip
+    for day, reason in [
+        (date(2024, 2, 29), "outside_term"),
+        (date(2027, 3, 1), "outside_term"),
+        (date(2026, 1, 2), "in_future"),
+    ]:
         with pytest.raises(GradeInputInvalid) as refused:
             check_revocation(TERM, day, date(2030, 1, 1) if reason == "outside_term" else today)
         assert refused.value.params["reason"] == reason

@@ -58,8 +58,18 @@ def test_nothing_is_due_the_day_before_and_the_period_is_due_on_its_day():
 
 def test_backfill_lists_every_due_period_from_the_first_day_on_record():
     due = periods_due(date(2024, 11, 20), date(2026, 11, 29))
-    assert [p.key for p in due] == ["2024-Q4", "2024", "2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4", "2025",
-                                    "2026-Q1", "2026-Q2", "2026-Q3"]  # fmt: skip
+    assert [p.key for p in due] == [
+        "2024-Q4",
+        "2024",
+        "2025-Q1",
+        "2025-Q2",
+        "2025-Q3",
+        "2025-Q4",
+        "2025",
+        "2026-Q1",
+        "2026-Q2",
+        "2026-Q3",
+    ]
     # a period that ended before the enterprise was on record is not owed
     assert "2024-Q3" not in [p.key for p in due]
 
@@ -84,13 +94,27 @@ def test_funds_are_read_from_the_amounts_a_plan_names():
 def test_the_figures_document_totals_its_levels_and_its_hash_is_of_the_canonical_text():
     period = Period(2026, Q, 3)
     general = LevelFigures(found=5, rectified=4, rectified_on_time=3, open=1, overdue=1, voided=1)
-    major = LevelFigures(found=2, rectified=1, rectified_on_time=1, open=1, funds_recorded=1,
-                         funds_yuan=Decimal("300000"))  # fmt: skip
+    major = LevelFigures(
+        found=2, rectified=1, rectified_on_time=1, open=1, funds_recorded=1, funds_yuan=Decimal("300000")
+    )
     document = Figures(period, {"general": general, "major": major}).to_json()
-    assert document["total"] == {"found": 7, "rectified": 5, "rectifiedOnTime": 4, "open": 2, "overdue": 1,
-                                 "voided": 1, "fundsRecorded": 1, "fundsYuan": "300000"}  # fmt: skip
-    assert document["period"] == {"key": "2026-Q3", "kind": "quarter", "from": "2026-07-01", "to": "2026-09-30",
-                                  "due": "2026-10-15"}  # fmt: skip
+    assert document["total"] == {
+        "found": 7,
+        "rectified": 5,
+        "rectifiedOnTime": 4,
+        "open": 2,
+        "overdue": 1,
+        "voided": 1,
+        "fundsRecorded": 1,
+        "fundsYuan": "300000",
+    }
+    assert document["period"] == {
+        "key": "2026-Q3",
+        "kind": "quarter",
+        "from": "2026-07-01",
+        "to": "2026-09-30",
+        "due": "2026-10-15",
+    }
     assert figures_sha256(document) == hashlib.sha256(canonical(document)).hexdigest()
     changed = Figures(period, {"general": general, "major": LevelFigures(found=3)}).to_json()
     assert figures_sha256(changed) != figures_sha256(document)

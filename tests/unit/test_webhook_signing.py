@@ -42,8 +42,13 @@ def test_a_receiver_accepts_the_signed_request_within_five_minutes():
     assert headers["X-Shuangfang-Delivery"] == "D1"
     assert headers["X-Shuangfang-Event"] == "hazard.major_reported"
     for late in (0, 299, -299):
-        assert verify_signature(SECRET, timestamp=headers["X-Shuangfang-Timestamp"], body=BODY,
-                                header=headers["X-Shuangfang-Signature"], now=NOW + late)  # fmt: skip
+        assert verify_signature(
+            SECRET,
+            timestamp=headers["X-Shuangfang-Timestamp"],
+            body=BODY,
+            header=headers["X-Shuangfang-Signature"],
+            now=NOW + late,
+        )
 
 
 @pytest.mark.parametrize(
@@ -80,9 +85,20 @@ def test_a_schedule_given_as_data_is_followed_exactly():
 
 @pytest.mark.parametrize(
     ("status", "success", "retry"),
-    [(200, True, False), (204, True, False), (None, False, True), (500, False, True), (503, False, True),
-     (429, False, True), (408, False, True), (301, False, False), (400, False, False), (401, False, False),
-     (404, False, False), (410, False, False)],  # fmt: skip
+    [
+        (200, True, False),
+        (204, True, False),
+        (None, False, True),
+        (500, False, True),
+        (503, False, True),
+        (429, False, True),
+        (408, False, True),
+        (301, False, False),
+        (400, False, False),
+        (401, False, False),
+        (404, False, False),
+        (410, False, False),
+    ],
 )
 def test_which_answers_end_a_delivery_and_which_are_tried_again(status, success, retry):
     assert (status is not None and is_success(status)) is success
@@ -92,7 +108,8 @@ def test_which_answers_end_a_delivery_and_which_are_tried_again(status, success,
 def test_the_notice_table_sends_major_reports_to_the_regulator_and_rejections_to_the_enterprise():
     major = {"level": "major", "level_confirmed": True}
     assert [(n.kind, n.audience) for n in hazard_notices("report", major, "major")] == [
-        (EventKind.MAJOR_REPORTED, Audience.REGULATOR)]  # fmt: skip
+        (EventKind.MAJOR_REPORTED, Audience.REGULATOR)
+    ]
     assert hazard_notices("report", {"level": "general"}, "general") == []
     # a level a checklist item proposed waits for a person: the confirmation notifies, not the proposal
     assert hazard_notices("report", {"level": "major", "level_confirmed": False}, "major") == []
@@ -114,18 +131,32 @@ def test_a_subscription_hears_its_side_kinds_region_subtree_and_enterprise():
     assert not subscription_hears(city, kind="hazard.supervised", audience="enterprise", **where)
     assert not subscription_hears(district, kind="hazard.supervised", audience="regulator", **where)
     assert subscription_hears(district, kind="hazard.written_off", audience="regulator", **where)
-    assert not subscription_hears(district, kind="hazard.written_off", audience="regulator", enterprise_id="E2",
-                                  region_path="/330900/330903/")  # fmt: skip
+    assert not subscription_hears(
+        district, kind="hazard.written_off", audience="regulator", enterprise_id="E2", region_path="/330900/330903/"
+    )
     assert subscription_hears(one, kind="hazard.acceptance_rejected", audience="enterprise", **where)
-    assert not subscription_hears(one, kind="hazard.acceptance_rejected", audience="enterprise",
-                                  enterprise_id="E2", region_path=where["region_path"])  # fmt: skip
+    assert not subscription_hears(
+        one,
+        kind="hazard.acceptance_rejected",
+        audience="enterprise",
+        enterprise_id="E2",
+        region_path=where["region_path"],
+    )
 
 
 @pytest.mark.parametrize(
     "url",
-    ["ftp://example.org/hook", "/relative/hook", "http://", "https://user:pw@example.org/hook",
-     "https://example.org/hook#part", "https://example.org:99999/hook", "https://exa mple.org/", "javascript:alert(1)",
-     "https://example.org/" + "x" * 2000],  # fmt: skip
+    [
+        "ftp://example.org/hook",
+        "/relative/hook",
+        "http://",
+        "https://user:pw@example.org/hook",
+        "https://example.org/hook#part",
+        "https://example.org:99999/hook",
+        "https://exa mple.org/",
+        "javascript:alert(1)",
+        "https://example.org/" + "x" * 2000,
+    ],
 )
 def test_an_endpoint_url_that_is_not_a_plain_absolute_http_url_is_refused(url):
     with pytest.raises(WebhookUrlInvalid):

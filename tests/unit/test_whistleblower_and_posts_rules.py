@@ -23,24 +23,38 @@ from tests.unit.test_photo_images import camera_jpeg
 REPORTER = ("东门消防通道被堵", "我是夜班装卸工，凌晨两点看到叉车把东门消防通道堵死了。")
 
 
-@pytest.mark.parametrize(("title", "description", "field"), [
-    (None, "经核实存在通道占用", "title"),
-    ("通道占用", None, "description"),
-    ("   ", "经核实存在通道占用", "title"),
-    ("通道占用", "\n\t ", "description"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("title", "description", "field"),
+    [
+        (None, "经核实存在通道占用", "title"),
+        ("通道占用", None, "description"),
+        ("   ", "经核实存在通道占用", "title"),
+        ("通道占用", "\n\t ", "description"),
+    ],
+)
 def test_accepting_needs_both_of_the_regulators_own_words(title, description, field):
     with pytest.raises(PublicReportWordingRequired) as refused:
         check_enterprise_wording(title, description, REPORTER)
     assert refused.value.params["field"] == field
 
 
-@pytest.mark.parametrize(("title", "description", "field"), [
-    ("东门消防通道被堵", "经核实存在通道占用，请整改", "title"),  # the reporter's title as it is
-    ("通道占用", " 我是夜班装卸工，凌晨两点看到叉车把东门消防通道堵死了。 ", "description"),  # spaces do not hide it
-    ("通道占用", "现场核实：我是夜班装卸工，凌晨两点看到叉车把东门消防通道堵死了。请整改。", "description"),  # inside
-    ("通道占用", "东门消防通道被堵", "description"),  # the reporter's title as the description
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("title", "description", "field"),
+    [
+        ("东门消防通道被堵", "经核实存在通道占用，请整改", "title"),  # the reporter's title as it is
+        (
+            "通道占用",
+            " 我是夜班装卸工，凌晨两点看到叉车把东门消防通道堵死了。 ",
+            "description",
+        ),  # spaces do not hide it
+        (
+            "通道占用",
+            "现场核实：我是夜班装卸工，凌晨两点看到叉车把东门消防通道堵死了。请整改。",
+            "description",
+        ),  # inside
+        ("通道占用", "东门消防通道被堵", "description"),  # the reporter's title as the description
+    ],
+)
 def test_the_reporters_own_text_is_refused_whole_or_inside(title, description, field):
     with pytest.raises(PublicReportWordingCopied) as refused:
         check_enterprise_wording(title, description, REPORTER)
@@ -58,7 +72,9 @@ def test_the_regulators_own_words_pass_and_short_common_phrases_are_not_called_c
 def test_the_enterprises_copy_has_new_bytes_no_metadata_the_display_size_and_the_stamp(tmp_path):
     original = tmp_path / "original.jpg"
     original.write_bytes(camera_jpeg(size=(2400, 1800), orientation=6))
-    lines = enterprise_stamp(enterprise="舟山港兴石化储运有限公司", accepted_at=datetime(2026, 12, 2, 17, 30, tzinfo=UTC))
+    lines = enterprise_stamp(
+        enterprise="舟山港兴石化储运有限公司", accepted_at=datetime(2026, 12, 2, 17, 30, tzinfo=UTC)
+    )
     assert lines == ("群众举报 受理 2026-12-03", "舟山港兴石化储运有限公司")  # the date in Zhoushan (UTC+8)
     copy = redacted_copy(original, lines)
     assert copy != original.read_bytes()

@@ -76,7 +76,7 @@ async def test_running_a_job_a_second_time_changes_no_row(job, db):
     await job(ctx, *arguments)
     after_second = await stored_rows()
     changed = {
-        table: [(a, b) for a, b in zip(after_first[table], after_second[table]) if a != b][:1]
+        table: [(a, b) for a, b in zip(after_first[table], after_second[table], strict=False) if a != b][:1]
         for table in after_first
         if after_first[table] != after_second[table] and table not in CLOCKS
     }

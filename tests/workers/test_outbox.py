@@ -71,8 +71,10 @@ class OwnRedis:
         self.process: subprocess.Popen | None = None
 
     async def start(self) -> None:
-        self.process = subprocess.Popen(["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                                         "--appendonly", "no"], stdout=subprocess.DEVNULL)  # fmt: skip
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+        )
         for _ in range(100):
             with socket.socket() as probe:
                 if probe.connect_ex(("127.0.0.1", self.port)) == 0:
@@ -97,15 +99,22 @@ async def test_with_redis_stopped_hazards_are_accepted_and_after_it_returns_ever
     settings = replace(settings, redis_url=redis.url)
     app = create_app(settings, engine)
     try:
-        async with app.lifespan(), httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+        async with (
+            app.lifespan(),
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client,
+        ):
             officer = await login(client, "officer1")
             enterprise_id = (await me(client, officer))["enterpriseId"]
             redis.stop()
             made = [await report(client, officer, enterprise_id=enterprise_id, title=f"停电期间{n}") for n in range(3)]
             refused = await relay_outbox(app.state.dispatcher)  # the queue is down: nothing handed over, nothing lost
             assert (refused.relayed, refused.pending) == (0, 3) and refused.error
-            assert (await OutboxEntry.select(OutboxEntry.relay_attempts).where(
-                OutboxEntry.relayed_at.is_null()).first().run())["relay_attempts"] >= 1  # fmt: skip
+            assert (
+                await OutboxEntry.select(OutboxEntry.relay_attempts)
+                .where(OutboxEntry.relayed_at.is_null())
+                .first()
+                .run()
+            )["relay_attempts"] >= 1
             await redis.start()
             for _ in range(2):  # two relay passes and two worker runs: still one run per entry
                 await relay_outbox(app.state.dispatcher)

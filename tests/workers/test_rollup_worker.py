@@ -59,8 +59,9 @@ async def test_a_worker_killed_mid_rollup_then_run_again_gives_the_clean_figures
     try:
         # positional: the resilient wrapper passes job arguments by position
         await pool.enqueue_job("refresh_rollups", True, 10, 0.1)
-        worker = subprocess.Popen([sys.executable, "-c", WORKER, str(tmp_path), settings.database_url, redis_url, queue],
-                                  cwd=os.getcwd())  # fmt: skip
+        worker = subprocess.Popen(
+            [sys.executable, "-c", WORKER, str(tmp_path), settings.database_url, redis_url, queue], cwd=os.getcwd()
+        )
         try:
             deadline = time.monotonic() + 180  # a loaded 2-core CI machine starts a Python process slowly
             while (seen := await RollupCell.count().run()) < 30:
@@ -82,8 +83,9 @@ async def test_a_worker_killed_mid_rollup_then_run_again_gives_the_clean_figures
 
         async def run_job() -> None:
             await pool.enqueue_job("refresh_rollups")
-            again = build_worker(settings, engine, burst=True, handle_signals=False, cron_jobs=[], poll_delay=0.05,
-                                 queue_name=queue)  # fmt: skip
+            again = build_worker(
+                settings, engine, burst=True, handle_signals=False, cron_jobs=[], poll_delay=0.05, queue_name=queue
+            )
             await again.main()
             await again.close()
             outcome = (again.jobs_complete, again.jobs_failed, again.jobs_retried)

@@ -21,7 +21,14 @@ async def _expired_token() -> None:
     long_ago = utcnow() - timedelta(days=40)
     async with RefreshToken._meta.db.transaction():
         await RefreshToken.insert(
-            RefreshToken(id=new_id(), user_id="u", family_id="f", token_hash=new_id(), issued_at=long_ago, expires_at=long_ago + timedelta(days=30))
+            RefreshToken(
+                id=new_id(),
+                user_id="u",
+                family_id="f",
+                token_hash=new_id(),
+                issued_at=long_ago,
+                expires_at=long_ago + timedelta(days=30),
+            )
         ).run()
 
 

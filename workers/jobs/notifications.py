@@ -19,8 +19,13 @@ def _schedule(ctx: dict[str, Any]) -> tuple[float, ...]:
 
 
 def _summary(report: notifications.DeliveryReport) -> dict[str, int]:
-    return {"claimed": report.claimed, "delivered": report.delivered, "retrying": report.retrying,
-            "dead": report.dead, "lostClaims": report.lost_claims}  # fmt: skip
+    return {
+        "claimed": report.claimed,
+        "delivered": report.delivered,
+        "retrying": report.retrying,
+        "dead": report.dead,
+        "lostClaims": report.lost_claims,
+    }
 
 
 async def notify_hazard_event(ctx: dict[str, Any], hazard_id: str, seq: int) -> dict[str, int]:
@@ -47,7 +52,13 @@ async def deliver_notification(ctx: dict[str, Any], delivery_id: str) -> dict[st
 async def sweep_overdue(ctx: dict[str, Any]) -> dict[str, int]:
     """Escalate overdue hazards and missed task days not escalated yet, and send the first tries now."""
     report = await sweep()
-    sent = await notifications.deliver_due(delivery_ids=report.delivery_ids, schedule=_schedule(ctx)) \
-        if report.delivery_ids else notifications.DeliveryReport()  # fmt: skip
-    return {"overdueHazards": report.overdue_hazards, "missedTaskDays": report.missed_task_days,
-            "escalated": report.escalated} | _summary(sent)  # fmt: skip
+    sent = (
+        await notifications.deliver_due(delivery_ids=report.delivery_ids, schedule=_schedule(ctx))
+        if report.delivery_ids
+        else notifications.DeliveryReport()
+    )
+    return {
+        "overdueHazards": report.overdue_hazards,
+        "missedTaskDays": report.missed_task_days,
+        "escalated": report.escalated,
+    } | _summary(sent)

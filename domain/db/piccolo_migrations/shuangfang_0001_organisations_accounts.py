@@ -1,11 +1,7 @@
 """Migration 0001: the region tree, grids, enterprises, users, grid bindings, refresh tokens, login attempts."""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.columns.column_types import Boolean
-from piccolo.columns.column_types import Integer
-from piccolo.columns.column_types import Real
-from piccolo.columns.column_types import Timestamptz
-from piccolo.columns.column_types import Varchar
+from piccolo.columns.column_types import Boolean, Integer, Real, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
 
@@ -15,9 +11,7 @@ DESCRIPTION = "organisations and accounts"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="shuangfang", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="shuangfang", description=DESCRIPTION)
 
     manager.add_table(
         class_name="RefreshToken",
@@ -26,17 +20,11 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="AppUser", tablename="app_user", schema=None, columns=None
-    )
+    manager.add_table(class_name="AppUser", tablename="app_user", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="UserGrid", tablename="user_grid", schema=None, columns=None
-    )
+    manager.add_table(class_name="UserGrid", tablename="user_grid", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Region", tablename="region", schema=None, columns=None
-    )
+    manager.add_table(class_name="Region", tablename="region", schema=None, columns=None)
 
     manager.add_table(
         class_name="LoginAttempt",
@@ -45,13 +33,9 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="Grid", tablename="grid", schema=None, columns=None
-    )
+    manager.add_table(class_name="Grid", tablename="grid", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Enterprise", tablename="enterprise", schema=None, columns=None
-    )
+    manager.add_table(class_name="Enterprise", tablename="enterprise", schema=None, columns=None)
 
     manager.add_column(
         table_class_name="RefreshToken",

@@ -1,12 +1,7 @@
 """Migration 0002: risk points, assessments, checklists, the criteria library, scans, site plans; enterprise QR serial."""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.columns.column_types import Boolean
-from piccolo.columns.column_types import Integer
-from piccolo.columns.column_types import Real
-from piccolo.columns.column_types import Text
-from piccolo.columns.column_types import Timestamptz
-from piccolo.columns.column_types import Varchar
+from piccolo.columns.column_types import Boolean, Integer, Real, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
 
@@ -16,13 +11,9 @@ DESCRIPTION = "risk points, assessments, checklists, criteria, scans, site plans
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="shuangfang", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="shuangfang", description=DESCRIPTION)
 
-    manager.add_table(
-        class_name="RiskPoint", tablename="risk_point", schema=None, columns=None
-    )
+    manager.add_table(class_name="RiskPoint", tablename="risk_point", schema=None, columns=None)
 
     manager.add_table(
         class_name="RiskAssessment",
@@ -31,9 +22,7 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="SitePlan", tablename="site_plan", schema=None, columns=None
-    )
+    manager.add_table(class_name="SitePlan", tablename="site_plan", schema=None, columns=None)
 
     manager.add_table(
         class_name="MajorHazardCriterion",

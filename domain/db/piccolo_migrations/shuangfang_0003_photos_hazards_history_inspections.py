@@ -1,12 +1,7 @@
 """Migration 0003: photos and uploads, hazards and their photos, the hash-chained history and head exports, inspection tasks, inspections and results, idempotency records."""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.columns.column_types import Boolean
-from piccolo.columns.column_types import Integer
-from piccolo.columns.column_types import Real
-from piccolo.columns.column_types import Text
-from piccolo.columns.column_types import Timestamptz
-from piccolo.columns.column_types import Varchar
+from piccolo.columns.column_types import Boolean, Integer, Real, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
 
@@ -16,9 +11,7 @@ DESCRIPTION = "photos, hazards, history, inspections, idempotency"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="shuangfang", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="shuangfang", description=DESCRIPTION)
 
     manager.add_table(
         class_name="InspectionResult",
@@ -34,13 +27,9 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="Inspection", tablename="inspection", schema=None, columns=None
-    )
+    manager.add_table(class_name="Inspection", tablename="inspection", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Hazard", tablename="hazard", schema=None, columns=None
-    )
+    manager.add_table(class_name="Hazard", tablename="hazard", schema=None, columns=None)
 
     manager.add_table(
         class_name="HistoryEvent",
@@ -56,9 +45,7 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="Photo", tablename="photo", schema=None, columns=None
-    )
+    manager.add_table(class_name="Photo", tablename="photo", schema=None, columns=None)
 
     manager.add_table(
         class_name="ChainHeadExport",

@@ -16,9 +16,7 @@ async def forwards():
     manager = MigrationManager(migration_id=ID, app_name="shuangfang", description=DESCRIPTION)
 
     async def create_index():
-        await engine_finder().run_ddl(
-            "CREATE UNIQUE INDEX history_event_chain_seq ON history_event (chain_id, seq)"
-        )
+        await engine_finder().run_ddl("CREATE UNIQUE INDEX history_event_chain_seq ON history_event (chain_id, seq)")
 
     async def drop_index():
         await engine_finder().run_ddl("DROP INDEX history_event_chain_seq")

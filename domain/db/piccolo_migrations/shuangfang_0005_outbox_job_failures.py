@@ -1,10 +1,7 @@
 """Migration 0005: the transactional outbox and the record of failing jobs."""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.columns.column_types import Integer
-from piccolo.columns.column_types import Text
-from piccolo.columns.column_types import Timestamptz
-from piccolo.columns.column_types import Varchar
+from piccolo.columns.column_types import Integer, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
 
@@ -14,9 +11,7 @@ DESCRIPTION = "outbox and job failures"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="shuangfang", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="shuangfang", description=DESCRIPTION)
 
     manager.add_table(
         class_name="OutboxEntry",

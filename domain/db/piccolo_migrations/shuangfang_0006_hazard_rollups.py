@@ -9,14 +9,32 @@ ID = "2026-11-29T07:06:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "hazard roll-ups"
 
-COUNTS = ("found", "found_closed", "overdue", "major_open", "closed", "closed_with_deadline", "closed_on_time",
-          "major_closed", "tasks_due", "tasks_done")  # fmt: skip
+COUNTS = (
+    "found",
+    "found_closed",
+    "overdue",
+    "major_open",
+    "closed",
+    "closed_with_deadline",
+    "closed_on_time",
+    "major_closed",
+    "tasks_due",
+    "tasks_done",
+)
 
 
 def _params(column_class, **extra):
-    params = {"default": TimestamptzNow() if column_class is Timestamptz else ("" if column_class is Varchar else 0),
-              "null": False, "primary_key": False, "unique": False, "index": False,
-              "index_method": IndexMethod.btree, "choices": None, "db_column_name": None, "secret": False}  # fmt: skip
+    params = {
+        "default": TimestamptzNow() if column_class is Timestamptz else ("" if column_class is Varchar else 0),
+        "null": False,
+        "primary_key": False,
+        "unique": False,
+        "index": False,
+        "index_method": IndexMethod.btree,
+        "choices": None,
+        "db_column_name": None,
+        "secret": False,
+    }
     return params | extra
 
 
@@ -46,7 +64,14 @@ async def forwards():
     for (class_name, tablename), columns in COLUMNS.items():
         manager.add_table(class_name=class_name, tablename=tablename, schema=None, columns=None)
         for name, column_class, params in columns:
-            manager.add_column(table_class_name=class_name, tablename=tablename, column_name=name,
-                               db_column_name=name, column_class_name=column_class.__name__,
-                               column_class=column_class, params=params, schema=None)  # fmt: skip
+            manager.add_column(
+                table_class_name=class_name,
+                tablename=tablename,
+                column_name=name,
+                db_column_name=name,
+                column_class_name=column_class.__name__,
+                column_class=column_class,
+                params=params,
+                schema=None,
+            )
     return manager

@@ -13,7 +13,7 @@ VERSION = "1.38.0"
 DESCRIPTION = "keys of roll-up cells"
 
 INDEXES = {
-    "rollup_cell_scope_industry_period": "UNIQUE INDEX rollup_cell_scope_industry_period ON rollup_cell (scope_kind, scope_id, industry, period_key)",  # noqa: E501
+    "rollup_cell_scope_industry_period": "UNIQUE INDEX rollup_cell_scope_industry_period ON rollup_cell (scope_kind, scope_id, industry, period_key)",
     "rollup_cell_kind_period": "INDEX rollup_cell_kind_period ON rollup_cell (scope_kind, period_kind, period_key)",
 }
 

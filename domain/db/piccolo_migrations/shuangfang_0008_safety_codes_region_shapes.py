@@ -6,10 +6,7 @@ Chains are no longer named by a bare 26-character id alone (`code:<enterprise id
 """
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.columns.column_types import Integer
-from piccolo.columns.column_types import Text
-from piccolo.columns.column_types import Timestamptz
-from piccolo.columns.column_types import Varchar
+from piccolo.columns.column_types import Integer, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
 
@@ -19,9 +16,7 @@ DESCRIPTION = "safety codes, their changes, region shapes; wider history chain i
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="shuangfang", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="shuangfang", description=DESCRIPTION)
 
     manager.add_table(
         class_name="SafetyCodeChange",

@@ -1,15 +1,10 @@
 """Migration 0009: administrative penalties, accidents, serious-dishonesty listings and computed credit grades."""
 
-from piccolo.columns.column_types import Boolean
-from piccolo.columns.column_types import Date
-from piccolo.columns.column_types import Integer
-from piccolo.columns.column_types import Text
-from piccolo.columns.column_types import Timestamptz
-from piccolo.columns.column_types import Varchar
+from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from piccolo.columns.column_types import Boolean, Date, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.date import DateNow
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
 ID = "2026-11-29T07:09:00:000000"
 VERSION = "1.38.0"
@@ -17,12 +12,8 @@ DESCRIPTION = "credit: penalties, accidents, blacklist listings, grades"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="shuangfang", description=DESCRIPTION
-    )
-    manager.add_table(
-        class_name="CreditGrade", tablename="credit_grade", schema=None, columns=None
-    )
+    manager = MigrationManager(migration_id=ID, app_name="shuangfang", description=DESCRIPTION)
+    manager.add_table(class_name="CreditGrade", tablename="credit_grade", schema=None, columns=None)
     manager.add_table(
         class_name="CreditAccident",
         tablename="credit_accident",

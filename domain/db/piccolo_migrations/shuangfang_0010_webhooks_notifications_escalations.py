@@ -1,11 +1,7 @@
 """Migration 0010: webhook subscriptions, notifications, their deliveries and the log of tries, and escalations."""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.columns.column_types import Boolean
-from piccolo.columns.column_types import Integer
-from piccolo.columns.column_types import Text
-from piccolo.columns.column_types import Timestamptz
-from piccolo.columns.column_types import Varchar
+from piccolo.columns.column_types import Boolean, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
 
@@ -15,9 +11,7 @@ DESCRIPTION = "webhooks, notifications, deliveries, escalations"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="shuangfang", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="shuangfang", description=DESCRIPTION)
 
     manager.add_table(
         class_name="WebhookSubscription",

@@ -12,8 +12,17 @@ DESCRIPTION = "sync change feed and batch operation results"
 
 def _params(column_class, **extra):
     default = {Timestamptz: TimestamptzNow(), Varchar: "", Text: ""}.get(column_class, 0)
-    params = {"default": default, "null": False, "primary_key": False, "unique": False, "index": False,
-              "index_method": IndexMethod.btree, "choices": None, "db_column_name": None, "secret": False}  # fmt: skip
+    params = {
+        "default": default,
+        "null": False,
+        "primary_key": False,
+        "unique": False,
+        "index": False,
+        "index_method": IndexMethod.btree,
+        "choices": None,
+        "db_column_name": None,
+        "secret": False,
+    }
     return params | extra
 
 
@@ -58,7 +67,14 @@ async def forwards():
     for (class_name, tablename), columns in COLUMNS.items():
         manager.add_table(class_name=class_name, tablename=tablename, schema=None, columns=None)
         for name, column_class, params in columns:
-            manager.add_column(table_class_name=class_name, tablename=tablename, column_name=name,
-                               db_column_name=name, column_class_name=column_class.__name__,
-                               column_class=column_class, params=params, schema=None)  # fmt: skip
+            manager.add_column(
+                table_class_name=class_name,
+                tablename=tablename,
+                column_name=name,
+                db_column_name=name,
+                column_class_name=column_class.__name__,
+                column_class=column_class,
+                params=params,
+                schema=None,
+            )
     return manager

@@ -2,11 +2,7 @@
 public endpoints' rate counters."""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.columns.column_types import Integer
-from piccolo.columns.column_types import Real
-from piccolo.columns.column_types import Text
-from piccolo.columns.column_types import Timestamptz
-from piccolo.columns.column_types import Varchar
+from piccolo.columns.column_types import Integer, Real, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
 
@@ -16,9 +12,7 @@ DESCRIPTION = "public reports, contacts, photos, replies, rate counters"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="shuangfang", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="shuangfang", description=DESCRIPTION)
 
     manager.add_table(
         class_name="PublicReport",

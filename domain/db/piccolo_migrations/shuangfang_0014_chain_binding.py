@@ -15,8 +15,15 @@ ID = "2026-12-02T17:14:01:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "chain_seq/chain_hash on protected rows; chain_anchor ledger"
 
-BOUND_TABLES = ("hazard", "inspection", "public_report", "blacklist_listing", "standardisation_grade",
-                "statistics_snapshot", "safety_code")  # fmt: skip
+BOUND_TABLES = (
+    "hazard",
+    "inspection",
+    "public_report",
+    "blacklist_listing",
+    "standardisation_grade",
+    "statistics_snapshot",
+    "safety_code",
+)
 
 CREATE_ANCHOR = (
     "CREATE TABLE chain_anchor ("

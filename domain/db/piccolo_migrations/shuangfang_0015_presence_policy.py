@@ -38,15 +38,23 @@ async def _judge_recorded(engine) -> None:
     from domain.inspections.model import DEFAULT_PRESENCE_POLICY, ScanFix, judge_presence, scan_moment
 
     for row in await engine.run_ddl(_JUDGED) or []:
-        scan = ScanFix(scan_moment(_time(row["server_time"]), _time(row["client_time"])), row["lat"], row["lng"],
-                       row["accuracy_m"])
-        verdict = judge_presence(scan, point_lat=row["point_lat"], point_lng=row["point_lng"],
-                                 started_at=_time(row["started_at"]), finished_at=_time(row["finished_at"]),
-                                 policy=DEFAULT_PRESENCE_POLICY.for_point(row["radius_m"]))  # fmt: skip
+        scan = ScanFix(
+            scan_moment(_time(row["server_time"]), _time(row["client_time"])), row["lat"], row["lng"], row["accuracy_m"]
+        )
+        verdict = judge_presence(
+            scan,
+            point_lat=row["point_lat"],
+            point_lng=row["point_lng"],
+            started_at=_time(row["started_at"]),
+            finished_at=_time(row["finished_at"]),
+            policy=DEFAULT_PRESENCE_POLICY.for_point(row["radius_m"]),
+        )
         distance = "NULL" if verdict.distance_m is None else repr(float(verdict.distance_m))
         # ids are ULIDs and the values enums or floats: nothing here needs quoting beyond the literals
-        await engine.run_ddl(f"UPDATE inspection SET presence = '{verdict.presence.value}', "
-                             f"presence_distance_m = {distance} WHERE id = '{row['id']}'")  # fmt: skip
+        await engine.run_ddl(
+            f"UPDATE inspection SET presence = '{verdict.presence.value}', "
+            f"presence_distance_m = {distance} WHERE id = '{row['id']}'"
+        )
 
 
 async def forwards():

@@ -51,13 +51,28 @@ INDEXES = {
 }
 
 # The two editions seeded before this migration, and the industries their rows' old `industry` group meant.
-_TRADE = ("metallurgy", "nonferrous", "building_materials", "machinery", "light_industry", "textiles", "tobacco", "trade",
-          "shipbuilding", "aquatic_processing")  # fmt: skip
+_TRADE = (
+    "metallurgy",
+    "nonferrous",
+    "building_materials",
+    "machinery",
+    "light_industry",
+    "textiles",
+    "tobacco",
+    "trade",
+    "shipbuilding",
+    "aquatic_processing",
+)
 _EDITIONS = {
-    "HC2017": ("化工和危险化学品生产经营单位重大生产安全事故隐患判定标准（试行）", "2017", "安监总管三〔2017〕121号",
-               "原国家安全生产监督管理总局", date(2017, 11, 13)),
+    "HC2017": (
+        "化工和危险化学品生产经营单位重大生产安全事故隐患判定标准（试行）",
+        "2017",
+        "安监总管三〔2017〕121号",
+        "原国家安全生产监督管理总局",
+        date(2017, 11, 13),
+    ),
     "GM2023": ("工贸企业重大事故隐患判定标准", "2023", "应急管理部令第10号", "应急管理部", date(2023, 5, 15)),
-}  # fmt: skip
+}
 _GROUP_INDUSTRIES = {
     "hazardous_chemicals": ("hazardous_chemicals", "oil_storage"),
     "trade_general": _TRADE,
@@ -80,17 +95,31 @@ async def _backfill(engine) -> None:
     used = sorted({row["id"].split("-")[0] for row in rows} & set(_EDITIONS))
     for edition_id in used:
         standard, edition, doc_no, issuer, effective = _EDITIONS[edition_id]
-        await _run(engine, "INSERT INTO criteria_edition (id, standard, edition, doc_no, issuer, effective_from, "
-                   "created_at) VALUES ({}, {}, {}, {}, {}, {}, {})",
-                   edition_id, standard, edition, doc_no, issuer, effective, datetime.now(UTC))  # fmt: skip
+        await _run(
+            engine,
+            "INSERT INTO criteria_edition (id, standard, edition, doc_no, issuer, effective_from, "
+            "created_at) VALUES ({}, {}, {}, {}, {}, {}, {})",
+            edition_id,
+            standard,
+            edition,
+            doc_no,
+            issuer,
+            effective,
+            datetime.now(UTC),
+        )
     for row in rows:
         edition_id = row["id"].split("-")[0]
         if edition_id not in used:
             continue
         await _run(engine, "UPDATE major_hazard_criterion SET edition_id = {} WHERE id = {}", edition_id, row["id"])
         for industry in _GROUP_INDUSTRIES.get(row["industry"], (row["industry"],)):
-            await _run(engine, "INSERT INTO criterion_industry (id, criterion_id, industry) VALUES ({}, {}, {})",
-                       f"{row['id']}:{industry}", row["id"], industry)
+            await _run(
+                engine,
+                "INSERT INTO criterion_industry (id, criterion_id, industry) VALUES ({}, {}, {})",
+                f"{row['id']}:{industry}",
+                row["id"],
+                industry,
+            )
 
 
 async def forwards():
