@@ -45,7 +45,7 @@ from api.routes.stats import StatsController
 from api.routes.statutory import StatisticsController
 from api.routes.sync import SyncController
 from api.strict import StrictRequest, refuse_nul_in_url
-from domain.accounts.model import Actor
+from domain.access.model import Actor
 from domain.accounts.services import AccountService
 from domain.codes.printables import Printables
 from domain.codes.services import Codes

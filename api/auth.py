@@ -11,7 +11,7 @@ from litestar.plugins import ReceiveRoutePlugin
 from litestar.routes import BaseRoute, HTTPRoute
 from litestar.security.jwt import JWTAuth, Token
 
-from domain.accounts.model import Actor
+from domain.access.model import Actor
 from domain.accounts.services import AccountService, UserRecord
 from domain.config import Settings
 

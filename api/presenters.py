@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.accounts.model import Role
+from domain.access.model import Role
 from domain.accounts.services import UserRecord
 from domain.codes.tokens import SubjectKind
 from domain.org.services import EnterpriseRecord, GridRecord, RegionRecord

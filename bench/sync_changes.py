@@ -28,7 +28,7 @@ import httpx
 
 from bench.city import load_regions_and_grids
 from bench.scan import PG_ADMIN
-from domain.accounts.model import Actor, Role
+from domain.access.model import Actor, Role
 from domain.config import load_settings
 from domain.db.engine import bind_engine, build_engine, close_engine, open_engine
 from domain.db.migrate import migrate

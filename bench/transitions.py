@@ -20,7 +20,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from bench.scan import _postgres_url, _prepare
-from domain.accounts.model import Actor, Role
+from domain.access.model import Actor, Role
 from domain.accounts.tables import AppUser
 from domain.clock import utcnow
 from domain.config import load_settings

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from PIL import Image, ImageDraw
 
-from domain.accounts.model import Actor
+from domain.access.model import Actor
 from domain.accounts.services import AccountService
 from domain.config import Settings
 from domain.documents.services import Documents

@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 from datetime import datetime, time, timedelta
 
-from domain.accounts.model import Actor
+from domain.access.model import Actor
 from domain.accounts.services import AccountService
 from domain.accounts.tables import AppUser
 from domain.clock import utcnow

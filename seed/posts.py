@@ -3,7 +3,7 @@ an administrator would; a user already holding exactly those is left alone, so s
 
 from __future__ import annotations
 
-from domain.accounts.model import SYSTEM
+from domain.access.model import SYSTEM
 from domain.accounts.tables import AppUser
 from domain.posts import services as posts
 from seed import zhoushan

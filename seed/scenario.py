@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from domain.accounts.model import SYSTEM, Role
+from domain.access.model import SYSTEM, Role
 from domain.accounts.services import AccountService
 from domain.accounts.tables import AppUser
 from domain.clock import utcnow

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from domain.accounts.model import SYSTEM, Actor, Role
+from domain.access.model import SYSTEM, Actor, Role
 from domain.accounts.tables import AppUser
 from domain.credit.services import list_candidates, published_listings
 from domain.criteria.model import LOCAL_TIME

@@ -10,7 +10,7 @@ from litestar.datastructures import State
 from litestar.params import Parameter
 
 from api import presenters
-from domain.accounts.model import Actor, Role
+from domain.access.model import Actor, Role
 from domain.org import services as org
 from domain.org.model import Industry, RegionLevel
 from domain.outbox import services as outbox

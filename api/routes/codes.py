@@ -11,7 +11,7 @@ from litestar.datastructures import State
 from litestar.params import Parameter, QueryParameter
 
 from api import presenters
-from domain.accounts.model import Actor
+from domain.access.model import Actor
 from mobile_contract.risk import QrCode, ScanCard, SitePlan
 
 PNG = "image/png"

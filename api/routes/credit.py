@@ -10,7 +10,7 @@ import msgspec
 from litestar import Controller, get, post
 from litestar.params import QueryParameter
 
-from domain.accounts.model import Actor
+from domain.access.model import Actor
 from domain.credit import services as credit
 from domain.credit.model import ListingAction
 from mobile_contract import credit as wire

@@ -6,7 +6,7 @@ import dataclasses
 
 from litestar import Controller, get, post
 
-from domain.accounts.model import Actor
+from domain.access.model import Actor
 from domain.criteria import services as criteria
 from domain.criteria.model import NewCriterion, NewEdition
 from mobile_contract.criteria import CriteriaEdition, CriteriaEditionCreate

@@ -17,7 +17,7 @@ from litestar.status_codes import HTTP_304_NOT_MODIFIED
 
 from api.multipart import FORM_ALLOWANCE, malformed, stream_form
 from api.routes.photos import UPLOAD_BODY_LIMIT
-from domain.accounts.model import Actor
+from domain.access.model import Actor
 from domain.documents.model import DocumentTooLarge
 from domain.documents.services import DocumentIncoming, DocumentRecord, Documents
 from mobile_contract import documents as wire

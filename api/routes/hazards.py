@@ -9,7 +9,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import Parameter, QueryParameter
 
 from api.errors import CodedProblem
-from domain.accounts.model import Actor
+from domain.access.model import Actor
 from domain.hazards import services as hazards
 from domain.hazards.model import COMMANDS, Action
 from mobile_contract import hazards as wire

@@ -8,7 +8,7 @@ import msgspec
 from litestar import Controller, Response, get, post
 from litestar.params import Parameter, QueryParameter
 
-from domain.accounts.model import Actor
+from domain.access.model import Actor
 from domain.inspections import services as inspections
 from domain.inspections.model import ResultReport
 from mobile_contract import inspections as wire

@@ -10,7 +10,7 @@ from typing import Annotated
 from litestar import Controller, get, post
 from litestar.params import Parameter, QueryParameter
 
-from domain.accounts.model import Actor
+from domain.access.model import Actor
 from domain.notifications import services as notifications
 from mobile_contract import notifications as wire
 

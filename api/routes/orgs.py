@@ -9,7 +9,7 @@ from litestar.datastructures import State
 from litestar.params import Parameter, QueryParameter
 
 from api import presenters
-from domain.accounts.model import Actor
+from domain.access.model import Actor
 from domain.org import services
 from domain.org.model import Industry
 from domain.posts import services as posts

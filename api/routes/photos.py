@@ -15,7 +15,7 @@ from litestar.response import File
 from litestar.status_codes import HTTP_304_NOT_MODIFIED, HTTP_415_UNSUPPORTED_MEDIA_TYPE
 
 from api.multipart import FORM_ALLOWANCE, malformed, stream_form
-from domain.accounts.model import Actor
+from domain.access.model import Actor
 from domain.photos.images import PhotoTooLarge
 from domain.photos.services import CaptureForm, PhotoFile, PhotoRecord, Photos
 from domain.photos.storage import Incoming

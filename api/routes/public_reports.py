@@ -15,7 +15,7 @@ from litestar.params import Parameter
 from api.multipart import malformed
 from api.routes.hazards import etag, expected_version
 from api.routes.photos import UPLOAD_BODY_LIMIT, _UploadOperation, receive_upload
-from domain.accounts.model import Actor
+from domain.access.model import Actor
 from domain.photos.services import Photos
 from domain.public_reports import model
 from domain.public_reports import services as reports

@@ -11,7 +11,7 @@ from litestar.params import Parameter
 
 from api import presenters
 from api.routes.codes import attachment
-from domain.accounts.model import Actor
+from domain.access.model import Actor
 from domain.criteria import services as criteria_library
 from domain.risk import services as risk
 from domain.risk.model import Method

@@ -7,7 +7,7 @@ from typing import Annotated
 from litestar import Controller, Response, get
 from litestar.params import Parameter, QueryParameter
 
-from domain.accounts.model import Actor
+from domain.access.model import Actor
 from domain.risk.model import Colour
 from domain.safety_code import regions, services
 from domain.safety_code.regions import RegionFeature, RegionMap

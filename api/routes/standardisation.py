@@ -11,7 +11,7 @@ import msgspec
 from litestar import Controller, get, post
 from litestar.params import Parameter, QueryParameter
 
-from domain.accounts.model import Actor
+from domain.access.model import Actor
 from domain.standardisation import services as standardisation
 from domain.standardisation.model import ScopeCriteria
 from mobile_contract import standardisation as wire

@@ -8,7 +8,7 @@ import msgspec
 from litestar import Controller, get
 from litestar.params import Parameter, QueryParameter
 
-from domain.accounts.model import Actor
+from domain.access.model import Actor
 from domain.stats import services as stats
 from mobile_contract.stats import FigureItem, FigureItemPage, HazardFigure, HazardPeriodFigures, HazardStatistics
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import msgspec
 from litestar import Controller, get, post
 
-from domain.accounts.model import Actor
+from domain.access.model import Actor
 from domain.statutory import services as statutory
 from mobile_contract.standardisation import StatisticsSnapshot
 

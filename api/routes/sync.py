@@ -14,7 +14,7 @@ from api import presenters
 from api.errors import preferred_language
 from api.routes import hazards as hazard_routes
 from api.routes import inspections as inspection_routes
-from domain.accounts.model import Actor
+from domain.access.model import Actor
 from domain.codes.tokens import SubjectKind
 from domain.hazards.services import NewHazard
 from domain.sync import services as sync

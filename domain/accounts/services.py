@@ -7,17 +7,10 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from domain.accounts.model import (
-    USERNAME_PATTERN,
-    Actor,
-    LoginOutcome,
-    Role,
-    check_binding,
-    check_password_strength,
-    is_locked,
-)
+from domain.access.model import Actor, Role, check_binding
+from domain.access.permissions import require_admin
+from domain.accounts.model import USERNAME_PATTERN, LoginOutcome, check_password_strength, is_locked
 from domain.accounts.passwords import Passwords
-from domain.accounts.permissions import require_admin
 from domain.accounts.tables import AppUser, LoginAttempt, RefreshToken, UserGrid
 from domain.clock import utcnow
 from domain.config import Settings

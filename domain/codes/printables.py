@@ -7,9 +7,9 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, timedelta, timezone
 
-from domain.accounts.model import Actor
-from domain.accounts.permissions import require_role
-from domain.accounts.scope import require_enterprise
+from domain.access.model import Actor
+from domain.access.permissions import require_role
+from domain.access.scope import require_enterprise
 from domain.clock import utcnow
 from domain.codes.services import Codes
 from domain.codes.tokens import SubjectKind

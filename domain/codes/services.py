@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from domain.accounts.model import Actor, EnterprisePlace, Role, can_see_enterprise
-from domain.accounts.permissions import require_role
-from domain.accounts.scope import require_enterprise
+from domain.access.model import Actor, EnterprisePlace, Role, can_see_enterprise
+from domain.access.permissions import require_role
+from domain.access.scope import require_enterprise
 from domain.clock import utcnow
 from domain.codes.model import distance_m, qr_content
 from domain.codes.tokens import SubjectKind, TokenClaims, sign, verify

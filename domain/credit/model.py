@@ -18,7 +18,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from domain.accounts.model import Actor, Role
+from domain.access.model import Actor, Role
 from domain.errors import Conflict, Forbidden, InvalidInput
 from domain.history.chain import Event, bound, replay_error
 

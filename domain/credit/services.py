@@ -20,9 +20,9 @@ from typing import Any
 from piccolo.columns import Column
 from piccolo.table import Table
 
-from domain.accounts.model import SYSTEM, Actor, Role
-from domain.accounts.permissions import require_role
-from domain.accounts.scope import enterprise_condition, require_enterprise, require_published_region, require_region
+from domain.access.model import SYSTEM, Actor, Role
+from domain.access.permissions import require_role
+from domain.access.scope import enterprise_condition, require_enterprise, require_published_region, require_region
 from domain.clock import utcnow
 from domain.credit.model import (
     DEFAULT_SCHEME,

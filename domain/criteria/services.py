@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from domain.accounts.model import Actor
-from domain.accounts.permissions import require_admin
+from domain.access.model import Actor
+from domain.access.permissions import require_admin
 from domain.clock import utcnow
 from domain.criteria.model import (
     CriteriaEditionExists,

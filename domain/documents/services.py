@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from domain.accounts.model import Actor, Role
-from domain.accounts.scope import enterprise_condition
+from domain.access.model import Actor, Role
+from domain.access.scope import enterprise_condition
 from domain.clock import utcnow
 from domain.config import Settings
 from domain.documents import model

@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from domain.accounts.model import SYSTEM, Role
+from domain.access.model import SYSTEM, Role
 from domain.accounts.tables import AppUser
 from domain.clock import utcnow
 from domain.escalation.model import (

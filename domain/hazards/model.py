@@ -11,7 +11,7 @@ from enum import Enum, StrEnum
 from types import UnionType
 from typing import Any, ClassVar, Union, get_args, get_origin, get_type_hints
 
-from domain.accounts.model import Actor, Role
+from domain.access.model import Actor, Role
 from domain.errors import Conflict, DomainError, Forbidden
 from domain.history.chain import Event, bound, parse_time, replay_error
 

@@ -14,9 +14,9 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from domain.accounts.model import Actor, Role
-from domain.accounts.permissions import require_role
-from domain.accounts.scope import enterprise_condition, require_enterprise
+from domain.access.model import Actor, Role
+from domain.access.permissions import require_role
+from domain.access.scope import enterprise_condition, require_enterprise
 from domain.accounts.tables import AppUser
 from domain.clock import utcnow
 from domain.criteria.model import check_citation

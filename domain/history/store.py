@@ -14,7 +14,7 @@ from typing import Any
 
 from piccolo.table import Table
 
-from domain.accounts.model import Actor
+from domain.access.model import Actor
 from domain.clock import utcnow
 from domain.db.engine import unique_or
 from domain.errors import Conflict

@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from domain.accounts.model import Role
+from domain.access.model import Role
 from domain.codes.model import distance_m
 from domain.errors import InvalidInput
 from domain.hazards.model import HazardLevel, Source

@@ -24,9 +24,9 @@ from typing import Any
 
 from piccolo.query.functions.aggregate import Count, Max, Min
 
-from domain.accounts.model import Actor, Role
-from domain.accounts.permissions import require_role
-from domain.accounts.scope import enterprise_condition
+from domain.access.model import Actor, Role
+from domain.access.permissions import require_role
+from domain.access.scope import enterprise_condition
 from domain.clock import utcnow
 from domain.codes.tokens import SubjectKind
 from domain.db.engine import is_unique_violation

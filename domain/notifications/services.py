@@ -23,9 +23,9 @@ from typing import Any
 
 import httpx
 
-from domain.accounts.model import Actor, Role
-from domain.accounts.permissions import require_role
-from domain.accounts.scope import _like_prefix, enterprise_condition, require_enterprise, require_region
+from domain.access.model import Actor, Role
+from domain.access.permissions import require_role
+from domain.access.scope import _like_prefix, enterprise_condition, require_enterprise, require_region
 from domain.clock import utcnow
 from domain.db.paging import Page, clamp_limit, decode_cursor, page_of
 from domain.errors import Forbidden, InvalidInput, NotFound

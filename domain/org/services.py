@@ -6,9 +6,9 @@ import asyncio
 from dataclasses import dataclass, fields
 from datetime import datetime
 
-from domain.accounts.model import Actor
-from domain.accounts.permissions import require_admin
-from domain.accounts.scope import enterprise_condition, grid_condition, require_enterprise, require_region
+from domain.access.model import Actor
+from domain.access.permissions import require_admin
+from domain.access.scope import enterprise_condition, grid_condition, require_enterprise, require_region
 from domain.clock import utcnow
 from domain.db.engine import unique_or
 from domain.db.paging import Page, clamp_limit, decode_cursor, page_of

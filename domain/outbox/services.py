@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from domain.accounts.model import Actor, Role
-from domain.accounts.permissions import require_role
+from domain.access.model import Actor, Role
+from domain.access.permissions import require_role
 from domain.clock import utcnow
 from domain.db.paging import clamp_limit
 from domain.ids import new_id

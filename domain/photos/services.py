@@ -15,8 +15,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from domain.accounts.model import Actor, Role
-from domain.accounts.scope import enterprise_condition
+from domain.access.model import Actor, Role
+from domain.access.scope import enterprise_condition
 from domain.clock import utcnow
 from domain.config import Settings
 from domain.errors import NotFound

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from domain.accounts.model import Role
+from domain.access.model import Role
 from domain.errors import InvalidInput
 
 # Who holds posts: the enterprise's own people. Who sets them: its principal, or an administrator.

@@ -7,9 +7,9 @@ from datetime import datetime
 
 from piccolo.query.functions.aggregate import Count
 
-from domain.accounts.model import Actor, Role
-from domain.accounts.permissions import require_role
-from domain.accounts.scope import require_enterprise
+from domain.access.model import Actor, Role
+from domain.access.permissions import require_role
+from domain.access.scope import require_enterprise
 from domain.accounts.tables import AppUser
 from domain.clock import utcnow
 from domain.errors import NotFound

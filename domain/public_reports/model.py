@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from domain.accounts.model import Actor, Role
+from domain.access.model import Actor, Role
 from domain.errors import Conflict, DomainError, Forbidden, InvalidInput
 from domain.history.chain import Event, bound, replay_error
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from piccolo.columns.combination import WhereRaw
 
-from domain.accounts.model import Actor, Role
-from domain.accounts.scope import _like_prefix
+from domain.access.model import Actor, Role
+from domain.access.scope import _like_prefix
 from domain.public_reports.tables import PublicReport, PublicReportPhoto
 
 READERS = (Role.REGULATOR, Role.INSPECTOR, Role.ADMIN)

@@ -9,9 +9,9 @@ from typing import Any
 
 import msgspec
 
-from domain.accounts.model import Actor, Role
-from domain.accounts.permissions import require_role
-from domain.accounts.scope import enterprise_condition, require_enterprise
+from domain.access.model import Actor, Role
+from domain.access.permissions import require_role
+from domain.access.scope import enterprise_condition, require_enterprise
 from domain.clock import utcnow
 from domain.criteria.services import cited_criterion
 from domain.db.paging import Page, clamp_limit, decode_cursor, page_of

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from domain.accounts.model import Actor, Role
-from domain.accounts.permissions import require_role
-from domain.accounts.scope import require_region
+from domain.access.model import Actor, Role
+from domain.access.permissions import require_role
+from domain.access.scope import require_region
 from domain.clock import utcnow
 from domain.db.paging import Page, clamp_limit, decode_cursor, page_of
 from domain.errors import NotFound

@@ -15,8 +15,8 @@ from typing import Any
 
 from piccolo.query.functions.aggregate import Count, Max
 
-from domain.accounts.model import SYSTEM, Actor
-from domain.accounts.scope import require_enterprise
+from domain.access.model import SYSTEM, Actor
+from domain.access.scope import require_enterprise
 from domain.clock import utcnow
 from domain.credit.services import credit_standing
 from domain.db.engine import is_unique_violation

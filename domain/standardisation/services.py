@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from domain.accounts.model import Actor, Role
-from domain.accounts.permissions import require_role
-from domain.accounts.scope import enterprise_condition, require_enterprise, require_region
+from domain.access.model import Actor, Role
+from domain.access.permissions import require_role
+from domain.access.scope import enterprise_condition, require_enterprise, require_region
 from domain.clock import utcnow
 from domain.db.engine import unique_or
 from domain.db.paging import clamp_limit, decode_cursor, page_of

@@ -24,8 +24,8 @@ from typing import Any
 
 from piccolo.engine.postgres import PostgresEngine
 
-from domain.accounts.model import Actor, Role
-from domain.accounts.scope import enterprise_condition, require_region
+from domain.access.model import Actor, Role
+from domain.access.scope import enterprise_condition, require_region
 from domain.clock import utcnow
 from domain.db.paging import Page, clamp_limit, decode_cursor, encode_cursor
 from domain.errors import InvalidInput, NotFound

@@ -14,9 +14,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from domain.accounts.model import SYSTEM, Actor, Role
-from domain.accounts.permissions import require_role
-from domain.accounts.scope import require_enterprise
+from domain.access.model import SYSTEM, Actor, Role
+from domain.access.permissions import require_role
+from domain.access.scope import require_enterprise
 from domain.clock import utcnow
 from domain.db.engine import is_unique_violation
 from domain.errors import NotFound

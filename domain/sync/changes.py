@@ -29,8 +29,8 @@ from datetime import datetime, timedelta
 
 from piccolo.columns.combination import WhereRaw
 
-from domain.accounts.model import Actor, Role
-from domain.accounts.scope import enterprise_condition
+from domain.access.model import Actor, Role
+from domain.access.scope import enterprise_condition
 from domain.clock import utcnow
 from domain.errors import InvalidInput
 from domain.hazards.tables import Hazard

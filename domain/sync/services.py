@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from domain.accounts.model import Actor
-from domain.accounts.scope import enterprise_condition
+from domain.access.model import Actor
+from domain.access.scope import enterprise_condition
 from domain.clock import utcnow
 from domain.db.engine import is_unique_violation
 from domain.errors import DomainError, InvalidInput

@@ -3,7 +3,7 @@ hazard's citation checked against the enterprise's industry and the edition in f
 
 from __future__ import annotations
 
-from domain.accounts.model import Actor, Role
+from domain.access.model import Actor, Role
 from domain.criteria.tables import CriteriaEdition, CriterionIndustry
 from domain.hazards.services import NewHazard, create_hazard
 from domain.risk.tables import MajorHazardCriterion

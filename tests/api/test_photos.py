@@ -16,7 +16,7 @@ import pytest
 from arq import create_pool
 from PIL import Image
 
-from domain.accounts.model import Actor, Role
+from domain.access.model import Actor, Role
 from domain.photos.services import CaptureForm, Photos, near_duplicates
 from domain.photos.tables import Photo, PhotoUpload
 from mobile_contract.errors import CATALOGUE

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from PIL import Image
 
-from domain.accounts.model import SYSTEM, Role
+from domain.access.model import SYSTEM, Role
 from domain.accounts.services import AccountService
 from domain.clock import utcnow
 from domain.codes.services import Codes

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from domain.accounts.model import Actor, Role
+from domain.access.model import Actor, Role
 from domain.accounts.tables import AppUser
 from domain.clock import utcnow
 from domain.hazards import model

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from domain.accounts.model import Actor, Role
+from domain.access.model import Actor, Role
 from domain.accounts.tables import AppUser
 from domain.clock import utcnow
 from domain.escalation.services import sweep_overdue as sweep

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from domain.accounts.model import Actor, Role
+from domain.access.model import Actor, Role
 from domain.credit.model import (
     DEFAULT_SCHEME,
     GROUNDS,

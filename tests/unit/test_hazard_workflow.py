@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from domain.accounts.model import Actor, Role
+from domain.access.model import Actor, Role
 from domain.errors import DomainError
 from domain.hazards.model import (
     COMMANDS,

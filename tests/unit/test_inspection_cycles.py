@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.accounts.model import Role
+from domain.access.model import Role
 from domain.inspections.model import (
     EPOCH,
     LOCAL_TIME,

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from domain.accounts.model import Role
+from domain.access.model import Role
 from domain.codes.model import distance_m
 from domain.inspections.model import (
     DEFAULT_PRESENCE_POLICY,

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.accounts.model import Actor, Role
+from domain.access.model import Actor, Role
 from domain.errors import Forbidden
 from domain.public_reports.model import (
     RECEIPT_ALPHABET,

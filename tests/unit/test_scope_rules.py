@@ -2,7 +2,8 @@
 
 import pytest
 
-from domain.accounts.model import Actor, EnterprisePlace, Role, can_see_enterprise, check_binding, is_locked
+from domain.access.model import Actor, EnterprisePlace, Role, can_see_enterprise, check_binding
+from domain.accounts.model import is_locked
 from domain.errors import InvalidInput
 
 DINGHAI_CENGANG = EnterprisePlace(enterprise_id="E1", grid_id="G1", region_path="/330900/330902/330902007/")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from piccolo.columns.combination import WhereRaw
 
-from domain.accounts.model import Actor, Role, can_see_region
+from domain.access.model import Actor, Role, can_see_region
 from domain.errors import NotFound
 from domain.org.tables import Enterprise, Grid, Region
 

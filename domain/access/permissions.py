@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.accounts.model import Actor, Role
+from domain.access.model import Actor, Role
 from domain.errors import Forbidden
 
 
