@@ -22,6 +22,7 @@ import httpx
 from arq.worker import Retry
 
 from domain.clock import utcnow
+from domain.db.transactions import transaction
 from domain.outbox.tables import JobFailure
 
 log = logging.getLogger("shuangfang.jobs")
@@ -83,7 +84,7 @@ def resilient(job: Job) -> Job:
 async def _record_failure(job_id: str, name: str, args: tuple, tries: int, error: Exception, final: bool) -> None:
     now, text = utcnow(), f"{type(error).__name__}: {error}"[:2000]
     try:
-        async with JobFailure._meta.db.transaction():
+        async with transaction():
             updated = (
                 await JobFailure.update(
                     {
@@ -117,7 +118,7 @@ async def _record_failure(job_id: str, name: str, args: tuple, tries: int, error
 
 
 async def _record_success(job_id: str) -> None:
-    async with JobFailure._meta.db.transaction():
+    async with transaction():
         await (
             JobFailure.update({JobFailure.gave_up: 0, JobFailure.succeeded_at: utcnow()})
             .where(JobFailure.job_id == job_id)

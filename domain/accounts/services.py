@@ -16,6 +16,7 @@ from domain.clock import utcnow
 from domain.config import Settings
 from domain.db.engine import unique_or
 from domain.db.paging import Page, clamp_limit, decode_cursor, page_of
+from domain.db.transactions import transaction
 from domain.errors import (
     AccountDisabled,
     AccountLocked,
@@ -101,7 +102,7 @@ class AccountService:
         )
 
     async def _record_attempt(self, key: str, outcome: LoginOutcome, now: datetime, device_id: str, ip: str) -> None:
-        async with LoginAttempt._meta.db.transaction():
+        async with transaction():
             await LoginAttempt.insert(
                 LoginAttempt(
                     id=new_id(),
@@ -117,7 +118,7 @@ class AccountService:
         """Rotate a refresh token: the old one is spent; presenting a spent one revokes its whole family."""
         now = now or utcnow()
         token_hash = _hash_token(refresh_token)
-        async with RefreshToken._meta.db.transaction():
+        async with transaction():
             row = await RefreshToken.select().where(RefreshToken.token_hash == token_hash).first().run()
             if row is None:
                 raise RefreshTokenInvalid("unknown refresh token")
@@ -145,7 +146,7 @@ class AccountService:
     async def _issue(self, user: UserRecord, *, family_id: str, device_id: str, now: datetime) -> Session:
         token = secrets.token_urlsafe(32)
         expires_at = now + timedelta(seconds=self.settings.refresh_token_ttl_s)
-        async with RefreshToken._meta.db.transaction():
+        async with transaction():
             await RefreshToken.insert(
                 RefreshToken(
                     id=new_id(),
@@ -228,7 +229,7 @@ class AccountService:
         now = utcnow()
         user_id = new_id()
         with unique_or(AlreadyExists("this username is taken", entity="user", username=key)):
-            async with AppUser._meta.db.transaction():
+            async with transaction():
                 await AppUser.insert(
                     AppUser(
                         id=user_id,
@@ -252,7 +253,7 @@ class AccountService:
         """Change a user; disabling revokes their refresh tokens, and every change applies on their next request."""
         require_admin(actor)
         now = utcnow()
-        async with AppUser._meta.db.transaction():
+        async with transaction():
             row = await AppUser.select().where(AppUser.id == user_id).first().run()
             if row is None:
                 raise NotFound("no such user", entity="user", id=user_id)
@@ -354,6 +355,6 @@ async def _check_binding_targets(
 async def purge_expired_refresh_tokens(*, now: datetime | None = None) -> int:
     """Delete refresh tokens expired for over a day: they can never be used, and a hash is not evidence."""
     cutoff = (now or utcnow()) - timedelta(days=1)
-    async with RefreshToken._meta.db.transaction():
+    async with transaction():
         removed = await RefreshToken.delete().where(RefreshToken.expires_at < cutoff).returning(RefreshToken.id).run()
     return len(removed)

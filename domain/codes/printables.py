@@ -13,6 +13,7 @@ from domain.access.scope import require_enterprise
 from domain.clock import utcnow
 from domain.codes.services import Codes
 from domain.codes.tokens import SubjectKind
+from domain.db.transactions import transaction
 from domain.errors import NotFound
 from domain.ids import new_id
 from domain.printing import card, images, qr, safety_code, sheet, site_map
@@ -170,7 +171,7 @@ class Printables:
             "uploaded_by": actor.user_id,
             "uploaded_at": utcnow(),
         }
-        async with SitePlan._meta.db.transaction():
+        async with transaction():
             existing = await SitePlan.select(SitePlan.id).where(SitePlan.enterprise_id == enterprise_id).first().run()
             if existing:
                 await (

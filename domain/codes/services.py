@@ -12,6 +12,7 @@ from domain.clock import utcnow
 from domain.codes.model import distance_m, qr_content
 from domain.codes.tokens import SubjectKind, TokenClaims, sign, verify
 from domain.config import Settings
+from domain.db.transactions import transaction
 from domain.errors import InvalidInput, QrInvalid, ScanOutOfScope
 from domain.hazards.model import TERMINAL_STATUSES
 from domain.hazards.tables import Hazard
@@ -90,7 +91,7 @@ class Codes:
     async def rotate_risk_point(self, *, actor: Actor, risk_point_id: str) -> PrintedCode:
         """Issue a new code for a point; the old printed one stops working at once."""
         require_role(actor, *risk.RISK_WRITERS)
-        async with RiskPoint._meta.db.transaction():
+        async with transaction():
             await risk.get_risk_point(actor=actor, risk_point_id=risk_point_id)
             rows = (
                 await RiskPoint.update({RiskPoint.qr_serial: RiskPoint.qr_serial + 1, RiskPoint.updated_at: utcnow()})
@@ -105,7 +106,7 @@ class Codes:
     async def rotate_enterprise(self, *, actor: Actor, enterprise_id: str) -> PrintedCode:
         """Issue a new enterprise safety code; the old one stops working at once."""
         require_role(actor, Role.PRINCIPAL, Role.OFFICER, Role.ADMIN)
-        async with Enterprise._meta.db.transaction():
+        async with transaction():
             await require_enterprise(actor, enterprise_id)
             rows = (
                 await Enterprise.update({Enterprise.qr_serial: Enterprise.qr_serial + 1})
@@ -156,7 +157,7 @@ class Codes:
         if None not in (lat, lng, subject_lat, subject_lng):
             distance = round(distance_m(lat, lng, subject_lat, subject_lng), 1)
         scan_id = new_id()
-        async with ScanRecord._meta.db.transaction():
+        async with transaction():
             await ScanRecord.insert(
                 ScanRecord(
                     id=scan_id,

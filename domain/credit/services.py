@@ -56,6 +56,7 @@ from domain.credit.model import (
 )
 from domain.credit.tables import BlacklistListing, CreditAccident, CreditGrade, CreditPenalty
 from domain.db.engine import is_unique_violation, unique_or
+from domain.db.transactions import transaction
 from domain.errors import AlreadyExists, DomainError, NotFound
 from domain.hazards.model import OWING_STATUSES, HazardLevel
 from domain.hazards.tables import Hazard
@@ -292,7 +293,7 @@ async def _append_record(
 ) -> dict:
     """Insert a penalty or accident with its event in one transaction, recompute the candidates, read it back."""
     record_id = new_id()
-    async with table._meta.db.transaction():
+    async with transaction():
         event = await append_event(
             chain_id=chain_of(enterprise_id),
             subject_kind=SUBJECT_KIND,
@@ -417,7 +418,7 @@ async def compute_candidates(
 
 async def _store_candidate(enterprise_id: str, basis: Basis, existing: dict | None, stored: str, now: datetime) -> str:
     """Insert the candidate or refresh its basis (version-checked), with its event; what it did, or "" if raced."""
-    async with BlacklistListing._meta.db.transaction():
+    async with transaction():
         if existing is None:
             listing_id, made = new_id(), "created"
             await BlacklistListing.insert(
@@ -676,7 +677,7 @@ async def _apply_step(actor: Actor, row: dict, step: ListingStep, now: datetime,
         BlacklistListing.version: row["version"] + 1,
         BlacklistListing.updated_at: now,
     }
-    async with BlacklistListing._meta.db.transaction():
+    async with transaction():
         updated = (
             await BlacklistListing.update(changes)
             .where(BlacklistListing.id == row["id"], BlacklistListing.version == row["version"])
@@ -778,7 +779,7 @@ async def compute_grades(
             "computed_on": today,
             "computed_at": now,
         }
-        async with CreditGrade._meta.db.transaction():
+        async with transaction():
             stored = await CreditGrade.select().where(CreditGrade.enterprise_id == enterprise_id).first().run()
             if stored is not None and all(stored[key] == values[key] for key in GRADE_FIGURES):
                 continue  # the same grade on the same basis: grading again changes nothing (computed_* keep its first time)

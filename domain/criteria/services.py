@@ -18,6 +18,7 @@ from domain.criteria.model import (
     item_ids,
 )
 from domain.criteria.tables import CriteriaEdition, CriterionIndustry
+from domain.db.transactions import transaction
 from domain.errors import InvalidInput
 from domain.org.model import Industry
 from domain.risk.tables import MajorHazardCriterion
@@ -233,7 +234,7 @@ async def add_edition(*, actor: Actor, new: NewEdition, now: datetime | None = N
     """An administrator adds an edition with all its items; superseding one closes it the day this one starts."""
     require_admin(actor)
     now = now or utcnow()
-    async with CriteriaEdition._meta.db.transaction():
+    async with transaction():
         if await CriteriaEdition.exists().where(CriteriaEdition.id == new.id).run():
             raise CriteriaEditionExists("an edition with this id exists", field="id", id=new.id)
         superseded = None
@@ -265,7 +266,7 @@ async def load_library(editions: list[NewEdition], *, now: datetime | None = Non
     now = now or utcnow()
     created = 0
     for new in editions:
-        async with CriteriaEdition._meta.db.transaction():
+        async with transaction():
             if not await CriteriaEdition.exists().where(CriteriaEdition.id == new.id).run():
                 known = {
                     row["id"]

@@ -20,6 +20,7 @@ from domain.access.model import Actor, Role
 from domain.access.scope import enterprise_condition
 from domain.clock import utcnow
 from domain.config import Settings
+from domain.db.transactions import transaction
 from domain.documents import model
 from domain.documents.tables import Document, DocumentUpload, HazardDocument
 from domain.errors import NotFound
@@ -286,7 +287,7 @@ async def _insert(
     racing end with one document, and a phone's two racing retries with one upload.
     """
     upload_id = new_id()
-    async with Document._meta.db.transaction():
+    async with transaction():
         await (
             Document.insert(
                 Document(

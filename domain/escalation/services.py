@@ -22,6 +22,7 @@ from datetime import UTC, date, datetime, timedelta
 from domain.access.model import SYSTEM, Role
 from domain.accounts.tables import AppUser
 from domain.clock import utcnow
+from domain.db.transactions import transaction
 from domain.escalation.model import (
     AUDIENCE_OF_STEP,
     STEP_PRINCIPAL,
@@ -202,7 +203,7 @@ async def _escalate(occasion: Occasion, now: datetime) -> list[str] | None:
     }
     if occasion.step == STEP_PRINCIPAL:
         data["principals"] = await _principals(occasion.enterprise_id)
-    async with Escalation._meta.db.transaction():
+    async with transaction():
         inserted = (
             await Escalation.insert(
                 Escalation(

@@ -23,6 +23,7 @@ from domain.criteria.model import check_citation
 from domain.criteria.services import cited_criterion
 from domain.db.engine import is_unique_violation
 from domain.db.paging import Page, clamp_limit, decode_cursor, page_of
+from domain.db.transactions import transaction
 from domain.documents.services import AttachedDocument, attach_documents, documents_of_hazards, usable_documents
 from domain.errors import DomainError, InvalidInput, NotFound
 from domain.hazards.model import (
@@ -574,7 +575,7 @@ async def create_hazard(*, actor: Actor, new: NewHazard, now: datetime | None = 
         "photo_ids": [p["id"] for p in photos],
     }
     try:
-        async with Hazard._meta.db.transaction():
+        async with transaction():
             await Hazard.insert(Hazard(**row)).run()
             await append_event(
                 chain_id=hazard_id,
@@ -693,7 +694,7 @@ async def transition(
     }
     if new_state.status in TERMINAL_STATUSES:
         changes[Hazard.closed_at] = now
-    async with Hazard._meta.db.transaction():
+    async with transaction():
         # the version check lives in the UPDATE: of two racing writers the second matches no row
         updated = (
             await Hazard.update(changes)

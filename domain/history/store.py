@@ -17,6 +17,7 @@ from piccolo.table import Table
 from domain.access.model import Actor
 from domain.clock import utcnow
 from domain.db.engine import unique_or
+from domain.db.transactions import transaction
 from domain.errors import Conflict
 from domain.history.binding import RowMismatch
 from domain.history.chain import (
@@ -145,7 +146,7 @@ async def seal_anchors() -> int:
         return 0
     sealed = 0
     while True:
-        async with ChainAnchor._meta.db.transaction():
+        async with transaction():
             locked = await ChainAnchor.raw("SELECT pg_try_advisory_xact_lock({}) AS locked", _SEAL_LOCK).run()
             if not (locked and locked[0]["locked"]):
                 return sealed
@@ -265,7 +266,7 @@ async def export_chain_heads(var_dir: Path, day: str | None = None) -> dict[str,
         "path": str(path),
         "body": body.decode("utf-8"),
     }
-    async with ChainHeadExport._meta.db.transaction():
+    async with transaction():
         existing = await ChainHeadExport.select().where(ChainHeadExport.day == day).first().run()
         if existing and (existing["digest"], existing["path"]) == (values["digest"], values["path"]):
             pass  # the same heads: exporting again changes nothing (exported_at keeps the first time)
@@ -464,7 +465,7 @@ async def backfill_bindings() -> tuple[int, int]:
         "SELECT e.chain_id, e.seq, e.hash FROM history_event e LEFT JOIN chain_anchor a"
         " ON a.chain_id = e.chain_id AND a.seq = e.seq WHERE a.id IS NULL ORDER BY e.chain_id, e.seq"
     ).run()
-    async with ChainAnchor._meta.db.transaction():
+    async with transaction():
         last = await ChainAnchor.raw(
             "SELECT position, anchor_hash FROM chain_anchor WHERE position IS NOT NULL ORDER BY position DESC LIMIT 1"
         ).run()

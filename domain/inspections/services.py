@@ -31,6 +31,7 @@ from domain.clock import utcnow
 from domain.codes.tokens import SubjectKind
 from domain.db.engine import is_unique_violation
 from domain.db.paging import Page, clamp_limit, decode_cursor, page_of
+from domain.db.transactions import transaction
 from domain.errors import InvalidInput
 from domain.hazards.model import Category
 from domain.hazards.services import NewHazard, create_hazard
@@ -233,7 +234,7 @@ async def generate_tasks(*, now: datetime | None = None, horizon: timedelta = DE
             _cycle(item), max(last_ends.get(item["id"], now - BACKFILL), item["created_at"]), now + horizon
         )
     ]
-    async with InspectionTask._meta.db.transaction():
+    async with transaction():
         created = await _insert_tasks(rows)
         missed = (
             await InspectionTask.update({InspectionTask.status: TaskStatus.MISSED.value})
@@ -587,7 +588,7 @@ async def record_inspection(
     }
     try:
         # one transaction: the hazard service joins it, so a refused hazard leaves no inspection behind
-        async with Inspection._meta.db.transaction():
+        async with transaction():
             results = await _store(actor, new, point, items, row)
     except Exception as error:
         if not is_unique_violation(error):

@@ -28,6 +28,7 @@ from domain.access.permissions import require_role
 from domain.access.scope import _like_prefix, enterprise_condition, require_enterprise, require_region
 from domain.clock import utcnow
 from domain.db.paging import Page, clamp_limit, decode_cursor, page_of
+from domain.db.transactions import transaction
 from domain.errors import Forbidden, InvalidInput, NotFound
 from domain.hazards.tables import Hazard
 from domain.history.store import chain_rows
@@ -150,7 +151,7 @@ async def create_subscription(
         created_at=now,
         updated_at=now,
     )
-    async with WebhookSubscription._meta.db.transaction():
+    async with transaction():
         await WebhookSubscription.insert(row).run()
     return await get_subscription(actor=actor, subscription_id=row.id), secret
 
@@ -185,7 +186,7 @@ async def set_subscription_active(
 ) -> SubscriptionRecord:
     """Disable (or enable again) a subscription; a disabled one's pending deliveries wait, nothing is deleted."""
     await _subscription_row(actor, subscription_id)
-    async with WebhookSubscription._meta.db.transaction():
+    async with transaction():
         await (
             WebhookSubscription.update(
                 {WebhookSubscription.active: active, WebhookSubscription.updated_at: now or utcnow()}
@@ -333,7 +334,7 @@ async def notify_hazard_event(*, hazard_id: str, seq: int, now: datetime | None 
         "historyHash": event["hash"],
     }
     delivery_ids: list[str] = []
-    async with Notification._meta.db.transaction():
+    async with transaction():
         for notice in notices:
             delivery_ids += await record_notification(
                 event_key=f"hazard:{hazard_id}:{seq}:{notice.audience}",
@@ -475,7 +476,7 @@ async def claim_due(
     if delivery_ids is not None:
         candidates = candidates.where(WebhookDelivery.id.is_in(list(delivery_ids) or [""]))
     candidates = candidates.order_by(WebhookDelivery.next_attempt_at).limit(limit)
-    async with WebhookDelivery._meta.db.transaction():
+    async with transaction():
         # the due condition again in the UPDATE itself: a row another sender claimed meanwhile no longer matches
         claimed = (
             await WebhookDelivery.update(
@@ -570,7 +571,7 @@ async def record_try(
         changes[WebhookDelivery.delivered_at] = now
     if status is DeliveryStatus.DEAD:
         changes[WebhookDelivery.dead_at] = now
-    async with WebhookDelivery._meta.db.transaction():
+    async with transaction():
         held = (
             await WebhookDelivery.update(changes)
             .where(WebhookDelivery.id == delivery.id, WebhookDelivery.claim_token == delivery.token)
@@ -762,7 +763,7 @@ async def redrive(*, actor: Actor, delivery_id: str, now: datetime | None = None
     )
     if not subscription["active"]:
         raise RedriveNotAllowed("the webhook is disabled; enable it first", reason="subscription_disabled")
-    async with WebhookDelivery._meta.db.transaction():
+    async with transaction():
         revived = (
             await WebhookDelivery.update(
                 {

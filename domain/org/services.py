@@ -12,6 +12,7 @@ from domain.access.scope import enterprise_condition, grid_condition, require_en
 from domain.clock import utcnow
 from domain.db.engine import unique_or
 from domain.db.paging import Page, clamp_limit, decode_cursor, page_of
+from domain.db.transactions import transaction
 from domain.errors import AlreadyExists, InvalidInput, NotFound
 from domain.ids import new_id
 from domain.org.model import (
@@ -104,7 +105,7 @@ async def create_region(
     }
     checked = await _checked_outline(outline, parent_code) if outline is not None else None
     with unique_or(AlreadyExists("a region with this code exists", entity="region", code=code)):
-        async with Region._meta.db.transaction():
+        async with transaction():
             await Region.insert(Region(**row)).run()
             if checked is not None:  # in the same transaction: a refused outline leaves no region behind
                 await shapes.store_shape("region", code, checked, _outline_source(actor), now=row["created_at"])
@@ -188,7 +189,7 @@ async def create_grid(*, actor: Actor, code: str, name: str, region_code: str) -
         "created_at": utcnow(),
     }
     with unique_or(AlreadyExists("a grid with this code exists", entity="grid", code=code)):
-        async with Grid._meta.db.transaction():
+        async with transaction():
             await Grid.insert(Grid(**row)).run()
     return _record(GridRecord, row)
 
@@ -250,7 +251,7 @@ async def create_enterprise(
     }
     conflict = AlreadyExists("an enterprise with this credit code exists", entity="enterprise", creditCode=normalised)
     with unique_or(conflict):
-        async with Enterprise._meta.db.transaction():
+        async with transaction():
             await Enterprise.insert(Enterprise(**row)).run()
             await record_change(ENTERPRISE, row["id"], row["id"], at=now)
     return _record(EnterpriseRecord, row)
@@ -259,7 +260,7 @@ async def create_enterprise(
 async def update_enterprise(*, actor: Actor, enterprise_id: str, changes: dict) -> EnterpriseRecord:
     """Change an enterprise's fields; moving it to another grid moves it to that grid's region."""
     require_admin(actor)
-    async with Enterprise._meta.db.transaction():
+    async with transaction():
         before = await require_enterprise(actor, enterprise_id)
         values = dict(changes)
         if "industry" in values:

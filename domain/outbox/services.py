@@ -20,6 +20,7 @@ from domain.access.model import Actor, Role
 from domain.access.permissions import require_role
 from domain.clock import utcnow
 from domain.db.paging import clamp_limit
+from domain.db.transactions import transaction
 from domain.ids import new_id
 from domain.outbox.tables import JobFailure, OutboxEntry
 
@@ -93,12 +94,12 @@ async def pending_count() -> int:
 async def _stamp(entry_ids: list[str]) -> None:
     # One statement per batch: a crash before it only means these entries are handed over again, under the same ids.
     if entry_ids:
-        async with OutboxEntry._meta.db.transaction():
+        async with transaction():
             await OutboxEntry.update({OutboxEntry.relayed_at: utcnow()}).where(OutboxEntry.id.is_in(entry_ids)).run()
 
 
 async def _note_refusal(entry_id: str, error: Exception) -> None:
-    async with OutboxEntry._meta.db.transaction():
+    async with transaction():
         await (
             OutboxEntry.update(
                 {OutboxEntry.relay_attempts: OutboxEntry.relay_attempts + 1, OutboxEntry.last_error: repr(error)[:1000]}

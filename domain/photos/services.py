@@ -19,6 +19,7 @@ from domain.access.model import Actor, Role
 from domain.access.scope import enterprise_condition
 from domain.clock import utcnow
 from domain.config import Settings
+from domain.db.transactions import transaction
 from domain.errors import NotFound
 from domain.hazards.tables import Hazard, HazardPhoto
 from domain.ids import new_id
@@ -160,7 +161,7 @@ class Photos:
         """Render the display and thumb copies again from the original and mark them ready; False if no such photo."""
         # Read in a transaction: on SQLite the shared reader connection may still hold a snapshot from before the
         # upload committed, while the writer connection always sees the latest (see domain/db/engine.py).
-        async with Photo._meta.db.transaction():
+        async with transaction():
             photo = await Photo.select().where(Photo.id == photo_id).first().run()
             if photo is None:
                 return False
@@ -189,7 +190,7 @@ class Photos:
                 storage.write_atomically, storage.derivative_path(self.root, kind, photo["sha256"]), data
             )
         # Writes go through a transaction: on SQLite that is the one writer connection (see domain/db/engine.py).
-        async with Photo._meta.db.transaction():
+        async with transaction():
             await (
                 Photo.update({Photo.derivatives_ready: True, Photo.derivatives_at: utcnow()})
                 .where(Photo.id == photo_id)
@@ -297,7 +298,7 @@ async def _insert(
     """
     fields = {"taken_at": capture.taken_at, "lat": capture.lat, "lng": capture.lng, "device_id": capture.device_id}
     upload_id = new_id()
-    async with Photo._meta.db.transaction():
+    async with transaction():
         await (
             Photo.insert(
                 Photo(

@@ -12,6 +12,7 @@ from domain.access.permissions import require_role
 from domain.access.scope import require_enterprise
 from domain.accounts.tables import AppUser
 from domain.clock import utcnow
+from domain.db.transactions import transaction
 from domain.errors import NotFound
 from domain.ids import new_id
 from domain.posts.model import HOLDERS, SETTERS, TasksMineNotStaff, TasksNoPost, chosen_posts
@@ -111,7 +112,7 @@ async def set_user_posts(
     # users bound to an enterprise are its officers and principals (the accounts service binds no other role)
     await _holder(actor, enterprise_id, user_id)
     names = chosen_posts(posts, await _item_counts(enterprise_id))
-    async with UserPost._meta.db.transaction():
+    async with transaction():
         await UserPost.delete().where(UserPost.user_id == user_id).run()
         if names:
             await UserPost.insert(

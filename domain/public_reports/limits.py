@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from domain.clock import utcnow
+from domain.db.transactions import transaction
 from domain.public_reports.model import PublicRateLimited, RateLimit, hashed, retry_after_s, window_of
 from domain.public_reports.tables import PublicRateCounter
 
@@ -22,7 +23,7 @@ KEEP_EXPIRED = timedelta(days=1)
 async def count_request(checks: list[tuple[RateLimit, str]], now: datetime | None = None) -> None:
     """Count one request against each (limit, key); refused, and counted by none, when any is used up."""
     now = now or utcnow()
-    async with PublicRateCounter._meta.db.transaction():
+    async with transaction():
         for limit, key in checks:
             start, end = window_of(limit, now)
             counter_id = f"{limit.name}:{hashed(limit.name, key)[:32]}:{start}"
@@ -49,7 +50,7 @@ async def count_request(checks: list[tuple[RateLimit, str]], now: datetime | Non
 async def purge_expired_counters(now: datetime | None = None) -> int:
     """Delete the counters of windows that ended more than a day ago; returns how many."""
     cutoff = (now or utcnow()) - KEEP_EXPIRED
-    async with PublicRateCounter._meta.db.transaction():
+    async with transaction():
         deleted = (
             await PublicRateCounter.delete()
             .where(PublicRateCounter.window_end < cutoff)

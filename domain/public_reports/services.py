@@ -27,6 +27,7 @@ from domain.access.scope import require_enterprise
 from domain.clock import utcnow
 from domain.db.engine import is_unique_violation
 from domain.db.paging import Page, clamp_limit, decode_cursor, page_of
+from domain.db.transactions import transaction
 from domain.errors import InvalidInput, NotFound
 from domain.hazards import services as hazards
 from domain.history.store import append_event, chain_rows
@@ -364,7 +365,7 @@ async def submit_report(*, new: NewPublicReport, address: str, now: datetime | N
         "version": 1,
     }
     try:
-        async with PublicReport._meta.db.transaction():
+        async with transaction():
             await PublicReport.insert(PublicReport(**row)).run()
             if has_contact:
                 await PublicReportContact.insert(
@@ -664,7 +665,7 @@ async def act(
         }
     if after != row["status"]:
         changes |= {PublicReport.decided_by: actor.user_id, PublicReport.decided_at: now}
-    async with PublicReport._meta.db.transaction():
+    async with transaction():
         # the version check lives in the UPDATE, first: of two racing regulators the second matches no row (on
         # PostgreSQL it waits for the first's row lock) and makes no hazard
         updated = (
@@ -770,7 +771,7 @@ async def notify_report(*, report_id: str, now: datetime | None = None) -> list[
     # a forwarded report is news to its new region: one notification per region it was forwarded to
     forwarded = row["routed_by"] == str(RoutedBy.FORWARDED)
     event_key = f"publicReport:{report_id}:" + (f"forwarded:{row['region_code']}" if forwarded else "received")
-    async with PublicReport._meta.db.transaction():
+    async with transaction():
         return await record_notification(
             event_key=event_key,
             notice=Notice(EventKind.PUBLIC_REPORT_RECEIVED, Audience.REGULATOR),

@@ -15,6 +15,7 @@ from domain.access.scope import enterprise_condition, require_enterprise
 from domain.clock import utcnow
 from domain.criteria.services import cited_criterion
 from domain.db.paging import Page, clamp_limit, decode_cursor, page_of
+from domain.db.transactions import transaction
 from domain.errors import InvalidInput, NotFound
 from domain.ids import new_id
 from domain.inspections.model import MAX_RADIUS_M, MIN_RADIUS_M
@@ -184,7 +185,7 @@ async def create_risk_point(*, actor: Actor, enterprise_id: str, fields: dict[st
         "created_at": now,
         "updated_at": now,
     } | _check_fields(fields)
-    async with RiskPoint._meta.db.transaction():
+    async with transaction():
         await RiskPoint.insert(RiskPoint(**row)).run()
         await record_change(RISK_POINT, row["id"], enterprise_id, at=now)
     return point_record(row)
@@ -193,7 +194,7 @@ async def create_risk_point(*, actor: Actor, enterprise_id: str, fields: dict[st
 async def update_risk_point(*, actor: Actor, risk_point_id: str, changes: dict[str, Any]) -> RiskPointRecord:
     """Change a risk point's description; its grade only changes through an assessment."""
     require_role(actor, *RISK_WRITERS)
-    async with RiskPoint._meta.db.transaction():
+    async with transaction():
         await _point_row(actor, risk_point_id)
         values = _check_fields(changes) | {"updated_at": utcnow()}
         await (
@@ -274,7 +275,7 @@ async def assess_risk_point(
         "assessed_by": actor.user_id,
         "assessed_at": now,
     }
-    async with RiskPoint._meta.db.transaction():
+    async with transaction():
         point = await _point_row(actor, risk_point_id)
         row["enterprise_id"] = point["enterprise_id"]
         await RiskAssessment.insert(RiskAssessment(**row)).run()
@@ -318,7 +319,7 @@ async def add_checklist_item(*, actor: Actor, risk_point_id: str, fields: dict[s
     if criterion_id and cited is None:
         raise InvalidInput("no such major-hazard criterion", field="criterionId", reason="unknown")
     row = {"id": new_id(), "basis": "", "responsible_post": "", "criterion_id": None, "active": True} | fields
-    async with ChecklistItem._meta.db.transaction():
+    async with transaction():
         point = await _point_row(actor, risk_point_id)
         if cited is not None:
             # an item failing later proposes a major hazard citing this criterion: it must fit the enterprise

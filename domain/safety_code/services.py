@@ -21,6 +21,7 @@ from domain.clock import utcnow
 from domain.credit.services import credit_standing
 from domain.db.engine import is_unique_violation
 from domain.db.paging import Page, clamp_limit, decode_cursor, page_of
+from domain.db.transactions import transaction
 from domain.errors import NotFound
 from domain.hazards.model import OWING_STATUSES, TERMINAL_STATUSES, HazardLevel
 from domain.hazards.tables import Hazard
@@ -158,7 +159,7 @@ async def recompute(enterprise_id: str, *, now: datetime | None = None) -> Recom
     """Re-read the inputs, score them and overwrite the stored code; log the colour if it changed."""
     if not await Enterprise.exists().where(Enterprise.id == enterprise_id).run():
         raise NotFound("no such enterprise", entity="enterprise", id=enterprise_id)
-    async with SafetyCode._meta.db.transaction():
+    async with transaction():
         query = SafetyCode.select().where(SafetyCode.enterprise_id == enterprise_id)
         if SafetyCode._meta.db.engine_type == "postgres":
             # racing recomputes queue here: the second reads the inputs after the first committed, so a stale

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from domain.clock import utcnow
+from domain.db.transactions import transaction
 from domain.safety_code.tables import RegionShape
 
 
@@ -27,7 +28,7 @@ async def store_shape(
         "source": source,
         "updated_at": now or utcnow(),
     }
-    async with RegionShape._meta.db.transaction():
+    async with transaction():
         exists = await RegionShape.exists().where(RegionShape.id == key).run()
         if exists:
             await (

@@ -19,6 +19,7 @@ from domain.access.scope import enterprise_condition, require_enterprise, requir
 from domain.clock import utcnow
 from domain.db.engine import unique_or
 from domain.db.paging import clamp_limit, decode_cursor, page_of
+from domain.db.transactions import transaction
 from domain.errors import AlreadyExists, InvalidInput, NotFound
 from domain.history.chain import bound
 from domain.history.store import append_event
@@ -129,7 +130,7 @@ async def record_grade(*, actor: Actor, enterprise_id: str, new: NewGrade, now: 
         certificate_no=new.certificate_no,
     )
     with unique_or(duplicate):
-        async with StandardisationGrade._meta.db.transaction():
+        async with transaction():
             event = await append_event(
                 chain_id=chain_of(enterprise_id),
                 subject_kind=SUBJECT_KIND,
@@ -177,7 +178,7 @@ async def revoke_grade(
     require_role(actor, *RECORDERS)
     current = await _grade_of(enterprise_id, grade_id, today)
     check_revocation(GradeTerm(current.valid_from, current.valid_to, current.revoked_on), revoked_on, today)
-    async with StandardisationGrade._meta.db.transaction():
+    async with transaction():
         updated = (
             await StandardisationGrade.update(
                 {
@@ -316,7 +317,7 @@ async def freeze_scope(
         )
         for e in enterprises
     ]
-    async with StandardisationScope._meta.db.transaction():
+    async with transaction():
         await StandardisationScope.insert(StandardisationScope(**scope)).run()
         for start in range(0, len(members), MEMBER_BATCH):
             await StandardisationScopeMember.insert(*members[start : start + MEMBER_BATCH]).run()

@@ -28,6 +28,7 @@ from domain.access.model import Actor, Role
 from domain.access.scope import enterprise_condition, require_region
 from domain.clock import utcnow
 from domain.db.paging import Page, clamp_limit, decode_cursor, encode_cursor
+from domain.db.transactions import transaction
 from domain.errors import InvalidInput, NotFound
 from domain.hazards.model import OWING_STATUSES, HazardLevel, Status
 from domain.inspections.model import Presence
@@ -257,7 +258,7 @@ async def _apply(
     the stored cells matching `stale` that are no longer computed (set to zero when `zero`, for the final pass to
     delete: an enterprise cell's period must still be found by the ancestor pass if this run is killed before it).
     Returns (written, removed)."""
-    async with RollupCell._meta.db.transaction():
+    async with transaction():
         if _postgres():
             # the batch's sorts and hashes fit in memory instead of spilling to disk (this transaction only)
             await RollupCell.raw("SET LOCAL work_mem = '256MB'").run()
@@ -421,7 +422,7 @@ async def refresh_rollups(
         written, deleted = written + counts[0], deleted + counts[1]
         if pause:
             await asyncio.sleep(pause)
-    async with RollupWatermark._meta.db.transaction():
+    async with transaction():
         # the enterprise cells that fell to zero, kept until their ancestors were re-summed
         emptied, emptied_args = ("scope_kind = 'enterprise'", []) if full else (_SINCE, [last, now])
         await RollupCell.raw(f"DELETE FROM rollup_cell WHERE {emptied} AND {_ZERO}", *emptied_args).run()

@@ -19,6 +19,7 @@ from domain.access.permissions import require_role
 from domain.access.scope import require_enterprise
 from domain.clock import utcnow
 from domain.db.engine import is_unique_violation
+from domain.db.transactions import transaction
 from domain.errors import NotFound
 from domain.hazards.model import HazardLevel, Status
 from domain.hazards.tables import Hazard
@@ -165,7 +166,7 @@ async def _freeze_one(enterprise_id: str, period: Period, document: dict, now: d
     """Store one snapshot and its event; False when another run froze it first (the unique key says so)."""
     digest = figures_sha256(document)
     try:
-        async with StatisticsSnapshot._meta.db.transaction():
+        async with transaction():
             event = await append_event(
                 chain_id=chain_of(enterprise_id),
                 subject_kind=SUBJECT_KIND,
@@ -272,7 +273,7 @@ async def sign_snapshot(
     require_role(actor, Role.PRINCIPAL)
     if row["signed_at"] is not None:
         raise StatisticsAlreadySigned("the principal signed these statistics already", snapshot_id=snapshot_id)
-    async with StatisticsSnapshot._meta.db.transaction():
+    async with transaction():
         event = await append_event(
             chain_id=chain_of(enterprise_id),
             subject_kind=SUBJECT_KIND,

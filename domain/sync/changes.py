@@ -32,6 +32,7 @@ from piccolo.columns.combination import WhereRaw
 from domain.access.model import Actor, Role
 from domain.access.scope import enterprise_condition
 from domain.clock import utcnow
+from domain.db.transactions import transaction
 from domain.errors import InvalidInput
 from domain.hazards.tables import Hazard
 from domain.inspections.tables import InspectionTask
@@ -229,7 +230,7 @@ async def backfill(*, now: datetime | None = None) -> int:
         (HAZARD, Hazard, Hazard.enterprise_id, None),
         (TASK, InspectionTask, InspectionTask.enterprise_id, InspectionTask.window_end > now - TASK_HORIZON),
     )
-    async with SyncChange._meta.db.transaction():
+    async with transaction():
         for kind, table, enterprise_column, condition in sources:
             mentioned = SyncChange.select(SyncChange.entity_id).where(SyncChange.kind == kind)
             query = (
@@ -255,7 +256,7 @@ async def seal() -> None:
     """Give the committed rows without a `seq` the next ones; one sealer at a time, the others go on without."""
     if _is_sqlite():
         return
-    async with SyncChange._meta.db.transaction():
+    async with transaction():
         locked = await SyncChange.raw("SELECT pg_try_advisory_xact_lock({}) AS locked", _SEAL_LOCK).run()
         if locked and locked[0]["locked"]:
             await SyncChange.raw("UPDATE sync_change SET seq = nextval('sync_change_position') WHERE seq IS NULL").run()

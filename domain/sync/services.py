@@ -27,6 +27,7 @@ from domain.access.model import Actor
 from domain.access.scope import enterprise_condition
 from domain.clock import utcnow
 from domain.db.engine import is_unique_violation
+from domain.db.transactions import transaction
 from domain.errors import DomainError, InvalidInput
 from domain.hazards import services as hazards
 from domain.hazards.model import Command
@@ -290,7 +291,7 @@ def _row(actor: Actor, op: QueuedOp, outcome: OpOutcome, now: datetime) -> SyncO
 async def _keep_refusal(actor: Actor, op: QueuedOp, outcome: OpOutcome) -> OpOutcome:
     """Store a refusal; if a concurrent send of the same operation stored its outcome first, that one stands."""
     try:
-        async with SyncOpResult._meta.db.transaction():
+        async with transaction():
             await SyncOpResult.insert(_row(actor, op, outcome, utcnow())).run()
     except Exception as error:
         if not is_unique_violation(error):
@@ -310,7 +311,7 @@ async def _apply_one(actor: Actor, op: QueuedOp, refs: _Refs, codes, present: Pr
     if op.invalid is not None or op.operation is None:
         return await _keep_refusal(actor, op, _error(op, op.invalid or OpInvalid("unknown operation")))
     try:
-        async with SyncOpResult._meta.db.transaction():
+        async with transaction():
             if (row := await _stored(actor.user_id, op.op_id)) is not None:
                 # the same operation, sent again while this one waited for the write lock, was applied meanwhile
                 return _from_row(op, row)
