@@ -52,6 +52,11 @@ SIGHTINGS = (
 ACTIONS = ("confirmLevel", "accept")  # what the day acts on when the server offers it
 
 
+def wall_clock() -> datetime:
+    """The phone's clock: the real time (tests hand the day their own clock instead)."""
+    return datetime.now(UTC)
+
+
 @dataclass(frozen=True)
 class DayPlan:
     """What to play: who, how much, and the seed of every choice."""
@@ -65,6 +70,9 @@ class DayPlan:
     max_actions: int = 3
     queue_path: Path = Path("simulate-queue.json")
     device_id: str = "sim-phone"
+    # The phone's clock; a test against a server on a test clock passes that same clock, or the server would judge
+    # the phone's times as hours off (an inspection "finished in the future").
+    clock: Callable[[], datetime] = wall_clock
 
 
 @dataclass
@@ -153,10 +161,6 @@ def site_photo(rng: random.Random, label: str, size: tuple[int, int] = (960, 720
     return buffer.getvalue()
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 def _position(card: RiskPointCard, rng: random.Random) -> tuple[float, float]:
     point = card.risk_point
     lat, lng = (point.lat, point.lng) if point.lat is not None and point.lng is not None else HOME
@@ -182,7 +186,7 @@ class Day:
 
     def photo(self, label: str) -> bytes:
         """A new site photo, stamped with the run, a label and the time, as a field camera stamps it."""
-        return site_photo(self.rng, f"{self.plan.run_id} {label} {_now():%Y-%m-%d %H:%M}")
+        return site_photo(self.rng, f"{self.plan.run_id} {label} {self.plan.clock():%Y-%m-%d %H:%M}")
 
     async def sync(self) -> Counter:
         """Pull every change after the cursor into the cache; the count of changes by kind."""
@@ -237,14 +241,14 @@ class Day:
         """Scan, inspect, photograph what fails; the scan id."""
         point = card.risk_point
         lat, lng = _position(card, self.rng)
-        started = _now()
+        started = self.plan.clock()
         scanned = await self.client.scan(qr_token(point.qr.url), client_time=started, lat=lat, lng=lng)
         self.summary.scans += 1
         checklist = scanned.checklist or []
         failing, photo_ids = self.failing(checklist, first), []
         if failing is not None:
             photo, _ = await self.client.upload_photo(
-                self.photo(point.name[:12]), client_id=self.key("p"), taken_at=_now(), lat=lat, lng=lng
+                self.photo(point.name[:12]), client_id=self.key("p"), taken_at=self.plan.clock(), lat=lat, lng=lng
             )
             photo_ids.append(photo.id)
             self.summary.photos += 1
@@ -255,7 +259,7 @@ class Day:
                 risk_point_id=point.id,
                 scan_id=scanned.scan_id,
                 started_at=started,
-                finished_at=_now(),
+                finished_at=self.plan.clock(),
                 results=results,
             )
         )
@@ -292,7 +296,7 @@ class Day:
             title=title,
             description=f"{card.risk_point.name}附近发现：{title}",
             photo_ids=photo_ids,
-            found_at=_now(),
+            found_at=self.plan.clock(),
             lat=lat,
             lng=lng,
             scan_id=scan_id,
@@ -302,7 +306,9 @@ class Day:
     async def report_online(self, card: RiskPointCard, scan_id: str) -> None:
         photo_ids = []
         for _ in range(2):
-            photo, _ = await self.client.upload_photo(self.photo("hazard"), client_id=self.key("p"), taken_at=_now())
+            photo, _ = await self.client.upload_photo(
+                self.photo("hazard"), client_id=self.key("p"), taken_at=self.plan.clock()
+            )
             photo_ids.append(photo.id)
         self.summary.photos += 2
         hazard, _ = await self.client.report_hazard(self.sighting(card, photo_ids, scan_id=scan_id))
@@ -338,7 +344,7 @@ class Day:
         """Work without coverage: scan, photograph, inspect, report and act, all into the queue."""
         point = card.risk_point
         lat, lng = _position(card, self.rng)
-        started = _now()
+        started = self.plan.clock()
         scan_op = queue.add(
             self.key("op"),
             ScanPayload(
@@ -346,7 +352,9 @@ class Day:
             ),
         )
         refs = [
-            queue.add_photo(self.photo(f"offline {n}"), client_id=self.key("p"), taken_at=_now(), lat=lat, lng=lng)
+            queue.add_photo(
+                self.photo(f"offline {n}"), client_id=self.key("p"), taken_at=self.plan.clock(), lat=lat, lng=lng
+            )
             for n in range(2)
         ]
         results = self.results(card.checklist, self.failing(card.checklist, True), refs[:1])
@@ -357,7 +365,7 @@ class Day:
                 risk_point_id=point.id,
                 scan_op_id=scan_op.op_id,
                 started_at=started,
-                finished_at=_now(),
+                finished_at=self.plan.clock(),
                 results=results,
             ),
         )
@@ -447,4 +455,4 @@ async def run(base_url: str, plan: DayPlan, *, transport=None, say: Callable[[st
 
 def default_run_id(now: datetime | None = None) -> str:
     """A new day's id: the time it starts, to the second."""
-    return (now or _now()).strftime("%Y%m%dT%H%M%S")
+    return (now or wall_clock()).strftime("%Y%m%dT%H%M%S")

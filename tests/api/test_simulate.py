@@ -163,7 +163,7 @@ async def test_a_simulated_day_completes_and_the_district_regulator_sees_it_afte
         before = await figures(regulator, month)
 
         async with phone(app) as client:
-            plan = DayPlan(seed=11, run_id="t1", queue_path=tmp_path / "queue.json")
+            plan = DayPlan(seed=11, run_id="t1", queue_path=tmp_path / "queue.json", clock=utcnow)
             summary = await play_day(client, plan, say=lambda line: None)
         assert summary.completed, summary.lines()
         assert summary.replay_errors == [], summary.lines()
@@ -196,12 +196,12 @@ async def test_an_officers_day_does_the_enterprises_tasks_which_an_inspectors_da
         await officer.login("officer1", DEMO_PASSWORD)
         before = await tasks_done(officer)
         day = await play_day(
-            inspector, DayPlan(seed=4, run_id="t3", queue_path=tmp_path / "i.json"), say=lambda _: None
+            inspector, DayPlan(seed=4, run_id="t3", queue_path=tmp_path / "i.json", clock=utcnow), say=lambda _: None
         )
         assert day.completed and day.tasks_done == 0 and await tasks_done(officer) == before
         day = await play_day(
             officer,
-            DayPlan(username="officer1", seed=4, run_id="t4", queue_path=tmp_path / "o.json"),
+            DayPlan(username="officer1", seed=4, run_id="t4", queue_path=tmp_path / "o.json", clock=utcnow),
             say=lambda _: None,
         )
         assert day.completed and day.role == "officer" and day.tasks_done > 0
