@@ -44,6 +44,7 @@ from api.routes.standardisation import StandardisationController
 from api.routes.stats import StatsController
 from api.routes.statutory import StatisticsController
 from api.routes.sync import SyncController
+from api.statements import StatementCountPlugin
 from api.strict import StrictRequest, refuse_nul_in_url
 from domain.access.model import Actor
 from domain.accounts.services import AccountService
@@ -191,6 +192,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
             PublicOperations(),
             logging,
             IdempotencyPlugin(ttl_s=settings.idempotency_ttl_s),
+            # last, so its middleware wraps every other (authentication's statements are counted too)
+            *([StatementCountPlugin()] if settings.count_statements else []),
         ],
         openapi_config=openapi,
         lifespan=[lifespan],

@@ -58,6 +58,8 @@ class Settings:
     """`SF_IDEMPOTENCY_TTL`: how long a kept answer to an `Idempotency-Key` is replayed, in seconds (24 hours)."""
     run_schedule: bool = True
     """`SF_RUN_SCHEDULE`: without Redis, run the cron schedule inside the API process (`0` turns it off: tests)."""
+    count_statements: bool = False
+    """`SF_COUNT_STATEMENTS`: `1` adds `X-Statements: <n>` to each response, the SQL statements it ran (tests)."""
 
     def qr_signing_keys(self) -> dict[int, bytes]:
         """The QR keys as the token module takes them: small integer ids, byte secrets."""
@@ -124,6 +126,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         password_hash_cost=env.get("SF_PASSWORD_HASH_COST", "default"),
         idempotency_ttl_s=int(env.get("SF_IDEMPOTENCY_TTL", 24 * 3600)),
         run_schedule=env.get("SF_RUN_SCHEDULE", "1") != "0",
+        count_statements=env.get("SF_COUNT_STATEMENTS") == "1",
     )
 
 

@@ -16,6 +16,7 @@ seed of one day, the tests on the next), and just after, by tests/integration/te
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import os
 import shutil
@@ -40,12 +41,16 @@ def _noon_in_zhoushan() -> str:
 
 os.environ.setdefault("SF_TEST_CLOCK", _noon_in_zhoushan())
 
-from piccolo.engine.postgres import PostgresEngine  # noqa: E402
-
 from api.app import create_app  # noqa: E402
 from domain.clock import parse_instant, start_clock_at, utcnow  # noqa: E402
 from domain.config import Settings  # noqa: E402
-from domain.db.engine import EmbeddedSQLiteEngine, bind_engine, close_engine, open_engine  # noqa: E402
+from domain.db.engine import (  # noqa: E402
+    EmbeddedSQLiteEngine,
+    PooledPostgresEngine,
+    bind_engine,
+    close_engine,
+    open_engine,
+)
 from domain.db.migrate import migrate  # noqa: E402
 from domain.db.tables import ALL_TABLES  # noqa: E402
 from seed.scenario import seed_demo  # noqa: E402
@@ -168,7 +173,7 @@ def postgres_url(tmp_path_factory, seeded_photos) -> str:
     url = PG_ADMIN_DSN.rsplit("/", 1)[0] + "/" + name
 
     async def prepare() -> None:
-        engine = PostgresEngine(config={"dsn": url})
+        engine = PooledPostgresEngine(config={"dsn": url})
         await migrate(engine)
         bind_engine(engine)
         await seed_demo(make_settings(tmp_path_factory.mktemp("pg"), url, seeded_photos))
@@ -204,7 +209,7 @@ async def db(request, tmp_path) -> AsyncIterator[tuple[Settings, object]]:
         if not CONTINUOUS:
             restart_clock()
         settings = make_settings(tmp_path, url, request.getfixturevalue("seeded_photos"))
-        engine = PostgresEngine(config={"dsn": url})
+        engine = PooledPostgresEngine(config={"dsn": url})
         bind_engine(engine)
         await open_engine(engine)
         names = [table._meta.tablename for table in ALL_TABLES]
@@ -219,9 +224,11 @@ async def db(request, tmp_path) -> AsyncIterator[tuple[Settings, object]]:
 
 
 @pytest.fixture
-async def app(db):
-    """The real app on the test database, inside its lifespan."""
+async def app(request, db):
+    """The real app on the test database, inside its lifespan (marked `count_statements`: with X-Statements)."""
     settings, engine = db
+    if request.node.get_closest_marker("count_statements") or os.environ.get("SF_COUNT_STATEMENTS") == "1":
+        settings = dataclasses.replace(settings, count_statements=True)
     application = create_app(settings, engine)
     # Enter and leave the lifespan in one task of its own: pytest-asyncio may tear a fixture down in another
     # task, and the lifespan's cancel scope must be exited where it was entered.

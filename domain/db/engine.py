@@ -22,6 +22,7 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
 
 from domain.config import Settings
+from domain.db.statements import count_statement
 
 BUSY_TIMEOUT_MS = 10_000
 # A graceful close of the PostgreSQL pool waits for every connection to come back; one held by a task that will
@@ -119,12 +120,14 @@ class EmbeddedSQLiteEngine(SQLiteEngine):
         self._reader = self._writer = None
 
     async def _run_in_new_connection(self, query, args=None, query_type="generic", table=None):
+        count_statement()
         connection = await self.reader_connection()
         async with connection.execute(query, args or []) as cursor:
             return await cursor.fetchall()
 
     async def _run_in_existing_connection(self, connection, query, args=None, query_type="generic", table=None):
         # Stock piccolo re-sends `PRAGMA foreign_keys` before every statement; ours is set once per connection.
+        count_statement()
         async with connection.execute(query, args or []) as cursor:
             return await cursor.fetchall()
 
@@ -137,10 +140,22 @@ class EmbeddedSQLiteEngine(SQLiteEngine):
         return _ReusedConnectionTransaction(engine=self, transaction_type=transaction_type, allow_nested=allow_nested)
 
 
+class PooledPostgresEngine(PostgresEngine):
+    """PostgreSQL through piccolo's asyncpg pool, counting the statements it runs (see domain/db/statements.py)."""
+
+    async def run_querystring(self, querystring, in_pool: bool = True):
+        count_statement()
+        return await super().run_querystring(querystring, in_pool)
+
+    async def run_ddl(self, ddl: str, in_pool: bool = True):
+        count_statement()
+        return await super().run_ddl(ddl, in_pool)
+
+
 def build_engine(settings: Settings) -> Engine:
     """The engine the settings ask for: PostgreSQL when `DATABASE_URL` names it, else the SQLite file."""
     if not settings.is_sqlite:
-        return PostgresEngine(config={"dsn": settings.database_url})
+        return PooledPostgresEngine(config={"dsn": settings.database_url})
     settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
     return EmbeddedSQLiteEngine(path=str(settings.sqlite_path))
 
