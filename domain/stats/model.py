@@ -31,6 +31,8 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from enum import StrEnum
 
 from domain.errors import InvalidInput
+from domain.hazards.model import OWING_STATUSES, HazardLevel, Status
+from domain.inspections.model import Presence
 
 ALL_INDUSTRIES = "*"
 LOCAL_OFFSET = timedelta(hours=8)  # Asia/Shanghai: UTC+8 all year
@@ -49,11 +51,60 @@ class PeriodKind(StrEnum):
     YEAR = "year"
 
 
-# The counts a cell stores; each is a plain sum, so cells add up exactly.
-FOUND_COUNTS = ("found", "found_closed", "overdue", "major_open")
-CLOSED_COUNTS = ("closed", "closed_with_deadline", "closed_on_time", "major_closed", "close_seconds")
-TASK_COUNTS = ("tasks_due", "tasks_done", "tasks_done_present")
-COUNTS = FOUND_COUNTS + CLOSED_COUNTS + TASK_COUNTS
+@dataclass(frozen=True, slots=True)
+class Rows:
+    """What a count counts: a table, the kind of item its rows are listed as, and the condition all its counts share."""
+
+    table: str
+    kind: str  # "hazard" or "task"
+    condition: str
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    """One count a cell stores, defined once: the roll-up sums it and the drill-down lists its rows from this alone.
+
+    A row counts in the period its `period_by` time falls in when it meets its rows' condition and `condition` (SQL
+    over the row; `{now}` is the cell's `as_of`). A count of seconds sums, over those rows, the whole seconds from the
+    first column of `seconds_between` to the second (each time truncated to the second)."""
+
+    name: str
+    rows: Rows
+    period_by: str
+    condition: str | None = None
+    seconds_between: tuple[str, str] | None = None
+
+    def where(self) -> str:
+        """The whole condition on a row, `{now}` left in."""
+        return self.rows.condition if self.condition is None else f"{self.rows.condition} AND {self.condition}"
+
+
+HAZARDS = Rows("hazard", "hazard", f"status != '{Status.VOIDED}'")
+TASKS = Rows("inspection_task", "task", "window_end <= {now}")
+_CLOSED = f"status IN ('{Status.CLOSED}', '{Status.WRITTEN_OFF}') AND closed_at IS NOT NULL"
+_OWING = ", ".join(f"'{status}'" for status in sorted(OWING_STATUSES))
+_MAJOR = f"level = '{HazardLevel.MAJOR}'"
+_DONE = "status = 'done'"
+# A task done by an inspection whose scan proved presence (一扫).
+_DONE_PRESENT = f"{_DONE} AND inspection_id IN (SELECT id FROM inspection WHERE presence = '{Presence.PROVEN}')"
+
+# The counts a cell stores, in column order; each is a plain sum, so cells add up exactly.
+COUNT_DEFINITIONS = (
+    Count("found", HAZARDS, "found_at"),
+    Count("found_closed", HAZARDS, "found_at", _CLOSED),
+    Count("overdue", HAZARDS, "found_at", f"status IN ({_OWING}) AND deadline < {{now}}"),
+    Count("major_open", HAZARDS, "found_at", f"{_MAJOR} AND NOT ({_CLOSED})"),
+    Count("closed", HAZARDS, "closed_at", _CLOSED),
+    Count("closed_with_deadline", HAZARDS, "closed_at", f"{_CLOSED} AND deadline IS NOT NULL"),
+    Count("closed_on_time", HAZARDS, "closed_at", f"{_CLOSED} AND deadline IS NOT NULL AND closed_at <= deadline"),
+    Count("major_closed", HAZARDS, "closed_at", f"{_CLOSED} AND {_MAJOR}"),
+    Count("close_seconds", HAZARDS, "closed_at", _CLOSED, seconds_between=("found_at", "closed_at")),
+    Count("tasks_due", TASKS, "window_end"),
+    Count("tasks_done", TASKS, "window_end", _DONE),
+    Count("tasks_done_present", TASKS, "window_end", _DONE_PRESENT),
+)
+COUNTS = tuple(count.name for count in COUNT_DEFINITIONS)
+COUNT_BY_NAME = {count.name: count for count in COUNT_DEFINITIONS}
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +136,15 @@ METRICS = {
 # The list behind meanDaysToClose's numerator is its closed hazards, each with its seconds: the count is the
 # denominator's, the sum of their seconds the numerator.
 ITEM_COUNT = {("meanDaysToClose", "numerator"): "closed"}
+
+
+def listed_count(metric: Metric, part: str) -> Count | None:
+    """The count whose rows are listed behind a figure's numerator or denominator (None: the figure has no such part)."""
+    name = ITEM_COUNT.get((metric.name, part)) or {
+        "numerator": metric.numerator,
+        "denominator": metric.denominator,
+    }.get(part)
+    return None if name is None else COUNT_BY_NAME[name]
 
 
 def metric_value(metric: Metric, counts: dict[str, int]) -> Decimal | None:

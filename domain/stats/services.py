@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -25,21 +26,23 @@ from typing import Any
 from piccolo.engine.postgres import PostgresEngine
 
 from domain.access.model import Actor, Role
-from domain.access.scope import enterprise_condition, require_region
+from domain.org.scope import require_region
+from domain.org.store import enterprise_condition
 from domain.clock import utcnow
 from domain.db.paging import Page, clamp_limit, decode_cursor, encode_cursor
 from domain.db.transactions import transaction
 from domain.errors import InvalidInput, NotFound
-from domain.hazards.model import OWING_STATUSES, HazardLevel, Status
-from domain.inspections.model import Presence
 from domain.org.model import Industry
 from domain.org.tables import Enterprise, Grid, Region
 from domain.stats.model import (
     ALL_INDUSTRIES,
+    COUNT_DEFINITIONS,
     COUNTS,
     METRICS,
+    Count,
     PeriodKind,
     ScopeKind,
+    listed_count,
     metric_value,
     period_kind_of,
     period_window,
@@ -52,12 +55,6 @@ WATERMARK_ID = "hazards"
 # after that read with an earlier updated_at is still seen (re-aggregating twice is harmless).
 SAFETY_MARGIN = timedelta(minutes=5)
 BATCH_SIZE = 10_000  # enterprises per transaction
-_CLOSED = f"status IN ('{Status.CLOSED}', '{Status.WRITTEN_OFF}') AND closed_at IS NOT NULL"
-_OWING = ", ".join(f"'{status}'" for status in sorted(OWING_STATUSES))
-_MAJOR = f"level = '{HazardLevel.MAJOR}'"
-# A task done by an inspection whose scan proved presence (一扫): the cells count it and the drill-down lists it.
-_DONE = "status = 'done'"
-_DONE_PRESENT = f"{_DONE} AND inspection_id IN (SELECT id FROM inspection WHERE presence = '{Presence.PROVEN}')"
 _CELL_COLUMNS = (
     "id",
     "scope_kind",
@@ -135,42 +132,65 @@ _PERIOD_KEY = (
 # --- enterprise cells --------------------------------------------------------------------------------------------------
 
 
-def _enterprise_cells_sql(hazards: str, tasks: str) -> str:
-    """The enterprise cells of one batch (`hazards` / `tasks`: conditions choosing its enterprises' rows), from one
-    pass over their hazards (by enterprise, local found month and local closed month) and one over their tasks;
-    found counts go to the found month, closed counts to the closed month, and each month to its quarter and year.
-    Placeholders, in order: now (overdue), the arguments of `hazards`, now (tasks due), the arguments of `tasks`,
-    now (as_of)."""
+def _bind(sql: str, fragments: dict[str, tuple[str, list[Any]]]) -> tuple[str, list[Any]]:
+    """Put each `{name}` of `sql` in `fragments` in place (a text with `{}` placeholders and its arguments), and
+    return the text with the arguments in the order their placeholders appear."""
+    args: list[Any] = []
+
+    def fill(match: re.Match[str]) -> str:
+        text, values = fragments[match.group(1)]
+        args.extend(values)
+        return text
+
+    return re.sub(r"\{(" + "|".join(fragments) + r")\}", fill, sql), args
+
+
+def _summed(count: Count) -> str:
+    """SQL summing one count over the rows of its pass (its rows' own condition is the pass's WHERE)."""
+    if count.seconds_between is None:
+        value = "1"
+    else:
+        first, second = count.seconds_between
+        value = f"{_whole_seconds(second)} - {_whole_seconds(first)}"
+    return f"SUM({value})" if count.condition is None else f"SUM(CASE WHEN {count.condition} THEN {value} ELSE 0 END)"
+
+
+def _typed(expression: str, count: Count) -> str:
+    """A count as a 4-byte integer (PostgreSQL sums those as 8-byte integers, not as slow numerics); seconds as 8."""
+    return f"CAST({expression} AS {'BIGINT' if count.seconds_between else 'INTEGER'}) AS {count.name}"
+
+
+def _enterprise_cells_sql() -> str:
+    """The enterprise cells of one batch (`{batch}`: the condition choosing its enterprises' rows), generated from
+    `COUNT_DEFINITIONS`: one pass over each kind of rows (hazards, tasks) grouped by enterprise and the local month of
+    each time a count places its rows by; each count goes to its own month, and each month to its quarter and year.
+    `{now}` is the time of the run."""
+    passes, months = [], []
+    for rows in dict.fromkeys(count.rows for count in COUNT_DEFINITIONS):
+        counts = [count for count in COUNT_DEFINITIONS if count.rows == rows]
+        times = list(dict.fromkeys(count.period_by for count in counts))
+        name = f"{rows.table}_pass"
+        passes.append(
+            f"{name} AS (\n  SELECT enterprise_id, "
+            + ", ".join(f"{_local_month(time)} AS {time}_month" for time in times)
+            + ",\n    "
+            + ",\n    ".join(f"{_summed(count)} AS {count.name}" for count in counts)
+            + f"\n  FROM {rows.table} WHERE {rows.condition} AND {{batch}}\n  GROUP BY enterprise_id, "
+            + ", ".join(f"{time}_month" for time in times)
+            + "\n)"
+        )
+        for time in times:
+            columns = ", ".join(
+                _typed(count.name if count.rows == rows and count.period_by == time else "0", count)
+                for count in COUNT_DEFINITIONS
+            )
+            months.append(
+                f"  SELECT enterprise_id, {time}_month AS month, {columns}\n  FROM {name} WHERE {time}_month IS NOT NULL"
+            )
+    union = "\n  UNION ALL\n".join(months)
     return f"""
-WITH grouped AS (
-  SELECT enterprise_id, {_local_month("found_at")} AS found_month, {_local_month("closed_at")} AS closed_month,
-    COUNT(*) AS found,
-    SUM(CASE WHEN {_CLOSED} THEN 1 ELSE 0 END) AS found_closed,
-    SUM(CASE WHEN status IN ({_OWING}) AND deadline < {{now}} THEN 1 ELSE 0 END) AS overdue,
-    SUM(CASE WHEN {_MAJOR} AND NOT ({_CLOSED}) THEN 1 ELSE 0 END) AS major_open,
-    SUM(CASE WHEN {_CLOSED} AND deadline IS NOT NULL THEN 1 ELSE 0 END) AS closed_with_deadline,
-    SUM(CASE WHEN {_CLOSED} AND deadline IS NOT NULL AND closed_at <= deadline THEN 1 ELSE 0 END) AS closed_on_time,
-    SUM(CASE WHEN {_CLOSED} AND {_MAJOR} THEN 1 ELSE 0 END) AS major_closed,
-    SUM(CASE WHEN {_CLOSED} THEN {_whole_seconds("closed_at")} - {_whole_seconds("found_at")} ELSE 0 END)
-      AS close_seconds
-  FROM hazard WHERE status != '{Status.VOIDED}' AND {hazards}
-  GROUP BY enterprise_id, found_month, closed_month
-), months AS (
-  SELECT enterprise_id, found_month AS month, {_int("found")}, {_int("found_closed")}, {_int("overdue")},
-    {_int("major_open")}, {_int("0", "closed")}, {_int("0", "closed_with_deadline")}, {_int("0", "closed_on_time")},
-    {_int("0", "major_closed")}, CAST(0 AS BIGINT) AS close_seconds, {_int("0", "tasks_due")},
-    {_int("0", "tasks_done")}, {_int("0", "tasks_done_present")}
-  FROM grouped
-  UNION ALL
-  SELECT enterprise_id, closed_month, 0, 0, 0, 0, {_int("found_closed")}, {_int("closed_with_deadline")},
-    {_int("closed_on_time")}, {_int("major_closed")}, close_seconds, 0, 0, 0
-  FROM grouped WHERE closed_month IS NOT NULL AND found_closed > 0
-  UNION ALL
-  SELECT enterprise_id, {_local_month("window_end")}, 0, 0, 0, 0, 0, 0, 0, 0, 0, CAST(COUNT(*) AS INTEGER),
-    CAST(SUM(CASE WHEN {_DONE} THEN 1 ELSE 0 END) AS INTEGER),
-    CAST(SUM(CASE WHEN {_DONE_PRESENT} THEN 1 ELSE 0 END) AS INTEGER)
-  FROM inspection_task WHERE window_end <= {{now}} AND {tasks}
-  GROUP BY enterprise_id, {_local_month("window_end")}
+WITH {", ".join(passes)}, months AS (
+{union}
 ), cells AS (
   SELECT m.enterprise_id AS enterprise_id, k.period_kind AS period_kind, {_PERIOD_KEY} AS period_key, {_SUMS}
   FROM months m CROSS JOIN ({_KINDS}) k
@@ -181,7 +201,7 @@ SELECT 'enterprise:' || c.enterprise_id || ':{ALL_INDUSTRIES}:' || c.period_key,
   e.region_path, '{ALL_INDUSTRIES}', c.period_kind, c.period_key, {", ".join(f"c.{name}" for name in COUNTS)},
   {_timestamp("{now}")}
 FROM cells c JOIN enterprise e ON e.id = c.enterprise_id
-""".replace("{now}", "{}")
+"""
 
 
 def _int(expression: str, name: str | None = None) -> str:
@@ -377,11 +397,13 @@ async def refresh_rollups(
         enterprises = await _touched_enterprises(last - SAFETY_MARGIN, now)
     written = deleted = 0
     for batch in _batches(enterprises, max(batch_size, 1), full):
-        hazards, hazard_args = batch.condition("enterprise_id")
+        select, select_args = _bind(
+            _enterprise_cells_sql(), {"batch": batch.condition("enterprise_id"), "now": ("{}", [now])}
+        )
         cells, cell_args = batch.condition("scope_id")
         counts = await _apply(
-            _enterprise_cells_sql(hazards, hazards),
-            [now, *hazard_args, now, *hazard_args, now],
+            select,
+            select_args,
             f"scope_kind = 'enterprise' AND {cells}",
             cell_args,
             zero=True,
@@ -488,7 +510,7 @@ async def resolve_scope(
             raise NotFound("no such grid", entity="grid", id=grid_id)
         return Scope(ScopeKind.GRID, row["id"], row["name"], row["region_path"])
     row = await require_region(actor, region_code or "")
-    return Scope(ScopeKind.REGION, row["code"], row["name"], row["path"])
+    return Scope(ScopeKind.REGION, row.code, row.name, row.path)
 
 
 def _industry(industry: str | None) -> str:
@@ -572,26 +594,6 @@ async def hazard_figures(
 
 # --- reading: the items behind a figure --------------------------------------------------------------------------------
 
-_NOT_VOIDED = f"status != '{Status.VOIDED}'"
-# (metric, part) -> (the column that places an item in the period, the further condition); `{as_of}` is the cell's.
-_ITEM_CONDITIONS: dict[tuple[str, str], tuple[str, str]] = {
-    ("found", "numerator"): ("found_at", _NOT_VOIDED),
-    ("closureRate", "denominator"): ("found_at", _NOT_VOIDED),
-    ("closureRate", "numerator"): ("found_at", f"{_NOT_VOIDED} AND {_CLOSED}"),
-    ("overdue", "numerator"): ("found_at", f"{_NOT_VOIDED} AND status IN ({_OWING}) AND deadline < {{as_of}}"),
-    ("majorOpen", "numerator"): ("found_at", f"{_NOT_VOIDED} AND {_MAJOR} AND NOT ({_CLOSED})"),
-    ("closed", "numerator"): ("closed_at", _CLOSED),
-    ("meanDaysToClose", "numerator"): ("closed_at", _CLOSED),
-    ("meanDaysToClose", "denominator"): ("closed_at", _CLOSED),
-    ("onTimeRate", "denominator"): ("closed_at", f"{_CLOSED} AND deadline IS NOT NULL"),
-    ("onTimeRate", "numerator"): ("closed_at", f"{_CLOSED} AND deadline IS NOT NULL AND closed_at <= deadline"),
-    ("majorClosed", "numerator"): ("closed_at", f"{_CLOSED} AND {_MAJOR}"),
-    ("taskCompletionRate", "denominator"): ("window_end", "window_end <= {as_of}"),
-    ("taskCompletionRate", "numerator"): ("window_end", f"window_end <= {{as_of}} AND {_DONE}"),
-    ("taskCompletionRateWithPresence", "denominator"): ("window_end", "window_end <= {as_of}"),
-    ("taskCompletionRateWithPresence", "numerator"): ("window_end", f"window_end <= {{as_of}} AND {_DONE_PRESENT}"),
-}
-
 
 @dataclass(frozen=True, slots=True)
 class Item:
@@ -639,28 +641,37 @@ async def figure_items(
     count (for meanDaysToClose's numerator, the sum of their `seconds_to_close` is)."""
     if metric not in METRICS:
         raise InvalidInput("not a metric", field="metric", value=metric)
-    if (metric, part) not in _ITEM_CONDITIONS:
+    count = listed_count(METRICS[metric], part)
+    if count is None:
         raise InvalidInput("this figure has no such part", field="part", value=part)
+    return await count_items(scope, count=count, industry=industry, period=period, cursor=cursor, limit=limit)
+
+
+async def count_items(
+    scope: Scope, *, count: Count, industry: str | None, period: str, cursor: str | None, limit: int | None
+) -> Page[Item]:
+    """The rows one count of the scope's cell counts in a period, by id, chosen by the count's own definition."""
     industry = _industry(industry)
     start, end = period_window(period)
     cells = await _cells(scope, industry, "period_key = {}", period)
     as_of = _as_datetime(cells[0]["as_of"]) if cells else utcnow()
     after, limit = decode_cursor(cursor), clamp_limit(limit)
-    basis, condition = _ITEM_CONDITIONS[(metric, part)]
-    table = "inspection_task" if METRICS[metric].items == "task" else "hazard"
-    enterprises, enterprise_args = _enterprises_sql(scope, industry)
-    args: list[Any] = []
-    where = condition
-    if "{as_of}" in where:
-        where, args = where.replace("{as_of}", "{}"), [as_of]
-    sql = (
-        f"SELECT * FROM {table} WHERE {basis} >= {{}} AND {basis} < {{}} AND ({where}) "
-        f"AND enterprise_id IN ({enterprises}) AND id > {{}} ORDER BY id LIMIT {limit + 1}"
+    table, basis = count.rows.table, count.period_by
+    sql, args = _bind(
+        f"SELECT * FROM {table} WHERE {basis} >= {{start}} AND {basis} < {{end}} AND ({count.where()}) "
+        f"AND enterprise_id IN ({{enterprises}}) AND id > {{after}} ORDER BY id LIMIT {limit + 1}",
+        {
+            "start": ("{}", [start]),
+            "end": ("{}", [end]),
+            "now": ("{}", [as_of]),
+            "enterprises": _enterprises_sql(scope, industry),
+            "after": ("{}", [after or ""]),
+        },
     )
-    rows = await RollupCell.raw(sql, start, end, *args, *enterprise_args, after or "").run()
+    rows = await RollupCell.raw(sql, *args).run()
     more = len(rows) > limit
     rows = rows[:limit]
-    if table == "hazard":
+    if count.rows.kind == "hazard":
         items = [
             Item(
                 "hazard",

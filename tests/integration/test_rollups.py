@@ -14,8 +14,8 @@ from domain.errors import DomainError
 from domain.hazards.model import Accept, Assign, Void
 from domain.hazards.services import NewHazard, create_hazard, transition
 from domain.hazards.tables import Hazard
-from domain.stats.model import COUNTS
-from domain.stats.services import refresh_rollups
+from domain.stats.model import COUNT_DEFINITIONS, COUNTS, PeriodKind
+from domain.stats.services import count_items, refresh_rollups, resolve_scope
 from domain.stats.tables import RollupCell, RollupWatermark
 from seed.inspections import actor_named
 from tests.api.test_standardisation import enterprise_ids
@@ -134,3 +134,35 @@ async def test_a_stale_cell_is_overwritten_and_an_orphan_removed_by_the_next_ful
     report = await refresh_rollups(full=True)
     assert (report.written, report.deleted) == (1, 1)
     assert await cells() == expected
+
+
+async def _listed(scope, count, period: str) -> tuple[int, int]:
+    """How many rows the drill-down lists behind one count of a period, and the sum of their seconds to close."""
+    rows = seconds = 0
+    cursor = None
+    while True:
+        page = await count_items(scope, count=count, industry=None, period=period, cursor=cursor, limit=50)
+        rows += len(page.items)
+        seconds += sum(item.seconds_to_close or 0 for item in page.items)
+        if (cursor := page.next_cursor) is None:
+            return rows, seconds
+
+
+async def test_every_count_lists_exactly_the_rows_its_aggregate_counts(db):
+    accounts = AccountService(db[0])
+    regulator = await actor_named(accounts, "regulator_city")
+    ids = await enterprise_ids()
+    checked = 0
+    for scope in (
+        await resolve_scope(regulator, region_code="330900"),
+        await resolve_scope(regulator, enterprise_id=ids["E2"]),
+    ):
+        stored = await RollupCell.select().where(RollupCell.scope_id == scope.id, RollupCell.industry == "*").run()
+        assert {row["period_kind"] for row in stored} == {str(kind) for kind in PeriodKind}
+        for cell in stored:
+            for count in COUNT_DEFINITIONS:
+                rows, seconds = await _listed(scope, count, cell["period_key"])
+                expected = int(cell[count.name])
+                assert (seconds if count.seconds_between else rows) == expected, (scope.id, cell["id"], count.name)
+                checked += 1
+    assert checked > 100
