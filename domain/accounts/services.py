@@ -12,6 +12,7 @@ from domain.access.permissions import require_admin
 from domain.accounts.model import USERNAME_PATTERN, LoginOutcome, check_password_strength, is_locked
 from domain.accounts.passwords import Passwords
 from domain.accounts.tables import AppUser, LoginAttempt, RefreshToken, UserGrid
+from domain.changes.services import record_scope_changed
 from domain.clock import utcnow
 from domain.config import Settings
 from domain.db.engine import unique_or
@@ -28,7 +29,6 @@ from domain.errors import (
 )
 from domain.ids import new_id
 from domain.org.tables import Enterprise, Grid, Region
-from domain.sync.changes import record_scope_changed
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ from datetime import datetime
 from domain.access.model import Actor, EnterprisePlace, Role, can_see_enterprise
 from domain.access.permissions import require_role
 from domain.access.scope import require_enterprise
+from domain.changes.services import ENTERPRISE, RISK_POINT, record_change
 from domain.clock import utcnow
 from domain.codes.model import distance_m, qr_content
 from domain.codes.tokens import SubjectKind, TokenClaims, sign, verify
@@ -25,7 +26,6 @@ from domain.risk import services as risk
 from domain.risk.model import Colour
 from domain.risk.tables import RiskPoint, ScanRecord
 from domain.safety_code.services import SafetyCodeRecord, current_code
-from domain.sync.changes import ENTERPRISE, RISK_POINT, record_change
 
 
 @dataclass(frozen=True, slots=True)

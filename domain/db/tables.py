@@ -1,6 +1,7 @@
 """Every table of the service, in creation order (the migration app and the engine binding read this)."""
 
 from domain.accounts.tables import AppUser, LoginAttempt, RefreshToken, UserGrid
+from domain.changes.tables import SyncChange
 from domain.credit.tables import BlacklistListing, CreditAccident, CreditGrade, CreditPenalty
 from domain.criteria.tables import CriteriaEdition, CriterionIndustry
 from domain.documents.tables import Document, DocumentUpload, HazardDocument
@@ -26,7 +27,7 @@ from domain.safety_code.tables import RegionShape, SafetyCode, SafetyCodeChange
 from domain.standardisation.tables import StandardisationGrade, StandardisationScope, StandardisationScopeMember
 from domain.stats.tables import RollupCell, RollupWatermark
 from domain.statutory.tables import StatisticsSnapshot
-from domain.sync.tables import SyncChange, SyncOpResult
+from domain.sync.tables import SyncOpResult
 
 ALL_TABLES = (
     Region,

@@ -18,6 +18,7 @@ from domain.access.model import Actor, Role
 from domain.access.permissions import require_role
 from domain.access.scope import enterprise_condition, require_enterprise
 from domain.accounts.tables import AppUser
+from domain.changes.services import HAZARD, record_change
 from domain.clock import utcnow
 from domain.criteria.model import check_citation
 from domain.criteria.services import cited_criterion
@@ -54,7 +55,6 @@ from domain.outbox.services import add_to_outbox
 from domain.photos.services import near_duplicates
 from domain.photos.tables import Photo, PhotoUpload
 from domain.risk.tables import RiskPoint, ScanRecord
-from domain.sync.changes import HAZARD, record_change
 
 SUBJECT_KIND = "hazard"
 REPORTERS = (Role.OFFICER, Role.PRINCIPAL, Role.INSPECTOR, Role.REGULATOR)

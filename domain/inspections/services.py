@@ -27,6 +27,7 @@ from piccolo.query.functions.aggregate import Count, Max, Min
 from domain.access.model import Actor, Role
 from domain.access.permissions import require_role
 from domain.access.scope import enterprise_condition
+from domain.changes.services import TASK, record_change, record_changes
 from domain.clock import utcnow
 from domain.codes.tokens import SubjectKind
 from domain.db.engine import is_unique_violation
@@ -65,7 +66,6 @@ from domain.org.tables import Enterprise
 from domain.posts import services as posts
 from domain.risk import services as risk
 from domain.risk.tables import ChecklistItem, RiskPoint, ScanRecord
-from domain.sync.changes import TASK, record_change, record_changes
 
 SUBJECT_KIND = "inspection"
 # The enterprise's own people: their inspections do its tasks.

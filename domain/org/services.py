@@ -9,6 +9,7 @@ from datetime import datetime
 from domain.access.model import Actor
 from domain.access.permissions import require_admin
 from domain.access.scope import enterprise_condition, grid_condition, require_enterprise, require_region
+from domain.changes.services import ENTERPRISE, Place, record_change, record_enterprise_moved
 from domain.clock import utcnow
 from domain.db.engine import unique_or
 from domain.db.paging import Page, clamp_limit, decode_cursor, page_of
@@ -28,7 +29,6 @@ from domain.org.model import (
 )
 from domain.org.tables import Enterprise, Grid, Region
 from domain.safety_code import outlines, shapes
-from domain.sync.changes import ENTERPRISE, Place, record_change, record_enterprise_moved
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ import msgspec
 from domain.access.model import Actor, Role
 from domain.access.permissions import require_role
 from domain.access.scope import enterprise_condition, require_enterprise
+from domain.changes.services import RISK_POINT, record_change
 from domain.clock import utcnow
 from domain.criteria.services import cited_criterion
 from domain.db.paging import Page, clamp_limit, decode_cursor, page_of
@@ -22,7 +23,6 @@ from domain.inspections.model import MAX_RADIUS_M, MIN_RADIUS_M
 from domain.org.tables import Enterprise
 from domain.risk.model import SEED_SCHEMES, Assessment, Method, RiskLevel, Scheme, assess
 from domain.risk.tables import ChecklistItem, RiskAssessment, RiskPoint
-from domain.sync.changes import RISK_POINT, record_change
 
 # Who may register, change and assess risk points: the enterprise's own people, and administrators.
 RISK_WRITERS = (Role.OFFICER, Role.PRINCIPAL, Role.ADMIN)

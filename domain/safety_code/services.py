@@ -17,6 +17,7 @@ from piccolo.query.functions.aggregate import Count, Max
 
 from domain.access.model import SYSTEM, Actor
 from domain.access.scope import require_enterprise
+from domain.changes.services import ENTERPRISE, record_change
 from domain.clock import utcnow
 from domain.credit.services import credit_standing
 from domain.db.engine import is_unique_violation
@@ -34,7 +35,6 @@ from domain.risk.model import Colour
 from domain.risk.tables import RiskPoint
 from domain.safety_code.model import TASK_WINDOW_DAYS, SafetyCodeResult, SafetyInputs, score
 from domain.safety_code.tables import SafetyCode, SafetyCodeChange
-from domain.sync.changes import ENTERPRISE, record_change
 
 SUBJECT_KIND = "safety_code"
 

@@ -25,6 +25,7 @@ from typing import Any
 
 from domain.access.model import Actor
 from domain.access.scope import enterprise_condition
+from domain.changes.model import ENTERPRISE, HAZARD, REMOVE, RISK_POINT, TASK
 from domain.clock import utcnow
 from domain.db.engine import is_unique_violation
 from domain.db.transactions import transaction
@@ -37,18 +38,7 @@ from domain.org.tables import Enterprise
 from domain.risk.services import checklist_record, point_record
 from domain.risk.tables import ChecklistItem, RiskPoint
 from domain.safety_code.services import SafetyCodeRecord, current_code
-from domain.sync.changes import (
-    DEFAULT_LIMIT,
-    ENTERPRISE,
-    HAZARD,
-    MAX_LIMIT,
-    REMOVE,
-    RISK_POINT,
-    TASK,
-    decode_cursor,
-    encode_cursor,
-    read_changes,
-)
+from domain.sync.changes import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, encode_cursor, read_changes
 from domain.sync.tables import SyncOpResult
 
 log = logging.getLogger("shuangfang.sync")

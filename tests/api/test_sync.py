@@ -13,8 +13,9 @@ from datetime import datetime, timedelta
 import pytest
 from PIL import Image
 
+from domain.changes.tables import SyncChange
 from domain.clock import utcnow
-from domain.sync.tables import SyncChange, SyncOpResult
+from domain.sync.tables import SyncOpResult
 from tests.conftest import login
 
 _serial = itertools.count(1)
@@ -451,7 +452,7 @@ async def test_a_cursor_never_passes_a_change_whose_transaction_commits_late(cli
     settings, _ = db
     if settings.is_sqlite:
         pytest.skip("SQLite commits one writer at a time: ids follow commit order there")
-    from domain.sync.changes import ENTERPRISE, record_change
+    from domain.changes.services import ENTERPRISE, record_change
 
     officer = await login(client, "officer1")
     enterprise_id = (await me(client, officer))["enterpriseId"]

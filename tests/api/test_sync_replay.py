@@ -15,6 +15,7 @@ import json
 import random
 from datetime import datetime, timedelta
 
+from domain.changes.tables import SyncChange
 from domain.clock import utcnow
 from domain.hazards.tables import Hazard, HazardPhoto
 from domain.history.tables import HistoryEvent
@@ -22,7 +23,7 @@ from domain.inspections.tables import Inspection, InspectionResult
 from domain.outbox.tables import OutboxEntry
 from domain.photos.tables import Photo
 from domain.risk.tables import ScanRecord
-from domain.sync.tables import SyncChange, SyncOpResult
+from domain.sync.tables import SyncOpResult
 from tests.api.test_sync import batch, hazard_payload, iso, me, op, upload
 from tests.conftest import login
 
