@@ -147,6 +147,24 @@ def listed_count(metric: Metric, part: str) -> Count | None:
     return None if name is None else COUNT_BY_NAME[name]
 
 
+@dataclass(frozen=True, slots=True)
+class Item:
+    """A hazard or an inspection task behind a figure."""
+
+    kind: str
+    id: str
+    enterprise_id: str
+    status: str
+    title: str | None = None
+    level: str | None = None
+    found_at: datetime | None = None
+    closed_at: datetime | None = None
+    deadline: datetime | None = None
+    seconds_to_close: int | None = None
+    window_end: datetime | None = None
+    done_at: datetime | None = None
+
+
 def metric_value(metric: Metric, counts: dict[str, int]) -> Decimal | None:
     """The figure: a count, or numerator / denominator rounded half-even to 4 places (None over zero)."""
     numerator = Decimal(counts.get(metric.numerator, 0)) / metric.scale
