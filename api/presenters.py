@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from domain.access.model import Role
-from domain.accounts.services import UserRecord
+from domain.accounts.model import UserRecord
 from domain.codes.tokens import SubjectKind
-from domain.org.services import EnterpriseRecord, GridRecord, RegionRecord
+from domain.org.model import EnterpriseRecord, GridRecord, RegionRecord
 from domain.risk.model import ControlLevel, controlled_at
 from mobile_contract import auth as wire_auth
 from mobile_contract import orgs as wire_orgs

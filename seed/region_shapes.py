@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import math
 
+from domain.org.store import store_shape
 from domain.org.tables import Enterprise, Grid
-from domain.safety_code.regions import GRID_LEVEL, store_shape
+from domain.safety_code.regions import GRID_LEVEL
 from domain.safety_code.services import compute_missing
 from seed import zhoushan
 

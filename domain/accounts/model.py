@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from domain.access.model import Role
 from domain.errors import InvalidInput
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{2,63}$")
@@ -35,3 +37,46 @@ def is_locked(
     if last_success_at is not None and last_success_at > since:
         since = last_success_at
     return sum(1 for at in failures_at if at > since) >= limit
+
+
+@dataclass(frozen=True, slots=True)
+class UserRecord:
+    """A user as the API shows it (never with the password hash)."""
+
+    id: str
+    username: str
+    name: str
+    role: Role
+    enterprise_id: str | None
+    grid_ids: tuple[str, ...]
+    region_code: str | None
+    phone: str
+    disabled: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StoredUser:
+    """A user as stored, hash included: what sign-in and the actor lookup read (never leaves the accounts area)."""
+
+    id: str
+    username: str
+    name: str
+    password_hash: str
+    role: str
+    enterprise_id: str | None
+    region_code: str | None
+    phone: str
+    disabled: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRefreshToken:
+    """A refresh token as stored (its hash only)."""
+
+    id: str
+    user_id: str
+    family_id: str
+    device_id: str
+    expires_at: datetime
+    used_at: datetime | None
+    revoked_at: datetime | None

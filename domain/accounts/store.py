@@ -1,1 +1,167 @@
 """Every statement on the accounts area's tables: other modules call these functions and get typed records back."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from datetime import datetime
+from typing import Any
+
+from domain.accounts.model import StoredRefreshToken, StoredUser
+from domain.accounts.tables import AppUser, LoginAttempt, RefreshToken, UserGrid
+from domain.ids import new_id
+
+
+def _stored_user(row: dict) -> StoredUser:
+    return StoredUser(**{f.name: row[f.name] for f in fields(StoredUser)})
+
+
+# --- users -----------------------------------------------------------------------------------------------------------
+
+
+async def user_by_id(user_id: str) -> StoredUser | None:
+    """One user by id (disabled ones too)."""
+    row = await AppUser.select().where(AppUser.id == user_id).first().run()
+    return _stored_user(row) if row else None
+
+
+async def user_by_username(username: str) -> StoredUser | None:
+    """One user by their (lower-case) username."""
+    row = await AppUser.select().where(AppUser.username == username).first().run()
+    return _stored_user(row) if row else None
+
+
+async def grid_ids_of(user_id: str) -> tuple[str, ...]:
+    """The grids an inspector is bound to, sorted."""
+    grids = await UserGrid.select(UserGrid.grid_id).where(UserGrid.user_id == user_id).run()
+    return tuple(sorted(grid["grid_id"] for grid in grids))
+
+
+async def users_page(*, after: str | None, size: int, role: str | None = None) -> list[StoredUser]:
+    """Up to `size` users in id order after `after`, optionally of one role."""
+    query = AppUser.select().order_by(AppUser.id).limit(size)
+    if after:
+        query = query.where(AppUser.id > after)
+    if role is not None:
+        query = query.where(AppUser.role == role)
+    return [_stored_user(row) for row in await query.run()]
+
+
+async def insert_user(values: dict[str, Any]) -> None:
+    """Store a new user (inside the caller's transaction)."""
+    await AppUser.insert(AppUser(**values)).run()
+
+
+async def update_user(user_id: str, values: dict[str, Any]) -> None:
+    """Set the named fields of a user and bump its version."""
+    await (
+        AppUser.update(
+            {getattr(AppUser, key): value for key, value in values.items()} | {AppUser.version: AppUser.version + 1}
+        )
+        .where(AppUser.id == user_id)
+        .run()
+    )
+
+
+async def replace_grids(user_id: str, grid_ids: list[str]) -> None:
+    """Bind a user to exactly these grids."""
+    # Bindings are current state, not evidence: replacing them is the change itself.
+    await UserGrid.delete().where(UserGrid.user_id == user_id).run()
+    if grid_ids:
+        await UserGrid.insert(
+            *[UserGrid(id=new_id(), user_id=user_id, grid_id=grid_id) for grid_id in sorted(set(grid_ids))]
+        ).run()
+
+
+async def is_active_user_of(user_id: str, enterprise_id: str) -> bool:
+    """True when the user exists, is not disabled and belongs to the enterprise (an assignee must be)."""
+    return (
+        await AppUser.exists()
+        .where(AppUser.id == user_id, AppUser.enterprise_id == enterprise_id, AppUser.disabled.eq(False))
+        .run()
+    )
+
+
+async def is_user_of(user_id: str, enterprise_id: str) -> bool:
+    """True when the user exists and is bound to the enterprise (disabled or not)."""
+    row = (
+        await AppUser.select(AppUser.id, AppUser.role, AppUser.enterprise_id)
+        .where(AppUser.id == user_id, AppUser.enterprise_id == enterprise_id)
+        .first()
+        .run()
+    )
+    return row is not None
+
+
+# --- sign-in attempts ------------------------------------------------------------------------------------------------
+
+
+async def attempts_since(username: str, since: datetime) -> list[tuple[datetime, str]]:
+    """(when, outcome) of the sign-in attempts for a username after `since`."""
+    rows = (
+        await LoginAttempt.select(LoginAttempt.at, LoginAttempt.outcome)
+        .where(LoginAttempt.username == username, LoginAttempt.at > since)
+        .run()
+    )
+    return [(row["at"], row["outcome"]) for row in rows]
+
+
+async def insert_attempt(*, username: str, at: datetime, outcome: str, device_id: str, client_ip: str) -> None:
+    """Record one sign-in attempt."""
+    await LoginAttempt.insert(
+        LoginAttempt(id=new_id(), username=username, at=at, outcome=outcome, device_id=device_id, client_ip=client_ip)
+    ).run()
+
+
+# --- refresh tokens --------------------------------------------------------------------------------------------------
+
+
+async def refresh_token_by_hash(token_hash: str) -> StoredRefreshToken | None:
+    """The refresh token with this hash."""
+    row = await RefreshToken.select().where(RefreshToken.token_hash == token_hash).first().run()
+    return StoredRefreshToken(**{f.name: row[f.name] for f in fields(StoredRefreshToken)}) if row else None
+
+
+async def insert_refresh_token(
+    *, user_id: str, family_id: str, token_hash: str, device_id: str, issued_at: datetime, expires_at: datetime
+) -> None:
+    """Store a new refresh token (its hash)."""
+    await RefreshToken.insert(
+        RefreshToken(
+            id=new_id(),
+            user_id=user_id,
+            family_id=family_id,
+            token_hash=token_hash,
+            device_id=device_id,
+            issued_at=issued_at,
+            expires_at=expires_at,
+        )
+    ).run()
+
+
+async def mark_refresh_token_used(token_id: str, now: datetime) -> None:
+    """Spend a refresh token."""
+    await RefreshToken.update({RefreshToken.used_at: now}).where(RefreshToken.id == token_id).run()
+
+
+async def revoke_family(family_id: str, now: datetime) -> None:
+    """Revoke every live token of a family."""
+    await (
+        RefreshToken.update({RefreshToken.revoked_at: now})
+        .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_null())
+        .run()
+    )
+
+
+async def revoke_tokens_of(user_id: str, now: datetime) -> None:
+    """Revoke every live token of a user."""
+    await (
+        RefreshToken.update({RefreshToken.revoked_at: now})
+        .where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_null())
+        .run()
+    )
+
+
+async def delete_tokens_expired_before(cutoff: datetime) -> int:
+    """Delete refresh tokens that expired before `cutoff`; returns how many."""
+    removed = await RefreshToken.delete().where(RefreshToken.expires_at < cutoff).returning(RefreshToken.id).run()
+    return len(removed)

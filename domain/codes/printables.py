@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta, timezone
 
 from domain.access.model import Actor
-from domain.access.permissions import require_role
-from domain.access.scope import require_enterprise
+from domain.access.permissions import Action, require
 from domain.clock import utcnow
 from domain.codes.services import Codes
 from domain.codes.tokens import SubjectKind
 from domain.db.transactions import transaction
 from domain.errors import NotFound
 from domain.ids import new_id
+from domain.org.scope import require_enterprise
 from domain.printing import card, images, qr, safety_code, sheet, site_map
 from domain.printing.model import Label, MapPoint, RiskCardData, SafetyCodeData
 from domain.risk import services as risk
@@ -95,7 +95,7 @@ class Printables:
         point = await risk.get_risk_point(actor=actor, risk_point_id=risk_point_id)
         enterprise = await require_enterprise(actor, point.enterprise_id)
         content = self.codes.printed(SubjectKind.RISK_POINT, point.id, point.qr_serial).url
-        return card_data(point, enterprise["name"], content, _today())
+        return card_data(point, enterprise.name, content, _today())
 
     async def label_sheet(self, *, actor: Actor, enterprise_id: str) -> PrintedFile:
         """A printable vector PDF of labels for every code of an enterprise: its safety code, then each risk point."""
@@ -104,32 +104,32 @@ class Printables:
         labels = [
             Label(
                 title=point.name,
-                subtitle=f"{enterprise['name']} · {point.area}" if point.area else enterprise["name"],
+                subtitle=f"{enterprise.name} · {point.area}" if point.area else enterprise.name,
                 level=point.level,
                 qr_content=self.codes.printed(SubjectKind.RISK_POINT, point.id, point.qr_serial).url,
             )
             for point in points
         ]
         own = Label(
-            title=enterprise["name"],
-            subtitle=f"统一社会信用代码 {enterprise['credit_code']}",
+            title=enterprise.name,
+            subtitle=f"统一社会信用代码 {enterprise.credit_code}",
             level=None,
-            qr_content=self.codes.printed(SubjectKind.ENTERPRISE, enterprise_id, enterprise["qr_serial"]).url,
+            qr_content=self.codes.printed(SubjectKind.ENTERPRISE, enterprise_id, enterprise.qr_serial).url,
         )
         on = _today()
         body = await asyncio.to_thread(
             sheet.render_label_sheet,
             labels,
-            f"{enterprise['name']} 二维码标签",
+            f"{enterprise.name} 二维码标签",
             printed_on=on,
             enterprise=own,
-            subject=enterprise["credit_code"],
+            subject=enterprise.credit_code,
         )
         # The name a browser saves it under: the enterprise in Chinese (RFC 5987), its credit code as the ASCII fallback.
         return PrintedFile(
             body=body,
-            filename=f"{enterprise['name']}-qr-sheet-{on.isoformat()}.pdf",
-            ascii_filename=f"{enterprise['credit_code']}-qr-sheet-{on.isoformat()}.pdf",
+            filename=f"{enterprise.name}-qr-sheet-{on.isoformat()}.pdf",
+            ascii_filename=f"{enterprise.credit_code}-qr-sheet-{on.isoformat()}.pdf",
         )
 
     async def safety_code(self, *, actor: Actor, enterprise_id: str) -> bytes:
@@ -137,10 +137,10 @@ class Printables:
         enterprise = await require_enterprise(actor, enterprise_id)
         code = await current_code(enterprise_id)
         data = SafetyCodeData(
-            enterprise_name=enterprise["name"],
-            credit_code=enterprise["credit_code"],
+            enterprise_name=enterprise.name,
+            credit_code=enterprise.credit_code,
             colour=code.colour,
-            qr_content=self.codes.printed(SubjectKind.ENTERPRISE, enterprise_id, enterprise["qr_serial"]).url,
+            qr_content=self.codes.printed(SubjectKind.ENTERPRISE, enterprise_id, enterprise.qr_serial).url,
             printed_on=_today(),
             scheme_version=code.scheme_version,
             computed_at=code.computed_at,
@@ -149,7 +149,7 @@ class Printables:
 
     async def put_site_plan(self, *, actor: Actor, enterprise_id: str, data: bytes) -> dict:
         """Store an enterprise's site plan (validated like any upload, re-encoded without metadata)."""
-        require_role(actor, *risk.RISK_WRITERS)
+        require(actor, Action.MANAGE_RISK_POINTS)
         await require_enterprise(actor, enterprise_id)
         if len(data) > MAX_PLAN_BYTES:
             raise images.ImageNotAccepted("the site plan is larger than 20 MiB", reason="too_large")
@@ -190,4 +190,4 @@ class Printables:
         plan = await SitePlan.select(SitePlan.sha256).where(SitePlan.enterprise_id == enterprise_id).first().run()
         plan_png = (self.plan_dir / f"{plan['sha256']}.png").read_bytes() if plan else None
         marks = [MapPoint(name=point.name, level=point.level, x=point.plan_x, y=point.plan_y) for point in points]
-        return await asyncio.to_thread(site_map.render_risk_map, plan_png, marks, enterprise["name"], _today())
+        return await asyncio.to_thread(site_map.render_risk_map, plan_png, marks, enterprise.name, _today())

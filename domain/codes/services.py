@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from domain.access.model import Actor, EnterprisePlace, Role, can_see_enterprise
-from domain.access.permissions import require_role
-from domain.access.scope import require_enterprise
+from domain.access.model import Actor, EnterprisePlace, can_see_enterprise
+from domain.access.permissions import Action, require
 from domain.changes.services import ENTERPRISE, RISK_POINT, record_change
 from domain.clock import utcnow
 from domain.codes.model import distance_m, qr_content
@@ -21,6 +20,7 @@ from domain.ids import new_id
 from domain.inspections import services as inspections
 from domain.inspections.model import MAX_ACCURACY_M
 from domain.inspections.services import presence_policy
+from domain.org.scope import require_enterprise
 from domain.org.tables import Enterprise
 from domain.risk import services as risk
 from domain.risk.model import Colour
@@ -90,7 +90,7 @@ class Codes:
 
     async def rotate_risk_point(self, *, actor: Actor, risk_point_id: str) -> PrintedCode:
         """Issue a new code for a point; the old printed one stops working at once."""
-        require_role(actor, *risk.RISK_WRITERS)
+        require(actor, Action.ROTATE_RISK_POINT_CODE)
         async with transaction():
             await risk.get_risk_point(actor=actor, risk_point_id=risk_point_id)
             rows = (
@@ -105,7 +105,7 @@ class Codes:
 
     async def rotate_enterprise(self, *, actor: Actor, enterprise_id: str) -> PrintedCode:
         """Issue a new enterprise safety code; the old one stops working at once."""
-        require_role(actor, Role.PRINCIPAL, Role.OFFICER, Role.ADMIN)
+        require(actor, Action.ROTATE_ENTERPRISE_CODE)
         async with transaction():
             await require_enterprise(actor, enterprise_id)
             rows = (

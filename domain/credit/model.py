@@ -19,6 +19,8 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from domain.access.model import Actor, Role
+from domain.access.permissions import Action as Permission
+from domain.access.permissions import roles_of
 from domain.errors import Conflict, Forbidden, InvalidInput
 from domain.history.chain import Event, bound, replay_error
 
@@ -370,9 +372,10 @@ class AuthorityRegionInvalid(InvalidInput):
 S, A = ListingStatus, ListingAction
 # The listing is a decision of a department, so only a regulator (of the deciding department, see
 # `is_deciding_department`) takes its steps; an administrator runs the system and is no department.
-REGULATORS = frozenset({Role.REGULATOR})
-PARTY = frozenset({Role.OFFICER, Role.PRINCIPAL, Role.REGULATOR})
-SYSTEM = frozenset({Role.ADMIN})
+# The roles of each move come from the permissions table (domain.access.permissions).
+REGULATORS = roles_of(Permission.DECIDE_BLACKLIST_LISTING)
+PARTY = roles_of(Permission.RESPOND_TO_BLACKLIST_NOTICE)
+SYSTEM = roles_of(Permission.EXPIRE_BLACKLIST_LISTING)
 
 
 @dataclass(frozen=True, slots=True)

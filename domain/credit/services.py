@@ -21,8 +21,7 @@ from piccolo.columns import Column
 from piccolo.table import Table
 
 from domain.access.model import SYSTEM, Actor, Role
-from domain.access.permissions import require_role
-from domain.access.scope import enterprise_condition, require_enterprise, require_published_region, require_region
+from domain.access.permissions import Action, allowed, require
 from domain.clock import utcnow
 from domain.credit.model import (
     DEFAULT_SCHEME,
@@ -63,11 +62,12 @@ from domain.hazards.tables import Hazard
 from domain.history.store import append_event
 from domain.ids import new_id
 from domain.inspections.model import LOCAL_TIME
+from domain.org.scope import require_enterprise, require_published_region, require_region
+from domain.org.store import enterprise_condition
 from domain.org.tables import Enterprise, Region
 from domain.outbox.services import add_to_outbox
 
 SUBJECT_KIND = "credit"
-RECORDERS = (Role.REGULATOR, Role.ADMIN)
 # The dynamic safety code reads the credit standing: a change of it is recomputed at once, not at the hourly pass.
 SAFETY_CODE_JOB = "recompute_safety_code"
 # The jobs act as the system; their events name it.
@@ -225,8 +225,8 @@ async def record_penalty(
     """Record an administrative penalty on an enterprise in scope, then recompute its candidates."""
     now = now or utcnow()
     enterprise = await require_enterprise(actor, enterprise_id)
-    require_role(actor, *RECORDERS)
-    authority = await _authority_region(actor, enterprise["region_path"], new.authority_region_code)
+    require(actor, Action.RECORD_PENALTY)
+    authority = await _authority_region(actor, enterprise.region_path, new.authority_region_code)
     record = await _record_of(enterprise_id)
     penalty = Penalty(
         id="new",
@@ -325,7 +325,7 @@ async def record_accident(
     now make a later one's penalty a repeat)."""
     now = now or utcnow()
     await require_enterprise(actor, enterprise_id)
-    require_role(actor, *RECORDERS)
+    require(actor, Action.RECORD_ACCIDENT)
     accident = Accident(
         id="new",
         occurred_on=new.occurred_on,
@@ -585,7 +585,7 @@ async def _region_condition(region_code: str | None, actor: Actor | None = None)
         return None
     region = await (require_region(actor, region_code) if actor else require_published_region(region_code))
     return BlacklistListing.enterprise_id.is_in(
-        Enterprise.select(Enterprise.id).where(Enterprise.region_path.like(region["path"] + "%"))
+        Enterprise.select(Enterprise.id).where(Enterprise.region_path.like(region.path + "%"))
     )
 
 
@@ -612,7 +612,7 @@ async def published_listings(
 
 async def list_candidates(*, actor: Actor, region_code: str | None = None) -> list[ListingRecord]:
     """Pending listings (computed or notified) of enterprises in the regulator's scope, oldest first."""
-    require_role(actor, *RECORDERS)
+    require(actor, Action.REVIEW_BLACKLIST_CANDIDATES)
     query = (
         BlacklistListing.select()
         .where(
@@ -637,7 +637,7 @@ async def _listing_in_scope(actor: Actor, listing_id: str) -> dict:
         .run()
     )
     # until the party is told, a candidate is the regulators' working material: to others it does not exist yet
-    if row is None or (actor.role not in RECORDERS and row["notified_on"] is None):
+    if row is None or (not allowed(actor, Action.REVIEW_BLACKLIST_CANDIDATES) and row["notified_on"] is None):
         raise NotFound("no such listing", entity="listing", id=listing_id)
     return row
 
@@ -855,7 +855,7 @@ async def enterprise_credit(*, actor: Actor, enterprise_id: str) -> CreditView:
         .where(BlacklistListing.enterprise_id == enterprise_id)
         .order_by(BlacklistListing.id, ascending=False)
     )
-    if actor.role not in RECORDERS:
+    if not allowed(actor, Action.REVIEW_BLACKLIST_CANDIDATES):
         query = query.where(BlacklistListing.notified_on.is_not_null())
     listings = await _listing_records(await query.run(), actor, today)
     row = await CreditGrade.select().where(CreditGrade.enterprise_id == enterprise_id).first().run()

@@ -188,3 +188,48 @@ def check_new_edition(
             raise _invalid("no such industry", f"{where}.industries", "unknown", itemNo=number, values=unknown)
         if len(set(item.industries)) != len(item.industries):
             raise _invalid("an industry is listed twice", f"{where}.industries", "duplicate", itemNo=number)
+
+
+# --- the records the criteria store hands out (never rows) -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class EditionRecord:
+    """An edition of a standard with its dates and how many items it holds."""
+
+    id: str
+    standard: str
+    edition: str
+    doc_no: str
+    issuer: str
+    effective_from: date
+    effective_until: date | None
+    supersedes_id: str | None
+    superseded_by_id: str | None
+    item_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionRecord:
+    """An item of the library with its edition's dates and the industries it applies to."""
+
+    id: str
+    standard: str
+    edition: str
+    edition_id: str
+    item_no: str
+    text: str
+    industry: str
+    industries: list[str]
+    verbatim: bool
+    effective_from: date | None
+    effective_until: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class CitedCriterion:
+    """What a citation is checked against: the industries of the item and when its edition was in force."""
+
+    id: str
+    industries: frozenset[str]
+    span: EditionSpan

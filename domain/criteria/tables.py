@@ -1,12 +1,12 @@
-"""Piccolo tables of the criteria library's editions and of the industries each criterion applies to.
+"""Piccolo tables of the criteria library: its items, their editions and the industries each item applies to.
 
-The items themselves are `domain.risk.tables.MajorHazardCriterion` rows (one per item, keyed by a stable id that
-hazards and checklist items cite), which carry their `edition_id`.
+An item is a `MajorHazardCriterion` row (one per item, keyed by a stable id that hazards and checklist items cite),
+carrying its `edition_id`.
 """
 
 from __future__ import annotations
 
-from piccolo.columns import Date, Timestamptz, Varchar
+from piccolo.columns import Boolean, Date, Integer, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 
@@ -33,3 +33,19 @@ class CriterionIndustry(Table, tablename="criterion_industry"):
     id = Varchar(length=90, primary_key=True)  # "<criterion id>:<industry>"
     criterion_id = Varchar(length=40, index=True)
     industry = Varchar(length=40, index=True)
+
+
+class MajorHazardCriterion(Table, tablename="major_hazard_criterion"):
+    """An item of a 重大事故隐患判定标准: matching any one makes a hazard major."""
+
+    id = Varchar(length=40, primary_key=True)
+    standard = Varchar(length=200)
+    edition = Varchar(length=40)
+    item_no = Varchar(length=20)
+    text = Text()
+    # The group the item was first filed under; the industries it applies to are `criterion_industry` rows.
+    industry = Varchar(length=40, index=True)
+    edition_id = Varchar(length=40, default="", index=True)
+    # False when the text is a faithful paraphrase rather than the regulation's own wording.
+    verbatim = Boolean(default=True)
+    position = Integer(default=0)

@@ -3,7 +3,7 @@
 from domain.accounts.tables import AppUser, LoginAttempt, RefreshToken, UserGrid
 from domain.changes.tables import SyncChange
 from domain.credit.tables import BlacklistListing, CreditAccident, CreditGrade, CreditPenalty
-from domain.criteria.tables import CriteriaEdition, CriterionIndustry
+from domain.criteria.tables import CriteriaEdition, CriterionIndustry, MajorHazardCriterion
 from domain.documents.tables import Document, DocumentUpload, HazardDocument
 from domain.escalation.tables import Escalation
 from domain.hazards.tables import Hazard, HazardPhoto
@@ -11,7 +11,7 @@ from domain.history.tables import ChainAnchor, ChainHeadExport, HistoryEvent
 from domain.idempotency.tables import IdempotencyRecord
 from domain.inspections.tables import Inspection, InspectionResult, InspectionTask
 from domain.notifications.tables import DeliveryAttempt, Notification, WebhookDelivery, WebhookSubscription
-from domain.org.tables import Enterprise, Grid, Region
+from domain.org.tables import Enterprise, Grid, Region, RegionShape
 from domain.outbox.tables import JobFailure, OutboxEntry
 from domain.photos.tables import Photo, PhotoUpload
 from domain.posts.tables import UserPost
@@ -22,8 +22,8 @@ from domain.public_reports.tables import (
     PublicReportPhoto,
     PublicReportReply,
 )
-from domain.risk.tables import ChecklistItem, MajorHazardCriterion, RiskAssessment, RiskPoint, ScanRecord, SitePlan
-from domain.safety_code.tables import RegionShape, SafetyCode, SafetyCodeChange
+from domain.risk.tables import ChecklistItem, RiskAssessment, RiskPoint, ScanRecord, SitePlan
+from domain.safety_code.tables import SafetyCode, SafetyCodeChange
 from domain.standardisation.tables import StandardisationGrade, StandardisationScope, StandardisationScopeMember
 from domain.stats.tables import RollupCell, RollupWatermark
 from domain.statutory.tables import StatisticsSnapshot

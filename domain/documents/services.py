@@ -17,7 +17,6 @@ from datetime import datetime
 from pathlib import Path
 
 from domain.access.model import Actor, Role
-from domain.access.scope import enterprise_condition
 from domain.clock import utcnow
 from domain.config import Settings
 from domain.db.transactions import transaction
@@ -26,6 +25,7 @@ from domain.documents.tables import Document, DocumentUpload, HazardDocument
 from domain.errors import NotFound
 from domain.hazards.tables import Hazard
 from domain.ids import new_id
+from domain.org.store import enterprise_condition
 from domain.org.tables import Enterprise
 from domain.photos import storage
 

@@ -14,9 +14,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from domain.access.model import Actor, Role
-from domain.access.permissions import require_role
-from domain.access.scope import enterprise_condition, require_enterprise
+from domain.access.model import Actor
+from domain.access.permissions import Action, require
 from domain.accounts.tables import AppUser
 from domain.changes.services import HAZARD, record_change
 from domain.clock import utcnow
@@ -50,6 +49,8 @@ from domain.hazards.tables import Hazard, HazardPhoto
 from domain.history.chain import verify_chain
 from domain.history.store import append_event, chain_rows, event_record
 from domain.ids import new_id
+from domain.org.scope import require_enterprise
+from domain.org.store import enterprise_condition
 from domain.org.tables import Enterprise
 from domain.outbox.services import add_to_outbox
 from domain.photos.services import near_duplicates
@@ -57,7 +58,6 @@ from domain.photos.tables import Photo, PhotoUpload
 from domain.risk.tables import RiskPoint, ScanRecord
 
 SUBJECT_KIND = "hazard"
-REPORTERS = (Role.OFFICER, Role.PRINCIPAL, Role.INSPECTOR, Role.REGULATOR)
 MAX_PHOTOS = 20
 MAX_DOCUMENTS = 10
 CLOCK_SKEW = timedelta(minutes=10)  # a phone's clock may run a little ahead of ours
@@ -492,7 +492,7 @@ def _coordinate(value: float | None) -> str | None:
 async def create_hazard(*, actor: Actor, new: NewHazard, now: datetime | None = None) -> tuple[HazardRecord, bool]:
     """Record a reported hazard and the first link of its history; the same clientId again finds the same hazard."""
     now = now or utcnow()
-    require_role(actor, *REPORTERS)
+    require(actor, Action.REPORT_HAZARD)
     client_key = f"{actor.user_id}:{new.client_id}"
     existing = await Hazard.select().where(Hazard.client_key == client_key).first().run()
     if existing is not None:

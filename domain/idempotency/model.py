@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import datetime
 
 from domain.errors import Conflict, InvalidInput
 
@@ -76,3 +77,20 @@ def replay(response: StoredResponse, *, stored_hash: str, request_hash: str | No
     if request_hash != stored_hash:
         raise IdempotencyKeyReused("this Idempotency-Key was used for a different request")
     return response
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """This request owns the key: it runs, then finishes or abandons the record."""
+
+    record_id: str
+    # Identifies this attempt: a late finish of an attempt whose lease passed never touches its successor's row.
+    started_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Completed:
+    """The key already answered: the fingerprint of the request it answered, and the response it gave."""
+
+    request_hash: str
+    response: StoredResponse

@@ -25,8 +25,7 @@ from typing import Any
 from piccolo.query.functions.aggregate import Count, Max, Min
 
 from domain.access.model import Actor, Role
-from domain.access.permissions import require_role
-from domain.access.scope import enterprise_condition
+from domain.access.permissions import Action, require
 from domain.changes.services import TASK, record_change, record_changes
 from domain.clock import utcnow
 from domain.codes.tokens import SubjectKind
@@ -62,6 +61,7 @@ from domain.inspections.model import (
     windows_between,
 )
 from domain.inspections.tables import Inspection, InspectionResult, InspectionTask
+from domain.org.store import enterprise_condition
 from domain.org.tables import Enterprise
 from domain.posts import services as posts
 from domain.risk import services as risk
@@ -70,7 +70,6 @@ from domain.risk.tables import ChecklistItem, RiskPoint, ScanRecord
 SUBJECT_KIND = "inspection"
 # The enterprise's own people: their inspections do its tasks.
 STAFF = (Role.OFFICER, Role.PRINCIPAL)
-INSPECTORS = (*STAFF, Role.INSPECTOR, Role.REGULATOR)
 # Tasks of windows that start this soon exist before they start, even when an hourly run comes late.
 DEFAULT_HORIZON = timedelta(hours=2)
 # After the generator did not run for a while, the windows it skipped get their tasks (and are missed) as far back
@@ -544,7 +543,7 @@ async def record_inspection(
 ) -> tuple[InspectionRecord, bool]:
     """Record an inspection with its results, done tasks and opened hazards; the same clientId again finds it."""
     now = now or utcnow()
-    require_role(actor, *INSPECTORS)
+    require(actor, Action.RECORD_INSPECTION)
     client_key = f"{actor.user_id}:{new.client_id}"
     if (existing := await _by_client_key(client_key)) is not None:
         return existing, False

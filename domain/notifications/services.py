@@ -24,8 +24,8 @@ from typing import Any
 import httpx
 
 from domain.access.model import Actor, Role
-from domain.access.permissions import require_role
-from domain.access.scope import _like_prefix, enterprise_condition, require_enterprise, require_region
+from domain.access.permissions import Action, require
+from domain.access.scope import like_prefix
 from domain.clock import utcnow
 from domain.db.paging import Page, clamp_limit, decode_cursor, page_of
 from domain.db.transactions import transaction
@@ -49,6 +49,8 @@ from domain.notifications.model import (
     subscription_hears,
 )
 from domain.notifications.tables import DeliveryAttempt, Notification, WebhookDelivery, WebhookSubscription
+from domain.org.scope import require_enterprise, require_region
+from domain.org.store import enterprise_condition
 from domain.org.tables import Enterprise
 from domain.outbox.services import add_to_outbox
 
@@ -61,7 +63,6 @@ PARALLEL_SENDS = 10
 CLAIM_LEASE = timedelta(minutes=5)
 PASS_BUDGET_S = 40.0  # a minute's pass stops claiming after this, so passes do not pile up
 DELIVER_JOB = "deliver_notification"
-SUBSCRIBERS = (Role.ADMIN, Role.REGULATOR)
 
 
 # --- subscriptions -------------------------------------------------------------------------------------------------
@@ -103,7 +104,7 @@ def _subscription(row: dict) -> SubscriptionRecord:
 
 def _subscriptions_in_scope(actor: Actor):
     """Subscriptions the actor may see: all for an administrator, those inside a regulator's region for them."""
-    require_role(actor, *SUBSCRIBERS)
+    require(actor, Action.MANAGE_WEBHOOKS)
     if actor.role is Role.ADMIN:
         return WebhookSubscription.id.is_not_null()
     return WebhookSubscription.region_path.like((actor.region_path or "/nowhere/") + "%")
@@ -116,7 +117,7 @@ async def _region_path(actor: Actor, region_code: str | None) -> tuple[str | Non
         # a regulator hears their own region unless they narrow it; a path ends in the region's own code
         return (actor.region_path or "").strip("/").split("/")[-1] or None, actor.region_path
     row = await require_region(actor, region_code)
-    return row["code"], row["path"]
+    return row.code, row.path
 
 
 async def create_subscription(
@@ -124,7 +125,7 @@ async def create_subscription(
 ) -> tuple[SubscriptionRecord, str]:
     """Register an endpoint; returns it and its signing secret, which is shown this once."""
     now = now or utcnow()
-    require_role(actor, *SUBSCRIBERS)
+    require(actor, Action.MANAGE_WEBHOOKS)
     audience = Audience(new.audience)
     if actor.role is Role.REGULATOR and audience is not Audience.REGULATOR:
         raise Forbidden("a regulator subscribes to the regulator side only", field="audience")
@@ -132,9 +133,9 @@ async def create_subscription(
     region_code, region_path = await _region_path(actor, new.region_code)
     if new.enterprise_id is not None:
         enterprise = await require_enterprise(actor, new.enterprise_id)
-        if region_path is not None and not enterprise["region_path"].startswith(region_path):
+        if region_path is not None and not enterprise.region_path.startswith(region_path):
             raise InvalidInput("the enterprise lies outside the region", field="enterpriseId", reason="outside_region")
-        region_code, region_path = region_code or enterprise["region_code"], region_path or enterprise["region_path"]
+        region_code, region_path = region_code or enterprise.region_code, region_path or enterprise.region_path
     secret = "whsec_" + secrets.token_urlsafe(32)
     row = WebhookSubscription(
         id=new_id(),
@@ -366,14 +367,14 @@ async def list_notifications(
     *, actor: Actor, cursor: str | None = None, limit: int | None = None
 ) -> Page[NotificationRecord]:
     """The notifications of the caller's side in their scope, newest first (an inspector's side has none)."""
-    require_role(actor, Role.OFFICER, Role.PRINCIPAL, Role.REGULATOR, Role.ADMIN)
+    require(actor, Action.READ_NOTIFICATIONS)
     size = clamp_limit(limit)
     in_scope = Notification.enterprise_id.is_in(Enterprise.select(Enterprise.id).where(enterprise_condition(actor)))
     # a notification about no enterprise (a public report routed by its place) belongs to its region's regulators
     if actor.role is Role.ADMIN:
         in_scope = in_scope | (Notification.enterprise_id == "")
     elif actor.role is Role.REGULATOR and actor.region_path:
-        in_region = Notification.region_path.like(_like_prefix(actor.region_path))
+        in_region = Notification.region_path.like(like_prefix(actor.region_path))
         in_scope = in_scope | ((Notification.enterprise_id == "") & in_region)
     query = Notification.select().where(in_scope).order_by(Notification.id, ascending=False).limit(size + 1)
     if actor.role is not Role.ADMIN:

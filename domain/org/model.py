@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from domain.errors import InvalidCreditCode
@@ -149,3 +151,74 @@ def region_parent_is_valid(level: RegionLevel, parent_level: RegionLevel | None)
     if parent_level is None:
         return level in (RegionLevel.PROVINCE, RegionLevel.CITY)
     return PARENT_LEVEL[level] == parent_level
+
+
+# --- the records the org store hands out (never rows) --------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RegionRecord:
+    """A node of the region tree."""
+
+    code: str
+    name: str
+    level: str
+    parent_code: str | None
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
+class GridRecord:
+    """A grid and the town it lies in."""
+
+    id: str
+    code: str
+    name: str
+    region_code: str
+    region_path: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class EnterpriseRecord:
+    """An enterprise as stored."""
+
+    id: str
+    credit_code: str
+    name: str
+    industry: str
+    above_designated_size: bool
+    high_risk: bool
+    supervising_department: str
+    address: str
+    lat: float | None
+    lng: float | None
+    grid_id: str
+    region_code: str
+    status: str
+    qr_serial: int
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    region_path: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class OutlineRecord:
+    """An outline as stored for a region (by code) or a grid (by code)."""
+
+    kind: str
+    code: str
+    geometry: dict
+    created: bool
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PlacedOutline:
+    """A stored outline with where it lies: a grid (by id) or a region (by code), and its region's code and path."""
+
+    kind: str
+    subject: str
+    region_code: str
+    region_path: str
+    geometry: dict

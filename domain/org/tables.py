@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from piccolo.columns import Boolean, Integer, Real, Timestamptz, Varchar
+from piccolo.columns import Boolean, Integer, Real, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 
@@ -50,4 +50,16 @@ class Enterprise(Table, tablename="enterprise"):
     qr_serial = Integer(default=1)
     version = Integer(default=1)
     created_at = Timestamptz()
+    updated_at = Timestamptz()
+
+
+class RegionShape(Table, tablename="region_shape"):
+    """The drawn outline of a region or grid: a GeoJSON geometry in lon/lat (schematic in the demo)."""
+
+    # "region:<code>" or "grid:<grid id>"
+    id = Varchar(length=40, primary_key=True)
+    kind = Varchar(length=16)
+    subject = Varchar(length=26, index=True)
+    geometry = Text()
+    source = Varchar(length=100, default="")
     updated_at = Timestamptz()

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from domain.access.model import Actor, Role
-from domain.access.permissions import require_role
+from domain.access.model import Actor
+from domain.access.permissions import Action, require
 from domain.clock import utcnow
 from domain.db.paging import clamp_limit
 from domain.db.transactions import transaction
@@ -126,7 +126,7 @@ class FailureRecord:
 
 async def list_job_failures(*, actor: Actor, gave_up: bool | None = None, limit: int = 100) -> list[FailureRecord]:
     """The latest failures first (administrators only): `gave_up=True` keeps those that need a person."""
-    require_role(actor, Role.ADMIN)
+    require(actor, Action.READ_JOB_FAILURES)
     query = JobFailure.select().order_by(JobFailure.last_failed_at, ascending=False).limit(clamp_limit(limit))
     if gave_up is not None:
         query = query.where(JobFailure.gave_up == int(gave_up))

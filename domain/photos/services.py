@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from domain.access.model import Actor, Role
-from domain.access.scope import enterprise_condition
 from domain.clock import utcnow
 from domain.config import Settings
 from domain.db.transactions import transaction
 from domain.errors import NotFound
 from domain.hazards.tables import Hazard, HazardPhoto
 from domain.ids import new_id
+from domain.org.store import enterprise_condition
 from domain.org.tables import Enterprise
 from domain.photos import images, redaction, storage
 from domain.photos.budget import budget_for

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from domain.access.model import Role
 from domain.errors import InvalidInput
 
-# Who holds posts: the enterprise's own people. Who sets them: its principal, or an administrator.
-HOLDERS = (Role.OFFICER, Role.PRINCIPAL)
-SETTERS = (Role.PRINCIPAL, Role.ADMIN)
+# Who holds posts (the enterprise's own people) and who sets them (its principal, or an administrator): the
+# permissions table's HOLD_POSTS and SET_POSTS.
 MAX_POSTS = 20  # posts one person holds; more is a data-entry slip, not a job
 MAX_LENGTH = 100  # as long as a checklist item's responsible post may be
 

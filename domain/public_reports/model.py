@@ -20,6 +20,7 @@ from enum import StrEnum
 from typing import Any, ClassVar
 
 from domain.access.model import Actor, Role
+from domain.access.permissions import Action, allowed
 from domain.errors import Conflict, DomainError, Forbidden, InvalidInput
 from domain.history.chain import Event, bound, replay_error
 
@@ -96,14 +97,14 @@ class RoutedBy(StrEnum):
     FORWARDED = "forwarded"  # a regulator sent it on to the region that should handle it
 
 
-# (status, action) → status after; a reply changes nothing but is recorded. Only regulators act (ACTORS).
+# (status, action) → status after; a reply changes nothing but is recorded. Only regulators act (the permissions
+# table's HANDLE_PUBLIC_REPORT).
 TRANSITIONS: Mapping[tuple[ReportStatus, ReportAction], ReportStatus] = {
     (ReportStatus.RECEIVED, ReportAction.ACCEPT): ReportStatus.ACCEPTED,
     (ReportStatus.RECEIVED, ReportAction.DISMISS): ReportStatus.DISMISSED,
     (ReportStatus.RECEIVED, ReportAction.FORWARD): ReportStatus.RECEIVED,
     **{(status, ReportAction.REPLY): status for status in ReportStatus},
 }
-ACTORS = frozenset({Role.REGULATOR})
 EVENT_NAMES = {
     ReportAction.ACCEPT: "PublicReportAccepted",
     ReportAction.DISMISS: "PublicReportDismissed",
@@ -114,7 +115,7 @@ EVENT_NAMES = {
 
 def next_status(status: str, action: str, actor: Actor) -> ReportStatus:
     """The status after `action`, or refused: 403 for a role that never acts, 409 for a status that does not allow."""
-    if actor.role not in ACTORS:
+    if not allowed(actor, Action.HANDLE_PUBLIC_REPORT):
         raise Forbidden("only a regulator acts on public reports", role=str(actor.role))
     after = TRANSITIONS.get((ReportStatus(status), ReportAction(action)))
     if after is None:
@@ -124,7 +125,7 @@ def next_status(status: str, action: str, actor: Actor) -> ReportStatus:
 
 def allowed_actions(status: str, actor: Actor) -> list[str]:
     """What the caller may do with a report in this status, for the app to offer."""
-    if actor.role not in ACTORS:
+    if not allowed(actor, Action.HANDLE_PUBLIC_REPORT):
         return []
     return [str(action) for (before, action) in TRANSITIONS if before == status]
 

@@ -9,10 +9,9 @@ from __future__ import annotations
 from piccolo.columns.combination import WhereRaw
 
 from domain.access.model import Actor, Role
-from domain.access.scope import _like_prefix
+from domain.access.permissions import Action, allowed
+from domain.access.scope import like_prefix
 from domain.public_reports.tables import PublicReport, PublicReportPhoto
-
-READERS = (Role.REGULATOR, Role.INSPECTOR, Role.ADMIN)
 
 
 def report_condition(actor: Actor):
@@ -21,7 +20,7 @@ def report_condition(actor: Actor):
         case Role.ADMIN:
             return WhereRaw("1 = 1")
         case Role.REGULATOR if actor.region_path:
-            return PublicReport.region_path.like(_like_prefix(actor.region_path))
+            return PublicReport.region_path.like(like_prefix(actor.region_path))
         case Role.INSPECTOR if actor.grid_ids:
             return PublicReport.grid_id.is_in(sorted(actor.grid_ids))
     return WhereRaw("1 = 0")
@@ -34,7 +33,7 @@ async def is_report_photo(photo_id: str) -> bool:
 
 async def photo_on_visible_report(actor: Actor, photo_id: str) -> bool:
     """True when the photo belongs to a public report the actor may see."""
-    if actor.role not in READERS:
+    if not allowed(actor, Action.READ_PUBLIC_REPORTS):
         return False
     reports = PublicReport.select(PublicReport.id).where(report_condition(actor))
     return (

@@ -22,8 +22,7 @@ from datetime import datetime
 from typing import Any
 
 from domain.access.model import Actor, Role
-from domain.access.permissions import require_role
-from domain.access.scope import require_enterprise
+from domain.access.permissions import Action, require
 from domain.clock import utcnow
 from domain.db.engine import is_unique_violation
 from domain.db.paging import Page, clamp_limit, decode_cursor, page_of
@@ -34,8 +33,10 @@ from domain.history.store import append_event, chain_rows
 from domain.ids import new_id
 from domain.notifications.model import Audience, EventKind, Notice
 from domain.notifications.services import NotificationSubject, deliver_due, record_notification
+from domain.org import store as org_store
 from domain.org.model import EnterpriseStatus
-from domain.org.tables import Enterprise, Grid, Region
+from domain.org.scope import require_enterprise
+from domain.org.tables import Enterprise, Region
 from domain.outbox.services import add_to_outbox
 from domain.photos.services import CaptureForm, PhotoRecord, Photos
 from domain.photos.storage import Incoming
@@ -67,14 +68,13 @@ from domain.public_reports.model import (
     normal_receipt,
     shown_receipt,
 )
-from domain.public_reports.scope import READERS, report_condition
+from domain.public_reports.scope import report_condition
 from domain.public_reports.tables import (
     PublicReport,
     PublicReportContact,
     PublicReportPhoto,
     PublicReportReply,
 )
-from domain.safety_code.tables import RegionShape
 
 SUBJECT_KIND = "publicReport"
 NOTIFY_JOB = "notify_public_report"
@@ -209,26 +209,9 @@ async def _enterprise_route(new: NewPublicReport) -> Route | None:
 
 
 async def _outlines() -> list[Outline]:
-    shapes = await RegionShape.select(RegionShape.kind, RegionShape.subject, RegionShape.geometry).run()
-    grids = {row["id"]: row for row in await Grid.select(Grid.id, Grid.region_code, Grid.region_path).run()}
-    regions = {row["code"]: row["path"] for row in await Region.select(Region.code, Region.path).run()}
-    outlines = []
-    for shape in shapes:
-        if shape["kind"] == "grid" and (grid := grids.get(shape["subject"])):
-            outlines.append(
-                Outline("grid", grid["id"], grid["region_code"], grid["region_path"], json.loads(shape["geometry"]))
-            )
-        elif shape["kind"] == "region" and shape["subject"] in regions:
-            outlines.append(
-                Outline(
-                    "region",
-                    shape["subject"],
-                    shape["subject"],
-                    regions[shape["subject"]],
-                    json.loads(shape["geometry"]),
-                )
-            )
-    return outlines
+    return [
+        Outline(o.kind, o.subject, o.region_code, o.region_path, o.geometry) for o in await org_store.placed_outlines()
+    ]
 
 
 async def route_report(new: NewPublicReport) -> Route:
@@ -528,7 +511,7 @@ async def _records(rows: list[dict], actor: Actor, *, with_contact: bool = False
 
 
 async def _row_in_scope(actor: Actor, report_id: str) -> dict:
-    require_role(actor, *READERS)
+    require(actor, Action.READ_PUBLIC_REPORTS)
     row = await PublicReport.select().where(PublicReport.id == report_id, report_condition(actor)).first().run()
     if row is None:
         raise NotFound("no such public report", entity="publicReport", id=report_id)
@@ -545,7 +528,7 @@ async def list_reports(
     *, actor: Actor, status: str | None = None, cursor: str | None = None, limit: int | None = None
 ) -> Page[ReportRecord]:
     """Reports in the caller's scope, newest first (no contacts in a list: open one to see it)."""
-    require_role(actor, *READERS)
+    require(actor, Action.READ_PUBLIC_REPORTS)
     size = clamp_limit(limit)
     query = (
         PublicReport.select().where(report_condition(actor)).order_by(PublicReport.id, ascending=False).limit(size + 1)
@@ -578,7 +561,7 @@ async def _enterprise_copies(
         return []
     if photos is None:
         raise RuntimeError("accepting a report with photos needs the photo store")
-    name = (await require_enterprise(actor, enterprise_id))["name"]  # before any copy is made for one out of scope
+    name = (await require_enterprise(actor, enterprise_id)).name  # before any copy is made for one out of scope
     copies = []
     for photo_id in photo_ids:
         # the retry key names neither the report nor its photo: the enterprise's rows hold no link back to them

@@ -9,9 +9,8 @@ from typing import Any
 
 import msgspec
 
-from domain.access.model import Actor, Role
-from domain.access.permissions import require_role
-from domain.access.scope import enterprise_condition, require_enterprise
+from domain.access.model import Actor
+from domain.access.permissions import Action, require
 from domain.changes.services import RISK_POINT, record_change
 from domain.clock import utcnow
 from domain.criteria.services import cited_criterion
@@ -20,12 +19,12 @@ from domain.db.transactions import transaction
 from domain.errors import InvalidInput, NotFound
 from domain.ids import new_id
 from domain.inspections.model import MAX_RADIUS_M, MIN_RADIUS_M
+from domain.org.scope import require_enterprise
+from domain.org.store import enterprise_condition
 from domain.org.tables import Enterprise
 from domain.risk.model import SEED_SCHEMES, Assessment, Method, RiskLevel, Scheme, assess
 from domain.risk.tables import ChecklistItem, RiskAssessment, RiskPoint
 
-# Who may register, change and assess risk points: the enterprise's own people, and administrators.
-RISK_WRITERS = (Role.OFFICER, Role.PRINCIPAL, Role.ADMIN)
 DEFAULT_SCHEMES = {Method.LEC: "lec-usual", Method.LS: "ls-usual"}
 CYCLE_UNITS = ("hour", "day", "week", "month", "quarter", "year")
 MEASURE_TYPES = ("engineering", "management", "training", "ppe", "emergency")
@@ -157,7 +156,7 @@ async def _point_row(actor: Actor, risk_point_id: str) -> dict:
 
 async def create_risk_point(*, actor: Actor, enterprise_id: str, fields: dict[str, Any]) -> RiskPointRecord:
     """Register a risk point of an enterprise in the caller's scope."""
-    require_role(actor, *RISK_WRITERS)
+    require(actor, Action.MANAGE_RISK_POINTS)
     await require_enterprise(actor, enterprise_id)
     now = utcnow()
     row = {
@@ -193,7 +192,7 @@ async def create_risk_point(*, actor: Actor, enterprise_id: str, fields: dict[st
 
 async def update_risk_point(*, actor: Actor, risk_point_id: str, changes: dict[str, Any]) -> RiskPointRecord:
     """Change a risk point's description; its grade only changes through an assessment."""
-    require_role(actor, *RISK_WRITERS)
+    require(actor, Action.MANAGE_RISK_POINTS)
     async with transaction():
         await _point_row(actor, risk_point_id)
         values = _check_fields(changes) | {"updated_at": utcnow()}
@@ -257,7 +256,7 @@ async def assess_risk_point(
     *, actor: Actor, risk_point_id: str, method: Method, factors: dict[str, Any], scheme_id: str | None = None
 ) -> AssessmentRecord:
     """Assess a point: keep the assessment, and derive the point's level, colour and control level from it."""
-    require_role(actor, *RISK_WRITERS)
+    require(actor, Action.MANAGE_RISK_POINTS)
     scheme = scheme_for(method, scheme_id)
     result: Assessment = assess(scheme, factors)
     now = utcnow()
@@ -311,7 +310,7 @@ async def list_assessments(*, actor: Actor, risk_point_id: str) -> list[Assessme
 
 async def add_checklist_item(*, actor: Actor, risk_point_id: str, fields: dict[str, Any]) -> ChecklistRecord:
     """Add an inspection item to a point's checklist."""
-    require_role(actor, *RISK_WRITERS)
+    require(actor, Action.MANAGE_RISK_POINTS)
     if fields["cycle_unit"] not in CYCLE_UNITS:
         raise InvalidInput("unknown cycle unit", field="cycleUnit", reason="unknown")
     criterion_id = fields.get("criterion_id")

@@ -20,3 +20,31 @@ async def feed_risk_points(enterprise_ids: Sequence[str] | None, now: datetime) 
 
 
 register_entities(RISK_POINT, feed_risk_points)
+
+
+async def post_item_counts(enterprise_id: str) -> dict[str, int]:
+    """Each post the enterprise's active checklist items and risk points name, with its number of active items."""
+    from piccolo.query.functions.aggregate import Count
+
+    from domain.risk.tables import ChecklistItem
+
+    items = (
+        await ChecklistItem.select(ChecklistItem.responsible_post.as_alias("post"), Count(alias="n"))
+        .where(
+            ChecklistItem.enterprise_id == enterprise_id,
+            ChecklistItem.active.eq(True),
+            ChecklistItem.responsible_post != "",
+        )
+        .group_by(ChecklistItem.responsible_post)
+        .run()
+    )
+    points = (
+        await RiskPoint.select(RiskPoint.responsible_post)
+        .where(RiskPoint.enterprise_id == enterprise_id, RiskPoint.status == "active", RiskPoint.responsible_post != "")
+        .distinct()
+        .run()
+    )
+    counts = {row["post"]: int(row["n"]) for row in items}
+    for row in points:
+        counts.setdefault(row["responsible_post"], 0)
+    return counts

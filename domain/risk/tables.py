@@ -1,4 +1,4 @@
-"""Piccolo tables of risk points, their assessments, checklists and the major-hazard criteria library."""
+"""Piccolo tables of risk points, their assessments and checklists (the criteria library is domain.criteria's)."""
 
 from __future__ import annotations
 
@@ -72,22 +72,6 @@ class ChecklistItem(Table, tablename="checklist_item"):
     criterion_id = Varchar(length=40, null=True, default=None)
     active = Boolean(default=True)
     created_at = Timestamptz()
-
-
-class MajorHazardCriterion(Table, tablename="major_hazard_criterion"):
-    """An item of a 重大事故隐患判定标准: matching any one makes a hazard major."""
-
-    id = Varchar(length=40, primary_key=True)
-    standard = Varchar(length=200)
-    edition = Varchar(length=40)
-    item_no = Varchar(length=20)
-    text = Text()
-    # The group the item was first filed under; the industries it applies to are `criterion_industry` rows.
-    industry = Varchar(length=40, index=True)
-    edition_id = Varchar(length=40, default="", index=True)
-    # False when the text is a faithful paraphrase rather than the regulation's own wording.
-    verbatim = Boolean(default=True)
-    position = Integer(default=0)
 
 
 class ScanRecord(Table, tablename="scan_record"):

@@ -7,29 +7,27 @@ under its path and takes its colour by the regional rule of `domain.safety_code.
 from __future__ import annotations
 
 import asyncio
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from domain.access.model import Actor, Role
-from domain.access.permissions import require_role
-from domain.access.scope import require_region
+from domain.access.permissions import Action, require
 from domain.clock import utcnow
 from domain.db.paging import Page, clamp_limit, decode_cursor, page_of
 from domain.errors import NotFound
 from domain.inspections.model import LOCAL_TIME
-from domain.org.model import EnterpriseStatus
+from domain.org import store as org_store
+from domain.org.model import EnterpriseStatus, RegionRecord
+from domain.org.scope import require_region
+from domain.org.store import shape_id
 from domain.org.tables import Enterprise, Grid, Region
 from domain.printing.region_map import MapArea, polygons_of, render_region_map
 from domain.risk.model import Colour
 from domain.safety_code.model import REGION_RULE_VERSION, REGION_SHARE, SCHEME_VERSION, region_colour
 from domain.safety_code.services import compute_missing
-from domain.safety_code.shapes import shape_id, store_shape  # noqa: F401 (store_shape: used by the seed)
-from domain.safety_code.tables import RegionShape
 
-MAP_READERS = (Role.INSPECTOR, Role.REGULATOR, Role.ADMIN)
 GRID_LEVEL = "grid"
 RULE_NOTE = (
     f"着色规则 v{REGION_RULE_VERSION}：由红至蓝，区域取“该色及更高风险色”企业合计占比首次达到 {float(REGION_SHARE):.0%} 的颜色"
@@ -67,14 +65,14 @@ class RegionMap:
     scheme_version: int = SCHEME_VERSION
 
 
-async def _region_for(actor: Actor, region_code: str | None) -> dict | None:
+async def _region_for(actor: Actor, region_code: str | None) -> RegionRecord | None:
     """The region whose subtree is drawn; one not wholly the caller's (any, for an inspector) answers like a missing
     code."""
     if region_code is None:
         if actor.role is Role.REGULATOR:
-            return await Region.select().where(Region.path == actor.region_path).first().run()
+            return await org_store.region_by_path(actor.region_path or "")
         if actor.role is Role.ADMIN:
-            return await Region.select().where(Region.parent_code.is_null()).order_by(Region.path).first().run()
+            return await org_store.first_root_region()
         return None
     return await require_region(actor, region_code)
 
@@ -93,9 +91,9 @@ def _counts_sql(prefix: str, grid_ids: list[str] | None) -> tuple[str, list[Any]
 
 async def region_map(*, actor: Actor, region_code: str | None = None, now: datetime | None = None) -> RegionMap:
     """The map a caller may see: a regulator their subtree, an inspector their grids, an admin everything."""
-    require_role(actor, *MAP_READERS)
+    require(actor, Action.READ_REGION_MAP)
     region = await _region_for(actor, region_code)
-    prefix = region["path"] if region else "/"
+    prefix = region.path if region else "/"
     grid_ids = sorted(actor.grid_ids) if actor.role is Role.INSPECTOR else None
     if grid_ids == []:
         return RegionMap(region_code=region_code, title="我的网格", generated_at=now or utcnow())
@@ -115,16 +113,7 @@ async def region_map(*, actor: Actor, region_code: str | None = None, now: datet
         regions = await Region.select().where(Region.path.like(prefix + "%")).order_by(Region.path).run()
     grid_rows = await grids.run()
     keys = [shape_id("region", r["code"]) for r in regions] + [shape_id(GRID_LEVEL, g["id"]) for g in grid_rows]
-    shapes = (
-        {
-            row["id"]: json.loads(row["geometry"])
-            for row in await RegionShape.select(RegionShape.id, RegionShape.geometry)
-            .where(RegionShape.id.is_in(keys))
-            .run()
-        }
-        if keys
-        else {}
-    )
+    shapes = await org_store.stored_shapes(keys)
 
     def counted(test) -> dict[Colour, int]:
         tally: Counter[Colour] = Counter()
@@ -154,9 +143,9 @@ async def region_map(*, actor: Actor, region_code: str | None = None, now: datet
         )
         for g in grid_rows
     ]
-    title = region["name"] if region else "我的网格"
+    title = region.name if region else "我的网格"
     return RegionMap(
-        region_code=region["code"] if region else None, title=title, generated_at=now or utcnow(), features=features
+        region_code=region.code if region else None, title=title, generated_at=now or utcnow(), features=features
     )
 
 
@@ -199,7 +188,7 @@ async def _feature_condition(actor: Actor, code: str) -> tuple[str, list[Any]]:
             raise NotFound("no such region", entity="region", id=code)
         return "e.grid_id = {}", [grid["id"]]
     region = await _region_for(actor, code)  # an inspector's map holds their grids only: no region code is theirs
-    return "e.region_path LIKE {}", [region["path"] + "%"]
+    return "e.region_path LIKE {}", [region.path + "%"]
 
 
 async def region_enterprises(
@@ -210,7 +199,7 @@ async def region_enterprises(
     The same rows the map's `GROUP BY` counts (enterprises not closed, with a stored code), so the listed ones of a
     colour are exactly `counts[colour]` of the feature.
     """
-    require_role(actor, *MAP_READERS)
+    require(actor, Action.READ_REGION_MAP)
     condition, args = await _feature_condition(actor, code)
     size = clamp_limit(limit)
     sql = (

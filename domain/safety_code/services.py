@@ -16,7 +16,6 @@ from typing import Any
 from piccolo.query.functions.aggregate import Count, Max
 
 from domain.access.model import SYSTEM, Actor
-from domain.access.scope import require_enterprise
 from domain.changes.services import ENTERPRISE, record_change
 from domain.clock import utcnow
 from domain.credit.services import credit_standing
@@ -30,6 +29,7 @@ from domain.history.store import append_event
 from domain.ids import new_id
 from domain.inspections.model import LOCAL_TIME, TaskStatus
 from domain.inspections.tables import InspectionTask
+from domain.org.scope import require_enterprise
 from domain.org.tables import Enterprise
 from domain.risk.model import Colour
 from domain.risk.tables import RiskPoint

@@ -40,15 +40,3 @@ class SafetyCodeChange(Table, tablename="safety_code_change"):
     inputs = Text(default="{}")
     scheme_version = Integer()
     changed_at = Timestamptz()
-
-
-class RegionShape(Table, tablename="region_shape"):
-    """The drawn outline of a region or grid: a GeoJSON geometry in lon/lat (schematic in the demo)."""
-
-    # "region:<code>" or "grid:<grid id>"
-    id = Varchar(length=40, primary_key=True)
-    kind = Varchar(length=16)
-    subject = Varchar(length=26, index=True)
-    geometry = Text()
-    source = Varchar(length=100, default="")
-    updated_at = Timestamptz()

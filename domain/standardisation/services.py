@@ -14,8 +14,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from domain.access.model import Actor, Role
-from domain.access.permissions import require_role
-from domain.access.scope import enterprise_condition, require_enterprise, require_region
+from domain.access.permissions import Action, require
 from domain.clock import utcnow
 from domain.db.engine import unique_or
 from domain.db.paging import clamp_limit, decode_cursor, page_of
@@ -24,6 +23,9 @@ from domain.errors import AlreadyExists, InvalidInput, NotFound
 from domain.history.chain import bound
 from domain.history.store import append_event
 from domain.ids import new_id
+from domain.org.model import RegionRecord
+from domain.org.scope import require_enterprise, require_region
+from domain.org.store import enterprise_condition
 from domain.org.tables import Enterprise
 from domain.standardisation.model import (
     Grade,
@@ -42,7 +44,6 @@ from domain.standardisation.tables import StandardisationGrade, StandardisationS
 from domain.statutory.model import local_date, local_midnight
 
 SUBJECT_KIND = "standardisation"
-RECORDERS = (Role.REGULATOR, Role.ADMIN)
 MEMBER_BATCH = 500
 
 
@@ -113,7 +114,7 @@ async def record_grade(*, actor: Actor, enterprise_id: str, new: NewGrade, now: 
     """Record a grade of an enterprise in scope, and its event, in one transaction."""
     now = now or utcnow()
     await require_enterprise(actor, enterprise_id)
-    require_role(actor, *RECORDERS)
+    require(actor, Action.RECORD_STANDARDISATION_GRADE)
     valid_to = new.valid_to or default_valid_to(new.valid_from)
     check_term(new.valid_from, valid_to)
     grade_id = new_id()
@@ -175,7 +176,7 @@ async def revoke_grade(
     now = now or utcnow()
     today = local_date(now)
     await require_enterprise(actor, enterprise_id)
-    require_role(actor, *RECORDERS)
+    require(actor, Action.RECORD_STANDARDISATION_GRADE)
     current = await _grade_of(enterprise_id, grade_id, today)
     check_revocation(GradeTerm(current.valid_from, current.valid_to, current.revoked_on), revoked_on, today)
     async with transaction():
@@ -258,7 +259,7 @@ def _scope_record(row: dict) -> ScopeRecord:
     return ScopeRecord(**fields, criteria=json.loads(row["criteria"]))
 
 
-async def _region_in_reach(actor: Actor, region_code: str) -> dict:
+async def _region_in_reach(actor: Actor, region_code: str) -> RegionRecord:
     """The region, if the caller's area holds it; otherwise NotFound, as if it did not exist."""
     return await require_region(actor, region_code)
 
@@ -268,7 +269,7 @@ async def freeze_scope(
 ) -> ScopeRecord:
     """Freeze the enterprises meeting the criteria on `as_of` (registered by then) into a list of rows."""
     now = now or utcnow()
-    require_role(actor, *RECORDERS)
+    require(actor, Action.FREEZE_STANDARDISATION_SCOPE)
     if as_of > local_date(now):
         raise InvalidInput("a scope list is frozen as of today or an earlier day", field="asOf", reason="in_future")
     region = await _region_in_reach(actor, criteria.region_code)
@@ -276,7 +277,7 @@ async def freeze_scope(
         Enterprise.select()
         .where(
             enterprise_condition(actor),
-            Enterprise.region_path.like(region["path"] + "%"),
+            Enterprise.region_path.like(region.path + "%"),
             Enterprise.created_at < local_midnight(as_of + timedelta(days=1)),
         )
         .order_by(Enterprise.id)
@@ -295,8 +296,8 @@ async def freeze_scope(
         "id": scope_id,
         "name": name,
         "as_of": as_of,
-        "region_code": region["code"],
-        "region_path": region["path"],
+        "region_code": region.code,
+        "region_path": region.path,
         "criteria": json.dumps(criteria.to_json(), ensure_ascii=False, sort_keys=True),
         "member_count": len(enterprises),
         "created_by": actor.user_id,
@@ -347,7 +348,7 @@ def _ancestor_paths(path: str) -> list[str]:
 
 def _visible_scopes(actor: Actor):
     """Scope lists of the caller's area or of an area holding it (whose members it then sees only in part)."""
-    require_role(actor, *RECORDERS)
+    require(actor, Action.READ_STANDARDISATION)
     query = StandardisationScope.select()
     if actor.role is Role.REGULATOR:
         path = actor.region_path or "\0"
@@ -434,13 +435,13 @@ class _Resolved:
 
 async def _resolve(actor: Actor, query: RateQuery) -> _Resolved:
     """The list, the region it is narrowed to, and the day, of a rate request; anything out of reach is NotFound."""
-    require_role(actor, *RECORDERS)
+    require(actor, Action.READ_STANDARDISATION)
     day = query.on or local_date(utcnow())
     requested = await _region_in_reach(actor, query.region_code) if query.region_code else None
     if query.scope_id:
         scope = await get_scope(actor=actor, scope_id=query.scope_id)
     else:
-        wanted = requested["path"] if requested else (actor.region_path if actor.role is Role.REGULATOR else None)
+        wanted = requested.path if requested else (actor.region_path if actor.role is Role.REGULATOR else None)
         covering = _visible_scopes(actor).where(StandardisationScope.as_of <= day)
         if wanted:
             covering = covering.where(StandardisationScope.region_path.is_in(_ancestor_paths(wanted)))
@@ -453,7 +454,7 @@ async def _resolve(actor: Actor, query: RateQuery) -> _Resolved:
         if row is None:
             raise NotFound("no frozen scope list covers this region on that day", entity="standardisationScope")
         scope = _scope_record(row)
-    paths = [scope.region_path] + ([requested["path"]] if requested else [])
+    paths = [scope.region_path] + ([requested.path] if requested else [])
     paths += [actor.region_path] if actor.role is Role.REGULATOR and actor.region_path else []
     path = narrowest_path(paths)
     if path is None:

@@ -14,9 +14,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from domain.access.model import SYSTEM, Actor, Role
-from domain.access.permissions import require_role
-from domain.access.scope import require_enterprise
+from domain.access.model import SYSTEM, Actor
+from domain.access.permissions import Action, require
 from domain.clock import utcnow
 from domain.db.engine import is_unique_violation
 from domain.db.transactions import transaction
@@ -26,6 +25,7 @@ from domain.hazards.tables import Hazard
 from domain.history.chain import bound, canonical
 from domain.history.store import ChainRaced, append_event
 from domain.ids import new_id
+from domain.org.scope import require_enterprise
 from domain.org.tables import Enterprise
 from domain.statutory.model import (
     Figures,
@@ -270,7 +270,7 @@ async def sign_snapshot(
     )
     if row is None:
         raise NotFound("no such statistics snapshot", entity="statisticsSnapshot", id=snapshot_id)
-    require_role(actor, Role.PRINCIPAL)
+    require(actor, Action.SIGN_STATISTICS_SNAPSHOT)
     if row["signed_at"] is not None:
         raise StatisticsAlreadySigned("the principal signed these statistics already", snapshot_id=snapshot_id)
     async with transaction():

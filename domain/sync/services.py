@@ -24,7 +24,6 @@ from datetime import datetime
 from typing import Any
 
 from domain.access.model import Actor
-from domain.access.scope import enterprise_condition
 from domain.changes.model import ENTERPRISE, HAZARD, REMOVE, RISK_POINT, TASK
 from domain.clock import utcnow
 from domain.db.engine import is_unique_violation
@@ -34,6 +33,7 @@ from domain.hazards import services as hazards
 from domain.hazards.model import Command
 from domain.inspections import services as inspections
 from domain.org import services as org
+from domain.org.store import enterprise_condition
 from domain.org.tables import Enterprise
 from domain.risk.services import checklist_record, point_record
 from domain.risk.tables import ChecklistItem, RiskPoint

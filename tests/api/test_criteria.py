@@ -4,9 +4,8 @@ hazard's citation checked against the enterprise's industry and the edition in f
 from __future__ import annotations
 
 from domain.access.model import Actor, Role
-from domain.criteria.tables import CriteriaEdition, CriterionIndustry
+from domain.criteria.tables import CriteriaEdition, CriterionIndustry, MajorHazardCriterion
 from domain.hazards.services import NewHazard, create_hazard
-from domain.risk.tables import MajorHazardCriterion
 from tests.api.test_hazards import act, me, now_text, report
 from tests.conftest import login
 

@@ -6,12 +6,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from domain.criteria.services import cited_criterion, list_criteria, list_editions
-from domain.criteria.tables import CriteriaEdition, CriterionIndustry
+from domain.criteria.tables import CriteriaEdition, CriterionIndustry, MajorHazardCriterion
 from domain.db.piccolo_migrations.shuangfang_0017_criteria_editions import _backfill
 from domain.hazards.services import verify_hazard_chain
 from domain.hazards.tables import Hazard
 from domain.history.store import chain_rows
-from domain.risk.tables import MajorHazardCriterion
 from seed import criteria as seeded
 from seed.extensions import DECISION, extended_client_id
 from seed.scenario import seed_criteria

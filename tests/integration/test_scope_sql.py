@@ -1,9 +1,9 @@
 """The SQL form of the scope rule agrees with the pure rule, on every engine."""
 
 from domain.access.model import EnterprisePlace, can_see_enterprise
-from domain.access.scope import enterprise_condition
 from domain.accounts.services import AccountService
 from domain.accounts.tables import AppUser
+from domain.org.store import enterprise_condition
 from domain.org.tables import Enterprise
 from seed.zhoushan import DEMO_USERS
 

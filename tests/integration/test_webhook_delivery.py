@@ -21,6 +21,7 @@ import pytest
 from domain.access.model import Actor, Role
 from domain.accounts.tables import AppUser
 from domain.clock import utcnow
+from domain.criteria.tables import MajorHazardCriterion
 from domain.escalation.services import sweep_overdue as sweep
 from domain.escalation.tables import Escalation
 from domain.hazards import services as hazards
@@ -35,7 +36,6 @@ from domain.notifications import services as notifications
 from domain.notifications.model import verify_signature
 from domain.notifications.tables import DeliveryAttempt, Notification, WebhookDelivery
 from domain.outbox.services import relay_outbox
-from domain.risk.tables import MajorHazardCriterion
 from workers import dispatch
 from workers.jobs import outbox as outbox_jobs
 from workers.jobs.notifications import deliver_due_notifications, notify_hazard_event, sweep_overdue

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from domain.safety_code.outlines import (
+from domain.org.outlines import (
     MAX_POSITIONS,
     OutlineInvalid,
     OutlineOutsideParent,
