@@ -171,7 +171,7 @@ async def _demo_links(settings: Settings) -> None:
 async def _migrate(settings: Settings) -> None:
     from domain.db.engine import build_engine, close_engine, open_engine
     from domain.db.migrate import migrate
-    from domain.history.store import backfill_bindings
+    from domain.evidence.services import backfill_bindings
     from domain.sync.changes import backfill
 
     engine = build_engine(settings)
@@ -218,7 +218,7 @@ async def _with_engine(settings: Settings, work):
 
 
 async def _verify(settings: Settings) -> int:
-    from domain.history.store import verify_all
+    from domain.evidence.services import verify_all
 
     started = time.perf_counter()
     report = await verify_all(settings.var_dir)

@@ -29,10 +29,11 @@ from domain.accounts.tables import AppUser
 from domain.clock import utcnow
 from domain.config import load_settings
 from domain.db.engine import bind_engine, build_engine, close_engine, open_engine
+from domain.evidence.services import verify_all
 from domain.hazards import model
 from domain.hazards.tables import Hazard
 from domain.history.chain import GENESIS_HASH, anchor_hash, link
-from domain.history.store import seal_anchors, verify_all
+from domain.history.store import seal_anchors
 from domain.history.tables import ChainAnchor, HistoryEvent
 from domain.ids import new_id
 

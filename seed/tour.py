@@ -90,13 +90,11 @@ async def _picture_lines(found) -> list[str]:
 
 async def _binding_lines() -> list[str]:
     """How much of the record is bound to its chains and anchored, and how to check it."""
-    from domain.history.binding import registry
-    from domain.history.tables import ChainAnchor, HistoryEvent
+    from domain.evidence.binding import bound_counts
+    from domain.history.store import counts
 
-    anchors, events = await ChainAnchor.count().run(), await HistoryEvent.count().run()
-    bound = {
-        kind.name: await kind.table.count().where(kind.table.chain_hash.is_not_null()).run() for kind in registry()
-    }
+    events, anchors = await counts()
+    bound = await bound_counts()
     return [
         f"  evidence: {events} chained events, {anchors} anchored in the ledger; rows bound to their chain head: "
         + ", ".join(f"{n} {name}" for name, n in bound.items()),

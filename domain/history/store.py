@@ -1,4 +1,4 @@
-"""The history on disk: append a link in the caller's transaction, read a chain, verify them all, export the heads.
+"""The history on disk: append a link in the caller's transaction, read a chain, check them all, export the heads.
 
 Only `append_event` writes `history_event`, and only by INSERT: no code path updates or deletes an event.
 """
@@ -6,8 +6,8 @@ Only `append_event` writes `history_event`, and only by INSERT: no code path upd
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,6 @@ from domain.clock import utcnow
 from domain.db.engine import unique_or
 from domain.db.transactions import transaction
 from domain.errors import Conflict
-from domain.history.binding import RowMismatch
 from domain.history.chain import (
     ANCHOR_MISMATCH,
     ANCHORED_CHAIN_GONE,
@@ -290,31 +289,20 @@ class BrokenChain:
 
 
 @dataclass(frozen=True, slots=True)
-class VerifyReport:
-    """What `shuangfang verify` found: broken chains, a broken anchor ledger, rows that disagree with their chains."""
+class ChainsReport:
+    """What the history itself says of its chains: broken links, the anchor ledger, the newest exported head."""
 
     chains: int
     events: int
     broken: list[BrokenChain]
     heads_day: str | None
     heads_problem: str | None
-    rows: int = 0
     anchors: int = 0
     ledger_problem: str | None = None
-    mismatches: list[RowMismatch] = field(default_factory=list)
 
-    @property
-    def ok(self) -> bool:
-        return not self.broken and self.heads_problem is None and self.ledger_problem is None and not self.mismatches
 
-    def first_problem(self) -> str | None:
-        """The first broken thing, in the order verify looks: exported heads, the ledger, chains, rows."""
-        if self.heads_problem or self.ledger_problem:
-            return self.heads_problem or self.ledger_problem
-        if self.broken:
-            first = self.broken[0]
-            return f"chain {first.chain_id}: first broken link at seq {first.seq} ({first.reason})"
-        return self.mismatches[0].describe() if self.mismatches else None
+# (subject kind, chain id, its events) of an intact chain -> None; raises `ReplayFailed` when its rules disown it
+Replay = Callable[[str, str, list[Event]], None]
 
 
 async def latest_heads(var_dir: Path) -> tuple[str | None, dict[str, ChainHead], str | None]:
@@ -380,17 +368,12 @@ def _anchor_problem(records: list[dict[str, Any]], anchors: dict[int, str]) -> B
     return None
 
 
-async def verify_all(var_dir: Path) -> VerifyReport:
-    """Verify every chain against its own links, the anchor ledger and the newest exported head; replay each intact
-    chain through its area's rules and compare the rows it protects, field by field."""
-    from domain.history.binding import compare, kinds_by_subject, registry, stored_rows
-
+async def check_chains(var_dir: Path, replay: Replay) -> ChainsReport:
+    """Verify every chain against its own links, the anchor ledger and the newest exported head, and hand each intact
+    chain to `replay` (its area's rules, through domain/evidence): a chain they disown is broken at that event."""
     await seal_anchors()  # PostgreSQL: anchors committed since the sealer last ran join the ledger first
     day, heads, heads_problem = await latest_heads(var_dir)
     anchors_count, ledger_problem = await _check_ledger(heads.get(LEDGER_CHAIN_ID))
-    kinds = registry()
-    by_subject = kinds_by_subject(kinds)
-    derived: dict[str, dict[tuple[str, Any], dict[str, Any]]] = {kind.name: {} for kind in kinds}
     chain_ids = sorted(row["chain_id"] for row in await HistoryEvent.select(HistoryEvent.chain_id).distinct().run())
     anchored_ids = {row["chain_id"] for row in await ChainAnchor.select(ChainAnchor.chain_id).distinct().run()}
     broken: list[BrokenChain] = []
@@ -429,38 +412,22 @@ async def verify_all(var_dir: Path) -> VerifyReport:
             if (problem := _anchor_problem(records, anchors.get(chain_id, {}))) is not None:
                 broken.append(problem)
                 continue
-            kind = by_subject.get(chain[0]["subject_kind"])
-            if kind is None:
-                continue
             try:
-                described = kind.derive(linked)
+                replay(chain[0]["subject_kind"], chain_id, linked)
             except ReplayFailed as failed:
                 broken.append(BrokenChain(chain_id, failed.seq, f"replay: {failed.reason}"))
-                continue
-            derived[kind.name].update({(chain_id, key): fields for key, fields in described.items()})
     gone = sorted((set(heads) | anchored_ids) - set(chain_ids) - {LEDGER_CHAIN_ID})
     # a whole chain exported or anchored and now gone
     broken += [BrokenChain(chain_id, 1, TRUNCATED if chain_id in heads else ANCHORED_CHAIN_GONE) for chain_id in gone]
-    skip = {b.chain_id for b in broken}
-    mismatches: list[RowMismatch] = []
-    rows_count = 0
-    for kind in kinds:
-        stored = await stored_rows(kind)
-        rows_count += len(stored)
-        mismatches += compare(kind, derived[kind.name], stored, skip)
-    return VerifyReport(
-        len(chain_ids), events, broken, day, heads_problem, rows_count, anchors_count, ledger_problem, mismatches
-    )
+    return ChainsReport(len(chain_ids), events, broken, day, heads_problem, anchors_count, ledger_problem)
 
 
 # --- upgrading a database written before the binding -------------------------------------------------------------
 
 
-async def backfill_bindings() -> tuple[int, int]:
-    """Anchor every event that has no anchor and bind every protected row that carries no chain head, from its
-    chain's replay (`shuangfang migrate` runs it; a second run finds nothing). Returns (anchored, bound)."""
-    from domain.history.binding import registry
-
+async def anchor_unanchored() -> int:
+    """Anchor every event that has no anchor (`shuangfang migrate` runs it; a second run finds nothing). Returns how
+    many were anchored."""
     missing = await HistoryEvent.raw(
         "SELECT e.chain_id, e.seq, e.hash FROM history_event e LEFT JOIN chain_anchor a"
         " ON a.chain_id = e.chain_id AND a.seq = e.seq WHERE a.id IS NULL ORDER BY e.chain_id, e.seq"
@@ -481,25 +448,14 @@ async def backfill_bindings() -> tuple[int, int]:
         for start in range(0, len(rows), 500):
             await ChainAnchor.insert(*rows[start : start + 500]).run()
     await seal_anchors()
-    bound_rows = 0
-    for kind in registry():
-        table = kind.table
-        unbound = await table.select().where(table.chain_seq.is_null()).run()
-        chains: dict[str, list[dict]] = {}
-        for row in unbound:
-            chains.setdefault(kind.row_key(row)[0], []).append(row)
-        for chain_id, rows_of_chain in chains.items():
-            records = [event_record(r) for r in await chain_rows(chain_id)]
-            if not records:
-                continue  # a row no chain describes: verify names it
-            described = kind.derive([Event.from_record(record) for record in records])
-            for row in rows_of_chain:
-                head = described.get(kind.row_key(row)[1])
-                if head is not None:
-                    await (
-                        table.update({table.chain_seq: head["chain_seq"], table.chain_hash: head["chain_hash"]})
-                        .where(table._meta.primary_key == row[table._meta.primary_key._meta.name])
-                        .run()
-                    )
-                    bound_rows += 1
-    return len(missing), bound_rows
+    return len(missing)
+
+
+async def chain_events(chain_id: str) -> list[Event]:
+    """Every event of a chain, in chain order, as linked events."""
+    return [Event.from_record(event_record(row)) for row in await chain_rows(chain_id)]
+
+
+async def counts() -> tuple[int, int]:
+    """How many events the chains hold and how many of them the ledger anchors."""
+    return await HistoryEvent.count().run(), await ChainAnchor.count().run()

@@ -9,10 +9,11 @@ from datetime import datetime, timedelta
 
 from domain.accounts.services import AccountService
 from domain.clock import utcnow
+from domain.evidence.services import verify_all
 from domain.hazards.services import NewHazard, create_hazard
 from domain.hazards.tables import Hazard
 from domain.history.chain import verify_chain
-from domain.history.store import chain_rows, event_record, verify_all
+from domain.history.store import chain_rows, event_record
 from domain.statutory.model import LOCAL_TIME, Period, PeriodKind, funds_amount_yuan, local_date, parse_period
 from domain.statutory.services import freeze_due_statistics
 from domain.statutory.tables import StatisticsSnapshot

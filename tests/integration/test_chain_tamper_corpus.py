@@ -23,6 +23,7 @@ import pytest
 from domain.access.model import Actor, Role
 from domain.accounts.tables import AppUser
 from domain.clock import utcnow
+from domain.evidence.services import VerifyReport, verify_all
 from domain.hazards import model
 from domain.hazards.services import transition
 from domain.hazards.tables import Hazard
@@ -35,7 +36,7 @@ from domain.history.chain import (
     SEQ_GAP,
     link,
 )
-from domain.history.store import VerifyReport, chain_rows, verify_all
+from domain.history.store import chain_rows
 from domain.history.tables import HistoryEvent
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")

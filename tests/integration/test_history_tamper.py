@@ -18,10 +18,11 @@ import pytest
 from domain.access.model import Actor, Role
 from domain.accounts.tables import AppUser
 from domain.clock import utcnow
+from domain.evidence.services import verify_all
 from domain.hazards import model
 from domain.hazards.services import NewHazard, create_hazard, transition
 from domain.history.chain import HASH_MISMATCH, HEAD_MISMATCH, PREV_HASH_MISMATCH, SEQ_GAP, TRUNCATED, link
-from domain.history.store import chain_rows, export_chain_heads, verify_all
+from domain.history.store import chain_rows, export_chain_heads
 from domain.history.tables import HistoryEvent
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")

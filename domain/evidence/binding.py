@@ -78,7 +78,7 @@ async def _hazard_photos(rows: list[dict]) -> None:
 
 
 def registry() -> tuple[BoundKind, ...]:
-    """Every kind of row a chain protects (imported late: the areas import the history store)."""
+    """Every kind of row a chain protects."""
     from domain.credit import services as credit
     from domain.credit.model import derive_listings
     from domain.credit.tables import BlacklistListing
@@ -172,3 +172,8 @@ def compare(
                     RowMismatch(kind.name, local or chain_id, chain_id, field, plain(value), plain(row[field]))
                 )
     return found
+
+
+async def bound_counts() -> dict[str, int]:
+    """How many rows of each protected kind carry their chain head."""
+    return {kind.name: await kind.table.count().where(kind.table.chain_hash.is_not_null()).run() for kind in registry()}
