@@ -13,7 +13,7 @@ from domain.accounts.tables import AppUser
 from domain.credit.services import list_candidates, published_listings
 from domain.criteria.model import LOCAL_TIME
 from domain.criteria.services import list_criteria, list_editions
-from domain.documents.services import demo_reports
+from domain.hazards.services import demo_reports
 from domain.hazards.tables import Hazard
 from domain.inspections.services import list_tasks, presence_counts
 from domain.safety_code.regions import region_map

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -16,7 +17,8 @@ from typing import Any
 
 from domain.access.model import Actor
 from domain.access.permissions import Action, require
-from domain.accounts.tables import AppUser
+from domain.accounts.store import is_active_user_of
+from domain.changes.model import Place
 from domain.changes.services import HAZARD, record_change
 from domain.clock import utcnow
 from domain.criteria.model import check_citation
@@ -24,8 +26,10 @@ from domain.criteria.services import cited_criterion
 from domain.db.engine import is_unique_violation
 from domain.db.paging import Page, clamp_limit, decode_cursor, page_of
 from domain.db.transactions import transaction
-from domain.documents.services import AttachedDocument, attach_documents, documents_of_hazards, usable_documents
+from domain.documents import store as documents_store
+from domain.documents.store import AttachedDocument, UsableDocument
 from domain.errors import DomainError, InvalidInput, NotFound
+from domain.hazards import store
 from domain.hazards.model import (
     DESCRIPTIVE_FIELDS,
     OWING_STATUSES,
@@ -45,17 +49,19 @@ from domain.hazards.model import (
     side_of_role,
     side_of_source,
 )
-from domain.hazards.tables import Hazard, HazardPhoto
-from domain.history.chain import verify_chain
-from domain.history.store import append_event, chain_rows, event_record
+from domain.hazards.store import HazardPhotoRecord, StoredHazard
+from domain.history.chain import GENESIS_HASH, link, verify_chain
+from domain.history.store import chain_rows, event_record, insert_linked
 from domain.ids import new_id
 from domain.org.scope import require_enterprise
-from domain.org.store import enterprise_condition
-from domain.org.tables import Enterprise
+from domain.org.store import enterprise_industry
 from domain.outbox.services import add_to_outbox
-from domain.photos.services import near_duplicates
-from domain.photos.tables import Photo, PhotoUpload
-from domain.risk.tables import RiskPoint, ScanRecord
+from domain.photos import images
+from domain.photos import store as photos_store
+from domain.photos.store import UsablePhoto
+from domain.risk.store import risk_point_in_enterprise, scan_by_user_in_enterprise
+
+__all__ = ["AttachedDocument", "HazardPhotoRecord"]  # re-exported: the records a hazard carries
 
 SUBJECT_KIND = "hazard"
 MAX_PHOTOS = 20
@@ -103,16 +109,6 @@ class NewHazard:
     scan_id: str | None = None
     inspection_id: str | None = None
     responsible_person: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class HazardPhotoRecord:
-    """A photo on a hazard: before (the hazard) or after (the fix)."""
-
-    photo_id: str
-    sha256: str
-    stage: str
-    event_seq: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,101 +181,58 @@ class HistoryRecord:
 # --- reading -------------------------------------------------------------------------------------------------------
 
 
-def _in_scope(actor: Actor):
-    """Hazards of the enterprises the actor may see: the one scope rule, as a sub-select."""
-    return Hazard.enterprise_id.is_in(Enterprise.select(Enterprise.id).where(enterprise_condition(actor)))
-
-
-def state_of(row: dict) -> HazardState:
-    """The workflow's view of a stored hazard."""
+def state_of(hazard: StoredHazard | Mapping[str, Any]) -> HazardState:
+    """The workflow's view of a stored hazard (a store record, or a row of the hazard table)."""
+    value = hazard.__getitem__ if isinstance(hazard, Mapping) else hazard.__getattribute__
     return HazardState(
-        id=row["id"],
-        level=HazardLevel(row["level"]),
-        status=Status(row["status"]),
-        side=Side(row["side"]),
-        enterprise_id=row["enterprise_id"],
-        reporter_id=row["reporter_id"],
-        version=row["version"],
-        assignee_id=row["assignee_id"],
-        rectifier_id=row["rectifier_id"],
-        governance_type=row["governance_type"],
-        supervised=row["supervised"],
-        deadline=row["deadline"],
-        requested_deadline=row["requested_deadline"],
-        extension_requester_id=row["extension_requester_id"],
-        has_after_photos=row["has_after_photos"],
-        level_confirmed=row["level_confirmed"],
+        id=value("id"),
+        level=HazardLevel(value("level")),
+        status=Status(value("status")),
+        side=Side(value("side")),
+        enterprise_id=value("enterprise_id"),
+        reporter_id=value("reporter_id"),
+        version=value("version"),
+        assignee_id=value("assignee_id"),
+        rectifier_id=value("rectifier_id"),
+        governance_type=value("governance_type"),
+        supervised=value("supervised"),
+        deadline=value("deadline"),
+        requested_deadline=value("requested_deadline"),
+        extension_requester_id=value("extension_requester_id"),
+        has_after_photos=value("has_after_photos"),
+        level_confirmed=value("level_confirmed"),
     )
 
 
-async def _photos_of(hazard_ids: list[str]) -> dict[str, list[HazardPhotoRecord]]:
-    if not hazard_ids:
-        return {}
-    rows = (
-        await HazardPhoto.select(
-            HazardPhoto.hazard_id,
-            HazardPhoto.photo_id,
-            HazardPhoto.stage,
-            HazardPhoto.event_seq,
-            HazardPhoto.photo_id.join_on(Photo.id).sha256.as_alias("sha256"),
-        )
-        .where(HazardPhoto.hazard_id.is_in(hazard_ids))
-        .order_by(HazardPhoto.event_seq)
-        .order_by(HazardPhoto.position)
-        .run()
+# The fields a hazard record takes over from the stored hazard as they are.
+_STORED_FIELDS = tuple(f.name for f in dataclasses.fields(StoredHazard))
+
+
+def _record(hazard: StoredHazard, actor: Actor, now: datetime) -> HazardRecord:
+    state = state_of(hazard)
+    return HazardRecord(
+        **{name: getattr(hazard, name) for name in _STORED_FIELDS},
+        allowed_actions=allowed_actions(state, actor),
+        overdue=is_overdue(state, now),
     )
-    photos: dict[str, list[HazardPhotoRecord]] = {}
-    for row in rows:
-        record = HazardPhotoRecord(row["photo_id"], row["sha256"], row["stage"], row["event_seq"])
-        photos.setdefault(row["hazard_id"], []).append(record)
-    return photos
 
 
-async def _records(rows: list[dict], actor: Actor, now: datetime) -> list[HazardRecord]:
-    names = {}
-    if rows:
-        enterprise_ids = sorted({row["enterprise_id"] for row in rows})
-        found = await Enterprise.select(Enterprise.id, Enterprise.name).where(Enterprise.id.is_in(enterprise_ids)).run()
-        names = {row["id"]: row["name"] for row in found}
-    photos = await _photos_of([row["id"] for row in rows])
-    documents = await documents_of_hazards([row["id"] for row in rows])
-    records = []
-    for row in rows:
-        state = state_of(row)
-        fields = {f.name: row[f.name] for f in dataclasses.fields(HazardRecord) if f.name in row}
-        fields["details"] = json.loads(row["details"] or "{}")
-        records.append(
-            HazardRecord(
-                **fields,
-                enterprise_name=names.get(row["enterprise_id"], ""),
-                photos=photos.get(row["id"], []),
-                documents=documents.get(row["id"], []),
-                allowed_actions=allowed_actions(state, actor),
-                overdue=is_overdue(state, now),
-            )
-        )
-    return records
-
-
-async def _row_in_scope(actor: Actor, hazard_id: str) -> dict:
-    row = await Hazard.select().where(Hazard.id == hazard_id, _in_scope(actor)).first().run()
-    if row is None:
-        raise NotFound("no such hazard", entity="hazard", id=hazard_id)
-    return row
+def _no_such_hazard(hazard_id: str) -> NotFound:
+    return NotFound("no such hazard", entity="hazard", id=hazard_id)
 
 
 async def hazards_by_ids(*, actor: Actor, hazard_ids: list[str], now: datetime | None = None) -> list[HazardRecord]:
     """Those of the hazards that are in the caller's scope, in no particular order (the sync feed)."""
-    if not hazard_ids:
-        return []
-    rows = await Hazard.select().where(Hazard.id.is_in(hazard_ids), _in_scope(actor)).run()
-    return await _records(rows, actor, now or utcnow())
+    now = now or utcnow()
+    return [_record(hazard, actor, now) for hazard in await store.hazards_in_scope(actor, hazard_ids)]
 
 
 async def get_hazard(*, actor: Actor, hazard_id: str, now: datetime | None = None) -> HazardRecord:
-    """One hazard in the caller's scope (out of scope answers as missing)."""
-    row = await _row_in_scope(actor, hazard_id)
-    return (await _records([row], actor, now or utcnow()))[0]
+    """One hazard in the caller's scope (out of scope answers as missing): one statement."""
+    hazard = await store.hazard_in_scope(actor, hazard_id)
+    if hazard is None:
+        raise _no_such_hazard(hazard_id)
+    return _record(hazard, actor, now or utcnow())
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,37 +258,26 @@ async def list_hazards(
     """Hazards in scope, newest first (ids are time-ordered), a page at a time."""
     now = now or utcnow()
     size = clamp_limit(limit)
-    query = Hazard.select().where(_in_scope(actor)).order_by(Hazard.id, ascending=False).limit(size + 1)
-    if filters.statuses:
-        if unknown := sorted(set(filters.statuses) - {str(status) for status in Status}):
-            raise InvalidInput("no such hazard status", field="status", values=unknown)
-        query = query.where(Hazard.status.is_in(list(filters.statuses)))
-    if filters.open_only:
-        query = query.where(Hazard.status.not_in(sorted(TERMINAL_STATUSES)))
-    if filters.level:
-        query = query.where(Hazard.level == filters.level)
-    if filters.enterprise_id:
-        query = query.where(Hazard.enterprise_id == filters.enterprise_id)
-    if filters.risk_point_id:
-        query = query.where(Hazard.risk_point_id == filters.risk_point_id)
-    if filters.overdue is not None:
-        owing = (Hazard.deadline < now) & Hazard.status.is_in(sorted(OWING_STATUSES))
-        # "not overdue" is everything else, including hazards without a deadline
-        query = query.where(
-            owing
-            if filters.overdue
-            else ((Hazard.deadline.is_null()) | (Hazard.deadline >= now) | Hazard.status.not_in(sorted(OWING_STATUSES)))
-        )
-    if after := decode_cursor(cursor):
-        query = query.where(Hazard.id < after)
-    rows = await query.run()
-    page = page_of(rows, size, lambda row: row["id"])
-    return Page(items=await _records(page.items, actor, now), next_cursor=page.next_cursor)
+    if filters.statuses and (unknown := sorted(set(filters.statuses) - {str(status) for status in Status})):
+        raise InvalidInput("no such hazard status", field="status", values=unknown)
+    owing = tuple(sorted(OWING_STATUSES))
+    where = store.PageFilter(
+        statuses=tuple(filters.statuses),
+        not_statuses=tuple(sorted(TERMINAL_STATUSES)) if filters.open_only else (),
+        level=filters.level,
+        enterprise_id=filters.enterprise_id,
+        risk_point_id=filters.risk_point_id,
+        overdue=None if filters.overdue is None else (filters.overdue, now, owing),
+        before_id=decode_cursor(cursor),
+    )
+    page = page_of(await store.page_in_scope(actor, where, size + 1), size, lambda hazard: hazard.id)
+    return Page(items=[_record(hazard, actor, now) for hazard in page.items], next_cursor=page.next_cursor)
 
 
 async def hazard_history(*, actor: Actor, hazard_id: str) -> list[HistoryRecord]:
     """The hazard's events in order, each with its hash and the hash it points at."""
-    await _row_in_scope(actor, hazard_id)
+    if await store.hazard_in_scope(actor, hazard_id) is None:
+        raise _no_such_hazard(hazard_id)
     return [
         HistoryRecord(
             seq=row["seq"],
@@ -356,7 +298,7 @@ async def hazard_history(*, actor: Actor, hazard_id: str) -> list[HistoryRecord]
 # --- references ----------------------------------------------------------------------------------------------------
 
 
-async def usable_photos(actor: Actor, photo_ids: tuple[str, ...], enterprise_id: str) -> list[dict]:
+async def usable_photos(actor: Actor, photo_ids: tuple[str, ...], enterprise_id: str) -> list[UsablePhoto]:
     """The photos, in the order given, each uploaded by the actor or already of this enterprise; else refused."""
     if len(photo_ids) > MAX_PHOTOS:
         raise HazardInputInvalid(f"at most {MAX_PHOTOS} photos", field="photoIds", reason="too_many")
@@ -364,28 +306,20 @@ async def usable_photos(actor: Actor, photo_ids: tuple[str, ...], enterprise_id:
         raise HazardInputInvalid("a photo is listed twice", field="photoIds", reason="duplicate")
     if not photo_ids:
         return []
-    rows = await Photo.select(Photo.id, Photo.sha256, Photo.enterprise_id).where(Photo.id.is_in(list(photo_ids))).run()
-    mine = (
-        await PhotoUpload.select(PhotoUpload.photo_id)
-        .where(PhotoUpload.photo_id.is_in(list(photo_ids)), PhotoUpload.user_id == actor.user_id)
-        .run()
-    )
-    uploaded_by_me = {row["photo_id"] for row in mine}
-    by_id = {row["id"]: row for row in rows if row["id"] in uploaded_by_me or row["enterprise_id"] == enterprise_id}
-    missing = [photo_id for photo_id in photo_ids if photo_id not in by_id]
-    if missing:
+    by_id = await photos_store.usable_photos(photo_ids, user_id=actor.user_id, enterprise_id=enterprise_id)
+    if missing := [photo_id for photo_id in photo_ids if photo_id not in by_id]:
         # another's photo answers like a missing one: its existence is not ours to reveal
         raise HazardInputInvalid("no such photo of yours", field="photoIds", reason="unknown", ids=missing)
     return [by_id[photo_id] for photo_id in photo_ids]
 
 
-async def _documents_for(actor: Actor, document_ids: tuple[str, ...], enterprise_id: str) -> list[dict]:
+async def _documents_for(actor: Actor, document_ids: tuple[str, ...], enterprise_id: str) -> list[UsableDocument]:
     """The documents a step names, in the order given, each uploaded by the actor or of this enterprise; else refused."""
     if len(document_ids) > MAX_DOCUMENTS:
         raise HazardInputInvalid(f"at most {MAX_DOCUMENTS} documents", field="documentIds", reason="too_many")
     if len(set(document_ids)) != len(document_ids):
         raise HazardInputInvalid("a document is listed twice", field="documentIds", reason="duplicate")
-    usable = await usable_documents(actor, document_ids, enterprise_id)
+    usable = await documents_store.usable_documents(document_ids, user_id=actor.user_id, enterprise_id=enterprise_id)
     if missing := [document_id for document_id in document_ids if document_id not in usable]:
         # another enterprise's document answers like a missing one: its existence is not ours to reveal
         raise HazardInputInvalid("no such document of yours", field="documentIds", reason="unknown", ids=missing)
@@ -393,13 +327,7 @@ async def _documents_for(actor: Actor, document_ids: tuple[str, ...], enterprise
 
 
 async def _check_assignee(user_id: str, enterprise_id: str) -> None:
-    found = (
-        await AppUser.select(AppUser.id)
-        .where(AppUser.id == user_id, AppUser.enterprise_id == enterprise_id, AppUser.disabled.eq(False))
-        .first()
-        .run()
-    )
-    if found is None:
+    if not await is_active_user_of(user_id, enterprise_id):
         raise HazardInputInvalid(
             "the assignee is not an active user of this enterprise", field="assigneeId", reason="unknown"
         )
@@ -414,41 +342,20 @@ async def check_criterion(criterion_id: str, enterprise_id: str, found_at: datet
     if proposed:
         # an inspection is never refused for the library's state: confirmLevel judges the citation
         return
-    enterprise = await Enterprise.select(Enterprise.industry).where(Enterprise.id == enterprise_id).first().run()
     check_citation(
         industries=cited.industries,
         span=cited.span,
-        enterprise_industry=enterprise["industry"],
+        enterprise_industry=await enterprise_industry(enterprise_id),
         found_at=found_at,
         criterion_id=criterion_id,
     )
 
 
 async def _check_references(actor: Actor, new: NewHazard, now: datetime) -> None:
-    if new.risk_point_id:
-        point = (
-            await RiskPoint.select(RiskPoint.id)
-            .where(RiskPoint.id == new.risk_point_id, RiskPoint.enterprise_id == new.enterprise_id)
-            .first()
-            .run()
-        )
-        if point is None:
-            raise HazardInputInvalid("no such risk point in this enterprise", field="riskPointId", reason="unknown")
-    if new.scan_id:
-        scan = (
-            await ScanRecord.select(ScanRecord.id)
-            .where(
-                ScanRecord.id == new.scan_id,
-                ScanRecord.user_id == actor.user_id,
-                ScanRecord.enterprise_id == new.enterprise_id,
-            )
-            .first()
-            .run()
-        )
-        if scan is None:
-            raise HazardInputInvalid(
-                "the scan is not yours or not of this enterprise", field="scanId", reason="unknown"
-            )
+    if new.risk_point_id and not await risk_point_in_enterprise(new.risk_point_id, new.enterprise_id):
+        raise HazardInputInvalid("no such risk point in this enterprise", field="riskPointId", reason="unknown")
+    if new.scan_id and not await scan_by_user_in_enterprise(new.scan_id, actor.user_id, new.enterprise_id):
+        raise HazardInputInvalid("the scan is not yours or not of this enterprise", field="scanId", reason="unknown")
     if new.level == HazardLevel.MAJOR:
         if new.major_criterion_id:
             await check_criterion(
@@ -494,10 +401,10 @@ async def create_hazard(*, actor: Actor, new: NewHazard, now: datetime | None = 
     now = now or utcnow()
     require(actor, Action.REPORT_HAZARD)
     client_key = f"{actor.user_id}:{new.client_id}"
-    existing = await Hazard.select().where(Hazard.client_key == client_key).first().run()
+    existing = await store.hazard_by_client_key(client_key)
     if existing is not None:
-        return (await _records([existing], actor, now))[0], False
-    await require_enterprise(actor, new.enterprise_id)
+        return _record(existing, actor, now), False
+    enterprise = await require_enterprise(actor, new.enterprise_id)
     source, side = _check_values(actor, new, now)
     await _check_references(actor, new, now)
     photos = await usable_photos(actor, new.photo_ids, new.enterprise_id)
@@ -572,58 +479,48 @@ async def create_hazard(*, actor: Actor, new: NewHazard, now: datetime | None = 
         "client_id": new.client_id,
         "lat": _coordinate(new.lat),
         "lng": _coordinate(new.lng),
-        "photo_ids": [p["id"] for p in photos],
+        "photo_ids": [p.id for p in photos],
     }
+    # the first link, made before the row so the row is written with its chain head (no second UPDATE to bind it)
+    event = link(
+        hazard_id, 1, "report", actor.user_id, str(actor.role), now, payload, [p.sha256 for p in photos], GENESIS_HASH
+    )
     try:
         async with transaction():
-            await Hazard.insert(Hazard(**row)).run()
-            await append_event(
-                chain_id=hazard_id,
-                subject_kind=SUBJECT_KIND,
-                action="report",
-                name="HazardReported",
-                actor=actor,
-                at=now,
-                payload=payload,
-                photo_hashes=[p["sha256"] for p in photos],
-                bind=(Hazard, hazard_id),
-            )
-            await _attach(hazard_id, new.enterprise_id, photos, "before", 1, now)
+            await store.insert_hazard(row | {"chain_seq": event.seq, "chain_hash": event.hash})
+            await insert_linked(event, subject_kind=SUBJECT_KIND, name="HazardReported")
+            await _attach_photos(hazard_id, new.enterprise_id, {"before": photos}, 1, now)
             await add_to_outbox(CHANGE_JOB, hazard_id, 1, now=now)
-            await record_change(HAZARD, hazard_id, new.enterprise_id, at=now)
+            place = Place(enterprise.id, enterprise.grid_id, enterprise.region_path)
+            await record_change(HAZARD, hazard_id, new.enterprise_id, place=place, at=now)
     except Exception as error:
         if not is_unique_violation(error):
             raise
         # the same phone's retry won the race: answer with what it made
-        existing = await Hazard.select().where(Hazard.client_key == client_key).first().run()
+        existing = await store.hazard_by_client_key(client_key)
         if existing is None:
             raise
-        return (await _records([existing], actor, now))[0], False
+        return _record(existing, actor, now), False
     return await get_hazard(actor=actor, hazard_id=hazard_id, now=now), True
 
 
-async def _attach(
-    hazard_id: str, enterprise_id: str, photos: list[dict], stage: str, event_seq: int, now: datetime
-) -> None:
-    for position, photo in enumerate(photos):
-        await HazardPhoto.insert(
-            HazardPhoto(
-                id=new_id(),
-                hazard_id=hazard_id,
-                photo_id=photo["id"],
-                stage=stage,
-                event_seq=event_seq,
-                position=position,
-                attached_at=now,
-            )
-        ).run()
-        if photo["enterprise_id"] is None:
-            # an inspector's photo now belongs with this enterprise's evidence (and its scope)
-            await Photo.update({Photo.enterprise_id: enterprise_id}).where(Photo.id == photo["id"]).run()
+async def _attach_photos(
+    hazard_id: str, enterprise_id: str, photos_by_stage: dict[str, list[UsablePhoto]], event_seq: int, now: datetime
+) -> list[HazardPhotoRecord]:
+    """Attach the photos (one statement) and adopt the inspectors' among them into the enterprise (one more, if
+    any); the records as a read of the hazard lists them."""
+    ids_by_stage = {stage: [p.id for p in photos] for stage, photos in photos_by_stage.items() if photos}
+    if not ids_by_stage:
+        return []
+    await store.attach_photos(hazard_id, ids_by_stage, event_seq, now)
+    if homeless := [p.id for photos in photos_by_stage.values() for p in photos if p.enterprise_id is None]:
+        # an inspector's photo now belongs with this enterprise's evidence (and its scope)
+        await photos_store.adopt_photos(homeless, enterprise_id)
+    return [
+        HazardPhotoRecord(p.id, p.sha256, stage, event_seq) for stage, photos in photos_by_stage.items() for p in photos
+    ]
 
 
-# Which command fields name photos, and the stage they are attached as (a fix, the pages of an evaluation report).
-_PHOTO_FIELDS = PHOTO_FIELDS
 # Which changed state fields are columns of the hazard row.
 _STATE_COLUMNS = (
     "level",
@@ -638,27 +535,35 @@ _STATE_COLUMNS = (
     "extension_requester_id",
     "has_after_photos",
 )
-# Command fields that also update a descriptive column of the hazard.
-_DESCRIPTIVE = DESCRIPTIVE_FIELDS  # the replay of `verify` applies the same
+# Command fields that also update a descriptive column of the hazard (the replay of `verify` applies the same).
+_DESCRIPTIVE = DESCRIPTIVE_FIELDS
 
 
 async def transition(
     *, actor: Actor, hazard_id: str, expected_version: int, command: Command, now: datetime | None = None
 ) -> HazardRecord:
-    """Apply one workflow action; exactly one of two racing callers with the same version wins."""
+    """Apply one workflow action; exactly one of two racing callers with the same version wins.
+
+    One statement reads the hazard with its photos, documents, chain head and place; the write is the row's UPDATE
+    (version-checked, carrying its new chain head), the event, its anchor, the attachments, the outbox entry and the
+    feed row; the answer is the row the UPDATE returned, with the photos and documents it read and attached.
+    """
     now = now or utcnow()
-    row = await _row_in_scope(actor, hazard_id)
-    if row["version"] != expected_version:
-        raise StaleVersion("the hazard changed since you read it", current=row["version"], sent=expected_version)
-    state = state_of(row)
+    found = await store.hazard_for_change(actor, hazard_id)
+    if found is None:
+        raise _no_such_hazard(hazard_id)
+    hazard, head = found
+    if hazard.version != expected_version:
+        raise StaleVersion("the hazard changed since you read it", current=hazard.version, sent=expected_version)
+    state = state_of(hazard)
     new_state, event = apply(state, command, actor, now)
     if new_state.level is HazardLevel.MAJOR and getattr(command, "major_criterion_id", None):
-        await check_criterion(command.major_criterion_id, state.enterprise_id, row["found_at"])
+        await check_criterion(command.major_criterion_id, state.enterprise_id, hazard.found_at)
     if getattr(command, "assignee_id", None):
         await _check_assignee(command.assignee_id, state.enterprise_id)
-    attached = {p.photo_id for p in (await _photos_of([hazard_id])).get(hazard_id, [])}
+    attached = {p.photo_id for p in hazard.photos}
     photos_by_stage = {}
-    for name, stage in _PHOTO_FIELDS.items():
+    for name, stage in PHOTO_FIELDS.items():
         ids = tuple(getattr(command, name, ()))
         if attached & set(ids):
             raise HazardInputInvalid(
@@ -679,52 +584,93 @@ async def transition(
     }
     if documents:
         # the chain names each document by its bytes, as it names photos in photo_hashes
-        payload["document_hashes"] = [document["sha256"] for document in documents]
-    details = json.loads(row["details"] or "{}") | {str(event.action): described}
-    changes: dict[Any, Any] = {getattr(Hazard, name): getattr(new_state, name) for name in _STATE_COLUMNS}
-    changes |= {
-        getattr(Hazard, column): event.payload[field]
+        payload["document_hashes"] = [document.sha256 for document in documents]
+    details = hazard.details | {str(event.action): described}
+    values: dict[str, Any] = {name: getattr(hazard, name) for name in store.COLUMNS}
+    values |= {name: getattr(new_state, name) for name in _STATE_COLUMNS}
+    values |= {
+        column: event.payload[field]
         for field, column in _DESCRIPTIVE.items()
         if field in event.payload and event.payload[field] is not None
     }
-    changes |= {
-        Hazard.version: new_state.version,
-        Hazard.updated_at: now,
-        Hazard.details: json.dumps(details, ensure_ascii=False, default=str),
+    values |= {
+        "version": new_state.version,
+        "updated_at": now,
+        "details": json.dumps(details, ensure_ascii=False, default=str),
     }
     if new_state.status in TERMINAL_STATUSES:
-        changes[Hazard.closed_at] = now
+        values["closed_at"] = now
+    seq, prev_hash = (head.seq + 1, head.hash) if head.seq else (1, GENESIS_HASH)
+    linked = link(
+        hazard_id,
+        seq,
+        str(event.action),
+        actor.user_id,
+        str(actor.role),
+        now,
+        payload,
+        [p.sha256 for p in photos],
+        prev_hash,
+    )
     async with transaction():
         # the version check lives in the UPDATE: of two racing writers the second matches no row
-        updated = (
-            await Hazard.update(changes)
-            .where(Hazard.id == hazard_id, Hazard.version == expected_version)
-            .returning(Hazard.id)
-            .run()
+        written = await store.update_hazard(
+            hazard_id, expected_version, values, chain_seq=linked.seq, chain_hash=linked.hash
         )
-        if not updated:
+        if written is None:
             raise StaleVersion("the hazard changed since you read it", sent=expected_version)
-        linked = await append_event(
-            chain_id=hazard_id,
-            subject_kind=SUBJECT_KIND,
-            action=str(event.action),
-            name=event.name,
-            actor=actor,
-            at=now,
-            payload=payload,
-            photo_hashes=[p["sha256"] for p in photos],
-            bind=(Hazard, hazard_id),
-        )
-        for stage, stage_photos in photos_by_stage.items():
-            await _attach(hazard_id, state.enterprise_id, stage_photos, stage, linked.seq, now)
-        await attach_documents(hazard_id, documents, str(event.action), linked.seq, now)
+        await insert_linked(linked, subject_kind=SUBJECT_KIND, name=event.name)
+        new_photos = await _attach_photos(hazard_id, state.enterprise_id, photos_by_stage, linked.seq, now)
+        await documents_store.attach_documents(hazard_id, [d.id for d in documents], str(event.action), linked.seq, now)
         await add_to_outbox(CHANGE_JOB, hazard_id, linked.seq, now=now)
-        await record_change(HAZARD, hazard_id, state.enterprise_id, at=now)
-    return await get_hazard(actor=actor, hazard_id=hazard_id, now=now)
+        place = Place(state.enterprise_id, head.grid_id, head.region_path) if head.region_path else None
+        await record_change(HAZARD, hazard_id, state.enterprise_id, place=place, at=now)
+    new_documents = [
+        AttachedDocument(d.id, d.sha256, str(event.action), linked.seq, d.filename, d.page_count, d.size_bytes)
+        for d in documents
+    ]
+    changed = store.as_stored(
+        written,
+        enterprise_name=hazard.enterprise_name,
+        photos=[*hazard.photos, *new_photos],
+        documents=[*hazard.documents, *new_documents],
+    )
+    return _record(changed, actor, now)
 
 
-async def _near_duplicate_flags(after_photos: list[dict], hazard_id: str) -> list[dict[str, Any]]:
-    found = await near_duplicates([photo["id"] for photo in after_photos], hazard_id)
+@dataclass(frozen=True, slots=True)
+class NearDuplicate:
+    """An after-photo that looks like an earlier photo: the one attached to `hazard_id` as `stage`."""
+
+    photo_id: str
+    matches_photo_id: str
+    hazard_id: str
+    stage: str
+    distance: int
+
+
+async def near_duplicates(
+    photo_ids_after: list[str] | tuple[str, ...], hazard_id: str, *, threshold: int = images.NEAR_DUPLICATE_BITS
+) -> list[NearDuplicate]:
+    """After-photos of `hazard_id` that look like its before-photos or like any photo attached to another hazard.
+
+    A match is a hint for the person accepting the fix (the same scene re-shot unchanged, or an old photo reused),
+    not a refusal. Compares 64-bit dHashes in one pass over the attached photos: linear in their number.
+    """
+    if not photo_ids_after:
+        return []
+    after = await photos_store.phashes(photo_ids_after)
+    earlier = await store.earlier_photos(hazard_id)
+    return [
+        NearDuplicate(new_id_, old_id, old_hazard, stage, images.hamming(new_phash, old_phash))
+        for new_id_, new_phash in after
+        for old_id, old_hazard, stage, old_phash in earlier
+        if images.is_near_duplicate(new_phash, old_phash, threshold)
+    ]
+
+
+async def _near_duplicate_flags(after_photos: list[UsablePhoto], hazard_id: str) -> list[dict[str, Any]]:
+    found = await near_duplicates([photo.id for photo in after_photos], hazard_id)
     return [
         {
             "photo_id": hit.photo_id,
@@ -740,3 +686,34 @@ async def _near_duplicate_flags(after_photos: list[dict], hazard_id: str) -> lis
 async def verify_hazard_chain(hazard_id: str) -> bool:
     """True when the hazard's own chain verifies (tests and tools; `shuangfang verify` checks them all)."""
     return verify_chain(event_record(row) for row in await chain_rows(hazard_id)).ok
+
+
+@dataclass(frozen=True, slots=True)
+class DemoReport:
+    """A report attached to a hazard, for the demo's tour."""
+
+    hazard_id: str
+    hazard_title: str
+    hazard_status: str
+    document_id: str
+    filename: str
+    page_count: int
+    sha256: str
+
+
+async def demo_reports() -> list[DemoReport]:
+    """Every evaluation report attached to a hazard, oldest attachment first (the demo tour names one)."""
+    reports = await documents_store.submitted_reports()
+    hazards = await store.summaries(report.hazard_id for report in reports)
+    return [
+        DemoReport(
+            report.hazard_id,
+            hazards[report.hazard_id].title if report.hazard_id in hazards else None,
+            hazards[report.hazard_id].status if report.hazard_id in hazards else None,
+            report.document_id,
+            report.filename,
+            report.page_count,
+            report.sha256,
+        )
+        for report in reports
+    ]

@@ -75,29 +75,42 @@ async def append_event(
     )
     seq, prev_hash = (last["seq"] + 1, last["hash"]) if last else (1, GENESIS_HASH)
     event = link(chain_id, seq, action, actor.user_id, str(actor.role), at, payload, photo_hashes, prev_hash)
+    await insert_linked(event, subject_kind=subject_kind, name=name)
+    if bind is not None:
+        await bind_row(bind[0], bind[1], event)
+    return event
+
+
+async def insert_linked(event: Event, *, subject_kind: str, name: str) -> None:
+    """Insert and anchor an event the caller linked after the head it read (`head_sql`), in the caller's transaction;
+    a head read stale is refused by the unique (chain_id, seq) index (`ChainRaced`)."""
     record = event.to_record()
-    with unique_or(ChainRaced("the history moved on; read it again", chain_id=chain_id)):
+    with unique_or(ChainRaced("the history moved on; read it again", chain_id=event.chain_id)):
         await HistoryEvent.insert(
             HistoryEvent(
                 id=new_id(),
-                chain_id=chain_id,
+                chain_id=event.chain_id,
                 subject_kind=subject_kind,
-                seq=seq,
-                action=action,
+                seq=event.seq,
+                action=event.action,
                 name=name,
-                actor_id=actor.user_id,
-                role=str(actor.role),
+                actor_id=event.actor_id,
+                role=event.role,
                 at=event.at,
                 payload=json.dumps(record["payload"], ensure_ascii=False, sort_keys=True, separators=(",", ":")),
                 photo_hashes=json.dumps(record["photo_hashes"]),
-                prev_hash=prev_hash,
+                prev_hash=event.prev_hash,
                 hash=event.hash,
             )
         ).run()
     await _anchor(event)
-    if bind is not None:
-        await bind_row(bind[0], bind[1], event)
-    return event
+
+
+def head_sql(chain_id: str, column: str) -> str:
+    """A scalar subquery: `seq` or `hash` of the last event of the chain whose id is the SQL expression `chain_id`
+    (NULL for an empty chain), for a store that reads its row and the row's chain head in one statement."""
+    assert column in ("seq", "hash")
+    return f"(SELECT {column} FROM history_event WHERE chain_id = {chain_id} ORDER BY seq DESC LIMIT 1)"
 
 
 async def bind_row(table: type[Table], key: Any, event: Event) -> None:

@@ -20,15 +20,11 @@ from domain.clock import utcnow
 from domain.config import Settings
 from domain.db.transactions import transaction
 from domain.errors import NotFound
-from domain.hazards.tables import Hazard, HazardPhoto
-from domain.ids import new_id
-from domain.org.store import enterprise_condition
-from domain.org.tables import Enterprise
-from domain.photos import images, redaction, storage
+from domain.org.store import any_enterprise_visible, enterprise_names
+from domain.photos import images, redaction, storage, store
 from domain.photos.budget import budget_for
-from domain.photos.tables import Photo, PhotoUpload
-from domain.public_reports.scope import is_report_photo, photo_on_visible_report
-from domain.risk.tables import RiskPoint
+from domain.photos.links import LINKS
+from domain.risk.store import risk_point_names
 
 log = logging.getLogger("shuangfang.photos")
 
@@ -113,22 +109,22 @@ class Photos:
         """Check and keep an arrived upload; True when new to the caller (same clientId or seen bytes → False)."""
         now = now or utcnow()
         client_key = f"{actor.user_id}:{form.client_id}"
-        if (earlier := await _upload_by_key(client_key)) is not None:
+        if (earlier := await store.upload_by_key(client_key)) is not None:
             incoming.discard()  # a retry: its bytes were judged the first time
             return await _record_of(earlier), False
         incoming.finish()
         inspected = await asyncio.to_thread(
             images.inspect_photo, incoming.path, max_pixels=self.max_pixels, budget=self.decode_budget
         )
-        existing = await Photo.select().where(Photo.sha256 == incoming.sha256).first().run()
+        existing = await store.photo_by_sha256(incoming.sha256)
         seen_before = existing is not None and await _may_see(actor, existing)
         size_bytes = incoming.size
         await asyncio.to_thread(storage.keep_original, incoming, self.root)
         photo, upload, new_upload = await _insert(
             actor, client_key, _capture(form, inspected), inspected, incoming.sha256, size_bytes, now
         )
-        if not photo["derivatives_ready"]:
-            await self._enqueue_derivatives(photo["id"])
+        if not photo.derivatives_ready:
+            await self._enqueue_derivatives(photo.id)
         return _record(photo, upload), new_upload and not seen_before
 
     async def add_bytes(
@@ -142,60 +138,54 @@ class Photos:
     async def original(self, *, actor: Actor, photo_id: str) -> PhotoFile:
         """The original as uploaded, byte for byte, for a caller who may see it."""
         photo = await _visible(actor, photo_id)
-        if actor.role in (Role.OFFICER, Role.PRINCIPAL) and await is_report_photo(photo_id):
+        if actor.role in (Role.OFFICER, Role.PRINCIPAL) and await LINKS.is_report_photo(photo_id):
             # A whistleblower's original keeps its EXIF (camera, serial, time, place): the enterprise a hazard made
             # from the report is about gets the stamped display and thumbnail copies only, which carry no metadata.
             raise NotFound("no such photo", entity="photo", id=photo_id)
-        return PhotoFile(storage.original_path(self.root, photo["sha256"]), photo["media_type"], photo["sha256"])
+        return PhotoFile(storage.original_path(self.root, photo.sha256), photo.media_type, photo.sha256)
 
     async def derivative(self, *, actor: Actor, photo_id: str, kind: storage.Kind) -> PhotoFile:
         """The display or thumb copy, made here and now if the job has not made it yet (the phone never waits on it)."""
         photo = await _visible(actor, photo_id)
-        path = storage.derivative_path(self.root, kind, photo["sha256"])
+        path = storage.derivative_path(self.root, kind, photo.sha256)
         if not path.exists():
             await self.make_derivatives(photo_id)
         # Re-made derivatives (a new stamp) get a new tag; the original's hash alone would not change.
-        return PhotoFile(path, "image/jpeg", f"{photo['sha256'][:32]}-{kind}-{path.stat().st_mtime_ns}")
+        return PhotoFile(path, "image/jpeg", f"{photo.sha256[:32]}-{kind}-{path.stat().st_mtime_ns}")
 
     async def make_derivatives(self, photo_id: str) -> bool:
         """Render the display and thumb copies again from the original and mark them ready; False if no such photo."""
         # Read in a transaction: on SQLite the shared reader connection may still hold a snapshot from before the
         # upload committed, while the writer connection always sees the latest (see domain/db/engine.py).
         async with transaction():
-            photo = await Photo.select().where(Photo.id == photo_id).first().run()
+            photo = await store.photo(photo_id)
             if photo is None:
                 return False
-            if photo["derivatives_ready"] and all(
-                storage.derivative_path(self.root, kind, photo["sha256"]).exists() for kind in ("display", "thumb")
+            if photo.derivatives_ready and all(
+                storage.derivative_path(self.root, kind, photo.sha256).exists() for kind in ("display", "thumb")
             ):
                 return True  # made already: making them again would only restamp the same copies
             place, enterprise = await _stamp_context(photo)
         # a copy that carries its stamp already (see keep_enterprise_copy) is not stamped twice
         lines = (
             ()
-            if photo["stamped"]
+            if photo.stamped
             else images.stamp_lines(
-                taken_at=photo["taken_at"],
-                uploaded_at=photo["created_at"],
-                lat=photo["lat"],
-                lng=photo["lng"],
+                taken_at=photo.taken_at,
+                uploaded_at=photo.created_at,
+                lat=photo.lat,
+                lng=photo.lng,
                 place=place,
                 enterprise=enterprise,
             )
         )
-        original = storage.original_path(self.root, photo["sha256"])
+        original = storage.original_path(self.root, photo.sha256)
         display, thumb = await asyncio.to_thread(images.render_derivatives, original, lines, budget=self.decode_budget)
         for kind, data in (("display", display), ("thumb", thumb)):
             await asyncio.to_thread(
-                storage.write_atomically, storage.derivative_path(self.root, kind, photo["sha256"]), data
+                storage.write_atomically, storage.derivative_path(self.root, kind, photo.sha256), data
             )
-        # Writes go through a transaction: on SQLite that is the one writer connection (see domain/db/engine.py).
-        async with transaction():
-            await (
-                Photo.update({Photo.derivatives_ready: True, Photo.derivatives_at: utcnow()})
-                .where(Photo.id == photo_id)
-                .run()
-            )
+        await store.mark_derivatives_ready(photo_id, utcnow())
         return True
 
     async def keep_enterprise_copy(
@@ -204,13 +194,13 @@ class Photos:
         """A new photo for the enterprise a public report is about, derived from one of the report's photos: new
         bytes (re-encoded, no metadata) stamped with the enterprise and the acceptance date, kept as the caller's
         upload under `client_id`, with no capture time, place or device. The original stays the regulators'."""
-        source = await Photo.select(Photo.sha256).where(Photo.id == photo_id).first().run()
+        source = await store.photo(photo_id)
         if source is None:
             raise NotFound("no such photo", entity="photo", id=photo_id)
         lines = redaction.enterprise_stamp(enterprise=enterprise_name, accepted_at=accepted_at)
         data = await asyncio.to_thread(
             redaction.redacted_copy,
-            storage.original_path(self.root, source["sha256"]),
+            storage.original_path(self.root, source.sha256),
             lines,
             budget=self.decode_budget,
         )
@@ -237,40 +227,6 @@ class Photos:
             log.error("could not queue the derivatives of photo %s: %r", photo_id, error)
 
 
-async def near_duplicates(
-    photo_ids_after: list[str] | tuple[str, ...], hazard_id: str, *, threshold: int = images.NEAR_DUPLICATE_BITS
-) -> list[NearDuplicate]:
-    """After-photos of `hazard_id` that look like its before-photos or like any photo attached to another hazard.
-
-    A match is a hint for the person accepting the fix (the same scene re-shot unchanged, or an old photo reused),
-    not a refusal. Compares 64-bit dHashes in one pass over the attached photos: linear in their number.
-    """
-    if not photo_ids_after:
-        return []
-    after = await Photo.select(Photo.id, Photo.phash).where(Photo.id.is_in(list(photo_ids_after))).run()
-    earlier = (
-        await HazardPhoto.select(
-            HazardPhoto.photo_id,
-            HazardPhoto.hazard_id,
-            HazardPhoto.stage,
-            HazardPhoto.photo_id.join_on(Photo.id).phash.as_alias("phash"),
-        )
-        .where(
-            (HazardPhoto.hazard_id != hazard_id)
-            | ((HazardPhoto.hazard_id == hazard_id) & (HazardPhoto.stage == "before"))
-        )
-        .run()
-    )
-    return [
-        NearDuplicate(
-            new["id"], old["photo_id"], old["hazard_id"], old["stage"], images.hamming(new["phash"], old["phash"])
-        )
-        for new in after
-        for old in earlier
-        if images.is_near_duplicate(new["phash"], old["phash"], threshold)
-    ]
-
-
 # --- reading and writing rows --------------------------------------------------------------------------------------
 
 
@@ -290,80 +246,44 @@ async def _insert(
     now: datetime,
     *,
     stamped: bool = False,
-) -> tuple[dict, dict, bool]:
-    """The photo row (the first upload of these bytes makes it) and the caller's upload row, in one transaction.
-
-    Both inserts yield to the unique constraints (sha256, client_key) instead of failing, so two identical uploads
-    racing end with one photo, and a phone's two racing retries with one upload.
-    """
-    fields = {"taken_at": capture.taken_at, "lat": capture.lat, "lng": capture.lng, "device_id": capture.device_id}
-    upload_id = new_id()
-    async with transaction():
-        await (
-            Photo.insert(
-                Photo(
-                    id=new_id(),
-                    sha256=sha256,
-                    media_type=inspected.media_type,
-                    size_bytes=size_bytes,
-                    width=inspected.width,
-                    height=inspected.height,
-                    enterprise_id=actor.enterprise_id,
-                    uploaded_by=actor.user_id,
-                    phash=inspected.phash,
-                    derivatives_ready=False,
-                    derivatives_at=None,
-                    created_at=now,
-                    stamped=stamped,
-                    **fields,
-                )
-            )
-            .on_conflict(target=Photo.sha256, action="DO NOTHING")
-            .run()
-        )
-        photo = await Photo.select().where(Photo.sha256 == sha256).first().run()
-        await (
-            PhotoUpload.insert(
-                PhotoUpload(
-                    id=upload_id,
-                    client_key=client_key,
-                    photo_id=photo["id"],
-                    user_id=actor.user_id,
-                    uploaded_at=now,
-                    **fields,
-                )
-            )
-            .on_conflict(target=PhotoUpload.client_key, action="DO NOTHING")
-            .run()
-        )
-        upload = await PhotoUpload.select().where(PhotoUpload.client_key == client_key).first().run()
-    if upload["photo_id"] != photo["id"]:
-        photo = await Photo.select().where(Photo.id == upload["photo_id"]).first().run()
-    return photo, upload, upload["id"] == upload_id
+) -> tuple[store.StoredPhoto, store.StoredUpload, bool]:
+    """The photo row (the first upload of these bytes makes it) and the caller's upload row, in one transaction."""
+    return await store.insert_photo_and_upload(
+        client_key=client_key,
+        capture=store.NewCapture(capture.taken_at, capture.lat, capture.lng, capture.device_id),
+        sha256=sha256,
+        media_type=inspected.media_type,
+        size_bytes=size_bytes,
+        width=inspected.width,
+        height=inspected.height,
+        phash=inspected.phash,
+        enterprise_id=actor.enterprise_id,
+        user_id=actor.user_id,
+        now=now,
+        stamped=stamped,
+    )
 
 
-async def _upload_by_key(client_key: str) -> dict | None:
-    return await PhotoUpload.select().where(PhotoUpload.client_key == client_key).first().run()
+async def _record_of(upload: store.StoredUpload) -> PhotoRecord:
+    photo = await store.photo(upload.photo_id)
+    assert photo is not None  # an upload row names a kept photo
+    return _record(photo, upload)
 
 
-async def _record_of(upload: dict) -> PhotoRecord:
-    return _record(await Photo.select().where(Photo.id == upload["photo_id"]).first().run(), upload)
-
-
-def _record(photo: dict, upload: dict) -> PhotoRecord:
+def _record(photo: store.StoredPhoto, upload: store.StoredUpload) -> PhotoRecord:
     return PhotoRecord(
-        id=photo["id"],
-        sha256=photo["sha256"],
-        media_type=photo["media_type"],
-        size_bytes=photo["size_bytes"],
-        width=photo["width"],
-        height=photo["height"],
-        taken_at=upload["taken_at"],
-        lat=_metre(upload["lat"]),
-        lng=_metre(upload["lng"]),
-        device_id=upload["device_id"],
-        phash=photo["phash"],
-        uploaded_at=upload["uploaded_at"],
+        id=photo.id,
+        sha256=photo.sha256,
+        media_type=photo.media_type,
+        size_bytes=photo.size_bytes,
+        width=photo.width,
+        height=photo.height,
+        taken_at=upload.taken_at,
+        lat=_metre(upload.lat),
+        lng=_metre(upload.lng),
+        device_id=upload.device_id,
+        phash=photo.phash,
+        uploaded_at=upload.uploaded_at,
     )
 
 
@@ -372,57 +292,32 @@ def _metre(degrees: float | None) -> float | None:
     return None if degrees is None else round(degrees, 5)
 
 
-async def _visible(actor: Actor, photo_id: str) -> dict:
-    photo = await Photo.select().where(Photo.id == photo_id).first().run()
+async def _visible(actor: Actor, photo_id: str) -> store.StoredPhoto:
+    photo = await store.photo(photo_id)
     if photo is None or not await _may_see(actor, photo):
         raise NotFound("no such photo", entity="photo", id=photo_id)
     return photo
 
 
-async def _may_see(actor: Actor, photo: dict) -> bool:
+async def _may_see(actor: Actor, photo: store.StoredPhoto) -> bool:
     """The module's access rule, cheapest test first."""
-    if actor.role is Role.ADMIN or photo["uploaded_by"] == actor.user_id:
+    if actor.role is Role.ADMIN or photo.uploaded_by == actor.user_id:
         return True
-    if (
-        await PhotoUpload.exists()
-        .where(PhotoUpload.photo_id == photo["id"], PhotoUpload.user_id == actor.user_id)
-        .run()
-    ):
+    if await store.has_uploaded(photo.id, actor.user_id):
         return True
-    hazard = HazardPhoto.hazard_id.join_on(Hazard.id)
-    attached = (
-        await HazardPhoto.select(hazard.enterprise_id.as_alias("enterprise_id"))
-        .where(HazardPhoto.photo_id == photo["id"])
-        .run()
-    )
-    enterprise_ids = sorted({photo["enterprise_id"], *(row["enterprise_id"] for row in attached)} - {None})
-    if (
-        enterprise_ids
-        and await Enterprise.exists().where(Enterprise.id.is_in(enterprise_ids), enterprise_condition(actor)).run()
-    ):
+    held_by = await LINKS.enterprises_holding(photo.id)
+    enterprise_ids = sorted({photo.enterprise_id, *held_by} - {None})
+    if await any_enterprise_visible(actor, enterprise_ids):
         return True
     # a public report's photo: its regulators and grid inspectors (never the enterprise, until a hazard carries it)
-    return await photo_on_visible_report(actor, photo["id"])
+    return await LINKS.on_visible_report(actor, photo.id)
 
 
-async def _stamp_context(photo: dict) -> tuple[str, str]:
+async def _stamp_context(photo: store.StoredPhoto) -> tuple[str, str]:
     """(place, enterprise name) for the stamp: the risk point and enterprise of the first hazard it is attached to."""
-    hazard = HazardPhoto.hazard_id.join_on(Hazard.id)
-    attached = (
-        await HazardPhoto.select(
-            hazard.enterprise_id.as_alias("enterprise_id"), hazard.risk_point_id.as_alias("risk_point_id")
-        )
-        .where(HazardPhoto.photo_id == photo["id"])
-        .order_by(HazardPhoto.attached_at)
-        .first()
-        .run()
-    )
-    enterprise_id = photo["enterprise_id"] or (attached or {}).get("enterprise_id")
-    point_id = (attached or {}).get("risk_point_id")
-    enterprise = (
-        await Enterprise.select(Enterprise.name).where(Enterprise.id == enterprise_id).first().run()
-        if enterprise_id
-        else None
-    )
-    point = await RiskPoint.select(RiskPoint.name).where(RiskPoint.id == point_id).first().run() if point_id else None
-    return (point or {}).get("name", ""), (enterprise or {}).get("name", "")
+    attached = await LINKS.first_attachment(photo.id)
+    enterprise_id = photo.enterprise_id or (attached.enterprise_id if attached else None)
+    point_id = attached.risk_point_id if attached else None
+    enterprise = (await enterprise_names([enterprise_id])).get(enterprise_id, "") if enterprise_id else ""
+    place = (await risk_point_names([point_id])).get(point_id, "") if point_id else ""
+    return place, enterprise

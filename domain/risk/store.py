@@ -48,3 +48,31 @@ async def post_item_counts(enterprise_id: str) -> dict[str, int]:
     for row in points:
         counts.setdefault(row["responsible_post"], 0)
     return counts
+
+
+# --- asked by the hazards and photos areas ---------------------------------------------------------------------------
+
+
+async def risk_point_names(point_ids: Sequence[str]) -> dict[str, str]:
+    """Risk point id → name, for those of the ids that exist."""
+    ids = sorted(set(point_ids))
+    if not ids:
+        return {}
+    rows = await RiskPoint.select(RiskPoint.id, RiskPoint.name).where(RiskPoint.id.is_in(ids)).run()
+    return {row["id"]: row["name"] for row in rows}
+
+
+async def risk_point_in_enterprise(point_id: str, enterprise_id: str) -> bool:
+    """True when the risk point exists and belongs to the enterprise."""
+    return await RiskPoint.exists().where(RiskPoint.id == point_id, RiskPoint.enterprise_id == enterprise_id).run()
+
+
+async def scan_by_user_in_enterprise(scan_id: str, user_id: str, enterprise_id: str) -> bool:
+    """True when the scan exists, was the user's, and was of the enterprise."""
+    from domain.risk.tables import ScanRecord
+
+    return (
+        await ScanRecord.exists()
+        .where(ScanRecord.id == scan_id, ScanRecord.user_id == user_id, ScanRecord.enterprise_id == enterprise_id)
+        .run()
+    )

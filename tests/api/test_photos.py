@@ -17,7 +17,8 @@ from arq import create_pool
 from PIL import Image
 
 from domain.access.model import Actor, Role
-from domain.photos.services import CaptureForm, Photos, near_duplicates
+from domain.hazards.services import near_duplicates
+from domain.photos.services import CaptureForm, Photos
 from domain.photos.tables import Photo, PhotoUpload
 from mobile_contract.errors import CATALOGUE
 from tests.api.test_hazards import report

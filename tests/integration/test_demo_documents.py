@@ -4,7 +4,8 @@ import hashlib
 import json
 
 from domain.documents.model import inspect_pdf
-from domain.documents.services import FOLDER, demo_reports
+from domain.documents.services import FOLDER
+from domain.hazards.services import demo_reports
 from domain.history.store import chain_rows
 from domain.photos import storage
 from seed.tour import demo_tour

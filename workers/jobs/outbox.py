@@ -6,7 +6,7 @@ from typing import Any
 
 from arq import ArqRedis
 
-from domain.hazards.tables import Hazard
+from domain.hazards.store import enterprise_of_hazard
 from domain.outbox.services import RelayReport, relay_outbox
 from workers.jobs.notifications import notify_hazard_event
 from workers.jobs.safety_code import recompute_safety_code
@@ -14,9 +14,9 @@ from workers.jobs.safety_code import recompute_safety_code
 
 async def recompute_hazards_safety_code(ctx: dict[str, Any], hazard_id: str, seq: int) -> None:
     """The enterprise's dynamic safety code, whose inputs (open, overdue and major hazards) the change may move."""
-    row = await Hazard.select(Hazard.enterprise_id).where(Hazard.id == hazard_id).first().run()
-    if row is not None:
-        await recompute_safety_code(ctx, row["enterprise_id"])
+    enterprise_id = await enterprise_of_hazard(hazard_id)
+    if enterprise_id is not None:
+        await recompute_safety_code(ctx, enterprise_id)
 
 
 # Jobs run for every change of a hazard, each as `follow_up(ctx, hazard_id, seq)`; they are idempotent, so the whole
