@@ -24,7 +24,7 @@ from pathlib import Path
 
 from bench.http import _create_database, _drop_database, _prepare_database, _server_env
 from domain.access.model import Actor, Role
-from domain.accounts.tables import AppUser
+from domain.accounts.store import user_by_username
 from domain.clock import utcnow
 from domain.config import load_settings
 from domain.db.engine import bind_engine, build_engine, close_engine, open_engine
@@ -35,8 +35,8 @@ GOAL_PER_S = 1000  # issue 14: transitions through the services with 16 concurre
 
 
 async def _actor(username: str) -> Actor:
-    row = await AppUser.select().where(AppUser.username == username).first().run()
-    return Actor(user_id=row["id"], role=Role(row["role"]), enterprise_id=row["enterprise_id"])
+    user = await user_by_username(username)
+    return Actor(user_id=user.id, role=Role(user.role), enterprise_id=user.enterprise_id)
 
 
 async def _measure(hazards: int, concurrency: int) -> tuple[float, float]:
