@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from domain.changes.services import TASK, TASK_HORIZON, register_entities
+from domain.inspections.model import TaskStatus
 from domain.inspections.tables import InspectionTask
 
 # --- the change feed's snapshot of an enterprise ---------------------------------------------------------------------
@@ -21,3 +22,15 @@ async def feed_tasks(enterprise_ids: Sequence[str] | None, now: datetime) -> lis
 
 
 register_entities(TASK, feed_tasks)
+
+
+async def task_window_counts(enterprise_id: str, *, after: datetime, until: datetime) -> tuple[int, int]:
+    """(due, done) of the enterprise's tasks whose window ended in (after, until] (the safety code's input)."""
+    window = (
+        (InspectionTask.enterprise_id == enterprise_id)
+        & (InspectionTask.window_end > after)
+        & (InspectionTask.window_end <= until)
+    )
+    due = await InspectionTask.count().where(window).run()
+    done = await InspectionTask.count().where(window, InspectionTask.status == TaskStatus.DONE.value).run()
+    return due, done

@@ -20,7 +20,7 @@ from domain.access.scope import EnterpriseScope, enterprise_scope, like_prefix
 from domain.changes.services import Place, register_places, register_visible_enterprises
 from domain.clock import utcnow
 from domain.db.transactions import transaction
-from domain.org.model import EnterpriseRecord, GridRecord, PlacedOutline, RegionRecord
+from domain.org.model import EnterpriseRecord, EnterpriseStatus, GridRecord, PlacedOutline, RegionRecord
 from domain.org.tables import Enterprise, Grid, Region, RegionShape
 
 
@@ -465,3 +465,42 @@ async def enterprises_meeting(
     if operating_only:
         query = query.where(Enterprise.status == "operating")
     return [_record(EnterpriseRecord, row) for row in await query.run()]
+
+
+async def enterprise_industries(enterprise_ids: Sequence[str] | None = None, *, among=None) -> dict[str, str]:
+    """Enterprise id → industry, of the ids given (all when None), only those in the sub-select `among` when given
+    (another area's `SELECT enterprise_id …`, so one statement)."""
+    query = Enterprise.select(Enterprise.id, Enterprise.industry)
+    if enterprise_ids is not None:
+        query = query.where(Enterprise.id.is_in(list(enterprise_ids) or [""]))
+    if among is not None:
+        query = query.where(Enterprise.id.is_in(among))
+    return {row["id"]: row["industry"] for row in await query.run()}
+
+
+async def enterprises_by_id(enterprise_ids: Sequence[str]) -> dict[str, EnterpriseRecord]:
+    """Enterprise id → record, for those of the ids that exist."""
+    if not enterprise_ids:
+        return {}
+    rows = await Enterprise.select().where(Enterprise.id.is_in(list(enterprise_ids))).run()
+    return {row["id"]: _record(EnterpriseRecord, row) for row in rows}
+
+
+async def enterprise_ids_under(path_prefix: str, grid_ids: Sequence[str] | None = None) -> list[str]:
+    """The ids of the enterprises of a region subtree, only those in the grids when given."""
+    query = Enterprise.select(Enterprise.id).where(Enterprise.region_path.like(like_prefix(path_prefix)))
+    if grid_ids is not None:
+        query = query.where(Enterprise.grid_id.is_in(list(grid_ids)))
+    return [row["id"] for row in await query.run()]
+
+
+async def open_enterprises(
+    *, credit_code: str | None = None, name: str | None = None, limit: int
+) -> list[EnterpriseRecord]:
+    """Up to `limit` enterprises not closed with the credit code or the exact name given (routing a public report)."""
+    query = Enterprise.select().where(Enterprise.status != EnterpriseStatus.CLOSED.value)
+    if credit_code is not None:
+        query = query.where(Enterprise.credit_code == credit_code)
+    if name is not None:
+        query = query.where(Enterprise.name == name)
+    return [_record(EnterpriseRecord, row) for row in await query.limit(limit).run()]

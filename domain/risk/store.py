@@ -76,3 +76,16 @@ async def scan_by_user_in_enterprise(scan_id: str, user_id: str, enterprise_id: 
         .where(ScanRecord.id == scan_id, ScanRecord.user_id == user_id, ScanRecord.enterprise_id == enterprise_id)
         .run()
     )
+
+
+async def active_point_levels(enterprise_id: str) -> dict[str, int]:
+    """Level → how many of the enterprise's active, assessed risk points have it (the safety code's input)."""
+    from piccolo.query.functions.aggregate import Count
+
+    rows = (
+        await RiskPoint.select(RiskPoint.level, Count())
+        .where(RiskPoint.enterprise_id == enterprise_id, RiskPoint.status == "active", RiskPoint.level.is_not_null())
+        .group_by(RiskPoint.level)
+        .run()
+    )
+    return {row["level"]: row["count"] for row in rows}

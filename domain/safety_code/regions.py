@@ -19,14 +19,15 @@ from domain.db.paging import Page, clamp_limit, decode_cursor, page_of
 from domain.errors import NotFound
 from domain.inspections.model import LOCAL_TIME
 from domain.org import store as org_store
-from domain.org.model import EnterpriseStatus, RegionRecord
+from domain.org.model import RegionRecord
 from domain.org.scope import require_region
 from domain.org.store import shape_id
-from domain.org.tables import Enterprise, Grid, Region
 from domain.printing.region_map import MapArea, polygons_of, render_region_map
 from domain.risk.model import Colour
+from domain.safety_code import store
 from domain.safety_code.model import REGION_RULE_VERSION, REGION_SHARE, SCHEME_VERSION, region_colour
 from domain.safety_code.services import compute_missing
+from domain.safety_code.store import MapEnterprise
 
 GRID_LEVEL = "grid"
 RULE_NOTE = (
@@ -77,18 +78,6 @@ async def _region_for(actor: Actor, region_code: str | None) -> RegionRecord | N
     return await require_region(actor, region_code)
 
 
-def _counts_sql(prefix: str, grid_ids: list[str] | None) -> tuple[str, list[Any]]:
-    sql = (
-        "SELECT e.grid_id, e.region_path, s.colour, COUNT(*) AS n FROM enterprise e"
-        " JOIN safety_code s ON s.enterprise_id = e.id WHERE e.status <> {} AND e.region_path LIKE {}"
-    )
-    args: list[Any] = [EnterpriseStatus.CLOSED.value, prefix + "%"]
-    if grid_ids is not None:
-        sql += " AND e.grid_id IN (" + ", ".join("{}" for _ in grid_ids) + ")"
-        args += grid_ids
-    return sql + " GROUP BY e.grid_id, e.region_path, s.colour", args
-
-
 async def region_map(*, actor: Actor, region_code: str | None = None, now: datetime | None = None) -> RegionMap:
     """The map a caller may see: a regulator their subtree, an inspector their grids, an admin everything."""
     require(actor, Action.READ_REGION_MAP)
@@ -98,48 +87,39 @@ async def region_map(*, actor: Actor, region_code: str | None = None, now: datet
     if grid_ids == []:
         return RegionMap(region_code=region_code, title="我的网格", generated_at=now or utcnow())
 
-    enterprises = Enterprise.select(Enterprise.id).where(Enterprise.region_path.like(prefix + "%"))
-    if grid_ids is not None:
-        enterprises = enterprises.where(Enterprise.grid_id.is_in(grid_ids))
-    await compute_missing([row["id"] for row in await enterprises.run()])
-    sql, args = _counts_sql(prefix, grid_ids)
-    groups = await Enterprise.raw(sql, *args).run()
+    await compute_missing(await org_store.enterprise_ids_under(prefix, grid_ids))
+    groups = await store.colour_counts(prefix, grid_ids)
 
-    grids = Grid.select().where(Grid.region_path.like(prefix + "%")).order_by(Grid.code)
-    regions: list[dict] = []
-    if grid_ids is not None:
-        grids = grids.where(Grid.id.is_in(grid_ids))
-    else:
-        regions = await Region.select().where(Region.path.like(prefix + "%")).order_by(Region.path).run()
-    grid_rows = await grids.run()
-    keys = [shape_id("region", r["code"]) for r in regions] + [shape_id(GRID_LEVEL, g["id"]) for g in grid_rows]
+    regions: list[RegionRecord] = [] if grid_ids is not None else await org_store.regions_under(prefix)
+    grid_rows = await org_store.grids_under(prefix, grid_ids)
+    keys = [shape_id("region", r.code) for r in regions] + [shape_id(GRID_LEVEL, g.id) for g in grid_rows]
     shapes = await org_store.stored_shapes(keys)
 
     def counted(test) -> dict[Colour, int]:
         tally: Counter[Colour] = Counter()
         for group in groups:
             if test(group):
-                tally[Colour(group["colour"])] += group["n"]
+                tally[Colour(group.colour)] += group.count
         return {colour: tally.get(colour, 0) for colour in Colour}
 
     features = [
         _feature(
-            r["code"],
-            r["name"],
-            r["level"],
-            r["parent_code"],
-            counted(lambda g, p=r["path"]: g["region_path"].startswith(p)),
-            shapes.get(shape_id("region", r["code"])),
+            r.code,
+            r.name,
+            r.level,
+            r.parent_code,
+            counted(lambda g, p=r.path: g.region_path.startswith(p)),
+            shapes.get(shape_id("region", r.code)),
         )
         for r in regions
     ] + [
         _feature(
-            g["code"],
-            g["name"],
+            g.code,
+            g.name,
             GRID_LEVEL,
-            g["region_code"],
-            counted(lambda row, i=g["id"]: row["grid_id"] == i),
-            shapes.get(shape_id(GRID_LEVEL, g["id"])),
+            g.region_code,
+            counted(lambda row, i=g.id: row.grid_id == i),
+            shapes.get(shape_id(GRID_LEVEL, g.id)),
         )
         for g in grid_rows
     ]
@@ -163,30 +143,18 @@ def _feature(
     )
 
 
-@dataclass(frozen=True, slots=True)
-class MapEnterprise:
-    """An enterprise counted on the map: where it is and the colour it was counted in."""
-
-    enterprise_id: str
-    name: str
-    grid_code: str
-    region_code: str
-    colour: Colour
-    score: int
-
-
 async def _feature_condition(actor: Actor, code: str) -> tuple[str, list[Any]]:
     """The SQL condition picking a feature's enterprises: a grid code (as inspectors see them) or a region code."""
-    grid = await Grid.select().where(Grid.code == code).first().run()
+    grid = await org_store.grid_by_code(code)
     if grid is not None:
         visible = (
-            grid["id"] in actor.grid_ids
+            grid.id in actor.grid_ids
             if actor.role is Role.INSPECTOR
-            else actor.role is Role.ADMIN or grid["region_path"].startswith(actor.region_path or "\0")
+            else actor.role is Role.ADMIN or grid.region_path.startswith(actor.region_path or "\0")
         )
         if not visible:
             raise NotFound("no such region", entity="region", id=code)
-        return "e.grid_id = {}", [grid["id"]]
+        return "e.grid_id = {}", [grid.id]
     region = await _region_for(actor, code)  # an inspector's map holds their grids only: no region code is theirs
     return "e.region_path LIKE {}", [region.path + "%"]
 
@@ -202,28 +170,7 @@ async def region_enterprises(
     require(actor, Action.READ_REGION_MAP)
     condition, args = await _feature_condition(actor, code)
     size = clamp_limit(limit)
-    sql = (
-        "SELECT e.id, e.name, g.code AS grid_code, e.region_code, s.colour, s.score FROM enterprise e"
-        " JOIN safety_code s ON s.enterprise_id = e.id JOIN grid g ON g.id = e.grid_id"
-        " WHERE e.status <> {} AND " + condition
-    )
-    args = [EnterpriseStatus.CLOSED.value, *args]
-    if colour is not None:
-        sql, args = sql + " AND s.colour = {}", [*args, colour.value]
-    if after := decode_cursor(cursor):
-        sql, args = sql + " AND e.id > {}", [*args, after]
-    rows = await Enterprise.raw(sql + " ORDER BY e.id LIMIT {}", *args, size + 1).run()
-    found = [
-        MapEnterprise(
-            enterprise_id=r["id"],
-            name=r["name"],
-            grid_code=r["grid_code"],
-            region_code=r["region_code"],
-            colour=Colour(r["colour"]),
-            score=r["score"],
-        )
-        for r in rows
-    ]
+    found = await store.map_enterprises(condition, args, colour=colour, after=decode_cursor(cursor), limit=size + 1)
     return page_of(found, size, lambda enterprise: enterprise.enterprise_id)
 
 

@@ -23,10 +23,10 @@ from domain.errors import AlreadyExists, InvalidInput, NotFound
 from domain.history.chain import bound
 from domain.history.store import append_event
 from domain.ids import new_id
+from domain.org import store as org_store
 from domain.org.model import RegionRecord
 from domain.org.scope import require_enterprise, require_region
-from domain.org.store import enterprise_condition
-from domain.org.tables import Enterprise
+from domain.standardisation import store
 from domain.standardisation.model import (
     Grade,
     GradeAlreadyRevoked,
@@ -40,7 +40,7 @@ from domain.standardisation.model import (
     narrowest_path,
     status_on,
 )
-from domain.standardisation.tables import StandardisationGrade, StandardisationScope, StandardisationScopeMember
+from domain.standardisation.store import ScopeRecord, StoredGrade, scope_record
 from domain.statutory.model import local_date, local_midnight
 
 SUBJECT_KIND = "standardisation"
@@ -101,12 +101,12 @@ class StandardisationView:
     grades: list[GradeRecord]
 
 
-def _term(row: dict) -> GradeTerm:
-    return GradeTerm(row["valid_from"], row["valid_to"], row["revoked_on"])
+def _term(row: StoredGrade) -> GradeTerm:
+    return GradeTerm(row.valid_from, row.valid_to, row.revoked_on)
 
 
-def _grade_record(row: dict, on: date) -> GradeRecord:
-    fields = {f.name: row[f.name] for f in dataclasses.fields(GradeRecord) if f.name != "status"}
+def _grade_record(row: StoredGrade, on: date) -> GradeRecord:
+    fields = {f.name: getattr(row, f.name) for f in dataclasses.fields(GradeRecord) if f.name != "status"}
     return GradeRecord(**fields, status=str(status_on(_term(row), on)))
 
 
@@ -141,8 +141,8 @@ async def record_grade(*, actor: Actor, enterprise_id: str, new: NewGrade, now: 
                 at=now,
                 payload=row | {"grade_id": grade_id},
             )
-            await StandardisationGrade.insert(
-                StandardisationGrade(
+            await store.insert_grade(
+                dict(
                     id=grade_id,
                     enterprise_id=enterprise_id,
                     recorded_by=actor.user_id,
@@ -153,17 +153,12 @@ async def record_grade(*, actor: Actor, enterprise_id: str, new: NewGrade, now: 
                     **row,
                     **bound(event),
                 )
-            ).run()
+            )
     return await _grade_of(enterprise_id, grade_id, local_date(now))
 
 
 async def _grade_of(enterprise_id: str, grade_id: str, on: date) -> GradeRecord:
-    row = (
-        await StandardisationGrade.select()
-        .where(StandardisationGrade.id == grade_id, StandardisationGrade.enterprise_id == enterprise_id)
-        .first()
-        .run()
-    )
+    row = await store.grade(grade_id, enterprise_id)
     if row is None:
         raise NotFound("no such grade", entity="standardisationGrade", id=grade_id)
     return _grade_record(row, on)
@@ -180,23 +175,13 @@ async def revoke_grade(
     current = await _grade_of(enterprise_id, grade_id, today)
     check_revocation(GradeTerm(current.valid_from, current.valid_to, current.revoked_on), revoked_on, today)
     async with transaction():
-        updated = (
-            await StandardisationGrade.update(
-                {
-                    StandardisationGrade.revoked_on: revoked_on,
-                    StandardisationGrade.revocation_reason: reason,
-                    StandardisationGrade.revoked_by: actor.user_id,
-                    StandardisationGrade.updated_at: now,
-                    StandardisationGrade.version: StandardisationGrade.version + 1,
-                }
-            )
-            .where(StandardisationGrade.id == grade_id, StandardisationGrade.revoked_on.is_null())
-            .returning(StandardisationGrade.id)
-            .run()
+        updated = await store.revoke_grade(
+            grade_id, revoked_on=revoked_on, reason=reason, revoked_by=actor.user_id, at=now
         )
         if not updated:  # another regulator revoked it between our read and this write
             raise GradeAlreadyRevoked("the grade is already revoked", grade_id=grade_id)
-        await append_event(
+        await store.append_grade_event(
+            grade_id,
             chain_id=chain_of(enterprise_id),
             subject_kind=SUBJECT_KIND,
             action="revokeGrade",
@@ -204,7 +189,6 @@ async def revoke_grade(
             actor=actor,
             at=now,
             payload={"grade_id": grade_id, "revoked_on": revoked_on, "reason": reason},
-            bind=(StandardisationGrade, grade_id),
         )
     return await _grade_of(enterprise_id, grade_id, today)
 
@@ -215,48 +199,14 @@ async def enterprise_standardisation(
     """The grades of an enterprise the caller can see, and the best one valid on the day (default today)."""
     await require_enterprise(actor, enterprise_id)
     day = on or local_date(utcnow())
-    rows = (
-        await StandardisationGrade.select()
-        .where(StandardisationGrade.enterprise_id == enterprise_id)
-        .order_by(StandardisationGrade.valid_from, ascending=False)
-        .order_by(StandardisationGrade.id, ascending=False)
-        .run()
-    )
+    rows = await store.grades_of(enterprise_id)
     grades = [_grade_record(row, day) for row in rows]
-    best = best_grade([(Grade(row["grade"]), _term(row)) for row in rows], day)
+    best = best_grade([(Grade(row.grade), _term(row)) for row in rows], day)
     current = next((g for g in grades if g.grade == best and g.status == "valid"), None) if best else None
     return StandardisationView(enterprise_id=enterprise_id, on=day, current=current, grades=grades)
 
 
-def valid_grade_holders(day: date):
-    """A sub-select of the enterprises holding a grade valid on `day`: `model.is_valid_on`, as SQL."""
-    g = StandardisationGrade
-    return g.select(g.enterprise_id).where(
-        g.valid_from <= day, g.valid_to >= day, (g.revoked_on.is_null()) | (g.revoked_on > day)
-    )
-
-
 # --- frozen scope lists ----------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class ScopeRecord:
-    """A frozen scope list, without its members."""
-
-    id: str
-    name: str
-    as_of: date
-    region_code: str
-    region_path: str
-    criteria: dict
-    member_count: int
-    created_by: str
-    created_at: datetime
-
-
-def _scope_record(row: dict) -> ScopeRecord:
-    fields = {f.name: row[f.name] for f in dataclasses.fields(ScopeRecord) if f.name != "criteria"}
-    return ScopeRecord(**fields, criteria=json.loads(row["criteria"]))
 
 
 async def _region_in_reach(actor: Actor, region_code: str) -> RegionRecord:
@@ -273,24 +223,15 @@ async def freeze_scope(
     if as_of > local_date(now):
         raise InvalidInput("a scope list is frozen as of today or an earlier day", field="asOf", reason="in_future")
     region = await _region_in_reach(actor, criteria.region_code)
-    query = (
-        Enterprise.select()
-        .where(
-            enterprise_condition(actor),
-            Enterprise.region_path.like(region.path + "%"),
-            Enterprise.created_at < local_midnight(as_of + timedelta(days=1)),
-        )
-        .order_by(Enterprise.id)
+    enterprises = await org_store.enterprises_meeting(
+        actor,
+        region_path=region.path,
+        registered_before=local_midnight(as_of + timedelta(days=1)),
+        industries=sorted(criteria.industries) if criteria.industries else None,
+        above_designated_size=criteria.above_designated_size,
+        high_risk=criteria.high_risk,
+        operating_only=criteria.operating_only,
     )
-    if criteria.industries:
-        query = query.where(Enterprise.industry.is_in(sorted(criteria.industries)))
-    if criteria.above_designated_size is not None:
-        query = query.where(Enterprise.above_designated_size == criteria.above_designated_size)
-    if criteria.high_risk is not None:
-        query = query.where(Enterprise.high_risk == criteria.high_risk)
-    if criteria.operating_only:
-        query = query.where(Enterprise.status == "operating")
-    enterprises = await query.run()
     scope_id = new_id()
     scope = {
         "id": scope_id,
@@ -304,24 +245,22 @@ async def freeze_scope(
         "created_at": now,
     }
     members = [
-        StandardisationScopeMember(
-            id=new_id(),
-            scope_id=scope_id,
-            enterprise_id=e["id"],
-            enterprise_name=e["name"],
-            credit_code=e["credit_code"],
-            industry=e["industry"],
-            above_designated_size=e["above_designated_size"],
-            high_risk=e["high_risk"],
-            region_code=e["region_code"],
-            region_path=e["region_path"],
-        )
+        {
+            "id": new_id(),
+            "scope_id": scope_id,
+            "enterprise_id": e.id,
+            "enterprise_name": e.name,
+            "credit_code": e.credit_code,
+            "industry": e.industry,
+            "above_designated_size": e.above_designated_size,
+            "high_risk": e.high_risk,
+            "region_code": e.region_code,
+            "region_path": e.region_path,
+        }
         for e in enterprises
     ]
     async with transaction():
-        await StandardisationScope.insert(StandardisationScope(**scope)).run()
-        for start in range(0, len(members), MEMBER_BATCH):
-            await StandardisationScopeMember.insert(*members[start : start + MEMBER_BATCH]).run()
+        await store.insert_scope(scope, members, batch=MEMBER_BATCH)
         await append_event(
             chain_id=scope_chain_of(scope_id),
             subject_kind="standardisationScope",
@@ -334,10 +273,10 @@ async def freeze_scope(
                 "name": name,
                 "as_of": as_of,
                 "criteria": criteria.to_json(),
-                "members": sorted(e["id"] for e in enterprises),
+                "members": sorted(e.id for e in enterprises),
             },
         )
-    return _scope_record(scope)
+    return scope_record(scope)
 
 
 def _ancestor_paths(path: str) -> list[str]:
@@ -346,36 +285,27 @@ def _ancestor_paths(path: str) -> list[str]:
     return ["/" + "/".join(codes[: n + 1]) + "/" for n in range(len(codes))]
 
 
-def _visible_scopes(actor: Actor):
-    """Scope lists of the caller's area or of an area holding it (whose members it then sees only in part)."""
+def _visible_paths(actor: Actor) -> tuple[str, list[str]] | None:
+    """Scope lists of the caller's area or of an area holding it (whose members it then sees only in part): the
+    subtree prefix and the ancestor paths, or None for every list."""
     require(actor, Action.READ_STANDARDISATION)
-    query = StandardisationScope.select()
     if actor.role is Role.REGULATOR:
         path = actor.region_path or "\0"
-        query = query.where(
-            StandardisationScope.region_path.like(path + "%")
-            | StandardisationScope.region_path.is_in(_ancestor_paths(path) or ["\0"])
-        )
-    return query
+        return path, _ancestor_paths(path) or ["\0"]
+    return None
 
 
 async def list_scopes(*, actor: Actor) -> list[ScopeRecord]:
     """The frozen scope lists the caller may use, newest as-of date first."""
-    rows = (
-        await _visible_scopes(actor)
-        .order_by(StandardisationScope.as_of, ascending=False)
-        .order_by(StandardisationScope.id, ascending=False)
-        .run()
-    )
-    return [_scope_record(row) for row in rows]
+    return await store.scopes(_visible_paths(actor))
 
 
 async def get_scope(*, actor: Actor, scope_id: str) -> ScopeRecord:
     """One frozen scope list the caller may use."""
-    row = await _visible_scopes(actor).where(StandardisationScope.id == scope_id).first().run()
-    if row is None:
+    found = await store.scopes(_visible_paths(actor), scope_id=scope_id)
+    if not found:
         raise NotFound("no such scope list", entity="standardisationScope", id=scope_id)
-    return _scope_record(row)
+    return found[0]
 
 
 # --- the compliance rate ---------------------------------------------------------------------------------------------
@@ -442,18 +372,13 @@ async def _resolve(actor: Actor, query: RateQuery) -> _Resolved:
         scope = await get_scope(actor=actor, scope_id=query.scope_id)
     else:
         wanted = requested.path if requested else (actor.region_path if actor.role is Role.REGULATOR else None)
-        covering = _visible_scopes(actor).where(StandardisationScope.as_of <= day)
-        if wanted:
-            covering = covering.where(StandardisationScope.region_path.is_in(_ancestor_paths(wanted)))
-        row = (
-            await covering.order_by(StandardisationScope.as_of, ascending=False)
-            .order_by(StandardisationScope.id, ascending=False)
-            .first()
-            .run()
+        covering = await store.scopes(
+            _visible_paths(actor), as_of_by=day, within=_ancestor_paths(wanted) if wanted else None, limit=1
         )
+        row = covering[0] if covering else None
         if row is None:
             raise NotFound("no frozen scope list covers this region on that day", entity="standardisationScope")
-        scope = _scope_record(row)
+        scope = row
     paths = [scope.region_path] + ([requested.path] if requested else [])
     paths += [actor.region_path] if actor.role is Role.REGULATOR and actor.region_path else []
     path = narrowest_path(paths)
@@ -463,19 +388,11 @@ async def _resolve(actor: Actor, query: RateQuery) -> _Resolved:
     return _Resolved(scope=scope, region_code=code, region_path=path, on=day)
 
 
-def _members_of(resolved: _Resolved, numerator: bool):
-    m = StandardisationScopeMember
-    conditions = [m.scope_id == resolved.scope.id, m.region_path.like(resolved.region_path + "%")]
-    if numerator:
-        conditions.append(m.enterprise_id.is_in(valid_grade_holders(resolved.on)))
-    return conditions
-
-
 async def compliance(*, actor: Actor, query: RateQuery) -> ComplianceFigure:
     """Members holding a grade valid on the day ÷ members, over a frozen list narrowed to the region."""
     resolved = await _resolve(actor, query)
-    denominator = await StandardisationScopeMember.count().where(*_members_of(resolved, numerator=False)).run()
-    numerator = await StandardisationScopeMember.count().where(*_members_of(resolved, numerator=True)).run()
+    denominator = await store.count_members(resolved.scope.id, resolved.region_path, holding_on=None)
+    numerator = await store.count_members(resolved.scope.id, resolved.region_path, holding_on=resolved.on)
     return ComplianceFigure(
         scope=resolved.scope,
         region_code=resolved.region_code,
@@ -492,32 +409,25 @@ async def compliance_members(
     """The members behind a figure: the compliant ones (numerator) or all (denominator), a page at a time."""
     resolved = await _resolve(actor, query)
     size = clamp_limit(limit)
-    select = (
-        StandardisationScopeMember.select()
-        .where(*_members_of(resolved, numerator))
-        .order_by(StandardisationScopeMember.id)
-        .limit(size + 1)
+    rows = await store.members(
+        resolved.scope.id,
+        resolved.region_path,
+        holding_on=resolved.on if numerator else None,
+        after=decode_cursor(cursor),
+        limit=size + 1,
     )
-    if after := decode_cursor(cursor):
-        select = select.where(StandardisationScopeMember.id > after)
-    rows = await select.run()
     grades: dict[str, list[tuple[Grade, GradeTerm]]] = {}
-    if rows:
-        for row in (
-            await StandardisationGrade.select()
-            .where(StandardisationGrade.enterprise_id.is_in([r["enterprise_id"] for r in rows]))
-            .run()
-        ):
-            grades.setdefault(row["enterprise_id"], []).append((Grade(row["grade"]), _term(row)))
+    for row in await store.grades_of_enterprises([r.enterprise_id for r in rows]):
+        grades.setdefault(row.enterprise_id, []).append((Grade(row.grade), _term(row)))
     items = [
         MemberRecord(
-            id=r["id"],
-            enterprise_id=r["enterprise_id"],
-            enterprise_name=r["enterprise_name"],
-            credit_code=r["credit_code"],
-            industry=r["industry"],
-            region_code=r["region_code"],
-            grade=best_grade(grades.get(r["enterprise_id"], []), resolved.on),
+            id=r.id,
+            enterprise_id=r.enterprise_id,
+            enterprise_name=r.enterprise_name,
+            credit_code=r.credit_code,
+            industry=r.industry,
+            region_code=r.region_code,
+            grade=best_grade(grades.get(r.enterprise_id, []), resolved.on),
         )
         for r in rows
     ]

@@ -10,7 +10,7 @@ from domain.history.chain import verify_chain
 from domain.history.store import chain_rows, event_record
 from domain.org.tables import Enterprise
 from domain.standardisation.model import GradeTerm, default_valid_to, is_valid_on
-from domain.standardisation.services import valid_grade_holders
+from domain.standardisation.store import grade_holders_on
 from domain.standardisation.tables import StandardisationGrade, StandardisationScopeMember
 from domain.statutory.model import local_date
 from seed import zhoushan
@@ -216,7 +216,7 @@ async def test_the_sql_validity_rule_agrees_with_the_pure_rule_on_every_boundary
                 days |= {day - timedelta(days=1), day, day + timedelta(days=1)}
     assert len(rows) >= 7
     for day in sorted(days):
-        holders = {row["enterprise_id"] for row in await valid_grade_holders(day).run()}
+        holders = await grade_holders_on(day)
         expected = {
             row["enterprise_id"]
             for row in rows
