@@ -145,27 +145,21 @@ async def _demo_links(settings: Settings) -> None:
     """Where to open the demo, and one printed code of each kind, all on the base the codes carry."""
     from domain.codes.services import Codes
     from domain.codes.tokens import SubjectKind
-    from domain.org.tables import Enterprise
-    from domain.risk.tables import RiskPoint
+    from domain.org import store as org_store
+    from domain.risk import store as risk_store
 
     codes, base = Codes(settings), settings.public_base_url
     print(f"open the demo at {base} (API docs: {base}/schema/swagger); codes and links carry this address")
-    point = (
-        await RiskPoint.select(RiskPoint.id, RiskPoint.name, RiskPoint.qr_serial).order_by(RiskPoint.id).first().run()
-    )
+    point = await risk_store.first_point()
     if point is not None:
-        printed = codes.printed(SubjectKind.RISK_POINT, point["id"], point["qr_serial"])
-        print(f"  risk point code ({point['name']}): {printed.url}")
-    enterprise = (
-        await Enterprise.select(Enterprise.id, Enterprise.name, Enterprise.qr_serial)
-        .order_by(Enterprise.id)
-        .first()
-        .run()
-    )
+        printed = codes.printed(SubjectKind.RISK_POINT, point.id, point.qr_serial)
+        print(f"  risk point code ({point.name}): {printed.url}")
+    enterprise_ids = await org_store.all_enterprise_ids()
+    enterprise = await org_store.enterprise(enterprise_ids[0]) if enterprise_ids else None
     if enterprise is not None:
-        printed = codes.printed(SubjectKind.ENTERPRISE, enterprise["id"], enterprise["qr_serial"])
-        print(f"  enterprise safety code ({enterprise['name']}): {printed.url}")
-        print(f"  its label sheet: {base}/v1/enterprises/{enterprise['id']}/qr-sheet.pdf (signed in)")
+        printed = codes.printed(SubjectKind.ENTERPRISE, enterprise.id, enterprise.qr_serial)
+        print(f"  enterprise safety code ({enterprise.name}): {printed.url}")
+        print(f"  its label sheet: {base}/v1/enterprises/{enterprise.id}/qr-sheet.pdf (signed in)")
 
 
 async def _migrate(settings: Settings) -> None:

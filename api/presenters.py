@@ -179,7 +179,7 @@ def due_task(tasks) -> wire_risk.DueTask | None:
 
 def scan_card(result) -> wire_risk.ScanCard:
     """The card a scan opens: the risk point (with checklist) or the enterprise profile."""
-    enterprise_row = result.enterprise
+    enterprise = result.enterprise
     if result.risk_point is not None:
         point = result.risk_point
         return wire_risk.ScanCard(
@@ -191,7 +191,7 @@ def scan_card(result) -> wire_risk.ScanCard:
                 id=point.id,
                 name=point.name,
                 enterprise_id=point.enterprise_id,
-                enterprise_name=enterprise_row["name"],
+                enterprise_name=enterprise.name,
                 hazard_sources=point.hazard_sources,
                 control_measures=point.control_measures,
                 emergency_measures=point.emergency_measures,
@@ -210,12 +210,12 @@ def scan_card(result) -> wire_risk.ScanCard:
         scan_id=result.scan_id,
         open_hazards=[open_hazard(h) for h in result.open_hazards],
         enterprise=wire_risk.ScanEnterprise(
-            id=enterprise_row["id"],
-            name=enterprise_row["name"],
-            industry=enterprise_row["industry"],
+            id=enterprise.id,
+            name=enterprise.name,
+            industry=enterprise.industry,
             safety_code_color=result.safety_code.colour.value,
-            address=enterprise_row["address"],
-            status=enterprise_row["status"],
+            address=enterprise.address,
+            status=enterprise.status,
             safety_code_scheme_version=result.safety_code.scheme_version,
             safety_code_computed_at=result.safety_code.computed_at,
         ),

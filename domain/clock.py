@@ -14,6 +14,10 @@ never given a time from here.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+# The wall clock of the region served (Zhoushan, UTC+8): local days, months and printed dates are read on it.
+LOCAL_TIME = ZoneInfo("Asia/Shanghai")
 
 _offset = timedelta(0)
 _stopped: datetime | None = None

@@ -82,8 +82,8 @@ class CodesController(Controller):
         request_max_body_size=MAX_PLAN_UPLOAD,
     )
     async def put_site_plan(self, actor: Actor, state: State, enterprise_id: str, request: Request) -> SitePlan:
-        row = await state.printables.put_site_plan(actor=actor, enterprise_id=enterprise_id, data=await request.body())
-        return SitePlan(sha256=row["sha256"], width=row["width"], height=row["height"], uploaded_at=row["uploaded_at"])
+        plan = await state.printables.put_site_plan(actor=actor, enterprise_id=enterprise_id, data=await request.body())
+        return SitePlan(sha256=plan.sha256, width=plan.width, height=plan.height, uploaded_at=plan.uploaded_at)
 
     @get("/enterprises/{enterprise_id:str}/risk-map.png", summary="The 风险四色分布图", media_type=PNG)
     async def risk_map(self, actor: Actor, state: State, enterprise_id: str) -> Response[bytes]:

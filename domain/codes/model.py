@@ -1,9 +1,10 @@
-"""Pure rules of the codes: the QR content and the distance of a scan (the safety code's colour: domain.safety_code)."""
+"""Pure rules of the codes: the QR content (the distance of a scan: domain.inspections.model; the colour: safety_code)."""
 
 from __future__ import annotations
 
-import math
 from urllib.parse import urlsplit
+
+from domain.inspections.model import distance_m as distance_m  # re-exported: the distance of a scan
 
 
 def qr_content(public_base_url: str, token: str) -> str:
@@ -15,12 +16,3 @@ def qr_content(public_base_url: str, token: str) -> str:
     parts = urlsplit(public_base_url)
     base = public_base_url.upper() if parts.path in ("", "/") else public_base_url
     return f"{base.rstrip('/')}/Q/{token}"
-
-
-def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
-    """Great-circle distance in metres (haversine; ample for proof of presence at a risk point)."""
-    radius = 6_371_000.0
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlmb = math.radians(lat2 - lat1), math.radians(lng2 - lng1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
-    return 2 * radius * math.asin(math.sqrt(a))

@@ -19,7 +19,8 @@ from domain.org.scope import require_enterprise
 from domain.printing import card, images, qr, safety_code, sheet, site_map
 from domain.printing.model import Label, MapPoint, RiskCardData, SafetyCodeData
 from domain.risk import services as risk
-from domain.risk.tables import SitePlan
+from domain.risk import store as risk_store
+from domain.risk.store import SitePlanRecord
 from domain.safety_code.services import current_code
 
 MAX_PLAN_BYTES = 20 * 1024 * 1024
@@ -147,7 +148,7 @@ class Printables:
         )
         return await asyncio.to_thread(safety_code.render_safety_code, data)
 
-    async def put_site_plan(self, *, actor: Actor, enterprise_id: str, data: bytes) -> dict:
+    async def put_site_plan(self, *, actor: Actor, enterprise_id: str, data: bytes) -> SitePlanRecord:
         """Store an enterprise's site plan (validated like any upload, re-encoded without metadata)."""
         require(actor, Action.MANAGE_RISK_POINTS)
         await require_enterprise(actor, enterprise_id)
@@ -163,31 +164,23 @@ class Printables:
             draft = path.with_suffix(f".{new_id()}.part")
             draft.write_bytes(normalised)
             draft.replace(path)
-        row = {
-            "enterprise_id": enterprise_id,
-            "sha256": digest,
-            "width": info.width,
-            "height": info.height,
-            "uploaded_by": actor.user_id,
-            "uploaded_at": utcnow(),
-        }
+        plan = SitePlanRecord(
+            enterprise_id=enterprise_id,
+            sha256=digest,
+            width=info.width,
+            height=info.height,
+            uploaded_by=actor.user_id,
+            uploaded_at=utcnow(),
+        )
         async with transaction():
-            existing = await SitePlan.select(SitePlan.id).where(SitePlan.enterprise_id == enterprise_id).first().run()
-            if existing:
-                await (
-                    SitePlan.update({getattr(SitePlan, key): value for key, value in row.items()})
-                    .where(SitePlan.id == existing["id"])
-                    .run()
-                )
-            else:
-                await SitePlan.insert(SitePlan(id=new_id(), **row)).run()
-        return row
+            await risk_store.save_site_plan(plan, new_id=new_id())
+        return plan
 
     async def risk_map(self, *, actor: Actor, enterprise_id: str) -> bytes:
         """The 风险四色分布图: points on the site plan in their colours, with legend and date."""
         enterprise = await require_enterprise(actor, enterprise_id)
         points = await risk.all_risk_points(enterprise_id)
-        plan = await SitePlan.select(SitePlan.sha256).where(SitePlan.enterprise_id == enterprise_id).first().run()
-        plan_png = (self.plan_dir / f"{plan['sha256']}.png").read_bytes() if plan else None
+        plan = await risk_store.site_plan(enterprise_id)
+        plan_png = (self.plan_dir / f"{plan.sha256}.png").read_bytes() if plan else None
         marks = [MapPoint(name=point.name, level=point.level, x=point.plan_x, y=point.plan_y) for point in points]
         return await asyncio.to_thread(site_map.render_risk_map, plan_png, marks, enterprise.name, _today())

@@ -25,7 +25,8 @@ import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import StrEnum
+
+from domain.risk.model import SubjectKind
 
 FORMAT_VERSION = 1
 MAC_BYTES = 16
@@ -51,13 +52,6 @@ _DOMAIN_TAG = b"shuangfang/qr-token/v1\x00"
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # the alphabet of domain.ids
 _ULID_SHAPE = re.compile("[0-7][0-9A-HJKMNP-TV-Z]{25}", re.ASCII)
 _CROCKFORD_TO_BASE32HEX = str.maketrans(_CROCKFORD, "0123456789abcdefghijklmnopqrstuv")
-
-
-class SubjectKind(StrEnum):
-    """What a printed code stands for."""
-
-    RISK_POINT = "p"
-    ENTERPRISE = "e"
 
 
 _KIND_CODES = {SubjectKind.RISK_POINT: 1, SubjectKind.ENTERPRISE: 2}

@@ -9,22 +9,23 @@ server, and every run of the task generator, cuts the same windows. Windows come
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from domain.access.model import Role
-from domain.codes.model import distance_m
+from domain.clock import LOCAL_TIME as LOCAL_TIME  # re-exported: the region's local time, read here by many
 from domain.errors import InvalidInput
 from domain.hazards.model import HazardLevel, Source
 from domain.history.chain import Event, bound, replay_error
+from domain.risk.model import MAX_RADIUS_M as MAX_RADIUS_M  # re-exported with the presence policy
+from domain.risk.model import MIN_RADIUS_M as MIN_RADIUS_M
 from domain.risk.model import RiskLevel
 
-LOCAL_TIME = ZoneInfo("Asia/Shanghai")
 # A Monday at local midnight: n-day and n-week windows count from here, hour windows from its first hour,
 # and month, quarter and year windows from its month (January 2000).
 EPOCH = date(2000, 1, 3)
@@ -246,6 +247,15 @@ def scan_moment(server_time: datetime, client_time: datetime | None) -> datetime
     return client_time
 
 
+def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    """Great-circle distance in metres (haversine; ample for proof of presence at a risk point)."""
+    radius = 6_371_000.0
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlmb = math.radians(lat2 - lat1), math.radians(lng2 - lng1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
+    return 2 * radius * math.asin(math.sqrt(a))
+
+
 # --- presence (一扫): does the scan an inspection cites prove its inspector was at the point? --------------------
 
 
@@ -258,9 +268,6 @@ class Presence(StrEnum):
     NONE = "none"
 
 
-# A point's own radius lies between these (GPS cannot do better than ~10 m; the largest sites span a few km).
-MIN_RADIUS_M = 10
-MAX_RADIUS_M = 5000
 # The largest GPS accuracy (metres, as the phone reports it) a phone may claim.
 MAX_ACCURACY_M = 10_000
 

@@ -17,31 +17,25 @@ finds the inspection it made.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
-
-from piccolo.query.functions.aggregate import Count, Max, Min
 
 from domain.access.model import Actor, Role
 from domain.access.permissions import Action, require
 from domain.changes.services import TASK, record_change, record_changes
 from domain.clock import utcnow
-from domain.codes.tokens import SubjectKind
 from domain.db.engine import is_unique_violation
 from domain.db.paging import Page, clamp_limit, decode_cursor, page_of
 from domain.db.transactions import transaction
 from domain.errors import InvalidInput
 from domain.hazards.model import Category
 from domain.hazards.services import NewHazard, create_hazard
-from domain.history.store import append_event
 from domain.ids import new_id
+from domain.inspections import store
 from domain.inspections.model import (
     DEFAULT_PRESENCE_POLICY,
     Cycle,
     InspectionItemInvalid,
-    Presence,
     PresencePolicy,
     ResultReport,
     ScanFix,
@@ -60,12 +54,11 @@ from domain.inspections.model import (
     window_at,
     windows_between,
 )
-from domain.inspections.tables import Inspection, InspectionResult, InspectionTask
-from domain.org.store import enterprise_condition
-from domain.org.tables import Enterprise
+from domain.inspections.store import InspectionRecord, PresenceCount, TaskRow
 from domain.posts import services as posts
 from domain.risk import services as risk
-from domain.risk.tables import ChecklistItem, RiskPoint, ScanRecord
+from domain.risk import store as risk_store
+from domain.risk.store import DutyItem
 
 SUBJECT_KIND = "inspection"
 # The enterprise's own people: their inspections do its tasks.
@@ -75,7 +68,6 @@ DEFAULT_HORIZON = timedelta(hours=2)
 # After the generator did not run for a while, the windows it skipped get their tasks (and are missed) as far back
 # as this, so an outage does not flatter anyone's completion rate.
 BACKFILL = timedelta(days=7)
-_INSERT_BATCH = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,38 +80,6 @@ class NewInspection:
     finished_at: datetime
     results: tuple[ResultReport, ...]
     scan_id: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ResultRecord:
-    """The stored result of one item: the task it did and the hazard it opened, if any."""
-
-    item_id: str
-    ok: bool
-    note: str
-    task_id: str | None
-    hazard_id: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class InspectionRecord:
-    """An inspection as stored, with its results in checklist order."""
-
-    id: str
-    client_id: str
-    risk_point_id: str
-    enterprise_id: str
-    inspector_id: str
-    inspector_role: str
-    scan_id: str | None
-    started_at: datetime
-    finished_at: datetime
-    items_checked: int
-    items_failed: int
-    created_at: datetime
-    results: list[ResultRecord]
-    presence: str = Presence.NONE.value
-    presence_distance_m: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,54 +112,32 @@ class GenerationReport:
 # --- tasks ---------------------------------------------------------------------------------------------------------
 
 
-def _cycle(item: Mapping[str, Any]) -> Cycle:
-    return Cycle(item["cycle_n"], item["cycle_unit"])
+def _cycle(item: DutyItem) -> Cycle:
+    return Cycle(item.cycle_n, item.cycle_unit)
 
 
-def _task_row(item: Mapping[str, Any], window: Window, now: datetime) -> InspectionTask:
-    return InspectionTask(
-        id=new_id(),
-        window_key=window.key(item["id"]),
-        checklist_item_id=item["id"],
-        risk_point_id=item["risk_point_id"],
-        enterprise_id=item["enterprise_id"],
-        responsible_post=item["responsible_post"],
-        window_start=window.start,
-        window_end=window.end,
-        status=TaskStatus.OPEN.value,
-        inspection_id=None,
-        done_at=None,
-        created_at=now,
-    )
+def _task_row(item: DutyItem, window: Window, now: datetime) -> dict:
+    return {
+        "id": new_id(),
+        "window_key": window.key(item.id),
+        "checklist_item_id": item.id,
+        "risk_point_id": item.risk_point_id,
+        "enterprise_id": item.enterprise_id,
+        "responsible_post": item.responsible_post,
+        "window_start": window.start,
+        "window_end": window.end,
+        "status": TaskStatus.OPEN.value,
+        "inspection_id": None,
+        "done_at": None,
+        "created_at": now,
+    }
 
 
-async def _insert_tasks(rows: list[InspectionTask]) -> int:
-    """Insert tasks, skipping windows that already have theirs (the unique window key); returns how many were new."""
-    created = 0
-    for start in range(0, len(rows), _INSERT_BATCH):
-        batch = rows[start : start + _INSERT_BATCH]
-        inserted = (
-            InspectionTask.insert(*batch)
-            .on_conflict(action="DO NOTHING")
-            .returning(InspectionTask.id, InspectionTask.enterprise_id)
-        )
-        new = await inserted.run()
-        await record_changes(TASK, [(row["id"], row["enterprise_id"]) for row in new])
-        created += len(new)
-    return created
-
-
-async def _last_window_ends(since: datetime) -> dict[str, datetime]:
-    """The end of each item's latest task window, among those ending after `since`."""
-    rows = (
-        await InspectionTask.select(InspectionTask.checklist_item_id, Max(InspectionTask.window_end, alias="last"))
-        .where(InspectionTask.window_end > since)
-        .group_by(InspectionTask.checklist_item_id)
-        .run()
-    )
-    # SQLite hands back an aggregate of a timestamp as its text
-    ends = {row["checklist_item_id"]: row["last"] for row in rows}
-    return {item: end if isinstance(end, datetime) else datetime.fromisoformat(end) for item, end in ends.items()}
+async def _insert_tasks(rows: list[dict]) -> int:
+    """Insert tasks, skipping windows that already have theirs; returns how many were new (each on the feed)."""
+    new = await store.insert_tasks(rows)
+    await record_changes(TASK, new)
+    return len(new)
 
 
 async def generate_tasks(*, now: datetime | None = None, horizon: timedelta = DEFAULT_HORIZON) -> GenerationReport:
@@ -208,47 +146,20 @@ async def generate_tasks(*, now: datetime | None = None, horizon: timedelta = DE
     if horizon <= timedelta(0):
         raise ValueError("the horizon reaches at least past now")
     now = now or utcnow()
-    items = (
-        await ChecklistItem.select(
-            ChecklistItem.id,
-            ChecklistItem.risk_point_id,
-            ChecklistItem.enterprise_id,
-            ChecklistItem.cycle_n,
-            ChecklistItem.cycle_unit,
-            ChecklistItem.responsible_post,
-            ChecklistItem.created_at,
-        )
-        .where(
-            ChecklistItem.active.eq(True),
-            ChecklistItem.risk_point_id.is_in(RiskPoint.select(RiskPoint.id).where(RiskPoint.status == "active")),
-        )
-        .order_by(ChecklistItem.id)
-        .run()
-    )
-    last_ends = await _last_window_ends(now - BACKFILL)
+    items = await risk_store.duty_items()
+    last_ends = await store.last_window_ends(now - BACKFILL)
     rows = [
         _task_row(item, window, now)
         for item in items
         for window in windows_between(
-            _cycle(item), max(last_ends.get(item["id"], now - BACKFILL), item["created_at"]), now + horizon
+            _cycle(item), max(last_ends.get(item.id, now - BACKFILL), item.created_at), now + horizon
         )
     ]
     async with transaction():
         created = await _insert_tasks(rows)
-        missed = (
-            await InspectionTask.update({InspectionTask.status: TaskStatus.MISSED.value})
-            .where(InspectionTask.status == TaskStatus.OPEN.value, InspectionTask.window_end <= now)
-            .returning(InspectionTask.id, InspectionTask.enterprise_id)
-            .run()
-        )
         # a recompute, not a one-way step: asked about an earlier time, a task whose window is still open is open
-        reopened = (
-            await InspectionTask.update({InspectionTask.status: TaskStatus.OPEN.value})
-            .where(InspectionTask.status == TaskStatus.MISSED.value, InspectionTask.window_end > now)
-            .returning(InspectionTask.id, InspectionTask.enterprise_id)
-            .run()
-        )
-        await record_changes(TASK, [(row["id"], row["enterprise_id"]) for row in missed + reopened], at=now)
+        missed, reopened = await store.recompute_missed(now)
+        await record_changes(TASK, missed + reopened, at=now)
     return GenerationReport(created=created, missed=len(missed))
 
 
@@ -267,35 +178,29 @@ def _after_task(cursor: str | None) -> tuple[datetime, str] | None:
     return datetime.fromtimestamp(int(seconds), UTC), task_id
 
 
-async def _task_records(rows: list[dict]) -> list[TaskRecord]:
+async def _task_records(rows: list[TaskRow]) -> list[TaskRecord]:
     if not rows:
         return []
-    item_ids = sorted({row["checklist_item_id"] for row in rows})
-    point_ids = sorted({row["risk_point_id"] for row in rows})
-    items = (
-        await ChecklistItem.select(ChecklistItem.id, ChecklistItem.content, ChecklistItem.responsible_post)
-        .where(ChecklistItem.id.is_in(item_ids))
-        .run()
+    items, names = await risk_store.task_labels(
+        sorted({row.checklist_item_id for row in rows}), sorted({row.risk_point_id for row in rows})
     )
-    points = await RiskPoint.select(RiskPoint.id, RiskPoint.name).where(RiskPoint.id.is_in(point_ids)).run()
-    contents = {row["id"]: row["content"] for row in items}
-    # the item's post as it is now (a post changed on the item moves its open tasks to the new holders)
-    item_posts = {row["id"]: row["responsible_post"] for row in items}
-    names = {row["id"]: row["name"] for row in points}
     return [
         TaskRecord(
-            id=row["id"],
-            enterprise_id=row["enterprise_id"],
-            risk_point_id=row["risk_point_id"],
-            risk_point_name=names.get(row["risk_point_id"], ""),
-            checklist_item_id=row["checklist_item_id"],
-            content=contents.get(row["checklist_item_id"], ""),
-            responsible_post=item_posts.get(row["checklist_item_id"], row["responsible_post"]),
-            window_start=row["window_start"],
-            window_end=row["window_end"],
-            status=row["status"],
-            inspection_id=row["inspection_id"],
-            done_at=row["done_at"],
+            id=row.id,
+            enterprise_id=row.enterprise_id,
+            risk_point_id=row.risk_point_id,
+            risk_point_name=names.get(row.risk_point_id, ""),
+            checklist_item_id=row.checklist_item_id,
+            content=items[row.checklist_item_id][0] if row.checklist_item_id in items else "",
+            # the item's post as it is now (a post changed on the item moves its open tasks to the new holders)
+            responsible_post=items[row.checklist_item_id][1]
+            if row.checklist_item_id in items
+            else row.responsible_post,
+            window_start=row.window_start,
+            window_end=row.window_end,
+            status=row.status,
+            inspection_id=row.inspection_id,
+            done_at=row.done_at,
         )
         for row in rows
     ]
@@ -305,8 +210,7 @@ async def tasks_by_ids(*, actor: Actor, task_ids: list[str]) -> list[TaskRecord]
     """Those of the tasks that are in the caller's scope (the sync feed)."""
     if not task_ids:
         return []
-    in_scope = InspectionTask.enterprise_id.is_in(Enterprise.select(Enterprise.id).where(enterprise_condition(actor)))
-    return await _task_records(await InspectionTask.select().where(InspectionTask.id.is_in(task_ids), in_scope).run())
+    return await _task_records(await store.visible_tasks(actor, task_ids))
 
 
 async def list_tasks(
@@ -324,79 +228,33 @@ async def list_tasks(
     (staff only; staff holding no post are told so, see domain.posts)."""
     now = now or utcnow()
     size = clamp_limit(limit)
-    in_scope = InspectionTask.enterprise_id.is_in(Enterprise.select(Enterprise.id).where(enterprise_condition(actor)))
-    query = InspectionTask.select().where(in_scope)
+    item_ids = None
     if mine:
-        query = query.where(
-            InspectionTask.checklist_item_id.is_in(_items_of_posts(actor, await posts.own_posts(actor)))
-        )
-    if due:
-        query = query.where(
-            InspectionTask.status == TaskStatus.OPEN.value,
-            InspectionTask.window_start <= now,
-            InspectionTask.window_end > now,
-        )
-    if risk_point_id:
-        query = query.where(InspectionTask.risk_point_id == risk_point_id)
-    column, ascending = (InspectionTask.window_end, True) if due else (InspectionTask.window_start, False)
-    if after := _after_task(cursor):
-        at, task_id = after
-        later = (column > at) | ((column == at) & (InspectionTask.id > task_id))
-        earlier = (column < at) | ((column == at) & (InspectionTask.id < task_id))
-        query = query.where(later if ascending else earlier)
-    rows = await query.order_by(column, InspectionTask.id, ascending=ascending).limit(size + 1).run()
-    name = column._meta.name
-    page = page_of(rows, size, lambda row: _task_cursor(row[name], row["id"]))
-    return Page(items=await _task_records(page.items), next_cursor=page.next_cursor)
-
-
-def _items_of_posts(actor: Actor, held: list[str]):
-    """The ids of the caller's enterprise's checklist items whose post is one of `held` (the item's current post)."""
-    return ChecklistItem.select(ChecklistItem.id).where(
-        ChecklistItem.enterprise_id == (actor.enterprise_id or ""), ChecklistItem.responsible_post.is_in(held)
+        item_ids = risk_store.item_ids_of_posts(actor.enterprise_id or "", await posts.own_posts(actor))
+    rows = await store.task_page(
+        actor,
+        now=now,
+        due=due,
+        size=size + 1,
+        risk_point_id=risk_point_id,
+        item_ids=item_ids,
+        after=_after_task(cursor),
     )
-
-
-async def due_tasks(*, actor: Actor, risk_point_id: str, now: datetime | None = None) -> list[TaskRecord]:
-    """The tasks of a point due now, closing soonest first, for the scan card: only enterprise staff have tasks to
-    do. When some are the caller's own (their item's post is one the caller holds), those alone, marked `mine`;
-    otherwise all of the point's, so staff without a post, or covering another's, still see what is due."""
-    if actor.role not in STAFF:
-        return []
-    page = await list_tasks(actor=actor, due=True, risk_point_id=risk_point_id, limit=100, now=now)
-    held = set(await posts.posts_of(actor.user_id))
-    own = [dataclasses.replace(task, mine=True) for task in page.items if task.responsible_post in held]
-    return own or page.items
+    key = (lambda row: row.window_end) if due else (lambda row: row.window_start)
+    page = page_of(rows, size, lambda row: _task_cursor(key(row), row.id))
+    return Page(items=await _task_records(page.items), next_cursor=page.next_cursor)
 
 
 # --- inspections ---------------------------------------------------------------------------------------------------
 
 
-def _inspection_record(row: dict, results: list[dict]) -> InspectionRecord:
-    fields = {name: row[name] for name in InspectionRecord.__slots__ if name in row}
-    # results in checklist order (item ids are time-ordered), so a replay answers exactly as the first time did
-    ordered = sorted(results, key=lambda r: r["checklist_item_id"])
-    return InspectionRecord(
-        **fields,
-        client_id=row["client_key"].split(":", 1)[1],
-        results=[
-            ResultRecord(r["checklist_item_id"], r["ok"], r["note"], r["task_id"], r["hazard_id"]) for r in ordered
-        ],
-    )
-
-
 async def _by_client_key(client_key: str) -> InspectionRecord | None:
-    row = await Inspection.select().where(Inspection.client_key == client_key).first().run()
-    if row is None:
-        return None
-    results = await InspectionResult.select().where(InspectionResult.inspection_id == row["id"]).run()
-    return _inspection_record(row, results)
+    return await store.inspection_by_client_key(client_key)
 
 
-def presence_policy(point: Mapping[str, Any] | risk.RiskPointRecord) -> PresencePolicy:
-    """The presence policy at a risk point (a row or a record): the default, with the point's own radius."""
-    radius = point["presence_radius_m"] if isinstance(point, Mapping) else point.presence_radius_m
-    return DEFAULT_PRESENCE_POLICY.for_point(radius)
+def presence_policy(point: risk.RiskPointRecord) -> PresencePolicy:
+    """The presence policy at a risk point: the default, with the point's own radius."""
+    return DEFAULT_PRESENCE_POLICY.for_point(point.presence_radius_m)
 
 
 async def _scan_fix(actor: Actor, scan_id: str | None, risk_point_id: str) -> ScanFix | None:
@@ -404,62 +262,36 @@ async def _scan_fix(actor: Actor, scan_id: str | None, risk_point_id: str) -> Sc
     another point's, another tenant's or no scan at all)."""
     if scan_id is None:
         return None
-    row = (
-        await ScanRecord.select(
-            ScanRecord.server_time, ScanRecord.client_time, ScanRecord.lat, ScanRecord.lng, ScanRecord.accuracy_m
-        )
-        .where(
-            ScanRecord.id == scan_id,
-            ScanRecord.user_id == actor.user_id,
-            ScanRecord.subject_kind == SubjectKind.RISK_POINT.value,
-            ScanRecord.subject_id == risk_point_id,
-        )
-        .first()
-        .run()
-    )
-    if row is None:
+    found = await risk_store.scan_fix(scan_id, user_id=actor.user_id, risk_point_id=risk_point_id)
+    if found is None:
         return None
-    return ScanFix(scan_moment(row["server_time"], row["client_time"]), row["lat"], row["lng"], row["accuracy_m"])
+    return ScanFix(scan_moment(found.server_time, found.client_time), found.lat, found.lng, found.accuracy_m)
 
 
-async def _do_task(item: dict, at: datetime, inspection_id: str, now: datetime) -> str | None:
+async def _do_task(item: DutyItem, at: datetime, inspection_id: str, now: datetime) -> str | None:
     """Mark done the task of the item's window holding `at` (made now if the generator has not yet); its id, or
     None when another inspection did it first. A task marked missed is done after all when an offline phone's
     inspection arrives late: it was done in its window."""
     window = window_at(_cycle(item), at)
     await _insert_tasks([_task_row(item, window, now)])
-    done = (
-        await InspectionTask.update(
-            {
-                InspectionTask.status: TaskStatus.DONE.value,
-                InspectionTask.inspection_id: inspection_id,
-                InspectionTask.done_at: at,
-            }
-        )
-        .where(
-            InspectionTask.window_key == window.key(item["id"]),
-            InspectionTask.status.is_in([TaskStatus.OPEN.value, TaskStatus.MISSED.value]),
-        )
-        .returning(InspectionTask.id)
-        .run()
-    )
+    done = await store.mark_done(window.key(item.id), inspection_id=inspection_id, at=at)
     if done:
-        await record_change(TASK, done[0]["id"], item["enterprise_id"], at=now)
-    return done[0]["id"] if done else None
+        await record_change(TASK, done, item.enterprise_id, at=now)
+    return done
 
 
 async def _open_hazard(
     actor: Actor,
     new: NewInspection,
     point: risk.RiskPointRecord,
-    item: dict,
+    item: DutyItem,
     report: ResultReport,
     inspection_id: str,
     now: datetime,
 ) -> str:
     """Report the hazard a failed item reveals, through the hazard service; its id."""
-    level, confirmed = hazard_level(item["criterion_id"])
-    client_id = report.hazard_client_id or f"{inspection_id}:{item['id']}"
+    level, confirmed = hazard_level(item.criterion_id)
+    client_id = report.hazard_client_id or f"{inspection_id}:{item.id}"
     record, created = await create_hazard(
         actor=actor,
         new=NewHazard(
@@ -468,11 +300,11 @@ async def _open_hazard(
             risk_point_id=point.id,
             source=hazard_source(actor.role).value,
             category=Category.UNSAFE_CONDITION.value,
-            title=hazard_title(report.hazard_title, item["content"]),
+            title=hazard_title(report.hazard_title, item.content),
             description=report.note,
             level=level.value,
             level_confirmed=confirmed,
-            major_criterion_id=item["criterion_id"],
+            major_criterion_id=item.criterion_id,
             photo_ids=report.photo_ids,
             found_at=new.finished_at,
             scan_id=new.scan_id,
@@ -491,11 +323,10 @@ async def _open_hazard(
 
 
 async def _store(
-    actor: Actor, new: NewInspection, point: risk.RiskPointRecord, items: dict[str, dict], row: dict
+    actor: Actor, new: NewInspection, point: risk.RiskPointRecord, items: dict[str, DutyItem], row: dict
 ) -> list[dict]:
     """Write the inspection, its results, the tasks it did, the hazards it opened and its event; the result rows."""
     inspection_id, now = row["id"], row["created_at"]
-    await Inspection.insert(Inspection(**row)).run()
     results = []
     for report in new.results:
         item = items[report.item_id]
@@ -505,14 +336,14 @@ async def _store(
             {
                 "id": new_id(),
                 "inspection_id": inspection_id,
-                "checklist_item_id": item["id"],
+                "checklist_item_id": item.id,
                 "task_id": task_id,
                 "ok": report.ok,
                 "note": report.note,
                 "hazard_id": hazard_id,
             }
         )
-    await InspectionResult.insert(*[InspectionResult(**result) for result in results]).run()
+    await store.insert_inspection(row, results)
     payload = {
         key: row[key] for key in ("risk_point_id", "enterprise_id", "scan_id", "started_at", "finished_at", "presence")
     }
@@ -524,8 +355,8 @@ async def _store(
             for result in results
         ],
     }
-    await append_event(
-        chain_id=inspection_id,
+    await store.append_inspection_event(
+        inspection_id,
         subject_kind=SUBJECT_KIND,
         action="record",
         name="InspectionRecorded",
@@ -533,7 +364,6 @@ async def _store(
         at=now,
         payload=payload,
         photo_hashes=(),
-        bind=(Inspection, inspection_id),
     )
     return results
 
@@ -552,8 +382,7 @@ async def record_inspection(
         new, started_at=new.started_at.astimezone(UTC), finished_at=new.finished_at.astimezone(UTC)
     )
     point = await risk.get_risk_point(actor=actor, risk_point_id=new.risk_point_id)
-    checklist = ChecklistItem.select().where(ChecklistItem.risk_point_id == point.id, ChecklistItem.active.eq(True))
-    items = {item["id"]: item for item in await checklist.run()}
+    items = await risk_store.duty_items_of_point(point.id)
     check_times(new.started_at, new.finished_at, now)
     check_results(new.results, items)
     scan = await _scan_fix(actor, new.scan_id, point.id)
@@ -592,41 +421,16 @@ async def record_inspection(
     except Exception as error:
         if not is_unique_violation(error):
             raise
-        # the same phone's retry won the race: answer with what it made
-        if (existing := await _by_client_key(client_key)) is None:
+        # the same phone's retry won the race: answer with what it made, read in a transaction of its own so that
+        # a winner whose commit is still in flight (SQLite's group commit) is seen, and durable before we answer
+        async with transaction():
+            existing = await _by_client_key(client_key)
+        if existing is None:
             raise
         return existing, False
-    return _inspection_record(row, results), True
-
-
-@dataclass(frozen=True, slots=True)
-class PresenceCount:
-    """How many inspections in scope proved each presence value, and the range of distances measured."""
-
-    presence: str
-    inspections: int
-    nearest_m: float | None
-    farthest_m: float | None
+    return store.inspection_record(row, results), True
 
 
 async def presence_counts(*, actor: Actor) -> list[PresenceCount]:
     """The inspections of the enterprises in the caller's scope by presence (proven, far, stale, none)."""
-    in_scope = Inspection.enterprise_id.is_in(Enterprise.select(Enterprise.id).where(enterprise_condition(actor)))
-    rows = (
-        await Inspection.select(
-            Inspection.presence,
-            Count(Inspection.id, alias="n"),
-            Min(Inspection.presence_distance_m, alias="nearest"),
-            Max(Inspection.presence_distance_m, alias="farthest"),
-        )
-        .where(in_scope)
-        .group_by(Inspection.presence)
-        .run()
-    )
-    found = {row["presence"]: row for row in rows}
-    return [
-        PresenceCount(value.value, int(found[value]["n"]), found[value]["nearest"], found[value]["farthest"])
-        if value in found
-        else PresenceCount(value.value, 0, None, None)
-        for value in Presence
-    ]
+    return await store.presence_counts(actor)

@@ -6,7 +6,7 @@ import io
 
 from PIL import Image, ImageDraw
 
-from domain.inspections.model import LOCAL_TIME
+from domain.clock import LOCAL_TIME
 from domain.printing import _text
 from domain.printing._text import Style
 from domain.printing.model import SafetyCodeData, chinese_date

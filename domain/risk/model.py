@@ -532,3 +532,17 @@ def assess(scheme: Scheme, factors: Mapping[str, Decimal | str | int]) -> Assess
         colour=level.colour,
         min_control_level=scheme.control_level_of(level),
     )
+
+
+# --- the points' presence radius and printed codes --------------------------------------------------------------
+
+# A point's own presence radius lies between these (GPS cannot do better than ~10 m; the largest sites span a few km).
+MIN_RADIUS_M = 10
+MAX_RADIUS_M = 5000
+
+
+class SubjectKind(StrEnum):
+    """What a printed code (and the scan record of a scan of it) stands for."""
+
+    RISK_POINT = "p"
+    ENTERPRISE = "e"

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 import msgspec
@@ -18,103 +15,20 @@ from domain.db.paging import Page, clamp_limit, decode_cursor, page_of
 from domain.db.transactions import transaction
 from domain.errors import InvalidInput, NotFound
 from domain.ids import new_id
-from domain.inspections.model import MAX_RADIUS_M, MIN_RADIUS_M
+from domain.org import store as org_store
 from domain.org.scope import require_enterprise
-from domain.org.store import enterprise_condition
-from domain.org.tables import Enterprise
-from domain.risk.model import SEED_SCHEMES, Assessment, Method, RiskLevel, Scheme, assess
-from domain.risk.tables import ChecklistItem, RiskAssessment, RiskPoint
+from domain.risk import store
+from domain.risk.model import MAX_RADIUS_M, MIN_RADIUS_M, SEED_SCHEMES, Assessment, Method, Scheme, assess
+
+# The records live in the store; callers have long read them (and the row converters) here.
+from domain.risk.store import AssessmentRecord, ChecklistRecord, RiskPointRecord
+from domain.risk.store import checklist_record as checklist_record
+from domain.risk.store import point_record as point_record
 
 DEFAULT_SCHEMES = {Method.LEC: "lec-usual", Method.LS: "ls-usual"}
 CYCLE_UNITS = ("hour", "day", "week", "month", "quarter", "year")
 MEASURE_TYPES = ("engineering", "management", "training", "ppe", "emergency")
 POINT_KINDS = ("place", "device", "activity")
-_JSON_FIELDS = ("hazard_sources", "control_measures", "emergency_measures")
-
-
-@dataclass(frozen=True, slots=True)
-class RiskPointRecord:
-    """A risk point as stored, lists decoded."""
-
-    id: str
-    enterprise_id: str
-    kind: str
-    name: str
-    area: str
-    lat: float | None
-    lng: float | None
-    plan_x: float | None
-    plan_y: float | None
-    responsible_post: str
-    responsible_person: str
-    hazard_sources: list[str]
-    control_measures: list[dict]
-    emergency_measures: list[str]
-    emergency_phone: str
-    level: RiskLevel | None
-    colour: str | None
-    control_level: str | None
-    assessed_at: datetime | None
-    qr_serial: int
-    status: str
-    version: int
-    updated_at: datetime
-    # The point's own presence radius in metres (null: the presence policy's default).
-    presence_radius_m: float | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ChecklistRecord:
-    """A checklist item of a risk point."""
-
-    id: str
-    risk_point_id: str
-    content: str
-    basis: str
-    cycle_n: int
-    cycle_unit: str
-    responsible_post: str
-    criterion_id: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class AssessmentRecord:
-    """A kept assessment."""
-
-    id: str
-    risk_point_id: str
-    method: str
-    scheme_id: str
-    scheme_version: int
-    factors: dict[str, str]
-    score: Decimal
-    level: RiskLevel
-    colour: str
-    control_level: str
-    assessed_by: str
-    assessed_at: datetime
-
-
-def point_record(row: dict) -> RiskPointRecord:
-    """A row of `risk_point` as a record."""
-    values = {name: row[name] for name in RiskPointRecord.__slots__}
-    for name in _JSON_FIELDS:
-        values[name] = msgspec.json.decode(row[name])
-    values["level"] = RiskLevel(row["level"]) if row["level"] else None
-    return RiskPointRecord(**values)
-
-
-def checklist_record(row: dict) -> ChecklistRecord:
-    """A row of `checklist_item` as a record."""
-    return ChecklistRecord(**{name: row[name] for name in ChecklistRecord.__slots__})
-
-
-def _assessment_record(row: dict) -> AssessmentRecord:
-    values = {name: row[name] for name in AssessmentRecord.__slots__}
-    values["factors"] = msgspec.json.decode(row["factors"])
-    values["score"] = Decimal(row["score"])
-    values["level"] = RiskLevel(row["level"])
-    return AssessmentRecord(**values)
 
 
 def _check_fields(fields: dict[str, Any]) -> dict[str, Any]:
@@ -134,24 +48,17 @@ def _check_fields(fields: dict[str, Any]) -> dict[str, Any]:
         if measure.get("type") not in MEASURE_TYPES:
             raise InvalidInput("unknown type of control measure", field="controlMeasures", reason="type")
     return {
-        name: msgspec.json.encode(value).decode() if name in _JSON_FIELDS else value for name, value in fields.items()
+        name: msgspec.json.encode(value).decode() if name in store.JSON_FIELDS else value
+        for name, value in fields.items()
     }
 
 
-async def _point_row(actor: Actor, risk_point_id: str) -> dict:
-    """The risk point's row if its enterprise is in the caller's scope, else NotFound."""
-    row = (
-        await RiskPoint.select()
-        .where(
-            RiskPoint.id == risk_point_id,
-            RiskPoint.enterprise_id.is_in(Enterprise.select(Enterprise.id).where(enterprise_condition(actor))),
-        )
-        .first()
-        .run()
-    )
-    if row is None:
+async def _point(actor: Actor, risk_point_id: str) -> RiskPointRecord:
+    """The risk point if its enterprise is in the caller's scope, else NotFound."""
+    found = await store.visible_point(actor, risk_point_id)
+    if found is None:
         raise NotFound("no such risk point", entity="riskPoint", id=risk_point_id)
-    return row
+    return found
 
 
 async def create_risk_point(*, actor: Actor, enterprise_id: str, fields: dict[str, Any]) -> RiskPointRecord:
@@ -185,33 +92,25 @@ async def create_risk_point(*, actor: Actor, enterprise_id: str, fields: dict[st
         "updated_at": now,
     } | _check_fields(fields)
     async with transaction():
-        await RiskPoint.insert(RiskPoint(**row)).run()
+        created = await store.insert_point(row)
         await record_change(RISK_POINT, row["id"], enterprise_id, at=now)
-    return point_record(row)
+    return created
 
 
 async def update_risk_point(*, actor: Actor, risk_point_id: str, changes: dict[str, Any]) -> RiskPointRecord:
     """Change a risk point's description; its grade only changes through an assessment."""
     require(actor, Action.MANAGE_RISK_POINTS)
     async with transaction():
-        await _point_row(actor, risk_point_id)
-        values = _check_fields(changes) | {"updated_at": utcnow()}
-        await (
-            RiskPoint.update(
-                {getattr(RiskPoint, name): value for name, value in values.items()}
-                | {RiskPoint.version: RiskPoint.version + 1}
-            )
-            .where(RiskPoint.id == risk_point_id)
-            .run()
-        )
-        row = await _point_row(actor, risk_point_id)
-        await record_change(RISK_POINT, risk_point_id, row["enterprise_id"])
-    return point_record(row)
+        await _point(actor, risk_point_id)
+        await store.update_point(risk_point_id, _check_fields(changes) | {"updated_at": utcnow()})
+        changed = await _point(actor, risk_point_id)
+        await record_change(RISK_POINT, risk_point_id, changed.enterprise_id)
+    return changed
 
 
 async def get_risk_point(*, actor: Actor, risk_point_id: str) -> RiskPointRecord:
     """One risk point in the caller's scope."""
-    return point_record(await _point_row(actor, risk_point_id))
+    return await _point(actor, risk_point_id)
 
 
 async def list_risk_points(
@@ -220,27 +119,13 @@ async def list_risk_points(
     """The active risk points of an enterprise in the caller's scope, a page at a time."""
     await require_enterprise(actor, enterprise_id)
     size = clamp_limit(limit)
-    query = (
-        RiskPoint.select()
-        .where(RiskPoint.enterprise_id == enterprise_id, RiskPoint.status == "active")
-        .order_by(RiskPoint.id)
-        .limit(size + 1)
-    )
-    if after := decode_cursor(cursor):
-        query = query.where(RiskPoint.id > after)
-    rows = await query.run()
-    return page_of([point_record(row) for row in rows], size, lambda point: point.id)
+    points = await store.active_points(enterprise_id, after=decode_cursor(cursor), limit=size + 1)
+    return page_of(points, size, lambda point: point.id)
 
 
 async def all_risk_points(enterprise_id: str) -> list[RiskPointRecord]:
     """Every active point of an enterprise (for printables and colours; the caller has checked the scope)."""
-    rows = (
-        await RiskPoint.select()
-        .where(RiskPoint.enterprise_id == enterprise_id, RiskPoint.status == "active")
-        .order_by(RiskPoint.id)
-        .run()
-    )
-    return [point_record(row) for row in rows]
+    return await store.active_points(enterprise_id)
 
 
 def scheme_for(method: Method, scheme_id: str | None) -> Scheme:
@@ -275,37 +160,16 @@ async def assess_risk_point(
         "assessed_at": now,
     }
     async with transaction():
-        point = await _point_row(actor, risk_point_id)
-        row["enterprise_id"] = point["enterprise_id"]
-        await RiskAssessment.insert(RiskAssessment(**row)).run()
-        await (
-            RiskPoint.update(
-                {
-                    RiskPoint.level: row["level"],
-                    RiskPoint.colour: row["colour"],
-                    RiskPoint.control_level: row["control_level"],
-                    RiskPoint.assessed_at: now,
-                    RiskPoint.updated_at: now,
-                    RiskPoint.version: RiskPoint.version + 1,
-                }
-            )
-            .where(RiskPoint.id == risk_point_id)
-            .run()
-        )
-        await record_change(RISK_POINT, risk_point_id, point["enterprise_id"], at=now)
-    return _assessment_record(row)
+        point = await _point(actor, risk_point_id)
+        kept = await store.insert_assessment(row | {"enterprise_id": point.enterprise_id})
+        await record_change(RISK_POINT, risk_point_id, point.enterprise_id, at=now)
+    return kept
 
 
 async def list_assessments(*, actor: Actor, risk_point_id: str) -> list[AssessmentRecord]:
     """Every assessment of a point, newest first."""
-    await _point_row(actor, risk_point_id)
-    rows = (
-        await RiskAssessment.select()
-        .where(RiskAssessment.risk_point_id == risk_point_id)
-        .order_by(RiskAssessment.id, ascending=False)
-        .run()
-    )
-    return [_assessment_record(row) for row in rows]
+    await _point(actor, risk_point_id)
+    return await store.assessments_of(risk_point_id)
 
 
 async def add_checklist_item(*, actor: Actor, risk_point_id: str, fields: dict[str, Any]) -> ChecklistRecord:
@@ -319,41 +183,30 @@ async def add_checklist_item(*, actor: Actor, risk_point_id: str, fields: dict[s
         raise InvalidInput("no such major-hazard criterion", field="criterionId", reason="unknown")
     row = {"id": new_id(), "basis": "", "responsible_post": "", "criterion_id": None, "active": True} | fields
     async with transaction():
-        point = await _point_row(actor, risk_point_id)
+        point = await _point(actor, risk_point_id)
         if cited is not None:
             # an item failing later proposes a major hazard citing this criterion: it must fit the enterprise
-            enterprise = (
-                await Enterprise.select(Enterprise.industry)
-                .where(Enterprise.id == point["enterprise_id"])
-                .first()
-                .run()
-            )
-            if enterprise["industry"] not in cited.industries:
+            industry = await org_store.enterprise_industry(point.enterprise_id)
+            if industry not in cited.industries:
                 raise InvalidInput(
                     "the criterion does not apply to the enterprise's industry",
                     field="criterionId",
                     reason="wrong_industry",
-                    industry=enterprise["industry"],
+                    industry=industry,
                 )
-        row |= {"risk_point_id": risk_point_id, "enterprise_id": point["enterprise_id"], "created_at": utcnow()}
-        await ChecklistItem.insert(ChecklistItem(**row)).run()
+        row |= {"risk_point_id": risk_point_id, "enterprise_id": point.enterprise_id, "created_at": utcnow()}
+        item = await store.insert_checklist_item(row)
         # the checklist is part of the point's card
-        await record_change(RISK_POINT, risk_point_id, point["enterprise_id"])
-    return checklist_record(row)
+        await record_change(RISK_POINT, risk_point_id, point.enterprise_id)
+    return item
 
 
 async def checklist_of(risk_point_id: str) -> list[ChecklistRecord]:
     """The active checklist of a point (the caller has checked the scope)."""
-    rows = (
-        await ChecklistItem.select()
-        .where(ChecklistItem.risk_point_id == risk_point_id, ChecklistItem.active.eq(True))
-        .order_by(ChecklistItem.id)
-        .run()
-    )
-    return [checklist_record(row) for row in rows]
+    return await store.active_checklist(risk_point_id)
 
 
 async def list_checklist(*, actor: Actor, risk_point_id: str) -> list[ChecklistRecord]:
     """The checklist of a point in the caller's scope."""
-    await _point_row(actor, risk_point_id)
+    await _point(actor, risk_point_id)
     return await checklist_of(risk_point_id)
