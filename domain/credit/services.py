@@ -11,18 +11,16 @@ import contextlib
 import dataclasses
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from piccolo.columns import Column
-from piccolo.table import Table
-
 from domain.access.model import SYSTEM, Actor, Role
 from domain.access.permissions import Action, allowed, require
 from domain.clock import utcnow
+from domain.credit import store
 from domain.credit.model import (
     DEFAULT_SCHEME,
     GROUNDS_BY_CODE,
@@ -53,19 +51,19 @@ from domain.credit.model import (
     is_listed,
     region_code_of,
 )
-from domain.credit.tables import BlacklistListing, CreditAccident, CreditGrade, CreditPenalty
+from domain.credit.store import AccidentRecord, PenaltyRecord, StoredListing
 from domain.db.engine import is_unique_violation, unique_or
 from domain.db.transactions import transaction
 from domain.errors import AlreadyExists, DomainError, NotFound
-from domain.hazards.model import OWING_STATUSES, HazardLevel
-from domain.hazards.tables import Hazard
+from domain.hazards import store as hazards_store
 from domain.history.store import append_event
 from domain.ids import new_id
 from domain.inspections.model import LOCAL_TIME
+from domain.org import store as org_store
 from domain.org.scope import require_enterprise, require_published_region, require_region
-from domain.org.store import enterprise_condition
-from domain.org.tables import Enterprise, Region
 from domain.outbox.services import add_to_outbox
+
+__all__ = ["AccidentRecord", "PenaltyRecord"]
 
 SUBJECT_KIND = "credit"
 # The dynamic safety code reads the credit standing: a change of it is recomputed at once, not at the hourly pass.
@@ -111,26 +109,6 @@ class NewPenalty:
 
 
 @dataclass(frozen=True, slots=True)
-class PenaltyRecord:
-    """A stored penalty."""
-
-    id: str
-    enterprise_id: str
-    decision_no: str
-    decided_on: date
-    authority: str
-    kind: str
-    violation: str
-    execution: str
-    facts: str
-    amount: Decimal | None
-    accident_id: str | None
-    recorded_by: str
-    created_at: datetime
-    authority_region_code: str | None
-
-
-@dataclass(frozen=True, slots=True)
 class NewAccident:
     """What a regulator records of a production-safety accident."""
 
@@ -143,48 +121,20 @@ class NewAccident:
     description: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class AccidentRecord:
-    """A stored accident."""
-
-    id: str
-    enterprise_id: str
-    occurred_on: date
-    grade: str
-    deaths: int
-    injuries: int
-    concealed: bool
-    principal_fled: bool
-    description: str
-    recorded_by: str
-    created_at: datetime
-
-
-def _penalty_record(row: dict) -> PenaltyRecord:
-    fields = {f.name: row[f.name] for f in dataclasses.fields(PenaltyRecord)}
-    return PenaltyRecord(**fields | {"amount": Decimal(row["amount"]) if row["amount"] is not None else None})
-
-
-def _accident_record(row: dict) -> AccidentRecord:
-    return AccidentRecord(**{f.name: row[f.name] for f in dataclasses.fields(AccidentRecord)})
-
-
 async def _record_of(enterprise_id: str) -> Record:
     """The pure view of an enterprise's penalties and accidents."""
-    enterprise = await Enterprise.select(Enterprise.industry).where(Enterprise.id == enterprise_id).first().run()
-    return (await _records_of([enterprise_id], {enterprise_id: enterprise["industry"] if enterprise else ""}))[
-        enterprise_id
-    ]
+    industry = await org_store.enterprise_industry(enterprise_id)
+    return (await _records_of([enterprise_id], {enterprise_id: industry or ""}))[enterprise_id]
 
 
 async def _records_of(enterprise_ids: list[str], industries: dict[str, str]) -> dict[str, Record]:
     penalties: dict[str, list[Penalty]] = defaultdict(list)
     accidents: dict[str, list[Accident]] = defaultdict(list)
     if enterprise_ids:
-        for row in await CreditPenalty.select().where(CreditPenalty.enterprise_id.is_in(enterprise_ids)).run():
-            penalties[row["enterprise_id"]].append(_penalty_of(row))
-        for row in await CreditAccident.select().where(CreditAccident.enterprise_id.is_in(enterprise_ids)).run():
-            accidents[row["enterprise_id"]].append(_accident_of(row))
+        for stored_penalty in await store.penalties_of(enterprise_ids):
+            penalties[stored_penalty.enterprise_id].append(_penalty_of(stored_penalty))
+        for stored_accident in await store.accidents_of(enterprise_ids):
+            accidents[stored_accident.enterprise_id].append(_accident_of(stored_accident))
     return {
         eid: Record(
             industry=industries.get(eid, ""),
@@ -195,27 +145,27 @@ async def _records_of(enterprise_ids: list[str], industries: dict[str, str]) -> 
     }
 
 
-def _penalty_of(row: dict) -> Penalty:
+def _penalty_of(row: PenaltyRecord) -> Penalty:
     return Penalty(
-        id=row["id"],
-        decided_on=row["decided_on"],
-        kind=PenaltyKind(row["kind"]),
-        violation=Violation(row["violation"]),
-        execution=Execution(row["execution"]),
-        accident_id=row["accident_id"],
-        amount=Decimal(row["amount"]) if row["amount"] is not None else None,
+        id=row.id,
+        decided_on=row.decided_on,
+        kind=PenaltyKind(row.kind),
+        violation=Violation(row.violation),
+        execution=Execution(row.execution),
+        accident_id=row.accident_id,
+        amount=row.amount,
     )
 
 
-def _accident_of(row: dict) -> Accident:
+def _accident_of(row: AccidentRecord) -> Accident:
     return Accident(
-        id=row["id"],
-        occurred_on=row["occurred_on"],
-        grade=AccidentGrade(row["grade"]),
-        concealed=row["concealed"],
-        principal_fled=row["principal_fled"],
-        deaths=row["deaths"],
-        injuries=row["injuries"],
+        id=row.id,
+        occurred_on=row.occurred_on,
+        grade=AccidentGrade(row.grade),
+        concealed=row.concealed,
+        principal_fled=row.principal_fled,
+        deaths=row.deaths,
+        injuries=row.injuries,
     )
 
 
@@ -243,18 +193,15 @@ async def record_penalty(
         field="decisionNo",
         decision_no=new.decision_no,
     )
-    if (
-        await CreditPenalty.exists()
-        .where(CreditPenalty.enterprise_id == enterprise_id, CreditPenalty.decision_no == new.decision_no)
-        .run()
-    ):
+    if await store.penalty_exists(enterprise_id, new.decision_no):
         raise duplicate
     row = dataclasses.asdict(new) | {
         "amount": str(new.amount) if new.amount is not None else None,
         "authority_region_code": authority,
     }
-    saved = await _append_record(
-        CreditPenalty,
+    return await _append_record(
+        store.insert_penalty,
+        store.penalty,
         "penalty_id",
         "recordPenalty",
         "PenaltyRecorded",
@@ -264,7 +211,6 @@ async def record_penalty(
         now=now,
         duplicate=duplicate,
     )
-    return _penalty_record(saved)
 
 
 async def _authority_region(actor: Actor, enterprise_path: str, code: str | None) -> str:
@@ -274,13 +220,14 @@ async def _authority_region(actor: Actor, enterprise_path: str, code: str | None
         raise AuthorityRegionInvalid(
             "name the region of the deciding department", field="authorityRegionCode", reason="required"
         )
-    region = await Region.select(Region.path).where(Region.code == code).first().run()
-    check_authority(authority_path=region["path"] if region else None, enterprise_path=enterprise_path, recorder=actor)
+    authority_path = await org_store.region_path_of(code)
+    check_authority(authority_path=authority_path, enterprise_path=enterprise_path, recorder=actor)
     return code
 
 
 async def _append_record(
-    table: type[Table],
+    insert: Callable[[dict[str, Any]], Awaitable[None]],
+    read: Callable[[str], Awaitable[Any]],
     id_field: str,
     action: str,
     name: str,
@@ -290,7 +237,7 @@ async def _append_record(
     row: dict[str, Any],
     now: datetime,
     duplicate: Exception | None = None,
-) -> dict:
+) -> Any:
     """Insert a penalty or accident with its event in one transaction, recompute the candidates, read it back."""
     record_id = new_id()
     async with transaction():
@@ -304,18 +251,18 @@ async def _append_record(
             payload=row | {id_field: record_id},
         )
         with unique_or(duplicate) if duplicate else contextlib.nullcontext():
-            await table.insert(
-                table(
-                    id=record_id,
-                    enterprise_id=enterprise_id,
-                    recorded_by=actor.user_id,
-                    event_seq=event.seq,
-                    created_at=now,
+            await insert(
+                {
+                    "id": record_id,
+                    "enterprise_id": enterprise_id,
+                    "recorded_by": actor.user_id,
+                    "event_seq": event.seq,
+                    "created_at": now,
                     **row,
-                )
-            ).run()
+                }
+            )
     await compute_candidates(enterprise_ids=[enterprise_id], now=now)
-    return await table.select().where(table._meta.primary_key == record_id).first().run()
+    return await read(record_id)
 
 
 async def record_accident(
@@ -336,8 +283,9 @@ async def record_accident(
         injuries=new.injuries,
     )
     check_accident(accident, today=now.astimezone(LOCAL_TIME).date())
-    saved = await _append_record(
-        CreditAccident,
+    return await _append_record(
+        store.insert_accident,
+        store.accident,
         "accident_id",
         "recordAccident",
         "AccidentRecorded",
@@ -346,30 +294,18 @@ async def record_accident(
         row=dataclasses.asdict(new),
         now=now,
     )
-    return _accident_record(saved)
 
 
 async def list_penalties(*, actor: Actor, enterprise_id: str) -> list[PenaltyRecord]:
     """The penalties of an enterprise in scope, newest decision first."""
-    rows = await _newest_first(actor, enterprise_id, CreditPenalty, CreditPenalty.decided_on)
-    return [_penalty_record(row) for row in rows]
+    await require_enterprise(actor, enterprise_id)
+    return await store.penalties_newest_first(enterprise_id)
 
 
 async def list_accidents(*, actor: Actor, enterprise_id: str) -> list[AccidentRecord]:
     """The accidents of an enterprise in scope, newest first."""
-    rows = await _newest_first(actor, enterprise_id, CreditAccident, CreditAccident.occurred_on)
-    return [_accident_record(row) for row in rows]
-
-
-async def _newest_first(actor: Actor, enterprise_id: str, table: type[Table], day: Column) -> list[dict]:
     await require_enterprise(actor, enterprise_id)
-    return (
-        await table.select()
-        .where(table.enterprise_id == enterprise_id)
-        .order_by(day, ascending=False)
-        .order_by(table._meta.primary_key, ascending=False)
-        .run()
-    )
+    return await store.accidents_newest_first(enterprise_id)
 
 
 # --- candidates ----------------------------------------------------------------------------------------------------
@@ -389,21 +325,17 @@ async def compute_candidates(
     """Make a candidate listing for every penalty that supports one, or refresh a still-pending candidate's basis;
     idempotent: a second run finds the same rows with the same basis and changes nothing."""
     now = now or utcnow()
-    query = Enterprise.select(Enterprise.id, Enterprise.industry)
-    if enterprise_ids is not None:
-        query = query.where(Enterprise.id.is_in(list(enterprise_ids) or [""]))
-    else:
-        query = query.where(Enterprise.id.is_in(CreditPenalty.select(CreditPenalty.enterprise_id)))
-    industries = {row["id"]: row["industry"] for row in await query.run()}
+    industries = await org_store.enterprise_industries(
+        None if enterprise_ids is None else list(enterprise_ids),
+        among=store.penalised_enterprises() if enterprise_ids is None else None,
+    )
     records = await _records_of(sorted(industries), industries)
     created = updated = 0
     for enterprise_id, record in records.items():
         for basis in candidates(record):
             stored = json.dumps(basis.to_json(), sort_keys=True)
-            existing = (
-                await BlacklistListing.select().where(BlacklistListing.penalty_id == basis.penalty_id).first().run()
-            )
-            if existing is not None and (existing["status"] not in PENDING or existing["basis"] == stored):
+            existing = await store.listing_of_penalty(basis.penalty_id)
+            if existing is not None and (existing.status not in PENDING or existing.basis == stored):
                 continue  # decided listings keep the basis they were decided on
             try:
                 made = await _store_candidate(enterprise_id, basis, existing, stored, now)
@@ -416,39 +348,32 @@ async def compute_candidates(
     return CandidateReport(created=created, updated=updated)
 
 
-async def _store_candidate(enterprise_id: str, basis: Basis, existing: dict | None, stored: str, now: datetime) -> str:
+async def _store_candidate(
+    enterprise_id: str, basis: Basis, existing: StoredListing | None, stored: str, now: datetime
+) -> str:
     """Insert the candidate or refresh its basis (version-checked), with its event; what it did, or "" if raced."""
     async with transaction():
         if existing is None:
             listing_id, made = new_id(), "created"
-            await BlacklistListing.insert(
-                BlacklistListing(
-                    id=listing_id,
-                    enterprise_id=enterprise_id,
-                    penalty_id=basis.penalty_id,
-                    status=str(ListingStatus.CANDIDATE),
-                    basis=stored,
-                    version=1,
-                    created_at=now,
-                    updated_at=now,
-                )
-            ).run()
+            await store.insert_listing(
+                {
+                    "id": listing_id,
+                    "enterprise_id": enterprise_id,
+                    "penalty_id": basis.penalty_id,
+                    "status": str(ListingStatus.CANDIDATE),
+                    "basis": stored,
+                    "version": 1,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
         else:
-            listing_id, made = existing["id"], "updated"
-            if (
-                not await BlacklistListing.update(
-                    {
-                        BlacklistListing.basis: stored,
-                        BlacklistListing.updated_at: now,
-                        BlacklistListing.version: existing["version"] + 1,
-                    }
-                )
-                .where(BlacklistListing.id == listing_id, BlacklistListing.version == existing["version"])
-                .returning(BlacklistListing.id)
-                .run()
-            ):
+            listing_id, made = existing.id, "updated"
+            values = {"basis": stored, "updated_at": now}
+            if not await store.update_listing(listing_id, version=existing.version, values=values):
                 return ""
-        await append_event(
+        await store.append_listing_event(
+            listing_id,
             chain_id=chain_of(enterprise_id),
             subject_kind=SUBJECT_KIND,
             action="computeCandidate",
@@ -456,7 +381,6 @@ async def _store_candidate(enterprise_id: str, basis: Basis, existing: dict | No
             actor=SYSTEM,
             at=now,
             payload={"listing_id": listing_id, **basis.to_json()},
-            bind=(BlacklistListing, listing_id),
         )
     return made
 
@@ -502,47 +426,31 @@ class ListingRecord:
     authority_region_code: str | None
 
 
-def _listing_of(row: dict, penalty_decided_on: date, authority_region_code: str | None = None) -> Listing:
+def _listing_of(row: StoredListing, penalty_decided_on: date, authority_region_code: str | None = None) -> Listing:
     fields = {
-        f: row[f] for f in ("notified_on", "decided_on", "expires_on", "removed_on", "ended_on", "statement", "reason")
+        f: getattr(row, f)
+        for f in ("notified_on", "decided_on", "expires_on", "removed_on", "ended_on", "statement", "reason")
     }
     return Listing(
-        status=ListingStatus(row["status"]),
+        status=ListingStatus(row.status),
         penalty_decided_on=penalty_decided_on,
         authority_region_code=authority_region_code,
         **fields,
     )
 
 
-async def _listing_records(rows: list[dict], actor: Actor, today: date) -> list[ListingRecord]:
-    enterprise_ids = sorted({row["enterprise_id"] for row in rows})
-    penalty_ids = sorted({row["penalty_id"] for row in rows})
-    enterprises = {
-        e["id"]: e
-        for e in await Enterprise.select(Enterprise.id, Enterprise.name, Enterprise.credit_code, Enterprise.region_code)
-        .where(Enterprise.id.is_in(enterprise_ids or [""]))
-        .run()
-    }
-    penalties = {
-        p["id"]: p
-        for p in await CreditPenalty.select(
-            CreditPenalty.id, CreditPenalty.decision_no, CreditPenalty.decided_on, CreditPenalty.authority_region_code
-        )
-        .where(CreditPenalty.id.is_in(penalty_ids or [""]))
-        .run()
-    }
+async def _listing_records(rows: list[StoredListing], actor: Actor, today: date) -> list[ListingRecord]:
+    enterprise_ids = sorted({row.enterprise_id for row in rows})
+    penalty_ids = sorted({row.penalty_id for row in rows})
+    enterprises = await org_store.enterprises_by_id(enterprise_ids)
+    penalties = await store.penalties_by_id(penalty_ids)
     # published listings reach everyone, but only those in the caller's scope may act on them
-    in_scope = {
-        e["id"]
-        for e in await Enterprise.select(Enterprise.id)
-        .where(Enterprise.id.is_in(enterprise_ids or [""]), enterprise_condition(actor))
-        .run()
-    }
+    in_scope = {e.id for e in await org_store.visible_enterprises(actor, enterprise_ids)}
     records = []
     for row in rows:
-        enterprise, penalty = enterprises[row["enterprise_id"]], penalties[row["penalty_id"]]
-        listing = _listing_of(row, penalty["decided_on"], penalty["authority_region_code"])
-        basis = json.loads(row["basis"])
+        enterprise, penalty = enterprises[row.enterprise_id], penalties[row.penalty_id]
+        listing = _listing_of(row, penalty.decided_on, penalty.authority_region_code)
+        basis = json.loads(row.basis)
         grounds = [
             GroundRecord(code, GROUNDS_BY_CODE[code].article, GROUNDS_BY_CODE[code].text)
             for code in basis.get("grounds", [])
@@ -550,43 +458,41 @@ async def _listing_records(rows: list[dict], actor: Actor, today: date) -> list[
         ]
         records.append(
             ListingRecord(
-                id=row["id"],
-                enterprise_id=row["enterprise_id"],
-                enterprise_name=enterprise["name"],
-                credit_code=enterprise["credit_code"],
-                region_code=enterprise["region_code"],
-                penalty_id=row["penalty_id"],
-                decision_no=penalty["decision_no"],
-                status=row["status"],
+                id=row.id,
+                enterprise_id=row.enterprise_id,
+                enterprise_name=enterprise.name,
+                credit_code=enterprise.credit_code,
+                region_code=enterprise.region_code,
+                penalty_id=row.penalty_id,
+                decision_no=penalty.decision_no,
+                status=row.status,
                 grounds=grounds,
                 penalty_ids=basis.get("penalty_ids", []),
                 accident_ids=basis.get("accident_ids", []),
-                notified_on=row["notified_on"],
-                statement=row["statement"],
-                decided_on=row["decided_on"],
-                expires_on=row["expires_on"],
-                removed_on=row["removed_on"],
-                ended_on=row["ended_on"],
-                reason=row["reason"],
+                notified_on=row.notified_on,
+                statement=row.statement,
+                decided_on=row.decided_on,
+                expires_on=row.expires_on,
+                removed_on=row.removed_on,
+                ended_on=row.ended_on,
+                reason=row.reason,
                 listed=is_listed(listing, today),
-                version=row["version"],
-                allowed_actions=allowed_actions(listing, actor) if row["enterprise_id"] in in_scope else [],
-                updated_at=row["updated_at"],
-                authority_region_code=penalty["authority_region_code"],
+                version=row.version,
+                allowed_actions=allowed_actions(listing, actor) if row.enterprise_id in in_scope else [],
+                updated_at=row.updated_at,
+                authority_region_code=penalty.authority_region_code,
             )
         )
     return records
 
 
-async def _region_condition(region_code: str | None, actor: Actor | None = None):
-    """Listings of enterprises under the region, or of all enterprises when no region is named; the region is the
-    caller's (`actor`) or, for the published list, any region."""
+async def _region_path(region_code: str | None, actor: Actor | None = None) -> str | None:
+    """The path of the region whose enterprises' listings are asked for (None: all); the region is the caller's
+    (`actor`) or, for the published list, any region."""
     if not region_code:
         return None
     region = await (require_region(actor, region_code) if actor else require_published_region(region_code))
-    return BlacklistListing.enterprise_id.is_in(
-        Enterprise.select(Enterprise.id).where(Enterprise.region_path.like(region.path + "%"))
-    )
+    return region.path
 
 
 async def published_listings(
@@ -595,49 +501,21 @@ async def published_listings(
     """The listings in force on the day (default today), under a region if named; public by law (the order has
     them published), so every signed-in role sees every one, whatever its own scope."""
     today = on or local_today()
-    query = (
-        BlacklistListing.select()
-        .where(
-            BlacklistListing.status == str(ListingStatus.CONFIRMED),
-            BlacklistListing.decided_on <= today,
-            BlacklistListing.expires_on > today,
-        )
-        .order_by(BlacklistListing.decided_on, ascending=False)
-        .order_by(BlacklistListing.id, ascending=False)
-    )
-    if (condition := await _region_condition(region_code)) is not None:
-        query = query.where(condition)
-    return await _listing_records(await query.run(), actor, today)
+    rows = await store.published(today, region_path=await _region_path(region_code))
+    return await _listing_records(rows, actor, today)
 
 
 async def list_candidates(*, actor: Actor, region_code: str | None = None) -> list[ListingRecord]:
     """Pending listings (computed or notified) of enterprises in the regulator's scope, oldest first."""
     require(actor, Action.REVIEW_BLACKLIST_CANDIDATES)
-    query = (
-        BlacklistListing.select()
-        .where(
-            BlacklistListing.status.is_in(PENDING),
-            BlacklistListing.enterprise_id.is_in(Enterprise.select(Enterprise.id).where(enterprise_condition(actor))),
-        )
-        .order_by(BlacklistListing.id)
-    )
-    if (condition := await _region_condition(region_code, actor)) is not None:
-        query = query.where(condition)
-    return await _listing_records(await query.run(), actor, local_today())
+    rows = await store.pending_in_scope(actor, PENDING, region_path=await _region_path(region_code, actor))
+    return await _listing_records(rows, actor, local_today())
 
 
-async def _listing_in_scope(actor: Actor, listing_id: str) -> dict:
-    row = (
-        await BlacklistListing.select()
-        .where(
-            BlacklistListing.id == listing_id,
-            BlacklistListing.enterprise_id.is_in(Enterprise.select(Enterprise.id).where(enterprise_condition(actor))),
-        )
-        .first()
-        .run()
-    )
+async def _listing_in_scope(actor: Actor, listing_id: str) -> StoredListing:
+    row = await store.listing_in_scope(actor, listing_id)
     # until the party is told, a candidate is the regulators' working material: to others it does not exist yet
-    if row is None or (not allowed(actor, Action.REVIEW_BLACKLIST_CANDIDATES) and row["notified_on"] is None):
+    if row is None or (not allowed(actor, Action.REVIEW_BLACKLIST_CANDIDATES) and row.notified_on is None):
         raise NotFound("no such listing", entity="listing", id=listing_id)
     return row
 
@@ -658,56 +536,42 @@ async def act_on_listing(
     return await _apply_step(actor, row, ListingStep(ListingAction(action), on or today, text), now, today)
 
 
-async def _apply_step(actor: Actor, row: dict, step: ListingStep, now: datetime, today: date) -> ListingRecord:
-    penalty = (
-        await CreditPenalty.select(CreditPenalty.decided_on, CreditPenalty.authority_region_code)
-        .where(CreditPenalty.id == row["penalty_id"])
-        .first()
-        .run()
-    )
-    before = _listing_of(row, penalty["decided_on"], penalty["authority_region_code"])
+async def _apply_step(actor: Actor, row: StoredListing, step: ListingStep, now: datetime, today: date) -> ListingRecord:
+    penalty = await store.penalty(row.penalty_id)
+    assert penalty is not None  # a listing's penalty is never deleted
+    before = _listing_of(row, penalty.decided_on, penalty.authority_region_code)
     after = advance(before, step, actor, today=today)
     changed = {
         name: getattr(after, name)
         for name in ("notified_on", "decided_on", "expires_on", "removed_on", "ended_on", "statement", "reason")
     }
-    changes: dict[Any, Any] = {getattr(BlacklistListing, name): value for name, value in changed.items()}
-    changes |= {
-        BlacklistListing.status: str(after.status),
-        BlacklistListing.version: row["version"] + 1,
-        BlacklistListing.updated_at: now,
-    }
+    changed |= {"status": str(after.status), "updated_at": now}
     async with transaction():
-        updated = (
-            await BlacklistListing.update(changes)
-            .where(BlacklistListing.id == row["id"], BlacklistListing.version == row["version"])
-            .returning(BlacklistListing.id)
-            .run()
-        )
-        if not updated:
-            raise ListingStale("the listing changed since it was read; read it again", listing_id=row["id"])
+        if not await store.update_listing(row.id, version=row.version, values=changed):
+            raise ListingStale("the listing changed since it was read; read it again", listing_id=row.id)
         payload = {
-            "listing_id": row["id"],
+            "listing_id": row.id,
             "on": step.on,
             "text": step.text,
             "from_status": str(before.status),
             "to_status": str(after.status),
-            "version": row["version"] + 1,
+            "version": row.version + 1,
             "expires_on": after.expires_on,
         }
-        await append_event(
-            chain_id=chain_of(row["enterprise_id"]),
+        await store.append_listing_event(
+            row.id,
+            chain_id=chain_of(row.enterprise_id),
             subject_kind=SUBJECT_KIND,
             action=str(step.action),
             name=TRANSITIONS[step.action].event,
             actor=actor,
             at=now,
             payload=payload,
-            bind=(BlacklistListing, row["id"]),
         )
         if is_listed(before, today) != is_listed(after, today):
-            await add_to_outbox(SAFETY_CODE_JOB, row["enterprise_id"], now=now)
-    saved = await BlacklistListing.select().where(BlacklistListing.id == row["id"]).first().run()
+            await add_to_outbox(SAFETY_CODE_JOB, row.enterprise_id, now=now)
+    saved = await store.listing(row.id)
+    assert saved is not None  # listings are never deleted
     return (await _listing_records([saved], actor, today))[0]
 
 
@@ -716,14 +580,10 @@ async def expire_listings(*, now: datetime | None = None) -> int:
     confirmed, so a second run finds none."""
     now = now or utcnow()
     today = now.astimezone(LOCAL_TIME).date()
-    rows = (
-        await BlacklistListing.select()
-        .where(BlacklistListing.status == str(ListingStatus.CONFIRMED), BlacklistListing.expires_on <= today)
-        .run()
-    )
+    rows = await store.confirmed_ending_by(today)
     lifted = 0
     for row in rows:
-        if not due_to_expire(_listing_of(row, row["decided_on"]), today):
+        if not due_to_expire(_listing_of(row, row.decided_on), today):
             continue
         try:
             await _apply_step(SYSTEM, row, ListingStep(ListingAction.EXPIRE, today), now, today)
@@ -742,31 +602,11 @@ async def compute_grades(
     """Recompute and overwrite the grade of every (or the named) enterprise under the scheme; idempotent."""
     now = now or utcnow()
     today = now.astimezone(LOCAL_TIME).date()
-    query = Enterprise.select(Enterprise.id, Enterprise.industry)
-    if enterprise_ids is not None:
-        query = query.where(Enterprise.id.is_in(list(enterprise_ids) or [""]))
-    industries = {row["id"]: row["industry"] for row in await query.run()}
+    industries = await org_store.enterprise_industries(None if enterprise_ids is None else list(enterprise_ids))
     ids = sorted(industries)
     records = await _records_of(ids, industries)
-    listed = {
-        row["enterprise_id"]
-        for row in await BlacklistListing.select(BlacklistListing.enterprise_id)
-        .where(
-            BlacklistListing.status == str(ListingStatus.CONFIRMED),
-            BlacklistListing.decided_on <= today,
-            BlacklistListing.expires_on > today,
-        )
-        .run()
-    }
-    overdue: dict[str, int] = defaultdict(int)
-    for row in (
-        await Hazard.select(Hazard.enterprise_id)
-        .where(
-            Hazard.level == str(HazardLevel.MAJOR), Hazard.status.is_in(sorted(OWING_STATUSES)), Hazard.deadline < now
-        )
-        .run()
-    ):
-        overdue[row["enterprise_id"]] += 1
+    listed = await store.listed_enterprises(today)
+    overdue: dict[str, int] = defaultdict(int, await hazards_store.overdue_major_counts(now))
     for enterprise_id in ids:
         result = scheme.grade(
             GradeInput(records[enterprise_id], enterprise_id in listed, overdue[enterprise_id]), today
@@ -780,18 +620,11 @@ async def compute_grades(
             "computed_at": now,
         }
         async with transaction():
-            stored = await CreditGrade.select().where(CreditGrade.enterprise_id == enterprise_id).first().run()
-            if stored is not None and all(stored[key] == values[key] for key in GRADE_FIGURES):
+            stored = await store.grade(enterprise_id)
+            if stored is not None and all(getattr(stored, key) == values[key] for key in GRADE_FIGURES):
                 continue  # the same grade on the same basis: grading again changes nothing (computed_* keep its first time)
-            if stored is not None:
-                await (
-                    CreditGrade.update({getattr(CreditGrade, k): v for k, v in values.items()})
-                    .where(CreditGrade.enterprise_id == enterprise_id)
-                    .run()
-                )
-            else:
-                await CreditGrade.insert(CreditGrade(enterprise_id=enterprise_id, **values)).run()
-            if stored is None or stored["grade"] != result.grade:
+            await store.save_grade(enterprise_id, values, new=stored is None)
+            if stored is None or stored.grade != result.grade:
                 await add_to_outbox(SAFETY_CODE_JOB, enterprise_id, now=now)
     return len(ids)
 
@@ -803,24 +636,16 @@ GRADE_FIGURES = ("grade", "points", "scheme_version", "basis")
 async def credit_standing(enterprise_id: str, on: date | None = None) -> CreditStanding:
     """Whether the enterprise is on the serious-dishonesty list on `on` (default today), and its latest grade."""
     day = on or local_today()
-    rows = (
-        await BlacklistListing.select()
-        .where(
-            BlacklistListing.enterprise_id == enterprise_id,
-            BlacklistListing.decided_on <= day,
-            BlacklistListing.expires_on > day,
-        )
-        .run()
-    )
-    listings = [row for row in rows if is_listed(_listing_of(row, row["decided_on"]), day)]
-    grade = await CreditGrade.select().where(CreditGrade.enterprise_id == enterprise_id).first().run()
+    rows = await store.listings_spanning(enterprise_id, day)
+    listings = [row for row in rows if row.decided_on and is_listed(_listing_of(row, row.decided_on), day)]
+    grade = await store.grade(enterprise_id)
     basis: tuple[str, ...] = ()
     for row in listings:
-        grounds = json.loads(row["basis"]).get("grounds", [])
-        basis += (f"listed {row['decided_on']}–{row['expires_on']}: {', '.join(grounds)}",)
+        grounds = json.loads(row.basis).get("grounds", [])
+        basis += (f"listed {row.decided_on}–{row.expires_on}: {', '.join(grounds)}",)
     if grade is not None:
-        basis += (f"grade {grade['grade']} ({grade['scheme_version']}, {grade['points']} points)",)
-    return CreditStanding(listed=bool(listings), grade=grade["grade"] if grade else None, basis=basis)
+        basis += (f"grade {grade.grade} ({grade.scheme_version}, {grade.points} points)",)
+    return CreditStanding(listed=bool(listings), grade=grade.grade if grade else None, basis=basis)
 
 
 @dataclass(frozen=True, slots=True)
@@ -850,24 +675,18 @@ async def enterprise_credit(*, actor: Actor, enterprise_id: str) -> CreditView:
     grade."""
     await require_enterprise(actor, enterprise_id)
     today = local_today()
-    query = (
-        BlacklistListing.select()
-        .where(BlacklistListing.enterprise_id == enterprise_id)
-        .order_by(BlacklistListing.id, ascending=False)
-    )
-    if not allowed(actor, Action.REVIEW_BLACKLIST_CANDIDATES):
-        query = query.where(BlacklistListing.notified_on.is_not_null())
-    listings = await _listing_records(await query.run(), actor, today)
-    row = await CreditGrade.select().where(CreditGrade.enterprise_id == enterprise_id).first().run()
+    rows = await store.listings_of(enterprise_id, notified_only=not allowed(actor, Action.REVIEW_BLACKLIST_CANDIDATES))
+    listings = await _listing_records(rows, actor, today)
+    row = await store.grade(enterprise_id)
     grade = None
     if row is not None:
         grade = GradeRecord(
-            grade=row["grade"],
-            points=row["points"],
-            scheme_version=row["scheme_version"],
-            basis=json.loads(row["basis"]),
-            computed_on=row["computed_on"],
-            computed_at=row["computed_at"],
+            grade=row.grade,
+            points=row.points,
+            scheme_version=row.scheme_version,
+            basis=json.loads(row.basis),
+            computed_on=row.computed_on,
+            computed_at=row.computed_at,
         )
     return CreditView(
         enterprise_id=enterprise_id, listed=any(item.listed for item in listings), listings=listings, grade=grade

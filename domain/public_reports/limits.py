@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 
 from domain.clock import utcnow
 from domain.db.transactions import transaction
+from domain.public_reports import store
 from domain.public_reports.model import PublicRateLimited, RateLimit, hashed, retry_after_s, window_of
-from domain.public_reports.tables import PublicRateCounter
 
 KEEP_EXPIRED = timedelta(days=1)
 
@@ -27,18 +27,7 @@ async def count_request(checks: list[tuple[RateLimit, str]], now: datetime | Non
         for limit, key in checks:
             start, end = window_of(limit, now)
             counter_id = f"{limit.name}:{hashed(limit.name, key)[:32]}:{start}"
-            await (
-                PublicRateCounter.insert(PublicRateCounter(id=counter_id, hits=0, window_end=end))
-                .on_conflict(action="DO NOTHING")
-                .run()
-            )
-            # one UPDATE both checks and counts, so two racing requests cannot both take the last place
-            counted = (
-                await PublicRateCounter.update({PublicRateCounter.hits: PublicRateCounter.hits + 1})
-                .where(PublicRateCounter.id == counter_id, PublicRateCounter.hits < limit.limit)
-                .returning(PublicRateCounter.hits)
-                .run()
-            )
+            counted = await store.take_place(counter_id, limit=limit.limit, window_end=end)
             if not counted:
                 raise PublicRateLimited(
                     f"at most {limit.limit} requests per {int(limit.window.total_seconds())} s",
@@ -51,10 +40,4 @@ async def purge_expired_counters(now: datetime | None = None) -> int:
     """Delete the counters of windows that ended more than a day ago; returns how many."""
     cutoff = (now or utcnow()) - KEEP_EXPIRED
     async with transaction():
-        deleted = (
-            await PublicRateCounter.delete()
-            .where(PublicRateCounter.window_end < cutoff)
-            .returning(PublicRateCounter.id)
-            .run()
-        )
-    return len(deleted)
+        return await store.delete_counters_ended_before(cutoff)

@@ -29,18 +29,18 @@ from domain.db.paging import Page, clamp_limit, decode_cursor, page_of
 from domain.db.transactions import transaction
 from domain.errors import InvalidInput, NotFound
 from domain.hazards import services as hazards
-from domain.history.store import append_event, chain_rows
+from domain.history.store import chain_rows
 from domain.ids import new_id
 from domain.notifications.model import Audience, EventKind, Notice
 from domain.notifications.services import NotificationSubject, deliver_due, record_notification
 from domain.org import store as org_store
-from domain.org.model import EnterpriseStatus
+from domain.org.model import RegionRecord
 from domain.org.scope import require_enterprise
-from domain.org.tables import Enterprise, Region
 from domain.outbox.services import add_to_outbox
+from domain.photos import store as photos_store
 from domain.photos.services import CaptureForm, PhotoRecord, Photos
 from domain.photos.storage import Incoming
-from domain.photos.tables import Photo, PhotoUpload
+from domain.public_reports import store
 from domain.public_reports.limits import count_request
 from domain.public_reports.model import (
     EVENT_NAMES,
@@ -68,13 +68,7 @@ from domain.public_reports.model import (
     normal_receipt,
     shown_receipt,
 )
-from domain.public_reports.scope import report_condition
-from domain.public_reports.tables import (
-    PublicReport,
-    PublicReportContact,
-    PublicReportPhoto,
-    PublicReportReply,
-)
+from domain.public_reports.store import StoredReport
 
 SUBJECT_KIND = "publicReport"
 NOTIFY_JOB = "notify_public_report"
@@ -189,22 +183,16 @@ class Route:
 
 
 async def _enterprise_route(new: NewPublicReport) -> Route | None:
-    open_ones = Enterprise.status != EnterpriseStatus.CLOSED.value
-    columns = (Enterprise.id, Enterprise.grid_id, Enterprise.region_code, Enterprise.region_path)
     if new.enterprise_credit_code:
-        row = (
-            await Enterprise.select(*columns)
-            .where(Enterprise.credit_code == new.enterprise_credit_code.upper(), open_ones)
-            .first()
-            .run()
-        )
-        if row is not None:
-            return Route(RoutedBy.CREDIT_CODE, row["region_code"], row["region_path"], row["grid_id"], row["id"])
+        found = await org_store.open_enterprises(credit_code=new.enterprise_credit_code.upper(), limit=1)
+        if found:
+            e = found[0]
+            return Route(RoutedBy.CREDIT_CODE, e.region_code, e.region_path, e.grid_id, e.id)
     if name := new.enterprise_name.strip():
-        rows = await Enterprise.select(*columns).where(Enterprise.name == name, open_ones).limit(2).run()
-        if len(rows) == 1:  # two of one name: a name does not say which, so the place decides
-            row = rows[0]
-            return Route(RoutedBy.ENTERPRISE_NAME, row["region_code"], row["region_path"], row["grid_id"], row["id"])
+        found = await org_store.open_enterprises(name=name, limit=2)
+        if len(found) == 1:  # two of one name: a name does not say which, so the place decides
+            e = found[0]
+            return Route(RoutedBy.ENTERPRISE_NAME, e.region_code, e.region_path, e.grid_id, e.id)
     return None
 
 
@@ -225,22 +213,16 @@ async def route_report(new: NewPublicReport) -> Route:
         grid_id = outline.subject if outline.kind == "grid" else None
         return Route(RoutedBy.LOCATION, outline.region_code, outline.region_path, grid_id)
     if new.region_code:
-        region = await Region.select(Region.code, Region.path).where(Region.code == new.region_code).first().run()
+        region = await org_store.region(new.region_code)
         if region is None:
             raise PublicReportInputInvalid("no such region", field="regionCode", reason="unknown")
-        return Route(RoutedBy.REGION, region["code"], region["path"])
+        return Route(RoutedBy.REGION, region.code, region.path)
     if new.lat is None and not new.enterprise_name.strip() and not new.enterprise_credit_code:
         raise PublicReportUnroutable("say where: an enterprise, a place on the map or a region")
-    top = (
-        await Region.select(Region.code, Region.path)
-        .where(Region.parent_code.is_null())
-        .order_by(Region.path)
-        .first()
-        .run()
-    )
+    top = await org_store.first_root_region()
     if top is None:
         raise PublicReportUnroutable("no region is set up to receive reports")
-    return Route(RoutedBy.FALLBACK, top["code"], top["path"])
+    return Route(RoutedBy.FALLBACK, top.code, top.path)
 
 
 # --- the reporter's side -------------------------------------------------------------------------------------------
@@ -252,12 +234,7 @@ async def _device_photos(device_id: str, photo_ids: tuple[str, ...]) -> list[dic
         raise PublicReportInputInvalid("a photo is listed twice", field="photoIds", reason="duplicate")
     if not photo_ids:
         return []
-    rows = (
-        await PhotoUpload.select(PhotoUpload.photo_id, PhotoUpload.photo_id.join_on(Photo.id).sha256.as_alias("sha256"))
-        .where(PhotoUpload.photo_id.is_in(list(photo_ids)), PhotoUpload.user_id == device_user(device_id))
-        .run()
-    )
-    mine = {row["photo_id"]: row["sha256"] for row in rows}
+    mine = await photos_store.uploaded_sha256s(photo_ids, user_id=device_user(device_id))
     if missing := [photo_id for photo_id in photo_ids if photo_id not in mine]:
         raise PublicReportInputInvalid(
             "no such photo from this device", field="photoIds", reason="unknown", ids=missing
@@ -265,22 +242,16 @@ async def _device_photos(device_id: str, photo_ids: tuple[str, ...]) -> list[dic
     return [{"id": photo_id, "sha256": mine[photo_id]} for photo_id in photo_ids]
 
 
-def _receipt_of(row: dict, replies: list[Reply]) -> Receipt:
-    return Receipt(shown_receipt(row["receipt"]), row["status"], row["created_at"], row["updated_at"], replies)
+def _receipt_of(row: StoredReport, replies: list[Reply]) -> Receipt:
+    return Receipt(shown_receipt(row.receipt), row.status, row.created_at, row.updated_at, replies)
 
 
 async def _replies(report_ids: list[str]) -> dict[str, list[Reply]]:
     if not report_ids:
         return {}
-    rows = (
-        await PublicReportReply.select()
-        .where(PublicReportReply.report_id.is_in(report_ids))
-        .order_by(PublicReportReply.id)
-        .run()
-    )
     found: dict[str, list[Reply]] = {}
-    for row in rows:
-        found.setdefault(row["report_id"], []).append(Reply(row["text"], row["created_at"]))
+    for report_id, text, created_at in await store.replies_of(report_ids):
+        found.setdefault(report_id, []).append(Reply(text, created_at))
     return found
 
 
@@ -288,8 +259,8 @@ async def submit_report(*, new: NewPublicReport, address: str, now: datetime | N
     """Store a public report and queue its notification; the same device and clientId again → the same receipt."""
     now = now or utcnow()
     client_key = hashed(new.device_id, new.client_id)
-    if (existing := await PublicReport.select().where(PublicReport.client_key == client_key).first().run()) is not None:
-        return _receipt_of(existing, (await _replies([existing["id"]])).get(existing["id"], [])), False
+    if (existing := await store.report_by_client_key(client_key)) is not None:
+        return _receipt_of(existing, (await _replies([existing.id])).get(existing.id, [])), False
     await count_request([(REPORT_PER_DEVICE, new.device_id), (REPORT_PER_ADDRESS, address)], now)
     if new.occurred_at and new.occurred_at > now + hazards.CLOCK_SKEW:
         raise PublicReportInputInvalid("occurredAt lies in the future", field="occurredAt", reason="future")
@@ -349,21 +320,14 @@ async def submit_report(*, new: NewPublicReport, address: str, now: datetime | N
     }
     try:
         async with transaction():
-            await PublicReport.insert(PublicReport(**row)).run()
-            if has_contact:
-                await PublicReportContact.insert(
-                    PublicReportContact(
-                        report_id=report_id,
-                        name=new.contact_name.strip(),
-                        phone=new.contact_phone or "",
-                        created_at=now,
-                    )
-                ).run()
-            for position, photo in enumerate(photos):
-                await PublicReportPhoto.insert(
-                    PublicReportPhoto(id=new_id(), report_id=report_id, photo_id=photo["id"], position=position)
-                ).run()
-            await append_event(
+            await store.insert_report(
+                StoredReport(**row),
+                contact=(new.contact_name.strip(), new.contact_phone or "") if has_contact else None,
+                photo_ids=[p["id"] for p in photos],
+                now=now,
+            )
+            await store.append_report_event(
+                report_id,
                 chain_id=report_id,
                 subject_kind=SUBJECT_KIND,
                 action="receive",
@@ -372,18 +336,17 @@ async def submit_report(*, new: NewPublicReport, address: str, now: datetime | N
                 at=now,
                 payload=payload,
                 photo_hashes=[p["sha256"] for p in photos],
-                bind=(PublicReport, report_id),
             )
             await add_to_outbox(NOTIFY_JOB, report_id, now=now)
     except Exception as error:
         if not is_unique_violation(error):
             raise
         # the same phone's retry won the race: answer with what it made
-        existing = await PublicReport.select().where(PublicReport.client_key == client_key).first().run()
+        existing = await store.report_by_client_key(client_key)
         if existing is None:
             raise
         return _receipt_of(existing, []), False
-    return _receipt_of(row, []), True
+    return _receipt_of(StoredReport(**row), []), True
 
 
 async def upload_photo(
@@ -400,7 +363,7 @@ async def upload_photo(
 ) -> tuple[PhotoRecord, bool]:
     """Keep a photo for a public report, with every check of an ordinary upload, under the device's pseudonym."""
     uploader = Actor(user_id=device_user(device_id), role=PUBLIC_ROLE)  # type: ignore[arg-type]
-    if not await PhotoUpload.exists().where(PhotoUpload.client_key == f"{uploader.user_id}:{client_id}").run():
+    if await photos_store.upload_by_key(f"{uploader.user_id}:{client_id}") is None:
         await count_request([(PHOTO_PER_DEVICE, device_id), (PHOTO_PER_ADDRESS, address)], now)
     # the raw device id is not kept: the pseudonym already ties the photo to the device's reports
     form = CaptureForm(client_id=client_id, taken_at=taken_at, lat=lat, lng=lng, device_id="")
@@ -411,10 +374,10 @@ async def follow_report(*, receipt: str, address: str, now: datetime | None = No
     """The status and replies of the report with this receipt; an unknown receipt is simply not found."""
     await count_request([(LOOKUP_PER_ADDRESS, address)], now)
     code = normal_receipt(receipt)
-    row = await PublicReport.select().where(PublicReport.receipt == code).first().run() if code else None
+    row = await store.report_by_receipt(code) if code else None
     if row is None:
         raise NotFound("no report with this receipt", entity="publicReport")
-    return _receipt_of(row, (await _replies([row["id"]])).get(row["id"], []))
+    return _receipt_of(row, (await _replies([row.id])).get(row.id, []))
 
 
 # --- the receivers' side -------------------------------------------------------------------------------------------
@@ -424,55 +387,26 @@ async def _contact_of(actor: Actor, report_id: str) -> Contact | None:
     """The one read of a reporter's contact: for regulators, and nobody else."""
     if actor.role is not Role.REGULATOR:
         return None
-    row = await PublicReportContact.select().where(PublicReportContact.report_id == report_id).first().run()
-    return Contact(row["name"], row["phone"] or None) if row else None
+    contact = await store.contact_of(report_id)
+    return Contact(contact[0], contact[1] or None) if contact else None
 
 
-async def _records(rows: list[dict], actor: Actor, *, with_contact: bool = False) -> list[ReportRecord]:
-    ids = [row["id"] for row in rows]
+async def _records(rows: list[StoredReport], actor: Actor, *, with_contact: bool = False) -> list[ReportRecord]:
+    ids = [row.id for row in rows]
     if not ids:
         return []
     replies = await _replies(ids)
-    photo_rows = (
-        await PublicReportPhoto.select(
-            PublicReportPhoto.report_id,
-            PublicReportPhoto.photo_id,
-            PublicReportPhoto.photo_id.join_on(Photo.id).sha256.as_alias("sha256"),
-        )
-        .where(PublicReportPhoto.report_id.is_in(ids))
-        .order_by(PublicReportPhoto.position)
-        .run()
-    )
     photos: dict[str, list[ReportPhotoRecord]] = {}
-    for p in photo_rows:
-        photos.setdefault(p["report_id"], []).append(ReportPhotoRecord(p["photo_id"], p["sha256"]))
-    contacts = {
-        row["report_id"]
-        for row in await PublicReportContact.select(PublicReportContact.report_id)
-        .where(PublicReportContact.report_id.is_in(ids))
-        .run()
-    }
-    enterprise_ids = sorted({row["enterprise_id"] for row in rows if row["enterprise_id"]})
-    names = (
-        {
-            row["id"]: row["name"]
-            for row in await Enterprise.select(Enterprise.id, Enterprise.name)
-            .where(Enterprise.id.is_in(enterprise_ids))
-            .run()
-        }
-        if enterprise_ids
-        else {}
-    )
-    regions = {
-        row["code"]: row["name"]
-        for row in await Region.select(Region.code, Region.name)
-        .where(Region.code.is_in(sorted({row["region_code"] for row in rows})))
-        .run()
-    }
+    for report_id, photo_id, sha256 in await store.report_photos(ids):
+        photos.setdefault(report_id, []).append(ReportPhotoRecord(photo_id, sha256))
+    contacts = await store.reports_with_contact(ids)
+    enterprise_ids = sorted({row.enterprise_id for row in rows if row.enterprise_id})
+    names = await org_store.enterprise_names(enterprise_ids)
+    regions = await org_store.region_names(sorted({row.region_code for row in rows}))
     records = []
     for row in rows:
         fields = {
-            name: row[name]
+            name: getattr(row, name)
             for name in (
                 "id",
                 "status",
@@ -498,21 +432,21 @@ async def _records(rows: list[dict], actor: Actor, *, with_contact: bool = False
         records.append(
             ReportRecord(
                 **fields,
-                enterprise_name=names.get(row["enterprise_id"]),
-                region_name=regions.get(row["region_code"], ""),
-                photos=photos.get(row["id"], []),
-                replies=replies.get(row["id"], []),
-                has_contact=row["id"] in contacts,
-                contact=await _contact_of(actor, row["id"]) if with_contact else None,
-                allowed_actions=allowed_actions(row["status"], actor),
+                enterprise_name=names.get(row.enterprise_id),
+                region_name=regions.get(row.region_code, ""),
+                photos=photos.get(row.id, []),
+                replies=replies.get(row.id, []),
+                has_contact=row.id in contacts,
+                contact=await _contact_of(actor, row.id) if with_contact else None,
+                allowed_actions=allowed_actions(row.status, actor),
             )
         )
     return records
 
 
-async def _row_in_scope(actor: Actor, report_id: str) -> dict:
+async def _row_in_scope(actor: Actor, report_id: str) -> StoredReport:
     require(actor, Action.READ_PUBLIC_REPORTS)
-    row = await PublicReport.select().where(PublicReport.id == report_id, report_condition(actor)).first().run()
+    row = await store.report_in_scope(actor, report_id)
     if row is None:
         raise NotFound("no such public report", entity="publicReport", id=report_id)
     return row
@@ -530,16 +464,10 @@ async def list_reports(
     """Reports in the caller's scope, newest first (no contacts in a list: open one to see it)."""
     require(actor, Action.READ_PUBLIC_REPORTS)
     size = clamp_limit(limit)
-    query = (
-        PublicReport.select().where(report_condition(actor)).order_by(PublicReport.id, ascending=False).limit(size + 1)
-    )
-    if status:
-        if status not in {str(s) for s in ReportStatus}:
-            raise InvalidInput("no such report status", field="status", values=[status])
-        query = query.where(PublicReport.status == status)
-    if after := decode_cursor(cursor):
-        query = query.where(PublicReport.id < after)
-    page = page_of(await query.run(), size, lambda row: row["id"])
+    if status and status not in {str(s) for s in ReportStatus}:
+        raise InvalidInput("no such report status", field="status", values=[status])
+    rows = await store.reports_page(actor, status=status, before=decode_cursor(cursor), limit=size + 1)
+    page = page_of(rows, size, lambda row: row.id)
     return Page(items=await _records(page.items, actor), next_cursor=page.next_cursor)
 
 
@@ -549,12 +477,7 @@ async def _enterprise_copies(
     """New photos for the enterprise, one per chosen report photo: the pixels re-encoded without metadata and
     stamped with the enterprise and the acceptance date (domain.photos.redaction), kept as the regulator's uploads
     so the hazard service takes them as evidence. The originals, with the reporter's EXIF, stay the regulators'."""
-    attached = {
-        row["photo_id"]
-        for row in await PublicReportPhoto.select(PublicReportPhoto.photo_id)
-        .where(PublicReportPhoto.report_id == report_id)
-        .run()
-    }
+    attached = await store.photo_ids_of(report_id)
     if unknown := [photo_id for photo_id in photo_ids if photo_id not in attached]:
         raise PublicReportInputInvalid("not a photo of this report", field="photoIds", reason="unknown", ids=unknown)
     if not photo_ids:
@@ -574,19 +497,19 @@ async def _enterprise_copies(
 
 
 async def _accept(
-    actor: Actor, row: dict, command: AcceptReport, now: datetime, photos: Photos | None
+    actor: Actor, row: StoredReport, command: AcceptReport, now: datetime, photos: Photos | None
 ) -> dict[str, Any]:
-    enterprise_id = command.enterprise_id or row["enterprise_id"]
+    enterprise_id = command.enterprise_id or row.enterprise_id
     if not enterprise_id:
         raise PublicReportInputInvalid(
             "name the enterprise the hazard belongs to", field="enterpriseId", reason="required"
         )
-    copies = await _enterprise_copies(actor, photos, row["id"], enterprise_id, command.photo_ids, now)
+    copies = await _enterprise_copies(actor, photos, row.id, enterprise_id, command.photo_ids, now)
     # Nothing of the reporter goes into the enterprise's hazard: the regulator's own words, no place (the reporter's
     # point would say where they stood), found when accepted (the reporter's time would say when they were there),
     # the enterprise's copies of the photos, and a retry key that names no report.
     new = hazards.NewHazard(
-        client_id="public-report:" + hashed("hazard", row["id"])[:40],
+        client_id="public-report:" + hashed("hazard", row.id)[:40],
         enterprise_id=enterprise_id,
         source="public_report",
         category=command.category,
@@ -622,62 +545,42 @@ async def act(
     accepting with photos needs `photos`, where the enterprise's copies are kept."""
     now = now or utcnow()
     row = await _row_in_scope(actor, report_id)
-    if row["version"] != expected_version:
-        raise ReportVersionStale("the report changed since you read it", current=row["version"], sent=expected_version)
-    after = next_status(row["status"], command.action, actor)
+    if row.version != expected_version:
+        raise ReportVersionStale("the report changed since you read it", current=row.version, sent=expected_version)
+    after = next_status(row.status, command.action, actor)
     if isinstance(command, AcceptReport):
-        check_enterprise_wording(command.title, command.description, [row["title"], row["description"]])
-    changes: dict[Any, Any] = {
-        PublicReport.status: str(after),
-        PublicReport.version: expected_version + 1,
-        PublicReport.updated_at: now,
-    }
+        check_enterprise_wording(command.title, command.description, [row.title, row.description])
+    changes: dict[str, Any] = {"status": str(after), "version": expected_version + 1, "updated_at": now}
     reply = (command.reply or "").strip()
-    payload: dict[str, Any] = {"from_status": row["status"], "to_status": str(after), "version": expected_version + 1}
+    payload: dict[str, Any] = {"from_status": row.status, "to_status": str(after), "version": expected_version + 1}
     if isinstance(command, DismissReport):
         payload["reason"] = command.reason
-        changes[PublicReport.dismiss_reason] = command.reason
+        changes["dismiss_reason"] = command.reason
     if isinstance(command, ForwardReport):
         target = await _forward_target(row, command)
-        payload |= {"from_region": row["region_code"], "to_region": target["code"], "reason": command.reason}
+        payload |= {"from_region": row.region_code, "to_region": target.code, "reason": command.reason}
         changes |= {
-            PublicReport.region_code: target["code"],
-            PublicReport.region_path: target["path"],
-            PublicReport.grid_id: None,
-            PublicReport.routed_by: str(RoutedBy.FORWARDED),
+            "region_code": target.code,
+            "region_path": target.path,
+            "grid_id": None,
+            "routed_by": str(RoutedBy.FORWARDED),
         }
-    if after != row["status"]:
-        changes |= {PublicReport.decided_by: actor.user_id, PublicReport.decided_at: now}
+    if after != row.status:
+        changes |= {"decided_by": actor.user_id, "decided_at": now}
     async with transaction():
         # the version check lives in the UPDATE, first: of two racing regulators the second matches no row (on
         # PostgreSQL it waits for the first's row lock) and makes no hazard
-        updated = (
-            await PublicReport.update(changes)
-            .where(PublicReport.id == report_id, PublicReport.version == expected_version)
-            .returning(PublicReport.id)
-            .run()
-        )
-        if not updated:
+        if not await store.update_report(report_id, version=expected_version, values=changes):
             raise ReportVersionStale("the report changed since you read it", sent=expected_version)
         if isinstance(command, AcceptReport):
             accepted = await _accept(actor, row, command, now, photos)
             payload |= accepted
-            await (
-                PublicReport.update(
-                    {
-                        PublicReport.hazard_id: accepted["hazard_id"],
-                        PublicReport.enterprise_id: accepted["enterprise_id"],
-                    }
-                )
-                .where(PublicReport.id == report_id)
-                .run()
-            )
+            await store.set_hazard(report_id, hazard_id=accepted["hazard_id"], enterprise_id=accepted["enterprise_id"])
         if reply:
             payload["reply"] = reply
-            await PublicReportReply.insert(
-                PublicReportReply(id=new_id(), report_id=report_id, text=reply, author_id=actor.user_id, created_at=now)
-            ).run()
-        await append_event(
+            await store.insert_reply(report_id, text=reply, author_id=actor.user_id, now=now)
+        await store.append_report_event(
+            report_id,
             chain_id=report_id,
             subject_kind=SUBJECT_KIND,
             action=str(command.action),
@@ -685,22 +588,22 @@ async def act(
             actor=actor,
             at=now,
             payload=payload,
-            bind=(PublicReport, report_id),
         )
         if isinstance(command, ForwardReport):
             await add_to_outbox(NOTIFY_JOB, report_id, now=now)  # the new receivers hear of it
             # the report may now lie outside the forwarder's scope: they get it back as it left, without the contact
-            moved = await PublicReport.select().where(PublicReport.id == report_id).first().run()
+            moved = await store.report(report_id)
+            assert moved is not None  # reports are never deleted
             return (await _records([moved], actor, with_contact=False))[0]
     return await get_report(actor=actor, report_id=report_id)
 
 
-async def _forward_target(row: dict, command: ForwardReport) -> dict:
+async def _forward_target(row: StoredReport, command: ForwardReport) -> RegionRecord:
     """The region a report is forwarded to: any existing region but the one it is at."""
-    target = await Region.select(Region.code, Region.path).where(Region.code == command.region_code).first().run()
+    target = await org_store.region(command.region_code)
     if target is None:
         raise PublicReportInputInvalid("no such region", field="regionCode", reason="unknown")
-    if target["code"] == row["region_code"]:
+    if target.code == row.region_code:
         raise PublicReportInputInvalid("the report is at this region already", field="regionCode", reason="same")
     return target
 
@@ -734,33 +637,32 @@ async def notify_report(*, report_id: str, now: datetime | None = None) -> list[
     The data says where and what kind, never the description or the contact: a webhook leaves this system.
     """
     now = now or utcnow()
-    row = await PublicReport.select().where(PublicReport.id == report_id).first().run()
+    row = await store.report(report_id)
     if row is None:
         return []
     name = None
-    if row["enterprise_id"]:
-        found = await Enterprise.select(Enterprise.name).where(Enterprise.id == row["enterprise_id"]).first().run()
-        name = (found or {}).get("name")
+    if row.enterprise_id:
+        name = (await org_store.enterprise_names([row.enterprise_id])).get(row.enterprise_id)
     data = {
         "reportId": report_id,
-        "regionCode": row["region_code"],
-        "gridId": row["grid_id"],
-        "enterpriseId": row["enterprise_id"],
+        "regionCode": row.region_code,
+        "gridId": row.grid_id,
+        "enterpriseId": row.enterprise_id,
         "enterpriseName": name,
-        "routedBy": row["routed_by"],
-        "submittedAt": row["created_at"],
+        "routedBy": row.routed_by,
+        "submittedAt": row.created_at,
     }
-    subject = NotificationSubject(SUBJECT_KIND, report_id, row["enterprise_id"] or "", row["region_path"])
+    subject = NotificationSubject(SUBJECT_KIND, report_id, row.enterprise_id or "", row.region_path)
     # a forwarded report is news to its new region: one notification per region it was forwarded to
-    forwarded = row["routed_by"] == str(RoutedBy.FORWARDED)
-    event_key = f"publicReport:{report_id}:" + (f"forwarded:{row['region_code']}" if forwarded else "received")
+    forwarded = row.routed_by == str(RoutedBy.FORWARDED)
+    event_key = f"publicReport:{report_id}:" + (f"forwarded:{row.region_code}" if forwarded else "received")
     async with transaction():
         return await record_notification(
             event_key=event_key,
             notice=Notice(EventKind.PUBLIC_REPORT_RECEIVED, Audience.REGULATOR),
             subject=subject,
             data=data,
-            occurred_at=row["created_at"],
+            occurred_at=row.created_at,
             now=now,
         )
 

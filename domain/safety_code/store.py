@@ -241,10 +241,6 @@ async def map_enterprises(
     ]
 
 
-# The table whose rows a history chain binds: domain.evidence.binding reads it here, not from tables.py.
-BOUND_TABLE = SafetyCode
-
-
 # --- the rows hash chains protect (domain/evidence reads and binds them through this) ------------------------------
 
 PROTECTED = ProtectedRows(SafetyCode)

@@ -212,10 +212,6 @@ async def members(
     ]
 
 
-# The table whose rows a history chain binds: domain.evidence.binding reads it here, not from tables.py.
-BOUND_TABLE = StandardisationGrade
-
-
 # --- the rows hash chains protect (domain/evidence reads and binds them through this) ------------------------------
 
 PROTECTED = ProtectedRows(StandardisationGrade)

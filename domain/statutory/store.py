@@ -196,10 +196,6 @@ async def mark_signed(snapshot_id: str, *, at: datetime, by: str, seq: int, chai
     return bool(signed)
 
 
-# The table whose rows a history chain binds: domain.evidence.binding reads it here, not from tables.py.
-BOUND_TABLE = StatisticsSnapshot
-
-
 # --- the rows hash chains protect (domain/evidence reads and binds them through this) ------------------------------
 
 PROTECTED = ProtectedRows(StatisticsSnapshot)
