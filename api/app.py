@@ -10,7 +10,6 @@ import structlog
 import swagger_ui_bundle
 from litestar import Litestar, Request
 from litestar.datastructures import State
-from litestar.di import Provide
 from litestar.logging.config import LoggingConfig, StructLoggingConfig, default_structlog_standard_lib_processors
 from litestar.middleware.logging import LoggingMiddlewareConfig
 from litestar.openapi.config import OpenAPIConfig
@@ -20,7 +19,8 @@ from litestar.plugins.structlog import StructlogConfig, StructlogPlugin
 from litestar.static_files import create_static_files_router
 from piccolo.engine.base import Engine
 
-from api.auth import Principal, PublicOperations, build_jwt_auth
+from api.auth import PublicOperations, build_jwt_auth
+from api.dependencies import STATE_KEY, Services, provide
 from api.errors import ProblemResponses, problem_details_plugin
 from api.idempotency import IdempotencyPlugin
 from api.routes.admin import AdminController
@@ -46,12 +46,13 @@ from api.routes.statutory import StatisticsController
 from api.routes.sync import SyncController
 from api.statements import StatementCountPlugin
 from api.strict import StrictRequest, refuse_nul_in_url
-from domain.access.model import Actor
 from domain.accounts.services import AccountService
 from domain.codes.printables import Printables
 from domain.codes.services import Codes
 from domain.config import Settings
 from domain.db.engine import bind_engine, build_engine, close_engine, open_engine
+from domain.documents.services import Documents
+from domain.photos.services import Photos
 from mobile_contract import CONTRACT_VERSION
 from workers.background import InProcessSchedule, OutboxRelayLoop
 from workers.dispatch import Dispatcher
@@ -59,15 +60,6 @@ from workers.settings import CRON_JOBS
 
 # JSON bodies are small; endpoints that take files set their own limit.
 MAX_JSON_BODY = 1024 * 1024
-
-
-def _actor(request: Request) -> Actor:
-    principal: Principal = request.user
-    return principal.actor
-
-
-def _dispatcher(state: State) -> Dispatcher:
-    return state.dispatcher
 
 
 def _stdlib_json_logging() -> LoggingConfig:
@@ -89,6 +81,18 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
     codes = Codes(settings)
     dispatcher = Dispatcher(settings, engine)
     relay = OutboxRelayLoop(dispatcher)
+    services = Services(
+        settings=settings,
+        engine=engine,
+        accounts=AccountService(settings),
+        jwt_auth=jwt_auth,
+        codes=codes,
+        printables=Printables(codes),
+        photos=Photos(settings, dispatcher),
+        documents=Documents(settings),
+        dispatcher=dispatcher,
+        relay=relay,
+    )
     # Without Redis no worker runs the cron schedule, so this process does (see workers/background.py).
     schedule = InProcessSchedule(dispatcher, CRON_JOBS) if settings.run_schedule and not settings.redis_url else None
 
@@ -180,10 +184,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
                 opt={"exclude_from_auth": True},
             ),
         ],
-        dependencies={
-            "actor": Provide(_actor, sync_to_thread=False),
-            "dispatcher": Provide(_dispatcher, sync_to_thread=False),
-        },
+        dependencies=provide(services),
         on_app_init=[jwt_auth.on_app_init],
         after_response=relay_after_writes,
         plugins=[
@@ -197,18 +198,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
         ],
         openapi_config=openapi,
         lifespan=[lifespan],
-        state=State(
-            {
-                "settings": settings,
-                "engine": engine,
-                "accounts": AccountService(settings),
-                "jwt_auth": jwt_auth,
-                "codes": codes,
-                "printables": Printables(codes),
-                "dispatcher": dispatcher,
-                "relay": relay,
-            }
-        ),
+        state=State({STATE_KEY: services}),  # read through api.dependencies.services_of
         request_max_body_size=MAX_JSON_BODY,
         request_class=StrictRequest,
         before_request=refuse_nul_in_url,

@@ -11,6 +11,7 @@ from litestar.plugins import ReceiveRoutePlugin
 from litestar.routes import BaseRoute, HTTPRoute
 from litestar.security.jwt import JWTAuth, Token
 
+from api.dependencies import services_of
 from domain.access.model import Actor
 from domain.accounts.services import AccountService, UserRecord
 from domain.config import Settings
@@ -36,7 +37,7 @@ class Principal:
 
 
 async def _retrieve_principal(token: Token, connection: ASGIConnection) -> Principal | None:
-    accounts: AccountService = connection.app.state.accounts
+    accounts: AccountService = services_of(connection.app).accounts
     found = await accounts.actor_for(token.sub)
     return Principal(actor=found[0], user=found[1]) if found else None
 

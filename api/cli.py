@@ -19,7 +19,9 @@ def main(argv: list[str] | None = None) -> int:
     serve = commands.add_parser("serve", help="serve the API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=1, help="API processes (PostgreSQL deployments)")
+    serve.add_argument(
+        "--workers", type=int, default=1, help="API processes; more than one needs PostgreSQL (DATABASE_URL)"
+    )
     commands.add_parser("migrate", help="apply the database migrations")
     seed = commands.add_parser("seed", help="load the Zhoushan reference data")
     seed.add_argument("--demo", action="store_true", help="also the demo enterprises and accounts")
@@ -340,10 +342,19 @@ def _simulate(args: argparse.Namespace) -> int:
 def _serve(settings: Settings, host: str, port: int, workers: int) -> int:
     import uvicorn
 
-    print(f"listening on {host}:{port}; codes and links carry {settings.public_base_url}", flush=True)
+    if workers < 1:
+        print("--workers must be at least 1", file=sys.stderr)
+        return 2
     if workers > 1 and settings.is_sqlite:
-        print("several API processes need PostgreSQL (set DATABASE_URL); serving with one", file=sys.stderr)
-        workers = 1
+        # Refused rather than quietly served with one: whoever asked for N processes would size and count on them.
+        # The embedded SQLite mode is one process by design (one writer connection, its lock held in memory).
+        print(
+            f"--workers {workers} needs PostgreSQL: set DATABASE_URL to a postgresql:// database, or serve SQLite"
+            " with one process (--workers 1)",
+            file=sys.stderr,
+        )
+        return 2
+    print(f"listening on {host}:{port}; codes and links carry {settings.public_base_url}", flush=True)
     uvicorn.run(
         "api.cli:app_from_environment",
         factory=True,
@@ -357,9 +368,16 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> int:
 
 
 def app_from_environment():
-    """The app for `uvicorn --factory`: settings from the environment."""
-    from api.app import create_app
+    """The app for `uvicorn --factory`: settings from the environment.
 
+    `SF_TEST_CLOCK` (an RFC 3339 instant), which tests that start real servers set, starts this process's clock
+    there, so the server reads the same day as the suite and its seed (see domain/clock.py).
+    """
+    from api.app import create_app
+    from domain.clock import parse_instant, start_clock_at
+
+    if instant := os.environ.get("SF_TEST_CLOCK"):
+        start_clock_at(parse_instant(instant))
     return create_app(load_settings())
 
 

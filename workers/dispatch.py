@@ -9,6 +9,7 @@ waits for all of them: the app's shutdown and tests call it.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -53,7 +54,11 @@ class Dispatcher:
             return
         if job_id is not None and job_id in self._running:
             return
-        task = asyncio.create_task(self._run(job_name, args, job_id), name=job_id or job_name)
+        # A fresh context: a job enqueued inside a transaction (the outbox relay's claim) must not inherit it, or
+        # its statements would run on that transaction's connection, and after its commit.
+        task = asyncio.create_task(
+            self._run(job_name, args, job_id), name=job_id or job_name, context=contextvars.Context()
+        )
         # The event loop keeps only weak references to tasks: hold each until it is done.
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)

@@ -22,8 +22,7 @@ import httpx
 from arq.worker import Retry
 
 from domain.clock import utcnow
-from domain.db.transactions import transaction
-from domain.outbox.tables import JobFailure
+from domain.outbox import store as outbox_store
 
 log = logging.getLogger("shuangfang.jobs")
 
@@ -73,8 +72,8 @@ def resilient(job: Job) -> Job:
             if not final:
                 raise Retry(defer=backoff_s(job_try)) from error
             raise
-        if job_try > 1 or await JobFailure.exists().where(JobFailure.job_id == job_id).run():
-            await _record_success(job_id)
+        if job_try > 1 or await outbox_store.has_job_failure(job_id):
+            await outbox_store.record_job_success(job_id, now=utcnow())
         return result
 
     run.__resilient__ = True  # type: ignore[attr-defined]
@@ -82,45 +81,17 @@ def resilient(job: Job) -> Job:
 
 
 async def _record_failure(job_id: str, name: str, args: tuple, tries: int, error: Exception, final: bool) -> None:
-    now, text = utcnow(), f"{type(error).__name__}: {error}"[:2000]
+    text = f"{type(error).__name__}: {error}"[:2000]
     try:
-        async with transaction():
-            updated = (
-                await JobFailure.update(
-                    {
-                        JobFailure.tries: tries,
-                        JobFailure.last_error: text,
-                        JobFailure.last_failed_at: now,
-                        JobFailure.gave_up: int(final),
-                        JobFailure.succeeded_at: None,
-                    }
-                )
-                .where(JobFailure.job_id == job_id)
-                .returning(JobFailure.job_id)
-                .run()
-            )
-            if not updated:
-                await JobFailure.insert(
-                    JobFailure(
-                        job_id=job_id,
-                        job_name=name,
-                        args=json.dumps(list(args), default=str),
-                        tries=tries,
-                        last_error=text,
-                        first_failed_at=now,
-                        last_failed_at=now,
-                        gave_up=int(final),
-                    )
-                ).run()
+        await outbox_store.record_job_failure(
+            job_id=job_id,
+            job_name=name,
+            args_json=json.dumps(list(args), default=str),
+            tries=tries,
+            error=text,
+            final=final,
+            now=utcnow(),
+        )
     except Exception as recording_error:  # the database may be what failed: the log still tells
         log.error("job %s failed (%s) and could not be recorded: %r", job_id, text, recording_error)
     log.error("job %s failed on try %s%s: %s", job_id, tries, " (gave up)" if final else "", text)
-
-
-async def _record_success(job_id: str) -> None:
-    async with transaction():
-        await (
-            JobFailure.update({JobFailure.gave_up: 0, JobFailure.succeeded_at: utcnow()})
-            .where(JobFailure.job_id == job_id)
-            .run()
-        )

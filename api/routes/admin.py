@@ -6,11 +6,11 @@ import dataclasses
 from typing import Annotated
 
 from litestar import Controller, get, patch, post, put
-from litestar.datastructures import State
 from litestar.params import Parameter
 
 from api import presenters
 from domain.access.model import Actor, Role
+from domain.accounts.services import AccountService
 from domain.org import services as org
 from domain.org.model import Industry, RegionLevel
 from domain.outbox import services as outbox
@@ -107,32 +107,30 @@ class AdminController(Controller):
         return presenters.enterprise(record)
 
     @post("/users", summary="Create a user with the binding of their role")
-    async def create_user(self, actor: Actor, data: UserCreate, state: State) -> AdminUser:
+    async def create_user(self, actor: Actor, data: UserCreate, accounts: AccountService) -> AdminUser:
         fields = set_fields(data) | {"role": Role(data.role)}
-        return presenters.admin_user(await state.accounts.create_user(actor=actor, **fields))
+        return presenters.admin_user(await accounts.create_user(actor=actor, **fields))
 
     @patch("/users/{user_id:str}", summary="Change a user: disable, re-bind, reset password")
-    async def update_user(self, actor: Actor, user_id: str, data: UserUpdate, state: State) -> AdminUser:
-        record = await state.accounts.update_user(actor=actor, user_id=user_id, changes=set_fields(data))
+    async def update_user(self, actor: Actor, user_id: str, data: UserUpdate, accounts: AccountService) -> AdminUser:
+        record = await accounts.update_user(actor=actor, user_id=user_id, changes=set_fields(data))
         return presenters.admin_user(record)
 
     @get("/users", summary="All users")
     async def list_users(
         self,
         actor: Actor,
-        state: State,
+        accounts: AccountService,
         cursor: Annotated[str | None, Parameter(max_length=200)] = None,
         limit: Annotated[int | None, Parameter(ge=1, le=1000)] = None,
         role: WireRole | None = None,
     ) -> AdminUserPage:
-        page = await state.accounts.list_users(
-            actor=actor, cursor=cursor, limit=limit, role=Role(role) if role else None
-        )
+        page = await accounts.list_users(actor=actor, cursor=cursor, limit=limit, role=Role(role) if role else None)
         return AdminUserPage(items=[presenters.admin_user(item) for item in page.items], next_cursor=page.next_cursor)
 
     @get("/users/{user_id:str}", summary="One user")
-    async def get_user(self, actor: Actor, user_id: str, state: State) -> AdminUser:
-        return presenters.admin_user(await state.accounts.get_user(actor=actor, user_id=user_id))
+    async def get_user(self, actor: Actor, user_id: str, accounts: AccountService) -> AdminUser:
+        return presenters.admin_user(await accounts.get_user(actor=actor, user_id=user_id))
 
     @get("/jobs/failures", summary="Jobs that failed, latest first, and the outbox backlog")
     async def job_failures(

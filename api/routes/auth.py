@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import State
+from litestar.security.jwt import JWTAuth
 
 from api import presenters
 from api.auth import Principal, issue_access_token
-from domain.accounts.services import Session
+from api.dependencies import InjectedJWTAuth, InjectedSettings
+from domain.accounts.services import AccountService, Session
+from domain.config import Settings
 from domain.posts import services as posts
 from mobile_contract.auth import LoginRequest, RefreshRequest, TokenResponse, User
 
 
-def _tokens(state: State, session: Session) -> TokenResponse:
-    ttl = state.settings.access_token_ttl_s
+def _tokens(settings: Settings, jwt_auth: JWTAuth, session: Session) -> TokenResponse:
+    ttl = settings.access_token_ttl_s
     return TokenResponse(
-        access_token=issue_access_token(state.jwt_auth, session.user, ttl),
+        access_token=issue_access_token(jwt_auth, session.user, ttl),
         refresh_token=session.refresh_token,
         expires_in=ttl,
         user=presenters.user(session.user),
@@ -29,18 +32,27 @@ class AuthController(Controller):
     tags = ["auth"]
 
     @post("/auth/login", status_code=200, summary="Sign in with username and password")
-    async def login(self, data: LoginRequest, request: Request, state: State) -> TokenResponse:
-        session = await state.accounts.login(
+    async def login(
+        self,
+        data: LoginRequest,
+        request: Request,
+        accounts: AccountService,
+        settings: InjectedSettings,
+        jwt_auth: InjectedJWTAuth,
+    ) -> TokenResponse:
+        session = await accounts.login(
             username=data.username,
             password=data.password,
             device_id=data.device_id or "",
             client_ip=request.client.host if request.client else "",
         )
-        return _tokens(state, session)
+        return _tokens(settings, jwt_auth, session)
 
     @post("/auth/refresh", status_code=200, summary="Rotate a refresh token for new tokens")
-    async def refresh(self, data: RefreshRequest, state: State) -> TokenResponse:
-        return _tokens(state, await state.accounts.refresh(refresh_token=data.refresh_token))
+    async def refresh(
+        self, data: RefreshRequest, accounts: AccountService, settings: InjectedSettings, jwt_auth: InjectedJWTAuth
+    ) -> TokenResponse:
+        return _tokens(settings, jwt_auth, await accounts.refresh(refresh_token=data.refresh_token))
 
     @get("/me", summary="The signed-in user")
     async def me(self, request: Request[Principal, object, State]) -> User:

@@ -7,11 +7,12 @@ from typing import Annotated
 from urllib.parse import quote
 
 from litestar import Controller, Request, Response, get, post, put
-from litestar.datastructures import State
 from litestar.params import Parameter, QueryParameter
 
 from api import presenters
 from domain.access.model import Actor
+from domain.codes.printables import Printables
+from domain.codes.services import Codes
 from mobile_contract.risk import QrCode, ScanCard, SitePlan
 
 PNG = "image/png"
@@ -35,7 +36,7 @@ class CodesController(Controller):
     async def scan(
         self,
         actor: Actor,
-        state: State,
+        codes: Codes,
         token: Annotated[str, Parameter(max_length=200)],
         device_id: Annotated[str | None, QueryParameter(name="deviceId", max_length=128)] = None,
         client_time: Annotated[datetime | None, QueryParameter(name="clientTime")] = None,
@@ -43,7 +44,7 @@ class CodesController(Controller):
         lng: Annotated[float | None, Parameter(ge=-180, le=180)] = None,
         accuracy: Annotated[float | None, Parameter(ge=0, le=10_000, description="GPS accuracy in metres")] = None,
     ) -> ScanCard:
-        result = await state.codes.scan(
+        result = await codes.scan(
             actor=actor,
             token=token,
             device_id=device_id or "",
@@ -59,8 +60,8 @@ class CodesController(Controller):
         summary="Printable labels of all codes",
         media_type="application/pdf",
     )
-    async def qr_sheet(self, actor: Actor, state: State, enterprise_id: str) -> Response[bytes]:
-        printed = await state.printables.label_sheet(actor=actor, enterprise_id=enterprise_id)
+    async def qr_sheet(self, actor: Actor, printables: Printables, enterprise_id: str) -> Response[bytes]:
+        printed = await printables.label_sheet(actor=actor, enterprise_id=enterprise_id)
         return Response(
             printed.body,
             media_type="application/pdf",
@@ -68,12 +69,12 @@ class CodesController(Controller):
         )
 
     @get("/enterprises/{enterprise_id:str}/code.png", summary="The 企业安全码", media_type=PNG)
-    async def safety_code(self, actor: Actor, state: State, enterprise_id: str) -> Response[bytes]:
-        return Response(await state.printables.safety_code(actor=actor, enterprise_id=enterprise_id), media_type=PNG)
+    async def safety_code(self, actor: Actor, printables: Printables, enterprise_id: str) -> Response[bytes]:
+        return Response(await printables.safety_code(actor=actor, enterprise_id=enterprise_id), media_type=PNG)
 
     @post("/enterprises/{enterprise_id:str}/code/rotate", summary="Issue a new safety code; the old one stops working")
-    async def rotate(self, actor: Actor, state: State, enterprise_id: str) -> QrCode:
-        code = await state.codes.rotate_enterprise(actor=actor, enterprise_id=enterprise_id)
+    async def rotate(self, actor: Actor, codes: Codes, enterprise_id: str) -> QrCode:
+        code = await codes.rotate_enterprise(actor=actor, enterprise_id=enterprise_id)
         return QrCode(token=code.token, url=code.url)
 
     @put(
@@ -81,10 +82,12 @@ class CodesController(Controller):
         summary="Upload the site plan (JPEG, PNG or WebP as the raw body)",
         request_max_body_size=MAX_PLAN_UPLOAD,
     )
-    async def put_site_plan(self, actor: Actor, state: State, enterprise_id: str, request: Request) -> SitePlan:
-        plan = await state.printables.put_site_plan(actor=actor, enterprise_id=enterprise_id, data=await request.body())
+    async def put_site_plan(
+        self, actor: Actor, printables: Printables, enterprise_id: str, request: Request
+    ) -> SitePlan:
+        plan = await printables.put_site_plan(actor=actor, enterprise_id=enterprise_id, data=await request.body())
         return SitePlan(sha256=plan.sha256, width=plan.width, height=plan.height, uploaded_at=plan.uploaded_at)
 
     @get("/enterprises/{enterprise_id:str}/risk-map.png", summary="The 风险四色分布图", media_type=PNG)
-    async def risk_map(self, actor: Actor, state: State, enterprise_id: str) -> Response[bytes]:
-        return Response(await state.printables.risk_map(actor=actor, enterprise_id=enterprise_id), media_type=PNG)
+    async def risk_map(self, actor: Actor, printables: Printables, enterprise_id: str) -> Response[bytes]:
+        return Response(await printables.risk_map(actor=actor, enterprise_id=enterprise_id), media_type=PNG)

@@ -7,8 +7,6 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
-from litestar.datastructures import State
-from litestar.di import Provide
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import OpenAPIFormat, OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
 from litestar.params import QueryParameter
@@ -49,10 +47,6 @@ class _UploadOperation(Operation):
         )
 
 
-def _documents(state: State) -> Documents:
-    return Documents(state.settings)
-
-
 async def receive_document(
     request: Request, incoming: DocumentIncoming, client_id: str | None, filename: str | None
 ) -> wire.DocumentUploadFields:
@@ -91,7 +85,6 @@ class DocumentController(Controller):
 
     path = "/v1/documents"
     tags = ["documents"]
-    dependencies = {"documents": Provide(_documents, sync_to_thread=False)}
 
     @post(
         "/",

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from litestar import Response, get
-from litestar.datastructures import State
+from piccolo.engine.base import Engine
 
+from api.dependencies import InjectedSettings
 from domain.db.health import database_answers
 from mobile_contract.health import Health
 from workers.queue import redis_answers
@@ -16,11 +17,11 @@ def alive() -> Health:
 
 
 @get("/health/ready", summary="The database (and Redis, when configured) answer", tags=["health"])
-async def ready(state: State) -> Response[Health]:
-    database = "ok" if await database_answers(state.engine) else "down"
+async def ready(engine: Engine, settings: InjectedSettings) -> Response[Health]:
+    database = "ok" if await database_answers(engine) else "down"
     redis = None
-    if state.settings.redis_url:
-        redis = "ok" if await redis_answers(state.settings.redis_url) else "down"
+    if settings.redis_url:
+        redis = "ok" if await redis_answers(settings.redis_url) else "down"
     healthy = database == "ok" and redis in (None, "ok")
     body = Health(status="ok" if healthy else "unavailable", database=database, redis=redis)
     return Response(body, status_code=200 if healthy else 503)

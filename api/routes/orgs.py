@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, get, put
-from litestar.datastructures import State
 from litestar.params import Parameter, QueryParameter
 
 from api import presenters
 from domain.access.model import Actor
+from domain.codes.services import Codes
 from domain.org import services
 from domain.org.model import Industry
 from domain.posts import services as posts
@@ -43,9 +43,9 @@ class OrgController(Controller):
         return EnterprisePage(items=[presenters.enterprise(item) for item in page.items], next_cursor=page.next_cursor)
 
     @get("/enterprises/{enterprise_id:str}", summary="One enterprise in the caller's scope")
-    async def get_enterprise(self, actor: Actor, state: State, enterprise_id: str) -> Enterprise:
+    async def get_enterprise(self, actor: Actor, codes: Codes, enterprise_id: str) -> Enterprise:
         record = await services.get_enterprise(actor=actor, enterprise_id=enterprise_id)
-        code, colour = await state.codes.safety_code(record.id, record.qr_serial)
+        code, colour = await codes.safety_code(record.id, record.qr_serial)
         return presenters.enterprise(record, SafetyCode(token=code.token, url=code.url, color=colour.value))
 
     @get("/enterprises/{enterprise_id:str}/posts", summary="The enterprise's posts (岗位): items and holders of each")

@@ -6,8 +6,6 @@ from dataclasses import dataclass
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
-from litestar.datastructures import State
-from litestar.di import Provide
 from litestar.exceptions import HTTPException
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import OpenAPIFormat, OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
@@ -46,10 +44,6 @@ class _UploadOperation(Operation):
         }
         form = Schema(type=OpenAPIType.OBJECT, properties=fields, required=["file", "clientId"])
         self.request_body = RequestBody(content={"multipart/form-data": OpenAPIMediaType(schema=form)}, required=True)
-
-
-def _photos(state: State) -> Photos:
-    return Photos(state.settings, state.dispatcher)
 
 
 async def receive_upload(request: Request, incoming: Incoming) -> CaptureForm:
@@ -91,7 +85,6 @@ class PhotoController(Controller):
 
     path = "/v1/photos"
     tags = ["photos"]
-    dependencies = {"photos": Provide(_photos, sync_to_thread=False)}
 
     @post(
         "/",

@@ -7,8 +7,6 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
-from litestar.datastructures import State
-from litestar.di import Provide
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter
 
@@ -75,10 +73,6 @@ def command_of(body: wire.ReportActionRequest) -> model.ReportCommand:
             return model.ForwardReport(region_code=body.region_code, reason=body.reason, reply=body.reply)
 
 
-def _photos(state: State) -> Photos:
-    return Photos(state.settings, state.dispatcher)
-
-
 class _PublicPhotoOperation(_UploadOperation):
     """The public upload's form: the photo upload's fields, with `deviceId` required."""
 
@@ -93,7 +87,6 @@ class PublicReportController(Controller):
 
     path = "/v1/public/reports"
     tags = ["public"]
-    dependencies = {"photos": Provide(_photos, sync_to_thread=False)}
 
     @post(
         "/",
@@ -145,7 +138,6 @@ class ReportInboxController(Controller):
 
     path = "/v1/public-reports"
     tags = ["public reports"]
-    dependencies = {"photos": Provide(_photos, sync_to_thread=False)}
 
     @get("/", summary="Public reports in the caller's scope, newest first (no contacts in a list)")
     async def list_reports(

@@ -6,12 +6,13 @@ from datetime import date
 from typing import Annotated
 
 from litestar import Controller, Response, get, patch, post
-from litestar.datastructures import State
 from litestar.params import Parameter
 
 from api import presenters
 from api.routes.codes import attachment
 from domain.access.model import Actor
+from domain.codes.printables import Printables
+from domain.codes.services import Codes
 from domain.criteria import services as criteria_library
 from domain.risk import services as risk
 from domain.risk.model import Method
@@ -52,29 +53,27 @@ class RiskPointController(Controller):
     async def list_points(
         self,
         actor: Actor,
-        state: State,
+        codes: Codes,
         enterprise_id: str,
         cursor: Annotated[str | None, Parameter(max_length=200)] = None,
         limit: Annotated[int | None, Parameter(ge=1, le=1000)] = None,
     ) -> RiskPointPage:
         page = await risk.list_risk_points(actor=actor, enterprise_id=enterprise_id, cursor=cursor, limit=limit)
-        return RiskPointPage(
-            items=[presenters.risk_point(p, state.codes) for p in page.items], next_cursor=page.next_cursor
-        )
+        return RiskPointPage(items=[presenters.risk_point(p, codes) for p in page.items], next_cursor=page.next_cursor)
 
     @post("/enterprises/{enterprise_id:str}/risk-points", summary="Register a risk point")
-    async def create_point(self, actor: Actor, state: State, enterprise_id: str, data: RiskPointCreate) -> RiskPoint:
+    async def create_point(self, actor: Actor, codes: Codes, enterprise_id: str, data: RiskPointCreate) -> RiskPoint:
         record = await risk.create_risk_point(actor=actor, enterprise_id=enterprise_id, fields=_fields(data))
-        return presenters.risk_point(record, state.codes)
+        return presenters.risk_point(record, codes)
 
     @get("/risk-points/{risk_point_id:str}", summary="One risk point, with its code")
-    async def get_point(self, actor: Actor, state: State, risk_point_id: str) -> RiskPoint:
-        return presenters.risk_point(await risk.get_risk_point(actor=actor, risk_point_id=risk_point_id), state.codes)
+    async def get_point(self, actor: Actor, codes: Codes, risk_point_id: str) -> RiskPoint:
+        return presenters.risk_point(await risk.get_risk_point(actor=actor, risk_point_id=risk_point_id), codes)
 
     @patch("/risk-points/{risk_point_id:str}", summary="Change a risk point's description")
-    async def update_point(self, actor: Actor, state: State, risk_point_id: str, data: RiskPointUpdate) -> RiskPoint:
+    async def update_point(self, actor: Actor, codes: Codes, risk_point_id: str, data: RiskPointUpdate) -> RiskPoint:
         record = await risk.update_risk_point(actor=actor, risk_point_id=risk_point_id, changes=_fields(data))
-        return presenters.risk_point(record, state.codes)
+        return presenters.risk_point(record, codes)
 
     @post("/risk-points/{risk_point_id:str}/assessments", summary="Assess a risk point by LEC or LS")
     async def assess(self, actor: Actor, risk_point_id: str, data: AssessmentRequest) -> Assessment:
@@ -102,17 +101,17 @@ class RiskPointController(Controller):
         return presenters.checklist_item(record)
 
     @post("/risk-points/{risk_point_id:str}/qr/rotate", summary="Issue a new code; the old one stops working")
-    async def rotate(self, actor: Actor, state: State, risk_point_id: str) -> QrCode:
-        code = await state.codes.rotate_risk_point(actor=actor, risk_point_id=risk_point_id)
+    async def rotate(self, actor: Actor, codes: Codes, risk_point_id: str) -> QrCode:
+        code = await codes.rotate_risk_point(actor=actor, risk_point_id=risk_point_id)
         return QrCode(token=code.token, url=code.url)
 
     @get("/risk-points/{risk_point_id:str}/qr.png", summary="The point's code as PNG", media_type=PNG)
-    async def qr_png(self, actor: Actor, state: State, risk_point_id: str) -> Response[bytes]:
-        return Response(await state.printables.risk_point_qr(actor=actor, risk_point_id=risk_point_id), media_type=PNG)
+    async def qr_png(self, actor: Actor, printables: Printables, risk_point_id: str) -> Response[bytes]:
+        return Response(await printables.risk_point_qr(actor=actor, risk_point_id=risk_point_id), media_type=PNG)
 
     @get("/risk-points/{risk_point_id:str}/qr.svg", summary="The point's code as SVG", media_type="image/svg+xml")
-    async def qr_svg(self, actor: Actor, state: State, risk_point_id: str) -> Response[bytes]:
-        body = await state.printables.risk_point_qr(actor=actor, risk_point_id=risk_point_id, svg=True)
+    async def qr_svg(self, actor: Actor, printables: Printables, risk_point_id: str) -> Response[bytes]:
+        body = await printables.risk_point_qr(actor=actor, risk_point_id=risk_point_id, svg=True)
         return Response(body, media_type="image/svg+xml")
 
     @get(
@@ -121,9 +120,13 @@ class RiskPointController(Controller):
         summary="The 岗位风险告知卡 as PNG; a card too long for one A5 page goes on over pages (X-Page-Count, ?page=)",
     )
     async def card_png(
-        self, actor: Actor, state: State, risk_point_id: str, page: Annotated[int, Parameter(ge=1, le=100)] = 1
+        self,
+        actor: Actor,
+        printables: Printables,
+        risk_point_id: str,
+        page: Annotated[int, Parameter(ge=1, le=100)] = 1,
     ) -> Response[bytes]:
-        body, pages = await state.printables.risk_card(actor=actor, risk_point_id=risk_point_id, page=page)
+        body, pages = await printables.risk_card(actor=actor, risk_point_id=risk_point_id, page=page)
         return Response(body, media_type=PNG, headers={"X-Page-Count": str(pages)})
 
     @get(
@@ -131,8 +134,8 @@ class RiskPointController(Controller):
         summary="Every page of the 岗位风险告知卡, to print",
         media_type="application/pdf",
     )
-    async def card_pdf(self, actor: Actor, state: State, risk_point_id: str) -> Response[bytes]:
-        printed = await state.printables.risk_card_pdf(actor=actor, risk_point_id=risk_point_id)
+    async def card_pdf(self, actor: Actor, printables: Printables, risk_point_id: str) -> Response[bytes]:
+        printed = await printables.risk_card_pdf(actor=actor, risk_point_id=risk_point_id)
         return Response(
             printed.body,
             media_type="application/pdf",

@@ -7,7 +7,6 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, get, post
-from litestar.datastructures import State
 from litestar.params import Parameter
 
 from api import presenters
@@ -15,6 +14,7 @@ from api.errors import preferred_language
 from api.routes import hazards as hazard_routes
 from api.routes import inspections as inspection_routes
 from domain.access.model import Actor
+from domain.codes.services import Codes
 from domain.codes.tokens import SubjectKind
 from domain.hazards.services import NewHazard
 from domain.sync import services as sync
@@ -147,9 +147,9 @@ class SyncController(Controller):
         status_code=200,
         summary="Apply queued operations in order; a result per operation, the same every time the batch is sent again",
     )
-    async def batch(self, actor: Actor, state: State, request: Request, data: wire.SyncBatch) -> wire.SyncBatchResult:
+    async def batch(self, actor: Actor, codes: Codes, request: Request, data: wire.SyncBatch) -> wire.SyncBatchResult:
         outcomes = await sync.apply_batch(
-            actor=actor, ops=[queued(op) for op in data.ops], codes=state.codes, present=partial(present, state.codes)
+            actor=actor, ops=[queued(op) for op in data.ops], codes=codes, present=partial(present, codes)
         )
         language = preferred_language(request)
         return wire.SyncBatchResult(results=[result_of(outcome, language) for outcome in outcomes])
@@ -158,7 +158,7 @@ class SyncController(Controller):
     async def changes(
         self,
         actor: Actor,
-        state: State,
+        codes: Codes,
         since: Annotated[str | None, Parameter(max_length=200, description="the nextCursor of the last page")] = None,
         limit: Annotated[int | None, Parameter(ge=1, le=500)] = None,
     ) -> wire.ChangesPage:
@@ -170,7 +170,7 @@ class SyncController(Controller):
                 op=item.op,
                 enterprise_id=item.enterprise_id,
                 reason=item.reason,
-                data=None if item.record is None else present(state.codes, item.kind, item.record),
+                data=None if item.record is None else present(codes, item.kind, item.record),
             )
             for item in page.items
         ]

@@ -12,7 +12,7 @@ from domain.idempotency.tables import IdempotencyRecord
 from domain.inspections.tables import Inspection, InspectionResult, InspectionTask
 from domain.notifications.tables import DeliveryAttempt, Notification, WebhookDelivery, WebhookSubscription
 from domain.org.tables import Enterprise, Grid, Region, RegionShape
-from domain.outbox.tables import JobFailure, OutboxEntry
+from domain.outbox.tables import CronClaim, JobFailure, OutboxEntry
 from domain.photos.tables import Photo, PhotoUpload
 from domain.posts.tables import UserPost
 from domain.public_reports.tables import (
@@ -61,6 +61,7 @@ ALL_TABLES = (
     IdempotencyRecord,
     OutboxEntry,
     JobFailure,
+    CronClaim,
     CreditPenalty,
     CreditAccident,
     BlacklistListing,

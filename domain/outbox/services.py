@@ -22,6 +22,7 @@ from domain.clock import utcnow
 from domain.db.paging import clamp_limit
 from domain.db.transactions import transaction
 from domain.ids import new_id
+from domain.outbox import store
 from domain.outbox.tables import JobFailure, OutboxEntry
 
 log = logging.getLogger("shuangfang.outbox")
@@ -59,54 +60,41 @@ def outbox_job_id(entry_id: str) -> str:
 
 
 async def relay_outbox(queue: JobQueue, *, batch: int = RELAY_BATCH) -> RelayReport:
-    """Hand pending entries to the queue, oldest first, until it refuses one or none are left."""
+    """Hand pending entries to the queue, oldest first, until it refuses one or none are left.
+
+    Each batch is claimed, handed over and stamped in one transaction: a relay in another process skips the rows it
+    holds (see `store.claim_pending`), so with several API processes each entry is still handed over once, and a
+    crash before the commit leaves the batch pending for the next pass.
+    """
     relayed = 0
-    while True:
-        rows = (
-            await OutboxEntry.select(OutboxEntry.id, OutboxEntry.job_name, OutboxEntry.args)
-            .where(OutboxEntry.relayed_at.is_null())
-            .order_by(OutboxEntry.id)
-            .limit(batch)
-            .run()
-        )
-        if not rows:
-            return RelayReport(relayed, 0)
-        handed: list[str] = []
-        for row in rows:
-            try:
-                await queue.enqueue(row["job_name"], *json.loads(row["args"]), job_id=outbox_job_id(row["id"]))
-            except Exception as error:  # the queue is down: keep this entry and the rest for the next pass
-                await _stamp(handed)
-                await _note_refusal(row["id"], error)
-                pending = await pending_count()
-                log.warning("outbox relay stopped, %s entries wait: %r", pending, error)
-                return RelayReport(relayed + len(handed), pending, repr(error))
-            handed.append(row["id"])
-        await _stamp(handed)
+    while await store.has_pending():
+        refused: tuple[str, Exception] | None = None
+        async with transaction():
+            entries = await store.claim_pending(limit=batch)
+            handed: list[str] = []
+            for entry in entries:
+                try:
+                    await queue.enqueue(entry.job_name, *entry.args, job_id=outbox_job_id(entry.id))
+                except Exception as error:  # the queue is down: keep this entry and the rest for the next pass
+                    refused = (entry.id, error)
+                    break
+                handed.append(entry.id)
+            await store.stamp_relayed(handed, now=utcnow())
+            if refused is not None:
+                await store.note_refusal(refused[0], repr(refused[1]))
         relayed += len(handed)
+        if refused is not None:
+            pending = await pending_count()
+            log.warning("outbox relay stopped, %s entries wait: %r", pending, refused[1])
+            return RelayReport(relayed, pending, repr(refused[1]))
+        if not entries:  # what waits is held by another process's relay, which hands it over
+            break
+    return RelayReport(relayed, 0)
 
 
 async def pending_count() -> int:
     """Entries not yet handed to the queue."""
     return await OutboxEntry.count().where(OutboxEntry.relayed_at.is_null()).run()
-
-
-async def _stamp(entry_ids: list[str]) -> None:
-    # One statement per batch: a crash before it only means these entries are handed over again, under the same ids.
-    if entry_ids:
-        async with transaction():
-            await OutboxEntry.update({OutboxEntry.relayed_at: utcnow()}).where(OutboxEntry.id.is_in(entry_ids)).run()
-
-
-async def _note_refusal(entry_id: str, error: Exception) -> None:
-    async with transaction():
-        await (
-            OutboxEntry.update(
-                {OutboxEntry.relay_attempts: OutboxEntry.relay_attempts + 1, OutboxEntry.last_error: repr(error)[:1000]}
-            )
-            .where(OutboxEntry.id == entry_id)
-            .run()
-        )
 
 
 @dataclass(frozen=True, slots=True)

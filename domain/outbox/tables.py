@@ -30,3 +30,13 @@ class JobFailure(Table, tablename="job_failure"):
     last_failed_at = Timestamptz()
     gave_up = Integer(default=0)  # 1 once the last try failed; a later success clears the row's `gave_up`
     succeeded_at = Timestamptz(null=True, default=None)
+
+
+class CronClaim(Table, tablename="cron_claim"):
+    """The latest tick of each cron job that some process took on: in-process schedules of several API processes
+    race for each tick, and only the one that moves `tick` forward runs it."""
+
+    job_name = Varchar(length=80, primary_key=True)
+    tick = Timestamptz()
+    claimed_by = Varchar(length=120, default="")  # host:pid of the process that took the tick, for operators
+    claimed_at = Timestamptz()

@@ -18,6 +18,7 @@ import pytest
 
 from api.app import MAX_JSON_BODY
 from api.auth import ISSUER
+from api.dependencies import services_of
 from domain.accounts.tables import AppUser, LoginAttempt
 from domain.db.tables import ALL_TABLES
 from domain.hazards.tables import Hazard
@@ -1114,7 +1115,7 @@ async def authorization(client: httpx.AsyncClient, app, auth: str, ids: dict[str
     if auth == "basic-scheme":
         return {"Authorization": "Basic YWRtaW46RGVtb0AyMDI2"}  # admin:Demo@2026, in a scheme we do not take
     if auth in FORGED_TOKENS:
-        token = forged_token(auth, secret=app.state.settings.jwt_secret, user_id=ids["admin"])
+        token = forged_token(auth, secret=services_of(app).settings.jwt_secret, user_id=ids["admin"])
         return {"Authorization": f"Bearer {token}"}
     return await login(client, auth)
 
@@ -1172,7 +1173,7 @@ async def test_the_requests_the_bad_cases_spoil_are_accepted(client, app):
     ids = await seeded_ids()
     now = int(time.time())
     claims = {"sub": ids["admin"], "iss": ISSUER, "iat": now, "exp": now + 600}
-    signed_right = jwt.encode(claims, app.state.settings.jwt_secret, algorithm="HS256")
+    signed_right = jwt.encode(claims, services_of(app).settings.jwt_secret, algorithm="HS256")
     assert (await client.get("/v1/me", headers={"Authorization": f"Bearer {signed_right}"})).status_code == 200
     admin = await login(client, "admin")
     for name, method, path, body in PROTECTED:

@@ -11,6 +11,7 @@ from datetime import timedelta
 import httpx
 import pytest
 
+from api.dependencies import services_of
 from domain.clock import utcnow
 from domain.documents.tables import Document, DocumentUpload, HazardDocument
 from mobile_contract.errors import CATALOGUE
@@ -44,7 +45,7 @@ async def send(
 
 async def stored(app) -> tuple[set[str], int, int]:
     """Every file under the documents folder (temporary ones too), and the numbers of document and upload rows."""
-    root = app.state.settings.photo_dir / "documents"
+    root = services_of(app).settings.photo_dir / "documents"
     files = {str(path.relative_to(root)) for path in root.rglob("*") if path.is_file()} if root.exists() else set()
     return files, await Document.count().run(), await DocumentUpload.count().run()
 

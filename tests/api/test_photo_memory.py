@@ -12,6 +12,7 @@ import httpx
 import pytest
 from PIL import Image
 
+from api.dependencies import services_of
 from domain.photos import images, storage
 from domain.photos.budget import budget_for
 from tests.api.test_photos import assert_code, stored, upload
@@ -86,10 +87,10 @@ async def test_concurrent_large_pngs_beyond_the_budget_get_503_with_retry_after_
     assert (await first).status_code == 201
     files_after, photos_after, _ = await stored(app)
     assert photos_after == photos + 1 and original_count(files_after) == original_count(files) + 1
-    await app.state.dispatcher.drain()  # its display copy is rendered (28.8 MB): then there is room again
+    await services_of(app).dispatcher.drain()  # its display copy is rendered (28.8 MB): then there is room again
     retried = await upload(client, officer, large_png(2), client_id="large-2")  # the phone's retry
     assert retried.status_code == 201, retried.text
-    await app.state.dispatcher.drain()
+    await services_of(app).dispatcher.drain()
     assert budget_for(BUDGET, 0.2).used_bytes == 0  # every reservation was given back, refused ones too
     assert not [name for name in (await stored(app))[0] if name.startswith("incoming/")]
 
@@ -100,7 +101,7 @@ def original_count(files: set[str]) -> int:
 
 async def test_a_png_whose_decode_needs_more_than_the_whole_budget_is_413_without_retry_after(client, app, db):
     settings, _ = db
-    app.state.settings = replace(settings, photo_decode_budget_bytes=COST - 1)
+    services_of(app).photos.decode_budget = budget_for(COST - 1, settings.photo_decode_wait_s)
     officer = await login(client, "officer1")
     before = await stored(app)
     response = await upload(client, officer, large_png(4))
@@ -116,7 +117,7 @@ async def test_a_png_whose_decode_needs_more_than_the_whole_budget_is_413_withou
 async def test_a_display_copy_that_cannot_be_decoded_now_is_503_and_made_once_there_is_room(client, app, db):
     officer = await login(client, "officer1")
     photo = (await upload(client, officer, large_png(6), client_id="large-6")).json()
-    await app.state.dispatcher.drain()
+    await services_of(app).dispatcher.drain()
     settings, _ = db
     for kind in ("display", "thumb"):  # as if its job had not run yet
         storage.derivative_path(settings.photo_dir, kind, photo["sha256"]).unlink()

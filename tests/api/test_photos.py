@@ -16,6 +16,7 @@ import pytest
 from arq import create_pool
 from PIL import Image
 
+from api.dependencies import services_of
 from domain.access.model import Actor, Role
 from domain.hazards.services import near_duplicates
 from domain.photos.services import CaptureForm, Photos
@@ -49,7 +50,7 @@ async def upload(client, headers, data: bytes, client_id: str | None = None, **f
 
 async def stored(app) -> tuple[set[str], int, int]:
     """Every file under the photo folder, and the numbers of Photo and PhotoUpload rows."""
-    root = app.state.settings.photo_dir
+    root = services_of(app).settings.photo_dir
     files = {str(path.relative_to(root)) for path in root.rglob("*") if path.is_file()} if root.exists() else set()
     return files, await Photo.count().run(), await PhotoUpload.count().run()
 
@@ -83,7 +84,7 @@ async def test_a_camera_photo_is_kept_byte_for_byte_and_shown_upright_stamped_an
     )  # the form wins over the EXIF
     assert len(photo["phash"]) == 16 and photo["url"] == f"/v1/photos/{photo['id']}"
 
-    await app.state.dispatcher.drain()
+    await services_of(app).dispatcher.drain()
     assert await derivatives_ready(photo["id"])
     original = await client.get(photo["url"], headers=officer)
     assert original.status_code == 200 and original.content == data
@@ -165,7 +166,7 @@ async def test_racing_uploads_of_the_same_bytes_make_one_photo_and_one_upload_pe
 async def test_every_attack_file_is_refused_with_its_code_and_leaves_nothing_behind(client, app):
     officer = await login(client, "officer1")
     await upload(client, officer, camera_jpeg(seed=7))  # something already stored, which must stay as it is
-    await app.state.dispatcher.drain()
+    await services_of(app).dispatcher.drain()
     before = await stored(app)
     for name, (data, code) in attack_corpus().items():
         response = await upload(client, officer, data)
@@ -336,9 +337,10 @@ async def test_with_redis_the_derivatives_job_goes_through_arq_once_per_photo(db
 
 async def test_an_upload_streams_to_disk_without_holding_the_file_in_memory(client, app, monkeypatch):
     officer = await login(client, "officer1")
-    monkeypatch.setattr(app.state, "settings", replace(app.state.settings, photo_max_bytes=4 * 1024 * 1024))
-    monkeypatch.setattr(app.state.dispatcher, "enqueue", AsyncMock())  # no derivative decoding in the same process
-    await app.state.relay.stop()  # nor a relay pass: only the upload's own allocations are traced
+    monkeypatch.setattr(services_of(app).photos, "max_bytes", 4 * 1024 * 1024)
+    # no derivative decoding in the same process
+    monkeypatch.setattr(services_of(app).dispatcher, "enqueue", AsyncMock())
+    await services_of(app).relay.stop()  # nor a relay pass: only the upload's own allocations are traced
     noise = Image.merge("RGB", [Image.effect_noise((1400, 1040), 90).convert("L") for _ in range(3)])
     data = encoded(noise, "JPEG", quality=95)  # ~1.7 MB of entropy-coded data
     head = b'--b\r\nContent-Disposition: form-data; name="clientId"\r\n\r\nbig-one\r\n'

@@ -15,6 +15,7 @@ import httpx
 import pytest
 from PIL import Image
 
+from api.dependencies import services_of
 from domain.clock import utcnow
 from domain.db.tables import ALL_TABLES
 from domain.hazards.services import verify_hazard_chain
@@ -143,7 +144,7 @@ async def test_a_public_report_reaches_the_right_regulator_and_the_enterprise_ne
     assert seen_by_inspector["contact"] is None and seen_by_inspector["hasContact"] is True
     assert seen_by_inspector["allowedActions"] == []
     # a notification for the regulators' side was queued with the report (and carries no contact: see the scan below)
-    await app.state.dispatcher.drain()
+    await services_of(app).dispatcher.drain()
 
     # the regulator turns it into a hazard of E1, carrying the photo, and replies to the reporter
     accepted = await act(
@@ -157,7 +158,7 @@ async def test_a_public_report_reaches_the_right_regulator_and_the_enterprise_ne
     hazard_id = accepted.json()["hazardId"]
     assert accepted.json()["status"] == "accepted" and hazard_id
     assert await verify_hazard_chain(report_id) and await verify_hazard_chain(hazard_id)
-    await app.state.dispatcher.drain()
+    await services_of(app).dispatcher.drain()
 
     # the enterprise sees the hazard (source public report, its photo) and nothing of the report or its reporter
     for username in ENTERPRISE_USERS:
@@ -447,8 +448,8 @@ async def test_the_regulators_of_the_region_are_notified_in_the_app_and_the_ente
     lat, lng = grid_centre("PT-LH-01")
     placed = await report_id_of((await submit(client, lat=lat, lng=lng)).json()["receipt"])
     named = await report_id_of((await submit(client, enterpriseCreditCode=await credit_code("E2"))).json()["receipt"])
-    await relay_outbox(app.state.dispatcher)
-    await app.state.dispatcher.drain()
+    await relay_outbox(services_of(app).dispatcher)
+    await services_of(app).dispatcher.drain()
 
     async def notified(username: str) -> set[str]:
         response = await client.get("/v1/notifications", params={"limit": "100"}, headers=await login(client, username))
@@ -578,8 +579,8 @@ async def test_a_report_forwarded_to_the_right_region_reaches_its_regulators_and
     assert history[-1]["name"] == "PublicReportForwarded"
     assert (history[-1]["payload"]["from_region"], history[-1]["payload"]["to_region"]) == ("330902", "330903")
     assert await verify_hazard_chain(report_id)
-    await relay_outbox(app.state.dispatcher)
-    await app.state.dispatcher.drain()
+    await relay_outbox(services_of(app).dispatcher)
+    await services_of(app).dispatcher.drain()
     keys = {
         row["event_key"]
         for row in await Notification.select(Notification.event_key).where(Notification.subject_id == report_id).run()

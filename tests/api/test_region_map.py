@@ -8,6 +8,7 @@ from collections import Counter
 
 from PIL import Image, ImageDraw, ImageFilter
 
+from api.dependencies import services_of
 from domain.printing.palette import COLOUR_RGB
 from domain.printing.region_map import HEIGHT, WIDTH, MapArea, fill_rgb, layout_region_map, polygons_of
 from domain.risk.model import Colour
@@ -84,8 +85,8 @@ async def test_a_colour_change_shows_on_the_map_after_the_job(client, app):
     before = features_by_code((await client.get("/v1/risk-map/regions", headers=admin)).json())
     assert before["DH-JT-01"]["properties"]["color"] == "blue"  # E5, 金塘港务物流, alone in its grid
     enterprise = await enterprise_id(E5)
-    await overdue_major_hazard(app.state.settings, enterprise)
-    await recompute_safety_code({"settings": app.state.settings, "engine": app.state.engine}, enterprise)
+    await overdue_major_hazard(services_of(app).settings, enterprise)
+    await recompute_safety_code({"settings": services_of(app).settings, "engine": services_of(app).engine}, enterprise)
     after = features_by_code((await client.get("/v1/risk-map/regions", headers=admin)).json())
     for code in ("DH-JT-01", "330902100"):
         assert after[code]["properties"]["color"] == "red"

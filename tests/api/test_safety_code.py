@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from PIL import Image
 
+from api.dependencies import services_of
 from domain.access.model import SYSTEM, Role
 from domain.accounts.services import AccountService
 from domain.clock import utcnow
@@ -141,10 +142,10 @@ async def test_an_overdue_major_hazard_turns_a_blue_enterprise_red_with_one_logg
 
 
 async def test_the_endpoints_show_the_dynamic_colour_its_reasons_and_its_changes(client, app):
-    settings = app.state.settings
+    settings = services_of(app).settings
     enterprise = await enterprise_id(E5)
     await overdue_major_hazard(settings, enterprise)
-    await recompute_safety_code({"settings": settings, "engine": app.state.engine}, enterprise)
+    await recompute_safety_code({"settings": settings, "engine": services_of(app).engine}, enterprise)
     regulator = await login(client, "regulator_dinghai")
 
     code = (await client.get(f"/v1/enterprises/{enterprise}/safety-code", headers=regulator)).json()
@@ -217,7 +218,7 @@ async def test_an_enterprise_never_computed_is_computed_and_stored_on_first_read
 async def test_every_demo_enterprise_has_a_code_and_the_enterprise_card_matches_it(client, app):
     assert await SafetyCode.count().run() == len(zhoushan.ENTERPRISES)
     inspector = await login(client, "inspector1")
-    codes = Codes(app.state.settings)
+    codes = Codes(services_of(app).settings)
     visible = (await client.get("/v1/enterprises", headers=inspector)).json()["items"]
     assert len(visible) == 2  # E1 and E4 share grid DH-CG-01
     for enterprise in visible:

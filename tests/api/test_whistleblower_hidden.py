@@ -20,6 +20,7 @@ import httpx
 from PIL import ExifTags, Image, ImageDraw
 from PIL.TiffImagePlugin import IFDRational
 
+from api.dependencies import services_of
 from domain.accounts.tables import AppUser
 from domain.clock import utcnow
 from domain.db.tables import ALL_TABLES
@@ -312,7 +313,7 @@ async def test_nothing_of_the_whistleblower_reaches_any_field_file_feed_or_notif
     )
     assert accepted.status_code == 200, accepted.text
     hazard_id = accepted.json()["hazardId"]
-    await app.state.dispatcher.drain()
+    await services_of(app).dispatcher.drain()
 
     # the hazard: the regulator's words, no place, found when accepted, a new photo (new id, new hash), stamped
     officer = await login(client, "officer1")
@@ -404,7 +405,7 @@ async def test_nothing_of_the_whistleblower_reaches_any_field_file_feed_or_notif
             assert (await client.get(path, headers=headers)).status_code == 404, path
 
     # the files behind the enterprise's photo: no metadata, none of the reporter's bytes
-    root = app.state.settings.photo_dir
+    root = services_of(app).settings.photo_dir
     for path in (
         storage.original_path(root, copy["sha256"]),
         storage.derivative_path(root, "display", copy["sha256"]),

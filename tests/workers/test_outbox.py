@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from api.app import create_app
+from api.dependencies import services_of
 from domain.outbox.services import add_to_outbox, pending_count, relay_outbox
 from domain.outbox.tables import JobFailure, OutboxEntry
 from tests.api.test_hazards import me, report
@@ -38,11 +39,11 @@ async def test_a_hazard_change_leaves_one_outbox_entry_in_its_transaction_and_th
     client, app, follow_ups
 ):
     officer = await login(client, "officer1")
-    await app.state.relay.stop()  # this test relays by hand, so it sees the entry before it is handed over
+    await services_of(app).relay.stop()  # this test relays by hand, so it sees the entry before it is handed over
     hazard = await report(client, officer, enterprise_id=(await me(client, officer))["enterpriseId"])
     [entry] = await OutboxEntry.select().where(OutboxEntry.relayed_at.is_null()).run()
     assert (entry["job_name"], entry["args"]) == ("hazard_changed", f'["{hazard["id"]}", 1]')
-    dispatcher: Dispatcher = app.state.dispatcher
+    dispatcher: Dispatcher = services_of(app).dispatcher
     for _ in range(2):  # the second pass finds nothing to hand over
         await relay_outbox(dispatcher)
         await dispatcher.drain()
@@ -107,7 +108,9 @@ async def test_with_redis_stopped_hazards_are_accepted_and_after_it_returns_ever
             enterprise_id = (await me(client, officer))["enterpriseId"]
             redis.stop()
             made = [await report(client, officer, enterprise_id=enterprise_id, title=f"停电期间{n}") for n in range(3)]
-            refused = await relay_outbox(app.state.dispatcher)  # the queue is down: nothing handed over, nothing lost
+            refused = await relay_outbox(
+                services_of(app).dispatcher
+            )  # the queue is down: nothing handed over, nothing lost
             assert (refused.relayed, refused.pending) == (0, 3) and refused.error
             assert (
                 await OutboxEntry.select(OutboxEntry.relay_attempts)
@@ -117,7 +120,7 @@ async def test_with_redis_stopped_hazards_are_accepted_and_after_it_returns_ever
             )["relay_attempts"] >= 1
             await redis.start()
             for _ in range(2):  # two relay passes and two worker runs: still one run per entry
-                await relay_outbox(app.state.dispatcher)
+                await relay_outbox(services_of(app).dispatcher)
                 worker = build_worker(settings, engine, burst=True, handle_signals=False, cron_jobs=[], poll_delay=0.05)
                 await worker.main()
                 await worker.close()
@@ -141,7 +144,7 @@ async def test_a_transient_failure_is_retried_with_backoff_and_a_lasting_one_is_
         raise ValueError("a bug, not a hiccup")
 
     monkeypatch.setattr("workers.runtime.backoff_s", lambda job_try: 0.01)
-    dispatcher: Dispatcher = app.state.dispatcher
+    dispatcher: Dispatcher = services_of(app).dispatcher
     monkeypatch.setattr(outbox_jobs, "HAZARD_FOLLOW_UPS", [flaky])
     await dispatcher.enqueue("hazard_changed", "H-flaky", 1, job_id="test:flaky")
     await dispatcher.drain()
@@ -169,10 +172,10 @@ def test_every_scheduled_job_is_a_job_the_dispatcher_and_the_worker_know():
 async def test_an_entry_added_outside_any_request_is_relayed_by_the_loop(app, follow_ups):
     async with OutboxEntry._meta.db.transaction():
         await add_to_outbox("hazard_changed", "H-loop", 7)
-    app.state.relay.kick()
+    services_of(app).relay.kick()
     for _ in range(100):
         if follow_ups:
             break
         await asyncio.sleep(0.02)
-    await app.state.dispatcher.drain()
+    await services_of(app).dispatcher.drain()
     assert follow_ups == [("H-loop", 7)]

@@ -1,0 +1,38 @@
+"""Migration 0021: the cron tick claims, so several API processes running the in-process schedule run each tick once.
+
+Plain SQL both engines share, written as piccolo would create `CronClaim` of `domain/outbox/tables.py`.
+"""
+
+from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from piccolo.engine import engine_finder
+
+ID = "2026-12-03T09:10:00:000001"
+VERSION = "1.38.0"
+DESCRIPTION = "cron tick claims"
+
+TABLES = {
+    "cron_claim": """CREATE TABLE "cron_claim" (
+        "job_name" VARCHAR(80) PRIMARY KEY NOT NULL DEFAULT '',
+        "tick" TIMESTAMPTZ NOT NULL DEFAULT current_timestamp,
+        "claimed_by" VARCHAR(120) NOT NULL DEFAULT '',
+        "claimed_at" TIMESTAMPTZ NOT NULL DEFAULT current_timestamp
+    )""",
+}
+
+
+async def forwards():
+    manager = MigrationManager(migration_id=ID, app_name="shuangfang", description=DESCRIPTION)
+
+    async def create():
+        engine = engine_finder()
+        for statement in TABLES.values():
+            await engine.run_ddl(statement)
+
+    async def drop():
+        engine = engine_finder()
+        for name in reversed(TABLES):
+            await engine.run_ddl(f'DROP TABLE "{name}"')
+
+    manager.add_raw(create)
+    manager.add_raw_backwards(drop)
+    return manager
