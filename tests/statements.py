@@ -2,7 +2,8 @@
 
 The app then answers each request with `X-Statements: <n>`, the SQL statements (piccolo queries, raw SQL, prepared
 statements; not BEGIN/COMMIT) the request ran, authentication included (see domain/db/statements.py). Code called
-directly, without HTTP, is counted with `domain.db.statements.counting()`.
+directly, without HTTP, is counted with `domain.db.statements.counting()`. A refusal by authentication (401) is sent
+by Litestar's exception handling outside the route's middleware and carries no count.
 """
 
 from __future__ import annotations

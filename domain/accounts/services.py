@@ -139,22 +139,8 @@ class AccountService:
     # --- the actor of a request --------------------------------------------------------------------------------
 
     async def actor_for(self, user_id: str) -> tuple[Actor, UserRecord] | None:
-        """Re-read the user and their binding; None when missing or disabled, so changes apply at once."""
-        stored = await store.user_by_id(user_id)
-        if stored is None or stored.disabled:
-            return None
-        user = await self._user_record(stored)
-        region_path = None
-        if user.role is Role.REGULATOR and user.region_code:
-            region_path = await org_store.region_path_of(user.region_code)
-        actor = Actor(
-            user_id=user.id,
-            role=user.role,
-            enterprise_id=user.enterprise_id,
-            grid_ids=frozenset(user.grid_ids),
-            region_path=region_path,
-        )
-        return actor, user
+        """Re-read the user and their binding in one statement; None when missing or disabled (applies at once)."""
+        return await store.actor_for(user_id)
 
     async def _user_record(self, stored: StoredUser) -> UserRecord:
         grid_ids = await store.grid_ids_of(stored.id) if stored.role == Role.INSPECTOR else ()

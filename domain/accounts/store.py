@@ -6,9 +6,12 @@ from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
-from domain.accounts.model import StoredRefreshToken, StoredUser
+from domain.access.model import Actor, Role
+from domain.accounts.model import StoredRefreshToken, StoredUser, UserRecord
 from domain.accounts.tables import AppUser, LoginAttempt, RefreshToken, UserGrid
+from domain.db.sql import Statement
 from domain.ids import new_id
+from domain.org.store import region_path_sql
 
 
 def _stored_user(row: dict) -> StoredUser:
@@ -165,3 +168,45 @@ async def delete_tokens_expired_before(cutoff: datetime) -> int:
     """Delete refresh tokens that expired before `cutoff`; returns how many."""
     removed = await RefreshToken.delete().where(RefreshToken.expires_at < cutoff).returning(RefreshToken.id).run()
     return len(removed)
+
+
+# --- the actor of a request ------------------------------------------------------------------------------------------
+
+# One indexed statement per request: the user by primary key, an inspector's grids by user_grid's user_id index (one
+# row per grid), a regulator's region path by region's primary key. Both engines keep it prepared by its text.
+_ACTOR = Statement(
+    "SELECT u.id, u.username, u.name, u.role, u.enterprise_id, u.region_code, u.phone, u.disabled, g.grid_id,"
+    f" CASE WHEN u.role = '{Role.REGULATOR.value}' THEN {region_path_sql('u.region_code')} END AS region_path"
+    f" FROM app_user u LEFT JOIN user_grid g ON g.user_id = u.id AND u.role = '{Role.INSPECTOR.value}'"
+    " WHERE u.id = {} ORDER BY g.grid_id",
+    short=True,
+)
+
+
+async def actor_for(user_id: str) -> tuple[Actor, UserRecord] | None:
+    """The user and their binding in one statement; None when missing or disabled, so changes apply at once."""
+    rows = await _ACTOR.rows(user_id)
+    if not rows or rows[0]["disabled"]:
+        return None
+    row = rows[0]
+    grid_ids = tuple(found["grid_id"] for found in rows if found["grid_id"] is not None)
+    role = Role(row["role"])
+    user = UserRecord(
+        id=row["id"],
+        username=row["username"],
+        name=row["name"],
+        role=role,
+        enterprise_id=row["enterprise_id"],
+        grid_ids=grid_ids,
+        region_code=row["region_code"],
+        phone=row["phone"],
+        disabled=bool(row["disabled"]),
+    )
+    actor = Actor(
+        user_id=user.id,
+        role=role,
+        enterprise_id=user.enterprise_id,
+        grid_ids=frozenset(grid_ids),
+        region_path=row["region_path"],
+    )
+    return actor, user
