@@ -241,52 +241,6 @@ async def attach_documents(
     ).run()
 
 
-async def documents_of_hazards(hazard_ids: Sequence[str]) -> dict[str, list[AttachedDocument]]:
-    """The documents attached to each hazard, in the order of its history."""
-    if not hazard_ids:
-        return {}
-    document = HazardDocument.document_id.join_on(Document.id)
-    rows = (
-        await HazardDocument.select(
-            HazardDocument.hazard_id,
-            HazardDocument.document_id,
-            HazardDocument.action,
-            HazardDocument.event_seq,
-            document.sha256.as_alias("sha256"),
-            document.filename.as_alias("filename"),
-            document.page_count.as_alias("page_count"),
-            document.size_bytes.as_alias("size_bytes"),
-        )
-        .where(HazardDocument.hazard_id.is_in(list(hazard_ids)))
-        .order_by(HazardDocument.event_seq)
-        .order_by(HazardDocument.position)
-        .run()
-    )
-    attached: dict[str, list[AttachedDocument]] = {}
-    for row in rows:
-        attached.setdefault(row["hazard_id"], []).append(attached_document(row))
-    return attached
-
-
-def attached_document(row: dict) -> AttachedDocument:
-    """An attachment from a row (or a JSON object) with the fields `attached_documents_sql` yields."""
-    return AttachedDocument(
-        row["document_id"],
-        row["sha256"],
-        row["action"],
-        row["event_seq"],
-        row["filename"],
-        row["page_count"],
-        row["size_bytes"],
-    )
-
-
-async def hazards_holding(document_id: str) -> list[str]:
-    """The ids of the hazards the document is attached to."""
-    rows = await HazardDocument.select(HazardDocument.hazard_id).where(HazardDocument.document_id == document_id).run()
-    return sorted({row["hazard_id"] for row in rows})
-
-
 async def submitted_reports() -> list[SubmittedReport]:
     """Every evaluation report attached to a hazard, oldest attachment first."""
     document = HazardDocument.document_id.join_on(Document.id)
@@ -310,7 +264,7 @@ async def submitted_reports() -> list[SubmittedReport]:
 
 # --- fragments other stores compose ----------------------------------------------------------------------------------
 
-# the JSON keys of one attachment, in `attached_document`'s order
+# the items of one attachment in the JSON array, in the order of `AttachedDocument`'s fields
 ATTACHED_KEYS = ("document_id", "sha256", "action", "event_seq", "filename", "page_count", "size_bytes")
 
 

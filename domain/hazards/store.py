@@ -20,7 +20,7 @@ from domain.db.sql import Statement
 from domain.db.transactions import is_sqlite
 from domain.documents import store as documents
 from domain.documents.links import register_attachments as register_document_holders
-from domain.documents.store import AttachedDocument, attached_document
+from domain.documents.store import AttachedDocument
 from domain.hazards.model import OWING_STATUSES, TERMINAL_STATUSES, HazardLevel
 from domain.hazards.tables import Hazard, HazardPhoto
 from domain.history.store import head_sql
@@ -220,10 +220,7 @@ def _stored(row: Mapping[str, Any]) -> StoredHazard:
         **fields,
         enterprise_name=row["enterprise_name"] or "",
         photos=[HazardPhotoRecord(*item) for item in _json(row["photos"]) or ()],
-        documents=[
-            attached_document(dict(zip(documents.ATTACHED_KEYS, item, strict=True)))
-            for item in _json(row["documents"]) or ()
-        ],
+        documents=[AttachedDocument(*item) for item in _json(row["documents"]) or ()],
     )
 
 
