@@ -13,7 +13,7 @@ from domain.accounts.services import AccountService
 from domain.config import Settings
 from domain.escalation.services import sweep_overdue
 from domain.notifications.services import NewSubscription, create_subscription
-from domain.notifications.tables import WebhookSubscription
+from domain.notifications.store import subscription_exists_for
 from seed.inspections import actor_named
 
 DEMO_WEBHOOK_URL = "http://127.0.0.1:9/shuangfang/webhook"
@@ -25,8 +25,7 @@ async def seed_notifications(settings: Settings) -> str:
     owner = await actor_named(AccountService(settings), DEMO_WEBHOOK_OWNER)
     if owner is None:
         return "notifications: no city regulator account, nothing seeded"
-    exists = await WebhookSubscription.exists().where(WebhookSubscription.url == DEMO_WEBHOOK_URL).run()
-    if not exists:
+    if not await subscription_exists_for(DEMO_WEBHOOK_URL):
         await create_subscription(
             actor=owner,
             new=NewSubscription(

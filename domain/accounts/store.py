@@ -210,3 +210,17 @@ async def actor_for(user_id: str) -> tuple[Actor, UserRecord] | None:
         region_path=row["region_path"],
     )
     return actor, user
+
+
+# --- for the overdue sweep (domain/escalation) ----------------------------------------------------------------------
+
+
+async def active_principals(enterprise_id: str) -> list[tuple[str, str]]:
+    """(user id, name) of the enterprise's principals that are not disabled, in id order."""
+    rows = (
+        await AppUser.select(AppUser.id, AppUser.name)
+        .where(AppUser.enterprise_id == enterprise_id, AppUser.role == Role.PRINCIPAL.value, AppUser.disabled.eq(False))
+        .order_by(AppUser.id)
+        .run()
+    )
+    return [(row["id"], row["name"]) for row in rows]

@@ -19,10 +19,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from domain.access.model import SYSTEM, Role
-from domain.accounts.tables import AppUser
+from domain.access.model import SYSTEM
+from domain.accounts import store as accounts
 from domain.clock import utcnow
 from domain.db.transactions import transaction
+from domain.escalation import store
 from domain.escalation.model import (
     AUDIENCE_OF_STEP,
     STEP_PRINCIPAL,
@@ -33,14 +34,11 @@ from domain.escalation.model import (
     overdue_days,
     task_days,
 )
-from domain.escalation.tables import Escalation
-from domain.hazards.model import OWING_STATUSES, is_overdue
-from domain.hazards.services import state_of
-from domain.hazards.tables import Hazard
+from domain.escalation.store import NewEscalation
+from domain.hazards import store as hazards
 from domain.history.store import append_event
 from domain.ids import new_id
-from domain.inspections.model import TaskStatus
-from domain.inspections.tables import InspectionTask
+from domain.inspections import store as inspections
 from domain.notifications.model import EventKind, Notice
 from domain.notifications.services import NotificationSubject, enterprise_place, record_notification, to_json
 
@@ -86,61 +84,42 @@ async def sweep_overdue(*, now: datetime | None = None, lookback_days: int = TAS
 
 
 async def _hazard_occasions(now: datetime, report: SweepReport) -> list[Occasion]:
-    rows = (
-        await Hazard.select()
-        .where(Hazard.status.is_in(sorted(OWING_STATUSES)), Hazard.deadline < now)
-        .order_by(Hazard.id)
-        .run()
-    )
     occasions = []
-    for row in rows:
-        if not is_overdue(state_of(row), now):
-            continue
+    for hazard in await hazards.overdue_hazards(now):
         report.overdue_hazards += 1
-        deadline = row["deadline"]
+        deadline = hazard.deadline
         data = {
-            "hazardId": row["id"],
-            "title": row["title"],
-            "level": row["level"],
-            "status": row["status"],
+            "hazardId": hazard.id,
+            "title": hazard.title,
+            "level": hazard.level,
+            "status": hazard.status,
             "deadline": deadline,
             "overdueDays": overdue_days(deadline, now),
-            "supervised": row["supervised"],
+            "supervised": hazard.supervised,
         }
         occasions += [
             Occasion(
                 "hazard",
-                row["id"],
+                hazard.id,
                 deadline.astimezone(UTC).isoformat(),
                 step,
-                row["enterprise_id"],
-                row["level"],
+                hazard.enterprise_id,
+                hazard.level,
                 deadline,
                 EventKind.HAZARD_OVERDUE,
                 data | {"step": step},
             )
-            for step in hazard_steps(row["level"], deadline, now)
+            for step in hazard_steps(hazard.level, deadline, now)
         ]
     return occasions
 
 
 async def _task_occasions(now: datetime, lookback_days: int, report: SweepReport) -> list[Occasion]:
     start, end = task_days(now, lookback_days)
-    rows = (
-        await InspectionTask.select(InspectionTask.id, InspectionTask.enterprise_id, InspectionTask.window_end)
-        .where(
-            # an ended window still open only means the hourly generator has not marked it missed yet
-            InspectionTask.status.is_in([TaskStatus.MISSED.value, TaskStatus.OPEN.value]),
-            InspectionTask.window_end > start,
-            InspectionTask.window_end <= end,
-        )
-        .order_by(InspectionTask.id)
-        .run()
-    )
     missed: dict[tuple[str, date], list[str]] = defaultdict(list)
-    for row in rows:
+    for task_id, enterprise_id, window_end in await inspections.late_tasks(ended_after=start, ended_by=end):
         # a window ending at midnight belongs to the day before it
-        missed[(row["enterprise_id"], local_day(row["window_end"] - timedelta(microseconds=1)))].append(row["id"])
+        missed[(enterprise_id, local_day(window_end - timedelta(microseconds=1)))].append(task_id)
     report.missed_task_days = len(missed)
     occasions = []
     for (enterprise_id, day), task_ids in sorted(missed.items()):
@@ -168,26 +147,11 @@ async def _task_occasions(now: datetime, lookback_days: int, report: SweepReport
 
 
 async def _principals(enterprise_id: str) -> list[dict]:
-    rows = (
-        await AppUser.select(AppUser.id, AppUser.name)
-        .where(AppUser.enterprise_id == enterprise_id, AppUser.role == Role.PRINCIPAL.value, AppUser.disabled.eq(False))
-        .order_by(AppUser.id)
-        .run()
-    )
-    return [{"userId": row["id"], "name": row["name"]} for row in rows]
+    return [{"userId": user_id, "name": name} for user_id, name in await accounts.active_principals(enterprise_id)]
 
 
 async def _chain_of(hazard_id: str, escalation_id: str) -> str:
-    first = (
-        await Escalation.select(Escalation.chain_id)
-        .where(
-            Escalation.subject_kind == "hazard", Escalation.subject_id == hazard_id, Escalation.chain_id.is_not_null()
-        )
-        .order_by(Escalation.id)
-        .first()
-        .run()
-    )
-    return first["chain_id"] if first else escalation_id
+    return await store.hazard_chain_id(hazard_id) or escalation_id
 
 
 async def _escalate(occasion: Occasion, now: datetime) -> list[str] | None:
@@ -197,36 +161,29 @@ async def _escalate(occasion: Occasion, now: datetime) -> list[str] | None:
     audience = AUDIENCE_OF_STEP[occasion.step]
     data = occasion.data | {
         "enterpriseId": occasion.enterprise_id,
-        "enterpriseName": place["name"],
-        "regionCode": place["region_code"],
+        "enterpriseName": place.name,
+        "regionCode": place.region_code,
         "escalationId": escalation_id,
     }
     if occasion.step == STEP_PRINCIPAL:
         data["principals"] = await _principals(occasion.enterprise_id)
     async with transaction():
-        inserted = (
-            await Escalation.insert(
-                Escalation(
-                    id=escalation_id,
-                    subject_kind=occasion.subject_kind,
-                    subject_id=occasion.subject_id,
-                    occasion=occasion.occasion,
-                    step=occasion.step,
-                    enterprise_id=occasion.enterprise_id,
-                    region_path=place["region_path"],
-                    level=occasion.level,
-                    due_at=occasion.due_at,
-                    overdue_days=overdue_days(occasion.due_at, now),
-                    details=to_json(data),
-                    notification_id=notification_id,
-                    escalated_at=now,
-                )
-            )
-            .on_conflict(action="DO NOTHING")
-            .returning(Escalation.id)
-            .run()
+        new = NewEscalation(
+            id=escalation_id,
+            subject_kind=occasion.subject_kind,
+            subject_id=occasion.subject_id,
+            occasion=occasion.occasion,
+            step=occasion.step,
+            enterprise_id=occasion.enterprise_id,
+            region_path=place.region_path,
+            level=occasion.level,
+            due_at=occasion.due_at,
+            overdue_days=overdue_days(occasion.due_at, now),
+            details=to_json(data),
+            notification_id=notification_id,
+            escalated_at=now,
         )
-        if not inserted:
+        if not await store.insert_escalation(new):
             return None
         if occasion.subject_kind == "hazard":
             chain_id = await _chain_of(occasion.subject_id, escalation_id)
@@ -249,14 +206,10 @@ async def _escalate(occasion: Occasion, now: datetime) -> list[str] | None:
                 at=now,
                 payload=payload,
             )
-            await (
-                Escalation.update({Escalation.chain_id: chain_id, Escalation.chain_seq: link.seq})
-                .where(Escalation.id == escalation_id)
-                .run()
-            )
+            await store.set_chain_link(escalation_id, chain_id=chain_id, chain_seq=link.seq)
             data |= {"chainId": chain_id, "chainSeq": link.seq, "historyHash": link.hash}
         subject = NotificationSubject(
-            occasion.subject_kind, occasion.subject_id, occasion.enterprise_id, place["region_path"]
+            occasion.subject_kind, occasion.subject_id, occasion.enterprise_id, place.region_path
         )
         return await record_notification(
             event_key=f"escalation:{escalation_id}",

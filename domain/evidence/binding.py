@@ -13,18 +13,35 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from piccolo.table import Table
-
+from domain.credit import services as credit
+from domain.credit import store as credit_store
+from domain.credit.model import derive_listings
+from domain.hazards import store as hazard_store
+from domain.hazards.model import derive_hazards
 from domain.history.chain import Event, plain
+from domain.history.store import ProtectedRows
+from domain.inspections import store as inspection_store
+from domain.inspections.model import derive_inspections
+from domain.public_reports import store as report_store
+from domain.public_reports.model import derive_reports
+from domain.safety_code import services as safety_code
+from domain.safety_code import store as safety_code_store
+from domain.safety_code.model import derive_colour
+from domain.standardisation import services as standardisation
+from domain.standardisation import store as standardisation_store
+from domain.standardisation.model import derive_grades
+from domain.statutory import services as statutory
+from domain.statutory import store as statutory_store
+from domain.statutory.model import derive_snapshots
 
 
 @dataclass(frozen=True, slots=True)
 class BoundKind:
-    """One kind of protected row: its table, its chains and how to replay them."""
+    """One kind of protected row: its rows (through its area's store), its chains and how to replay them."""
 
     name: str
     subject_kind: str  # history_event.subject_kind of the chains that describe it
-    table: type[Table]
+    rows: ProtectedRows
     derive: Callable[[Sequence[Event]], dict[Any, dict[str, Any]]]
     row_key: Callable[[dict], tuple[str, Any]]  # a stored row -> (its chain id, its key within the chain)
     # what the rows carry beyond their own columns (a hazard's photos), added to the rows before comparing
@@ -55,78 +72,46 @@ class RowMismatch:
 
 
 async def _hazard_photos(rows: list[dict]) -> None:
-    from domain.hazards.tables import HazardPhoto
-    from domain.photos.tables import Photo
-
-    photos: dict[str, list] = {}
-    stored = (
-        await HazardPhoto.select(
-            HazardPhoto.hazard_id,
-            HazardPhoto.event_seq,
-            HazardPhoto.stage,
-            HazardPhoto.photo_id.join_on(Photo.id).sha256.as_alias("sha256"),
-        )
-        .order_by(HazardPhoto.hazard_id)
-        .order_by(HazardPhoto.event_seq)
-        .order_by(HazardPhoto.position)
-        .run()
-    )
-    for photo in stored:
-        photos.setdefault(photo["hazard_id"], []).append([photo["event_seq"], photo["stage"], photo["sha256"]])
+    photos = await hazard_store.chained_photos()
     for row in rows:
         row["photos"] = photos.get(row["id"], [])
 
 
 def registry() -> tuple[BoundKind, ...]:
     """Every kind of row a chain protects."""
-    from domain.credit import services as credit
-    from domain.credit.model import derive_listings
-    from domain.credit.tables import BlacklistListing
-    from domain.hazards.model import derive_hazards
-    from domain.hazards.tables import Hazard
-    from domain.inspections.model import derive_inspections
-    from domain.inspections.tables import Inspection
-    from domain.public_reports.model import derive_reports
-    from domain.public_reports.tables import PublicReport
-    from domain.safety_code import services as safety_code
-    from domain.safety_code.model import derive_colour
-    from domain.safety_code.tables import SafetyCode
-    from domain.standardisation import services as standardisation
-    from domain.standardisation.model import derive_grades
-    from domain.standardisation.tables import StandardisationGrade
-    from domain.statutory import services as statutory
-    from domain.statutory.model import derive_snapshots
-    from domain.statutory.tables import StatisticsSnapshot
-
     return (
-        BoundKind("hazard", "hazard", Hazard, derive_hazards, lambda r: (r["id"], r["id"]), _hazard_photos),
-        BoundKind("inspection", "inspection", Inspection, derive_inspections, lambda r: (r["id"], r["id"])),
-        BoundKind("publicReport", "publicReport", PublicReport, derive_reports, lambda r: (r["id"], r["id"])),
+        BoundKind(
+            "hazard", "hazard", hazard_store.PROTECTED, derive_hazards, lambda r: (r["id"], r["id"]), _hazard_photos
+        ),
+        BoundKind(
+            "inspection", "inspection", inspection_store.PROTECTED, derive_inspections, lambda r: (r["id"], r["id"])
+        ),
+        BoundKind("publicReport", "publicReport", report_store.PROTECTED, derive_reports, lambda r: (r["id"], r["id"])),
         BoundKind(
             "blacklistListing",
             "credit",
-            BlacklistListing,
+            credit_store.PROTECTED,
             derive_listings,
             lambda r: (credit.chain_of(r["enterprise_id"]), r["id"]),
         ),
         BoundKind(
             "standardisationGrade",
             "standardisation",
-            StandardisationGrade,
+            standardisation_store.PROTECTED,
             derive_grades,
             lambda r: (standardisation.chain_of(r["enterprise_id"]), r["id"]),
         ),
         BoundKind(
             "statisticsSnapshot",
             "statistics",
-            StatisticsSnapshot,
+            statutory_store.PROTECTED,
             derive_snapshots,
             lambda r: (statutory.chain_of(r["enterprise_id"]), r["period_key"]),
         ),
         BoundKind(
             "safetyCode",
             "safety_code",
-            SafetyCode,
+            safety_code_store.PROTECTED,
             derive_colour,
             lambda r: (safety_code.chain_id(r["enterprise_id"]), ""),
         ),
@@ -140,7 +125,7 @@ def kinds_by_subject(kinds: Iterable[BoundKind]) -> dict[str, BoundKind]:
 
 async def stored_rows(kind: BoundKind) -> dict[tuple[str, Any], dict]:
     """Every stored row of a kind, by (chain id, key), with its extras."""
-    rows = await kind.table.select().run()
+    rows = await kind.rows.all()
     if kind.extra is not None:
         await kind.extra(rows)
     return {kind.row_key(row): row for row in rows}
@@ -176,4 +161,4 @@ def compare(
 
 async def bound_counts() -> dict[str, int]:
     """How many rows of each protected kind carry their chain head."""
-    return {kind.name: await kind.table.count().where(kind.table.chain_hash.is_not_null()).run() for kind in registry()}
+    return {kind.name: await kind.rows.bound_count() for kind in registry()}

@@ -82,8 +82,7 @@ async def backfill_bindings() -> tuple[int, int]:
     anchored = await anchor_unanchored()
     bound_rows = 0
     for kind in registry():
-        table = kind.table
-        unbound = await table.select().where(table.chain_seq.is_null()).run()
+        unbound = await kind.rows.unbound()
         chains: dict[str, list[dict]] = {}
         for row in unbound:
             chains.setdefault(kind.row_key(row)[0], []).append(row)
@@ -95,10 +94,6 @@ async def backfill_bindings() -> tuple[int, int]:
             for row in rows_of_chain:
                 head = described.get(kind.row_key(row)[1])
                 if head is not None:
-                    await (
-                        table.update({table.chain_seq: head["chain_seq"], table.chain_hash: head["chain_hash"]})
-                        .where(table._meta.primary_key == row[table._meta.primary_key._meta.name])
-                        .run()
-                    )
+                    await kind.rows.bind(row, chain_seq=head["chain_seq"], chain_hash=head["chain_hash"])
                     bound_rows += 1
     return anchored, bound_rows

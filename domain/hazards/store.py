@@ -23,7 +23,7 @@ from domain.documents.links import register_attachments as register_document_hol
 from domain.documents.store import AttachedDocument
 from domain.hazards.model import OWING_STATUSES, TERMINAL_STATUSES, HazardLevel
 from domain.hazards.tables import Hazard, HazardPhoto
-from domain.history.store import head_sql
+from domain.history.store import ProtectedRows, head_sql
 from domain.ids import new_id
 from domain.org.store import enterprise_column_sql, visible_enterprises_sql
 from domain.photos import store as photos
@@ -464,41 +464,6 @@ def open_hazards_sql(*, of_point: bool, limit: int) -> str:
     )
 
 
-# --- for the overdue sweep (domain/escalation) ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class OverdueHazard:
-    """A hazard past its deadline while rectification is still owed: what its escalation says of it."""
-
-    id: str
-    enterprise_id: str
-    title: str
-    level: str
-    status: str
-    deadline: datetime
-    supervised: bool
-
-
-async def overdue_hazards(now: datetime) -> list[OverdueHazard]:
-    """Every hazard `is_overdue` at `now` (owing rectification, deadline passed), in id order."""
-    rows = (
-        await Hazard.select(
-            Hazard.id,
-            Hazard.enterprise_id,
-            Hazard.title,
-            Hazard.level,
-            Hazard.status,
-            Hazard.deadline,
-            Hazard.supervised,
-        )
-        .where(Hazard.status.is_in(sorted(OWING_STATUSES)), Hazard.deadline < now)
-        .order_by(Hazard.id)
-        .run()
-    )
-    return [OverdueHazard(**row) for row in rows]
-
-
 async def overdue_major_counts(now: datetime) -> dict[str, int]:
     """Enterprise id → how many of its major hazards are still owed past their deadline (credit grading)."""
     rows = await Hazard.raw(
@@ -523,3 +488,66 @@ async def safety_code_counts(enterprise_id: str, now: datetime) -> tuple[int, in
         await Hazard.count().where(hazards, major, overdue).run(),
         await Hazard.count().where(hazards, overdue).run(),
     )
+
+
+# --- for notifications and the overdue sweep ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class HazardBrief:
+    """What a notification or an escalation says of a hazard."""
+
+    id: str
+    enterprise_id: str
+    title: str
+    level: str
+    status: str
+    deadline: datetime | None
+    supervised: bool
+
+
+_BRIEF = (
+    Hazard.id,
+    Hazard.enterprise_id,
+    Hazard.title,
+    Hazard.level,
+    Hazard.status,
+    Hazard.deadline,
+    Hazard.supervised,
+)
+
+
+async def hazard_brief(hazard_id: str) -> HazardBrief | None:
+    """One hazard's brief, None when there is no such hazard."""
+    row = await Hazard.select(*_BRIEF).where(Hazard.id == hazard_id).first().run()
+    return HazardBrief(**row) if row else None
+
+
+async def overdue_hazards(now: datetime) -> list[HazardBrief]:
+    """Every hazard `is_overdue` at `now` (owing rectification, deadline passed), in id order."""
+    rows = (
+        await Hazard.select(*_BRIEF)
+        .where(Hazard.status.is_in(sorted(OWING_STATUSES)), Hazard.deadline < now)
+        .order_by(Hazard.id)
+        .run()
+    )
+    return [HazardBrief(**row) for row in rows]
+
+
+# --- the rows hash chains protect (domain/evidence reads and binds them through this) ------------------------------
+
+PROTECTED = ProtectedRows(Hazard)
+
+
+async def chained_photos() -> dict[str, list[list]]:
+    """Hazard id → [event seq, stage, photo SHA-256] of each attached photo in attachment order (verify compares them
+    with the chain)."""
+    rows = await HazardPhoto.raw(
+        f"SELECT hp.hazard_id, hp.event_seq, hp.stage, {photos.sha256_sql('hp.photo_id')} AS sha256"
+        " FROM hazard_photo hp ORDER BY hp.hazard_id, hp.event_seq, hp.position"
+    ).run()
+    found: dict[str, list[list]] = {}
+    for row in rows:
+        if row["sha256"] is not None:  # a photo row gone: as the join it replaces, the attachment is not listed
+            found.setdefault(row["hazard_id"], []).append([row["event_seq"], row["stage"], row["sha256"]])
+    return found

@@ -122,6 +122,38 @@ async def bind_row(table: type[Table], key: Any, event: Event) -> None:
     )
 
 
+class ProtectedRows:
+    """The rows of one table that hash chains protect, as `verify` reads them and the binding backfill binds them.
+
+    The owning area's store makes one with its own table (`PROTECTED = ProtectedRows(Hazard)`) and hands it to
+    domain/evidence, so no other module names that table; like `bind_row`, the statements are the chain's business
+    (every column, compared field by field; the `chain_seq` / `chain_hash` pair every protected table carries)."""
+
+    def __init__(self, table: type[Table]) -> None:
+        self._table = table
+
+    async def all(self) -> list[dict[str, Any]]:
+        """Every row, every column."""
+        return await self._table.select().run()
+
+    async def unbound(self) -> list[dict[str, Any]]:
+        """The rows that carry no chain head yet (written before the binding)."""
+        return await self._table.select().where(self._table.chain_seq.is_null()).run()
+
+    async def bind(self, row: Mapping[str, Any], *, chain_seq: int, chain_hash: str) -> None:
+        """Record the chain head of one row (read from `all` or `unbound`)."""
+        key = self._table._meta.primary_key
+        await (
+            self._table.update({self._table.chain_seq: chain_seq, self._table.chain_hash: chain_hash})
+            .where(key == row[key._meta.name])
+            .run()
+        )
+
+    async def bound_count(self) -> int:
+        """How many rows carry their chain head."""
+        return await self._table.count().where(self._table.chain_hash.is_not_null()).run()
+
+
 # --- the anchor ledger -----------------------------------------------------------------------------------------------
 
 

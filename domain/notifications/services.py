@@ -25,21 +25,20 @@ import httpx
 
 from domain.access.model import Actor, Role
 from domain.access.permissions import Action, require
-from domain.access.scope import like_prefix
 from domain.clock import utcnow
 from domain.db.paging import Page, clamp_limit, decode_cursor, page_of
 from domain.db.transactions import transaction
 from domain.errors import Forbidden, InvalidInput, NotFound
-from domain.hazards.tables import Hazard
+from domain.hazards import store as hazards
 from domain.history.store import chain_rows
 from domain.ids import new_id
+from domain.notifications import store
 from domain.notifications.model import (
     RETRY_SCHEDULE_S,
     Audience,
     DeliveryStatus,
     Notice,
     RedriveNotAllowed,
-    SubscriptionFilter,
     check_webhook_url,
     hazard_notices,
     is_retryable,
@@ -48,10 +47,17 @@ from domain.notifications.model import (
     signed_headers,
     subscription_hears,
 )
-from domain.notifications.tables import DeliveryAttempt, Notification, WebhookDelivery, WebhookSubscription
+from domain.notifications.store import (
+    DeliveryRecord,
+    NewNotification,
+    NewSubscriptionRow,
+    NotificationRecord,
+    SubscriptionRecord,
+    TryOutcome,
+)
+from domain.org import store as org
+from domain.org.model import EnterpriseRecord
 from domain.org.scope import require_enterprise, require_region
-from domain.org.store import enterprise_condition
-from domain.org.tables import Enterprise
 from domain.outbox.services import add_to_outbox
 
 REQUEST_TIMEOUT_S = 10.0
@@ -80,34 +86,12 @@ class NewSubscription:
     description: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class SubscriptionRecord:
-    """A subscription as listed (never with its secret)."""
-
-    id: str
-    url: str
-    audience: str
-    event_kinds: list[str]
-    region_code: str | None
-    enterprise_id: str | None
-    description: str
-    active: bool
-    created_by: str
-    created_at: datetime
-    updated_at: datetime
-
-
-def _subscription(row: dict) -> SubscriptionRecord:
-    fields = {name: row[name] for name in SubscriptionRecord.__dataclass_fields__ if name != "event_kinds"}
-    return SubscriptionRecord(**fields, event_kinds=json.loads(row["event_kinds"]))
-
-
-def _subscriptions_in_scope(actor: Actor):
-    """Subscriptions the actor may see: all for an administrator, those inside a regulator's region for them."""
+def _subscription_scope(actor: Actor) -> str | None:
+    """The region path prefix of the subscriptions the actor may see (None: all, an administrator's)."""
     require(actor, Action.MANAGE_WEBHOOKS)
     if actor.role is Role.ADMIN:
-        return WebhookSubscription.id.is_not_null()
-    return WebhookSubscription.region_path.like((actor.region_path or "/nowhere/") + "%")
+        return None
+    return actor.region_path or "/nowhere/"
 
 
 async def _region_path(actor: Actor, region_code: str | None) -> tuple[str | None, str | None]:
@@ -137,64 +121,42 @@ async def create_subscription(
             raise InvalidInput("the enterprise lies outside the region", field="enterpriseId", reason="outside_region")
         region_code, region_path = region_code or enterprise.region_code, region_path or enterprise.region_path
     secret = "whsec_" + secrets.token_urlsafe(32)
-    row = WebhookSubscription(
+    row = NewSubscriptionRow(
         id=new_id(),
         url=url,
         secret=secret,
         audience=str(audience),
-        event_kinds=json.dumps(sorted(set(new.event_kinds))),
+        event_kinds=sorted(set(new.event_kinds)),
         region_code=region_code,
         region_path=region_path,
         enterprise_id=new.enterprise_id,
         description=new.description,
-        active=True,
         created_by=actor.user_id,
         created_at=now,
-        updated_at=now,
     )
-    async with transaction():
-        await WebhookSubscription.insert(row).run()
+    await store.insert_subscription(row)
     return await get_subscription(actor=actor, subscription_id=row.id), secret
-
-
-async def _subscription_row(actor: Actor, subscription_id: str) -> dict:
-    row = (
-        await WebhookSubscription.select()
-        .where(WebhookSubscription.id == subscription_id, _subscriptions_in_scope(actor))
-        .first()
-        .run()
-    )
-    if row is None:
-        raise NotFound("no such webhook", entity="webhook", id=subscription_id)
-    return row
 
 
 async def get_subscription(*, actor: Actor, subscription_id: str) -> SubscriptionRecord:
     """One subscription in the caller's scope."""
-    return _subscription(await _subscription_row(actor, subscription_id))
+    record = await store.subscription_under(_subscription_scope(actor), subscription_id)
+    if record is None:
+        raise NotFound("no such webhook", entity="webhook", id=subscription_id)
+    return record
 
 
 async def list_subscriptions(*, actor: Actor) -> list[SubscriptionRecord]:
     """Subscriptions in the caller's scope, oldest first."""
-    rows = (
-        await WebhookSubscription.select().where(_subscriptions_in_scope(actor)).order_by(WebhookSubscription.id).run()
-    )
-    return [_subscription(row) for row in rows]
+    return await store.subscriptions_under(_subscription_scope(actor))
 
 
 async def set_subscription_active(
     *, actor: Actor, subscription_id: str, active: bool, now: datetime | None = None
 ) -> SubscriptionRecord:
     """Disable (or enable again) a subscription; a disabled one's pending deliveries wait, nothing is deleted."""
-    await _subscription_row(actor, subscription_id)
-    async with transaction():
-        await (
-            WebhookSubscription.update(
-                {WebhookSubscription.active: active, WebhookSubscription.updated_at: now or utcnow()}
-            )
-            .where(WebhookSubscription.id == subscription_id)
-            .run()
-        )
+    await get_subscription(actor=actor, subscription_id=subscription_id)
+    await store.set_subscription_active(subscription_id, active=active, now=now or utcnow())
     return await get_subscription(actor=actor, subscription_id=subscription_id)
 
 
@@ -221,14 +183,9 @@ class NotificationSubject:
     region_path: str
 
 
-async def enterprise_place(enterprise_id: str) -> dict:
+async def enterprise_place(enterprise_id: str) -> EnterpriseRecord | None:
     """The enterprise's name and region (who hears of its events)."""
-    return (
-        await Enterprise.select(Enterprise.id, Enterprise.name, Enterprise.region_code, Enterprise.region_path)
-        .where(Enterprise.id == enterprise_id)
-        .first()
-        .run()
-    )
+    return await org.enterprise(enterprise_id)
 
 
 async def record_notification(
@@ -244,93 +201,59 @@ async def record_notification(
     """Store a notification and its deliveries in the caller's transaction; the ids of new deliveries (none when
     this event was notified before, whatever the subscriptions are now)."""
     notification_id = notification_id or new_id()
-    inserted = (
-        await Notification.insert(
-            Notification(
-                id=notification_id,
-                event_key=event_key,
-                kind=str(notice.kind),
-                audience=str(notice.audience),
-                enterprise_id=subject.enterprise_id,
-                region_path=subject.region_path,
-                subject_kind=subject.kind,
-                subject_id=subject.id,
-                data=to_json(data),
-                occurred_at=occurred_at,
-                created_at=now,
-            )
-        )
-        .on_conflict(action="DO NOTHING")
-        .returning(Notification.id)
-        .run()
+    new = NewNotification(
+        id=notification_id,
+        event_key=event_key,
+        kind=str(notice.kind),
+        audience=str(notice.audience),
+        enterprise_id=subject.enterprise_id,
+        region_path=subject.region_path,
+        subject_kind=subject.kind,
+        subject_id=subject.id,
+        data=to_json(data),
+        occurred_at=occurred_at,
+        created_at=now,
     )
-    if not inserted:
+    if not await store.insert_notification(new):
         return []
-    subscriptions = (
-        await WebhookSubscription.select()
-        .where(WebhookSubscription.active.eq(True), WebhookSubscription.audience == str(notice.audience))
-        .run()
-    )
     hearing = [
-        row["id"]
-        for row in subscriptions
+        subscription_id
+        for subscription_id, hears in await store.active_filters(str(notice.audience))
         if subscription_hears(
-            SubscriptionFilter(
-                row["audience"], frozenset(json.loads(row["event_kinds"])), row["region_path"], row["enterprise_id"]
-            ),
+            hears,
             kind=str(notice.kind),
             audience=str(notice.audience),
             enterprise_id=subject.enterprise_id,
             region_path=subject.region_path,
         )
     ]
-    deliveries = [
-        WebhookDelivery(
-            id=new_id(),
-            notification_id=notification_id,
-            subscription_id=subscription_id,
-            status=DeliveryStatus.PENDING.value,
-            next_attempt_at=now,
-            claimed_until=now,
-            created_at=now,
-            updated_at=now,
-        )
-        for subscription_id in hearing
-    ]
-    if deliveries:
-        await WebhookDelivery.insert(*deliveries).on_conflict(action="DO NOTHING").run()
-    return [delivery.id for delivery in deliveries]
+    return await store.insert_deliveries(notification_id, hearing, now=now)
 
 
 async def notify_hazard_event(*, hazard_id: str, seq: int, now: datetime | None = None) -> list[str]:
     """The notifications of event `seq` of a hazard's chain (the table in model.py); the new deliveries' ids."""
     now = now or utcnow()
     event = next((row for row in await chain_rows(hazard_id) if row["seq"] == seq), None)
-    hazard = (
-        await Hazard.select(Hazard.id, Hazard.enterprise_id, Hazard.title, Hazard.level, Hazard.status, Hazard.deadline)
-        .where(Hazard.id == hazard_id)
-        .first()
-        .run()
-    )
+    hazard = await hazards.hazard_brief(hazard_id)
     if event is None or hazard is None:  # the outbox runs after commit, so this is a hazard that never was
         return []
     payload = json.loads(event["payload"])
-    notices = hazard_notices(event["action"], payload, hazard["level"])
+    notices = hazard_notices(event["action"], payload, hazard.level)
     if not notices:
         return []
-    place = await enterprise_place(hazard["enterprise_id"])
-    subject = NotificationSubject("hazard", hazard_id, hazard["enterprise_id"], place["region_path"])
+    place = await enterprise_place(hazard.enterprise_id)
+    subject = NotificationSubject("hazard", hazard_id, hazard.enterprise_id, place.region_path)
     data = {
         "hazardId": hazard_id,
         "seq": seq,
         "action": event["action"],
         "name": event["name"],
-        "title": hazard["title"],
-        "level": payload.get("level") or hazard["level"],
+        "title": hazard.title,
+        "level": payload.get("level") or hazard.level,
         "status": payload.get("to_status") or payload.get("status"),
-        "deadline": hazard["deadline"],
-        "enterpriseName": place["name"],
-        "regionCode": place["region_code"],
+        "deadline": hazard.deadline,
+        "enterpriseName": place.name,
+        "regionCode": place.region_code,
         "actorRole": event["role"],
         "historyHash": event["hash"],
     }
@@ -348,49 +271,17 @@ async def notify_hazard_event(*, hazard_id: str, seq: int, now: datetime | None 
     return delivery_ids
 
 
-@dataclass(frozen=True, slots=True)
-class NotificationRecord:
-    """A notification as its side reads it in the app."""
-
-    id: str
-    kind: str
-    audience: str
-    enterprise_id: str
-    subject_kind: str
-    subject_id: str
-    data: dict[str, Any]
-    occurred_at: datetime
-    created_at: datetime
-
-
 async def list_notifications(
     *, actor: Actor, cursor: str | None = None, limit: int | None = None
 ) -> Page[NotificationRecord]:
     """The notifications of the caller's side in their scope, newest first (an inspector's side has none)."""
     require(actor, Action.READ_NOTIFICATIONS)
     size = clamp_limit(limit)
-    in_scope = Notification.enterprise_id.is_in(Enterprise.select(Enterprise.id).where(enterprise_condition(actor)))
-    # a notification about no enterprise (a public report routed by its place) belongs to its region's regulators
-    if actor.role is Role.ADMIN:
-        in_scope = in_scope | (Notification.enterprise_id == "")
-    elif actor.role is Role.REGULATOR and actor.region_path:
-        in_region = Notification.region_path.like(like_prefix(actor.region_path))
-        in_scope = in_scope | ((Notification.enterprise_id == "") & in_region)
-    query = Notification.select().where(in_scope).order_by(Notification.id, ascending=False).limit(size + 1)
+    side = None
     if actor.role is not Role.ADMIN:
-        side = Audience.REGULATOR if actor.role is Role.REGULATOR else Audience.ENTERPRISE
-        query = query.where(Notification.audience == str(side))
-    if after := decode_cursor(cursor):
-        query = query.where(Notification.id < after)
-    page = page_of(await query.run(), size, lambda row: row["id"])
-    items = [
-        NotificationRecord(
-            **{name: row[name] for name in NotificationRecord.__dataclass_fields__ if name != "data"},
-            data=json.loads(row["data"]),
-        )
-        for row in page.items
-    ]
-    return Page(items=items, next_cursor=page.next_cursor)
+        side = str(Audience.REGULATOR if actor.role is Role.REGULATOR else Audience.ENTERPRISE)
+    items = await store.notifications_page(actor, side=side, before_id=decode_cursor(cursor), limit=size + 1)
+    return page_of(items, size, lambda record: record.id)
 
 
 # --- delivery ------------------------------------------------------------------------------------------------------
@@ -444,28 +335,18 @@ class DeliveryReport:
                 self.lost_claims += 1
 
 
-def webhook_body(delivery_id: str, notification: dict) -> bytes:
+def webhook_body(delivery_id: str, notification: NotificationRecord) -> bytes:
     """The JSON body of a delivery: the same bytes on every try (keys sorted, data frozen in the notification)."""
     envelope = {
         "deliveryId": delivery_id,
-        "notificationId": notification["id"],
-        "event": notification["kind"],
-        "audience": notification["audience"],
-        "enterpriseId": notification["enterprise_id"],
-        "occurredAt": notification["occurred_at"].isoformat(),
-        "data": json.loads(notification["data"]),
+        "notificationId": notification.id,
+        "event": notification.kind,
+        "audience": notification.audience,
+        "enterpriseId": notification.enterprise_id,
+        "occurredAt": notification.occurred_at.isoformat(),
+        "data": notification.data,
     }
     return json.dumps(envelope, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
-
-
-def _due(now: datetime):
-    active = WebhookSubscription.select(WebhookSubscription.id).where(WebhookSubscription.active.eq(True))
-    return (
-        (WebhookDelivery.status == DeliveryStatus.PENDING.value)
-        & (WebhookDelivery.next_attempt_at <= now)
-        & (WebhookDelivery.claimed_until < now)
-        & WebhookDelivery.subscription_id.is_in(active)
-    )
 
 
 async def claim_due(
@@ -473,54 +354,19 @@ async def claim_due(
 ) -> list[Claimed]:
     """Take due deliveries for this sender: one UPDATE whose condition only one concurrent writer can meet."""
     token = new_id()
-    candidates = WebhookDelivery.select(WebhookDelivery.id).where(_due(now))
-    if delivery_ids is not None:
-        candidates = candidates.where(WebhookDelivery.id.is_in(list(delivery_ids) or [""]))
-    candidates = candidates.order_by(WebhookDelivery.next_attempt_at).limit(limit)
-    async with transaction():
-        # the due condition again in the UPDATE itself: a row another sender claimed meanwhile no longer matches
-        claimed = (
-            await WebhookDelivery.update(
-                {WebhookDelivery.claimed_until: now + lease, WebhookDelivery.claim_token: token}
-            )
-            .where(WebhookDelivery.id.is_in(candidates), _due(now))
-            .returning(
-                WebhookDelivery.id,
-                WebhookDelivery.tries,
-                WebhookDelivery.failures_in_row,
-                WebhookDelivery.notification_id,
-                WebhookDelivery.subscription_id,
-            )
-            .run()
-        )
-    if not claimed:
-        return []
-    notifications = {
-        row["id"]: row
-        for row in await Notification.select()
-        .where(Notification.id.is_in([row["notification_id"] for row in claimed]))
-        .run()
-    }
-    subscriptions = {
-        row["id"]: row
-        for row in await WebhookSubscription.select(
-            WebhookSubscription.id, WebhookSubscription.url, WebhookSubscription.secret
-        )
-        .where(WebhookSubscription.id.is_in([row["subscription_id"] for row in claimed]))
-        .run()
-    }
+    claimed = await store.claim_due(now=now, token=token, limit=limit, delivery_ids=delivery_ids, lease=lease)
     return [
         Claimed(
-            id=row["id"],
+            id=delivery.id,
             token=token,
-            tries=row["tries"],
-            failures_in_row=row["failures_in_row"],
-            url=subscriptions[row["subscription_id"]]["url"],
-            secret=subscriptions[row["subscription_id"]]["secret"],
-            kind=notifications[row["notification_id"]]["kind"],
-            body=webhook_body(row["id"], notifications[row["notification_id"]]),
+            tries=delivery.tries,
+            failures_in_row=delivery.failures_in_row,
+            url=delivery.url,
+            secret=delivery.secret,
+            kind=delivery.notification.kind,
+            body=webhook_body(delivery.id, delivery.notification),
         )
-        for row in sorted(claimed, key=lambda row: row["id"])
+        for delivery in claimed
     ]
 
 
@@ -557,43 +403,18 @@ async def record_try(
         status, outcome = (DeliveryStatus.PENDING, "retry") if delay is not None else (DeliveryStatus.DEAD, "dead")
         next_at = now + timedelta(seconds=delay or 0)
     failed = status is not DeliveryStatus.DELIVERED
-    changes = {
-        WebhookDelivery.status: status.value,
-        WebhookDelivery.tries: delivery.tries + 1,
-        WebhookDelivery.failures_in_row: delivery.failures_in_row + 1 if failed else delivery.failures_in_row,
-        WebhookDelivery.next_attempt_at: next_at,
-        WebhookDelivery.claimed_until: now,
-        WebhookDelivery.claim_token: None,
-        WebhookDelivery.last_status_code: result.status_code,
-        WebhookDelivery.last_error: result.error,
-        WebhookDelivery.updated_at: now,
-    }
-    if status is DeliveryStatus.DELIVERED:
-        changes[WebhookDelivery.delivered_at] = now
-    if status is DeliveryStatus.DEAD:
-        changes[WebhookDelivery.dead_at] = now
-    async with transaction():
-        held = (
-            await WebhookDelivery.update(changes)
-            .where(WebhookDelivery.id == delivery.id, WebhookDelivery.claim_token == delivery.token)
-            .returning(WebhookDelivery.id)
-            .run()
-        )
-        if not held:
-            return None
-        await DeliveryAttempt.insert(
-            DeliveryAttempt(
-                id=new_id(),
-                delivery_id=delivery.id,
-                attempt=delivery.tries + 1,
-                started_at=result.started_at,
-                duration_ms=result.duration_ms,
-                status_code=result.status_code,
-                error=result.error,
-                outcome=outcome,
-            )
-        ).run()
-    return status
+    moved = TryOutcome(
+        status=status,
+        outcome=outcome,
+        tries=delivery.tries + 1,
+        failures_in_row=delivery.failures_in_row + 1 if failed else delivery.failures_in_row,
+        next_attempt_at=next_at,
+        started_at=result.started_at,
+        duration_ms=result.duration_ms,
+        status_code=result.status_code,
+        error=result.error,
+    )
+    return status if await store.record_try(delivery.id, delivery.token, moved, now=now) else None
 
 
 def webhook_client(
@@ -638,66 +459,6 @@ async def deliver_due(
 # --- deliveries as administrators and regulators see them ----------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class AttemptRecord:
-    """One logged try."""
-
-    attempt: int
-    started_at: datetime
-    duration_ms: int
-    status_code: int | None
-    error: str
-    outcome: str
-
-
-@dataclass(frozen=True, slots=True)
-class DeliveryRecord:
-    """A delivery with its notification's kind and, when asked for one, its log of tries."""
-
-    id: str
-    notification_id: str
-    subscription_id: str
-    kind: str
-    status: str
-    tries: int
-    next_attempt_at: datetime | None
-    last_status_code: int | None
-    last_error: str
-    delivered_at: datetime | None
-    dead_at: datetime | None
-    redriven_at: datetime | None
-    created_at: datetime
-    attempts: list[AttemptRecord] = field(default_factory=list)
-
-
-def _deliveries_in_scope(actor: Actor):
-    return WebhookDelivery.subscription_id.is_in(
-        WebhookSubscription.select(WebhookSubscription.id).where(_subscriptions_in_scope(actor))
-    )
-
-
-async def _delivery_records(rows: list[dict]) -> list[DeliveryRecord]:
-    kinds = {}
-    if rows:
-        found = (
-            await Notification.select(Notification.id, Notification.kind)
-            .where(Notification.id.is_in(sorted({row["notification_id"] for row in rows})))
-            .run()
-        )
-        kinds = {row["id"]: row["kind"] for row in found}
-    fields = [
-        name for name in DeliveryRecord.__dataclass_fields__ if name not in ("kind", "attempts", "next_attempt_at")
-    ]
-    return [
-        DeliveryRecord(
-            **{name: row[name] for name in fields},
-            kind=kinds.get(row["notification_id"], ""),
-            next_attempt_at=row["next_attempt_at"] if row["status"] == DeliveryStatus.PENDING else None,
-        )
-        for row in rows
-    ]
-
-
 async def list_deliveries(
     *,
     actor: Actor,
@@ -708,44 +469,22 @@ async def list_deliveries(
 ) -> Page[DeliveryRecord]:
     """Deliveries of the subscriptions in scope, newest first; `status=dead` is the dead-letter queue."""
     size = clamp_limit(limit)
-    query = (
-        WebhookDelivery.select()
-        .where(_deliveries_in_scope(actor))
-        .order_by(WebhookDelivery.id, ascending=False)
-        .limit(size + 1)
+    items = await store.deliveries_page(
+        _subscription_scope(actor),
+        status=DeliveryStatus(status).value if status is not None else None,
+        subscription_id=subscription_id,
+        before_id=decode_cursor(cursor),
+        limit=size + 1,
     )
-    if status is not None:
-        query = query.where(WebhookDelivery.status == DeliveryStatus(status).value)
-    if subscription_id is not None:
-        query = query.where(WebhookDelivery.subscription_id == subscription_id)
-    if after := decode_cursor(cursor):
-        query = query.where(WebhookDelivery.id < after)
-    page = page_of(await query.run(), size, lambda row: row["id"])
-    return Page(items=await _delivery_records(page.items), next_cursor=page.next_cursor)
-
-
-async def _delivery_row(actor: Actor, delivery_id: str) -> dict:
-    row = (
-        await WebhookDelivery.select()
-        .where(WebhookDelivery.id == delivery_id, _deliveries_in_scope(actor))
-        .first()
-        .run()
-    )
-    if row is None:
-        raise NotFound("no such delivery", entity="delivery", id=delivery_id)
-    return row
+    return page_of(items, size, lambda record: record.id)
 
 
 async def get_delivery(*, actor: Actor, delivery_id: str) -> DeliveryRecord:
     """One delivery in scope with every logged try, oldest first."""
-    record = (await _delivery_records([await _delivery_row(actor, delivery_id)]))[0]
-    tries = (
-        await DeliveryAttempt.select()
-        .where(DeliveryAttempt.delivery_id == delivery_id)
-        .order_by(DeliveryAttempt.attempt)
-        .run()
-    )
-    attempts = [AttemptRecord(**{name: row[name] for name in AttemptRecord.__dataclass_fields__}) for row in tries]
+    record = await store.delivery_under(_subscription_scope(actor), delivery_id)
+    if record is None:
+        raise NotFound("no such delivery", entity="delivery", id=delivery_id)
+    attempts = await store.attempts_of(delivery_id)
     return DeliveryRecord(
         **{name: getattr(record, name) for name in DeliveryRecord.__dataclass_fields__ if name != "attempts"},
         attempts=attempts,
@@ -755,35 +494,14 @@ async def get_delivery(*, actor: Actor, delivery_id: str) -> DeliveryRecord:
 async def redrive(*, actor: Actor, delivery_id: str, now: datetime | None = None) -> DeliveryRecord:
     """Send a dead-lettered delivery again, same id and body, on a fresh schedule (the outbox starts it now)."""
     now = now or utcnow()
-    row = await _delivery_row(actor, delivery_id)
-    subscription = (
-        await WebhookSubscription.select(WebhookSubscription.active)
-        .where(WebhookSubscription.id == row["subscription_id"])
-        .first()
-        .run()
-    )
-    if not subscription["active"]:
+    state = await store.delivery_state_under(_subscription_scope(actor), delivery_id)
+    if state is None:
+        raise NotFound("no such delivery", entity="delivery", id=delivery_id)
+    subscription_id, status = state
+    if not await store.subscription_is_active(subscription_id):
         raise RedriveNotAllowed("the webhook is disabled; enable it first", reason="subscription_disabled")
     async with transaction():
-        revived = (
-            await WebhookDelivery.update(
-                {
-                    WebhookDelivery.status: DeliveryStatus.PENDING.value,
-                    WebhookDelivery.failures_in_row: 0,
-                    WebhookDelivery.next_attempt_at: now,
-                    WebhookDelivery.claimed_until: now,
-                    WebhookDelivery.dead_at: None,
-                    WebhookDelivery.redriven_at: now,
-                    WebhookDelivery.updated_at: now,
-                }
-            )
-            .where(WebhookDelivery.id == delivery_id, WebhookDelivery.status == DeliveryStatus.DEAD.value)
-            .returning(WebhookDelivery.id)
-            .run()
-        )
-        if not revived:
-            raise RedriveNotAllowed(
-                "only a dead-lettered delivery is sent again", reason="not_dead", status=row["status"]
-            )
+        if not await store.revive(delivery_id, now=now):
+            raise RedriveNotAllowed("only a dead-lettered delivery is sent again", reason="not_dead", status=status)
         await add_to_outbox(DELIVER_JOB, delivery_id, now=now)
     return await get_delivery(actor=actor, delivery_id=delivery_id)

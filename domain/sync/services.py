@@ -33,13 +33,11 @@ from domain.hazards import services as hazards
 from domain.hazards.model import Command
 from domain.inspections import services as inspections
 from domain.org import services as org
-from domain.org.store import enterprise_condition
-from domain.org.tables import Enterprise
-from domain.risk.services import checklist_record, point_record
-from domain.risk.tables import ChecklistItem, RiskPoint
+from domain.risk import store as risk
 from domain.safety_code.services import SafetyCodeRecord, current_code
+from domain.sync import store
 from domain.sync.changes import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, encode_cursor, read_changes
-from domain.sync.tables import SyncOpResult
+from domain.sync.store import KeptResult
 
 log = logging.getLogger("shuangfang.sync")
 
@@ -176,13 +174,13 @@ class _Refs:
         row = await _stored(self.user_id, op_id)
         if row is None:
             raise OpPending("waiting for an operation not applied yet", opId=op_id)
-        if not row["ok"] or row["resource"] != resource:
+        if not row.ok or row.resource != resource:
             raise OpReferenceFailed(f"operation {op_id} made no {resource}", opId=op_id, reason="not_made")
-        return row["resource_id"]
+        return row.resource_id
 
 
-async def _stored(user_id: str, op_id: str) -> dict | None:
-    return await SyncOpResult.select().where(SyncOpResult.id == f"{user_id}:{op_id}").first().run()
+async def _stored(user_id: str, op_id: str) -> KeptResult | None:
+    return await store.kept_result(user_id, op_id)
 
 
 async def _execute(actor: Actor, operation: Operation, refs: _Refs, codes, present: Present) -> OpOutcome:
@@ -246,11 +244,11 @@ def _to_json(outcome: OpOutcome) -> str:
     return json.dumps(fields, ensure_ascii=False, default=str)
 
 
-def _from_row(op: QueuedOp, row: dict) -> OpOutcome:
-    kept = json.loads(row["result"])
+def _from_row(op: QueuedOp, row: KeptResult) -> OpOutcome:
+    kept = json.loads(row.result)
     return OpOutcome(
         op.op_id,
-        row["kind"],
+        row.kind,
         kept["ok"],
         kept["created"],
         kept["resource"],
@@ -263,14 +261,13 @@ def _from_row(op: QueuedOp, row: dict) -> OpOutcome:
     )
 
 
-def _row(actor: Actor, op: QueuedOp, outcome: OpOutcome, now: datetime) -> SyncOpResult:
-    return SyncOpResult(
-        id=f"{actor.user_id}:{op.op_id}",
+def _row(actor: Actor, op: QueuedOp, outcome: OpOutcome, now: datetime) -> KeptResult:
+    return KeptResult(
         user_id=actor.user_id,
         op_id=op.op_id,
         kind=op.kind,
         fingerprint=op.fingerprint,
-        ok=int(outcome.ok),
+        ok=outcome.ok,
         resource=outcome.resource,
         resource_id=outcome.resource_id,
         result=_to_json(outcome),
@@ -282,7 +279,7 @@ async def _keep_refusal(actor: Actor, op: QueuedOp, outcome: OpOutcome) -> OpOut
     """Store a refusal; if a concurrent send of the same operation stored its outcome first, that one stands."""
     try:
         async with transaction():
-            await SyncOpResult.insert(_row(actor, op, outcome, utcnow())).run()
+            await store.keep_result(_row(actor, op, outcome, utcnow()))
     except Exception as error:
         if not is_unique_violation(error):
             raise
@@ -294,7 +291,7 @@ async def _keep_refusal(actor: Actor, op: QueuedOp, outcome: OpOutcome) -> OpOut
 async def _apply_one(actor: Actor, op: QueuedOp, refs: _Refs, codes, present: Present) -> OpOutcome | None:
     """The outcome of one operation, or None while it waits for another."""
     if (row := await _stored(actor.user_id, op.op_id)) is not None:
-        if row["fingerprint"] != op.fingerprint or row["kind"] != op.kind:
+        if row.fingerprint != op.fingerprint or row.kind != op.kind:
             # not kept (the opId keeps its first operation) and not retryable: a new operation needs a new opId
             return _error(op, OpIdReused("this opId already names another operation of yours", opId=op.op_id))
         return _from_row(op, row)
@@ -309,7 +306,7 @@ async def _apply_one(actor: Actor, op: QueuedOp, refs: _Refs, codes, present: Pr
             outcome = OpOutcome(
                 op.op_id, op.kind, True, done.created, done.resource, done.resource_id, done.version, done.data
             )
-            await SyncOpResult.insert(_row(actor, op, outcome, utcnow())).run()
+            await store.keep_result(_row(actor, op, outcome, utcnow()))
         return outcome
     except OpPending:
         return None
@@ -397,18 +394,9 @@ async def _enterprises(actor: Actor, ids: list[str]) -> list[EnterpriseCard]:
 async def _cards(actor: Actor, ids: list[str]) -> list[RiskPointCard]:
     if not ids:
         return []
-    in_scope = RiskPoint.enterprise_id.is_in(Enterprise.select(Enterprise.id).where(enterprise_condition(actor)))
-    points = await RiskPoint.select().where(RiskPoint.id.is_in(ids), in_scope).run()
-    items = (
-        await ChecklistItem.select()
-        .where(ChecklistItem.risk_point_id.is_in([p["id"] for p in points] or [""]), ChecklistItem.active.eq(True))
-        .order_by(ChecklistItem.id)
-        .run()
-    )
-    checklists: dict[str, list] = {}
-    for item in items:
-        checklists.setdefault(item["risk_point_id"], []).append(checklist_record(item))
-    return [RiskPointCard(point_record(p), checklists.get(p["id"], [])) for p in points]
+    points = await risk.visible_points(actor, ids)
+    checklists = await risk.active_checklists([point.id for point in points])
+    return [RiskPointCard(point, checklists.get(point.id, [])) for point in points]
 
 
 _LOADERS: dict[str, Callable[[Actor, list[str]], Awaitable[list]]] = {
