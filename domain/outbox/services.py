@@ -10,7 +10,6 @@ under the same job id, and every job is idempotent, so the effect is that of one
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,7 +22,7 @@ from domain.db.paging import clamp_limit
 from domain.db.transactions import transaction
 from domain.ids import new_id
 from domain.outbox import store
-from domain.outbox.tables import JobFailure, OutboxEntry
+from domain.outbox.store import FailureRecord
 
 log = logging.getLogger("shuangfang.outbox")
 RELAY_BATCH = 200
@@ -48,9 +47,7 @@ class RelayReport:
 async def add_to_outbox(job_name: str, *args: Any, now: datetime | None = None) -> str:
     """Record `job_name(*args)` to run after the caller's transaction commits; call it inside that transaction."""
     entry_id = new_id()
-    await OutboxEntry.insert(
-        OutboxEntry(id=entry_id, job_name=job_name, args=json.dumps(list(args)), created_at=now or utcnow())
-    ).run()
+    await store.insert_entry(entry_id, job_name, list(args), created_at=now or utcnow())
     return entry_id
 
 
@@ -94,41 +91,10 @@ async def relay_outbox(queue: JobQueue, *, batch: int = RELAY_BATCH) -> RelayRep
 
 async def pending_count() -> int:
     """Entries not yet handed to the queue."""
-    return await OutboxEntry.count().where(OutboxEntry.relayed_at.is_null()).run()
-
-
-@dataclass(frozen=True, slots=True)
-class FailureRecord:
-    """A job that failed: its id, name, arguments, tries, last error and whether it gave up."""
-
-    job_id: str
-    job_name: str
-    args: list[Any]
-    tries: int
-    last_error: str
-    first_failed_at: datetime
-    last_failed_at: datetime
-    gave_up: bool
-    succeeded_at: datetime | None
+    return await store.pending_count()
 
 
 async def list_job_failures(*, actor: Actor, gave_up: bool | None = None, limit: int = 100) -> list[FailureRecord]:
     """The latest failures first (administrators only): `gave_up=True` keeps those that need a person."""
     require(actor, Action.READ_JOB_FAILURES)
-    query = JobFailure.select().order_by(JobFailure.last_failed_at, ascending=False).limit(clamp_limit(limit))
-    if gave_up is not None:
-        query = query.where(JobFailure.gave_up == int(gave_up))
-    return [
-        FailureRecord(
-            row["job_id"],
-            row["job_name"],
-            json.loads(row["args"]),
-            row["tries"],
-            row["last_error"],
-            row["first_failed_at"],
-            row["last_failed_at"],
-            bool(row["gave_up"]),
-            row["succeeded_at"],
-        )
-        for row in await query.run()
-    ]
+    return await store.job_failures(gave_up=gave_up, limit=clamp_limit(limit))

@@ -10,6 +10,21 @@ from typing import Any
 from domain.db.transactions import is_sqlite, transaction
 from domain.outbox.tables import CronClaim, JobFailure, OutboxEntry
 
+# --- entries --------------------------------------------------------------------------------------------------------
+
+
+async def insert_entry(entry_id: str, job_name: str, args: list[Any], *, created_at: datetime) -> None:
+    """Record an entry (in the caller's transaction)."""
+    await OutboxEntry.insert(
+        OutboxEntry(id=entry_id, job_name=job_name, args=json.dumps(args), created_at=created_at)
+    ).run()
+
+
+async def pending_count() -> int:
+    """Entries not yet handed to the queue."""
+    return await OutboxEntry.count().where(OutboxEntry.relayed_at.is_null()).run()
+
+
 # --- the relay's claim (several API processes relay the same outbox) ------------------------------------------------
 
 
@@ -139,3 +154,39 @@ async def record_job_success(job_id: str, *, now: datetime) -> None:
             .where(JobFailure.job_id == job_id)
             .run()
         )
+
+
+@dataclass(frozen=True, slots=True)
+class FailureRecord:
+    """A job that failed: its id, name, arguments, tries, last error and whether it gave up."""
+
+    job_id: str
+    job_name: str
+    args: list[Any]
+    tries: int
+    last_error: str
+    first_failed_at: datetime
+    last_failed_at: datetime
+    gave_up: bool
+    succeeded_at: datetime | None
+
+
+async def job_failures(*, gave_up: bool | None, limit: int) -> list[FailureRecord]:
+    """The latest failures first, at most `limit`; `gave_up` keeps only those that did (or did not) give up."""
+    query = JobFailure.select().order_by(JobFailure.last_failed_at, ascending=False).limit(limit)
+    if gave_up is not None:
+        query = query.where(JobFailure.gave_up == int(gave_up))
+    return [
+        FailureRecord(
+            row["job_id"],
+            row["job_name"],
+            json.loads(row["args"]),
+            row["tries"],
+            row["last_error"],
+            row["first_failed_at"],
+            row["last_failed_at"],
+            bool(row["gave_up"]),
+            row["succeeded_at"],
+        )
+        for row in await query.run()
+    ]
