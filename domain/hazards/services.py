@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -181,26 +180,25 @@ class HistoryRecord:
 # --- reading -------------------------------------------------------------------------------------------------------
 
 
-def state_of(hazard: StoredHazard | Mapping[str, Any]) -> HazardState:
-    """The workflow's view of a stored hazard (a store record, or a row of the hazard table)."""
-    value = hazard.__getitem__ if isinstance(hazard, Mapping) else hazard.__getattribute__
+def state_of(hazard: StoredHazard) -> HazardState:
+    """The workflow's view of a stored hazard."""
     return HazardState(
-        id=value("id"),
-        level=HazardLevel(value("level")),
-        status=Status(value("status")),
-        side=Side(value("side")),
-        enterprise_id=value("enterprise_id"),
-        reporter_id=value("reporter_id"),
-        version=value("version"),
-        assignee_id=value("assignee_id"),
-        rectifier_id=value("rectifier_id"),
-        governance_type=value("governance_type"),
-        supervised=value("supervised"),
-        deadline=value("deadline"),
-        requested_deadline=value("requested_deadline"),
-        extension_requester_id=value("extension_requester_id"),
-        has_after_photos=value("has_after_photos"),
-        level_confirmed=value("level_confirmed"),
+        id=hazard.id,
+        level=HazardLevel(hazard.level),
+        status=Status(hazard.status),
+        side=Side(hazard.side),
+        enterprise_id=hazard.enterprise_id,
+        reporter_id=hazard.reporter_id,
+        version=hazard.version,
+        assignee_id=hazard.assignee_id,
+        rectifier_id=hazard.rectifier_id,
+        governance_type=hazard.governance_type,
+        supervised=hazard.supervised,
+        deadline=hazard.deadline,
+        requested_deadline=hazard.requested_deadline,
+        extension_requester_id=hazard.extension_requester_id,
+        has_after_photos=hazard.has_after_photos,
+        level_confirmed=hazard.level_confirmed,
     )
 
 
