@@ -318,6 +318,7 @@ def _simulate(args: argparse.Namespace) -> int:
 
     import httpx
 
+    from domain.clock import utcnow
     from mobile_contract.client import ApiError
     from mobile_contract.simulate import DayPlan, default_run_id, run
 
@@ -326,9 +327,10 @@ def _simulate(args: argparse.Namespace) -> int:
         username=args.user,
         password=args.password,
         seed=args.seed,
-        run_id=args.run_id or default_run_id(),
+        run_id=args.run_id or default_run_id(utcnow()),
         points=args.points,
         queue_path=queue,
+        clock=utcnow,
     )
     try:
         summary = asyncio.run(run(args.base_url, plan, say=lambda line: print(line, flush=True)))
@@ -367,19 +369,32 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> int:
     return 0
 
 
-def app_from_environment():
-    """The app for `uvicorn --factory`: settings from the environment.
-
-    `SF_TEST_CLOCK` (an RFC 3339 instant), which tests that start real servers set, starts this process's clock
-    there, so the server reads the same day as the suite and its seed (see domain/clock.py).
-    """
-    from api.app import create_app
+def _clock_from_environment() -> None:
+    """`SF_TEST_CLOCK` (an RFC 3339 instant), which tests that start real processes set, starts this process's clock
+    there, so the process reads the same day as the suite and its seed (see domain/clock.py)."""
     from domain.clock import parse_instant, start_clock_at
 
     if instant := os.environ.get("SF_TEST_CLOCK"):
         start_clock_at(parse_instant(instant))
+
+
+def app_from_environment():
+    """The app for `uvicorn --factory`: settings from the environment, the clock from `SF_TEST_CLOCK` if set."""
+    from api.app import create_app
+
+    _clock_from_environment()
     return create_app(load_settings())
 
 
+def run_command() -> int:
+    """The `shuangfang` command: the process's clock from `SF_TEST_CLOCK` if set, then one subcommand.
+
+    Every command of a process a test starts (serve, seed, rollups, simulate...) then reads the suite's day; `main`
+    itself leaves the clock alone, since tests also call it inside their own process, whose clock already runs.
+    """
+    _clock_from_environment()
+    return main()
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_command())

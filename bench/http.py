@@ -354,7 +354,40 @@ async def _drop_database(name: str) -> None:
         await connection.close()
 
 
-def run(engine: str, duration: float, warmup: float, rounds: int, connections: int) -> dict:
+PROFILE_TOP = 14
+
+
+def profile_summary(path: Path, top: int = PROFILE_TOP) -> str:
+    """The functions a profiled server spent most of its own time in, with their callers' cumulative share."""
+    import io
+    import pstats
+
+    out = io.StringIO()
+    stats = pstats.Stats(str(path), stream=out)
+    stats.strip_dirs().sort_stats("tottime").print_stats(top)
+    return out.getvalue()
+
+
+def _profile_targets(
+    urls: dict[str, tuple[str, Path]], env: dict[str, str], port: int, folder: Path, duration: float, connections: int
+) -> dict[str, str]:
+    """Each app target again, alone, against a fresh app server under cProfile: where its time goes."""
+    summaries = {}
+    for name, (url, script) in urls.items():
+        if name == "bare":
+            continue
+        output = folder / f"{name}.prof"
+        command = [sys.executable, "-m", "cProfile", "-o", str(output), "-m", "api.cli", "serve", "--port", str(port)]
+        server = _start(command, port, "/health", env)
+        try:
+            _wrk(url, script, duration, connections)
+        finally:
+            _stop(server)  # a graceful stop: cProfile writes its file as the server returns
+        summaries[name] = profile_summary(output)
+    return summaries
+
+
+def run(engine: str, duration: float, warmup: float, rounds: int, connections: int, profile: bool = False) -> dict:
     """Start the servers, measure every target, and return the whole result (measures, verdicts, context)."""
     folder = Path(tempfile.mkdtemp(prefix="sf-bench-http-"))
     database = f"sf_bench_http_{os.getpid()}"
@@ -386,6 +419,10 @@ def run(engine: str, duration: float, warmup: float, rounds: int, connections: i
                 if round_number == 0 and warmup > 0:
                     _wrk(url, script, warmup, connections)
                 rounds_of[name].append(_wrk(url, script, duration, connections))
+        profiles = {}
+        if profile:
+            _stop(servers.pop())  # the app's port is handed to each profiled server in turn
+            profiles = _profile_targets(urls, env, app_port, folder, duration, connections)
     finally:
         for server in servers:
             _stop(server)
@@ -406,6 +443,7 @@ def run(engine: str, duration: float, warmup: float, rounds: int, connections: i
         "labels": labels,
         "measures": {name: asdict(measure) | {"errors": measure.errors} for name, measure in measures.items()},
         "verdicts": [asdict(v) | {"mark": v.mark} for v in evaluate(measures)],
+        "profiles": profiles,
     }
 
 
@@ -418,11 +456,16 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=1, help="measure every target this many times in turn")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--json", action="store_true", help="print the results as JSON on stdout (the table on stderr)")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="then load each app target alone against a server under cProfile and print where its time goes",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None or shutil.which("taskset") is None:
         print("bench.http needs wrk and taskset (apt-get install wrk util-linux)", file=sys.stderr)
         return 2
-    result = run(args.engine, args.duration, args.warmup, args.rounds, args.connections)
+    result = run(args.engine, args.duration, args.warmup, args.rounds, args.connections, args.profile)
     measures = {
         name: Measure(**{k: v for k, v in m.items() if k != "errors"}) for name, m in result["measures"].items()
     }
@@ -436,6 +479,9 @@ def main() -> int:
     )
     report = format_report(header, result["labels"], measures, evaluate(measures))
     print(report, file=sys.stderr if args.json else sys.stdout)
+    for name, summary in result["profiles"].items():
+        heading = f"\n--- profile of {result['labels'][name]} (cProfile, the server's own time per function) ---"
+        print(heading, summary, sep="\n", file=sys.stderr if args.json else sys.stdout)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     return 0
