@@ -377,7 +377,7 @@ def _profile_targets(
         if name == "bare":
             continue
         output = folder / f"{name}.prof"
-        command = [sys.executable, "-m", "cProfile", "-o", str(output), "-m", "api.cli", "serve", "--port", str(port)]
+        command = [sys.executable, "-m", "bench.profiled_serve", str(output), str(port)]
         server = _start(command, port, "/health", env)
         try:
             _wrk(url, script, duration, connections)
