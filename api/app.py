@@ -7,7 +7,6 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import structlog
-import swagger_ui_bundle
 from litestar import Litestar, Request
 from litestar.datastructures import State
 from litestar.logging.config import LoggingConfig, StructLoggingConfig, default_structlog_standard_lib_processors
@@ -60,6 +59,8 @@ from workers.settings import CRON_JOBS
 
 # JSON bodies are small; endpoints that take files set their own limit.
 MAX_JSON_BODY = 1024 * 1024
+# Swagger UI 5, vendored from npm (api/static/swagger-ui/README.md): it renders OpenAPI 3.1, offline.
+SWAGGER_UI_ASSETS = Path(__file__).parent / "static" / "swagger-ui"
 
 
 def _stdlib_json_logging() -> LoggingConfig:
@@ -118,7 +119,6 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             relay.kick()
 
-    swagger_assets = Path(swagger_ui_bundle.swagger_ui_path)
     openapi = OpenAPIConfig(
         title="Shuangfang 双防 API",
         version=CONTRACT_VERSION,
@@ -126,7 +126,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
         path="/schema",
         servers=[Server(url="/")],
         render_plugins=[
-            # Served from the installed swagger-ui-bundle package: the docs work offline, with no CDN.
+            # Served from the repository's copy at /schema/assets: the docs work offline, with no CDN.
             SwaggerRenderPlugin(
                 path="/swagger",
                 js_url="/schema/assets/swagger-ui-bundle.js",
@@ -179,7 +179,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
             error_catalogue,
             create_static_files_router(
                 path="/schema/assets",
-                directories=[swagger_assets],
+                directories=[SWAGGER_UI_ASSETS],
                 include_in_schema=False,
                 opt={"exclude_from_auth": True},
             ),
