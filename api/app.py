@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import structlog
-from litestar import Litestar, Request
+from litestar import Litestar, Request, get
 from litestar.datastructures import State
 from litestar.logging.config import LoggingConfig, StructLoggingConfig, default_structlog_standard_lib_processors
 from litestar.middleware.logging import LoggingMiddlewareConfig
@@ -15,10 +15,12 @@ from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme, Server
 from litestar.plugins.structlog import StructlogConfig, StructlogPlugin
+from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 from piccolo.engine.base import Engine
 
 from api.auth import PublicOperations, build_jwt_auth
+from api.console import console_router, template_config
 from api.dependencies import STATE_KEY, Services, provide
 from api.errors import ProblemResponses, problem_details_plugin
 from api.idempotency import IdempotencyPlugin
@@ -72,6 +74,12 @@ def _stdlib_json_logging() -> LoggingConfig:
     *processors, renderer = default_structlog_standard_lib_processors(as_json=True)
     chain = [*processors, structlog.processors.format_exc_info, renderer]
     return LoggingConfig(formatters={"standard": {"()": structlog.stdlib.ProcessorFormatter, "processors": chain}})
+
+
+@get("/", include_in_schema=False)
+async def home() -> Redirect:
+    """The site's root opens the supervision console."""
+    return Redirect(path="/console/", status_code=302)
 
 
 def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
@@ -177,6 +185,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
             ready,
             code_landing,
             error_catalogue,
+            home,
+            console_router(settings),
             create_static_files_router(
                 path="/schema/assets",
                 directories=[SWAGGER_UI_ASSETS],
@@ -197,6 +207,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
             *([StatementCountPlugin()] if settings.count_statements else []),
         ],
         openapi_config=openapi,
+        template_config=template_config(),
         lifespan=[lifespan],
         state=State({STATE_KEY: services}),  # read through api.dependencies.services_of
         request_max_body_size=MAX_JSON_BODY,

@@ -24,6 +24,9 @@ PUBLIC_PATHS = [
     "^/schema",
     "^/[Qq]/",
     "^/v1/errors$",
+    "^/$",
+    "^/console",  # the console signs in with its own session cookie (api/console/session.py)
+    "^/public/",  # pages published without an account (一公开)
 ]
 ISSUER = "shuangfang"
 

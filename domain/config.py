@@ -44,6 +44,8 @@ class Settings:
     """`SF_ACCESS_TOKEN_TTL`: lifetime of an access token in seconds (15 minutes)."""
     refresh_token_ttl_s: int = 30 * 24 * 3600
     """`SF_REFRESH_TOKEN_TTL`: lifetime of a refresh token in seconds (30 days)."""
+    console_session_ttl_s: int = 12 * 3600
+    """`SF_CONSOLE_SESSION_TTL`: how long a console sign-in lasts, in seconds (12 hours, a working day)."""
     lockout_failures: int = 5
     """`SF_LOCKOUT_FAILURES`: failed logins within the window that lock an account."""
     lockout_window_s: int = 15 * 60
@@ -119,6 +121,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         qr_active_key=env.get("SF_QR_ACTIVE_KEY") or max(qr_keys, key=int),
         access_token_ttl_s=int(env.get("SF_ACCESS_TOKEN_TTL", 900)),
         refresh_token_ttl_s=int(env.get("SF_REFRESH_TOKEN_TTL", 30 * 24 * 3600)),
+        console_session_ttl_s=int(env.get("SF_CONSOLE_SESSION_TTL", 12 * 3600)),
         lockout_failures=int(env.get("SF_LOCKOUT_FAILURES", 5)),
         lockout_window_s=int(env.get("SF_LOCKOUT_WINDOW", 15 * 60)),
         public_base_url=env.get("SF_PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),

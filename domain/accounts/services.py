@@ -63,6 +63,16 @@ class AccountService:
     ) -> Session:
         """Check a password, honouring the lockout, and open a session with a new refresh-token family."""
         now = now or utcnow()
+        user = await self.check_password(
+            username=username, password=password, device_id=device_id, client_ip=client_ip, now=now
+        )
+        return await self._issue(user, family_id=new_id(), device_id=device_id, now=now)
+
+    async def check_password(
+        self, *, username: str, password: str, device_id: str = "", client_ip: str = "", now: datetime | None = None
+    ) -> UserRecord:
+        """The user whose password this is, honouring and feeding the lockout; every attempt is recorded."""
+        now = now or utcnow()
         key = username.strip().lower()[:64]
         if await self._locked(key, now):
             await self._record_attempt(key, LoginOutcome.LOCKED, now, device_id, client_ip)
@@ -76,8 +86,7 @@ class AccountService:
         if stored.disabled:
             raise AccountDisabled("this account is disabled")
         await self._record_attempt(key, LoginOutcome.OK, now, device_id, client_ip)
-        user = await self._user_record(stored)
-        return await self._issue(user, family_id=new_id(), device_id=device_id, now=now)
+        return await self._user_record(stored)
 
     async def _locked(self, key: str, now: datetime) -> bool:
         window = timedelta(seconds=self.settings.lockout_window_s)
@@ -135,6 +144,37 @@ class AccountService:
                 expires_at=expires_at,
             )
         return Session(user=user, refresh_token=token, refresh_expires_at=expires_at)
+
+    # --- console sessions (the browser's sign-in; the API's is the token pair above) -------------------------------
+
+    async def open_console_session(
+        self, *, username: str, password: str, client_ip: str = "", now: datetime | None = None
+    ) -> tuple[UserRecord, str]:
+        """Sign a browser in with the same password check and lockout as the API; the token for its cookie."""
+        now = now or utcnow()
+        user = await self.check_password(
+            username=username, password=password, device_id="console", client_ip=client_ip, now=now
+        )
+        token = secrets.token_urlsafe(32)
+        async with transaction():
+            await store.insert_console_session(
+                user_id=user.id,
+                token_hash=_hash_token(token),
+                client_ip=client_ip[:64],
+                created_at=now,
+                expires_at=now + timedelta(seconds=self.settings.console_session_ttl_s),
+            )
+        return user, token
+
+    async def console_actor(self, token: str, *, now: datetime | None = None) -> tuple[Actor, UserRecord] | None:
+        """The actor of a console session's cookie; None when unknown, expired, signed out or the user disabled."""
+        user_id = await store.console_session_user(_hash_token(token), now or utcnow())
+        return await store.actor_for(user_id) if user_id else None
+
+    async def close_console_session(self, token: str, *, now: datetime | None = None) -> None:
+        """Sign a browser out: its cookie opens nothing from now on."""
+        async with transaction():
+            await store.revoke_console_session(_hash_token(token), now or utcnow())
 
     # --- the actor of a request --------------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from domain.access.model import Actor, Role
 from domain.accounts.model import StoredRefreshToken, StoredUser, UserRecord
-from domain.accounts.tables import AppUser, LoginAttempt, RefreshToken, UserGrid
+from domain.accounts.tables import AppUser, ConsoleSession, LoginAttempt, RefreshToken, UserGrid
 from domain.db.sql import Statement
 from domain.ids import new_id
 from domain.org.store import region_path_sql
@@ -156,10 +156,15 @@ async def revoke_family(family_id: str, now: datetime) -> None:
 
 
 async def revoke_tokens_of(user_id: str, now: datetime) -> None:
-    """Revoke every live token of a user."""
+    """Revoke every live token and console session of a user."""
     await (
         RefreshToken.update({RefreshToken.revoked_at: now})
         .where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_null())
+        .run()
+    )
+    await (
+        ConsoleSession.update({ConsoleSession.revoked_at: now})
+        .where(ConsoleSession.user_id == user_id, ConsoleSession.revoked_at.is_null())
         .run()
     )
 
@@ -168,6 +173,46 @@ async def delete_tokens_expired_before(cutoff: datetime) -> int:
     """Delete refresh tokens that expired before `cutoff`; returns how many."""
     removed = await RefreshToken.delete().where(RefreshToken.expires_at < cutoff).returning(RefreshToken.id).run()
     return len(removed)
+
+
+# --- console sessions -----------------------------------------------------------------------------------------------
+
+
+async def insert_console_session(
+    *, user_id: str, token_hash: str, client_ip: str, created_at: datetime, expires_at: datetime
+) -> None:
+    """Store a new console session (its token's hash)."""
+    await ConsoleSession.insert(
+        ConsoleSession(
+            id=new_id(),
+            user_id=user_id,
+            token_hash=token_hash,
+            client_ip=client_ip,
+            created_at=created_at,
+            expires_at=expires_at,
+        )
+    ).run()
+
+
+_LIVE_CONSOLE_SESSION = Statement(
+    "SELECT user_id FROM console_session WHERE token_hash = {} AND revoked_at IS NULL AND expires_at > {}",
+    short=True,
+)
+
+
+async def console_session_user(token_hash: str, now: datetime) -> str | None:
+    """The user of a live (unrevoked, unexpired) console session, by its token's hash."""
+    rows = await _LIVE_CONSOLE_SESSION.rows(token_hash, now)
+    return rows[0]["user_id"] if rows else None
+
+
+async def revoke_console_session(token_hash: str, now: datetime) -> None:
+    """End one console session."""
+    await (
+        ConsoleSession.update({ConsoleSession.revoked_at: now})
+        .where(ConsoleSession.token_hash == token_hash, ConsoleSession.revoked_at.is_null())
+        .run()
+    )
 
 
 # --- the actor of a request ------------------------------------------------------------------------------------------

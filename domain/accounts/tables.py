@@ -54,3 +54,15 @@ class LoginAttempt(Table, tablename="login_attempt"):
     outcome = Varchar(length=16)
     device_id = Varchar(length=128, default="")
     client_ip = Varchar(length=64, default="")
+
+
+class ConsoleSession(Table, tablename="console_session"):
+    """A signed-in browser of the supervision console: the cookie holds a random token, this row its hash."""
+
+    id = Varchar(length=26, primary_key=True)
+    user_id = Varchar(length=26, index=True)
+    token_hash = Varchar(length=64, unique=True)
+    client_ip = Varchar(length=64, default="")
+    created_at = Timestamptz()
+    expires_at = Timestamptz()
+    revoked_at = Timestamptz(null=True, default=None)

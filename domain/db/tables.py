@@ -1,6 +1,6 @@
 """Every table of the service, in creation order (the migration app and the engine binding read this)."""
 
-from domain.accounts.tables import AppUser, LoginAttempt, RefreshToken, UserGrid
+from domain.accounts.tables import AppUser, ConsoleSession, LoginAttempt, RefreshToken, UserGrid
 from domain.changes.tables import SyncChange
 from domain.credit.tables import BlacklistListing, CreditAccident, CreditGrade, CreditPenalty
 from domain.criteria.tables import CriteriaEdition, CriterionIndustry, MajorHazardCriterion
@@ -22,11 +22,13 @@ from domain.public_reports.tables import (
     PublicReportPhoto,
     PublicReportReply,
 )
+from domain.random_checks.tables import RandomCheckDraw, RandomCheckPick, RandomCheckPlan
 from domain.risk.tables import ChecklistItem, RiskAssessment, RiskPoint, ScanRecord, SitePlan
 from domain.safety_code.tables import SafetyCode, SafetyCodeChange
 from domain.standardisation.tables import StandardisationGrade, StandardisationScope, StandardisationScopeMember
 from domain.stats.tables import RollupCell, RollupWatermark
 from domain.statutory.tables import StatisticsSnapshot
+from domain.supervision.tables import SupervisionClassChange, SupervisionClassRow
 from domain.sync.tables import SyncOpResult
 
 ALL_TABLES = (
@@ -37,6 +39,7 @@ ALL_TABLES = (
     UserGrid,
     RefreshToken,
     LoginAttempt,
+    ConsoleSession,
     RiskPoint,
     RiskAssessment,
     ChecklistItem,
@@ -88,4 +91,9 @@ ALL_TABLES = (
     SyncChange,
     SyncOpResult,
     UserPost,
+    SupervisionClassRow,
+    SupervisionClassChange,
+    RandomCheckPlan,
+    RandomCheckDraw,
+    RandomCheckPick,
 )
