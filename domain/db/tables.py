@@ -22,13 +22,11 @@ from domain.public_reports.tables import (
     PublicReportPhoto,
     PublicReportReply,
 )
-from domain.random_checks.tables import RandomCheckDraw, RandomCheckPick, RandomCheckPlan
 from domain.risk.tables import ChecklistItem, RiskAssessment, RiskPoint, ScanRecord, SitePlan
 from domain.safety_code.tables import SafetyCode, SafetyCodeChange
 from domain.standardisation.tables import StandardisationGrade, StandardisationScope, StandardisationScopeMember
 from domain.stats.tables import RollupCell, RollupWatermark
 from domain.statutory.tables import StatisticsSnapshot
-from domain.supervision.tables import SupervisionClassChange, SupervisionClassRow
 from domain.sync.tables import SyncOpResult
 
 ALL_TABLES = (
@@ -91,9 +89,4 @@ ALL_TABLES = (
     SyncChange,
     SyncOpResult,
     UserPost,
-    SupervisionClassRow,
-    SupervisionClassChange,
-    RandomCheckPlan,
-    RandomCheckDraw,
-    RandomCheckPick,
 )
