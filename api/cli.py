@@ -152,6 +152,10 @@ async def _demo_links(settings: Settings) -> None:
 
     codes, base = Codes(settings), settings.public_base_url
     print(f"open the demo at {base} (API docs: {base}/schema/swagger); codes and links carry this address")
+    print(
+        f"  supervision console (监管控制台): {base}/console/ — sign in as regulator_dinghai (定海区), "
+        f"regulator_city (舟山市) or admin, password {settings.demo_password}"
+    )
     point = await risk_store.first_point()
     if point is not None:
         printed = codes.printed(SubjectKind.RISK_POINT, point.id, point.qr_serial)

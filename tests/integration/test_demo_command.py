@@ -116,6 +116,9 @@ def test_the_demo_on_another_port_prints_and_serves_codes_for_that_port(tmp_path
     try:
         base = f"http://127.0.0.1:{port}"
         assert f"open the demo at {base} (API docs: {base}/schema/swagger)" in "\n".join(lines)
+        console = next(line for line in lines if "supervision console" in line)
+        assert f"{base}/console/" in console and "regulator_dinghai" in console
+        assert "登录监管控制台" in get_until_up(f"{base}/console/login").text
         urls = [url for line in lines for url in re.findall(r"https?://[^\s)]+", line, re.IGNORECASE)]
         # every link to the demo carries its port (the demo webhook's target, where nothing answers, is no such link)
         links = [url for url in urls if not url.endswith("/shuangfang/webhook")]
