@@ -328,7 +328,8 @@ async def _check_binding_targets(
 
 
 async def purge_expired_refresh_tokens(*, now: datetime | None = None) -> int:
-    """Delete refresh tokens expired for over a day: they can never be used, and a hash is not evidence."""
+    """Delete refresh tokens and console sessions expired for over a day: they can never be used again, and a
+    hash is not evidence."""
     cutoff = (now or utcnow()) - timedelta(days=1)
     async with transaction():
         return await store.delete_tokens_expired_before(cutoff)

@@ -170,9 +170,12 @@ async def revoke_tokens_of(user_id: str, now: datetime) -> None:
 
 
 async def delete_tokens_expired_before(cutoff: datetime) -> int:
-    """Delete refresh tokens that expired before `cutoff`; returns how many."""
+    """Delete refresh tokens and console sessions that expired before `cutoff`; returns how many."""
     removed = await RefreshToken.delete().where(RefreshToken.expires_at < cutoff).returning(RefreshToken.id).run()
-    return len(removed)
+    sessions = (
+        await ConsoleSession.delete().where(ConsoleSession.expires_at < cutoff).returning(ConsoleSession.id).run()
+    )
+    return len(removed) + len(sessions)
 
 
 # --- console sessions -----------------------------------------------------------------------------------------------

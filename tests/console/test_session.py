@@ -118,3 +118,16 @@ def test_cookies_are_secure_when_served_over_tls():
 
     assert cookie_is_secure(Settings(public_base_url="https://sf.example.cn"))
     assert not cookie_is_secure(Settings(public_base_url="http://127.0.0.1:8000"))
+
+
+async def test_expired_sessions_are_purged_with_the_refresh_tokens(console_as, db):
+    from datetime import timedelta
+
+    from domain.accounts.services import purge_expired_refresh_tokens
+    from domain.clock import utcnow
+    from domain.config import Settings
+
+    browser = await console_as("regulator_city")
+    later = utcnow() + timedelta(seconds=Settings().console_session_ttl_s) + timedelta(days=1, minutes=1)
+    assert await purge_expired_refresh_tokens(now=later) >= 1
+    assert (await browser.get("/console/")).status_code == 303  # its row is gone: signed out
