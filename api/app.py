@@ -24,6 +24,7 @@ from api.console import console_router, template_config
 from api.dependencies import STATE_KEY, Services, provide
 from api.errors import ProblemResponses, problem_details_plugin
 from api.idempotency import IdempotencyPlugin
+from api.openapi_docs import DocumentedOperations, DocumentedStructs
 from api.routes.admin import AdminController
 from api.routes.auth import AuthController
 from api.routes.codes import CodesController
@@ -132,6 +133,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
         version=CONTRACT_VERSION,
         description="The mobile API of the dual-prevention mechanism. Errors are RFC 9457 problem details with a stable `code`.",
         path="/schema",
+        use_handler_docstrings=True,  # a handler's docstring is its operation's description
         servers=[Server(url="/")],
         render_plugins=[
             # Served from the repository's copy at /schema/assets: the docs work offline, with no CDN.
@@ -201,6 +203,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
             problem_details_plugin,
             ProblemResponses(),
             PublicOperations(),
+            DocumentedOperations(),
+            DocumentedStructs(),
             logging,
             IdempotencyPlugin(ttl_s=settings.idempotency_ttl_s),
             # last, so its middleware wraps every other (authentication's statements are counted too)

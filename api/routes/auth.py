@@ -40,6 +40,7 @@ class AuthController(Controller):
         settings: InjectedSettings,
         jwt_auth: InjectedJWTAuth,
     ) -> TokenResponse:
+        """No token needed. Answers an access token (15 min) and a refresh token (30 days); five failures within 15 min lock the username (423)."""
         session = await accounts.login(
             username=data.username,
             password=data.password,
@@ -52,9 +53,11 @@ class AuthController(Controller):
     async def refresh(
         self, data: RefreshRequest, accounts: AccountService, settings: InjectedSettings, jwt_auth: InjectedJWTAuth
     ) -> TokenResponse:
+        """No token needed. Spends the refresh token for a new pair; presenting a spent one revokes its whole family (sign in again)."""
         return _tokens(settings, jwt_auth, await accounts.refresh(refresh_token=data.refresh_token))
 
     @get("/me", summary="The signed-in user")
     async def me(self, request: Request[Principal, object, State]) -> User:
+        """The caller's user, role and binding, read afresh on every request."""
         record = request.user.user
         return presenters.user(record, posts=await posts.held_posts(user_id=record.id, role=record.role))

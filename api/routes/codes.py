@@ -13,6 +13,7 @@ from api import presenters
 from domain.access.model import Actor
 from domain.codes.printables import Printables
 from domain.codes.services import Codes
+from domain.photos.images import MEDIA_TYPES
 from mobile_contract.risk import QrCode, ScanCard, SitePlan
 
 PNG = "image/png"
@@ -44,6 +45,7 @@ class CodesController(Controller):
         lng: Annotated[float | None, Parameter(ge=-180, le=180)] = None,
         accuracy: Annotated[float | None, Parameter(ge=0, le=10_000, description="GPS accuracy in metres")] = None,
     ) -> ScanCard:
+        """The risk-point or enterprise card of a scanned code; records the proof of presence (device, times, GPS) as `scanId`. Out of scope → 403 `SCAN_OUT_OF_SCOPE`."""
         result = await codes.scan(
             actor=actor,
             token=token,
@@ -61,6 +63,7 @@ class CodesController(Controller):
         media_type="application/pdf",
     )
     async def qr_sheet(self, actor: Actor, printables: Printables, enterprise_id: str) -> Response[bytes]:
+        """A vector PDF of labels: the enterprise's code and every risk point's, to print and stick on site."""
         printed = await printables.label_sheet(actor=actor, enterprise_id=enterprise_id)
         return Response(
             printed.body,
@@ -70,10 +73,12 @@ class CodesController(Controller):
 
     @get("/enterprises/{enterprise_id:str}/code.png", summary="The 企业安全码", media_type=PNG)
     async def safety_code(self, actor: Actor, printables: Printables, enterprise_id: str) -> Response[bytes]:
+        """The enterprise's dynamic safety code as a PNG, in its current colour."""
         return Response(await printables.safety_code(actor=actor, enterprise_id=enterprise_id), media_type=PNG)
 
     @post("/enterprises/{enterprise_id:str}/code/rotate", summary="Issue a new safety code; the old one stops working")
     async def rotate(self, actor: Actor, codes: Codes, enterprise_id: str) -> QrCode:
+        """A new safety code for the enterprise; printed copies of the old one stop resolving."""
         code = await codes.rotate_enterprise(actor=actor, enterprise_id=enterprise_id)
         return QrCode(token=code.token, url=code.url)
 
@@ -81,13 +86,16 @@ class CodesController(Controller):
         "/enterprises/{enterprise_id:str}/site-plan",
         summary="Upload the site plan (JPEG, PNG or WebP as the raw body)",
         request_max_body_size=MAX_PLAN_UPLOAD,
+        opt={"request_media_types": tuple(MEDIA_TYPES.values())},  # the raw body, documented
     )
     async def put_site_plan(
         self, actor: Actor, printables: Printables, enterprise_id: str, request: Request
     ) -> SitePlan:
+        """The site plan image as the raw body (JPEG, PNG or WebP, judged by its bytes), re-encoded without metadata; it replaces the earlier one."""
         plan = await printables.put_site_plan(actor=actor, enterprise_id=enterprise_id, data=await request.body())
         return SitePlan(sha256=plan.sha256, width=plan.width, height=plan.height, uploaded_at=plan.uploaded_at)
 
     @get("/enterprises/{enterprise_id:str}/risk-map.png", summary="The 风险四色分布图", media_type=PNG)
     async def risk_map(self, actor: Actor, printables: Printables, enterprise_id: str) -> Response[bytes]:
+        """The enterprise's risk points drawn in their colours on its site plan (风险四色分布图), as a PNG."""
         return Response(await printables.risk_map(actor=actor, enterprise_id=enterprise_id), media_type=PNG)

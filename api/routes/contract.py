@@ -19,4 +19,5 @@ _CATALOGUE = catalogue_document()
     cache_control=CacheControlHeader(public=True, max_age=3600),
 )
 def error_catalogue() -> ErrorCatalogue:
+    """No token needed. Every error `code` the API sends, with its HTTP status, problem `type` and zh-CN / en text, so the app can explain any code offline."""
     return _CATALOGUE

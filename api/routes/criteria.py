@@ -43,8 +43,10 @@ class CriteriaController(Controller):
 
     @get("/", summary="Editions of the major-hazard criteria, with the dates they are in force")
     async def list_editions(self) -> list[CriteriaEdition]:
+        """The editions of the major-hazard criteria library (重大事故隐患判定标准), each with the dates it is in force."""
         return [_presented(record) for record in await criteria.list_editions()]
 
     @post("/", summary="Add an edition with all its items (administrators)", status_code=201)
     async def add_edition(self, actor: Actor, data: CriteriaEditionCreate) -> CriteriaEdition:
+        """Administrators: a new edition with all its items; editions are never edited, a new one supersedes."""
         return _presented(await criteria.add_edition(actor=actor, new=_new_edition(data)))

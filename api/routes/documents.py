@@ -102,6 +102,7 @@ class DocumentController(Controller):
         client_id: Annotated[str | None, QueryParameter(name="clientId", max_length=64)] = None,
         filename: Annotated[str | None, QueryParameter(max_length=255)] = None,
     ) -> Response[wire.Document]:
+        """A PDF report (checked: pages, no encryption, scripts or embedded files), as multipart or the raw body; the same bytes or `clientId` again → 200 and the same document."""
         with documents.incoming() as incoming:
             form = await receive_document(request, incoming, client_id, filename)
             record, created = await documents.accept(
@@ -111,10 +112,12 @@ class DocumentController(Controller):
 
     @get("/{document_id:str}", summary="A document's metadata: pages, size, hash, name, where to download it")
     async def get_one(self, actor: Actor, documents: Documents, document_id: str) -> wire.Document:
+        """A document's metadata: pages, size, SHA-256, name, uploader and its download URL."""
         return presented(await documents.get(actor=actor, document_id=document_id))
 
     @get("/{document_id:str}/file", summary="The PDF, byte for byte (as an attachment)", media_type="application/pdf")
     async def download(self, actor: Actor, documents: Documents, request: Request, document_id: str) -> Response:
+        """The PDF as uploaded, byte for byte, as an attachment; immutable, so it may be cached forever."""
         found = await documents.file(actor=actor, document_id=document_id)
         etag = f'"{found.etag}"'
         headers = {"ETag": etag, "Cache-Control": DOCUMENT_CACHE, "X-Content-Type-Options": "nosniff"}

@@ -84,6 +84,7 @@ class HazardController(Controller):
 
     @post("/", summary="Report a hazard (201; the same clientId again → 200 and the same hazard)")
     async def create(self, actor: Actor, data: wire.HazardCreate) -> Response[wire.Hazard]:
+        """Report a hazard found (by a check, an inspection or a scan); the same `clientId` again answers 200 with the hazard it made. The answer's ETag is its version."""
         fields = msgspec.structs.asdict(data)
         fields["photo_ids"] = tuple(fields["photo_ids"])
         record, created = await hazards.create_hazard(actor=actor, new=hazards.NewHazard(**fields))
@@ -104,6 +105,7 @@ class HazardController(Controller):
         cursor: Annotated[str | None, Parameter(max_length=200)] = None,
         limit: Annotated[int | None, Parameter(ge=1, le=1000)] = None,
     ) -> wire.HazardPage:
+        """Hazards in the caller's scope, newest first, filtered by status(es), level, enterprise, risk point, overdue or open; page on with `cursor`."""
         statuses = tuple(part for part in (status or "").split(",") if part)
         filters = hazards.HazardFilter(statuses, level, enterprise_id, risk_point_id, overdue, open_only)
         page = await hazards.list_hazards(actor=actor, filters=filters, cursor=cursor, limit=limit)
@@ -111,12 +113,14 @@ class HazardController(Controller):
 
     @get("/{hazard_id:str}", summary="One hazard with its version (ETag) and the caller's allowed actions")
     async def get_one(self, actor: Actor, hazard_id: str) -> Response[wire.Hazard]:
+        """One hazard with its photos, documents, version (also as ETag) and the actions the caller may take now."""
         return _with_etag(await hazards.get_hazard(actor=actor, hazard_id=hazard_id))
 
     @post("/{hazard_id:str}/transitions", summary="Take a workflow action (If-Match: the version)", status_code=200)
     async def transition(
         self, actor: Actor, request: Request, hazard_id: str, data: wire.TransitionRequest
     ) -> Response[wire.Hazard]:
+        """One workflow action (`action` names it: assign, rectify, accept, supervise …). Send the version read as If-Match; a stale one → 412."""
         version = expected_version(request)
         record = await hazards.transition(
             actor=actor, hazard_id=hazard_id, expected_version=version, command=command_of(data)
@@ -125,6 +129,7 @@ class HazardController(Controller):
 
     @get("/{hazard_id:str}/history", summary="The hazard's hash-chained events, oldest first")
     async def history(self, actor: Actor, hazard_id: str) -> list[wire.HistoryEvent]:
+        """Every event of the hazard, oldest first, each hash-chained to the one before (tamper-evident)."""
         return [
             wire.HistoryEvent(**{f: getattr(e, f) for f in wire.HistoryEvent.__struct_fields__})
             for e in await hazards.hazard_history(actor=actor, hazard_id=hazard_id)

@@ -13,11 +13,13 @@ from workers.queue import redis_answers
 
 @get("/health", summary="The process is alive", tags=["health"], sync_to_thread=False)
 def alive() -> Health:
+    """No token needed. 200 while the process serves requests."""
     return Health(status="ok")
 
 
 @get("/health/ready", summary="The database (and Redis, when configured) answer", tags=["health"])
 async def ready(engine: Engine, settings: InjectedSettings) -> Response[Health]:
+    """No token needed. 200 when the database (and Redis, when configured) answer; 503 when one is down."""
     database = "ok" if await database_answers(engine) else "down"
     redis = None
     if settings.redis_url:

@@ -53,6 +53,7 @@ class InspectionController(Controller):
         cursor: Annotated[str | None, Parameter(max_length=200)] = None,
         limit: Annotated[int | None, Parameter(ge=1, le=1000)] = None,
     ) -> wire.TaskPage:
+        """Inspection tasks generated from the checklist cycles, in the caller's scope; `due=true` the open ones due now, `mine=true` those of the posts the caller holds."""
         page = await inspections.list_tasks(
             actor=actor, due=due, risk_point_id=risk_point_id, cursor=cursor, limit=limit, mine=mine
         )
@@ -61,5 +62,6 @@ class InspectionController(Controller):
 
     @post("/inspections", summary="Record an inspection (201; the same clientId again → 200 and the same one)")
     async def create(self, actor: Actor, data: wire.InspectionCreate) -> Response[wire.Inspection]:
+        """Record an inspection of a task or risk point (citing a scan proves presence); the same `clientId` again answers 200 with the same inspection."""
         record, created = await inspections.record_inspection(actor=actor, new=new_inspection(data))
         return Response(presented(record), status_code=201 if created else 200)

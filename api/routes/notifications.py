@@ -45,6 +45,7 @@ class WebhookController(Controller):
 
     @post("/", summary="Register a webhook endpoint; the answer shows its signing secret this once")
     async def create(self, actor: Actor, data: wire.WebhookCreate) -> wire.WebhookCreated:
+        """Administrators, or regulators for their region: a webhook endpoint; its signing secret is shown in this answer only."""
         new = notifications.NewSubscription(
             url=data.url,
             audience=data.audience,
@@ -58,6 +59,7 @@ class WebhookController(Controller):
 
     @get("/", summary="Webhooks in the caller's scope")
     async def list_webhooks(self, actor: Actor) -> wire.WebhookList:
+        """The webhooks the caller may manage."""
         return wire.WebhookList(items=[webhook(r) for r in await notifications.list_subscriptions(actor=actor)])
 
     @get("/deliveries", summary="Deliveries, newest first (status=dead: the dead-letter queue)")
@@ -69,6 +71,7 @@ class WebhookController(Controller):
         cursor: Cursor = None,
         limit: PageLimit = None,
     ) -> wire.DeliveryPage:
+        """Webhook deliveries, newest first; `status=dead` lists the dead-letter queue."""
         page = await notifications.list_deliveries(
             actor=actor, status=status, subscription_id=webhook_id, cursor=cursor, limit=limit
         )
@@ -76,6 +79,7 @@ class WebhookController(Controller):
 
     @get("/deliveries/{delivery_id:str}", summary="One delivery with every logged try")
     async def get_delivery(self, actor: Actor, delivery_id: str) -> wire.Delivery:
+        """One delivery with every try logged (time, status, error)."""
         return delivery(await notifications.get_delivery(actor=actor, delivery_id=delivery_id))
 
     @post(
@@ -84,19 +88,23 @@ class WebhookController(Controller):
         summary="Send a dead-lettered delivery again (same id and body, fresh retry schedule)",
     )
     async def redrive(self, actor: Actor, delivery_id: str) -> wire.Delivery:
+        """Send a dead-lettered delivery again with the same id and body and a fresh retry schedule."""
         return delivery(await notifications.redrive(actor=actor, delivery_id=delivery_id))
 
     @get("/{webhook_id:str}", summary="One webhook")
     async def get_webhook(self, actor: Actor, webhook_id: str) -> wire.Webhook:
+        """One webhook (without its secret)."""
         return webhook(await notifications.get_subscription(actor=actor, subscription_id=webhook_id))
 
     @post("/{webhook_id:str}/disable", status_code=200, summary="Stop sending to this webhook (pending tries wait)")
     async def disable(self, actor: Actor, webhook_id: str) -> wire.Webhook:
+        """Stop sending to this webhook; pending tries wait until it is enabled again."""
         record = await notifications.set_subscription_active(actor=actor, subscription_id=webhook_id, active=False)
         return webhook(record)
 
     @post("/{webhook_id:str}/enable", status_code=200, summary="Send to this webhook again")
     async def enable(self, actor: Actor, webhook_id: str) -> wire.Webhook:
+        """Send to this webhook again, including the tries that waited."""
         record = await notifications.set_subscription_active(actor=actor, subscription_id=webhook_id, active=True)
         return webhook(record)
 
@@ -111,6 +119,7 @@ class NotificationController(Controller):
     async def list_notifications(
         self, actor: Actor, cursor: Cursor = None, limit: PageLimit = None
     ) -> wire.NotificationPage:
+        """Notifications (overdue, escalations …) for the caller's side in their scope, newest first."""
         page = await notifications.list_notifications(actor=actor, cursor=cursor, limit=limit)
         items = [
             wire.Notification(

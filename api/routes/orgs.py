@@ -37,6 +37,7 @@ class OrgController(Controller):
         limit: Annotated[int | None, Parameter(ge=1, le=1000)] = None,
         industry: WireIndustry | None = None,
     ) -> EnterprisePage:
+        """Enterprises in the caller's scope (an officer or principal: their own), in pages."""
         page = await services.list_enterprises(
             actor=actor, cursor=cursor, limit=limit, industry=Industry(industry) if industry else None
         )
@@ -44,12 +45,14 @@ class OrgController(Controller):
 
     @get("/enterprises/{enterprise_id:str}", summary="One enterprise in the caller's scope")
     async def get_enterprise(self, actor: Actor, codes: Codes, enterprise_id: str) -> Enterprise:
+        """One enterprise; out of scope answers exactly like an unknown id (404)."""
         record = await services.get_enterprise(actor=actor, enterprise_id=enterprise_id)
         code, colour = await codes.safety_code(record.id, record.qr_serial)
         return presenters.enterprise(record, SafetyCode(token=code.token, url=code.url, color=colour.value))
 
     @get("/enterprises/{enterprise_id:str}/posts", summary="The enterprise's posts (岗位): items and holders of each")
     async def list_posts(self, actor: Actor, enterprise_id: str) -> list[Post]:
+        """The enterprise's posts (岗位), each with its checklist items and the users who hold it."""
         return [
             Post(name=p.name, checklist_items=p.checklist_items, holder_ids=p.holder_ids)
             for p in await posts.list_posts(actor=actor, enterprise_id=enterprise_id)
@@ -59,6 +62,7 @@ class OrgController(Controller):
         "/enterprises/{enterprise_id:str}/users/{user_id:str}/posts", summary="The posts a user of the enterprise holds"
     )
     async def get_user_posts(self, actor: Actor, enterprise_id: str, user_id: str) -> UserPosts:
+        """The posts a user of the enterprise holds."""
         return user_posts(await posts.user_posts(actor=actor, enterprise_id=enterprise_id, user_id=user_id))
 
     @put(
@@ -66,11 +70,13 @@ class OrgController(Controller):
         summary="Set the posts a user holds (the enterprise's principal or an administrator)",
     )
     async def set_user_posts(self, actor: Actor, enterprise_id: str, user_id: str, data: UserPostsUpdate) -> UserPosts:
+        """The enterprise's principal or an administrator: replace the posts the user holds."""
         record = await posts.set_user_posts(actor=actor, enterprise_id=enterprise_id, user_id=user_id, posts=data.posts)
         return user_posts(record)
 
     @get("/regions", summary="The region tree")
     async def list_regions(self) -> list[Region]:
+        """The region tree (city → districts → towns) with codes and names."""
         return [presenters.region(item) for item in await services.list_regions()]
 
     @get("/grids", summary="Grids in the caller's scope, optionally of one region's subtree")
@@ -79,4 +85,5 @@ class OrgController(Controller):
         actor: Actor,
         region_code: Annotated[str | None, QueryParameter(name="regionCode", pattern=r"^[0-9]{6}([0-9]{3})?$")] = None,
     ) -> list[Grid]:
+        """The grids in the caller's scope, optionally of one region's subtree."""
         return [presenters.grid(item) for item in await services.list_grids(actor=actor, region_code=region_code)]

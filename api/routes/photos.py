@@ -14,7 +14,7 @@ from litestar.status_codes import HTTP_304_NOT_MODIFIED, HTTP_415_UNSUPPORTED_ME
 
 from api.multipart import FORM_ALLOWANCE, malformed, stream_form
 from domain.access.model import Actor
-from domain.photos.images import PhotoTooLarge
+from domain.photos.images import MEDIA_TYPES, PhotoTooLarge
 from domain.photos.services import CaptureForm, PhotoFile, PhotoRecord, Photos
 from domain.photos.storage import Incoming
 from mobile_contract import photos as wire
@@ -94,13 +94,20 @@ class PhotoController(Controller):
         responses={200: ResponseSpec(wire.Photo, description="The same bytes or the same clientId again")},
     )
     async def upload(self, actor: Actor, photos: Photos, request: Request) -> Response[wire.Photo]:
+        """A photo as multipart, streamed to disk and judged by its bytes (JPEG, PNG or WebP); the same bytes or `clientId` again → 200 and the same photo."""
         with photos.incoming() as incoming:
             form = await receive_upload(request, incoming)
             record, created = await photos.accept(actor=actor, incoming=incoming, form=form)
         return Response(presented(record), status_code=201 if created else 200)
 
-    @get("/{photo_id:str}", summary="The original, byte for byte", media_type="application/octet-stream")
+    @get(
+        "/{photo_id:str}",
+        summary="The original, byte for byte",
+        media_type="application/octet-stream",
+        opt={"response_media_types": tuple(MEDIA_TYPES.values())},  # documented as the types it is sent with
+    )
     async def original(self, actor: Actor, photos: Photos, request: Request, photo_id: str) -> Response:
+        """The photo as uploaded, byte for byte, in its own type; immutable, so it may be cached forever (ETag, 304)."""
         return send_file(request, await photos.original(actor=actor, photo_id=photo_id), ORIGINAL_CACHE)
 
     @get(
@@ -109,12 +116,14 @@ class PhotoController(Controller):
         media_type="image/jpeg",
     )
     async def display(self, actor: Actor, photos: Photos, request: Request, photo_id: str) -> Response:
+        """The display copy: a JPEG stamped with the time, place and enterprise of the capture."""
         return send_file(
             request, await photos.derivative(actor=actor, photo_id=photo_id, kind="display"), DERIVATIVE_CACHE
         )
 
     @get("/{photo_id:str}/thumb", summary="The thumbnail (JPEG)", media_type="image/jpeg")
     async def thumb(self, actor: Actor, photos: Photos, request: Request, photo_id: str) -> Response:
+        """A small JPEG for lists."""
         return send_file(
             request, await photos.derivative(actor=actor, photo_id=photo_id, kind="thumb"), DERIVATIVE_CACHE
         )

@@ -94,6 +94,7 @@ class PublicReportController(Controller):
         responses={200: ResponseSpec(wire.PublicReceipt, description="The same deviceId and clientId again")},
     )
     async def submit(self, request: Request, data: wire.PublicReportCreate) -> Response[wire.PublicReceipt]:
+        """No account needed: a hazard reported by the public (12350 / 吹哨人); answers a receipt to follow it. Rate-limited per device and address (429)."""
         contact = data.contact or wire.PublicContact()
         fields = msgspec.structs.asdict(data) | {"photo_ids": tuple(data.photo_ids)}
         del fields["contact"]
@@ -109,6 +110,7 @@ class PublicReportController(Controller):
         responses={200: ResponseSpec(wire.PublicPhoto, description="The same bytes or clientId again")},
     )
     async def upload(self, photos: Photos, request: Request) -> Response[wire.PublicPhoto]:
+        """No account needed: a photo for a public report, named later by its id in the report."""
         with photos.incoming() as incoming:
             form = await receive_upload(request, incoming)
             try:
@@ -130,6 +132,7 @@ class PublicReportController(Controller):
 
     @get("/{receipt:str}", summary="Follow a report by its receipt: status and replies only")
     async def follow(self, request: Request, receipt: Annotated[str, Parameter(max_length=40)]) -> wire.PublicReceipt:
+        """No account needed: the report's status and the replies addressed to the reporter, by the receipt."""
         return receipt_of(await reports.follow_report(receipt=receipt, address=client_address(request)))
 
 
@@ -147,11 +150,13 @@ class ReportInboxController(Controller):
         cursor: Annotated[str | None, Parameter(max_length=200)] = None,
         limit: Annotated[int | None, Parameter(ge=1, le=1000)] = None,
     ) -> wire.PublicReportPage:
+        """Regulators: public reports routed to their scope, newest first, without contacts."""
         page = await reports.list_reports(actor=actor, status=status, cursor=cursor, limit=limit)
         return wire.PublicReportPage(items=[presented(r) for r in page.items], next_cursor=page.next_cursor)
 
     @get("/{report_id:str}", summary="One public report (the contact for regulators only), with its ETag")
     async def get_one(self, actor: Actor, report_id: str) -> Response[wire.PublicReport]:
+        """One public report with its version (ETag); the reporter's contact for regulators only."""
         record = await reports.get_report(actor=actor, report_id=report_id)
         return Response(presented(record), headers={"ETag": etag(record.version)})
 
@@ -163,6 +168,7 @@ class ReportInboxController(Controller):
     async def transition(
         self, actor: Actor, photos: Photos, request: Request, report_id: str, data: wire.ReportActionRequest
     ) -> Response[wire.PublicReport]:
+        """Regulators: accept (it becomes a hazard), dismiss, forward to another region or reply. Send the version read as If-Match; a stale one → 412."""
         version = expected_version(request, "report")
         record = await reports.act(
             actor=actor, report_id=report_id, expected_version=version, command=command_of(data), photos=photos
@@ -171,6 +177,7 @@ class ReportInboxController(Controller):
 
     @get("/{report_id:str}/history", summary="The report's hash-chained events, oldest first")
     async def history(self, actor: Actor, report_id: str) -> list[hazard_wire.HistoryEvent]:
+        """Every event of the report, oldest first, each hash-chained to the one before."""
         return [
             hazard_wire.HistoryEvent(**event)
             for event in await reports.report_history(actor=actor, report_id=report_id)

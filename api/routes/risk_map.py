@@ -86,6 +86,7 @@ class RiskMapController(Controller):
 
     @get("/enterprises/{enterprise_id:str}/safety-code", summary="The dynamic safety code: colour, score, reasons")
     async def safety_code(self, actor: Actor, enterprise_id: str) -> wire.SafetyCodeStatus:
+        """The enterprise's dynamic safety code: its colour, score and the reasons behind them."""
         return _status(await services.get_safety_code(actor=actor, enterprise_id=enterprise_id))
 
     @get(
@@ -98,11 +99,13 @@ class RiskMapController(Controller):
         cursor: Annotated[str | None, Parameter(max_length=200)] = None,
         limit: Annotated[int | None, Parameter(ge=1, le=1000)] = None,
     ) -> wire.SafetyCodeChangePage:
+        """Each change of the safety code's colour, with its reasons, newest first."""
         page = await services.list_changes(actor=actor, enterprise_id=enterprise_id, cursor=cursor, limit=limit)
         return wire.SafetyCodeChangePage(items=[_change(c) for c in page.items], next_cursor=page.next_cursor)
 
     @get("/risk-map/regions", summary="The four-colour dynamic risk map as a GeoJSON FeatureCollection")
     async def regions(self, actor: Actor, region_code: RegionCode = None) -> wire.RegionFeatureCollection:
+        """The four-colour dynamic risk map of a region: a GeoJSON FeatureCollection of its children, each with its colour and colour counts."""
         return _collection(await regions.region_map(actor=actor, region_code=region_code))
 
     @get(
@@ -116,6 +119,7 @@ class RiskMapController(Controller):
         cursor: Annotated[str | None, Parameter(max_length=200)] = None,
         limit: Annotated[int | None, Parameter(ge=1, le=1000)] = None,
     ) -> wire.MapEnterprisePage:
+        """The enterprises of a region or grid, by colour: the list behind the map's counts."""
         page = await regions.region_enterprises(
             actor=actor, code=code, colour=Colour(color) if color else None, cursor=cursor, limit=limit
         )
@@ -134,4 +138,5 @@ class RiskMapController(Controller):
 
     @get("/risk-map/regions.png", summary="The four-colour dynamic risk map, drawn", media_type=PNG)
     async def regions_png(self, actor: Actor, region_code: RegionCode = None) -> Response[bytes]:
+        """The four-colour dynamic risk map of a region, drawn as a PNG."""
         return Response(await regions.region_map_png(actor=actor, region_code=region_code), media_type=PNG)

@@ -46,11 +46,13 @@ class StandardisationController(Controller):
         "/enterprises/{enterprise_id:str}/standardisation", summary="An enterprise's grades and the one valid on a day"
     )
     async def grades(self, actor: Actor, enterprise_id: str, on: Day = None) -> wire.EnterpriseStandardisation:
+        """The enterprise's safety-standardisation grades (安全生产标准化), and the one valid on a day."""
         view = await standardisation.enterprise_standardisation(actor=actor, enterprise_id=enterprise_id, on=on)
         return presented(view, wire.EnterpriseStandardisation)
 
     @post("/enterprises/{enterprise_id:str}/standardisation", summary="Record a grade (regulators in scope, admin)")
     async def record(self, actor: Actor, enterprise_id: str, data: wire.GradeCreate) -> wire.StandardisationGrade:
+        """Regulators in scope, administrators: a grade with its validity."""
         new = standardisation.NewGrade(**msgspec.structs.asdict(data))
         return presented(
             await standardisation.record_grade(actor=actor, enterprise_id=enterprise_id, new=new),
@@ -65,6 +67,7 @@ class StandardisationController(Controller):
     async def revoke(
         self, actor: Actor, enterprise_id: str, grade_id: str, data: wire.GradeRevoke
     ) -> wire.StandardisationGrade:
+        """Regulators in scope, administrators: revoke a grade from a day on (once)."""
         record = await standardisation.revoke_grade(
             actor=actor, enterprise_id=enterprise_id, grade_id=grade_id, revoked_on=data.revoked_on, reason=data.reason
         )
@@ -78,6 +81,7 @@ class StandardisationController(Controller):
         on: Day = None,
         scope_id: ScopeId = None,
     ) -> wire.StandardisationRate:
+        """The standardisation rate over a frozen scope list, with links to the lists behind its numerator and denominator."""
         query = standardisation.RateQuery(scope_id=scope_id, region_code=region_code, on=on)
         figure = await standardisation.compliance(actor=actor, query=query)
         return wire.StandardisationRate(
@@ -103,6 +107,7 @@ class StandardisationController(Controller):
         cursor: Annotated[str | None, Parameter(max_length=200)] = None,
         limit: Annotated[int | None, Parameter(ge=1, le=1000)] = None,
     ) -> wire.ScopeMemberPage:
+        """The enterprises behind a rate's numerator or denominator."""
         query = standardisation.RateQuery(scope_id=scope_id, region_code=region_code, on=on)
         page = await standardisation.compliance_members(
             actor=actor, query=query, numerator=part == "numerator", cursor=cursor, limit=limit
@@ -117,6 +122,7 @@ class StandardisationController(Controller):
 
     @post("/stats/standardisation/scopes", summary="Freeze a dated scope list (regulators, admin)")
     async def freeze(self, actor: Actor, data: wire.ScopeCreate) -> wire.Scope:
+        """Regulators, administrators: freeze a dated list of enterprises a rate is computed over."""
         criteria = ScopeCriteria(
             region_code=data.region_code,
             industries=tuple(data.industries),
@@ -129,8 +135,10 @@ class StandardisationController(Controller):
 
     @get("/stats/standardisation/scopes", summary="Frozen scope lists the caller may use, newest first")
     async def scopes(self, actor: Actor) -> list[wire.Scope]:
+        """The frozen scope lists the caller may use, newest first."""
         return [presented(scope, wire.Scope) for scope in await standardisation.list_scopes(actor=actor)]
 
     @get("/stats/standardisation/scopes/{scope_id:str}", summary="One frozen scope list")
     async def scope(self, actor: Actor, scope_id: str) -> wire.Scope:
+        """One frozen scope list with its members."""
         return presented(await standardisation.get_scope(actor=actor, scope_id=scope_id), wire.Scope)

@@ -39,6 +39,7 @@ class StatsController(Controller):
         from_key: FromKey = None,
         to_key: ToKey = None,
     ) -> HazardStatistics:
+        """Hazard figures of a scope (default: the caller's) per month, quarter or year: found, closed, closure and on-time rates, overdue."""
         scope = await stats.resolve_scope(actor, region_code=region_code, grid_id=grid_id, enterprise_id=enterprise_id)
         result = await stats.hazard_figures(
             actor, scope, industry=industry, period_kind=period, first=from_key, last=to_key
@@ -81,6 +82,7 @@ class StatsController(Controller):
         cursor: Annotated[str | None, Parameter(max_length=200)] = None,
         limit: Annotated[int | None, Parameter(ge=1, le=1000)] = None,
     ) -> FigureItemPage:
+        """The hazards or tasks behind one figure's numerator or denominator, so every figure can be checked."""
         scope = await stats.resolve_scope(actor, region_code=region_code, grid_id=grid_id, enterprise_id=enterprise_id)
         page = await stats.figure_items(
             actor, scope, metric=metric, part=part, industry=industry, period=period, cursor=cursor, limit=limit

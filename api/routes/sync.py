@@ -148,6 +148,7 @@ class SyncController(Controller):
         summary="Apply queued operations in order; a result per operation, the same every time the batch is sent again",
     )
     async def batch(self, actor: Actor, codes: Codes, request: Request, data: wire.SyncBatch) -> wire.SyncBatchResult:
+        """The offline queue: at most 200 operations applied in order, one result each; sending an operation again answers its kept result and changes nothing."""
         outcomes = await sync.apply_batch(
             actor=actor, ops=[queued(op) for op in data.ops], codes=codes, present=partial(present, codes)
         )
@@ -162,6 +163,7 @@ class SyncController(Controller):
         since: Annotated[str | None, Parameter(max_length=200, description="the nextCursor of the last page")] = None,
         limit: Annotated[int | None, Parameter(ge=1, le=500)] = None,
     ) -> wire.ChangesPage:
+        """The delta feed: what changed in the caller's scope after the cursor (everything, in pages, without one); a removal when something leaves the scope."""
         page = await sync.changes_since(actor=actor, cursor=since, limit=limit)
         changes = [
             wire.Change(
