@@ -22,6 +22,7 @@ from domain.public_reports.tables import (
     PublicReportPhoto,
     PublicReportReply,
 )
+from domain.random_checks.tables import RandomCheckDraw, RandomCheckPick, RandomCheckPlan
 from domain.risk.tables import ChecklistItem, RiskAssessment, RiskPoint, ScanRecord, SitePlan
 from domain.safety_code.tables import SafetyCode, SafetyCodeChange
 from domain.standardisation.tables import StandardisationGrade, StandardisationScope, StandardisationScopeMember
@@ -89,4 +90,7 @@ ALL_TABLES = (
     SyncChange,
     SyncOpResult,
     UserPost,
+    RandomCheckPlan,
+    RandomCheckDraw,
+    RandomCheckPick,
 )

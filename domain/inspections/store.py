@@ -318,6 +318,41 @@ async def task_window_counts(enterprise_id: str, *, after: datetime, until: date
     return due, done
 
 
+async def onsite_inspectors(enterprise_ids: Sequence[str], roles: Sequence[str]) -> list[tuple[str, str, datetime]]:
+    """(enterprise id, inspector id, start) of every inspection of the enterprises by the roles given, oldest first
+    (the random checks exclude recently inspected enterprises and whoever inspected one last time)."""
+    if not enterprise_ids:
+        return []
+    rows = (
+        await Inspection.select(Inspection.enterprise_id, Inspection.inspector_id, Inspection.started_at)
+        .where(Inspection.enterprise_id.is_in(list(enterprise_ids)), Inspection.inspector_role.is_in(list(roles)))
+        .order_by(Inspection.started_at)
+        .order_by(Inspection.id)
+        .run()
+    )
+    return [(row["enterprise_id"], row["inspector_id"], row["started_at"]) for row in rows]
+
+
+async def onsite_inspection_times(
+    enterprise_ids: Sequence[str], roles: Sequence[str], *, since: datetime, until: datetime
+) -> list[tuple[str, datetime]]:
+    """(enterprise id, start) of every inspection of the enterprises by the roles given, started in [since, until)
+    (the supervision area counts a regulator's on-site visits from these)."""
+    if not enterprise_ids:
+        return []
+    rows = (
+        await Inspection.select(Inspection.enterprise_id, Inspection.started_at)
+        .where(
+            Inspection.enterprise_id.is_in(list(enterprise_ids)),
+            Inspection.inspector_role.is_in(list(roles)),
+            Inspection.started_at >= since,
+            Inspection.started_at < until,
+        )
+        .run()
+    )
+    return [(row["enterprise_id"], row["started_at"]) for row in rows]
+
+
 # --- the rows hash chains protect (domain/evidence reads and binds them through this) ------------------------------
 
 PROTECTED = ProtectedRows(Inspection)
