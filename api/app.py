@@ -45,6 +45,7 @@ from api.routes.risk_map import RiskMapController
 from api.routes.standardisation import StandardisationController
 from api.routes.stats import StatsController
 from api.routes.statutory import StatisticsController
+from api.routes.supervision import SupervisionController
 from api.routes.sync import SyncController
 from api.statements import StatementCountPlugin
 from api.strict import StrictRequest, refuse_nul_in_url
@@ -183,6 +184,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
             PublicReportController,
             ReportInboxController,
             SyncController,
+            SupervisionController,
             alive,
             ready,
             code_landing,

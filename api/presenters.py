@@ -50,10 +50,13 @@ def grid(record: GridRecord) -> wire_orgs.Grid:
     return wire_orgs.Grid(id=record.id, code=record.code, name=record.name, region_code=record.region_code)
 
 
-def enterprise(record: EnterpriseRecord, safety_code: wire_orgs.SafetyCode | None = None) -> wire_orgs.Enterprise:
-    """An enterprise, with its safety code when the caller asked for one enterprise."""
+def enterprise(
+    record: EnterpriseRecord, safety_code: wire_orgs.SafetyCode | None = None, supervision_class: str | None = None
+) -> wire_orgs.Enterprise:
+    """An enterprise, with its safety code when the caller asked for one enterprise, and its supervision class."""
     return wire_orgs.Enterprise(
         safety_code=safety_code,
+        supervision_class=supervision_class,
         id=record.id,
         credit_code=record.credit_code,
         name=record.name,

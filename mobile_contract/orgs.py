@@ -85,6 +85,9 @@ class Enterprise(WireOut):
     lat: float | None = None
     lng: float | None = None
     safety_code: SafetyCode | None = None
+    # 分级分类监管: A 重点监管, B 较重点监管, C 一般监管, D 低风险 (None until classified; reasons at
+    # `GET /v1/enterprises/{id}/supervision-class`)
+    supervision_class: Literal["A", "B", "C", "D"] | None = None
 
 
 class EnterprisePage(WireOut):

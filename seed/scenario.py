@@ -33,6 +33,7 @@ from seed.region_shapes import seed_region_map
 from seed.site_plans import draw_site_plan
 from seed.standardisation import seed_standardisation
 from seed.stats import seed_rollups
+from seed.supervision import seed_supervision
 from seed.sync import seed_change_feed
 from seed.tour import demo_tour
 from workers.dispatch import Dispatcher
@@ -225,6 +226,7 @@ async def seed_demo(settings: Settings) -> str:
     lines.append(await seed_region_map())
     lines.append(await seed_standardisation(settings, enterprise_ids))
     lines.append(await run_outbox(settings))  # again: the seeders above queue follow-ups too
+    lines.append(await seed_supervision())
     lines.append(await seed_rollups())
     lines.append(await seed_change_feed())
     # File today's chain heads at once, so `shuangfang verify` can detect a cut tail from the first day.

@@ -29,6 +29,7 @@ from workers.jobs.public_reports import notify_public_report, purge_public_rate_
 from workers.jobs.safety_code import recompute_all_safety_codes, recompute_safety_code
 from workers.jobs.stats import refresh_rollups
 from workers.jobs.statutory import freeze_statutory_statistics
+from workers.jobs.supervision import reclassify_all_enterprises, reclassify_enterprise
 from workers.queue import redis_settings
 from workers.runtime import MAX_TRIES, resilient
 
@@ -54,6 +55,8 @@ JOBS = [
     refresh_rollups,
     notify_public_report,
     purge_public_rate_counters,
+    reclassify_enterprise,
+    reclassify_all_enterprises,
 ]
 CRON_JOBS = [
     cron(purge_expired_refresh_tokens, hour={3}, minute={17}, unique=True),
@@ -82,6 +85,8 @@ CRON_JOBS = [
     cron(refresh_rollups, minute=set(range(4, 60, 10)), unique=True),
     # hourly: rate-limit windows of the public report endpoints that ended a day ago
     cron(purge_public_rate_counters, minute={23}, unique=True),
+    # daily, after the credit grades: the enterprise record's own fields (size, department) change without an event
+    cron(reclassify_all_enterprises, hour={16}, minute={50}, unique=True),
 ]
 
 

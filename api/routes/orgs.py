@@ -13,9 +13,14 @@ from domain.codes.services import Codes
 from domain.org import services
 from domain.org.model import Industry
 from domain.posts import services as posts
+from domain.supervision import services as supervision
 from mobile_contract.orgs import Enterprise, EnterprisePage, Grid, Region, SafetyCode
 from mobile_contract.orgs import Industry as WireIndustry
 from mobile_contract.posts import Post, UserPosts, UserPostsUpdate
+
+
+def _class_code(record: supervision.ClassRecord | None) -> str | None:
+    return record.supervision_class.value if record else None
 
 
 def user_posts(record: posts.UserPostsRecord) -> UserPosts:
@@ -41,14 +46,23 @@ class OrgController(Controller):
         page = await services.list_enterprises(
             actor=actor, cursor=cursor, limit=limit, industry=Industry(industry) if industry else None
         )
-        return EnterprisePage(items=[presenters.enterprise(item) for item in page.items], next_cursor=page.next_cursor)
+        classes = await supervision.current_classes([item.id for item in page.items])
+        items = [
+            presenters.enterprise(item, supervision_class=_class_code(classes.get(item.id))) for item in page.items
+        ]
+        return EnterprisePage(items=items, next_cursor=page.next_cursor)
 
     @get("/enterprises/{enterprise_id:str}", summary="One enterprise in the caller's scope")
     async def get_enterprise(self, actor: Actor, codes: Codes, enterprise_id: str) -> Enterprise:
         """One enterprise; out of scope answers exactly like an unknown id (404)."""
         record = await services.get_enterprise(actor=actor, enterprise_id=enterprise_id)
         code, colour = await codes.safety_code(record.id, record.qr_serial)
-        return presenters.enterprise(record, SafetyCode(token=code.token, url=code.url, color=colour.value))
+        classes = await supervision.current_classes([record.id])
+        return presenters.enterprise(
+            record,
+            SafetyCode(token=code.token, url=code.url, color=colour.value),
+            supervision_class=_class_code(classes.get(record.id)),
+        )
 
     @get("/enterprises/{enterprise_id:str}/posts", summary="The enterprise's posts (岗位): items and holders of each")
     async def list_posts(self, actor: Actor, enterprise_id: str) -> list[Post]:

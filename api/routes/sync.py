@@ -83,7 +83,9 @@ def _enterprise(codes, card: sync.EnterpriseCard):
     """An enterprise with its safety code, as `GET /v1/enterprises/{id}` shows it."""
     code = codes.printed(SubjectKind.ENTERPRISE, card.enterprise.id, card.enterprise.qr_serial)
     return presenters.enterprise(
-        card.enterprise, SafetyCode(token=code.token, url=code.url, color=card.code.colour.value)
+        card.enterprise,
+        SafetyCode(token=code.token, url=code.url, color=card.code.colour.value),
+        supervision_class=card.supervision_class,
     )
 
 

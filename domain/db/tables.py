@@ -28,6 +28,7 @@ from domain.safety_code.tables import SafetyCode, SafetyCodeChange
 from domain.standardisation.tables import StandardisationGrade, StandardisationScope, StandardisationScopeMember
 from domain.stats.tables import RollupCell, RollupWatermark
 from domain.statutory.tables import StatisticsSnapshot
+from domain.supervision.tables import SupervisionClassChange, SupervisionClassRow
 from domain.sync.tables import SyncOpResult
 
 ALL_TABLES = (
@@ -90,6 +91,8 @@ ALL_TABLES = (
     SyncChange,
     SyncOpResult,
     UserPost,
+    SupervisionClassRow,
+    SupervisionClassChange,
     RandomCheckPlan,
     RandomCheckDraw,
     RandomCheckPick,

@@ -33,6 +33,9 @@ from domain.standardisation.model import derive_grades
 from domain.statutory import services as statutory
 from domain.statutory import store as statutory_store
 from domain.statutory.model import derive_snapshots
+from domain.supervision import services as supervision
+from domain.supervision import store as supervision_store
+from domain.supervision.model import derive_classes
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +117,13 @@ def registry() -> tuple[BoundKind, ...]:
             safety_code_store.PROTECTED,
             derive_colour,
             lambda r: (safety_code.chain_id(r["enterprise_id"]), ""),
+        ),
+        BoundKind(
+            "supervisionClass",
+            "supervision_class",
+            supervision_store.PROTECTED,
+            derive_classes,
+            lambda r: (supervision.chain_id(r["enterprise_id"]), ""),
         ),
     )
 

@@ -333,6 +333,26 @@ async def onsite_inspectors(enterprise_ids: Sequence[str], roles: Sequence[str])
     return [(row["enterprise_id"], row["inspector_id"], row["started_at"]) for row in rows]
 
 
+async def onsite_inspection_times(
+    enterprise_ids: Sequence[str], roles: Sequence[str], *, since: datetime, until: datetime
+) -> list[tuple[str, datetime]]:
+    """(enterprise id, start) of every inspection of the enterprises by the roles given, started in [since, until)
+    (the supervision area counts a regulator's on-site visits from these)."""
+    if not enterprise_ids:
+        return []
+    rows = (
+        await Inspection.select(Inspection.enterprise_id, Inspection.started_at)
+        .where(
+            Inspection.enterprise_id.is_in(list(enterprise_ids)),
+            Inspection.inspector_role.is_in(list(roles)),
+            Inspection.started_at >= since,
+            Inspection.started_at < until,
+        )
+        .run()
+    )
+    return [(row["enterprise_id"], row["started_at"]) for row in rows]
+
+
 # --- the rows hash chains protect (domain/evidence reads and binds them through this) ------------------------------
 
 PROTECTED = ProtectedRows(Inspection)

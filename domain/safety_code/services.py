@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -34,6 +35,17 @@ from domain.safety_code.store import ChangeRecord, SafetyCodeRecord
 __all__ = ["ChangeRecord", "SafetyCodeRecord"]
 
 SUBJECT_KIND = "safety_code"
+
+# (enterprise id, now) -> None, awaited inside a recompute's transaction when the stored figures changed: an area
+# above that reads the same inputs (the supervision classes) queues its own follow-up there. Filled at its import.
+CodeFollowUp = Callable[[str, datetime], Awaitable[None]]
+_follow_ups: list[CodeFollowUp] = []
+
+
+def register_follow_up(follow_up: CodeFollowUp) -> None:
+    """Run `follow_up(enterprise_id, now)` in every recompute that changes the stored code (once per function)."""
+    if follow_up not in _follow_ups:
+        _follow_ups.append(follow_up)
 
 
 def chain_id(enterprise_id: str) -> str:
@@ -122,6 +134,8 @@ async def recompute(enterprise_id: str, *, now: datetime | None = None) -> Recom
         await store.save_code(stored, new=current is None)
         if changed:
             await _log_change(enterprise_id, old_colour, result, reasons, stored_inputs, now)
+        for follow_up in _follow_ups:
+            await follow_up(enterprise_id, now)
     return Recomputed(code=stored.record(), changed=changed)
 
 

@@ -35,6 +35,7 @@ from domain.inspections import services as inspections
 from domain.org import services as org
 from domain.risk import store as risk
 from domain.safety_code.services import SafetyCodeRecord, current_code
+from domain.supervision.services import current_classes
 from domain.sync import store
 from domain.sync.changes import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, encode_cursor, read_changes
 from domain.sync.store import KeptResult
@@ -382,12 +383,19 @@ class EnterpriseCard:
 
     enterprise: org.EnterpriseRecord
     code: SafetyCodeRecord
+    supervision_class: str | None = None
 
 
 async def _enterprises(actor: Actor, ids: list[str]) -> list[EnterpriseCard]:
+    records = await org.enterprises_by_ids(actor=actor, enterprise_ids=ids)
+    classes = await current_classes([record.id for record in records])
     return [
-        EnterpriseCard(record, await current_code(record.id))
-        for record in await org.enterprises_by_ids(actor=actor, enterprise_ids=ids)
+        EnterpriseCard(
+            record,
+            await current_code(record.id),
+            classes[record.id].supervision_class.value if record.id in classes else None,
+        )
+        for record in records
     ]
 
 

@@ -54,6 +54,7 @@ ENDPOINTS: dict[tuple[str, str], Endpoint] = {
     ("GET", "/v1/stats/standardisation/members"): Endpoint(
         "/v1/stats/standardisation/members", {"part": "denominator"}
     ),
+    ("GET", "/v1/supervision/classes"): Endpoint("/v1/supervision/classes"),
     # administrators only, and every region is theirs: others are refused by role whatever the code
     ("PUT", "/v1/admin/regions/{code}/outline"): Endpoint(
         "/v1/admin/regions/{code}/outline",
