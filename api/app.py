@@ -21,6 +21,7 @@ from piccolo.engine.base import Engine
 
 from api.auth import PublicOperations, build_jwt_auth
 from api.console import console_router, template_config
+from api.console.public_random_checks import PublicRandomCheckPages
 from api.dependencies import STATE_KEY, Services, provide
 from api.errors import ProblemResponses, problem_details_plugin
 from api.idempotency import IdempotencyPlugin
@@ -40,6 +41,7 @@ from api.routes.notifications import NotificationController, WebhookController
 from api.routes.orgs import OrgController
 from api.routes.photos import PhotoController
 from api.routes.public_reports import PublicReportController, ReportInboxController
+from api.routes.random_checks import PublicRandomCheckController, RandomCheckController
 from api.routes.risk import RiskPointController
 from api.routes.risk_map import RiskMapController
 from api.routes.standardisation import StandardisationController
@@ -183,6 +185,9 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
             StatsController,
             PublicReportController,
             ReportInboxController,
+            RandomCheckController,
+            PublicRandomCheckController,
+            PublicRandomCheckPages,
             SyncController,
             SupervisionController,
             alive,

@@ -339,6 +339,35 @@ CATALOGUE: dict[str, ErrorEntry] = {
     "SYNC_CURSOR_INVALID": ErrorEntry(
         400, "同步游标无效，请不带游标重新同步", "The sync cursor is not valid; sync again without one"
     ),
+    "RANDOM_CHECK_PLAN_INVALID": ErrorEntry(
+        422,
+        "双随机抽查计划不成立：抽查比例须在 0 到 1 之间且至少一类大于 0，分类须为 A–D，执法人员库须有至少两名本辖区内的监管或网格执法人员，详见 params",
+        "The random-check plan does not hold: rates from 0 to 1 with one above 0, classes A–D, and at least two enabled regulators or inspectors within the region; see params",
+    ),
+    "RANDOM_CHECK_ACTION_NOT_ALLOWED": ErrorEntry(
+        409, "抽查计划当前状态不允许此操作", "This step is not possible for the plan in its current status"
+    ),
+    "RANDOM_CHECK_ALREADY_DRAWN": ErrorEntry(
+        409, "该抽查计划已经抽取过，每个计划只能抽取一次", "This plan was drawn already; a plan is drawn once"
+    ),
+    "RANDOM_CHECK_OFFICERS_TOO_FEW": ErrorEntry(
+        422,
+        "被抽中的企业可回避后不足两名执法人员（本网格或上次检查人员须回避），本次未抽取、种子未公开，详见 params",
+        "A picked enterprise has fewer than two officers without a conflict (own grid, inspected it last time); nothing was drawn or revealed; see params",
+    ),
+    "RANDOM_CHECK_RESULT_INVALID": ErrorEntry(
+        422,
+        "抽查结果不成立：检查日期须在抽取当日及以后且不晚于今天，隐患和处罚须属于该企业，详见 params",
+        "The result does not hold: the day is on or after the draw and not in the future, and hazards and penalties are the enterprise's; see params",
+    ),
+    "RANDOM_CHECK_RESULT_STALE": ErrorEntry(
+        412, "抽查结果已被他人更新，请刷新后再提交", "The result changed since you read it; reload it and submit again"
+    ),
+    "RANDOM_CHECK_NOT_ASSIGNED": ErrorEntry(
+        403,
+        "只有被抽中的两名执法人员或该企业所在辖区的监管人员可以录入抽查结果",
+        "Only the two drawn officers or a regulator of the enterprise's region record this result",
+    ),
     "RATE_LIMITED": ErrorEntry(429, "请求过于频繁，请稍后再试", "Too many requests; try again later"),
     "INTERNAL_ERROR": ErrorEntry(500, "服务器内部错误，已记录", "Internal server error; it has been logged"),
     "SERVICE_UNAVAILABLE": ErrorEntry(503, "服务暂不可用", "The service is unavailable for now"),

@@ -29,6 +29,7 @@ from seed.inspections import seed_inspections
 from seed.notifications import seed_notifications
 from seed.posts import seed_posts
 from seed.public_reports import seed_public_reports
+from seed.random_checks import seed_random_checks
 from seed.region_shapes import seed_region_map
 from seed.site_plans import draw_site_plan
 from seed.standardisation import seed_standardisation
@@ -227,6 +228,7 @@ async def seed_demo(settings: Settings) -> str:
     lines.append(await seed_standardisation(settings, enterprise_ids))
     lines.append(await run_outbox(settings))  # again: the seeders above queue follow-ups too
     lines.append(await seed_supervision())
+    lines.append(await seed_random_checks(settings))  # after the classes: the draw reads them
     lines.append(await seed_rollups())
     lines.append(await seed_change_feed())
     # File today's chain heads at once, so `shuangfang verify` can detect a cut tail from the first day.

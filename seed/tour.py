@@ -21,6 +21,7 @@ from domain.safety_code.tables import SafetyCode
 from domain.stats.services import hazard_figures, resolve_scope
 from seed import zhoushan
 from seed.extensions import extended_client_id
+from seed.random_checks import random_check_tour_lines
 from seed.supervision import supervision_tour_lines
 
 
@@ -55,6 +56,7 @@ async def demo_tour() -> str:
     lines += await _people_lines()
     lines += await _binding_lines()
     lines += await supervision_tour_lines()
+    lines += await random_check_tour_lines()
     lines.append("  figures: GET /v1/stats/hazards (+ /items behind each), /v1/stats/standardisation (+ /members)")
     return "\n".join(lines)
 

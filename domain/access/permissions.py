@@ -53,6 +53,9 @@ class Action(StrEnum):
     READ_NOTIFICATIONS = "read_notifications"
     READ_PUBLIC_REPORTS = "read_public_reports"
     HANDLE_PUBLIC_REPORT = "handle_public_report"  # accept, dismiss, forward, reply
+    MANAGE_RANDOM_CHECKS = "manage_random_checks"  # 双随机: create, approve, draw, close plans
+    READ_RANDOM_CHECKS = "read_random_checks"
+    RECORD_RANDOM_CHECK_RESULT = "record_random_check_result"  # the drawn officers, a regulator of the region
 
 
 class ScopeRule(StrEnum):
@@ -100,6 +103,8 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
             A.RECORD_INSPECTION,
             A.READ_REGION_MAP,
             A.READ_PUBLIC_REPORTS,
+            A.READ_RANDOM_CHECKS,
+            A.RECORD_RANDOM_CHECK_RESULT,
         }
     ),
     Role.REGULATOR: frozenset(
@@ -119,6 +124,9 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
             A.READ_NOTIFICATIONS,
             A.READ_PUBLIC_REPORTS,
             A.HANDLE_PUBLIC_REPORT,
+            A.MANAGE_RANDOM_CHECKS,
+            A.READ_RANDOM_CHECKS,
+            A.RECORD_RANDOM_CHECK_RESULT,
         }
     ),
     # An administrator runs the system and is no department: no listing decision, no public-report handling.
@@ -143,6 +151,8 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
             A.MANAGE_WEBHOOKS,
             A.READ_NOTIFICATIONS,
             A.READ_PUBLIC_REPORTS,
+            A.MANAGE_RANDOM_CHECKS,
+            A.READ_RANDOM_CHECKS,
         }
     ),
 }
@@ -174,6 +184,9 @@ SCOPE_RULES: Mapping[Action, ScopeRule] = {
     A.READ_NOTIFICATIONS: ScopeRule.ENTERPRISE,
     A.READ_PUBLIC_REPORTS: ScopeRule.PLACE,
     A.HANDLE_PUBLIC_REPORT: ScopeRule.PLACE,
+    A.MANAGE_RANDOM_CHECKS: ScopeRule.REGION,
+    A.READ_RANDOM_CHECKS: ScopeRule.PLACE,  # a regulator's subtree; an inspector, the plans naming them
+    A.RECORD_RANDOM_CHECK_RESULT: ScopeRule.ENTERPRISE,  # or drawn for it
 }
 del A
 

@@ -24,6 +24,9 @@ from domain.inspections import store as inspection_store
 from domain.inspections.model import derive_inspections
 from domain.public_reports import store as report_store
 from domain.public_reports.model import derive_reports
+from domain.random_checks import services as random_checks
+from domain.random_checks import store as random_checks_store
+from domain.random_checks.model import derive_picks, derive_plans
 from domain.safety_code import services as safety_code
 from domain.safety_code import store as safety_code_store
 from domain.safety_code.model import derive_colour
@@ -90,6 +93,20 @@ def registry() -> tuple[BoundKind, ...]:
             "inspection", "inspection", inspection_store.PROTECTED, derive_inspections, lambda r: (r["id"], r["id"])
         ),
         BoundKind("publicReport", "publicReport", report_store.PROTECTED, derive_reports, lambda r: (r["id"], r["id"])),
+        BoundKind(
+            "randomCheckPlan",
+            random_checks.PLAN_SUBJECT,
+            random_checks_store.PROTECTED_PLANS,
+            derive_plans,
+            lambda r: (random_checks.chain_of(r["id"]), r["id"]),
+        ),
+        BoundKind(
+            "randomCheckPick",
+            random_checks.RESULT_SUBJECT,
+            random_checks_store.PROTECTED_PICKS,
+            derive_picks,
+            lambda r: (random_checks.results_chain_of(r["plan_id"]), r["enterprise_id"]),
+        ),
         BoundKind(
             "blacklistListing",
             "credit",
