@@ -5,7 +5,10 @@ worker on the suite's clock; tests share it, so a test that writes acts on objec
 it starts from, never relying on another test having run first. `page` is a fresh browser context per test (zh-CN,
 Asia/Shanghai) whose console errors, page errors, failed requests and any request to another host (aborted: pages
 work offline) fail the test at teardown; a test that provokes an error on purpose says so with
-`page_errors.allow("...")`. Without Chromium the tests skip with a message, unless `REQUIRE_SERVICES=1` (CI).
+`page_errors.allow("...")` (a 4xx page is one: Chromium logs "...status of 403..."). confirm() dialogs (console.js's
+`data-confirm`) are accepted, their messages kept in `page_errors.dialogs`. Browser tests are plain `def` tests (the
+sync API cannot run inside pytest-asyncio's loop); a coroutine they need runs through tests.conftest.run_blocking.
+Without Chromium the tests skip with a message, unless `REQUIRE_SERVICES=1` (CI), where they fail.
 
     from tests.browser.conftest import shoot, sign_in
 
@@ -174,6 +177,8 @@ class PageErrors:
     def __init__(self) -> None:
         self.found: list[str] = []
         self.allowed: list[str] = []
+        # The messages of the confirm() dialogs the page asked (console.js's data-confirm), all accepted.
+        self.dialogs: list[str] = []
 
     def allow(self, text: str) -> None:
         """Tolerate errors containing `text` (e.g. "403" when a test is refused on purpose)."""
@@ -211,11 +216,16 @@ def page(browser, live_server, page_errors):
     context.route("**/*", only_the_server)
     opened = context.new_page()
     opened.on("console", lambda m: m.type == "error" and page_errors.add(f"console error: {m.text} ({m.location})"))
+    opened.on("dialog", lambda dialog: (page_errors.dialogs.append(dialog.message), dialog.accept()))
     opened.on("pageerror", lambda error: page_errors.add(f"page error: {error}"))
+    # A server that fails answers with a status (logged as a console error above) or drops the connection
+    # (ERR_EMPTY_RESPONSE, ERR_CONNECTION_*); ERR_ABORTED is the browser itself cancelling a request it no longer
+    # needs, such as the icon of a page that a click navigated away from.
     opened.on(
         "requestfailed",
         lambda request: (
             urlsplit(request.url).netloc == live_server.host
+            and request.failure != "net::ERR_ABORTED"
             and page_errors.add(f"request failed: {request.method} {request.url}: {request.failure}")
         ),
     )
