@@ -67,6 +67,24 @@ def chromium_path() -> str | None:
     )
 
 
+@pytest.fixture(scope="session")
+def fontconfig_with_cjk(tmp_path_factory) -> Path:
+    """A fontconfig file (its cache kept for the session): the system's fonts plus the CJK font the app already
+    depends on (Noto Sans SC, pip package pylopdf-fonts-zh-cn), so screenshots show Chinese, not empty boxes, on a
+    machine with no CJK font installed (like CI's). Users' own browsers bring their fonts; the test browser needs this."""
+    import pylopdf_fonts_zh_cn
+
+    folder = tmp_path_factory.mktemp("fontconfig")
+    config = folder / "fonts.conf"
+    config.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>\n'
+        '  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
+        f"  <dir>{pylopdf_fonts_zh_cn.sans_path().parent}</dir>\n"
+        f"  <cachedir>{folder / 'cache'}</cachedir>\n</fontconfig>\n"
+    )
+    return config
+
+
 def _no_browser(reason: str):
     if REQUIRE_SERVICES:
         pytest.fail(f"{reason} (REQUIRE_SERVICES=1, so this is a failure, not a skip)")
@@ -148,7 +166,7 @@ def live_server(tmp_path_factory, sqlite_template, seeded_photos) -> Iterator[Li
 
 
 @pytest.fixture(scope="package")
-def browser():
+def browser(fontconfig_with_cjk):
     """Headless Debian Chromium under Playwright's sync API, for the tests of this package only.
 
     The sync API keeps its event loop marked as running in this thread while Playwright is open, so an asyncio test
@@ -163,8 +181,9 @@ def browser():
     executable = chromium_path()
     if executable is None:
         _no_browser("Chromium is not installed")
+    env = os.environ | {"FONTCONFIG_FILE": str(fontconfig_with_cjk)}
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, env=env)
         try:
             yield launched
         finally:
