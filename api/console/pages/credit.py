@@ -57,6 +57,7 @@ async def _page(
 ) -> Template:
     region = region if region is not None else _own_region(actor)
     published = await credit.published_listings(actor=actor, region_code=region or None)
+    regions = await org.list_regions()
     pending = []
     if allowed(actor, Action.REVIEW_BLACKLIST_CANDIDATES):
         # candidates are the regulators' working material, of their own scope: a published region beyond it has none
@@ -71,7 +72,8 @@ async def _page(
         published=published,
         pending=pending,
         region=region or "",
-        regions=await org.list_regions(),
+        regions=regions,
+        region_names={r.code: r.name for r in regions},
         problem=problem,
         done=ACTION_TITLES.get(done or ""),
         actions=ACTIONS,
