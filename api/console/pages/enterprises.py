@@ -59,6 +59,7 @@ ROLE_ZH = {
     "regulator": "监管人员",
     "admin": "管理员",
 }
+CONTROL_LEVEL_ZH = {"company": "公司", "department": "部门", "workshop": "车间", "team": "班组", "post": "岗位"}
 STANDARD_FILTERS = {"first": "一级", "second": "二级", "third": "三级", "none": "无有效等级"}
 CLASS_ZH = {"A": "A 重点监管", "B": "B 较重点监管", "C": "C 一般监管", "D": "D 低风险"}
 Choice = Annotated[str | None, QueryParameter(max_length=40, pattern=r"^[a-zA-Z_]+$")]
@@ -256,6 +257,7 @@ class EnterprisePages(Controller):
             points=points.items,
             plotted=plotted,
             risk_level_zh=RISK_LEVEL_ZH,
+            control_level_zh=CONTROL_LEVEL_ZH,
             hazards=recent.items,
             open_count=len(open_hazards.items),
             status_zh=HAZARD_STATUS_ZH,
