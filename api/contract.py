@@ -139,8 +139,9 @@ def _shape(schema: dict[str, Any]) -> Any:
     return (kind, schema.get("format"), schema.get("const"))
 
 
-def _compare_values(old: dict[str, Any], new: dict[str, Any], where: str) -> list[str]:
-    """How the value at `where` broke: retyped, its allowed values or its bounds narrowed."""
+def _compare_values(old: dict[str, Any], new: dict[str, Any], where: str, *, answered_only: bool = False) -> list[str]:
+    """How the value at `where` broke: retyped, its allowed values or its bounds narrowed. A value only answers carry
+    (`answered_only`) may gain an `enum`: naming the values the server sends takes nothing from a phone."""
     if _shape(old) != _shape(new):
         return [f"{where}: type changed from {_describe(old)} to {_describe(new)}"]
     problems = []
@@ -148,7 +149,7 @@ def _compare_values(old: dict[str, Any], new: dict[str, Any], where: str) -> lis
         problems.append(
             f"{where}: allowed values narrowed ({sorted(set(old.get('enum', [])) - set(new['enum']))} removed)"
         )
-    elif "enum" in new and "enum" not in old:
+    elif "enum" in new and "enum" not in old and not answered_only:
         problems.append(f"{where}: any value was allowed, now only {new['enum']}")
     for keyword, larger_is_looser in _BOUNDS:
         if keyword not in new or new[keyword] == old.get(keyword):
@@ -160,9 +161,11 @@ def _compare_values(old: dict[str, Any], new: dict[str, Any], where: str) -> lis
     for union in ("oneOf", "anyOf"):
         new_members = {_shape(member): member for member in new.get(union, [])}
         for member in old.get(union, []):
-            problems += _compare_values(member, new_members[_shape(member)], where)
+            problems += _compare_values(member, new_members[_shape(member)], where, answered_only=answered_only)
     if old.get("type") == "array":
-        problems += _compare_values(old.get("items", {}), new.get("items", {}), f"{where}[]")
+        problems += _compare_values(
+            old.get("items", {}), new.get("items", {}), f"{where}[]", answered_only=answered_only
+        )
     return problems
 
 
@@ -172,7 +175,7 @@ def _describe(schema: dict[str, Any]) -> str:
     )
 
 
-def _compare_object(old: dict[str, Any], new: dict[str, Any], where: str) -> list[str]:
+def _compare_object(old: dict[str, Any], new: dict[str, Any], where: str, *, answered_only: bool = False) -> list[str]:
     """Every field of the old object is still there with its type; no field became or arrived required."""
     problems = []
     new_properties = new.get("properties", {})
@@ -180,7 +183,7 @@ def _compare_object(old: dict[str, Any], new: dict[str, Any], where: str) -> lis
         if name not in new_properties:
             problems.append(f"{where}.{name}: removed or renamed")
         else:
-            problems += _compare_values(schema, new_properties[name], f"{where}.{name}")
+            problems += _compare_values(schema, new_properties[name], f"{where}.{name}", answered_only=answered_only)
     old_required = set(old.get("required", []))
     for name in sorted(set(new.get("required", [])) - old_required):
         known = name in old.get("properties", {})
@@ -194,13 +197,14 @@ def breaking_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     """What `new` removes, renames, retypes, narrows or newly requires of `old`: add-only evolution allows none."""
     problems = []
     new_schemas = new.get("components", {}).get("schemas", {})
+    sent = request_schemas(old) | request_schemas(new)
     for name, schema in old.get("components", {}).get("schemas", {}).items():
         if name not in new_schemas:
             problems.append(f"schema {name}: removed or renamed")
         elif "properties" in schema or "properties" in new_schemas[name]:
-            problems += _compare_object(schema, new_schemas[name], f"schema {name}")
+            problems += _compare_object(schema, new_schemas[name], f"schema {name}", answered_only=name not in sent)
         else:
-            problems += _compare_values(schema, new_schemas[name], f"schema {name}")
+            problems += _compare_values(schema, new_schemas[name], f"schema {name}", answered_only=name not in sent)
     for path, operations in old.get("paths", {}).items():
         for method, operation in operations.items():
             current = new.get("paths", {}).get(path, {}).get(method)
@@ -209,6 +213,30 @@ def breaking_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
                 continue
             problems += _compare_parameters(operation, current, f"{method.upper()} {path}")
     return problems
+
+
+def request_schemas(document: dict[str, Any]) -> set[str]:
+    """The component schemas a phone may send: those request bodies and parameters name, and those they name."""
+    schemas = document.get("components", {}).get("schemas", {})
+    found: set[str] = set()
+    pending = [
+        part
+        for operations in document.get("paths", {}).values()
+        for operation in operations.values()
+        if isinstance(operation, dict)
+        for part in (operation.get("requestBody", {}), operation.get("parameters", []))
+    ]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            ref = value.get("$ref", "")
+            if ref.startswith("#/components/schemas/") and (name := ref.rsplit("/", 1)[1]) not in found:
+                found.add(name)
+                pending.append(schemas.get(name, {}))
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return found
 
 
 def _compare_parameters(old: dict[str, Any], new: dict[str, Any], where: str) -> list[str]:

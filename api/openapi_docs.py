@@ -9,7 +9,10 @@
 - Request and response examples: the real bodies kept in `mobile_contract/examples/<version>/`, attached to every
   operation whose body or answer is of the type their `index.json` names.
 - Every msgspec struct's schema carries its docstring as the description, and a body that refuses unknown fields
-  (`forbid_unknown_fields=True`, every `Wire` type) says so with `additionalProperties: false`.
+  (`forbid_unknown_fields=True`, every `Wire` type) says so with `additionalProperties: false`. A field's
+  description (`Annotated[T, Meta(description=...)]` in `mobile_contract/`) stays beside a `$ref` to another struct.
+- Response fields typed `str` whose values are closed carry an `enum` of the domain's own vocabulary
+  (`CLOSED_VALUES`): the wire type stays `str`, so a phone built today still decodes a value a later server adds.
 
 The operation's own description is its handler's docstring (`use_handler_docstrings` in api/app.py).
 """
@@ -45,7 +48,25 @@ from litestar.plugins import ReceiveRoutePlugin
 from litestar.routes import BaseRoute, HTTPRoute
 from litestar.typing import FieldDefinition
 
+from domain.access.model import Role
+from domain.hazards.model import (
+    PHOTO_STAGES,
+    REPORT_ACTION,
+    Action,
+    Category,
+    GovernanceType,
+    HazardLevel,
+    Side,
+    Source,
+    Status,
+)
+from domain.org.model import EnterpriseStatus
+from domain.public_reports.model import ReportAction
+from domain.public_reports.services import PUBLIC_ROLE, RECEIVE_ACTION
 from mobile_contract.errors import Problem
+from mobile_contract.hazards import Hazard, HazardDocument, HazardPhoto, HistoryEvent
+from mobile_contract.inspections import Inspection
+from mobile_contract.risk import OpenHazard, ScanEnterprise
 
 EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "mobile_contract" / "examples"
 MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -53,6 +74,33 @@ MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 IF_MATCH_READER = "expected_version"
 JSON = "application/json"
 PROBLEM_JSON = "application/problem+json"
+
+
+def _values(*vocabularies: Any) -> tuple[str, ...]:
+    """The values of these enums and value lists, each once, in order."""
+    return tuple(dict.fromkeys(str(value) for vocabulary in vocabularies for value in vocabulary))
+
+
+# (wire type, field as sent) → every value the server sends there, taken from the domain's own definitions. A
+# hazard's chain opens with `report` and a public report's with `receive`; both chains answer as `HistoryEvent`.
+CLOSED_VALUES: dict[tuple[type, str], tuple[str, ...]] = {
+    (Hazard, "status"): _values(Status),
+    (Hazard, "side"): _values(Side),
+    (Hazard, "reporterRole"): _values(Role),
+    (Hazard, "level"): _values(HazardLevel),
+    (Hazard, "source"): _values(Source),
+    (Hazard, "category"): _values(Category),
+    (Hazard, "governanceType"): _values(GovernanceType),
+    (Hazard, "allowedActions"): _values(Action),
+    (HazardPhoto, "stage"): PHOTO_STAGES,
+    (HazardDocument, "action"): _values(Action),
+    (HistoryEvent, "action"): _values([REPORT_ACTION], Action, [RECEIVE_ACTION], ReportAction),
+    (HistoryEvent, "role"): _values(Role, [PUBLIC_ROLE]),
+    (Inspection, "inspectorRole"): _values(Role),
+    (OpenHazard, "level"): _values(HazardLevel),
+    (OpenHazard, "status"): _values(Status),
+    (ScanEnterprise, "status"): _values(EnterpriseStatus),
+}
 
 HEADER_PARAMETERS: dict[str, Parameter] = {
     "AcceptLanguage": Parameter(
@@ -242,4 +290,37 @@ class DocumentedStructs(StructSchemaPlugin):
             schema.description = schema.description or cleandoc(struct.__doc__)
         if struct.__struct_config__.forbid_unknown_fields:
             schema.additional_properties = False
+        for name, prop in (schema.properties or {}).items():
+            schema.properties[name] = _described_reference(prop)  # type: ignore[index]
+            if values := CLOSED_VALUES.get((struct, name)):
+                _add_enum(schema.properties[name], values)  # type: ignore[index]
         return schema
+
+
+def _described_reference(prop: Schema | Reference) -> Schema | Reference:
+    """A described field of another struct's type: `$ref` with the description beside it (OpenAPI 3.1 allows it),
+    not Litestar's `allOf: [$ref]`, so the field keeps the shape it had before it was described."""
+    if isinstance(prop, Schema) and prop.all_of and len(prop.all_of) == 1 and isinstance(prop.all_of[0], Reference):
+        rest = {key: value for key, value in prop.to_schema().items() if key not in ("allOf", "description")}
+        if not rest:
+            # the same object: Litestar rewrites the path of the references it handed out once it names components
+            reference = prop.all_of[0]
+            reference.description = prop.description
+            return reference
+    return prop
+
+
+def _add_enum(prop: Schema | Reference, values: tuple[str, ...]) -> None:
+    """The values on the string a field holds: itself, its non-null member, or its items."""
+    if not isinstance(prop, Schema):
+        raise TypeError(f"a field of closed values is a string, not {prop}")
+    if prop.one_of:
+        strings = [member for member in prop.one_of if isinstance(member, Schema) and member.type == OpenAPIType.STRING]
+        assert len(strings) == 1, prop
+        strings[0].enum = list(values)
+    elif prop.type == OpenAPIType.ARRAY and isinstance(prop.items, Schema):
+        prop.items.enum = list(values)
+    elif prop.type == OpenAPIType.STRING:
+        prop.enum = list(values)
+    else:
+        raise TypeError(f"a field of closed values is a string or strings, not {prop}")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
+from msgspec import Meta
 
 
 class ErrorEntry(msgspec.Struct, frozen=True):
@@ -377,13 +378,22 @@ CATALOGUE: dict[str, ErrorEntry] = {
 class Problem(msgspec.Struct, kw_only=True):
     """An RFC 9457 problem-details body (`application/problem+json`) with our stable `code`."""
 
-    type: str
-    title: str
-    status: int
-    detail: str
-    code: str
-    params: dict[str, Any] = {}
-    errors: list[dict[str, Any]] | None = None
+    type: Annotated[str, Meta(description="A URI naming the error: `urn:shuangfang:error:` and the code")]
+    title: Annotated[
+        str, Meta(description="The catalogue's text of the code, in the language `Content-Language` names")
+    ]
+    status: Annotated[int, Meta(description="The HTTP status of the answer")]
+    detail: Annotated[str, Meta(description="What went wrong in this case, in the same language")]
+    code: Annotated[
+        str,
+        Meta(description="The stable error code: branch on it (the catalogue at `GET /v1/errors` lists every code)"),
+    ]
+    params: Annotated[
+        dict[str, Any], Meta(description="Values the code's text refers to (for example the field, the limit)")
+    ] = {}
+    errors: Annotated[
+        list[dict[str, Any]] | None, Meta(description="Per-field errors of a malformed or invalid body (null: none)")
+    ] = None
 
 
 def problem_type(code: str) -> str:

@@ -16,11 +16,31 @@ DeviceId = Annotated[str, Meta(max_length=128)]
 class PhotoUploadFields(Wire):
     """The text parts of `POST /v1/photos` beside the `file` part; the same `clientId` again → the same photo."""
 
-    client_id: ClientId
-    taken_at: Time | None = None
-    lat: Latitude | None = None
-    lng: Longitude | None = None
-    device_id: DeviceId = ""
+    client_id: Annotated[
+        ClientId,
+        Meta(
+            description="The phone's own key for this upload, unique per user; sending it again returns the same photo"
+        ),
+    ]
+    taken_at: (
+        Annotated[Time, Meta(description="When it was taken, RFC 3339 with an offset (null: the EXIF time, if any)")]
+        | None
+    ) = None
+    lat: (
+        Annotated[
+            Latitude,
+            Meta(description="Where it was taken: WGS 84 latitude in degrees (null: the EXIF position, if any)"),
+        ]
+        | None
+    ) = None
+    lng: (
+        Annotated[
+            Longitude,
+            Meta(description="Where it was taken: WGS 84 longitude in degrees (null: the EXIF position, if any)"),
+        ]
+        | None
+    ) = None
+    device_id: Annotated[DeviceId, Meta(description="The phone's own stable id (empty: not given)")] = ""
 
 
 class Photo(WireOut):
@@ -32,18 +52,25 @@ class Photo(WireOut):
     if asked for sooner, while the phone waits, so they never answer "not ready". `phash` is a 64-bit dHash.
     """
 
-    id: str
-    sha256: str
-    media_type: str
-    size_bytes: int
-    width: int
-    height: int
-    taken_at: datetime | None
-    lat: float | None
-    lng: float | None
-    device_id: str
-    phash: str
-    uploaded_at: datetime
-    url: str
-    thumb_url: str
-    display_url: str
+    id: Annotated[str, Meta(description="The photo's id: cite it in `photoIds`")]
+    sha256: Annotated[str, Meta(description="The SHA-256 of the original bytes, lowercase hex")]
+    media_type: Annotated[str, Meta(description="The original's type: `image/jpeg`, `image/png` or `image/webp`")]
+    size_bytes: Annotated[int, Meta(description="The original's size in bytes")]
+    width: Annotated[int, Meta(description="Upright width in pixels (EXIF orientation applied)")]
+    height: Annotated[int, Meta(description="Upright height in pixels (EXIF orientation applied)")]
+    taken_at: Annotated[
+        datetime | None,
+        Meta(description="When it was taken, RFC 3339 UTC, as the upload or its EXIF said (null: unknown)"),
+    ]
+    lat: Annotated[
+        float | None, Meta(description="WGS 84 latitude in degrees, as the upload or its EXIF said (null: unknown)")
+    ]
+    lng: Annotated[
+        float | None, Meta(description="WGS 84 longitude in degrees, as the upload or its EXIF said (null: unknown)")
+    ]
+    device_id: Annotated[str, Meta(description="The device id the upload or its EXIF gave (empty: none)")]
+    phash: Annotated[str, Meta(description="A 64-bit perceptual hash (dHash), hex, to spot reused photos")]
+    uploaded_at: Annotated[datetime, Meta(description="When the server received it, RFC 3339 UTC")]
+    url: Annotated[str, Meta(description="The original, byte for byte (a path on this server; send the bearer token)")]
+    thumb_url: Annotated[str, Meta(description="A stamped JPEG of at most 320 px, without metadata")]
+    display_url: Annotated[str, Meta(description="A stamped JPEG of at most 1600 px, without metadata")]

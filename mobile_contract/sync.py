@@ -39,34 +39,69 @@ Cursor = Annotated[str, Meta(max_length=200)]
 class ScanPayload(Wire):
     """A code scanned (offline or not): the same as `GET /v1/scan/{token}`; the result carries the `scanId`."""
 
-    token: Annotated[str, Meta(min_length=1, max_length=200)]
-    device_id: Annotated[str, Meta(max_length=128)] = ""
-    client_time: Time | None = None
-    lat: Latitude | None = None
-    lng: Longitude | None = None
-    accuracy: Accuracy | None = None
+    token: Annotated[str, Meta(min_length=1, max_length=200, description="The token read from the code")]
+    device_id: Annotated[str, Meta(max_length=128, description="The phone's own stable id (empty: not given)")] = ""
+    client_time: (
+        Annotated[
+            Time, Meta(description="When the phone scanned, by its clock, RFC 3339 with an offset (null: not given)")
+        ]
+        | None
+    ) = None
+    lat: (
+        Annotated[Latitude, Meta(description="The phone's WGS 84 latitude in degrees at the scan (null: no fix)")]
+        | None
+    ) = None
+    lng: (
+        Annotated[Longitude, Meta(description="The phone's WGS 84 longitude in degrees at the scan (null: no fix)")]
+        | None
+    ) = None
+    accuracy: Annotated[Accuracy, Meta(description="The fix's estimated error, in metres (null: unknown)")] | None = (
+        None
+    )
 
 
 class HazardCreatePayload(HazardCreate, kw_only=True):
     """`POST /v1/hazards`; `scanOpId` instead of `scanId` names the scan an earlier operation recorded."""
 
-    scan_op_id: OpId | None = None
+    scan_op_id: (
+        Annotated[
+            OpId,
+            Meta(
+                description="The `opId` of an earlier scan operation of this batch or queue, in place of `scanId` (null: none)"
+            ),
+        ]
+        | None
+    ) = None
 
 
 class HazardTransitionPayload(Wire, kw_only=True):
     """`POST /v1/hazards/{id}/transitions`: `hazardId`, or `hazardOpId` for one an earlier operation reported;
     `expectedVersion` plays the part of `If-Match`."""
 
-    hazard_id: Id | None = None
-    hazard_op_id: OpId | None = None
-    expected_version: Annotated[int, Meta(ge=1, le=999_999_999)]
-    transition: TransitionRequest
+    hazard_id: Annotated[Id, Meta(description="The hazard to act on (null: give `hazardOpId`)")] | None = None
+    hazard_op_id: (
+        Annotated[
+            OpId,
+            Meta(description="The `opId` of the earlier operation that reported the hazard (null: give `hazardId`)"),
+        ]
+        | None
+    ) = None
+    expected_version: Annotated[
+        int, Meta(ge=1, le=999_999_999, description="The hazard's version the decision was made on, as `If-Match`")
+    ]
+    transition: Annotated[
+        TransitionRequest,
+        Meta(description="The action and its fields, as the body of `POST /v1/hazards/{{id}}/transitions`"),
+    ]
 
 
 class InspectionCreatePayload(InspectionCreate, kw_only=True):
     """`POST /v1/inspections`; `scanOpId` instead of `scanId` names the scan an earlier operation recorded."""
 
-    scan_op_id: OpId | None = None
+    scan_op_id: (
+        Annotated[OpId, Meta(description="The `opId` of an earlier scan operation, in place of `scanId` (null: none)")]
+        | None
+    ) = None
 
 
 Payload = ScanPayload | HazardCreatePayload | HazardTransitionPayload | InspectionCreatePayload
@@ -86,25 +121,41 @@ PAYLOADS: dict[str, type[Payload]] = {
 class SyncOp(Wire):
     """One queued operation; `opId` is the phone's key for it, unique per user for good."""
 
-    op_id: OpId
-    kind: Annotated[str, Meta(min_length=1, max_length=32)]  # one of `OpKind`; another gets its own error
-    payload: dict[str, Any]
+    op_id: Annotated[
+        OpId,
+        Meta(
+            description="The phone's key for the operation, unique per user for good; resending it answers the kept outcome"
+        ),
+    ]
+    kind: Annotated[
+        str,
+        Meta(
+            min_length=1,
+            max_length=32,
+            description="`scan`, `hazardCreate`, `hazardTransition` or `inspectionCreate`; another gets its own error",
+        ),
+    ]
+    payload: Annotated[dict[str, Any], Meta(description="The operation's body, as the payload struct of its `kind`")]
 
 
 class SyncBatch(Wire):
     """`POST /v1/sync/batch`: operations applied in the order given."""
 
-    ops: Annotated[list[SyncOp], Meta(min_length=1)]
+    ops: Annotated[
+        list[SyncOp], Meta(min_length=1, description="The queued operations, oldest first; at most 200 in one batch")
+    ]
 
 
 class SyncOpError(WireOut):
     """Why an operation was refused: the problem details its own endpoint would have answered."""
 
-    code: str
-    status: int
-    title: str
-    detail: str
-    extra: dict[str, Any] | None = None
+    code: Annotated[str, Meta(description="The stable error code of the catalogue (`GET /v1/errors`)")]
+    status: Annotated[int, Meta(description="The HTTP status its endpoint would have answered")]
+    title: Annotated[str, Meta(description="The catalogue's text of the code, in the request's language")]
+    detail: Annotated[str, Meta(description="What went wrong in this case")]
+    extra: Annotated[
+        dict[str, Any] | None, Meta(description="The problem's further members (`params`, `errors`) (null: none)")
+    ] = None
 
 
 class SyncOpResult(WireOut):
@@ -115,22 +166,34 @@ class SyncOpResult(WireOut):
     Every other outcome is kept for good under (user, `opId`).
     """
 
-    op_id: str
-    kind: str
-    status: Literal["ok", "error"]
-    http_status: int
-    resource: Literal["scan", "hazard", "inspection"] | None = None
-    id: str | None = None
-    version: int | None = None
-    data: dict[str, Any] | None = None
-    error: SyncOpError | None = None
-    retryable: bool = False
+    op_id: Annotated[str, Meta(description="The operation's `opId`")]
+    kind: Annotated[str, Meta(description="The operation's `kind`, as sent")]
+    status: Annotated[
+        Literal["ok", "error"], Meta(description="`ok`: applied (now or before); `error`: refused, see `error`")
+    ]
+    http_status: Annotated[int, Meta(description="The HTTP status its own endpoint would have answered")]
+    resource: Annotated[
+        Literal["scan", "hazard", "inspection"] | None, Meta(description="What `data` is (null on an error)")
+    ] = None
+    id: Annotated[str | None, Meta(description="The id of what the operation made or changed (null on an error)")] = (
+        None
+    )
+    version: Annotated[
+        int | None, Meta(description="That record's version after the operation (null on an error or for a scan)")
+    ] = None
+    data: Annotated[
+        dict[str, Any] | None, Meta(description="The resource as its endpoint answered then (null on an error)")
+    ] = None
+    error: Annotated[SyncOpError | None, Meta(description="Why it was refused (null when `ok`)")] = None
+    retryable: Annotated[
+        bool, Meta(description="True: the server was briefly unable and kept nothing; send the operation again later")
+    ] = False
 
 
 class SyncBatchResult(WireOut):
     """A result per operation, in the order sent."""
 
-    results: list[SyncOpResult]
+    results: Annotated[list[SyncOpResult], Meta(description="One result per operation, in the order sent")]
 
 
 RESULT_BODIES: dict[str, type[msgspec.Struct]] = {"scan": ScanCard, "hazard": Hazard, "inspection": Inspection}
@@ -145,8 +208,8 @@ ChangeKind = Literal["enterprise", "riskPoint", "hazard", "task"]
 class RiskPointCard(WireOut):
     """A risk point with its checklist: what its card (and its scan) shows."""
 
-    risk_point: RiskPoint
-    checklist: list[ChecklistItem]
+    risk_point: Annotated[RiskPoint, Meta(description="The risk point")]
+    checklist: Annotated[list[ChecklistItem], Meta(description="Its checklist")]
 
 
 class Change(WireOut):
@@ -155,20 +218,31 @@ class Change(WireOut):
     A removed `enterprise` takes with it everything of that enterprise the phone holds.
     """
 
-    kind: ChangeKind
-    id: str
-    op: Literal["upsert", "remove"]
-    enterprise_id: str
-    data: dict[str, Any] | None = None
-    reason: Literal["leftScope", "deleted"] | None = None
+    kind: Annotated[
+        ChangeKind,
+        Meta(description="What changed: an enterprise, a risk point (with its checklist), a hazard or a task"),
+    ]
+    id: Annotated[str, Meta(description="Its id")]
+    op: Annotated[
+        Literal["upsert", "remove"], Meta(description="`upsert`: store `data` as it is now; `remove`: drop it")
+    ]
+    enterprise_id: Annotated[str, Meta(description="The enterprise it belongs to")]
+    data: Annotated[
+        dict[str, Any] | None,
+        Meta(description="The entity as its own endpoint shows it to the caller now (null for `remove`)"),
+    ] = None
+    reason: Annotated[
+        Literal["leftScope", "deleted"] | None,
+        Meta(description="Why it was removed: it left the caller's scope or was deleted (null for `upsert`)"),
+    ] = None
 
 
 class ChangesPage(WireOut):
     """`GET /v1/sync/changes`: apply `changes` in order, keep `nextCursor`, ask again while `hasMore`."""
 
-    changes: list[Change]
-    next_cursor: str
-    has_more: bool
+    changes: Annotated[list[Change], Meta(description="The changes, in the order to apply them")]
+    next_cursor: Annotated[str, Meta(description="Keep it and send it as `cursor` next time")]
+    has_more: Annotated[bool, Meta(description="True: more changes wait; ask again at once with `nextCursor`")]
 
 
 CHANGE_BODIES: dict[str, type[msgspec.Struct]] = {

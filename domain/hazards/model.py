@@ -966,8 +966,14 @@ DESCRIPTIVE_FIELDS: Mapping[str, str] = {
     "major_criterion_id": "major_criterion_id",
     "expert_reason": "expert_reason",
 }
+# The action of the first event of every hazard's chain (the workflow's actions follow it).
+REPORT_ACTION = "report"
+# The stage of the photos reported with a hazard.
+REPORTED_PHOTO_STAGE = "before"
 # Command fields that name attached photos, and the stage they are attached as (a fix, an evaluation report).
 PHOTO_FIELDS: Mapping[str, str] = {"after_photo_ids": "after", "report_document_ids": "evaluation"}
+# Every stage a hazard's photo can have, in the order of the workflow.
+PHOTO_STAGES = (REPORTED_PHOTO_STAGE, *dict.fromkeys(PHOTO_FIELDS.values()))
 # What the first event ("report") says of the row that the row must still say unless a later event changed it.
 _REPORTED_COLUMNS = (
     "enterprise_id",
@@ -1041,8 +1047,8 @@ def replay(events: Sequence[Event]) -> dict[str, Any]:
     event that does not follow the rules."""
     first = events[0]
     try:
-        if first.action != "report":
-            raise ValueError(f"a hazard's chain opens with report, not {first.action}")
+        if first.action != REPORT_ACTION:
+            raise ValueError(f"a hazard's chain opens with {REPORT_ACTION}, not {first.action}")
         p = first.payload
         state = open_hazard(
             first.chain_id,
@@ -1053,7 +1059,7 @@ def replay(events: Sequence[Event]) -> dict[str, Any]:
             level_confirmed=p.get("level_confirmed", True),
         )
         row = {column: p.get(column) for column in _REPORTED_COLUMNS}
-        photos = [[first.seq, "before", photo] for photo in first.photo_hashes]
+        photos = [[first.seq, REPORTED_PHOTO_STAGE, photo] for photo in first.photo_hashes]
         closed_at = None
     except Exception as error:
         raise replay_error(first, error) from None

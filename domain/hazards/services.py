@@ -33,6 +33,8 @@ from domain.hazards.model import (
     DESCRIPTIVE_FIELDS,
     OWING_STATUSES,
     PHOTO_FIELDS,
+    REPORT_ACTION,
+    REPORTED_PHOTO_STAGE,
     TERMINAL_STATUSES,
     Category,
     Command,
@@ -481,13 +483,21 @@ async def create_hazard(*, actor: Actor, new: NewHazard, now: datetime | None = 
     }
     # the first link, made before the row so the row is written with its chain head (no second UPDATE to bind it)
     event = link(
-        hazard_id, 1, "report", actor.user_id, str(actor.role), now, payload, [p.sha256 for p in photos], GENESIS_HASH
+        hazard_id,
+        1,
+        REPORT_ACTION,
+        actor.user_id,
+        str(actor.role),
+        now,
+        payload,
+        [p.sha256 for p in photos],
+        GENESIS_HASH,
     )
     try:
         async with transaction():
             await store.insert_hazard(row | {"chain_seq": event.seq, "chain_hash": event.hash})
             await insert_linked(event, subject_kind=SUBJECT_KIND, name="HazardReported")
-            await _attach_photos(hazard_id, new.enterprise_id, {"before": photos}, 1, now)
+            await _attach_photos(hazard_id, new.enterprise_id, {REPORTED_PHOTO_STAGE: photos}, 1, now)
             await add_to_outbox(CHANGE_JOB, hazard_id, 1, now=now)
             place = Place(enterprise.id, enterprise.grid_id, enterprise.region_path)
             await record_change(HAZARD, hazard_id, new.enterprise_id, place=place, at=now)

@@ -75,6 +75,8 @@ NOTIFY_JOB = "notify_public_report"
 # The reporter has no account: history events and photo uploads name this role, which no scope rule grants anything.
 PUBLIC_ROLE = "public"
 PUBLIC = Actor(user_id="public", role=PUBLIC_ROLE)  # type: ignore[arg-type]
+# The action of the first event of every report's chain (the regulator's actions follow it).
+RECEIVE_ACTION = "receive"
 
 
 def device_user(device_id: str) -> str:
@@ -330,7 +332,7 @@ async def submit_report(*, new: NewPublicReport, address: str, now: datetime | N
                 report_id,
                 chain_id=report_id,
                 subject_kind=SUBJECT_KIND,
-                action="receive",
+                action=RECEIVE_ACTION,
                 name="PublicReportReceived",
                 actor=PUBLIC,
                 at=now,

@@ -216,3 +216,170 @@ def test_kept_examples_are_attached_where_their_type_is_sent(document):
 def test_schemas_carry_their_struct_docstring(document):
     schemas = document["components"]["schemas"]
     assert schemas["HazardCreate"]["description"].startswith("`POST /v1/hazards`")
+
+
+# --- field descriptions and closed values (the phone team's reading of the wire types) -----------------------------
+
+
+def _described_structs() -> list[type]:
+    """The main wire types of the phone: every field of each must say what it means."""
+    from mobile_contract import auth, errors, hazards, inspections, photos, risk, sync
+
+    return [
+        auth.LoginRequest,
+        auth.RefreshRequest,
+        auth.User,
+        auth.TokenResponse,
+        hazards.HazardCreate,
+        hazards.Hazard,
+        hazards.HazardPage,
+        hazards.HazardPhoto,
+        hazards.HazardDocument,
+        hazards.HistoryEvent,
+        *hazards.TransitionRequest.__args__,
+        risk.RiskPoint,
+        risk.RiskPointPage,
+        risk.QrCode,
+        risk.ChecklistItem,
+        risk.ScanCard,
+        risk.ScanRiskPoint,
+        risk.ScanEnterprise,
+        risk.OpenHazard,
+        risk.DueTask,
+        risk.DueTaskItem,
+        inspections.InspectionCreate,
+        inspections.ResultCreate,
+        inspections.Inspection,
+        inspections.InspectionResult,
+        inspections.Task,
+        inspections.TaskPage,
+        photos.PhotoUploadFields,
+        photos.Photo,
+        sync.SyncBatch,
+        sync.SyncOp,
+        sync.ScanPayload,
+        sync.HazardCreatePayload,
+        sync.HazardTransitionPayload,
+        sync.InspectionCreatePayload,
+        sync.SyncBatchResult,
+        sync.SyncOpResult,
+        sync.SyncOpError,
+        sync.ChangesPage,
+        sync.Change,
+        sync.RiskPointCard,
+        errors.Problem,
+    ]
+
+
+def _fields(struct: type) -> list[str]:
+    """The struct's fields as sent, without a tagged union's tag (its value is the schema's own `const`)."""
+    import msgspec
+
+    info = msgspec.inspect.type_info(struct)
+    return [field.encode_name for field in info.fields]
+
+
+def _described(schema: dict[str, Any]) -> bool:
+    # msgspec puts the description of `Annotated[T, Meta(...)] | None` on the `T` member of its `anyOf`
+    return bool(schema.get("description")) or any(member.get("description") for member in schema.get("anyOf", []))
+
+
+def test_every_field_of_the_main_wire_types_has_a_description(document):
+    import msgspec
+
+    structs = _described_structs()
+    # msgspec's own schema of every type (the sync payloads travel inside `SyncOp.payload`, not as served schemas)
+    _, own = msgspec.json.schema_components(structs, ref_template="#/$defs/{name}")
+    served = document["components"]["schemas"]
+    missing = []
+    for struct in structs:
+        for field in _fields(struct):
+            if not _described(own[struct.__name__]["properties"][field]):
+                missing.append(f"{struct.__name__}.{field}")
+            if struct.__name__ in served and not served[struct.__name__]["properties"][field].get("description"):
+                missing.append(f"served {struct.__name__}.{field}")
+    assert not missing, f"describe these fields with Annotated[T, Meta(description=...)]: {missing}"
+    assert {"Hazard", "HazardCreate", "HistoryEvent", "Inspection", "ScanCard", "SyncBatch", "Problem"} <= set(served)
+
+
+def test_a_described_field_keeps_its_limits_and_its_reference(document):
+    schemas = document["components"]["schemas"]
+    risk_point = schemas["HazardCreate"]["properties"]["riskPointId"]
+    assert (risk_point["maxLength"], risk_point["pattern"]) == (40, "^[0-9A-Za-z_-]+$"), risk_point
+    assert {"type": "null"} in risk_point["oneOf"]
+    assert schemas["HazardCreate"]["properties"]["title"]["maxLength"] == 200
+    assert schemas["SyncBatch"]["properties"]["ops"]["minItems"] == 1
+    user = schemas["TokenResponse"]["properties"]["user"]
+    assert user == {"$ref": "#/components/schemas/User", "description": user["description"]}, user
+
+
+def _enum(document: dict[str, Any], struct: type, field: str) -> set[str]:
+    """The allowed values the served document gives a field (of its string, its non-null member or its items)."""
+    schema = document["components"]["schemas"][struct.__name__]["properties"][field]
+    for member in [schema, *schema.get("oneOf", []), schema.get("items", {})]:
+        if "enum" in member:
+            return set(member["enum"])
+    raise AssertionError(f"{struct.__name__}.{field} has no enum: {schema}")
+
+
+def test_closed_response_fields_list_every_value_the_server_sends(document):
+    from api.openapi_docs import CLOSED_VALUES
+    from domain.access.model import Role
+    from domain.hazards import model as hazard_rules
+    from domain.public_reports import model as report_rules
+    from domain.public_reports.services import PUBLIC, RECEIVE_ACTION
+    from mobile_contract.auth import User
+    from mobile_contract.hazards import Hazard, HazardDocument, HazardPhoto, HistoryEvent
+    from mobile_contract.inspections import Inspection
+
+    table = hazard_rules.TRANSITIONS
+    statuses = {hazard_rules.Status.REPORTED} | {row.to_status for row in table if row.to_status}
+    statuses |= {status for row in table for status in row.from_statuses}
+    actions = {row.action for row in table}
+    sides = {hazard_rules.side_of_source(source) for source in hazard_rules.Source}
+    sides |= {side for role in Role if (side := hazard_rules.side_of_role(role))}
+    report_actions = {action for _, action in report_rules.TRANSITIONS}
+    sent = {
+        (Hazard, "status"): statuses,
+        (Hazard, "allowedActions"): actions,
+        (Hazard, "side"): sides,
+        (Hazard, "reporterRole"): set(Role),
+        (HazardPhoto, "stage"): {hazard_rules.REPORTED_PHOTO_STAGE, *hazard_rules.PHOTO_FIELDS.values()},
+        (HazardDocument, "action"): actions,
+        (HistoryEvent, "action"): {hazard_rules.REPORT_ACTION, *actions, RECEIVE_ACTION, *report_actions},
+        (HistoryEvent, "role"): {*Role, PUBLIC.role},
+        (Inspection, "inspectorRole"): set(Role),
+    }
+    for (struct, field), values in sent.items():
+        assert (struct, field) in CLOSED_VALUES, (struct.__name__, field)
+        assert values <= _enum(document, struct, field), (
+            struct.__name__,
+            field,
+            values - _enum(document, struct, field),
+        )
+    for (struct, field), values in CLOSED_VALUES.items():
+        assert _enum(document, struct, field) == set(values), (struct.__name__, field)
+    assert _enum(document, User, "role") == set(Role)  # a Literal of the wire type, held to the domain's roles
+
+
+def test_kept_examples_hold_only_documented_values():
+    """The real bodies the phone team decodes against: each closed field's value is one the document lists."""
+    from api.openapi_docs import CLOSED_VALUES, _examples_by_type
+    from mobile_contract.hazards import Hazard, HazardPage, HistoryEvent
+
+    bodies = []
+    for wire_type, name, value in _examples_by_type():
+        if wire_type == list[HistoryEvent]:
+            bodies += [(HistoryEvent, name, event) for event in value]
+        elif wire_type is HazardPage:
+            bodies += [(Hazard, name, hazard) for hazard in value["items"]]
+        else:
+            bodies.append((wire_type, name, value))
+    checked = 0
+    for (struct, field), values in CLOSED_VALUES.items():
+        for wire_type, name, body in bodies:
+            if wire_type is struct and body.get(field) is not None:
+                found = body[field] if isinstance(body[field], list) else [body[field]]
+                assert set(found) <= set(values), (name, field, found)
+                checked += 1
+    assert checked >= 10

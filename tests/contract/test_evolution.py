@@ -2,7 +2,8 @@
 
 A released version's document is kept in `mobile_contract/snapshots/openapi-<version>.json` (`shuangfang contract
 --freeze` at a release). Against each, nothing may be removed or renamed (schemas, fields, paths, parameters),
-retyped, narrowed (allowed values, bounds, patterns) or newly required: new fields come with defaults.
+retyped, narrowed (allowed values, bounds, patterns) or newly required: new fields come with defaults. A field only
+answers carry may gain an `enum` that names the values the server sends.
 """
 
 import copy
@@ -56,6 +57,9 @@ BREAKING = {
         "unsafe_act"
     ),
     "a bound tightened": lambda d: _schemas(d)["HazardCreate"]["properties"]["title"].__setitem__("maxLength", 50),
+    "a field phones send given allowed values": lambda d: _schemas(d)["HazardCreate"]["properties"][
+        "professionalType"
+    ].__setitem__("enum", ["safety"]),
     "a schema removed": lambda d: _schemas(d).pop("HazardPhoto"),
     "a path removed": lambda d: d["paths"].pop("/v1/scan/{token}"),
     "a query parameter made required": lambda d: next(
@@ -84,6 +88,10 @@ ADDITIVE = {
     "a schema added": lambda d: _schemas(d).__setitem__("NeverServedAdded", {"type": "object", "properties": {}}),
     "a path added": lambda d: d["paths"].__setitem__("/v1/never-served/added", {"get": {"responses": {}}}),
     "a description changed": lambda d: _schemas(d)["Hazard"].__setitem__("description", "another text"),
+    # only answers carry a Hazard: naming the values the server sends takes nothing from a phone
+    "an answered field given its closed values": lambda d: _schemas(d)["Hazard"]["properties"][
+        "professionalType"
+    ].__setitem__("enum", ["safety"]),
 }
 
 
