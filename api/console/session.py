@@ -56,7 +56,7 @@ async def provide_actor(request: Request, accounts: AccountService) -> Actor:
     if found is None:
         raise SignInRequired(request.url.path)
     actor, user = found
-    request.state.console_user = user
     if actor.role not in CONSOLE_ROLES:
-        raise ConsoleRefused()
+        raise ConsoleRefused()  # before the layout learns the user: a refused role is shown no menu
+    request.state.console_user = user
     return actor

@@ -39,10 +39,12 @@ class RandomCheckController(Controller):
 
     @get("/", summary="The plans the caller may read, newest first")
     async def list_plans(self, actor: Actor) -> list[wire.RandomCheckPlan]:
+        """Plans of the regions wholly the caller's (drafts included), newest first."""
         return [presented(view) for view in await random_checks.list_plans(actor=actor)]
 
     @get("/{plan_id:str}", summary="One plan, with its pools, seed and picks once drawn")
     async def get_one(self, actor: Actor, plan_id: str) -> wire.RandomCheckPlan:
+        """A plan of the caller's scope; another region's plan answers 404 like an unknown id."""
         return presented(await random_checks.get_plan(actor=actor, plan_id=plan_id))
 
     @post("/{plan_id:str}/approve", status_code=200, summary="Approve a draft: commit a secret seed, publish its hash")
@@ -59,6 +61,7 @@ class RandomCheckController(Controller):
 
     @post("/{plan_id:str}/close", status_code=200, summary="Close a drawn plan (or abandon an approved one)")
     async def close(self, actor: Actor, plan_id: str) -> wire.RandomCheckPlan:
+        """Ends the plan: no more results are recorded; an approved plan closed undrawn keeps its seed secret."""
         return presented(await random_checks.close_plan(actor=actor, plan_id=plan_id))
 
     @put(
@@ -86,6 +89,7 @@ class PublicRandomCheckController(Controller):
 
     @get("/", summary="Every random-check plan past draft, newest first (no account)")
     async def list_public(self) -> list[wire.RandomCheckPlan]:
+        """Drafts never appear; each plan shows its seed hash, and after the draw the seed, pools and picks."""
         return [presented(view) for view in await random_checks.public_plans()]
 
     @get("/{plan_id:str}", summary="One published plan: seed hash, then seed, pools, picks and results (no account)")

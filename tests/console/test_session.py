@@ -48,6 +48,7 @@ async def test_an_enterprise_officer_is_refused(console_as):
     answer = await browser.get("/console/")
     assert answer.status_code == 403
     assert "无权访问" in answer.text
+    assert "/console/hazards" not in answer.text  # no menu of pages the role cannot open
 
 
 async def test_wrong_password_is_refused_and_counts_toward_the_same_lockout(console_browser, client):
