@@ -384,17 +384,17 @@ async def test_an_earlier_large_accident_recorded_later_adds_the_repeat_ground_t
 
 
 async def putuo_regulator(client) -> dict[str, str]:
-    """A regulator of 普陀区, the sibling district of 定海 (the demo has none)."""
+    """A regulator of 普陀区, the sibling district of 定海, made here (the demo's own is a 双随机 officer)."""
     admin = await login(client, "admin")
     body = {
-        "username": "regulator_putuo",
+        "username": "regulator_putuo_x",
         "name": "孙监管（普陀区应急管理局）",
         "password": "Putuo2026x",
         "role": "regulator",
         "regionCode": "330903",
     }
     assert (await client.post("/v1/admin/users", json=body, headers=admin)).status_code == 201
-    return await login(client, "regulator_putuo", "Putuo2026x")
+    return await login(client, "regulator_putuo_x", "Putuo2026x")
 
 
 async def listing_row(listing_id: str) -> dict:

@@ -9,6 +9,7 @@ from domain.clock import utcnow
 from domain.db.engine import EmbeddedSQLiteEngine, bind_engine, close_engine, open_engine
 from domain.db.migrate import migrate
 from domain.ids import new_id
+from seed.random_checks import OFFICERS
 from seed.zhoushan import DEMO_USERS
 
 
@@ -97,4 +98,4 @@ async def test_seeding_the_demo_twice_changes_nothing(db):
     before = [await table.count().run() for table in tables]
     await seed_demo(settings)
     assert [await table.count().run() for table in tables] == before
-    assert before[2] == 9 and before[3] == len(DEMO_USERS)
+    assert before[2] == 9 and before[3] == len(DEMO_USERS) + len(OFFICERS)

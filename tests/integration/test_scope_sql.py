@@ -5,6 +5,7 @@ from domain.accounts.services import AccountService
 from domain.accounts.tables import AppUser
 from domain.org.store import enterprise_condition, visible_enterprises_sql
 from domain.org.tables import Enterprise
+from seed.random_checks import OFFICERS
 from seed.zhoushan import DEMO_USERS
 
 
@@ -14,7 +15,7 @@ async def test_every_demo_actor_sees_in_sql_exactly_what_the_rule_allows(db):
     everything = await Enterprise.select(Enterprise.id, Enterprise.grid_id, Enterprise.region_path).run()
     places = [EnterprisePlace(row["id"], row["grid_id"], row["region_path"]) for row in everything]
     users = await AppUser.select(AppUser.id, AppUser.username).run()
-    assert len(users) == len(DEMO_USERS)
+    assert len(users) == len(DEMO_USERS) + len(OFFICERS)
     for user in users:
         actor, _ = await accounts.actor_for(user["id"])
         visible = {row["id"] for row in await Enterprise.select(Enterprise.id).where(enterprise_condition(actor)).run()}

@@ -51,6 +51,7 @@ ARGUMENTS: dict[str, Callable[[], Awaitable[tuple[Any, ...]]]] = {
     "notify_hazard_event": _newest_hazard,
     "deliver_notification": _a_delivery,
     "recompute_safety_code": _an_enterprise,
+    "reclassify_enterprise": _an_enterprise,
     "notify_public_report": _a_public_report,
 }
 
