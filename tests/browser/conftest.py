@@ -98,6 +98,7 @@ class LiveServer:
     base: str
     log: Path
     process: subprocess.Popen
+    env: dict[str, str]
     _clients: list[httpx.Client] = field(default_factory=list)
 
     @property
@@ -113,6 +114,13 @@ class LiveServer:
         )
         self._clients.append(client)
         return client
+
+    def command(self, *args: str) -> str:
+        """Run `shuangfang <args>` on the server's database and settings (e.g. `rollups`); its output."""
+        done = subprocess.run(
+            [str(BIN), *args], cwd=REPO, env=self.env, capture_output=True, text=True, timeout=120, check=True
+        )
+        return done.stdout
 
     def log_tail(self) -> str:
         return self.log.read_text(errors="replace")[-4000:]
@@ -145,7 +153,7 @@ def live_server(tmp_path_factory, sqlite_template, seeded_photos) -> Iterator[Li
     process = subprocess.Popen(
         [str(BIN), "serve", "--port", str(port)], cwd=REPO, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
     )
-    server = LiveServer(base=base, log=log, process=process)
+    server = LiveServer(base=base, log=log, process=process, env=env)
     deadline = time.monotonic() + STARTUP_S
     while True:
         if process.poll() is not None or time.monotonic() > deadline:
