@@ -222,7 +222,7 @@ def _documented(base: type[Operation], handler: Any) -> type[Operation]:
     """The handler's operation class, extended by what this module adds (made once per handler function)."""
     key = (
         base,
-        handler.fn,
+        getattr(handler.fn, "__func__", handler.fn),  # a controller's handler is bound to a fresh instance per app
         frozenset(str(method) for method in handler.http_methods),
         tuple(handler.opt.get("response_media_types", ())),
         tuple(handler.opt.get("request_media_types", ())),

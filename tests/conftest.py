@@ -176,12 +176,17 @@ def postgres_url(tmp_path_factory, seeded_photos) -> str:
         engine = PooledPostgresEngine(config={"dsn": url})
         await migrate(engine)
         bind_engine(engine)
-        await seed_demo(make_settings(tmp_path_factory.mktemp("pg"), url, seeded_photos))
-        # Restoring the seed from a copy in the same database takes milliseconds; seeding again takes seconds.
-        await engine.run_ddl("CREATE SCHEMA seed_copy")
-        for table in ALL_TABLES:
-            name = table._meta.tablename
-            await engine.run_ddl(f"CREATE TABLE seed_copy.{name} AS SELECT * FROM public.{name}")
+        # With its pool open: without one, each of the seed's ~28,000 queries opened a connection (58 s, not 12 s).
+        await open_engine(engine)
+        try:
+            await seed_demo(make_settings(tmp_path_factory.mktemp("pg"), url, seeded_photos))
+            # Restoring the seed from a copy in the same database takes milliseconds; seeding again takes seconds.
+            await engine.run_ddl("CREATE SCHEMA seed_copy")
+            for table in ALL_TABLES:
+                name = table._meta.tablename
+                await engine.run_ddl(f"CREATE TABLE seed_copy.{name} AS SELECT * FROM public.{name}")
+        finally:
+            await close_engine(engine)
 
     stop_clock_for_seed()
     try:
@@ -190,6 +195,16 @@ def postgres_url(tmp_path_factory, seeded_photos) -> str:
         restart_clock()
     yield url
     run_blocking(admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+
+
+# Back to the seed in one round trip. DELETE, not TRUNCATE: on these small tables TRUNCATE's new files cost 0.35 s a
+# test, DELETE 0.07 s. The replica role skips foreign-key and append-only triggers while the copy is put back.
+RESTORE_SEED_SQL = (
+    "BEGIN; SET LOCAL session_replication_role = replica;"
+    + "".join(f"DELETE FROM public.{table._meta.tablename};" for table in ALL_TABLES)
+    + "".join(f"INSERT INTO public.{t._meta.tablename} SELECT * FROM seed_copy.{t._meta.tablename};" for t in ALL_TABLES)
+    + "COMMIT;"
+)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -212,11 +227,8 @@ async def db(request, tmp_path) -> AsyncIterator[tuple[Settings, object]]:
         engine = PooledPostgresEngine(config={"dsn": url})
         bind_engine(engine)
         await open_engine(engine)
-        names = [table._meta.tablename for table in ALL_TABLES]
-        async with engine.transaction():
-            await engine.run_ddl(f"TRUNCATE {', '.join(names)}")
-            for name in names:
-                await engine.run_ddl(f"INSERT INTO public.{name} SELECT * FROM seed_copy.{name}")
+        async with engine.pool.acquire() as connection:
+            await connection.execute(RESTORE_SEED_SQL)  # asyncpg's simple protocol: many statements, one trip
     try:
         yield settings, engine
     finally:
