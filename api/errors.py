@@ -12,7 +12,8 @@ from litestar.plugins import ReceiveRoutePlugin
 from litestar.plugins.problem_details import ProblemDetailsConfig, ProblemDetailsException, ProblemDetailsPlugin
 from litestar.routes import BaseRoute, HTTPRoute
 
-from domain.errors import DomainError
+from domain.db.outage import STORAGE_RETRY_AFTER_S, is_storage_outage
+from domain.errors import DomainError, StorageUnavailable
 from mobile_contract.errors import CATALOGUE, Problem, localised_title, problem_type
 
 log = logging.getLogger("shuangfang.errors")
@@ -86,7 +87,11 @@ def http_error_to_problem(error: HTTPException) -> CodedProblem:
 
 
 def unexpected_error_to_problem(error: Exception) -> CodedProblem:
-    """Anything else is our bug: logged with its trace here, never sent to the client."""
+    """The database being away is a 503 to retry (STORAGE_UNAVAILABLE); anything else is our bug: logged with its
+    trace here, never sent to the client."""
+    if is_storage_outage(error):
+        log.warning("storage unavailable: %r", error)  # an outage, not a bug: no trace per request while it lasts
+        return domain_error_to_problem(StorageUnavailable(retryAfterSeconds=STORAGE_RETRY_AFTER_S))
     log.error("unhandled error", exc_info=error)
     return CodedProblem("INTERNAL_ERROR")
 

@@ -86,3 +86,9 @@ class ScanOutOfScope(Forbidden):
     """A genuine code of something outside the caller's scope."""
 
     code = "SCAN_OUT_OF_SCOPE"
+
+
+class StorageUnavailable(DomainError):
+    """The database cannot be reached for now (restarting, down, unreachable): try again shortly."""
+
+    code = "STORAGE_UNAVAILABLE"

@@ -372,6 +372,11 @@ CATALOGUE: dict[str, ErrorEntry] = {
     "RATE_LIMITED": ErrorEntry(429, "请求过于频繁，请稍后再试", "Too many requests; try again later"),
     "INTERNAL_ERROR": ErrorEntry(500, "服务器内部错误，已记录", "Internal server error; it has been logged"),
     "SERVICE_UNAVAILABLE": ErrorEntry(503, "服务暂不可用", "The service is unavailable for now"),
+    "STORAGE_UNAVAILABLE": ErrorEntry(
+        503,
+        "数据库暂时无法访问，请在 Retry-After 秒后用同一 Idempotency-Key 重试",
+        "The database cannot be reached for now; retry after Retry-After seconds with the same Idempotency-Key",
+    ),
 }
 
 
