@@ -10,12 +10,23 @@ from typing import Protocol
 
 from litestar import Request
 from litestar.exceptions import ValidationException
+from litestar.openapi.datastructures import ResponseSpec
 from multipart import MultipartSegment, ParserError, ParserLimitReached, PushMultipartParser
+
+from mobile_contract.errors import Problem
 
 # Room for the boundaries, part headers and text fields around the file.
 FORM_ALLOWANCE = 64 * 1024
 MAX_FIELD_BYTES = 1024
 MAX_PARTS = 8
+
+# Every operation that writes to the photo / document folder can meet a full disk: documented on each of them.
+STORAGE_FULL_RESPONSE = ResponseSpec(
+    Problem,
+    description="STORAGE_FULL: the server's disk is full; nothing of the request was kept (no file, no row)",
+    generate_examples=False,
+    media_type="application/problem+json",
+)
 
 
 class Sink(Protocol):

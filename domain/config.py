@@ -30,6 +30,9 @@ class Settings:
     a photo needing more than all of it is refused (413), one that does not fit beside others waits, then 503."""
     photo_decode_wait_s: float = 10.0
     """`SF_PHOTO_DECODE_WAIT`: seconds a decode waits for room in the budget before answering busy (503)."""
+    photo_sweep_grace_s: float | None = None
+    """`SF_PHOTO_SWEEP_GRACE`: seconds a file no row names must have lain before the start-up sweep removes it
+    (domain/photos/sweep.py); unset, 0 on SQLite (one process) and 900 on PostgreSQL (other processes' uploads)."""
     document_max_bytes: int = 20 * 1024 * 1024
     """`SF_DOCUMENT_MAX_BYTES`: the largest PDF document accepted, in bytes (20 MiB; at most 60 MiB)."""
     document_max_pages: int = 200
@@ -78,6 +81,13 @@ class Settings:
         return not self.database_url.startswith(("postgres://", "postgresql://"))
 
     @property
+    def sweep_grace_s(self) -> float:
+        """The start-up sweep's grace: as set, else none with one process (SQLite) and 15 minutes on PostgreSQL."""
+        if self.photo_sweep_grace_s is not None:
+            return self.photo_sweep_grace_s
+        return 0.0 if self.is_sqlite else 900.0
+
+    @property
     def sqlite_path(self) -> Path:
         """The SQLite file used when no PostgreSQL URL is set."""
         if self.database_url.startswith("sqlite:///"):
@@ -114,6 +124,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         photo_max_pixels=int(env.get("SF_PHOTO_MAX_PIXELS", 50_000_000)),
         photo_decode_budget_bytes=int(env.get("SF_PHOTO_DECODE_BUDGET", 512 * 1024 * 1024)),
         photo_decode_wait_s=float(env.get("SF_PHOTO_DECODE_WAIT", 10.0)),
+        photo_sweep_grace_s=float(env["SF_PHOTO_SWEEP_GRACE"]) if env.get("SF_PHOTO_SWEEP_GRACE") else None,
         document_max_bytes=int(env.get("SF_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)),
         document_max_pages=int(env.get("SF_DOCUMENT_MAX_PAGES", 200)),
         jwt_secret=env.get("SF_JWT_SECRET") or kept["jwt_secret"],

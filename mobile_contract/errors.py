@@ -67,6 +67,11 @@ CATALOGUE: dict[str, ErrorEntry] = {
     "PHOTO_TOO_LARGE": ErrorEntry(
         413, "照片文件过大，请压缩后再上传", "The photo file is too large; compress it and upload again"
     ),
+    "STORAGE_FULL": ErrorEntry(
+        507,
+        "服务器存储空间已满，本次上传未保存，请稍后重试",
+        "The server's storage is full; nothing of this upload was kept, try again later",
+    ),
     "PHOTO_DECODE_TOO_LARGE": ErrorEntry(
         413,
         "图片解码所需内存过大，请缩小尺寸后再上传",

@@ -10,6 +10,7 @@ from litestar import Controller, Request, Response, get, post, put
 from litestar.params import Parameter, QueryParameter
 
 from api import presenters
+from api.multipart import STORAGE_FULL_RESPONSE
 from domain.access.model import Actor
 from domain.codes.printables import Printables
 from domain.codes.services import Codes
@@ -87,6 +88,7 @@ class CodesController(Controller):
         summary="Upload the site plan (JPEG, PNG or WebP as the raw body)",
         request_max_body_size=MAX_PLAN_UPLOAD,
         opt={"request_media_types": tuple(MEDIA_TYPES.values())},  # the raw body, documented
+        responses={507: STORAGE_FULL_RESPONSE},
     )
     async def put_site_plan(
         self, actor: Actor, printables: Printables, enterprise_id: str, request: Request

@@ -13,7 +13,7 @@ from litestar.params import QueryParameter
 from litestar.response import File
 from litestar.status_codes import HTTP_304_NOT_MODIFIED
 
-from api.multipart import FORM_ALLOWANCE, malformed, stream_form
+from api.multipart import FORM_ALLOWANCE, STORAGE_FULL_RESPONSE, malformed, stream_form
 from api.routes.photos import UPLOAD_BODY_LIMIT
 from domain.access.model import Actor
 from domain.documents.model import DocumentTooLarge
@@ -92,7 +92,10 @@ class DocumentController(Controller):
         "same bytes → same document",
         request_max_body_size=UPLOAD_BODY_LIMIT,
         operation_class=_UploadOperation,
-        responses={200: ResponseSpec(wire.Document, description="The same bytes or the same clientId again")},
+        responses={
+            200: ResponseSpec(wire.Document, description="The same bytes or the same clientId again"),
+            507: STORAGE_FULL_RESPONSE,
+        },
     )
     async def upload(
         self,

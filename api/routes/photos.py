@@ -12,7 +12,7 @@ from litestar.openapi.spec import OpenAPIFormat, OpenAPIMediaType, OpenAPIType, 
 from litestar.response import File
 from litestar.status_codes import HTTP_304_NOT_MODIFIED, HTTP_415_UNSUPPORTED_MEDIA_TYPE
 
-from api.multipart import FORM_ALLOWANCE, malformed, stream_form
+from api.multipart import FORM_ALLOWANCE, STORAGE_FULL_RESPONSE, malformed, stream_form
 from domain.access.model import Actor
 from domain.photos.images import MEDIA_TYPES, PhotoTooLarge
 from domain.photos.services import CaptureForm, PhotoFile, PhotoRecord, Photos
@@ -91,7 +91,10 @@ class PhotoController(Controller):
         summary="Upload a photo (multipart: file, clientId, takenAt?, lat?, lng?, deviceId?); same bytes → same photo",
         request_max_body_size=UPLOAD_BODY_LIMIT,
         operation_class=_UploadOperation,
-        responses={200: ResponseSpec(wire.Photo, description="The same bytes or the same clientId again")},
+        responses={
+            200: ResponseSpec(wire.Photo, description="The same bytes or the same clientId again"),
+            507: STORAGE_FULL_RESPONSE,
+        },
     )
     async def upload(self, actor: Actor, photos: Photos, request: Request) -> Response[wire.Photo]:
         """A photo as multipart, streamed to disk and judged by its bytes (JPEG, PNG or WebP); the same bytes or `clientId` again → 200 and the same photo."""

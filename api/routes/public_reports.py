@@ -10,7 +10,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter
 
-from api.multipart import malformed
+from api.multipart import STORAGE_FULL_RESPONSE, malformed
 from api.routes.hazards import etag, expected_version
 from api.routes.photos import UPLOAD_BODY_LIMIT, _UploadOperation, receive_upload
 from domain.access.model import Actor
@@ -107,7 +107,10 @@ class PublicReportController(Controller):
         summary="Upload a photo for a public report (multipart: file, clientId, deviceId, takenAt?, lat?, lng?)",
         request_max_body_size=UPLOAD_BODY_LIMIT,
         operation_class=_PublicPhotoOperation,
-        responses={200: ResponseSpec(wire.PublicPhoto, description="The same bytes or clientId again")},
+        responses={
+            200: ResponseSpec(wire.PublicPhoto, description="The same bytes or clientId again"),
+            507: STORAGE_FULL_RESPONSE,
+        },
     )
     async def upload(self, photos: Photos, request: Request) -> Response[wire.PublicPhoto]:
         """No account needed: a photo for a public report, named later by its id in the report."""
@@ -164,6 +167,7 @@ class ReportInboxController(Controller):
         "/{report_id:str}/transitions",
         summary="Accept (→ a hazard), dismiss, forward or reply (If-Match: the version)",
         status_code=200,
+        responses={507: STORAGE_FULL_RESPONSE},  # accepting keeps the enterprise's copies of the photos
     )
     async def transition(
         self, actor: Actor, photos: Photos, request: Request, report_id: str, data: wire.ReportActionRequest

@@ -16,6 +16,7 @@ from domain.db.transactions import transaction
 from domain.errors import NotFound
 from domain.ids import new_id
 from domain.org.scope import require_enterprise
+from domain.photos import storage
 from domain.printing import card, images, qr, safety_code, sheet, site_map
 from domain.printing.model import Label, MapPoint, RiskCardData, SafetyCodeData
 from domain.risk import services as risk
@@ -157,13 +158,10 @@ class Printables:
         normalised = await asyncio.to_thread(images.normalise_plan, data)
         info = images.inspect_image(normalised)
         digest = hashlib.sha256(normalised).hexdigest()
-        self.plan_dir.mkdir(parents=True, exist_ok=True)
         path = self.plan_dir / f"{digest}.png"
         if not path.exists():
-            # Write beside and rename, so a crash never leaves half a file under the final name.
-            draft = path.with_suffix(f".{new_id()}.part")
-            draft.write_bytes(normalised)
-            draft.replace(path)
+            # Beside and renamed, so a crash never leaves half a file under the final name; a full disk → 507.
+            await asyncio.to_thread(storage.write_atomically, path, normalised)
         plan = SitePlanRecord(
             enterprise_id=enterprise_id,
             sha256=digest,

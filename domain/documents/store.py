@@ -87,6 +87,11 @@ def _upload(row: dict) -> StoredDocumentUpload:
     return StoredDocumentUpload(**{f.name: row[f.name] for f in fields(StoredDocumentUpload)})
 
 
+async def kept_sha256s() -> set[str]:
+    """The SHA-256 of every kept document: the names of the files a row owns (the start-up sweep spares them)."""
+    return {row["sha256"] for row in await Document.select(Document.sha256).run()}
+
+
 async def document(document_id: str) -> StoredDocument | None:
     """One document by id."""
     row = await Document.select().where(Document.id == document_id).first().run()

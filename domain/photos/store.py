@@ -92,6 +92,11 @@ async def photo_by_sha256(sha256: str) -> StoredPhoto | None:
     return _photo(row) if row else None
 
 
+async def kept_sha256s() -> set[str]:
+    """The SHA-256 of every kept photo: the names of the files a row owns (the start-up sweep spares them)."""
+    return {row["sha256"] for row in await Photo.select(Photo.sha256).run()}
+
+
 async def upload_by_key(client_key: str) -> StoredUpload | None:
     """The upload a phone made under this client key, if any."""
     row = await PhotoUpload.select().where(PhotoUpload.client_key == client_key).first().run()
