@@ -25,6 +25,7 @@ from api.console.public_random_checks import PublicRandomCheckPages
 from api.dependencies import STATE_KEY, Services, provide
 from api.errors import ProblemResponses, problem_details_plugin
 from api.idempotency import IdempotencyPlugin
+from api.limits import limit_writes
 from api.openapi_docs import DocumentedOperations, DocumentedStructs
 from api.routes.admin import AdminController
 from api.routes.auth import AuthController
@@ -123,6 +124,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
                 if schedule is not None:
                     await schedule.stop()
                 await dispatcher.close()  # in-process jobs finish before the engine they use closes
+                await services.accounts.close()
             finally:
                 await close_engine(engine)
 
@@ -205,6 +207,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
         ],
         dependencies=provide(services),
         on_app_init=[jwt_auth.on_app_init],
+        guards=[limit_writes],  # per-user write limit (api/limits.py): runs after authentication, before the handler
         after_response=relay_after_writes,
         plugins=[
             problem_details_plugin,

@@ -29,6 +29,8 @@ PUBLIC_PATHS = [
     "^/public/",  # pages published without an account (一公开)
 ]
 ISSUER = "shuangfang"
+# The access token's claim naming the refresh-token family it was issued in.
+FAMILY_CLAIM = "fam"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +42,9 @@ class Principal:
 
 
 async def _retrieve_principal(token: Token, connection: ASGIConnection) -> Principal | None:
-    # one indexed statement, every request: disabling a user or changing their binding applies at their next call
-    found = await actor_for(token.sub)
+    # one indexed statement, every request: disabling a user, changing their binding or revoking the token's
+    # refresh-token family (a spent refresh token came back) applies at their next call
+    found = await actor_for(token.sub, str(token.extras.get(FAMILY_CLAIM, "")))
     return Principal(actor=found[0], user=found[1]) if found else None
 
 
@@ -57,13 +60,14 @@ def build_jwt_auth(settings: Settings) -> JWTAuth[Principal, Token]:
     )
 
 
-def issue_access_token(jwt_auth: JWTAuth, user: UserRecord, ttl_s: int) -> str:
-    """A signed access token naming the user; scope is not in the token, so it can never be stale."""
+def issue_access_token(jwt_auth: JWTAuth, user: UserRecord, ttl_s: int, family_id: str = "") -> str:
+    """A signed access token naming the user and its refresh-token family; scope is not in the token, so it can never
+    be stale, and revoking the family refuses the token at once."""
     return jwt_auth.create_token(
         identifier=user.id,
         token_expiration=timedelta(seconds=ttl_s),
         token_issuer=ISSUER,
-        token_extras={"role": user.role.value},
+        token_extras={"role": user.role.value, FAMILY_CLAIM: family_id},
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from litestar import Request, Response
@@ -12,6 +13,7 @@ from litestar.plugins import ReceiveRoutePlugin
 from litestar.plugins.problem_details import ProblemDetailsConfig, ProblemDetailsException, ProblemDetailsPlugin
 from litestar.routes import BaseRoute, HTTPRoute
 
+from api.auth import PUBLIC_PATHS
 from domain.db.outage import STORAGE_RETRY_AFTER_S, is_storage_outage
 from domain.errors import DomainError, StorageUnavailable
 from mobile_contract.errors import CATALOGUE, Problem, localised_title, problem_type
@@ -143,10 +145,32 @@ PROBLEM_RESPONSES: dict[int | str, ResponseSpec] = {
 }
 
 
+# The rate limits of api/limits.py and domain/accounts, documented on the operations they apply to.
+WRITE_LIMITED = _problem_response(
+    "WRITE_RATE_LIMITED: this user sent more writes than the window allows; retry after `Retry-After` seconds"
+)
+SIGNIN_LIMITED = _problem_response(
+    "AUTH_SIGNIN_RATE_LIMITED: too many sign-ins from this address or for this username; retry after `Retry-After`"
+    " seconds"
+)
+SIGN_IN_PATH = "/v1/auth/login"
+
+
+def _rate_limit_responses(path: str, methods: set[str]) -> dict[int | str, ResponseSpec]:
+    """429 for the sign-in, and for every authenticated write under `/v1` (the public ones have their own)."""
+    if path == SIGN_IN_PATH:
+        return {429: SIGNIN_LIMITED}
+    writes = methods & {"POST", "PUT", "PATCH", "DELETE"}
+    if writes and path.startswith("/v1/") and not any(re.search(pattern, path) for pattern in PUBLIC_PATHS):
+        return {429: WRITE_LIMITED}
+    return {}
+
+
 class ProblemResponses(ReceiveRoutePlugin):
     """Documents every operation's errors as the problem details they are (Litestar would describe its own shape)."""
 
     def receive_route(self, route: BaseRoute) -> None:
         if isinstance(route, HTTPRoute):
             for handler in route.route_handlers:
-                handler.responses = {**PROBLEM_RESPONSES, **(handler.responses or {})}
+                limited = _rate_limit_responses(route.path, set(handler.http_methods))
+                handler.responses = {**PROBLEM_RESPONSES, **limited, **(handler.responses or {})}

@@ -50,9 +50,33 @@ class Settings:
     console_session_ttl_s: int = 12 * 3600
     """`SF_CONSOLE_SESSION_TTL`: how long a console sign-in lasts, in seconds (12 hours, a working day)."""
     lockout_failures: int = 5
-    """`SF_LOCKOUT_FAILURES`: failed logins within the window that lock an account."""
+    """`SF_LOCKOUT_FAILURES`: failed sign-ins of one username from one address within the window that lock that
+    username for that address only (the same account still signs in from elsewhere)."""
     lockout_window_s: int = 15 * 60
-    """`SF_LOCKOUT_WINDOW`: the window of failed logins, in seconds."""
+    """`SF_LOCKOUT_WINDOW`: the window of failed sign-ins of a username from one address, in seconds (15 minutes)."""
+    lockout_username_failures: int = 50
+    """`SF_LOCKOUT_USERNAME_FAILURES`: failed sign-ins of one username from all addresses within the slower window
+    that lock the username everywhere (the ceiling for a guesser spread over many addresses)."""
+    lockout_username_window_s: int = 3600
+    """`SF_LOCKOUT_USERNAME_WINDOW`: the window of the username's ceiling, in seconds (one hour)."""
+    signin_address_failures: int = 8
+    """`SF_SIGNIN_ADDRESS_FAILURES`: failed sign-ins from one client address (any usernames) within
+    `SF_SIGNIN_ADDRESS_WINDOW` after which that address gets 429 (successful sign-ins do not count)."""
+    signin_address_window_s: int = 15 * 60
+    """`SF_SIGNIN_ADDRESS_WINDOW`: the window of an address's failed sign-ins, in seconds (15 minutes)."""
+    signin_address_attempts: int = 60
+    """`SF_SIGNIN_ADDRESS_ATTEMPTS`: sign-in attempts of any outcome from one address per minute (a site office
+    behind one address signs its whole team in well below it; each attempt costs ~100 ms of password hashing)."""
+    signin_username_attempts: int = 20
+    """`SF_SIGNIN_USERNAME_ATTEMPTS`: sign-in attempts of one username from all addresses per minute."""
+    trusted_proxies: tuple[str, ...] = ()
+    """`SF_TRUSTED_PROXIES`: comma-separated addresses or networks (CIDR) of reverse proxies whose
+    `X-Forwarded-For` names the client; empty (the default): the socket's peer is the client."""
+    write_limit: int = 120
+    """`SF_WRITE_LIMIT`: authenticated writes (POST, PUT, PATCH, DELETE under `/v1`) one user may send per window;
+    a sync batch is one write. `0` turns the limit off."""
+    write_window_s: int = 60
+    """`SF_WRITE_WINDOW`: the window of `SF_WRITE_LIMIT`, in seconds (one minute)."""
     public_base_url: str = "http://127.0.0.1:8000"
     """`SF_PUBLIC_BASE_URL`: the base of URLs printed in QR codes."""
     demo_password: str = field(default="Demo@2026", repr=False)
@@ -135,6 +159,15 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         console_session_ttl_s=int(env.get("SF_CONSOLE_SESSION_TTL", 12 * 3600)),
         lockout_failures=int(env.get("SF_LOCKOUT_FAILURES", 5)),
         lockout_window_s=int(env.get("SF_LOCKOUT_WINDOW", 15 * 60)),
+        lockout_username_failures=int(env.get("SF_LOCKOUT_USERNAME_FAILURES", 50)),
+        lockout_username_window_s=int(env.get("SF_LOCKOUT_USERNAME_WINDOW", 3600)),
+        signin_address_failures=int(env.get("SF_SIGNIN_ADDRESS_FAILURES", 8)),
+        signin_address_window_s=int(env.get("SF_SIGNIN_ADDRESS_WINDOW", 15 * 60)),
+        signin_address_attempts=int(env.get("SF_SIGNIN_ADDRESS_ATTEMPTS", 60)),
+        signin_username_attempts=int(env.get("SF_SIGNIN_USERNAME_ATTEMPTS", 20)),
+        trusted_proxies=tuple(part.strip() for part in env.get("SF_TRUSTED_PROXIES", "").split(",") if part.strip()),
+        write_limit=int(env.get("SF_WRITE_LIMIT", 120)),
+        write_window_s=int(env.get("SF_WRITE_WINDOW", 60)),
         public_base_url=env.get("SF_PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
         demo_password=env.get("DEMO_PASSWORD", "Demo@2026"),
         password_hash_cost=env.get("SF_PASSWORD_HASH_COST", "default"),

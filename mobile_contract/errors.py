@@ -123,6 +123,21 @@ CATALOGUE: dict[str, ErrorEntry] = {
         423, "登录失败次数过多，账号已临时锁定", "Too many failed sign-ins; the account is locked for a while"
     ),
     "AUTH_ACCOUNT_DISABLED": ErrorEntry(403, "账号已停用", "This account is disabled"),
+    "AUTH_SIGNIN_RATE_LIMITED": ErrorEntry(
+        429,
+        "登录尝试过于频繁，请在 Retry-After 所示秒数后再试",
+        "Too many sign-in attempts from this address or for this username; try again after the seconds in Retry-After",
+    ),
+    "WRITE_RATE_LIMITED": ErrorEntry(
+        429,
+        "提交过于频繁，请在 Retry-After 所示秒数后再试",
+        "Too many writes from this account in a short time; try again after the seconds in Retry-After",
+    ),
+    "PASSWORD_TOO_COMMON": ErrorEntry(
+        422,
+        "该密码过于常见（出现在常用或已泄露密码列表中），请换一个",
+        "This password is too common (it is on a list of common or breached passwords); choose another",
+    ),
     "FORBIDDEN": ErrorEntry(403, "当前角色无权执行此操作", "This role may not do this"),
     "NOT_FOUND": ErrorEntry(404, "未找到", "Not found"),
     "QR_INVALID": ErrorEntry(404, "二维码无效、已作废或不存在", "The code is invalid, revoked or unknown"),

@@ -9,6 +9,7 @@ from litestar.security.jwt import JWTAuth
 from api import presenters
 from api.auth import Principal, issue_access_token
 from api.dependencies import InjectedJWTAuth, InjectedSettings
+from api.limits import client_address
 from domain.accounts.services import AccountService, Session
 from domain.config import Settings
 from domain.posts import services as posts
@@ -18,7 +19,7 @@ from mobile_contract.auth import LoginRequest, RefreshRequest, TokenResponse, Us
 def _tokens(settings: Settings, jwt_auth: JWTAuth, session: Session) -> TokenResponse:
     ttl = settings.access_token_ttl_s
     return TokenResponse(
-        access_token=issue_access_token(jwt_auth, session.user, ttl),
+        access_token=issue_access_token(jwt_auth, session.user, ttl, session.family_id),
         refresh_token=session.refresh_token,
         expires_in=ttl,
         user=presenters.user(session.user),
@@ -40,12 +41,12 @@ class AuthController(Controller):
         settings: InjectedSettings,
         jwt_auth: InjectedJWTAuth,
     ) -> TokenResponse:
-        """No token needed. Answers an access token (15 min) and a refresh token (30 days); five failures within 15 min lock the username (423)."""
+        """No token needed. Answers an access token (15 min) and a refresh token (30 days). With the default settings, five failures of a username from one address within 15 min lock it for that address (423; other addresses still sign in), fifty from all addresses within an hour lock it everywhere; an address with eight failures within 15 min, or more than 60 attempts a minute, and a username with more than 20 attempts a minute get 429 with `Retry-After`."""
         session = await accounts.login(
             username=data.username,
             password=data.password,
             device_id=data.device_id or "",
-            client_ip=request.client.host if request.client else "",
+            client_ip=client_address(request, settings.trusted_proxies),
         )
         return _tokens(settings, jwt_auth, session)
 

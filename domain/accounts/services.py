@@ -12,11 +12,11 @@ from domain.access.permissions import Action, require
 from domain.accounts import store
 from domain.accounts.model import (
     USERNAME_PATTERN,
+    Lockout,
     LoginOutcome,
     StoredUser,
     UserRecord,
     check_password_strength,
-    is_locked,
 )
 from domain.accounts.passwords import Passwords
 from domain.changes.services import record_scope_changed
@@ -35,6 +35,8 @@ from domain.errors import (
     RefreshTokenInvalid,
 )
 from domain.ids import new_id
+from domain.limits.counters import Counters, counters_for
+from domain.limits.model import Limit, SignInRateLimited, retry_after_s
 from domain.org import store as org_store
 
 __all__ = ["AccountService", "Session", "UserRecord", "purge_expired_refresh_tokens"]
@@ -47,14 +49,27 @@ class Session:
     user: UserRecord
     refresh_token: str
     refresh_expires_at: datetime
+    family_id: str
 
 
 class AccountService:
     """Sign-in and user management, configured by the settings."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, counters: Counters | None = None) -> None:
         self.settings = settings
         self.passwords = Passwords(settings.password_hash_cost)
+        self.counters = counters or counters_for(settings.redis_url)
+        self.lockout = Lockout(
+            pair_failures=settings.lockout_failures,
+            pair_window=timedelta(seconds=settings.lockout_window_s),
+            username_failures=settings.lockout_username_failures,
+            username_window=timedelta(seconds=settings.lockout_username_window_s),
+        )
+        self.address_failures = Limit(
+            "signin-address-failures", settings.signin_address_failures, settings.signin_address_window_s
+        )
+        self.address_attempts = Limit("signin-address", settings.signin_address_attempts, 60)
+        self.username_attempts = Limit("signin-username", settings.signin_username_attempts, 60)
 
     # --- sign-in -----------------------------------------------------------------------------------------------
 
@@ -71,34 +86,53 @@ class AccountService:
     async def check_password(
         self, *, username: str, password: str, device_id: str = "", client_ip: str = "", now: datetime | None = None
     ) -> UserRecord:
-        """The user whose password this is, honouring and feeding the lockout; every attempt is recorded."""
+        """The user whose password this is, honouring the rate limits and the lockout; every attempt that gets past
+        the rate limits is recorded."""
         now = now or utcnow()
         key = username.strip().lower()[:64]
-        if await self._locked(key, now):
+        await self._admit(key, client_ip, now)
+        if wait := await self._locked(key, client_ip, now):
             await self._record_attempt(key, LoginOutcome.LOCKED, now, device_id, client_ip)
-            raise AccountLocked(
-                "too many failed sign-ins; try again later", retryAfterSeconds=self.settings.lockout_window_s
-            )
+            raise AccountLocked("too many failed sign-ins; try again later", retryAfterSeconds=wait)
         stored = await store.user_by_username(key)
         if not await self.passwords.verify(stored.password_hash if stored else None, password):
             await self._record_attempt(key, LoginOutcome.FAILED, now, device_id, client_ip)
+            if self.address_failures.limit > 0:
+                await self.counters.hit(self.address_failures, client_ip, now)
             raise AuthenticationFailed("wrong username or password")
         if stored.disabled:
             raise AccountDisabled("this account is disabled")
         await self._record_attempt(key, LoginOutcome.OK, now, device_id, client_ip)
         return await self._user_record(stored)
 
-    async def _locked(self, key: str, now: datetime) -> bool:
-        window = timedelta(seconds=self.settings.lockout_window_s)
-        recent = await store.attempts_since(key, now - window)
-        successes = [at for at, outcome in recent if outcome == LoginOutcome.OK]
-        return is_locked(
-            [at for at, outcome in recent if outcome == LoginOutcome.FAILED],
-            last_success_at=max(successes, default=None),
-            now=now,
-            limit=self.settings.lockout_failures,
-            window=window,
-        )
+    async def _admit(self, key: str, address: str, now: datetime) -> None:
+        """Refuse (429) before any password work when the address or the username has had its share."""
+        if self.address_failures.limit > 0:
+            failures, window = await self.counters.peek(self.address_failures, address, now)
+            if failures >= self.address_failures.limit:
+                raise SignInRateLimited(
+                    "too many failed sign-ins from this address; try again later",
+                    limit="address-failures",
+                    retryAfterSeconds=retry_after_s(window.ends_at, now),
+                )
+        for limit, limited_key, name in (
+            (self.address_attempts, address, "address"),
+            (self.username_attempts, key, "username"),
+        ):
+            if limit.limit > 0:
+                count, window = await self.counters.hit(limit, limited_key, now)
+                if count > limit.limit:
+                    raise SignInRateLimited(
+                        f"too many sign-ins for this {name}; try again later",
+                        limit=name,
+                        retryAfterSeconds=retry_after_s(window.ends_at, now),
+                    )
+
+    async def _locked(self, key: str, address: str, now: datetime) -> int | None:
+        """Seconds to wait when the username is locked for this address (see `Lockout`), else None."""
+        recent = await store.attempts_since(key, now - self.lockout.longest_window)
+        wait = self.lockout.locked_for(recent, address=address, now=now)
+        return int(wait.total_seconds()) if wait is not None else None
 
     async def _record_attempt(self, key: str, outcome: LoginOutcome, now: datetime, device_id: str, ip: str) -> None:
         async with transaction():
@@ -143,7 +177,7 @@ class AccountService:
                 issued_at=now,
                 expires_at=expires_at,
             )
-        return Session(user=user, refresh_token=token, refresh_expires_at=expires_at)
+        return Session(user=user, refresh_token=token, refresh_expires_at=expires_at, family_id=family_id)
 
     # --- console sessions (the browser's sign-in; the API's is the token pair above) -------------------------------
 
@@ -181,6 +215,10 @@ class AccountService:
     async def actor_for(self, user_id: str) -> tuple[Actor, UserRecord] | None:
         """Re-read the user and their binding in one statement; None when missing or disabled (applies at once)."""
         return await store.actor_for(user_id)
+
+    async def close(self) -> None:
+        """Let go of the rate counters' connections (Redis)."""
+        await self.counters.close()
 
     async def _user_record(self, stored: StoredUser) -> UserRecord:
         grid_ids = await store.grid_ids_of(stored.id) if stored.role == Role.INSPECTOR else ()

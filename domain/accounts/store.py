@@ -8,7 +8,7 @@ from typing import Any
 
 from domain.access.model import Actor, Role
 from domain.accounts.model import StoredRefreshToken, StoredUser, UserRecord
-from domain.accounts.tables import AppUser, ConsoleSession, LoginAttempt, RefreshToken, UserGrid
+from domain.accounts.tables import AppUser, ConsoleSession, LoginAttempt, RefreshToken, RevokedFamily, UserGrid
 from domain.db.sql import Statement
 from domain.ids import new_id
 from domain.org.store import region_path_sql
@@ -98,14 +98,15 @@ async def is_user_of(user_id: str, enterprise_id: str) -> bool:
 # --- sign-in attempts ------------------------------------------------------------------------------------------------
 
 
-async def attempts_since(username: str, since: datetime) -> list[tuple[datetime, str]]:
-    """(when, outcome) of the sign-in attempts for a username after `since`."""
+async def attempts_since(username: str, since: datetime) -> list[tuple[datetime, str, str]]:
+    """(when, outcome, client address) of a username's failed and successful sign-ins after `since`."""
+    # refused attempts (locked) are left out: they are never failures, and a locked username may gather many
     rows = (
-        await LoginAttempt.select(LoginAttempt.at, LoginAttempt.outcome)
-        .where(LoginAttempt.username == username, LoginAttempt.at > since)
+        await LoginAttempt.select(LoginAttempt.at, LoginAttempt.outcome, LoginAttempt.client_ip)
+        .where(LoginAttempt.username == username, LoginAttempt.at > since, LoginAttempt.outcome != "locked")
         .run()
     )
-    return [(row["at"], row["outcome"]) for row in rows]
+    return [(row["at"], row["outcome"], row["client_ip"]) for row in rows]
 
 
 async def insert_attempt(*, username: str, at: datetime, outcome: str, device_id: str, client_ip: str) -> None:
@@ -147,11 +148,14 @@ async def mark_refresh_token_used(token_id: str, now: datetime) -> None:
 
 
 async def revoke_family(family_id: str, now: datetime) -> None:
-    """Revoke every live token of a family."""
+    """Revoke every live token of a family, refresh and access tokens alike."""
     await (
         RefreshToken.update({RefreshToken.revoked_at: now})
         .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_null())
         .run()
+    )
+    await (
+        RevokedFamily.insert(RevokedFamily(family_id=family_id, revoked_at=now)).on_conflict(action="DO NOTHING").run()
     )
 
 
@@ -175,7 +179,11 @@ async def delete_tokens_expired_before(cutoff: datetime) -> int:
     sessions = (
         await ConsoleSession.delete().where(ConsoleSession.expires_at < cutoff).returning(ConsoleSession.id).run()
     )
-    return len(removed) + len(sessions)
+    # an access token outlives its family's revocation by at most its lifetime (minutes), never a day
+    families = (
+        await RevokedFamily.delete().where(RevokedFamily.revoked_at < cutoff).returning(RevokedFamily.family_id).run()
+    )
+    return len(removed) + len(sessions) + len(families)
 
 
 # --- console sessions -----------------------------------------------------------------------------------------------
@@ -221,20 +229,23 @@ async def revoke_console_session(token_hash: str, now: datetime) -> None:
 # --- the actor of a request ------------------------------------------------------------------------------------------
 
 # One indexed statement per request: the user by primary key, an inspector's grids by user_grid's user_id index (one
-# row per grid), a regulator's region path by region's primary key. Both engines keep it prepared by its text.
+# row per grid), a regulator's region path by region's primary key, and whether the access token's refresh-token
+# family was revoked by revoked_family's primary key. Both engines keep it prepared by its text.
 _ACTOR = Statement(
     "SELECT u.id, u.username, u.name, u.role, u.enterprise_id, u.region_code, u.phone, u.disabled, g.grid_id,"
-    f" CASE WHEN u.role = '{Role.REGULATOR.value}' THEN {region_path_sql('u.region_code')} END AS region_path"
+    f" CASE WHEN u.role = '{Role.REGULATOR.value}' THEN {region_path_sql('u.region_code')} END AS region_path,"
+    " EXISTS (SELECT 1 FROM revoked_family f WHERE f.family_id = {}) AS family_revoked"
     f" FROM app_user u LEFT JOIN user_grid g ON g.user_id = u.id AND u.role = '{Role.INSPECTOR.value}'"
     " WHERE u.id = {} ORDER BY g.grid_id",
     short=True,
 )
 
 
-async def actor_for(user_id: str) -> tuple[Actor, UserRecord] | None:
-    """The user and their binding in one statement; None when missing or disabled, so changes apply at once."""
-    rows = await _ACTOR.rows(user_id)
-    if not rows or rows[0]["disabled"]:
+async def actor_for(user_id: str, family_id: str = "") -> tuple[Actor, UserRecord] | None:
+    """The user and their binding in one statement; None when missing, disabled, or signed in through a refresh-token
+    family since revoked (`family_id`, from the access token), so changes apply at once."""
+    rows = await _ACTOR.rows(family_id, user_id)
+    if not rows or rows[0]["disabled"] or rows[0]["family_revoked"]:
         return None
     row = rows[0]
     grid_ids = tuple(found["grid_id"] for found in rows if found["grid_id"] is not None)

@@ -45,6 +45,14 @@ class RefreshToken(Table, tablename="refresh_token"):
     revoked_at = Timestamptz(null=True, default=None)
 
 
+class RevokedFamily(Table, tablename="revoked_family"):
+    """A refresh-token family ended because a spent token came back: its access tokens are refused too."""
+
+    # the primary key is what every authenticated request looks up (the access token carries its family id)
+    family_id = Varchar(length=26, primary_key=True)
+    revoked_at = Timestamptz()
+
+
 class LoginAttempt(Table, tablename="login_attempt"):
     """One sign-in attempt, kept for lockout and audit; usernames need not exist."""
 

@@ -1,6 +1,6 @@
 """Every table of the service, in creation order (the migration app and the engine binding read this)."""
 
-from domain.accounts.tables import AppUser, ConsoleSession, LoginAttempt, RefreshToken, UserGrid
+from domain.accounts.tables import AppUser, ConsoleSession, LoginAttempt, RefreshToken, RevokedFamily, UserGrid
 from domain.changes.tables import SyncChange
 from domain.credit.tables import BlacklistListing, CreditAccident, CreditGrade, CreditPenalty
 from domain.criteria.tables import CriteriaEdition, CriterionIndustry, MajorHazardCriterion
@@ -40,6 +40,7 @@ ALL_TABLES = (
     RefreshToken,
     LoginAttempt,
     ConsoleSession,
+    RevokedFamily,
     RiskPoint,
     RiskAssessment,
     ChecklistItem,

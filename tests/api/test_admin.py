@@ -36,14 +36,14 @@ async def test_an_admin_builds_a_town_grid_enterprise_and_officer_who_then_sees_
         json={
             "username": "officer_test",
             "name": "测试安全员",
-            "password": "Passw0rd!",
+            "password": "Zhoushan#Safety7",
             "role": "officer",
             "enterpriseId": body["id"],
         },
         headers=admin,
     )
     assert user.status_code == 201, user.text
-    officer = await login(client, "officer_test", "Passw0rd!")
+    officer = await login(client, "officer_test", "Zhoushan#Safety7")
     listed = (await client.get("/v1/enterprises", headers=officer)).json()["items"]
     assert [item["id"] for item in listed] == [body["id"]]
     dinghai = await login(client, "regulator_dinghai")

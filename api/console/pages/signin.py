@@ -13,8 +13,10 @@ from litestar.response import Redirect, Template
 from api.console.render import page, see_other
 from api.console.session import COOKIE, cookie_is_secure, safe_next
 from api.dependencies import InjectedSettings
+from api.limits import client_address
 from domain.accounts.services import AccountService
 from domain.errors import AccountDisabled, AccountLocked, AuthenticationFailed
+from domain.limits.model import SignInRateLimited
 from mobile_contract.errors import CATALOGUE, localised_title
 
 FormBody = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -40,9 +42,9 @@ class SignInPages(Controller):
             _, token = await accounts.open_console_session(
                 username=data.get("username", "")[:64],
                 password=data.get("password", "")[:256],
-                client_ip=request.client.host if request.client else "",
+                client_ip=client_address(request, settings.trusted_proxies),
             )
-        except (AuthenticationFailed, AccountLocked, AccountDisabled) as refused:
+        except (AuthenticationFailed, AccountLocked, AccountDisabled, SignInRateLimited) as refused:
             status, message = CATALOGUE[refused.code].status, localised_title(refused.code, "zh")
             return page("console/login.html", status_code=status, next=target, error=message)
         response = see_other(target)
