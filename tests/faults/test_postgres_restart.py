@@ -10,6 +10,7 @@ without the app being restarted, and every hazard answered 201 is in the databas
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import threading
 import time
@@ -134,7 +135,8 @@ def test_a_postgres_restart_under_load_gives_503_with_a_code_and_the_app_recover
     private_postgres, tmp_path, seeded_photos
 ):
     url = private_postgres.url("sf")
-    server = AppServer(server_env(tmp_path / "var", seeded_photos, DATABASE_URL=url), tmp_path / "serve.log")
+    shutil.copytree(seeded_photos, tmp_path / "photos")  # its own copy: the start-up sweep must not touch the suite's
+    server = AppServer(server_env(tmp_path / "var", tmp_path / "photos", DATABASE_URL=url), tmp_path / "serve.log")
     load = None
     threads: list[threading.Thread] = []
     try:
