@@ -45,7 +45,9 @@ async def test_an_unknown_username_is_answered_like_a_wrong_password(client):
     assert response.json()["code"] == "AUTH_INVALID_CREDENTIALS"
 
 
-async def test_six_wrong_passwords_lock_the_account_even_against_the_right_one(client):
+async def test_five_wrong_passwords_from_one_address_lock_the_account_there_even_against_the_right_one(client):
+    # the test client is one address: the lock is that (username, address) pair's (other addresses: see
+    # tests/api/test_signin_hardening.py), and another username from the same address is not locked
     for _ in range(5):
         response = await client.post("/v1/auth/login", json={"username": "officer2", "password": "wrong-pass-1"})
         assert response.status_code == 401

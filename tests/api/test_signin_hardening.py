@@ -12,7 +12,7 @@ from api.app import create_app
 from api.dependencies import services_of
 from api.limits import client_address
 from domain.accounts.common_passwords import is_common, list_size
-from domain.accounts.model import check_password_strength
+from domain.accounts.model import Lockout, check_password_strength
 from domain.accounts.services import AccountService
 from domain.clock import start_clock_at, utcnow
 from domain.errors import AccountLocked, AuthenticationFailed, InvalidInput
@@ -116,6 +116,24 @@ async def test_failures_from_one_address_do_not_lock_out_the_owner_elsewhere(app
         assert locked.status_code == 423 and locked.json()["code"] == "AUTH_ACCOUNT_LOCKED"
         assert locked.headers["Retry-After"] == str(15 * 60)
         assert (await sign_in(owner, "admin", DEMO_PASSWORD)).status_code == 200
+
+
+def test_the_lockout_rule_counts_failures_per_address_and_caps_them_per_username():
+    rule = Lockout(
+        pair_failures=5, pair_window=timedelta(minutes=15), username_failures=8, username_window=timedelta(hours=1)
+    )
+    now = utcnow()
+    failures = [(now - timedelta(minutes=n), "failed", "192.0.2.1") for n in range(5)]
+    assert rule.locked_for(failures, address="192.0.2.1", now=now) == timedelta(minutes=15)
+    assert rule.locked_for(failures, address="192.0.2.2", now=now) is None
+    old = [(now - timedelta(minutes=16 + n), "failed", "192.0.2.1") for n in range(5)]
+    assert rule.locked_for(old, address="192.0.2.1", now=now) is None  # out of the pair's window
+    succeeded = [*failures, (now - timedelta(seconds=1), "ok", "192.0.2.1")]
+    assert rule.locked_for(succeeded, address="192.0.2.1", now=now) is None
+    spread = [(now - timedelta(minutes=n), "failed", f"192.0.2.{n}") for n in range(8)]
+    assert rule.locked_for(spread, address="198.51.100.7", now=now) == timedelta(hours=1)
+    # a success does not lift the ceiling: the guesser would just wait for the owner to sign in
+    assert rule.locked_for([*spread, (now, "ok", "198.51.100.7")], address="198.51.100.7", now=now)
 
 
 async def test_the_ceiling_per_username_locks_it_everywhere(db):
