@@ -10,7 +10,17 @@ from collections import Counter
 
 import pytest
 
-from bench.soak import MIX, draw_kinds, format_report, growth_pct, percentile, process_tree, resident_kib, run
+from bench.soak import (
+    MIX,
+    cpu_seconds,
+    draw_kinds,
+    format_report,
+    growth_pct,
+    percentile,
+    process_tree,
+    resident_kib,
+    run,
+)
 
 
 def test_percentile_is_the_nearest_rank():
@@ -50,6 +60,15 @@ def test_the_memory_of_a_process_tree_counts_its_children():
     assert resident_kib([child.pid]) == 0  # gone: counts nothing
 
 
+def test_the_cpu_time_of_a_process_grows_as_it_works():
+    before = cpu_seconds([os.getpid()])
+    total = 0
+    while cpu_seconds([os.getpid()]) < before + 0.05:  # clock ticks are 10 ms: spin until a few have passed
+        total += sum(range(10_000))
+    assert cpu_seconds([os.getpid()]) > before > 0
+    assert cpu_seconds([2**22 + 1]) == 0.0  # no such process
+
+
 def test_a_few_seconds_of_the_soak_against_a_real_server_answer_every_kind_without_error(sqlite_template):
     # The template was seeded with the test settings: the server must verify its codes with the same QR key.
     server_env = {
@@ -65,4 +84,4 @@ def test_a_few_seconds_of_the_soak_against_a_real_server_answer_every_kind_witho
     assert memory["start_kib"] > 10_000 and memory["end_kib"] > 10_000, report  # a served Litestar app: > 10 MiB
     assert memory["processes"] >= 1
     assert "resident memory" in report and "verdict:" in report
-    assert result["load_average"]["before"] and result["achieved_rate"] > 0
+    assert result["load_average"]["before"] and result["achieved_rate"] > 0 and result["server_cpu_pct"] > 0
