@@ -6,6 +6,8 @@ A backup folder holds
     database.sqlite3 | database.pgdump   the database: SQLite's online backup, or pg_dump's custom format
     files/photos/...               the evidence folder (photos, derivatives, documents, site plans)
     files/chain-heads/<day>.jsonl  the exported chain heads (one exported just before the copy)
+    files/secrets/secrets.json     the generated JWT secret and QR keys, when kept in the var folder: printed codes
+                                   must still verify after a restore (keep a backup as safe as the database)
 
 and the manifest names the engine, the tool version, the row count of every table as of the copy, the SHA-256 of
 the database file and of every other file, and the chain heads exported with it.
@@ -22,6 +24,8 @@ MANIFEST_NAME = "manifest.json"
 FILES_FOLDER = "files"
 PHOTOS_FOLDER = "photos"
 HEADS_FOLDER = "chain-heads"
+SECRETS_FOLDER = "secrets"
+SECRETS_FILE = "secrets.json"
 DATABASE_NAMES = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 # Uploads still arriving (`<photo_dir>/incoming/*.part`) are no one's evidence yet: never backed up.
 SKIPPED_PHOTO_FOLDERS = frozenset({"incoming"})

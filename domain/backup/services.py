@@ -26,6 +26,8 @@ from domain.backup.model import (
     HEADS_FOLDER,
     MANIFEST_NAME,
     PHOTOS_FOLDER,
+    SECRETS_FILE,
+    SECRETS_FOLDER,
     BackupRefused,
     ChainHeadsExport,
     Manifest,
@@ -249,19 +251,30 @@ def _copy_evidence(settings: Settings, target: Path) -> dict[str, str]:
                 files[f"{name}/{relative.as_posix()}"] = _copy_hashing(path, target / name / relative)
             except FileNotFoundError:
                 continue  # removed meanwhile (a sweep of a file no row names): not part of the copy
+    secrets = settings.var_dir / SECRETS_FILE  # absent when the secrets come from the environment
+    if secrets.exists():
+        files[f"{SECRETS_FOLDER}/{SECRETS_FILE}"] = _copy_hashing(secrets, target / SECRETS_FOLDER / SECRETS_FILE)
     return files
 
 
 def _restore_files(source: Path, settings: Settings) -> dict[str, str]:
     """Copy the backup's files into the evidence folder and the heads folder; the hashes of what was written."""
-    targets = {PHOTOS_FOLDER: settings.photo_dir, HEADS_FOLDER: heads_dir(settings.var_dir)}
+    targets = {
+        PHOTOS_FOLDER: settings.photo_dir,
+        HEADS_FOLDER: heads_dir(settings.var_dir),
+        SECRETS_FOLDER: settings.var_dir,
+    }
     restored: dict[str, str] = {}
     for path in _walk(source):
         relative = path.relative_to(source)
         root = targets.get(relative.parts[0])
         if root is None:
             raise ManifestError(f"unexpected file {relative.as_posix()} in the backup")
-        restored[relative.as_posix()] = _copy_hashing(path, root.joinpath(*relative.parts[1:]))
+        # The secrets replace any this process generated at start (the database they belong to was empty).
+        target = root.joinpath(*relative.parts[1:])
+        restored[relative.as_posix()] = _copy_hashing(path, target)
+        if relative.parts[0] == SECRETS_FOLDER:
+            target.chmod(0o600)
     return restored
 
 
