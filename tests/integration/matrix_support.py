@@ -50,13 +50,17 @@ KIND_SQL: dict[str, str] = {
     "LEFT JOIN enterprise e ON e.id = w.enterprise_id ORDER BY d.id",
     "user": "SELECT u.id, u.enterprise_id, NULL AS grid_id, COALESCE(e.region_path, r.path) AS path FROM app_user u "
     "LEFT JOIN enterprise e ON e.id = u.enterprise_id LEFT JOIN region r ON r.code = u.region_code ORDER BY u.id",
-    "staff": "SELECT u.id AS id, u.id AS user_id, u.enterprise_id, e.grid_id, e.region_path AS path "
-    "FROM app_user u JOIN enterprise e ON e.id = u.enterprise_id ORDER BY u.id",
-    "grid": "SELECT id, NULL AS enterprise_id, id AS grid_id, region_path AS path FROM grid ORDER BY id",
-    "region": "SELECT code AS id, NULL AS enterprise_id, NULL AS grid_id, path FROM region ORDER BY path",
+    "staff": "SELECT u.id AS id, u.id AS user_id, u.enterprise_id, e.grid_id, e.region_path AS path, "
+    "(SELECT min(p.post) FROM user_post p WHERE p.enterprise_id = u.enterprise_id) AS post FROM app_user u JOIN enterprise e ON e.id = u.enterprise_id ORDER BY u.id",
+    "grid": "SELECT g.id, NULL AS enterprise_id, g.id AS grid_id, g.region_path AS path, s.geometry FROM grid g "
+    "LEFT JOIN region_shape s ON s.kind = 'grid' AND s.subject = g.id ORDER BY g.id",
+    "region": "SELECT r.code AS id, NULL AS enterprise_id, NULL AS grid_id, r.path, s.geometry FROM region r "
+    "LEFT JOIN region_shape s ON s.kind <> 'grid' AND s.subject = r.code ORDER BY r.path",
+    "town": "SELECT code AS id, NULL AS enterprise_id, NULL AS grid_id, path FROM region WHERE level = 'town' "
+    "ORDER BY path",
 }
 # Kinds whose id is not a ULID: what a nonexistent one looks like.
-NONEXISTENT = {"region": "339999", "receipt": "ZZZZZZZZZZZZ"}
+NONEXISTENT = {"region": "339999", "town": "330999999", "receipt": "ZZZZZZZZZZZZ"}
 # Kinds an inspector reaches by being named on a 双随机 plan, not by grid.
 NAMED_ON_PLAN = {"plan", "pick"}
 # Kinds a regulator uses when they belong to an area holding its own (domain/standardisation/services.py).
