@@ -256,13 +256,16 @@ async def _verify(settings: Settings) -> int:
 async def _backup(settings: Settings, destination: str) -> int:
     from pathlib import Path
 
-    from domain.backup.model import BackupRefused, ManifestError
+    from domain.backup.model import BackupFailed, BackupRefused
     from domain.backup.services import back_up
 
     try:
         manifest = await back_up(settings, Path(destination))
-    except (BackupRefused, ManifestError) as error:
+    except BackupRefused as error:
         print(f"backup refused: {error}", file=sys.stderr)
+        return 1
+    except BackupFailed as error:
+        print(f"backup FAILED: {error}", file=sys.stderr)
         return 1
     rows = sum(manifest.tables.values())
     print(
@@ -275,7 +278,7 @@ async def _backup(settings: Settings, destination: str) -> int:
 async def _restore(settings: Settings, source: str) -> int:
     from pathlib import Path
 
-    from domain.backup.model import BackupRefused, ManifestError
+    from domain.backup.model import BackupFailed, BackupRefused, ManifestError
     from domain.backup.services import restore
 
     try:
@@ -283,7 +286,7 @@ async def _restore(settings: Settings, source: str) -> int:
     except BackupRefused as error:
         print(f"restore refused: {error}", file=sys.stderr)
         return 1
-    except ManifestError as error:
+    except (ManifestError, BackupFailed) as error:
         print(f"restore FAILED: {error}", file=sys.stderr)
         return 1
     print(

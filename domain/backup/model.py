@@ -39,6 +39,10 @@ class BackupRefused(Exception):
     """A backup or restore would overwrite something: it only writes into an empty place."""
 
 
+class BackupFailed(Exception):
+    """A tool the copy needs (pg_dump, pg_restore) is missing or failed; its own words are in the message."""
+
+
 @dataclass(frozen=True, slots=True)
 class ChainHeadsExport:
     """The heads export taken with the backup: its day, how many chains, and its digest (see history.chain)."""

@@ -28,6 +28,7 @@ from domain.backup.model import (
     PHOTOS_FOLDER,
     SECRETS_FILE,
     SECRETS_FOLDER,
+    BackupFailed,
     BackupRefused,
     ChainHeadsExport,
     Manifest,
@@ -227,12 +228,17 @@ async def _postgres_table_count(url: str) -> int:
 
 
 async def _run(*command: str) -> None:
-    process = await asyncio.create_subprocess_exec(
-        *command, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
-    )
+    try:
+        process = await asyncio.create_subprocess_exec(
+            *command, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+        )
+    except FileNotFoundError:
+        raise BackupFailed(
+            f"{command[0]} is not installed (or not on PATH); it comes with PostgreSQL's client tools"
+        ) from None
     _, errors = await process.communicate()
     if process.returncode != 0:
-        raise ManifestError(f"{command[0]} failed ({process.returncode}): {errors.decode(errors='replace')[-2000:]}")
+        raise BackupFailed(f"{command[0]} failed ({process.returncode}): {errors.decode(errors='replace')[-2000:]}")
 
 
 # Files

@@ -9,6 +9,8 @@ import asyncio
 import dataclasses
 import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import asyncpg
@@ -23,6 +25,7 @@ from domain.photos.storage import original_path
 from domain.photos.tables import Photo
 from tests.api.test_hazards import me, report, upload
 from tests.conftest import PG_ADMIN_DSN, login
+from tests.faults.private_servers import BIN, server_env
 
 WRITES_BEFORE = 4  # reports answered before the backup starts, so the copy must hold them
 WRITES_AFTER = 2  # reports answered after it ended: the writer kept going through the backup
@@ -153,3 +156,35 @@ async def test_a_tampered_backup_or_a_target_that_is_not_empty_is_refused_before
     database.write_bytes(database.read_bytes() + b"\x00")
     with pytest.raises(ManifestError, match="database file changed"):
         await restore(place.settings, tmp_path / "backup")
+
+
+def test_the_backup_and_restore_commands_say_what_they_did_and_refuse_with_exit_code_1(
+    tmp_path, sqlite_template, seeded_photos
+):
+    shutil.copy(sqlite_template, tmp_path / "live.sqlite3")
+    shutil.copytree(seeded_photos, tmp_path / "live-photos")
+    live = server_env(
+        tmp_path / "live-var", tmp_path / "live-photos", DATABASE_URL=f"sqlite:///{tmp_path / 'live.sqlite3'}"
+    )
+    fresh = server_env(tmp_path / "fresh", tmp_path / "fresh" / "photos")
+
+    def shuangfang(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([str(BIN), *args], env=env, capture_output=True, text=True, timeout=300)
+
+    backup = tmp_path / "backup"
+    done = shuangfang(live, "backup", str(backup))
+    assert done.returncode == 0 and "backed up sqlite" in done.stdout, done.stderr
+    again = shuangfang(live, "backup", str(backup))
+    assert again.returncode == 1 and "backup refused" in again.stderr and "not an empty folder" in again.stderr
+    onto_live = shuangfang(live, "restore", str(backup))
+    assert onto_live.returncode == 1 and "restore refused" in onto_live.stderr
+    restored = shuangfang(fresh, "restore", str(backup))
+    assert restored.returncode == 0 and "all matching the manifest" in restored.stdout, restored.stderr
+    verified = shuangfang(fresh, "verify")
+    assert verified.returncode == 0 and verified.stdout.strip().endswith("OK"), verified.stdout
+
+    heads = next((backup / FILES_FOLDER / "chain-heads").iterdir())
+    heads.write_bytes(heads.read_bytes() + b"\n")
+    tampered = shuangfang(server_env(tmp_path / "other", tmp_path / "other" / "photos"), "restore", str(backup))
+    assert tampered.returncode == 1 and f"file chain-heads/{heads.name} changed" in tampered.stderr
+    assert not (tmp_path / "other" / "shuangfang.sqlite3").exists()
