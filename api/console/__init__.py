@@ -31,6 +31,7 @@ from api.console.render import page, register_filters, see_other
 from api.console.session import ConsoleRefused, SignInRequired, cookie_is_secure, provide_actor, sign_in_url
 from domain.access.model import Actor
 from domain.config import Settings
+from domain.db.outage import STORAGE_RETRY_AFTER_S, is_storage_outage
 from domain.errors import DomainError, Forbidden, NotFound
 from mobile_contract.errors import CATALOGUE, localised_title
 
@@ -102,6 +103,17 @@ def _http_error(request: Request, exc: HTTPException) -> Response:
 
 
 def _unexpected(request: Request, exc: Exception) -> Response:
+    if is_storage_outage(exc):  # the database is away for now (see api/errors.py): a page to come back to, not a bug
+        log.warning("console page: storage unavailable: %r", exc)
+        unavailable = page(
+            "console/error.html",
+            status_code=503,
+            code="STORAGE_UNAVAILABLE",
+            message=localised_title("STORAGE_UNAVAILABLE", "zh"),
+            detail="",
+        )
+        unavailable.headers["Retry-After"] = str(STORAGE_RETRY_AFTER_S)
+        return unavailable
     log.error("console page failed", exc_info=exc)
     return page("console/error.html", status_code=500, code="INTERNAL_ERROR", message="系统出错，请稍后再试", detail="")
 

@@ -4,7 +4,7 @@ recovers by itself (issue 16, faults).
 The app (`shuangfang serve`) runs on a private PostgreSQL cluster holding a copy of the suite's seeded database,
 while threads read and write through it. The cluster is restarted at once (`pg_ctl restart -m immediate`), then
 stopped and started again. Every answer must be a 2xx or a 503 with the code and a Retry-After, none a 500 and none
-left hanging; readiness says the database is down while it is; and once it is back, reads and writes succeed again
+left hanging; readiness says the database is down while it is, and a console page says to try again; and once it is back, reads and writes succeed again
 without the app being restarted, and every hazard answered 201 is in the database.
 """
 
@@ -158,6 +158,10 @@ def test_a_postgres_restart_under_load_gives_503_with_a_code_and_the_app_recover
         private_postgres.stop()
         load.wait_for("503 answers while the database is down", unavailable, 20)
         assert readiness(server.base) == (503, "down")
+        # The console's pages too: the session is looked up in the database, so a page says "try again", not 500.
+        console = httpx.get(f"{server.base}/console/", cookies={"sf_console": "a-session"}, timeout=REQUEST_TIMEOUT_S)
+        assert console.status_code == 503 and "STORAGE_UNAVAILABLE" in console.text, console.text[-500:]
+        assert int(console.headers["retry-after"]) > 0
 
         private_postgres.start()
         load.wait_for("writes after the database came back", ok_write, 20)
