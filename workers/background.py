@@ -50,7 +50,11 @@ class OutboxRelayLoop:
         self._wake.set()
 
     def start(self) -> None:
-        """Run the loop as a task of the current event loop."""
+        """Run the loop as a task of the current event loop (again after `stop`, on another loop too)."""
+        kicked = self._wake.is_set()
+        self._wake = asyncio.Event()  # an Event belongs to the loop it first waited on
+        if kicked:
+            self._wake.set()
         self._task = asyncio.create_task(self._run(), name="outbox-relay")
 
     async def stop(self) -> None:

@@ -38,9 +38,14 @@ class Dispatcher:
         self.engine = engine
         self._jobs = {job.__name__: resilient(job) for job in jobs}
         self._pool: ArqRedis | None = None
-        self._pool_lock = asyncio.Lock()
         self._running: dict[str, asyncio.Task] = {}
         self._tasks: set[asyncio.Task] = set()
+        self._new_loop_primitives()
+
+    def _new_loop_primitives(self) -> None:
+        # A lock or semaphore belongs to the event loop it first waited on: a closed dispatcher gets fresh ones, so an
+        # app can be started again on another loop (the test suite reuses one app across tests, each with its loop).
+        self._pool_lock = asyncio.Lock()
         # In-process jobs share the app's database: a burst (the seed's relay, a backlog) runs a few at a time.
         self._slots = asyncio.Semaphore(IN_PROCESS_CONCURRENCY)
 
@@ -77,6 +82,7 @@ class Dispatcher:
         if self._pool is not None:
             await self._pool.aclose()
             self._pool = None
+        self._new_loop_primitives()
 
     async def _run(self, job_name: str, args: tuple, job_id: str | None = None) -> None:
         ctx = {"settings": self.settings, "engine": self.engine, "job_id": job_id or default_job_id(job_name, args)}

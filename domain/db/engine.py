@@ -360,6 +360,8 @@ class EmbeddedSQLiteEngine(SQLiteEngine):
         if self._loop_reader is not None and self._loop_reader[0] == threading.get_ident():
             await self._loop_reader[1].close()
         self._reader = self._writer = self._loop_reader = None
+        # A lock belongs to the event loop it first waited on: a closed engine may be opened again on another loop.
+        self.write_lock = asyncio.Lock()
 
     def loop_reader(self) -> _LoopConnection:
         """The reader used in the event loop's own thread (short reads; a short busy timeout: a reader waits only
