@@ -139,7 +139,7 @@ def format_report(result: dict) -> str:
     load, memory, lag = result["load_average"], result["memory"], result["generator_lag_ms"]
     lines = [
         f"bench.soak on {result['engine']}, {result['date']}: code {result['code']}",
-        f"{result['rate']:g} req/s open-loop for {result['minutes']:g} min after {result['warmup_s']:g} s warm-up; "
+        f"{result['rate']:g} operations/s open-loop for {result['minutes']:g} min after {result['warmup_s']:g} s warm-up; "
         f"{result['cpus']} cores; load average {load['before'][0]:.2f} before, {load['after'][0]:.2f} after "
         f"(1-min; 5-min {load['before'][1]:.2f} / {load['after'][1]:.2f})",
         f"{'kind':<12}{'share':>6}{'requests':>10}{'errors':>8}{'skipped':>9}{'err %':>8}{'p50 ms':>9}{'p99 ms':>9}",
