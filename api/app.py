@@ -41,6 +41,7 @@ from api.routes.landing import code_landing
 from api.routes.notifications import NotificationController, WebhookController
 from api.routes.orgs import OrgController
 from api.routes.photos import PhotoController
+from api.routes.platform_push import PlatformPushController
 from api.routes.public_reports import PublicReportController, ReportInboxController
 from api.routes.random_checks import PublicRandomCheckController, RandomCheckController
 from api.routes.risk import RiskPointController
@@ -192,6 +193,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
             PublicRandomCheckPages,
             SyncController,
             SupervisionController,
+            PlatformPushController,
             alive,
             ready,
             code_landing,

@@ -89,6 +89,10 @@ class Settings:
     """`SF_RUN_SCHEDULE`: without Redis, run the cron schedule inside the API process (`0` turns it off: tests)."""
     count_statements: bool = False
     """`SF_COUNT_STATEMENTS`: `1` adds `X-Statements: <n>` to each response, the SQL statements it ran (tests)."""
+    platform_push: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
+    """`SF_PLATFORM_PUSH`: JSON `{"<region code>": {"url": ..., "secret": ..., "regionPath": "/330900/"}}`, the
+    provincial platform's endpoint and HMAC secret per region; empty (the default, and the demo's): the push job
+    only keeps the ledger and reports "no endpoint configured"."""
 
     def qr_signing_keys(self) -> dict[int, bytes]:
         """The QR keys as the token module takes them: small integer ids, byte secrets."""
@@ -174,6 +178,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         idempotency_ttl_s=int(env.get("SF_IDEMPOTENCY_TTL", 24 * 3600)),
         run_schedule=env.get("SF_RUN_SCHEDULE", "1") != "0",
         count_statements=env.get("SF_COUNT_STATEMENTS") == "1",
+        platform_push=json.loads(env["SF_PLATFORM_PUSH"]) if env.get("SF_PLATFORM_PUSH") else {},
     )
 
 

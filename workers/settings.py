@@ -25,6 +25,7 @@ from workers.jobs.notifications import (
 )
 from workers.jobs.outbox import hazard_changed, relay_outbox_entries
 from workers.jobs.photos import make_photo_derivatives
+from workers.jobs.platform_push import push_to_platform
 from workers.jobs.public_reports import notify_public_report, purge_public_rate_counters
 from workers.jobs.safety_code import recompute_all_safety_codes, recompute_safety_code
 from workers.jobs.stats import refresh_rollups
@@ -57,6 +58,7 @@ JOBS = [
     purge_public_rate_counters,
     reclassify_enterprise,
     reclassify_all_enterprises,
+    push_to_platform,
 ]
 CRON_JOBS = [
     cron(purge_expired_refresh_tokens, hour={3}, minute={17}, unique=True),
@@ -87,6 +89,9 @@ CRON_JOBS = [
     cron(purge_public_rate_counters, minute={23}, unique=True),
     # daily, after the credit grades: the enterprise record's own fields (size, department) change without an event
     cron(reclassify_all_enterprises, hour={16}, minute={50}, unique=True),
+    # every 5 minutes: new record versions from the change feed, then pending records to the provincial platform
+    # (failed records wait out their own backoff, so a pass during an outage sends nothing early)
+    cron(push_to_platform, minute=set(range(3, 60, 5)), unique=True),
 ]
 
 

@@ -56,6 +56,9 @@ class Action(StrEnum):
     MANAGE_RANDOM_CHECKS = "manage_random_checks"  # 双随机: create, approve, draw, close plans
     READ_RANDOM_CHECKS = "read_random_checks"
     RECORD_RANDOM_CHECK_RESULT = "record_random_check_result"  # the drawn officers, a regulator of the region
+    # the push to the provincial platform
+    READ_PLATFORM_PUSH = "read_platform_push"  # an enterprise's push ledger
+    READ_PLATFORM_PUSH_REJECTIONS = "read_platform_push_rejections"  # every refused record, across enterprises
 
 
 class ScopeRule(StrEnum):
@@ -127,6 +130,7 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
             A.MANAGE_RANDOM_CHECKS,
             A.READ_RANDOM_CHECKS,
             A.RECORD_RANDOM_CHECK_RESULT,
+            A.READ_PLATFORM_PUSH,
         }
     ),
     # An administrator runs the system and is no department: no listing decision, no public-report handling.
@@ -153,6 +157,8 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
             A.READ_PUBLIC_REPORTS,
             A.MANAGE_RANDOM_CHECKS,
             A.READ_RANDOM_CHECKS,
+            A.READ_PLATFORM_PUSH,
+            A.READ_PLATFORM_PUSH_REJECTIONS,
         }
     ),
 }
@@ -187,6 +193,8 @@ SCOPE_RULES: Mapping[Action, ScopeRule] = {
     A.MANAGE_RANDOM_CHECKS: ScopeRule.REGION,
     A.READ_RANDOM_CHECKS: ScopeRule.PLACE,  # a regulator's subtree; an inspector, the plans naming them
     A.RECORD_RANDOM_CHECK_RESULT: ScopeRule.ENTERPRISE,  # or drawn for it
+    A.READ_PLATFORM_PUSH: ScopeRule.ENTERPRISE,
+    A.READ_PLATFORM_PUSH_REJECTIONS: ScopeRule.NONE,
 }
 del A
 

@@ -14,6 +14,7 @@ from domain.notifications.tables import DeliveryAttempt, Notification, WebhookDe
 from domain.org.tables import Enterprise, Grid, Region, RegionShape
 from domain.outbox.tables import CronClaim, JobFailure, OutboxEntry
 from domain.photos.tables import Photo, PhotoUpload
+from domain.platform_push.tables import PushBatch, PushBatchItem, PushCursor, PushRecord
 from domain.posts.tables import UserPost
 from domain.public_reports.tables import (
     PublicRateCounter,
@@ -97,4 +98,8 @@ ALL_TABLES = (
     RandomCheckPlan,
     RandomCheckDraw,
     RandomCheckPick,
+    PushRecord,
+    PushBatch,
+    PushBatchItem,
+    PushCursor,
 )

@@ -59,6 +59,7 @@ EXPECTED = {
         A.MANAGE_RANDOM_CHECKS,
         A.READ_RANDOM_CHECKS,
         A.RECORD_RANDOM_CHECK_RESULT,
+        A.READ_PLATFORM_PUSH,
     },
     Role.ADMIN: {
         A.MANAGE_USERS,
@@ -82,6 +83,8 @@ EXPECTED = {
         A.READ_PUBLIC_REPORTS,
         A.MANAGE_RANDOM_CHECKS,
         A.READ_RANDOM_CHECKS,
+        A.READ_PLATFORM_PUSH,
+        A.READ_PLATFORM_PUSH_REJECTIONS,
     },
 }
 ADMIN_ONLY = {A.MANAGE_USERS, A.MANAGE_ORGANISATION, A.ADD_CRITERIA_EDITION, A.READ_JOB_FAILURES}
@@ -100,7 +103,8 @@ def test_each_roles_actions_are_the_ones_listed(role: Role) -> None:
 
 def test_the_administrators_alone_manage_users_organisation_criteria_and_read_job_failures() -> None:
     assert {action for action in Action if roles_of(action) == {Role.ADMIN}} == ADMIN_ONLY | {
-        A.EXPIRE_BLACKLIST_LISTING
+        A.EXPIRE_BLACKLIST_LISTING,
+        A.READ_PLATFORM_PUSH_REJECTIONS,
     }
 
 

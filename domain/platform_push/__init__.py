@@ -1,0 +1,1 @@
+"""The push ledger to the provincial / national dual-prevention data exchange (M30)."""
