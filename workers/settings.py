@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
+import logging.config
 import sys
 from typing import Any
 
 from arq import cron
+from arq.logs import default_log_config
 from arq.worker import Worker
 from piccolo.engine.base import Engine
 
@@ -134,6 +135,10 @@ def run_worker(settings: Settings) -> int:
     if not settings.redis_url:
         print("REDIS_URL is not set: jobs run inside the API process; no separate worker is needed", file=sys.stderr)
         return 2
-    worker = build_worker(settings)
-    asyncio.run(worker.async_run())
+    # arq's own log lines on stderr, as its `arq` command prints them: each job's start (→), end (←), retry (↻)
+    # and failure (!) by job id, which is how an operator (and the several-workers test) sees who ran what.
+    logging.config.dictConfig(default_log_config(verbose=False))
+    # `run()`, as arq's own command does: the worker's tasks live on the loop it took when built (an `asyncio.run`
+    # around `async_run()` ran them on another loop and failed at once), and it closes itself after a signal.
+    build_worker(settings).run()
     return 0
