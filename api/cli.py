@@ -72,6 +72,13 @@ def main(argv: list[str] | None = None) -> int:
     contract_mode.add_argument(
         "--freeze", action="store_true", help="at a release: keep openapi.json as the snapshot of CONTRACT_VERSION"
     )
+    storage = commands.add_parser("storage", help="photo and document storage: move the folder to a bucket, verify")
+    storage_commands = storage.add_subparsers(dest="storage_command", required=True)
+    storage_migrate = storage_commands.add_parser(
+        "migrate", help="copy the photo folder into the SF_S3_* bucket and verify every object's SHA-256 (resumable)"
+    )
+    storage_migrate.add_argument("--to", choices=["s3"], required=True, help="where to: the bucket of SF_S3_*")
+    storage_commands.add_parser("verify", help="read back every object of the bucket and check its SHA-256")
     demo = commands.add_parser("demo", help="migrate, seed the demo and serve (what README command 1 runs)")
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8000)
@@ -122,6 +129,8 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(_with_engine(settings, lambda s: _notifications(s, args.notifications_command)))
         case "credit":
             asyncio.run(_with_engine(settings, lambda s: _credit(s, args.credit_command)))
+        case "storage":
+            return _storage(settings, args.storage_command)
         case "demo":
             settings = _demo_settings(settings, args.host, args.port)
             asyncio.run(_migrate(settings))
@@ -429,13 +438,39 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> int:
     return 0
 
 
+def _storage(settings: Settings, command: str) -> int:
+    """`storage migrate --to s3` and `storage verify`: counts on stdout, exit 1 when any object failed its check."""
+    from domain.photos.buckets import bucket_store
+    from domain.photos.migration import migrate_to_bucket, verify_bucket
+
+    bucket = bucket_store(settings, settings.photo_dir, "")
+    where = f"s3://{settings.s3_bucket}/{bucket.prefix}"
+    started = time.perf_counter()
+    if command == "migrate":
+        report = migrate_to_bucket(settings.photo_dir, bucket)
+        print(
+            f"storage migrate {settings.photo_dir} → {where}: {report.copied} copied ({report.bytes_copied} bytes),"
+            f" {report.already_there} already there, {report.replaced} replaced, {report.verified} verified by"
+            f" SHA-256, {len(report.failed)} failed, in {time.perf_counter() - started:.1f} s",
+            flush=True,
+        )
+        return 1 if report.failed else 0
+    checked = verify_bucket(bucket)
+    print(
+        f"storage verify {where}: {checked.checked} objects read back, {len(checked.mismatched)} mismatched,"
+        f" {len(checked.unverifiable)} without a hash, in {time.perf_counter() - started:.1f} s",
+        flush=True,
+    )
+    return 1 if checked.mismatched or checked.unverifiable else 0
+
+
 def _sweep_evidence_before_serving(settings: Settings) -> None:
     """Once, before serving: remove the photo and document files a crash left without their rows (and say so)."""
     from domain.documents.services import FOLDER as DOCUMENTS_FOLDER
     from domain.photos.sweep import leftovers
 
     folders = [settings.photo_dir, settings.photo_dir / DOCUMENTS_FOLDER]
-    if not any(leftovers(folder) for folder in folders):
+    if settings.storage == "local" and not any(leftovers(folder) for folder in folders):
         return  # nothing to look up: a new installation's database need not exist yet
     try:
         asyncio.run(_with_engine(settings, _sweep_evidence))
@@ -460,6 +495,27 @@ async def _sweep_evidence(settings: Settings) -> None:
         print(
             f"evidence sweep of {root}: removed {len(report.removed)} files no row names,"
             f" spared {report.spared_young} younger than {grace:g} s",
+            flush=True,
+        )
+    if settings.storage == "s3":  # the kept files are objects: the bucket is listed and swept by the same rule
+        await _sweep_bucket(settings, grace)
+
+
+async def _sweep_bucket(settings: Settings, grace: float) -> None:
+    from domain.documents import store as document_store
+    from domain.documents.services import FOLDER as DOCUMENTS_FOLDER
+    from domain.photos import store as photo_store
+    from domain.photos.storage import object_store
+    from domain.photos.sweep import sweep_bucket
+
+    for folder, kept in (("", photo_store.kept_sha256s), (DOCUMENTS_FOLDER, document_store.kept_sha256s)):
+        bucket = object_store(settings, folder)
+        report = await sweep_bucket(bucket, kept, grace_s=grace)
+        for key in report.removed:
+            print(f"evidence sweep removed s3 object {bucket.prefix}{key} (no row names it)", flush=True)
+        print(
+            f"evidence sweep of s3://{settings.s3_bucket}/{bucket.prefix}: removed {len(report.removed)} objects"
+            f" no row names, spared {report.spared_young} younger than {grace:g} s",
             flush=True,
         )
 

@@ -37,6 +37,28 @@ class Settings:
     """`SF_DOCUMENT_MAX_BYTES`: the largest PDF document accepted, in bytes (20 MiB; at most 60 MiB)."""
     document_max_pages: int = 200
     """`SF_DOCUMENT_MAX_PAGES`: the most pages a PDF document may have."""
+    storage: str = "local"
+    """`SF_STORAGE`: where photo and document files are kept: `local` (the photo folder, the embedded default) or
+    `s3` (an S3-compatible bucket: Aliyun OSS, MinIO, AWS S3; uploads still arrive in `<photo_dir>/incoming/`)."""
+    s3_endpoint_url: str = ""
+    """`SF_S3_ENDPOINT`: the object store's URL, e.g. `https://oss-cn-hangzhou.aliyuncs.com` or
+    `http://minio:9000`; empty: AWS S3 of `SF_S3_REGION`."""
+    s3_bucket: str = ""
+    """`SF_S3_BUCKET`: the bucket the files go in (made beforehand; the service never creates buckets)."""
+    s3_prefix: str = ""
+    """`SF_S3_PREFIX`: a folder inside the bucket (e.g. `zhoushan/`), so installations may share one bucket."""
+    s3_region: str = "us-east-1"
+    """`SF_S3_REGION`: the region signatures name (`oss-cn-hangzhou` on Aliyun OSS; any for MinIO)."""
+    s3_access_key_id: str = field(default="", repr=False)
+    """`SF_S3_ACCESS_KEY_ID`: the access key; empty: boto3's own chain (environment, instance role)."""
+    s3_secret_access_key: str = field(default="", repr=False)
+    """`SF_S3_SECRET_ACCESS_KEY`: the secret of the access key."""
+    s3_addressing_style: str = "auto"
+    """`SF_S3_ADDRESSING`: `virtual` (bucket in the host name: Aliyun OSS requires it), `path` (bucket in the path:
+    MinIO, moto) or `auto` (boto3 decides)."""
+    s3_url_ttl_s: int = 300
+    """`SF_S3_URL_TTL`: seconds a signed download URL stays valid (5 minutes: long enough to follow the redirect
+    and load the image, short enough that a URL passed on soon stops working)."""
     jwt_secret: str = field(default="", repr=False)
     """`SF_JWT_SECRET`: signs access tokens; generated into `<var_dir>/secrets.json` when not given."""
     qr_keys: dict[str, str] = field(default_factory=dict, repr=False)
@@ -155,6 +177,15 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         photo_sweep_grace_s=float(env["SF_PHOTO_SWEEP_GRACE"]) if env.get("SF_PHOTO_SWEEP_GRACE") else None,
         document_max_bytes=int(env.get("SF_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)),
         document_max_pages=int(env.get("SF_DOCUMENT_MAX_PAGES", 200)),
+        storage=env.get("SF_STORAGE", "local"),
+        s3_endpoint_url=env.get("SF_S3_ENDPOINT", ""),
+        s3_bucket=env.get("SF_S3_BUCKET", ""),
+        s3_prefix=env.get("SF_S3_PREFIX", ""),
+        s3_region=env.get("SF_S3_REGION", "us-east-1"),
+        s3_access_key_id=env.get("SF_S3_ACCESS_KEY_ID", ""),
+        s3_secret_access_key=env.get("SF_S3_SECRET_ACCESS_KEY", ""),
+        s3_addressing_style=env.get("SF_S3_ADDRESSING", "auto"),
+        s3_url_ttl_s=int(env.get("SF_S3_URL_TTL", 300)),
         jwt_secret=env.get("SF_JWT_SECRET") or kept["jwt_secret"],
         qr_keys=qr_keys,
         qr_active_key=env.get("SF_QR_ACTIVE_KEY") or max(qr_keys, key=int),

@@ -14,7 +14,7 @@ from litestar.response import File
 from litestar.status_codes import HTTP_304_NOT_MODIFIED
 
 from api.multipart import FORM_ALLOWANCE, STORAGE_FULL_RESPONSE, malformed, stream_form
-from api.routes.photos import UPLOAD_BODY_LIMIT
+from api.routes.photos import SIGNED_REDIRECT_RESPONSE, UPLOAD_BODY_LIMIT, redirect_to_signed
 from domain.access.model import Actor
 from domain.documents.model import DocumentTooLarge
 from domain.documents.services import DocumentIncoming, DocumentRecord, Documents
@@ -36,7 +36,10 @@ class _UploadOperation(Operation):
             "clientId": Schema(type=text, max_length=64, pattern=r"^[0-9A-Za-z_.:-]+$", description="the retry key"),
             "filename": Schema(type=text, max_length=255, description="a label; the part's file name when absent"),
         }
-        form = Schema(type=OpenAPIType.OBJECT, properties=fields, required=["file", "clientId"])
+        # The text parts decode into a `Wire` struct, which refuses a part it does not know (400).
+        form = Schema(
+            type=OpenAPIType.OBJECT, properties=fields, required=["file", "clientId"], additional_properties=False
+        )
         self.request_body = RequestBody(
             content={
                 "multipart/form-data": OpenAPIMediaType(schema=form),
@@ -118,7 +121,12 @@ class DocumentController(Controller):
         """A document's metadata: pages, size, SHA-256, name, uploader and its download URL."""
         return presented(await documents.get(actor=actor, document_id=document_id))
 
-    @get("/{document_id:str}/file", summary="The PDF, byte for byte (as an attachment)", media_type="application/pdf")
+    @get(
+        "/{document_id:str}/file",
+        summary="The PDF, byte for byte (as an attachment)",
+        media_type="application/pdf",
+        responses={307: SIGNED_REDIRECT_RESPONSE},
+    )
     async def download(self, actor: Actor, documents: Documents, request: Request, document_id: str) -> Response:
         """The PDF as uploaded, byte for byte, as an attachment; immutable, so it may be cached forever."""
         found = await documents.file(actor=actor, document_id=document_id)
@@ -127,6 +135,8 @@ class DocumentController(Controller):
         wanted = {tag.strip().removeprefix("W/") for tag in request.headers.get("if-none-match", "").split(",")}
         if etag in wanted or "*" in wanted:
             return Response(b"", status_code=HTTP_304_NOT_MODIFIED, headers=headers)
+        if found.url is not None:  # on object storage: the signed URL answers as an attachment too
+            return redirect_to_signed(found.url, etag)
         # Saved, not shown in the browser's own viewer; and a viewer that opens it anyway runs nothing.
         headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
         return File(

@@ -60,10 +60,12 @@ class DocumentRecord:
 class DocumentFile:
     """A file to send: where it is, its content type, its entity tag and the name to save it under."""
 
-    path: Path
+    path: Path | None
     media_type: str
     etag: str
     filename: str
+    url: str | None = None
+    """On object storage: a short-lived signed URL to send the client to (then `path` is None)."""
 
 
 class Documents:
@@ -71,6 +73,7 @@ class Documents:
 
     def __init__(self, settings: Settings) -> None:
         self.root = settings.photo_dir / FOLDER
+        self.objects = storage.object_store(settings, FOLDER)
         self.max_bytes = settings.document_max_bytes
         self.max_pages = settings.document_max_pages
 
@@ -98,7 +101,7 @@ class Documents:
         existing = await store.document_by_sha256(incoming.sha256)
         seen_before = existing is not None and await _may_see(actor, existing)
         sha256, size_bytes = incoming.sha256, incoming.size
-        await asyncio.to_thread(storage.keep_original, incoming, self.root)
+        await asyncio.to_thread(self.objects.keep, incoming, storage.original_key(sha256))
         document, upload, new_upload = await store.insert_document_and_upload(
             client_key=client_key,
             filename=model.clean_filename(filename),
@@ -129,8 +132,13 @@ class Documents:
     async def file(self, *, actor: Actor, document_id: str) -> DocumentFile:
         """The PDF as uploaded, byte for byte, for a caller who may see it."""
         record = await self.get(actor=actor, document_id=document_id)
-        path = storage.original_path(self.root, record.sha256)
-        return DocumentFile(path, record.media_type, record.sha256, record.filename)
+        key = storage.original_key(record.sha256)
+        url = await asyncio.to_thread(
+            self.objects.signed_url, key, media_type=record.media_type, attachment_name=record.filename
+        )
+        if url is not None:
+            return DocumentFile(None, record.media_type, record.sha256, record.filename, url)
+        return DocumentFile(storage.LocalFolder(self.root).path(key), record.media_type, record.sha256, record.filename)
 
 
 # --- reading and writing rows --------------------------------------------------------------------------------------

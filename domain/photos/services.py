@@ -69,11 +69,13 @@ class PhotoRecord:
 
 @dataclass(frozen=True, slots=True)
 class PhotoFile:
-    """A file to send: where it is, its content type and its entity tag."""
+    """A file to send: where it is (a local path, or a short-lived signed URL on object storage), its content type
+    and its entity tag."""
 
-    path: Path
+    path: Path | None
     media_type: str
     etag: str
+    url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +94,7 @@ class Photos:
 
     def __init__(self, settings: Settings, queue: JobQueue | None = None) -> None:
         self.root = settings.photo_dir
+        self.objects = storage.object_store(settings)
         self.max_bytes = settings.photo_max_bytes
         self.max_pixels = settings.photo_max_pixels
         self.queue = queue
@@ -119,7 +122,7 @@ class Photos:
         existing = await store.photo_by_sha256(incoming.sha256)
         seen_before = existing is not None and await _may_see(actor, existing)
         size_bytes = incoming.size
-        await asyncio.to_thread(storage.keep_original, incoming, self.root)
+        await asyncio.to_thread(self.objects.keep, incoming, storage.original_key(incoming.sha256))
         photo, upload, new_upload = await _insert(
             actor, client_key, _capture(form, inspected), inspected, incoming.sha256, size_bytes, now
         )
@@ -142,16 +145,25 @@ class Photos:
             # A whistleblower's original keeps its EXIF (camera, serial, time, place): the enterprise a hazard made
             # from the report is about gets the stamped display and thumbnail copies only, which carry no metadata.
             raise NotFound("no such photo", entity="photo", id=photo_id)
-        return PhotoFile(storage.original_path(self.root, photo.sha256), photo.media_type, photo.sha256)
+        return await self._file(storage.original_key(photo.sha256), photo.media_type, photo.sha256)
 
     async def derivative(self, *, actor: Actor, photo_id: str, kind: storage.Kind) -> PhotoFile:
         """The display or thumb copy, made here and now if the job has not made it yet (the phone never waits on it)."""
         photo = await _visible(actor, photo_id)
-        path = storage.derivative_path(self.root, kind, photo.sha256)
-        if not path.exists():
+        key = storage.derivative_key(kind, photo.sha256)
+        version = await asyncio.to_thread(self.objects.version, key)
+        if version is None:
             await self.make_derivatives(photo_id)
+            version = await asyncio.to_thread(self.objects.version, key)
         # Re-made derivatives (a new stamp) get a new tag; the original's hash alone would not change.
-        return PhotoFile(path, "image/jpeg", f"{photo.sha256[:32]}-{kind}-{path.stat().st_mtime_ns}")
+        return await self._file(key, "image/jpeg", f"{photo.sha256[:32]}-{kind}-{version}")
+
+    async def _file(self, key: str, media_type: str, etag: str) -> PhotoFile:
+        """The object to send: a signed URL on object storage, else the local file."""
+        url = await asyncio.to_thread(self.objects.signed_url, key, media_type=media_type)
+        if url is not None:
+            return PhotoFile(None, media_type, etag, url)
+        return PhotoFile(storage.LocalFolder(self.root).path(key), media_type, etag)
 
     async def make_derivatives(self, photo_id: str) -> bool:
         """Render the display and thumb copies again from the original and mark them ready; False if no such photo."""
@@ -161,9 +173,7 @@ class Photos:
             photo = await store.photo(photo_id)
             if photo is None:
                 return False
-            if photo.derivatives_ready and all(
-                storage.derivative_path(self.root, kind, photo.sha256).exists() for kind in ("display", "thumb")
-            ):
+            if photo.derivatives_ready and await asyncio.to_thread(self._derivatives_exist, photo.sha256):
                 return True  # made already: making them again would only restamp the same copies
             place, enterprise = await _stamp_context(photo)
         # a copy that carries its stamp already (see keep_enterprise_copy) is not stamped twice
@@ -179,12 +189,9 @@ class Photos:
                 enterprise=enterprise,
             )
         )
-        original = storage.original_path(self.root, photo.sha256)
-        display, thumb = await asyncio.to_thread(images.render_derivatives, original, lines, budget=self.decode_budget)
+        display, thumb = await asyncio.to_thread(self._render, photo.sha256, lines)
         for kind, data in (("display", display), ("thumb", thumb)):
-            await asyncio.to_thread(
-                storage.write_atomically, storage.derivative_path(self.root, kind, photo.sha256), data
-            )
+            await asyncio.to_thread(self.objects.put, storage.derivative_key(kind, photo.sha256), data)
         await store.mark_derivatives_ready(photo_id, utcnow())
         return True
 
@@ -198,12 +205,7 @@ class Photos:
         if source is None:
             raise NotFound("no such photo", entity="photo", id=photo_id)
         lines = redaction.enterprise_stamp(enterprise=enterprise_name, accepted_at=accepted_at)
-        data = await asyncio.to_thread(
-            redaction.redacted_copy,
-            storage.original_path(self.root, source.sha256),
-            lines,
-            budget=self.decode_budget,
-        )
+        data = await asyncio.to_thread(self._redacted, source.sha256, lines)
         client_key = f"{actor.user_id}:{client_id}"
         with self.incoming() as incoming:
             incoming.write(data)
@@ -212,11 +214,24 @@ class Photos:
                 images.inspect_photo, incoming.path, max_pixels=self.max_pixels, budget=self.decode_budget
             )
             sha256, size_bytes = incoming.sha256, incoming.size
-            await asyncio.to_thread(storage.keep_original, incoming, self.root)
+            await asyncio.to_thread(self.objects.keep, incoming, storage.original_key(sha256))
         photo, upload, _ = await _insert(
             actor, client_key, CaptureForm(client_id), inspected, sha256, size_bytes, accepted_at, stamped=True
         )
         return _record(photo, upload)
+
+    def _derivatives_exist(self, sha256: str) -> bool:
+        return all(
+            self.objects.version(storage.derivative_key(kind, sha256)) is not None for kind in ("display", "thumb")
+        )
+
+    def _render(self, sha256: str, lines: tuple[str, ...]) -> tuple[bytes, bytes]:
+        with self.objects.local_copy(storage.original_key(sha256)) as original:
+            return images.render_derivatives(original, lines, budget=self.decode_budget)
+
+    def _redacted(self, sha256: str, lines: tuple[str, ...]) -> bytes:
+        with self.objects.local_copy(storage.original_key(sha256)) as original:
+            return redaction.redacted_copy(original, lines, budget=self.decode_budget)
 
     async def _enqueue_derivatives(self, photo_id: str) -> None:
         if self.queue is None:

@@ -17,10 +17,15 @@ an original's rename and its row's commit: a file younger than the grace (15 min
 seconds an upload takes) is left for a later start. Re-keeping bytes that are already there refreshes the
 file's time (`storage.keep_original`), so a crash's leftover that a new upload is about to name is young again.
 The times compared are the filesystem's (a file's mtime against the machine's time), not the service's clock.
+
+With `SF_STORAGE=s3` the kept files are objects in a bucket: `sweep_bucket` lists the bucket's originals/,
+display/ and thumb/ and removes the objects no row names by the same rule (re-keeping refreshes an object's time
+by copying it onto itself); `incoming/` is still a local folder, swept by `sweep_folder`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -73,3 +78,36 @@ async def sweep_folder(root: Path, kept_sha256s: Callable[[], Awaitable[set[str]
             continue
         report.removed.append(path)
     return SweepReport(root, report.removed, young)
+
+
+@dataclass(frozen=True, slots=True)
+class BucketSweepReport:
+    """What one sweep of a bucket (or a prefix of one) found: the keys it removed, the leftovers spared as young."""
+
+    removed: list[str] = field(default_factory=list)
+    spared_young: int = 0
+
+
+async def sweep_bucket(bucket, kept_sha256s: Callable[[], Awaitable[set[str]]], *, grace_s: float) -> BucketSweepReport:
+    """On object storage (`SF_STORAGE=s3`): remove the objects under originals/, display/ and thumb/ that no row
+    names and that were written more than `grace_s` seconds ago (by the bucket's clock, as the local sweep goes by
+    the filesystem's). `bucket` is a `domain.photos.buckets.Bucket`; uploads arriving stay local (`sweep_folder`)."""
+
+    def listed() -> list:
+        return [item for name in SWEPT_FOLDERS if name != "incoming" for item in bucket.listing(f"{name}/")]
+
+    candidates = await asyncio.to_thread(listed)  # objects first, rows second, as on disk
+    if not candidates:
+        return BucketSweepReport()
+    kept = await kept_sha256s()
+    written_before = time.time() - grace_s
+    removed, young = [], 0
+    for item in candidates:
+        if item.key.rsplit("/", 1)[-1].split(".", 1)[0] in kept:
+            continue
+        if item.modified_at.timestamp() > written_before:
+            young += 1
+            continue
+        await asyncio.to_thread(bucket.delete, item.key)
+        removed.append(item.key)
+    return BucketSweepReport(removed, young)
