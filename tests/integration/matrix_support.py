@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -191,14 +192,20 @@ class Snapshots:
             self.sqlite = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
             self.sqlite.execute("PRAGMA busy_timeout = 10000")
             self.sqlite.executescript(_sqlite_touch_script())
+        self.taken, self.seconds = 0, 0.0  # how many snapshots, and the time they took (printed by the test)
 
     async def take(self) -> dict[str, tuple]:
         """Every table's fingerprint as committed now."""
-        if self.sqlite is not None:
-            return {name: (n,) for name, n in self.sqlite.execute(SQLITE_SNAPSHOT_SQL)}
-        async with self.engine.pool.acquire() as connection:
-            rows = await connection.fetch(PG_SNAPSHOT_SQL)
-        return {row["t"]: (row["n"], row["h"]) for row in rows}
+        started = time.perf_counter()
+        self.taken += 1
+        try:
+            if self.sqlite is not None:
+                return {name: (n,) for name, n in self.sqlite.execute(SQLITE_SNAPSHOT_SQL)}
+            async with self.engine.pool.acquire() as connection:
+                rows = await connection.fetch(PG_SNAPSHOT_SQL)
+            return {row["t"]: (row["n"], row["h"]) for row in rows}
+        finally:
+            self.seconds += time.perf_counter() - started
 
     def close(self) -> None:
         if self.sqlite is not None:
