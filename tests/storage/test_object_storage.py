@@ -13,7 +13,7 @@ import httpx
 import pytest
 from PIL import Image
 
-from api.cli import main
+from api.cli import _sweep_evidence, main
 from domain.photos.buckets import SHA256_METADATA, s3_client
 from domain.photos.migration import local_files
 from domain.photos.storage import derivative_key, object_store, original_key
@@ -90,6 +90,21 @@ async def test_photo_and_document_kept_in_the_bucket_and_sent_by_signed_url(clie
     async with httpx.AsyncClient() as outside:
         forged = await outside.get(location.replace(f"/{sha256[:2]}/", f"/{sha256[:2]}x/", 1))
     assert forged.status_code == 403
+
+    # the same bytes again (another clientId): the object is kept as it is, copied onto itself to be young again
+    again = await client.post(
+        "/v1/photos", files={"file": ("p.jpg", data, "image/jpeg")}, data={"clientId": "s3-2"}, headers=officer
+    )
+    assert again.status_code == 200 and again.json()["id"] == photo_id
+    assert keys_in(settings, "originals/") == [f"zhoushan/{original_key(sha256)}"]
+
+    # the start-up sweep of `serve` lists the bucket: an object no row names goes, the photo's stay
+    orphan = "c" * 64
+    object_store(settings).put(original_key(orphan), b"left by a crash")
+    await _sweep_evidence(settings)
+    assert f"zhoushan/{original_key(orphan)}" not in keys_in(settings)
+    assert f"zhoushan/{original_key(sha256)}" in keys_in(settings)
+    assert (await follow(client, f"/v1/photos/{photo_id}", officer)).content == data
 
     pdf = pdfs.clean_pdf(pages=2)
     document = await send(client, officer, pdf, client_id="s3-report", name="评估报告.pdf")
