@@ -1,16 +1,21 @@
 """Use cases of the hazard roll-ups: recompute cells (incrementally or in full), read figures, list their items.
 
-The roll-up is set-based in SQL on both engines. The enterprise cells of a batch of enterprises come from one
+The roll-up is set-based in SQL on both engines. The enterprise cells of a set of enterprises come from one
 GROUP BY over their hazards (by enterprise, local found month and local closed month) and one over their tasks;
-quarters and years are sums of months. They are computed into a temporary table and written by one
-`INSERT … SELECT … ON CONFLICT DO UPDATE … WHERE` that touches only cells whose figures differ (a run over unchanged
-data writes nothing); a stored cell no longer computed is set to zero and deleted at the end of the run. Every grid
-and region cell is an SQL sum over the stored enterprise cells of its periods, written the same way, one period kind
-per transaction. An incremental run re-aggregates the enterprises touched since the watermark (hazards or tasks
-changed, deadlines or task windows passed, the enterprise itself edited) and then the ancestor cells of the periods
-whose enterprise cells were written since the last completed run (`as_of`, so also by a run killed before its
-ancestors); nothing is ever added as a delta, so any sequence of runs converges on what a full run computes. The
-watermark moves only after the last batch (a full run removes it first), so a killed run is redone by the next.
+quarters and years are sums of months. Grid and region cells (each industry and all) are sums of enterprise cells.
+
+A full run is one transaction: every enterprise cell into a fresh table, every grid and region cell from one scan of
+those, then the fresh table (with the old one's indexes) replaces the old one and the watermark is set; an unchanged
+cell keeps its `as_of`, so a full run over current cells changes no row. A run killed before its commit changed
+nothing.
+
+An incremental run recomputes the enterprises touched since the watermark (hazards or tasks changed, deadlines or
+task windows passed, the enterprise itself edited), a batch per transaction: each ancestor cell moves by the
+difference between the batch's new enterprise figures and the stored ones (the stored ones taken off the grid,
+regions and industry they were computed under, so a moved enterprise leaves its old ancestors), in SQL, in the same
+transaction that writes the enterprise cells; a period is never re-summed. A batch whose figures did not change
+writes nothing, so a killed run redone by the next one adds no difference twice; the watermark moves only after the
+last batch.
 """
 
 from __future__ import annotations
@@ -34,7 +39,6 @@ from domain.stats.model import (
     METRICS,
     Count,
     Item,
-    PeriodKind,
     ScopeKind,
     listed_count,
     metric_value,
@@ -72,40 +76,19 @@ async def refresh_rollups(
     """Recompute the cells touched since the last run (all cells when `full`, or when there was no run yet)."""
     now = now or utcnow()
     last = await store.watermark(WATERMARK_ID)
-    full = full or last is None
-    if full:
-        # A full run killed midway leaves ancestors unsummed everywhere: without a watermark the next run is full.
-        await store.drop_watermark(WATERMARK_ID)
+    if full or last is None:
+        written, deleted = await store.replace_all_cells(WATERMARK_ID, await store.enterprise_region_paths(), now)
         enterprises = await org_store.all_enterprise_ids()
-    else:
-        enterprises = await store.touched_enterprises(last - SAFETY_MARGIN, now)
+        return RollupReport(full=True, enterprises=len(enterprises), written=written, deleted=deleted, now=now)
+    enterprises = await store.touched_enterprises(last - SAFETY_MARGIN, now)
     written = deleted = 0
-    for batch in store.batches(enterprises, max(batch_size, 1), full):
-        counts = await store.write_enterprise_cells(batch, now)
+    for batch in store.batches(enterprises, max(batch_size, 1)):
+        counts = await store.write_batch(batch, now)
         written, deleted = written + counts[0], deleted + counts[1]
         if pause:
             await asyncio.sleep(pause)
-    if full:
-        await store.analyze_cells()
-    # Ancestors are re-summed for every period (full) or for the periods whose enterprise cells were written since
-    # the last completed run, one period kind per transaction.
-    periods = None if full else await store.written_periods(last, now, last - SAFETY_MARGIN)
-    kinds = [str(kind) for kind in PeriodKind]
-    region_paths = await store.enterprise_region_paths()
-    for kind in kinds:
-        keys = None if periods is None else [key for key in periods if period_kind_of(key) == kind]
-        if keys == []:
-            continue
-        # the last kind of a full run also takes any stored cell of a kind that is none of them (it is stale)
-        other_kinds = kinds[:-1] if full and kind == kinds[-1] else None
-        counts = await store.write_ancestor_cells(
-            kind, keys, other_kinds=other_kinds, region_paths=region_paths, now=now
-        )
-        written, deleted = written + counts[0], deleted + counts[1]
-        if pause:
-            await asyncio.sleep(pause)
-    await store.finish_run(WATERMARK_ID, full=full, last=last, now=now)
-    return RollupReport(full=full, enterprises=len(enterprises), written=written, deleted=deleted, now=now)
+    await store.move_watermark(WATERMARK_ID, now)
+    return RollupReport(full=False, enterprises=len(enterprises), written=written, deleted=deleted, now=now)
 
 
 # --- reading: the caller's scope ---------------------------------------------------------------------------------------

@@ -35,6 +35,8 @@ _CELL_COLUMNS = (
     "period_key",
     *COUNTS,
     "as_of",
+    "grid_id",
+    "enterprise_industry",
 )
 
 
@@ -167,44 +169,26 @@ WITH {", ".join(passes)}, months AS (
   GROUP BY m.enterprise_id, k.period_kind, {_PERIOD_KEY}
   HAVING {_NONZERO}
 )
-SELECT 'enterprise:' || c.enterprise_id || ':{ALL_INDUSTRIES}:' || c.period_key, 'enterprise', c.enterprise_id,
-  e.region_path, '{ALL_INDUSTRIES}', c.period_kind, c.period_key, {", ".join(f"c.{name}" for name in COUNTS)},
-  {_timestamp("{now}")}
+SELECT 'enterprise:' || c.enterprise_id || ':{ALL_INDUSTRIES}:' || c.period_key AS id, 'enterprise' AS scope_kind,
+  c.enterprise_id AS scope_id, e.region_path AS scope_path, '{ALL_INDUSTRIES}' AS industry, c.period_kind AS period_kind,
+  c.period_key AS period_key, {", ".join(f"c.{name} AS {name}" for name in COUNTS)}, {_timestamp("{now}")} AS as_of,
+  e.grid_id AS grid_id, e.industry AS enterprise_industry
 FROM cells c JOIN enterprise e ON e.id = c.enterprise_id
 """
 
 
-def _int(expression: str, name: str | None = None) -> str:
-    """A count as a 4-byte integer: PostgreSQL sums those as 8-byte integers, not as (slow) numerics."""
-    return f"CAST({expression} AS INTEGER) AS {name or expression}"
-
-
 @dataclass(frozen=True, slots=True)
 class Batch:
-    """The enterprises of one batch: a range of ids (full runs: every id, existing or not, falls in one) or a list."""
+    """The enterprises of one batch of an incremental run."""
 
-    after: str | None = None
-    upto: str | None = None
-    ids: list[str] | None = None
+    ids: list[str]
 
     def condition(self, column: str) -> tuple[str, list[Any]]:
-        if self.ids is not None:
-            return _in_list(column), [_list_arg(self.ids)]
-        parts, args = ["1 = 1"], []
-        if self.after is not None:
-            parts, args = [*parts, f"{column} > {{}}"], [*args, self.after]
-        if self.upto is not None:
-            parts, args = [*parts, f"{column} <= {{}}"], [*args, self.upto]
-        return " AND ".join(parts), args
+        return _in_list(column), [_list_arg(self.ids)]
 
 
-def batches(enterprise_ids: list[str], batch_size: int, full: bool) -> list[Batch]:
-    if not full:
-        return [
-            Batch(ids=enterprise_ids[start : start + batch_size]) for start in range(0, len(enterprise_ids), batch_size)
-        ]
-    bounds = enterprise_ids[batch_size - 1 :: batch_size]
-    return [Batch(after, upto) for after, upto in zip([None, *bounds], [*bounds, None], strict=True)]
+def batches(enterprise_ids: list[str], batch_size: int) -> list[Batch]:
+    return [Batch(enterprise_ids[start : start + batch_size]) for start in range(0, len(enterprise_ids), batch_size)]
 
 
 _TOUCHED_SQL = """
@@ -225,55 +209,13 @@ async def touched_enterprises(since: datetime, now: datetime) -> list[str]:
     return sorted({row["enterprise_id"] for row in await RollupCell.raw(sql, *args).run()})
 
 
-# --- writing: one batch of cells in one transaction -------------------------------------------------------------------
-
-_NEXT_TABLE = f"""CREATE TEMP TABLE rollup_next (id VARCHAR(120) PRIMARY KEY, scope_kind VARCHAR(16),
-  scope_id VARCHAR(26), scope_path VARCHAR(200), industry VARCHAR(40), period_kind VARCHAR(8), period_key VARCHAR(8),
-  {", ".join(f"{name} BIGINT" for name in COUNTS)}, as_of TIMESTAMPTZ)"""
-_COLUMNS = ", ".join(_CELL_COLUMNS)
-# Only cells whose figures (or place) differ are written, so a run over unchanged data writes nothing.
-_UPSERT = (
-    f"INSERT INTO rollup_cell ({_COLUMNS}) SELECT {_COLUMNS} FROM rollup_next WHERE 1 = 1 "
-    f"ON CONFLICT (id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in _CELL_COLUMNS[1:])} "
-    f"WHERE {' OR '.join(f'rollup_cell.{c} <> excluded.{c}' for c in ('scope_path', *COUNTS))}"
-)
-_GONE = "NOT EXISTS (SELECT 1 FROM rollup_next n WHERE n.id = rollup_cell.id)"
-
-
-async def _apply(
-    select: str, select_args: list[Any], stale: str, stale_args: list[Any], *, zero: bool, now: datetime
-) -> tuple[int, int]:
-    """In one transaction: compute cells with `select` into a temporary table, upsert those that differ, and remove
-    the stored cells matching `stale` that are no longer computed (set to zero when `zero`, for the final pass to
-    delete: an enterprise cell's period must still be found by the ancestor pass if this run is killed before it).
-    Returns (written, removed)."""
-    async with transaction():
-        if _postgres():
-            # the batch's sorts and hashes fit in memory instead of spilling to disk (this transaction only)
-            await RollupCell.raw("SET LOCAL work_mem = '256MB'").run()
-        await RollupCell.raw(_NEXT_TABLE).run()
-        await RollupCell.raw(f"INSERT INTO rollup_next ({_COLUMNS}) {select}", *select_args).run()
-        written = await _count(_UPSERT)
-        if zero:
-            zeroes = ", ".join(f"{name} = 0" for name in COUNTS)
-            removed = await _count(
-                f"UPDATE rollup_cell SET {zeroes}, as_of = {{}} WHERE {stale} AND {_GONE} AND NOT ({_ZERO})",
-                now,
-                *stale_args,
-            )
-        else:
-            removed = await _count(f"DELETE FROM rollup_cell WHERE {stale} AND {_GONE}", *stale_args)
-        await RollupCell.raw("DROP TABLE rollup_next").run()
-    return written, removed
-
-
-# --- ancestors ---------------------------------------------------------------------------------------------------------
+# --- ancestors: sums over enterprise figures, or differences of them -----------------------------------------------
 
 
 def _prefixes_sql(region_paths: list[str]) -> tuple[str, list[Any]]:
     """A relation (region_path, code, prefix): every region on each enterprise region path, with its own path."""
     triples = []
-    for path in region_paths:
+    for path in sorted(set(region_paths)):
         codes = region_codes_of_path(path)
         triples += [(path, code, "/" + "/".join(codes[: depth + 1]) + "/") for depth, code in enumerate(codes)]
     if _postgres():
@@ -286,22 +228,26 @@ def _prefixes_sql(region_paths: list[str]) -> tuple[str, list[Any]]:
     return sql, [json.dumps(triples)]
 
 
-def _ancestor_cells_sql(periods: str, prefixes: str) -> str:
-    """Every grid and region cell (each industry and all) of the periods chosen by `periods` (a condition on the
-    enterprise cells `c`), summed from the stored enterprise cells that are not empty. Placeholders: the arguments
-    of `periods`, of `prefixes`, then now (as_of)."""
+def _summed_counts(prefix: str = "") -> str:
+    """Each count summed (counts as 4-byte integers, PostgreSQL's fast sum; seconds as they come)."""
+    return ", ".join(
+        f"CAST(SUM({prefix}{name}) AS INTEGER) AS {name}"
+        if name != "close_seconds"
+        else f"SUM({prefix}{name}) AS {name}"
+        for name in COUNTS
+    )
+
+
+def _ancestor_cells_sql(placed: str, prefixes: str) -> str:
+    """Every grid and region cell (each industry and all) of the figures in `placed`, a relation of enterprise
+    figures by placement (grid_id, region_path, industry, period_kind, period_key, the counts): sums of cells, or
+    signed differences of them. Cells whose counts are all zero are left out. Placeholders: those of `placed`, of
+    `prefixes`, then now (as_of)."""
     counts = ", ".join(f"b.{name}" for name in COUNTS)
     return f"""
 WITH base AS (
-  SELECT e.grid_id AS grid_id, e.region_path AS region_path, e.industry AS industry, c.period_kind AS period_kind,
-    c.period_key AS period_key, {
-        ", ".join(
-            _int(f"SUM(c.{name})", name) if name != "close_seconds" else f"SUM(c.{name}) AS {name}" for name in COUNTS
-        )
-    }
-  FROM rollup_cell c JOIN enterprise e ON e.id = c.scope_id
-  WHERE c.scope_kind = 'enterprise' AND {periods} AND NOT ({" AND ".join(f"c.{name} = 0" for name in COUNTS)})
-  GROUP BY e.grid_id, e.region_path, e.industry, c.period_kind, c.period_key
+  SELECT grid_id, region_path, industry, period_kind, period_key, {_summed_counts()}
+  FROM ({placed}) p GROUP BY grid_id, region_path, industry, period_kind, period_key
 ), industries AS (
   SELECT grid_id, region_path, industry AS cell_industry, period_kind, period_key, {counts} FROM base b
   UNION ALL
@@ -314,36 +260,167 @@ WITH base AS (
   SELECT 'region', m.code, m.prefix, b.cell_industry, b.period_kind, b.period_key, {counts}
   FROM industries b JOIN ({prefixes}) m ON m.region_path = b.region_path
 )
-SELECT kind || ':' || scope_id || ':' || cell_industry || ':' || period_key, kind, scope_id, MIN(scope_path),
-  cell_industry, period_kind, period_key, {_SUMS}, {_timestamp()}
-FROM scoped GROUP BY kind, scope_id, cell_industry, period_kind, period_key
+SELECT kind || ':' || scope_id || ':' || cell_industry || ':' || period_key AS id, kind AS scope_kind,
+  scope_id, MIN(scope_path) AS scope_path, cell_industry AS industry, period_kind, period_key, {_SUMS},
+  {_timestamp()} AS as_of, CAST(NULL AS VARCHAR(26)) AS grid_id, CAST(NULL AS VARCHAR(40)) AS enterprise_industry
+FROM scoped GROUP BY kind, scope_id, cell_industry, period_kind, period_key HAVING {_NONZERO}
 """
 
 
-# --- the runs ----------------------------------------------------------------------------------------------------------
+_PLACED = "grid_id, scope_path AS region_path, enterprise_industry AS industry, period_kind, period_key"
 
 
-# The enterprise cells written since the last completed run (by this run, or by a killed one: its `now` was later).
-_SINCE = "scope_kind = 'enterprise' AND (as_of > {} OR as_of = {})"
+# --- a full run: every cell into a fresh table that replaces the old one ---------------------------------------------
 
 
-# ... and every cell of an enterprise edited since (a move to another grid changes no figure of its own cells).
-_MOVED = """SELECT c.period_key FROM rollup_cell c JOIN enterprise e ON e.id = c.scope_id
- WHERE c.scope_kind = 'enterprise' AND (e.updated_at > {} OR e.created_at > {})"""
+def _same(new: str, old: str) -> str:
+    """SQL: the stored cell `old` has the figures and placement of the computed cell `new`."""
+    nullable = " AND ".join(
+        f"COALESCE({old}.{column}, '') = COALESCE({new}.{column}, '')" for column in ("grid_id", "enterprise_industry")
+    )
+    counts = " AND ".join(f"{old}.{name} = {new}.{name}" for name in COUNTS)
+    return f"{old}.id IS NOT NULL AND {old}.scope_path = {new}.scope_path AND {nullable} AND {counts}"
 
 
-async def written_periods(last: datetime, now: datetime, since: datetime) -> list[str]:
-    """The periods whose ancestor cells may be stale: of the enterprise cells written since the last completed run,
-    or of the enterprises edited since `since`."""
-    sql = f"SELECT period_key FROM rollup_cell WHERE {_SINCE} UNION {_MOVED}"
-    return sorted({row["period_key"] for row in await RollupCell.raw(sql, last, now, since, since).run()})
+def _kept(select: str) -> str:
+    """The cells of `select` with the stored `as_of` of each one that is unchanged, so an unchanged cell keeps its
+    time (and a full run over current cells changes no row)."""
+    columns = ", ".join(
+        f"f.{column}" if column != "as_of" else f"CASE WHEN {_same('f', 'o')} THEN o.as_of ELSE f.as_of END"
+        for column in _CELL_COLUMNS
+    )
+    return f"SELECT {columns} FROM ({select}) f LEFT JOIN rollup_cell o ON o.id = f.id"
+
+
+async def _table_and_indexes() -> tuple[str, list[str]]:
+    """The statements that make the cell table (SQLite; PostgreSQL copies it with LIKE) and its indexes but the
+    primary key, as they stand."""
+    if _postgres():
+        rows = await RollupCell.raw(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'rollup_cell' AND schemaname = current_schema()"
+        ).run()
+        return "", [row["indexdef"] for row in rows if row["indexname"] != "rollup_cell_pkey"]
+    rows = await RollupCell.raw(
+        "SELECT type, sql FROM sqlite_master WHERE tbl_name = 'rollup_cell' AND sql IS NOT NULL"
+    ).run()
+    table = next(row["sql"] for row in rows if row["type"] == "table")
+    return table, [row["sql"] for row in rows if row["type"] == "index"]
+
+
+async def replace_all_cells(watermark_id: str, region_paths: list[str], now: datetime) -> tuple[int, int]:
+    """In one transaction: compute every enterprise cell (one pass over the hazards and one over the tasks) into a
+    fresh table, every grid and region cell from those (one scan of them), swap the fresh table in for the old one
+    with the old one's indexes, and set the watermark. A run killed before its commit leaves everything as it was.
+    Returns (written: cells new or changed, removed: stored cells no longer computed)."""
+    table, indexes = await _table_and_indexes()
+    select, select_args = _bind(_enterprise_cells_sql(), {"batch": ("1 = 1", []), "now": ("{}", [now])})
+    prefixes, prefix_args = _prefixes_sql(region_paths)
+    ancestors = _ancestor_cells_sql(
+        f"SELECT {_PLACED}, {', '.join(COUNTS)} FROM rollup_cell_next WHERE scope_kind = 'enterprise'", prefixes
+    )
+    into = f"INSERT INTO rollup_cell_next ({_COLUMNS}) "
+    async with transaction():
+        if _postgres():
+            # the sorts and hashes fit in memory instead of spilling to disk (this transaction only)
+            await RollupCell.raw("SET LOCAL work_mem = '256MB'").run()
+            await RollupCell.raw("DROP TABLE IF EXISTS rollup_cell_next").run()
+            await RollupCell.raw("CREATE TABLE rollup_cell_next (LIKE rollup_cell INCLUDING DEFAULTS)").run()
+        else:
+            await RollupCell.raw("DROP TABLE IF EXISTS rollup_cell_next").run()
+            await RollupCell.raw(re.sub(r'"?rollup_cell"?', "rollup_cell_next", table, count=1)).run()
+        await RollupCell.raw(into + _kept(select), *select_args).run()
+        if _postgres():
+            # statistics of the fresh cells: the ancestor pass hashes them instead of sorting (they stay with the
+            # table through the rename; the few ancestor cells added after do not change its shape)
+            await RollupCell.raw("ANALYZE rollup_cell_next").run()
+        await RollupCell.raw(into + _kept(ancestors), *prefix_args, now).run()
+        # new or changed cells carry this run's time (an unchanged one kept its own)
+        written = await RollupCell.raw("SELECT COUNT(*) AS n FROM rollup_cell_next WHERE as_of = {}", now).run()
+        gone = await RollupCell.raw(
+            "SELECT COUNT(*) AS n FROM rollup_cell o WHERE NOT EXISTS "
+            "(SELECT 1 FROM rollup_cell_next n WHERE n.id = o.id)"
+        ).run()
+        await RollupCell.raw("DROP TABLE rollup_cell").run()
+        await RollupCell.raw("ALTER TABLE rollup_cell_next RENAME TO rollup_cell").run()
+        if _postgres():
+            await RollupCell.raw("ALTER TABLE rollup_cell ADD CONSTRAINT rollup_cell_pkey PRIMARY KEY (id)").run()
+        for statement in indexes:
+            await RollupCell.raw(statement).run()
+        await RollupWatermark.delete().where(RollupWatermark.id == watermark_id).run()
+        await RollupWatermark.insert(RollupWatermark(id=watermark_id, computed_at=now, full_at=now)).run()
+    return int(written[0]["n"]), int(gone[0]["n"])
+
+
+# --- an incremental run: each batch's enterprise cells, and their differences onto the ancestors ----------------------
+
+_TEMP_TABLE = f"""CREATE TEMP TABLE {{name}} (id VARCHAR(120) PRIMARY KEY, scope_kind VARCHAR(16),
+  scope_id VARCHAR(26), scope_path VARCHAR(200), industry VARCHAR(40), period_kind VARCHAR(8), period_key VARCHAR(8),
+  {", ".join(f"{name} BIGINT" for name in COUNTS)}, as_of TIMESTAMPTZ, grid_id VARCHAR(26),
+  enterprise_industry VARCHAR(40))"""
+_COLUMNS = ", ".join(_CELL_COLUMNS)
+# Only cells whose figures (or place) differ are written, so a run over unchanged data writes nothing.
+_UPSERT = (
+    f"INSERT INTO rollup_cell ({_COLUMNS}) SELECT {_COLUMNS} FROM rollup_next WHERE 1 = 1 "
+    f"ON CONFLICT (id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in _CELL_COLUMNS[1:])} "
+    f"WHERE {' OR '.join(f'rollup_cell.{c} <> excluded.{c}' for c in ('scope_path', *COUNTS))} "
+    "OR COALESCE(rollup_cell.grid_id, '') <> COALESCE(excluded.grid_id, '') "
+    "OR COALESCE(rollup_cell.enterprise_industry, '') <> COALESCE(excluded.enterprise_industry, '')"
+)
+# Each ancestor cell moves by the difference (a cell not stored yet starts from it).
+_ADD_DELTA = (
+    f"INSERT INTO rollup_cell ({_COLUMNS}) SELECT {_COLUMNS} FROM rollup_delta WHERE 1 = 1 "
+    f"ON CONFLICT (id) DO UPDATE SET {', '.join(f'{c} = rollup_cell.{c} + excluded.{c}' for c in COUNTS)}, "
+    "scope_path = excluded.scope_path, as_of = excluded.as_of"
+)
+_GONE = "NOT EXISTS (SELECT 1 FROM rollup_next n WHERE n.id = rollup_cell.id)"
+
+
+async def write_batch(batch: Batch, now: datetime) -> tuple[int, int]:
+    """In one transaction: recompute the enterprise cells of one batch, add the difference between their new and
+    stored figures to every grid and region cell above them (the stored figures taken off the grid, region and
+    industry they were computed under), remove ancestor cells that fell to zero, and write the enterprise cells
+    that differ. A period is never re-summed; a batch whose figures did not change writes nothing. (written, removed)"""
+    select, select_args = _bind(
+        _enterprise_cells_sql(), {"batch": batch.condition("enterprise_id"), "now": ("{}", [now])}
+    )
+    cells, cell_args = batch.condition("scope_id")
+    stored = f"FROM rollup_cell WHERE scope_kind = 'enterprise' AND {cells}"
+    async with transaction():
+        if _postgres():
+            await RollupCell.raw("SET LOCAL work_mem = '256MB'").run()
+        await RollupCell.raw(_TEMP_TABLE.format(name="rollup_next")).run()
+        await RollupCell.raw(f"INSERT INTO rollup_next ({_COLUMNS}) {select}", *select_args).run()
+        paths = await RollupCell.raw(
+            f"SELECT scope_path FROM rollup_next UNION SELECT scope_path {stored}", *cell_args
+        ).run()
+        prefixes, prefix_args = _prefixes_sql([row["scope_path"] for row in paths])
+        negated = ", ".join(f"-{name} AS {name}" for name in COUNTS)
+        placed = (
+            f"SELECT {_PLACED}, {', '.join(COUNTS)} FROM rollup_next UNION ALL SELECT {_PLACED}, {negated} {stored}"
+        )
+        await RollupCell.raw(_TEMP_TABLE.format(name="rollup_delta")).run()
+        await RollupCell.raw(
+            f"INSERT INTO rollup_delta ({_COLUMNS}) {_ancestor_cells_sql(placed, prefixes)}",
+            *cell_args,
+            *prefix_args,
+            now,
+        ).run()
+        written = await _count(_ADD_DELTA)
+        removed = await _count(f"DELETE FROM rollup_cell WHERE id IN (SELECT id FROM rollup_delta) AND {_ZERO}")
+        written += await _count(_UPSERT)
+        removed += await _count(
+            f"DELETE FROM rollup_cell WHERE scope_kind = 'enterprise' AND {cells} AND {_GONE}", *cell_args
+        )
+        await RollupCell.raw("DROP TABLE rollup_next").run()
+        await RollupCell.raw("DROP TABLE rollup_delta").run()
+    return written, removed
 
 
 # --- the functions the services call ----------------------------------------------------------------------------------
 
 
 async def watermark(watermark_id: str) -> datetime | None:
-    """When the last completed run read its inputs (None: no run completed since the last full one began)."""
+    """When the last completed run read its inputs (None: no run completed yet)."""
     row = (
         await RollupWatermark.select(RollupWatermark.computed_at)
         .where(RollupWatermark.id == watermark_id)
@@ -353,68 +430,14 @@ async def watermark(watermark_id: str) -> datetime | None:
     return None if row is None else as_datetime(row["computed_at"])
 
 
-async def drop_watermark(watermark_id: str) -> None:
-    """Forget the last run: a full run killed midway leaves ancestors unsummed, so the next run must be full too."""
-    await RollupWatermark.delete().where(RollupWatermark.id == watermark_id).run()
-
-
-async def write_enterprise_cells(batch: Batch, now: datetime) -> tuple[int, int]:
-    """Recompute the enterprise cells of one batch in one transaction; (written, set to zero)."""
-    select, select_args = _bind(
-        _enterprise_cells_sql(), {"batch": batch.condition("enterprise_id"), "now": ("{}", [now])}
-    )
-    cells, cell_args = batch.condition("scope_id")
-    return await _apply(select, select_args, f"scope_kind = 'enterprise' AND {cells}", cell_args, zero=True, now=now)
-
-
-async def analyze_cells() -> None:
-    """Refresh PostgreSQL's statistics of the cells (the ancestor pass plans over the cells just written)."""
-    if _postgres():
-        await RollupCell.raw("ANALYZE rollup_cell").run()
+async def move_watermark(watermark_id: str, now: datetime) -> None:
+    """An incremental run is complete: the next one looks at changes since `now`."""
+    await RollupWatermark.update({RollupWatermark.computed_at: now}).where(RollupWatermark.id == watermark_id).run()
 
 
 async def enterprise_region_paths() -> list[str]:
     """Every distinct region path an enterprise sits on."""
     return [row["region_path"] for row in await RollupCell.raw("SELECT DISTINCT region_path FROM enterprise").run()]
-
-
-async def write_ancestor_cells(
-    kind: str, keys: list[str] | None, *, other_kinds: list[str] | None, region_paths: list[str], now: datetime
-) -> tuple[int, int]:
-    """Re-sum the grid and region cells of one period kind (only the periods `keys`, when given) in one transaction;
-    with `other_kinds`, also remove stored cells of a kind that is none of them. (written, deleted)."""
-    if other_kinds is not None:
-        own, own_args = f"period_kind NOT IN ({', '.join('{}' for _ in other_kinds)})", list(other_kinds)
-    else:
-        own, own_args = "period_kind = {}", [kind]
-    chosen, chosen_args = (
-        (own, own_args) if keys is None else (f"{own} AND {_in_list('period_key')}", [*own_args, _list_arg(keys)])
-    )
-    prefixes, prefix_args = _prefixes_sql(region_paths)
-    return await _apply(
-        _ancestor_cells_sql(chosen.replace("period_", "c.period_"), prefixes),
-        [*chosen_args, *prefix_args, now],
-        f"scope_kind != 'enterprise' AND {chosen}",
-        chosen_args,
-        zero=False,
-        now=now,
-    )
-
-
-async def finish_run(watermark_id: str, *, full: bool, last: datetime | None, now: datetime) -> None:
-    """Delete the enterprise cells that fell to zero (kept until their ancestors were re-summed) and move the
-    watermark, in one transaction."""
-    async with transaction():
-        emptied, emptied_args = ("scope_kind = 'enterprise'", []) if full else (_SINCE, [last, now])
-        await RollupCell.raw(f"DELETE FROM rollup_cell WHERE {emptied} AND {_ZERO}", *emptied_args).run()
-        if full:
-            await RollupWatermark.insert(RollupWatermark(id=watermark_id, computed_at=now, full_at=now)).run()
-        else:
-            await (
-                RollupWatermark.update({RollupWatermark.computed_at: now})
-                .where(RollupWatermark.id == watermark_id)
-                .run()
-            )
 
 
 @dataclass(frozen=True, slots=True)

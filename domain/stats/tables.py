@@ -32,6 +32,10 @@ class RollupCell(Table, tablename="rollup_cell"):
     tasks_done_present = Integer(default=0)
     # The time the time-dependent counts (overdue, tasks whose window ended) were taken at; drill-downs use it.
     as_of = Timestamptz()
+    # An enterprise cell's grid and industry when it was computed: an incremental run takes its old figures off the
+    # ancestors they were added to, even after the enterprise moved (None on grid and region cells).
+    grid_id = Varchar(length=26, null=True, default=None)
+    enterprise_industry = Varchar(length=40, null=True, default=None)
 
 
 class RollupWatermark(Table, tablename="rollup_watermark"):

@@ -14,6 +14,7 @@ from domain.errors import DomainError
 from domain.hazards.model import Accept, Assign, Void
 from domain.hazards.services import NewHazard, create_hazard, transition
 from domain.hazards.tables import Hazard
+from domain.org.tables import Enterprise
 from domain.stats.model import COUNT_DEFINITIONS, COUNTS, PeriodKind
 from domain.stats.services import count_items, refresh_rollups, resolve_scope
 from domain.stats.tables import RollupCell, RollupWatermark
@@ -106,6 +107,33 @@ async def test_incremental_runs_after_random_changes_equal_a_full_recompute(db):
     assert incremental == await clean_full()
     # the demo's city cell reflects the hazards created here
     assert any(key.startswith("region:330900:*:") for key in incremental)
+
+
+async def test_an_enterprise_moved_to_another_grid_region_and_industry_leaves_its_old_ancestors(db):
+    """Its stored figures come off the grid, regions and industry they were added to, and go onto the new ones."""
+    ids = await enterprise_ids()
+    rows = await Enterprise.select().where(Enterprise.id.is_in([ids["E1"], ids["E2"]])).run()
+    moved, target = sorted(rows, key=lambda row: row["id"] != ids["E2"])
+    assert (moved["grid_id"], moved["industry"]) != (target["grid_id"], target["industry"])
+    before = await cells()
+    await (
+        Enterprise.update(
+            {
+                Enterprise.grid_id: target["grid_id"],
+                Enterprise.region_code: target["region_code"],
+                Enterprise.region_path: target["region_path"],
+                Enterprise.industry: "machinery" if target["industry"] != "machinery" else "shipbuilding",
+                Enterprise.updated_at: utcnow(),
+            }
+        )
+        .where(Enterprise.id == moved["id"])
+        .run()
+    )
+    report = await refresh_rollups()
+    assert report.written > 0
+    incremental = await cells()
+    assert incremental != before
+    assert incremental == await clean_full()
 
 
 async def test_a_second_run_changes_nothing_and_a_full_run_over_current_cells_writes_nothing(db):
