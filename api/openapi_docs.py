@@ -107,7 +107,8 @@ HEADER_PARAMETERS: dict[str, Parameter] = {
         name="Accept-Language",
         param_in=ParamType.HEADER,
         required=False,
-        schema=Schema(type=OpenAPIType.STRING, max_length=200, examples=["zh-CN", "en"]),
+        # No maxLength: the server reads a header of any length (what it cannot use it ignores), so none is enforced.
+        schema=Schema(type=OpenAPIType.STRING, examples=["zh-CN", "en"]),
         description="The language of problem details' `title` and `detail` (`zh…` or `en…`, q-values honoured; "
         "Chinese otherwise), as their `Content-Language` says.",
     ),
