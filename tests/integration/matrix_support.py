@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from domain.codes.tokens import SubjectKind
@@ -103,8 +103,6 @@ class Seed:
 
     principals: dict[str, Principal]
     rows: dict[str, list[dict[str, Any]]]
-    sign_token: Any = None  # (kind, subject id, serial) -> a genuine QR token
-    tokens: dict[str, str] = field(default_factory=dict)
 
     def objects(self, principal: Principal, kind: str) -> dict[str, dict[str, Any] | None]:
         """The caller's own object, another tenant's, and a nonexistent one of the kind (None: the seed has none)."""
@@ -150,7 +148,7 @@ async def load_seed(principal_specs: list[tuple[str, str | None]], codes) -> See
         {**row, "id": codes.printed(SubjectKind.RISK_POINT, row["id"], row["qr_serial"]).token}
         for row in rows["risk_point"]
     ]
-    return Seed(principals, rows, sign_token=codes)
+    return Seed(principals, rows)
 
 
 def nonexistent_token(codes) -> str:

@@ -165,7 +165,6 @@ def _reason(_: Cell) -> dict[str, Any]:
     return {"json": {"reason": "授权矩阵测试"}}
 
 
-NO_BODY = None
 ADMIN = frozenset({"admin"})
 # From the permission table (domain/access/permissions.py): who supervises, and who also reads the supervision side.
 SUPERVISORS = REGULATORS | ADMIN
