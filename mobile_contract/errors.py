@@ -392,6 +392,11 @@ CATALOGUE: dict[str, ErrorEntry] = {
     "RATE_LIMITED": ErrorEntry(429, "请求过于频繁，请稍后再试", "Too many requests; try again later"),
     "INTERNAL_ERROR": ErrorEntry(500, "服务器内部错误，已记录", "Internal server error; it has been logged"),
     "SERVICE_UNAVAILABLE": ErrorEntry(503, "服务暂不可用", "The service is unavailable for now"),
+    "OBJECT_STORE_UNAVAILABLE": ErrorEntry(
+        503,
+        "照片和文件存储暂时无法访问（上传未保存任何内容），请在 Retry-After 秒后重试",
+        "The photo and document store cannot be reached for now (an upload kept nothing); retry after Retry-After seconds",
+    ),
     "STORAGE_UNAVAILABLE": ErrorEntry(
         503,
         "数据库暂时无法访问，请在 Retry-After 秒后用同一 Idempotency-Key 重试",

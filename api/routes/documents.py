@@ -14,7 +14,7 @@ from litestar.response import File
 from litestar.status_codes import HTTP_304_NOT_MODIFIED
 
 from api.multipart import FORM_ALLOWANCE, STORAGE_FULL_RESPONSE, malformed, stream_form
-from api.routes.photos import UPLOAD_BODY_LIMIT
+from api.routes.photos import SIGNED_REDIRECT_RESPONSE, UPLOAD_BODY_LIMIT, redirect_to_signed
 from domain.access.model import Actor
 from domain.documents.model import DocumentTooLarge
 from domain.documents.services import DocumentIncoming, DocumentRecord, Documents
@@ -121,7 +121,12 @@ class DocumentController(Controller):
         """A document's metadata: pages, size, SHA-256, name, uploader and its download URL."""
         return presented(await documents.get(actor=actor, document_id=document_id))
 
-    @get("/{document_id:str}/file", summary="The PDF, byte for byte (as an attachment)", media_type="application/pdf")
+    @get(
+        "/{document_id:str}/file",
+        summary="The PDF, byte for byte (as an attachment)",
+        media_type="application/pdf",
+        responses={307: SIGNED_REDIRECT_RESPONSE},
+    )
     async def download(self, actor: Actor, documents: Documents, request: Request, document_id: str) -> Response:
         """The PDF as uploaded, byte for byte, as an attachment; immutable, so it may be cached forever."""
         found = await documents.file(actor=actor, document_id=document_id)
@@ -130,6 +135,8 @@ class DocumentController(Controller):
         wanted = {tag.strip().removeprefix("W/") for tag in request.headers.get("if-none-match", "").split(",")}
         if etag in wanted or "*" in wanted:
             return Response(b"", status_code=HTTP_304_NOT_MODIFIED, headers=headers)
+        if found.url is not None:  # on object storage: the signed URL answers as an attachment too
+            return redirect_to_signed(found.url, etag)
         # Saved, not shown in the browser's own viewer; and a viewer that opens it anyway runs nothing.
         headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
         return File(

@@ -10,7 +10,7 @@ from litestar.exceptions import HTTPException
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import OpenAPIFormat, OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
 from litestar.response import File
-from litestar.status_codes import HTTP_304_NOT_MODIFIED, HTTP_415_UNSUPPORTED_MEDIA_TYPE
+from litestar.status_codes import HTTP_304_NOT_MODIFIED, HTTP_307_TEMPORARY_REDIRECT, HTTP_415_UNSUPPORTED_MEDIA_TYPE
 
 from api.multipart import FORM_ALLOWANCE, STORAGE_FULL_RESPONSE, malformed, stream_form
 from domain.access.model import Actor
@@ -24,6 +24,12 @@ UPLOAD_BODY_LIMIT = 64 * 1024 * 1024
 # An original never changes under its id (it is named by its hash); a derivative may be re-made with a new stamp.
 ORIGINAL_CACHE = "private, max-age=31536000, immutable"
 DERIVATIVE_CACHE = "private, max-age=86400"
+# What a download answers on object storage (`redirect_to_signed`), documented on each download route.
+SIGNED_REDIRECT_RESPONSE = ResponseSpec(
+    None,
+    description="On object storage (SF_STORAGE=s3): the caller may see it; `Location` is a signed URL of the file "
+    "in the bucket, valid a few minutes (follow it without this API's Authorization header)",
+)
 
 
 @dataclass
@@ -72,15 +78,26 @@ def presented(record: PhotoRecord) -> wire.Photo:
 
 
 def send_file(request: Request, found: PhotoFile, cache: str) -> Response:
-    """The file with its ETag and caching; 304 when the phone already holds this version (If-None-Match)."""
+    """The file with its ETag and caching; 304 when the phone already holds this version (If-None-Match); on object
+    storage a redirect to a short-lived signed URL (see `redirect_to_signed`)."""
     etag = f'"{found.etag}"'
     headers = {"ETag": etag, "Cache-Control": cache, "X-Content-Type-Options": "nosniff"}
     wanted = {tag.strip().removeprefix("W/") for tag in request.headers.get("if-none-match", "").split(",")}
     if etag in wanted or "*" in wanted:
         return Response(b"", status_code=HTTP_304_NOT_MODIFIED, headers=headers)
+    if found.url is not None:
+        return redirect_to_signed(found.url, etag)
     # The sandbox keeps a browser that opens an original from running anything in it, whatever it hides.
     headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return File(found.path, media_type=found.media_type, content_disposition_type="inline", headers=headers)
+
+
+def redirect_to_signed(url: str, etag: str) -> Response:
+    """307 to the object store's signed GET, after this API has checked who asks: the bytes go from the bucket to
+    the client without passing through an API process, and the URLs in the contract stay the same. The redirect
+    itself is never cached (its URL expires); the tag still lets a client skip it with If-None-Match."""
+    headers = {"Location": url, "ETag": etag, "Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer"}
+    return Response(b"", status_code=HTTP_307_TEMPORARY_REDIRECT, headers=headers)
 
 
 class PhotoController(Controller):
@@ -111,6 +128,7 @@ class PhotoController(Controller):
         summary="The original, byte for byte",
         media_type="application/octet-stream",
         opt={"response_media_types": tuple(MEDIA_TYPES.values())},  # documented as the types it is sent with
+        responses={307: SIGNED_REDIRECT_RESPONSE},
     )
     async def original(self, actor: Actor, photos: Photos, request: Request, photo_id: str) -> Response:
         """The photo as uploaded, byte for byte, in its own type; immutable, so it may be cached forever (ETag, 304)."""
@@ -120,6 +138,7 @@ class PhotoController(Controller):
         "/{photo_id:str}/display",
         summary="The display copy (JPEG, stamped with time, place, enterprise)",
         media_type="image/jpeg",
+        responses={307: SIGNED_REDIRECT_RESPONSE},
     )
     async def display(self, actor: Actor, photos: Photos, request: Request, photo_id: str) -> Response:
         """The display copy: a JPEG stamped with the time, place and enterprise of the capture."""
@@ -127,7 +146,12 @@ class PhotoController(Controller):
             request, await photos.derivative(actor=actor, photo_id=photo_id, kind="display"), DERIVATIVE_CACHE
         )
 
-    @get("/{photo_id:str}/thumb", summary="The thumbnail (JPEG)", media_type="image/jpeg")
+    @get(
+        "/{photo_id:str}/thumb",
+        summary="The thumbnail (JPEG)",
+        media_type="image/jpeg",
+        responses={307: SIGNED_REDIRECT_RESPONSE},
+    )
     async def thumb(self, actor: Actor, photos: Photos, request: Request, photo_id: str) -> Response:
         """A small JPEG for lists."""
         return send_file(

@@ -21,16 +21,56 @@ from pathlib import Path
 from urllib.parse import quote
 
 import boto3
+from boto3.exceptions import S3UploadFailedError
 from botocore.config import Config
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, ConnectionClosedError, ConnectTimeoutError, EndpointConnectionError
+from botocore.exceptions import ReadTimeoutError as BotoReadTimeout
 
 from domain.config import Settings
+from domain.errors import DomainError
 from domain.ids import new_id
 from domain.photos.storage import Incoming, refused_when_full
 
 SHA256_METADATA = "sha256"
+# Seconds a client is told to wait (Retry-After) when the store cannot be reached (boto3 has retried 3 times).
+OBJECT_STORE_RETRY_AFTER_S = 10
+_UNREACHABLE = (EndpointConnectionError, ConnectTimeoutError, ConnectionClosedError, BotoReadTimeout)
 _CLIENTS: dict[tuple, object] = {}
 _CLIENTS_LOCK = threading.Lock()
+
+
+class ObjectStoreUnavailable(DomainError):
+    """The object store cannot be reached (down, unreachable, answering 5xx): nothing of the request was kept."""
+
+    code = "OBJECT_STORE_UNAVAILABLE"
+
+
+def is_unreachable(error: BaseException) -> bool:
+    """True when `error` (or what caused it) says the store is away or failing, not that a request is wrong."""
+    current: BaseException | None = error
+    for _ in range(8):
+        if current is None:
+            return False
+        if isinstance(current, _UNREACHABLE):
+            return True
+        if isinstance(current, ClientError):
+            return current.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) >= 500
+        current = current.__cause__ or current.__context__
+    return False
+
+
+@contextmanager
+def reachable() -> Iterator[None]:
+    """Turn the store being away into `ObjectStoreUnavailable` (503 with Retry-After); other errors stay as they are."""
+    try:
+        yield
+    except (ClientError, S3UploadFailedError, *_UNREACHABLE) as error:
+        if is_unreachable(error):
+            raise ObjectStoreUnavailable(
+                "the photo and document store cannot be reached; nothing was kept, try again later",
+                retryAfterSeconds=OBJECT_STORE_RETRY_AFTER_S,
+            ) from error
+        raise
 
 
 def s3_client(settings: Settings):
@@ -48,6 +88,8 @@ def s3_client(settings: Settings):
                 signature_version="s3v4",
                 s3={"addressing_style": settings.s3_addressing_style},
                 retries={"max_attempts": 3, "mode": "standard"},
+                connect_timeout=5,  # a store that does not answer is reported (503) in seconds, not a minute
+                read_timeout=30,
                 # Checksums only where the API requires them: S3-compatible stores (older MinIO, OSS) refuse the
                 # CRC32 trailers boto3 ≥ 1.36 adds by default; integrity is checked by SHA-256 instead.
                 request_checksum_calculation="when_required",
@@ -103,7 +145,8 @@ class Bucket:
     def head(self, key: str) -> dict | None:
         """The object's headers (size, time, metadata), or None when there is none."""
         try:
-            return self.client.head_object(Bucket=self.bucket, Key=self._key(key))
+            with reachable():
+                return self.client.head_object(Bucket=self.bucket, Key=self._key(key))
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
                 return None
@@ -113,7 +156,10 @@ class Bucket:
         """Upload the finished upload under `key` (bytes already there are made young again), then drop the file."""
         incoming.finish()
         try:
-            if self.head(key) is not None:
+            if self.head(key) is None:
+                self.put_file(incoming.path, key, incoming.sha256)
+                return
+            with reachable():
                 # Copied onto itself: its time is now, so a sweep's grace spares it until the row naming it commits.
                 self.client.copy_object(
                     Bucket=self.bucket,
@@ -122,30 +168,28 @@ class Bucket:
                     Metadata={SHA256_METADATA: incoming.sha256},
                     MetadataDirective="REPLACE",
                 )
-            else:
-                self.put_file(incoming.path, key, incoming.sha256)
         finally:
             incoming.discard()
 
     def put_file(self, path: Path, key: str, sha256: str) -> None:
         """Upload a local file under `key`, its SHA-256 as metadata (an object appears whole or not at all)."""
-        self.client.upload_file(
-            str(path), self.bucket, self._key(key), ExtraArgs={"Metadata": {SHA256_METADATA: sha256}}
-        )
+        with reachable():
+            self.client.upload_file(
+                str(path), self.bucket, self._key(key), ExtraArgs={"Metadata": {SHA256_METADATA: sha256}}
+            )
 
     def put(self, key: str, data: bytes) -> None:
         """Write `data` under `key` in one PUT."""
         sha256 = hashlib.sha256(data).hexdigest()
-        self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data, Metadata={SHA256_METADATA: sha256})
+        with reachable():
+            self.client.put_object(
+                Bucket=self.bucket, Key=self._key(key), Body=data, Metadata={SHA256_METADATA: sha256}
+            )
 
     def version(self, key: str) -> int | None:
         """The object's time of writing in ns, or None when there is none."""
         found = self.head(key)
         return None if found is None else int(found["LastModified"].timestamp() * 1_000_000_000)
-
-    def read(self, key: str) -> bytes:
-        """The object's bytes."""
-        return self.client.get_object(Bucket=self.bucket, Key=self._key(key))["Body"].read()
 
     @contextmanager
     def local_copy(self, key: str) -> Iterator[Path]:
@@ -153,7 +197,7 @@ class Bucket:
         folder = self.root / "incoming"
         path = folder / f"{new_id()}.part"
         try:
-            with refused_when_full():
+            with refused_when_full(), reachable():
                 folder.mkdir(parents=True, exist_ok=True)
                 self.client.download_file(self.bucket, self._key(key), str(path))
             yield path
@@ -161,7 +205,8 @@ class Bucket:
             path.unlink(missing_ok=True)
 
     def signed_url(self, key: str, *, media_type: str, attachment_name: str | None = None) -> str | None:
-        """A presigned GET valid `url_ttl_s` seconds, answering with the type and disposition the API would."""
+        """A presigned GET valid `url_ttl_s` seconds, answering with the type and disposition the API would (signed
+        here, without a request to the store)."""
         params = {"Bucket": self.bucket, "Key": self._key(key), "ResponseContentType": media_type}
         params["ResponseContentDisposition"] = "inline" if attachment_name is None else _attachment(attachment_name)
         return self.client.generate_presigned_url("get_object", Params=params, ExpiresIn=self.url_ttl_s)
@@ -169,14 +214,16 @@ class Bucket:
     def listing(self, folder: str) -> Iterator[ListedObject]:
         """Every object whose key starts with `folder` (e.g. `originals/`), page by page."""
         pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=self._key(folder))
-        for page in pages:
-            for item in page.get("Contents", ()):
-                key = item["Key"].removeprefix(self.prefix)
-                yield ListedObject(key, item["Size"], item["LastModified"].astimezone(UTC))
+        with reachable():
+            for page in pages:
+                for item in page.get("Contents", ()):
+                    key = item["Key"].removeprefix(self.prefix)
+                    yield ListedObject(key, item["Size"], item["LastModified"].astimezone(UTC))
 
     def delete(self, key: str) -> None:
         """Remove the object (no error when there is none)."""
-        self.client.delete_object(Bucket=self.bucket, Key=self._key(key))
+        with reachable():
+            self.client.delete_object(Bucket=self.bucket, Key=self._key(key))
 
 
 def _attachment(filename: str) -> str:

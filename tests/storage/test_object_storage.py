@@ -14,13 +14,16 @@ import pytest
 from PIL import Image
 
 from api.cli import _sweep_evidence, main
+from api.dependencies import services_of
 from domain.photos.buckets import SHA256_METADATA, s3_client
 from domain.photos.migration import local_files
 from domain.photos.storage import derivative_key, object_store, original_key
 from domain.photos.sweep import sweep_bucket
+from domain.photos.tables import Photo
 from tests.api.test_documents import send
 from tests.api.test_hazards import distinct_jpeg
 from tests.conftest import login
+from tests.integration.test_demo_command import free_port
 from tests.storage.conftest import on_bucket
 from tests.unit import test_document_pdfs as pdfs
 
@@ -148,11 +151,11 @@ def test_migrate_moves_the_demo_photos_verifies_them_and_finds_a_tampered_object
     found = capsys.readouterr().out
     assert f"MISMATCH: {victim} hashes to {hashlib.sha256(b'not the photo').hexdigest()}" in found
     assert "1 mismatched" in found
-    # migrating again puts the folder's bytes back, and the bucket verifies
+    # migrating again puts the folder's bytes back (every object read back and compared again)
     assert main(["storage", "migrate", "--to", "s3"]) == 0
-    assert f"{len(files) - 1} already there, 1 replaced" in capsys.readouterr().out
-    assert main(["storage", "verify"]) == 0
-    assert f"{len(files)} objects read back, 0 mismatched, 0 without a hash" in capsys.readouterr().out
+    assert f"{len(files) - 1} already there, 1 replaced, {len(files)} verified by SHA-256, 0 failed" in (
+        capsys.readouterr().out
+    )
 
 
 async def test_the_sweep_lists_the_bucket_and_removes_only_unnamed_old_objects(s3_endpoint, tmp_path):
@@ -203,3 +206,24 @@ def _environment(monkeypatch, settings, tmp_path) -> None:
     }
     for name, value in values.items():
         monkeypatch.setenv(name, value)
+
+
+@pytest.mark.parametrize("db", ["sqlite"], indirect=True)
+async def test_a_store_that_cannot_be_reached_answers_503_and_keeps_nothing(client, app, db):
+    settings, _ = db
+    photos = services_of(app).photos
+    # the same settings, but an endpoint where nothing listens (a store down or cut off)
+    photos.objects = object_store(replace(settings, s3_endpoint_url=f"http://127.0.0.1:{free_port()}"))
+    officer = await login(client, "officer1")
+    before = await Photo.count().run()
+    answer = await client.post(
+        "/v1/photos",
+        files={"file": ("p.jpg", distinct_jpeg(), "image/jpeg")},
+        data={"clientId": "s3-away"},
+        headers=officer,
+    )
+    assert answer.status_code == 503, answer.text
+    assert answer.json()["code"] == "OBJECT_STORE_UNAVAILABLE"
+    assert answer.headers["retry-after"] == "10"
+    assert await Photo.count().run() == before  # no row
+    assert [path for path in settings.photo_dir.rglob("*") if path.is_file()] == []  # and no file left behind
