@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from mobile_contract.base import WireOut
 
-RecordKind = Literal["riskUnit", "riskEvent", "controlMeasure", "checkTask", "checkRecord", "danger"]
+RecordKind = Literal["riskUnit", "riskEvent", "controlMeasure", "checkTask", "checkRecord", "danger", "riskReport"]
 RecordState = Literal["pending", "accepted", "rejected"]
 
 

@@ -15,7 +15,7 @@ import json
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -31,6 +31,9 @@ class Kind(StrEnum):
     CHECK_TASK = "checkTask"  # 隐患排查任务 ≈ a checklist item with its cycle
     CHECK_RECORD = "checkRecord"  # 隐患排查记录 ≈ one checklist item's result in one inspection
     DANGER = "danger"  # 隐患 and its governance ≈ a hazard
+    RISK_REPORT = (
+        "riskReport"  # 安全风险报告 (浙江省工业企业安全风险报告规定): an enterprise's quarter, from the same rows
+    )
 
 
 KIND_ORDER = {kind: position for position, kind in enumerate(Kind)}
@@ -128,12 +131,31 @@ MAPPING: Mapping[Kind, tuple[tuple[str, str, str], ...]] = {
         ),
         ("checkAcceptTime", "hazard.closed_at", ""),
     ),
+    Kind.RISK_REPORT: (
+        ("id", "uuid5(riskReport, enterprise.id:2026-Q4)", "one per enterprise and quarter (local time, UTC+8)"),
+        ("companyCode", "enterprise.credit_code", ""),
+        ("reportPeriod", "the quarter", "e.g. 2026-Q4; the current quarter's report follows every change"),
+        ("periodStart / periodEnd", "the quarter's first and last local day", ""),
+        ("riskUnitTotal", "active risk points", ""),
+        (
+            "riskUnitByLevel",
+            "active risk points by riskLevel",
+            '{"1": 重大, "2": 较大, "3": 一般, "4": 低, "0": 未评估}',
+        ),
+        ("majorRiskUnits", "names of the active major-level risk points", ""),
+        ("dangersFound / majorDangersFound", "hazards found in the quarter (all / major)", ""),
+        ("dangersClosed", "hazards closed or written off in the quarter", ""),
+        ("dangersOpen / majorDangersOpen", "hazards not closed, written off or voided (all / major)", ""),
+        ("checksDone / checksFailed", "checklist results recorded in the quarter (all / failed)", ""),
+    ),
 }
 
 _RISK_LEVEL = {"major": "1", "large": "2", "general": "3", "low": "4"}
 _CYCLE_UNIT = {"hour": "小时", "day": "天", "week": "周", "month": "月", "quarter": "季", "year": "年"}
 _DANGER_LEVEL = {"general": "0", "major": "1"}
 _MANAGE_TYPE = {"on_the_spot": "0", "with_deadline": "1"}
+_FINISHED = frozenset({"closed", "written_off", "voided"})
+LOCAL_OFFSET = timedelta(hours=8)  # Asia/Shanghai: UTC+8 all year, no DST
 _DANGER_STATE_DONE = {"closed": "9", "written_off": "9", "voided": "-1", "awaiting_acceptance": "1"}
 
 
@@ -291,6 +313,68 @@ def map_hazard(hazard: Mapping[str, Any], credit_code: str) -> SourceRecord:
             "cost": hazard["funds"],
             "dangerState": _DANGER_STATE_DONE.get(status, "0"),
             "checkAcceptTime": _when(hazard["closed_at"]),
+        },
+    )
+
+
+def quarter_of(at: datetime) -> tuple[str, date, date]:
+    """The local quarter (Asia/Shanghai, UTC+8) an instant falls in: its label and first and last days."""
+    local = at.astimezone(UTC) + LOCAL_OFFSET
+    first_month = 3 * ((local.month - 1) // 3) + 1
+    start = date(local.year, first_month, 1)
+    following = date(local.year + 1, 1, 1) if first_month == 10 else date(local.year, first_month + 3, 1)
+    return f"{local.year}-Q{(first_month - 1) // 3 + 1}", start, following - timedelta(days=1)
+
+
+def _local_day(value: datetime | str | None) -> date | None:
+    text = _when(value)
+    return None if text is None else (datetime.fromisoformat(text) + LOCAL_OFFSET).date()
+
+
+def map_risk_report(
+    enterprise: Mapping[str, Any],
+    risk_points: list[Mapping[str, Any]],
+    hazards: list[Mapping[str, Any]],
+    results: list[Mapping[str, Any]],
+    now: datetime,
+) -> SourceRecord:
+    """The enterprise's 安全风险报告 of the quarter `now` falls in, computed from the rows the other records map."""
+    label, start, end = quarter_of(now)
+    key = f"{enterprise['id']}:{label}"
+
+    def within(value: datetime | str | None) -> bool:
+        day = _local_day(value)
+        return day is not None and start <= day <= end
+
+    active = [point for point in risk_points if point["status"] == "active"]
+    by_level = dict.fromkeys(("1", "2", "3", "4", "0"), 0)
+    for point in active:
+        by_level[_RISK_LEVEL.get(point["level"] or "", "0")] += 1
+    found = [hazard for hazard in hazards if within(hazard["found_at"])]
+    still_open = [hazard for hazard in hazards if hazard["status"] not in _FINISHED]
+    checks = [result for result in results if within(result["finished_at"])]
+    return SourceRecord(
+        Kind.RISK_REPORT,
+        key,
+        enterprise["id"],
+        {
+            "id": record_uuid(Kind.RISK_REPORT, key),
+            "companyCode": enterprise["credit_code"],
+            "reportPeriod": label,
+            "periodStart": start.isoformat(),
+            "periodEnd": end.isoformat(),
+            "riskUnitTotal": len(active),
+            "riskUnitByLevel": by_level,
+            "majorRiskUnits": sorted(point["name"] for point in active if point["level"] == "major"),
+            "dangersFound": len(found),
+            "majorDangersFound": sum(1 for hazard in found if hazard["level"] == "major"),
+            "dangersClosed": sum(
+                1 for hazard in hazards if hazard["status"] in ("closed", "written_off") and within(hazard["closed_at"])
+            ),
+            "dangersOpen": len(still_open),
+            "majorDangersOpen": sum(1 for hazard in still_open if hazard["level"] == "major"),
+            "checksDone": len(checks),
+            "checksFailed": sum(1 for result in checks if not result["ok"]),
         },
     )
 

@@ -36,6 +36,7 @@ from domain.platform_push.model import (
     map_hazard,
     map_inspection_result,
     map_risk_point,
+    map_risk_report,
     next_batch_state,
     payload_hash,
     retry_delay,
@@ -65,8 +66,8 @@ BATCH_HEADER = "X-SF-Batch-Id"
 # --- the ledger follows the sources -----------------------------------------------------------------------------
 
 
-def records_of(rows: store.SourceRows) -> list[SourceRecord]:
-    """Every exchange record of one enterprise's rows."""
+def records_of(rows: store.SourceRows, now: datetime) -> list[SourceRecord]:
+    """Every exchange record of one enterprise's rows, with the risk report of the quarter `now` falls in."""
     if rows.enterprise is None:
         return []
     credit_code = rows.enterprise["credit_code"]
@@ -76,6 +77,8 @@ def records_of(rows: store.SourceRows) -> list[SourceRecord]:
     records.extend(map_checklist_item(item) for item in rows.checklist_items)
     records.extend(map_inspection_result(result, inspection) for result, inspection in rows.results)
     records.extend(map_hazard(hazard, credit_code) for hazard in rows.hazards)
+    results = [result for result, _ in rows.results]
+    records.append(map_risk_report(rows.enterprise, rows.risk_points, rows.hazards, results, now))
     return records
 
 
@@ -90,7 +93,7 @@ async def sync_enterprise(enterprise_id: str, *, now: datetime | None = None) ->
     new: list[tuple[SourceRecord, str, str]] = []
     bumped: list[tuple[SourceRecord, int, str]] = []
     seen: set[str] = set()
-    for record in records_of(rows):
+    for record in records_of(rows, now):
         seen.add(record.uuid)
         digest = payload_hash(record.payload)
         held = ledger.get(record.uuid)
@@ -99,8 +102,8 @@ async def sync_enterprise(enterprise_id: str, *, now: datetime | None = None) ->
         elif held.payload_hash != digest:
             bumped.append((record, held.version + 1, digest))
     for held in ledger.values():
-        if held.uuid in seen or held.payload.get("deleted") == "1":
-            continue
+        if held.uuid in seen or held.payload.get("deleted") == "1" or held.kind == Kind.RISK_REPORT:
+            continue  # a past quarter's report stays as it was last sent
         gone = SourceRecord(Kind(held.kind), held.source_key, enterprise_id, held.payload | {"deleted": "1"})
         bumped.append((gone, held.version + 1, payload_hash(gone.payload)))
     if new or bumped:

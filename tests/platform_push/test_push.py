@@ -95,6 +95,10 @@ async def test_outage_rejection_lost_answer_and_recovery(client):
     ledger_settled_on(platform, entries)
     assert Counter(e.state for e in entries) == {RecordState.ACCEPTED: len(entries) - 1, RecordState.REJECTED: 1}
     assert platform.bad_signatures == 0
+    # the quarter's 安全风险报告 went the same way, computed from the same rows
+    report = next(e for e in entries if e.kind == Kind.RISK_REPORT and e.enterprise_id == ids["E1"])
+    sent = platform.held[report.uuid][report.version]
+    assert sent["reportPeriod"].startswith("20") and sent["riskUnitTotal"] > 0 and sent["dangersOpen"] > 0
 
     # the regulator's view of the enterprise, the admin's rejections, and the scope rules
     city = await login(client, "regulator_city")
@@ -123,8 +127,8 @@ async def test_outage_rejection_lost_answer_and_recovery(client):
 
 async def test_a_version_made_while_its_batch_is_out_is_sent_after_it(db):
     ids = await enterprise_ids()
-    await push.refresh_ledger()
-    entries = await store.entries_of(ids["E2"])
+    await push.sync_enterprise(ids["E3"])  # one enterprise's records in the ledger: a small first batch
+    entries = await store.entries_of(ids["E3"])
     point = next(e for e in entries if e.kind == Kind.RISK_UNIT)
     platform = ReferencePlatform(SECRET)
 
@@ -132,7 +136,7 @@ async def test_a_version_made_while_its_batch_is_out_is_sent_after_it(db):
         # the risk point changes while the platform holds the batch: version 2 is made before the answer comes
         assert any(record["uuid"] == point.uuid for record in batch["records"])
         await current_engine().run_ddl(f"UPDATE risk_point SET area = 'moved' WHERE id = '{point.source_key}'")
-        assert await push.sync_enterprise(ids["E2"]) == 1
+        assert await push.sync_enterprise(ids["E3"]) == 1
 
     platform.during_batch = source_changes
     endpoints = await city_endpoint()
@@ -140,12 +144,12 @@ async def test_a_version_made_while_its_batch_is_out_is_sent_after_it(db):
     async with platform.client() as http:
         first = await push.send_pending(endpoints, http, now=now, batch_size=2000)  # one batch: the hook's
         assert first.failed == 0 and first.waiting >= 1
-        held = (await store.ledger_of(ids["E2"]))[point.uuid]
+        held = (await store.ledger_of(ids["E3"]))[point.uuid]
         # version 1 reached the platform; version 2 is still owed
         assert (held.version, held.pushed_version, held.state) == (2, 1, RecordState.PENDING)
         second = await push.send_pending(endpoints, http, now=now + timedelta(seconds=1))
         assert second.accepted == 1 and second.batches == 1
-    held = (await store.ledger_of(ids["E2"]))[point.uuid]
+    held = (await store.ledger_of(ids["E3"]))[point.uuid]
     assert (held.version, held.pushed_version, held.state) == (2, 2, RecordState.ACCEPTED)
     assert [v for u, v in platform.stored if u == point.uuid] == [1, 2]
     assert platform.held[point.uuid][2]["area"] == "moved"
@@ -154,8 +158,8 @@ async def test_a_version_made_while_its_batch_is_out_is_sent_after_it(db):
 
 async def test_a_stale_answer_and_a_bad_signature(db):
     ids = await enterprise_ids()
-    await push.refresh_ledger()
-    point = next(e for e in await store.entries_of(ids["E3"]) if e.kind == Kind.RISK_UNIT)
+    await push.sync_enterprise(ids["E4"])
+    point = next(e for e in await store.entries_of(ids["E4"]) if e.kind == Kind.RISK_UNIT)
     platform = ReferencePlatform(SECRET)
     platform.held[point.uuid] = {5: {"id": point.uuid}}  # the platform holds a newer version (another sender)
     wrong = [push.Endpoint(e.region_code, e.region_path, e.url, "not-the-secret") for e in await city_endpoint()]
@@ -165,7 +169,7 @@ async def test_a_stale_answer_and_a_bad_signature(db):
         assert (refused.failed, platform.bad_signatures, len(platform.batches)) == (1, 1, 0)
         right = await push.send_pending(await city_endpoint(), http, now=now + timedelta(minutes=5))
         assert right.failed == 0
-    held = (await store.ledger_of(ids["E3"]))[point.uuid]
+    held = (await store.ledger_of(ids["E4"]))[point.uuid]
     # superseded: nothing owed for version 1, and the platform's newer version is not claimed as ours
     assert (held.state, held.pushed_version) == (RecordState.ACCEPTED, None)
     assert (point.uuid, 1) not in platform.stored

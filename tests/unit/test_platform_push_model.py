@@ -21,9 +21,11 @@ from domain.platform_push.model import (
     map_checklist_item,
     map_hazard,
     map_risk_point,
+    map_risk_report,
     mapping_table,
     next_batch_state,
     payload_hash,
+    quarter_of,
     record_uuid,
     retry_delay,
     sign,
@@ -160,3 +162,59 @@ def test_a_risk_point_gives_its_unit_events_and_measures() -> None:
 def test_the_mapping_table_names_every_field() -> None:
     table = mapping_table()
     assert table.count("\n") == 1 + sum(len(fields) for fields in MAPPING.values())
+
+
+@pytest.mark.parametrize(
+    ("instant", "expected"),
+    [
+        ("2026-12-31T15:59:59+00:00", ("2026-Q4", "2026-10-01", "2026-12-31")),
+        ("2026-12-31T16:00:00+00:00", ("2027-Q1", "2027-01-01", "2027-03-31")),  # Zhoushan's new year
+        ("2026-06-30T16:00:00+00:00", ("2026-Q3", "2026-07-01", "2026-09-30")),
+    ],
+)
+def test_the_report_quarter_is_local(instant, expected) -> None:
+    label, start, end = quarter_of(datetime.fromisoformat(instant))
+    assert (label, start.isoformat(), end.isoformat()) == expected
+
+
+def test_the_quarterly_risk_report_counts_the_quarter_from_the_same_rows() -> None:
+    now = datetime(2026, 12, 3, 4, 0, tzinfo=UTC)
+    points = [
+        {"name": "1号储罐", "level": "major", "status": "active"},
+        {"name": "装卸台", "level": "low", "status": "active"},
+        {"name": "旧泵房", "level": "major", "status": "retired"},
+        {"name": "新库房", "level": None, "status": "active"},
+    ]
+    hazards = [  # found in Q4 and still open (major); found in Q3, closed in Q4 (local time); voided
+        {"level": "major", "status": "rectifying", "found_at": "2026-10-01T00:00:00+08:00", "closed_at": None},
+        {
+            "level": "general",
+            "status": "closed",
+            "found_at": datetime(2026, 9, 30, 15, 59, tzinfo=UTC),
+            "closed_at": datetime(2026, 9, 30, 16, 0, tzinfo=UTC),
+        },
+        {"level": "general", "status": "voided", "found_at": "2026-11-01T00:00:00+00:00", "closed_at": None},
+    ]
+    results = [
+        {"ok": 1, "finished_at": "2026-11-02T00:00:00+00:00"},
+        {"ok": 0, "finished_at": "2026-11-03 00:00:00+00:00"},
+        {"ok": 0, "finished_at": "2026-09-01T00:00:00+00:00"},
+    ]
+    report = map_risk_report({"id": "E1", "credit_code": "C"}, points, hazards, results, now)
+    assert report.key == "E1:2026-Q4" and report.uuid == record_uuid(Kind.RISK_REPORT, "E1:2026-Q4")
+    payload = report.payload
+    assert payload["riskUnitTotal"] == 3
+    assert payload["riskUnitByLevel"] == {"1": 1, "2": 0, "3": 0, "4": 1, "0": 1}
+    assert payload["majorRiskUnits"] == ["1号储罐"]
+    assert (payload["dangersFound"], payload["majorDangersFound"], payload["dangersClosed"]) == (2, 1, 1)
+    assert (payload["dangersOpen"], payload["majorDangersOpen"]) == (1, 1)
+    assert (payload["checksDone"], payload["checksFailed"]) == (2, 1)
+    assert (payload["periodStart"], payload["periodEnd"]) == ("2026-10-01", "2026-12-31")
+
+
+def test_the_wire_names_every_kind() -> None:
+    from typing import get_args
+
+    from mobile_contract.platform_push import RecordKind
+
+    assert set(get_args(RecordKind)) == {kind.value for kind in Kind}
