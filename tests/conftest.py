@@ -202,7 +202,9 @@ def postgres_url(tmp_path_factory, seeded_photos) -> str:
 RESTORE_SEED_SQL = (
     "BEGIN; SET LOCAL session_replication_role = replica;"
     + "".join(f"DELETE FROM public.{table._meta.tablename};" for table in ALL_TABLES)
-    + "".join(f"INSERT INTO public.{t._meta.tablename} SELECT * FROM seed_copy.{t._meta.tablename};" for t in ALL_TABLES)
+    + "".join(
+        f"INSERT INTO public.{t._meta.tablename} SELECT * FROM seed_copy.{t._meta.tablename};" for t in ALL_TABLES
+    )
     + "COMMIT;"
 )
 

@@ -99,7 +99,9 @@ def original_count(files: set[str]) -> int:
     return sum(1 for name in files if name.startswith("originals"))
 
 
-async def test_a_png_whose_decode_needs_more_than_the_whole_budget_is_413_without_retry_after(client, app, db, monkeypatch):
+async def test_a_png_whose_decode_needs_more_than_the_whole_budget_is_413_without_retry_after(
+    client, app, db, monkeypatch
+):
     settings, _ = db
     monkeypatch.setattr(services_of(app).photos, "decode_budget", budget_for(COST - 1, settings.photo_decode_wait_s))
     officer = await login(client, "officer1")

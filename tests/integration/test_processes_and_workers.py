@@ -150,9 +150,8 @@ def deployment(postgres_url, tmp_path_factory, seeded_photos):
     finally:
         redis.close()
     _run(postgres_url, RESTORE_SEED_SQL, script=True)
-    # The seed's feed rows come back unsealed. The first reader seals them; a reader meeting it at work goes on with
-    # what is sealed (domain/changes/store.py: `seal`), so a phone's first sync racing another's would find nothing.
-    _run(postgres_url, "UPDATE sync_change SET seq = nextval('sync_change_position') WHERE seq IS NULL", script=True)
+    # The seed's feed rows come back unsealed: the two days' first syncs race to seal them (a reader waits for the
+    # sealer at work, domain/changes/store.py `seal`; it used to go on without, and found nothing).
     folder = tmp_path_factory.mktemp("deployment")
     photos = shutil.copytree(seeded_photos, folder / "photos")
     running = Deployment(postgres_url, folder, photos)
