@@ -318,7 +318,8 @@ async def test_a_field_day_through_two_api_processes_and_two_workers_counts_once
     # Both workers queue every tick of the cron jobs (each at least 10 s apart) under one id: a tick run twice would
     # show as two starts queued within a second or two of each other.
     ticks = cron_ticks(logs.values())
-    assert len(ticks["seal_chain_anchors"]) >= 2 and len(ticks["relay_outbox_entries"]) >= 2, ticks
+    # At least one tick each: how many more fit in the window depends on the machine's speed, not on the code.
+    assert ticks.get("seal_chain_anchors") and ticks.get("relay_outbox_entries"), ticks
     for name, queued_at in ticks.items():
         assert all(later - earlier >= 5 for earlier, later in itertools.pairwise(queued_at)), (name, queued_at)
     failures = await asyncio.to_thread(  # the seed's own (its in-process jobs racing) are not this deployment's
