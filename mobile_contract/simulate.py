@@ -178,6 +178,7 @@ class Day:
         self.cursor: str | None = None
         self.counter = 0
         self.offline_actions: dict[str, str] = {}  # opId → the action it queued
+        self.me = ""  # the signed-in user's id
 
     def key(self, kind: str) -> str:
         """The next client id (or opId) of this run."""
@@ -398,15 +399,17 @@ class Day:
             elif result.kind == "hazardTransition":
                 self.summary.actions.append((result.id, f"{self.offline_actions[result.op_id]} (offline)"))
 
-    async def hazards_in_scope(self) -> int:
-        return len([h async for h in every(lambda c: self.client.hazards(cursor=c, limit=100))])
+    async def hazards_reported_by_me(self) -> int:
+        """The hazards in scope this user reported: others working the same scope at the same time do not count."""
+        mine = [h async for h in every(lambda c: self.client.hazards(cursor=c, limit=100)) if h.reporter_id == self.me]
+        return len(mine)
 
 
 async def play_day(client: Client, plan: DayPlan, say: Callable[[str], None] = print) -> DaySummary:
     """Play the day; the summary says what the server answered."""
     day = Day(client, plan, say)
     user = await client.login(plan.username, plan.password)
-    day.summary.user, day.summary.role = plan.username, user.role
+    day.summary.user, day.summary.role, day.me = plan.username, user.role, user.id
     say(f"signed in as {user.name} ({user.role})")
     day.summary.changes_first_sync = await day.sync()
     say(f"delta sync: {sum(day.summary.changes_first_sync.values())} changes, {len(day.cards)} risk points cached")
@@ -432,10 +435,10 @@ async def play_day(client: Client, plan: DayPlan, say: Callable[[str], None] = p
     # Back in coverage: photos up, the queue through the batch, then the same batch again.
     first = await queue.replay(client)
     day.record_replay(first)
-    before = await day.hazards_in_scope()
+    before = await day.hazards_reported_by_me()
     again = await queue.replay(client, sent)
     day.summary.second_replay_identical = [_outcome(r) for r in first] == [_outcome(r) for r in again]
-    day.summary.hazards_in_scope_unchanged = await day.hazards_in_scope() == before
+    day.summary.hazards_in_scope_unchanged = await day.hazards_reported_by_me() == before
     day.summary.changes_after = await day.sync()
     return day.summary
 
