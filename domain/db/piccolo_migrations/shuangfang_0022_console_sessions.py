@@ -3,8 +3,7 @@
 Plain SQL both engines share, written as piccolo would create `ConsoleSession` of `domain/accounts/tables.py`.
 """
 
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.engine import engine_finder
+from domain.db.migrate import raw_tables_migration
 
 ID = "2026-12-03T10:20:00:000001"
 VERSION = "1.38.0"
@@ -25,18 +24,4 @@ INDEXES = ['CREATE INDEX "console_session_user_id" ON "console_session" ("user_i
 
 
 async def forwards():
-    manager = MigrationManager(migration_id=ID, app_name="shuangfang", description=DESCRIPTION)
-
-    async def create():
-        engine = engine_finder()
-        for statement in [*TABLES.values(), *INDEXES]:
-            await engine.run_ddl(statement)
-
-    async def drop():
-        engine = engine_finder()
-        for name in reversed(TABLES):
-            await engine.run_ddl(f'DROP TABLE "{name}"')
-
-    manager.add_raw(create)
-    manager.add_raw_backwards(drop)
-    return manager
+    return raw_tables_migration(ID, DESCRIPTION, TABLES, INDEXES)

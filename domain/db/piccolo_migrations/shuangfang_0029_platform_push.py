@@ -4,8 +4,7 @@ version, the batches sent with the platform's batch id, each record's line in a 
 Plain SQL both engines share, written as piccolo would create the tables of `domain/platform_push/tables.py`.
 """
 
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.engine import engine_finder
+from domain.db.migrate import raw_tables_migration
 
 ID = "2026-12-03T14:29:00:000029"
 VERSION = "1.38.0"
@@ -65,18 +64,4 @@ INDEXES = [
 
 
 async def forwards():
-    manager = MigrationManager(migration_id=ID, app_name="shuangfang", description=DESCRIPTION)
-
-    async def create():
-        engine = engine_finder()
-        for statement in [*TABLES.values(), *INDEXES]:
-            await engine.run_ddl(statement)
-
-    async def drop():
-        engine = engine_finder()
-        for name in reversed(TABLES):
-            await engine.run_ddl(f'DROP TABLE "{name}"')
-
-    manager.add_raw(create)
-    manager.add_raw_backwards(drop)
-    return manager
+    return raw_tables_migration(ID, DESCRIPTION, TABLES, INDEXES)
