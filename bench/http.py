@@ -262,26 +262,31 @@ def _prepare_database(env: dict[str, str]) -> None:
             raise RuntimeError(f"shuangfang {' '.join(step)} failed:\n{done.stderr[-3000:]}")
 
 
-def _start(command: list[str], port: int, probe: str, env: dict[str, str]) -> subprocess.Popen:
-    """A server pinned to the server core, once it answers `probe`."""
+def start_server(
+    command: list[str], port: int, probe: str, env: dict[str, str], *, log: Path, core: str | None = SERVER_CORE
+) -> subprocess.Popen:
+    """A server (pinned to `core` unless None), once it answers `probe`; its standard error goes to `log` (a pipe
+    nobody reads would fill up and stall it), its standard output nowhere (a JSON line a request: the bench would
+    measure its own logging)."""
     import httpx
 
-    process = subprocess.Popen(
-        ["taskset", "-c", SERVER_CORE, *command], env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    for _ in range(300):
-        if process.poll() is not None:
-            break
+    pinned = ["taskset", "-c", core] if core is not None else []
+    with log.open("wb") as sink:
+        process = subprocess.Popen([*pinned, *command], env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=sink)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
         try:
             httpx.get(f"http://127.0.0.1:{port}{probe}", timeout=0.5)
             return process
         except httpx.TransportError:
             time.sleep(0.1)
     process.kill()
-    raise RuntimeError(f"server on port {port} did not start: {process.stderr.read().decode()[-2000:]}")
+    process.wait()
+    raise RuntimeError(f"server on port {port} did not start: {log.read_text(errors='replace')[-2000:]}")
 
 
-def _stop(process: subprocess.Popen) -> None:
+def stop_server(process: subprocess.Popen) -> None:
+    """Stop a server gracefully (killed after 15 s)."""
     process.terminate()
     try:
         process.wait(timeout=15)
@@ -378,11 +383,11 @@ def _profile_targets(
             continue
         output = folder / f"{name}.prof"
         command = [sys.executable, "-m", "bench.profiled_serve", str(output), str(port)]
-        server = _start(command, port, "/health", env)
+        server = start_server(command, port, "/health", env, log=folder / f"{name}.stderr")
         try:
             _wrk(url, script, duration, connections)
         finally:
-            _stop(server)  # a graceful stop: cProfile writes its file as the server returns
+            stop_server(server)  # a graceful stop: cProfile writes its file as the server returns
         summaries[name] = profile_summary(output)
     return summaries
 
@@ -400,8 +405,10 @@ def run(engine: str, duration: float, warmup: float, rounds: int, connections: i
         _prepare_database(env)
         bare_port, app_port = _free_port(), _free_port()
         uvicorn = [sys.executable, "-m", "uvicorn", "--log-level", "warning", "--no-access-log"]
-        servers.append(_start([*uvicorn, "--port", str(bare_port), "bench.bare:app"], bare_port, "/bare", env))
-        servers.append(_start(_app_command("serve", "--port", str(app_port)), app_port, "/health", env))
+        bare = [*uvicorn, "--port", str(bare_port), "bench.bare:app"]
+        servers.append(start_server(bare, bare_port, "/bare", env, log=folder / "bare.stderr"))
+        app = _app_command("serve", "--port", str(app_port))
+        servers.append(start_server(app, app_port, "/health", env, log=folder / "app.stderr"))
         demo = _demo_targets(f"http://127.0.0.1:{app_port}")
         scripts = {}
         for signed_in in (False, True):
@@ -421,11 +428,11 @@ def run(engine: str, duration: float, warmup: float, rounds: int, connections: i
                 rounds_of[name].append(_wrk(url, script, duration, connections))
         profiles = {}
         if profile:
-            _stop(servers.pop())  # the app's port is handed to each profiled server in turn
+            stop_server(servers.pop())  # the app's port is handed to each profiled server in turn
             profiles = _profile_targets(urls, env, app_port, folder, duration, connections)
     finally:
         for server in servers:
-            _stop(server)
+            stop_server(server)
         shutil.rmtree(folder, ignore_errors=True)
         if engine == "postgres":
             asyncio.run(_drop_database(database))

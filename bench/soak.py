@@ -56,6 +56,8 @@ from bench.http import (
     _free_port,
     _prepare_database,
     _server_env,
+    start_server,
+    stop_server,
 )
 
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "Demo@2026")
@@ -570,39 +572,6 @@ async def drive(
     }
 
 
-def _start_server(env: dict[str, str], port: int, stderr: Path) -> subprocess.Popen:
-    """The app server, once `/health` answers; its standard error goes to a file (a pipe nobody reads would fill
-    up and stall it)."""
-    with stderr.open("wb") as sink:
-        process = subprocess.Popen(
-            _app_command("serve", "--port", str(port)),
-            env=env,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,  # one JSON line per request: the soak would measure its own logging
-            stderr=sink,
-        )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/health", timeout=0.5)
-            return process
-        except httpx.TransportError:
-            time.sleep(0.1)
-    process.kill()
-    process.wait()
-    raise RuntimeError(f"the server did not start: {stderr.read_text(errors='replace')[-2000:]}")
-
-
-def _stop_server(process: subprocess.Popen) -> None:
-    """Stop the server gracefully (killed after 15 s)."""
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
 def _uncommitted() -> str:
     """A note when the tree measured has uncommitted changes to tracked files (the commit is not the whole story)."""
     changed = subprocess.run(
@@ -642,7 +611,9 @@ def run(
         else:
             _prepare_database(env)
         port = _free_port()
-        server = _start_server(env, port, server_stderr)
+        server = start_server(
+            _app_command("serve", "--port", str(port)), port, "/health", env, log=server_stderr, core=None
+        )
         try:
             figures = asyncio.run(
                 drive(
@@ -659,7 +630,7 @@ def run(
             raise RuntimeError(f"{error}\n--- the server's standard error ---\n{_tail(server_stderr)}") from error
     finally:
         if server is not None:
-            _stop_server(server)
+            stop_server(server)
         stderr_tail = _tail(server_stderr)
         shutil.rmtree(folder, ignore_errors=True)
         if engine == "postgres":

@@ -178,5 +178,9 @@ class AppServer:
                 pytest.fail("the server did not start:\n" + log.read_text(errors="replace")[-4000:])
             time.sleep(0.2)
 
+    def text(self) -> str:
+        """What the server printed so far."""
+        return self.log.read_text(errors="replace")
+
     def stop(self) -> None:
         stop(self.process)

@@ -18,9 +18,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 import threading
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -31,44 +29,13 @@ import pytest
 from domain.clock import utcnow
 from domain.photos import storage
 from tests.conftest import DEMO_PASSWORD, RESTORE_SEED_SQL, run_blocking
-from tests.integration.test_demo_command import free_port, stop
+from tests.faults.private_servers import BIN, REPO, AppServer
+from tests.integration.test_demo_command import stop
 from tests.unit.test_photo_images import camera_jpeg
 
-BIN = Path(sys.executable).parent / "shuangfang"
-REPO = Path(__file__).resolve().parents[2]
-STARTUP_S = 90
 WRITERS = 4
 ACKNOWLEDGED_BEFORE_KILL = 40  # 2xx answers before the kill: enough of each kind, well under a minute
 BOUNDARY = "sf-kill-form"
-
-
-class Server:
-    """One `shuangfang serve` on a port, its output in a log file."""
-
-    def __init__(self, env: dict[str, str], log: Path) -> None:
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.log = log
-        self.process = subprocess.Popen(
-            [str(BIN), "serve", "--port", str(self.port)],
-            cwd=REPO,
-            env=env,
-            stdout=log.open("w"),
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + STARTUP_S
-        while True:
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("the server did not start:\n" + log.read_text(errors="replace")[-4000:])
-            try:
-                if httpx.get(f"{self.base}/health", timeout=5).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.2)
-
-    def text(self) -> str:
-        return self.log.read_text(errors="replace")
 
 
 class Data:
@@ -251,7 +218,7 @@ def leave_crash_leftovers(photos: Path, kept_sha256: str) -> dict[str, Path]:
 
 def test_a_server_killed_mid_load_keeps_every_acknowledged_write_whole(data, tmp_path):
     env = server_env(data, tmp_path / "var")
-    server = Server(env, tmp_path / "first.log")
+    server = AppServer(env, tmp_path / "first.log")
     seen = Acknowledged()
     try:
         officer, principal = sign_in(server.base, "officer1"), sign_in(server.base, "principal1")
@@ -273,7 +240,7 @@ def test_a_server_killed_mid_load_keeps_every_acknowledged_write_whole(data, tmp
     assert seen.photos and seen.hazards and seen.hazard_photos
 
     leftovers = leave_crash_leftovers(data.photos, next(iter(seen.photos.values())))
-    restarted = Server(env, tmp_path / "second.log")
+    restarted = AppServer(env, tmp_path / "second.log")
     try:
         officer = sign_in(restarted.base, "officer1")
         with httpx.Client(base_url=restarted.base, timeout=30, headers=officer) as http:
