@@ -63,6 +63,22 @@ def chain_of(plan_id: str) -> str:
     return f"random-check:{plan_id}"
 
 
+async def _chain_plan_event(
+    plan_id: str, action: str, name: str, payload: dict[str, Any], *, actor: Actor, at: datetime
+) -> None:
+    """Chain one step of a plan on the plan's own chain (the plan row, already written, carries it as its head)."""
+    await store.append_plan_event(
+        plan_id,
+        chain_id=chain_of(plan_id),
+        subject_kind=PLAN_SUBJECT,
+        action=action,
+        name=name,
+        actor=actor,
+        at=at,
+        payload=payload,
+    )
+
+
 def results_chain_of(plan_id: str) -> str:
     """The id of a plan's results chain."""
     return f"random-check-results:{plan_id}"
@@ -321,15 +337,8 @@ async def create_plan(*, actor: Actor, new: NewPlan, now: datetime | None = None
                 "version": 1,
             }
         )
-        await store.append_plan_event(
-            plan_id,
-            chain_id=chain_of(plan_id),
-            subject_kind=PLAN_SUBJECT,
-            action="createPlan",
-            name="RandomCheckPlanCreated",
-            actor=actor,
-            at=now,
-            payload=fields | {"plan_id": plan_id},
+        await _chain_plan_event(
+            plan_id, "createPlan", "RandomCheckPlanCreated", fields | {"plan_id": plan_id}, actor=actor, at=now
         )
     return await _view(await _stored(plan_id))
 
@@ -393,15 +402,13 @@ async def approve_plan(*, actor: Actor, plan_id: str, now: datetime | None = Non
             plan_id, version=plan.version, seed=seed, seed_hash=committed, by=actor.user_id, at=now
         ):
             raise ActionNotAllowed("the plan changed meanwhile; read it again", status=plan.status)
-        await store.append_plan_event(
+        await _chain_plan_event(
             plan_id,
-            chain_id=chain_of(plan_id),
-            subject_kind=PLAN_SUBJECT,
-            action="approvePlan",
-            name="RandomCheckPlanApproved",
+            "approvePlan",
+            "RandomCheckPlanApproved",
+            {"plan_id": plan_id, "seed_hash": committed},
             actor=actor,
             at=now,
-            payload={"plan_id": plan_id, "seed_hash": committed},
         )
     return await _view(await _stored(plan_id))
 
@@ -518,15 +525,13 @@ async def draw_plan(
         ):
             raise AlreadyDrawn("this plan was drawn already; a draw happens once")
         await store.insert_picks(rows)
-        await store.append_plan_event(
+        await _chain_plan_event(
             plan_id,
-            chain_id=chain_of(plan_id),
-            subject_kind=PLAN_SUBJECT,
-            action="drawPlan",
-            name="RandomCheckDrawn",
+            "drawPlan",
+            "RandomCheckDrawn",
+            {"plan_id": plan_id, "seed": plan.seed, "pools": published, "picks": picked},
             actor=actor,
             at=now,
-            payload={"plan_id": plan_id, "seed": plan.seed, "pools": published, "picks": picked},
         )
         # the results chain starts with the picks, and every pick row carries that event as its head
         event = await append_event(
@@ -551,15 +556,8 @@ async def close_plan(*, actor: Actor, plan_id: str, now: datetime | None = None)
     async with transaction():
         if not await store.close(plan_id, version=plan.version, by=actor.user_id, at=now):
             raise ActionNotAllowed("the plan changed meanwhile; read it again", status=plan.status)
-        await store.append_plan_event(
-            plan_id,
-            chain_id=chain_of(plan_id),
-            subject_kind=PLAN_SUBJECT,
-            action="closePlan",
-            name="RandomCheckPlanClosed",
-            actor=actor,
-            at=now,
-            payload={"plan_id": plan_id},
+        await _chain_plan_event(
+            plan_id, "closePlan", "RandomCheckPlanClosed", {"plan_id": plan_id}, actor=actor, at=now
         )
     return await get_plan(actor=actor, plan_id=plan_id)
 
