@@ -147,7 +147,7 @@ class EnterprisePages(Controller):
                 break
         ids = [r.id for r in records]
         colours = await scope_colours(actor)
-        grades = {eid: row.grade for eid in ids if (row := await credit_store.grade(eid)) is not None}
+        grades = {eid: row.grade for eid, row in (await credit_store.grades_of(ids)).items()}
         held = await standardisation_grades(ids, credit.local_today())
         supervision = supervision_services()
         classes = await supervision.current_classes(ids) if supervision else {}
