@@ -7,7 +7,10 @@ What is expected, and decided here:
   whose time is earlier than its predecessor's. That is the clock's honest reading; `verify` checks the links and
   stays OK, and the history keeps its order. A closed hazard stays closed whatever the clock does later.
 - The Zhoushan day of an instant is the same in every area that computes one, on both sides of midnight (UTC+8).
-Access tokens and lockout windows are not on this clock (see domain/clock.py): a step of it does not move them.
+- A sign-in lockout lasts its window on this clock: a step forward past the window's end frees the pair, a step
+  back into the window locks it again, and a step back to before the failures keeps it locked (failures that seem
+  to lie ahead still count), so a backward step never frees an account early.
+Access tokens are not on this clock (see domain/clock.py): a step of it does not move them.
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ from domain.hazards.services import verify_hazard_chain
 from domain.random_checks.model import local_day as random_check_day
 from domain.statutory.model import local_date as statutory_day
 from tests.api.test_hazards import act, me, report, upload
-from tests.conftest import login
+from tests.api.test_signin_hardening import ATTACKER, from_address, sign_in
+from tests.conftest import DEMO_PASSWORD, login
 
 TICK = timedelta(microseconds=1)
 
@@ -104,3 +108,22 @@ async def test_a_backward_step_mid_workflow_keeps_the_chain_valid_and_a_closed_h
 def test_every_area_counts_an_instant_on_the_same_zhoushan_day_on_both_sides_of_midnight(instant, day):
     for local_day in (criteria_day, escalation_day, random_check_day, statutory_day):
         assert local_day(instant) == day, local_day.__module__
+
+
+async def test_a_lockout_lasts_its_window_on_the_clock_and_a_backward_step_never_frees_it_early(app):
+    failed_at = utcnow().replace(microsecond=0)
+    start_clock_at(failed_at, ticking=False)
+    async with from_address(app, ATTACKER) as attacker:
+        for _ in range(5):
+            assert (await sign_in(attacker, "admin", "Guess-2026x")).status_code == 401
+        steps = [
+            (failed_at + timedelta(minutes=14), 423),  # within the 15 minutes
+            (failed_at - timedelta(hours=3), 423),  # back before the failures: they still count
+            (failed_at + timedelta(minutes=1), 423),
+        ]
+        for instant, expected in steps:
+            start_clock_at(instant, ticking=False)
+            answered = await sign_in(attacker, "admin", DEMO_PASSWORD)
+            assert answered.status_code == expected, (instant, answered.text)
+        start_clock_at(failed_at + timedelta(minutes=15, seconds=1), ticking=False)  # forward past the window
+        assert (await sign_in(attacker, "admin", DEMO_PASSWORD)).status_code == 200
