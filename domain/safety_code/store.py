@@ -77,9 +77,14 @@ def _stored(row: dict) -> StoredCode:
 
 
 async def code_for_update(enterprise_id: str) -> StoredCode | None:
-    """The stored code, its row locked until the transaction ends on PostgreSQL (SQLite writes one at a time)."""
+    """The stored code, held until the transaction ends on PostgreSQL (SQLite writes one at a time).
+
+    A row lock holds nothing while there is no row yet: two first recomputes of an enterprise would both insert and
+    one would fail on the primary key. So PostgreSQL takes a transaction lock on the enterprise's id first, and the
+    second recompute reads the row the first committed."""
     query = SafetyCode.select().where(SafetyCode.enterprise_id == enterprise_id)
     if not is_sqlite():
+        await SafetyCode.raw("SELECT pg_advisory_xact_lock(hashtext({}))", f"safety_code:{enterprise_id}").run()
         query = query.lock_rows()
     row = await query.first().run()
     return None if row is None else _stored(row)

@@ -242,3 +242,14 @@ async def test_racing_recomputes_after_a_change_log_it_once(db):
         ("blue", "red"),
     ]
     assert verify_chain(event_record(row) for row in await chain_rows(chain_id(enterprise))).ok
+
+
+async def test_racing_first_recomputes_of_an_enterprise_store_one_code_and_log_one_change(db):
+    enterprise = await enterprise_id(E5)
+    # as before the enterprise's first recompute: no code and no change logged (its chain was never started)
+    await SafetyCodeChange.delete().where(SafetyCodeChange.enterprise_id == enterprise).run()
+    await SafetyCode.delete().where(SafetyCode.enterprise_id == enterprise).run()
+    results = await asyncio.gather(*[recompute(enterprise) for _ in range(4)])
+    assert sorted(r.changed for r in results) == [False, False, False, True]
+    assert await SafetyCode.count().where(SafetyCode.enterprise_id == enterprise).run() == 1
+    assert [(row["old_colour"], row["new_colour"]) for row in await change_rows(enterprise)] == [(None, "blue")]
