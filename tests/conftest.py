@@ -305,6 +305,18 @@ async def app(request, db):
     await holder
 
 
+async def settle_jobs(app) -> None:
+    """Run every job the writes so far left in the app's outbox (photo derivatives, follow-ups), so that none of them
+    runs, and writes, while a test compares the tables before and after a request."""
+    from api.dependencies import services_of
+    from domain.outbox.services import relay_outbox
+
+    dispatcher = services_of(app).dispatcher
+    while (await relay_outbox(dispatcher)).relayed:
+        await dispatcher.drain()
+    await dispatcher.drain()
+
+
 @pytest.fixture
 async def client(app) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client talking to the real app through ASGI."""

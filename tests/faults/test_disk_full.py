@@ -24,7 +24,7 @@ from api.app import create_app
 from domain.db.tables import ALL_TABLES
 from domain.public_reports.tables import PublicRateCounter
 from tests.api.test_public_reports import WORDS, act, credit_code, device, form, report_id_of, submit
-from tests.conftest import REQUIRE_SERVICES, login
+from tests.conftest import REQUIRE_SERVICES, login, settle_jobs
 from tests.unit.test_photo_images import camera_jpeg
 
 FOLDER_SIZE = 4 * 1024 * 1024
@@ -104,8 +104,8 @@ def small_disk(tmp_path):
 
 
 @pytest.fixture
-async def small_disk_client(db, small_disk):
-    """The real app on the test database, its photo folder on the small disk."""
+async def small_disk_app(db, small_disk):
+    """The real app on the test database, its photo folder on the small disk, inside its lifespan."""
     settings, engine = db
     application = create_app(dataclasses.replace(settings, photo_dir=small_disk.path), engine)
     started, stop = asyncio.Event(), asyncio.Event()
@@ -117,10 +117,17 @@ async def small_disk_client(db, small_disk):
 
     holder = asyncio.create_task(hold_lifespan())
     await started.wait()
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=application), base_url="http://testserver") as http:
-        yield http
+    yield application
     stop.set()
     await holder
+
+
+@pytest.fixture
+async def small_disk_client(small_disk_app):
+    """A client of that app."""
+    transport = httpx.ASGITransport(app=small_disk_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
 
 
 async def row_counts() -> dict[str, int]:
@@ -201,7 +208,9 @@ def officer_enterprise_id(listing: httpx.Response) -> str:
     return listing.json()["items"][0]["id"]
 
 
-async def test_accepting_a_report_whose_photo_copy_does_not_fit_makes_no_hazard(small_disk_client, small_disk):
+async def test_accepting_a_report_whose_photo_copy_does_not_fit_makes_no_hazard(
+    small_disk_app, small_disk_client, small_disk
+):
     client = small_disk_client
     phone = device()
     photo = await client.post(
@@ -218,6 +227,7 @@ async def test_accepting_a_report_whose_photo_copy_does_not_fit_makes_no_hazard(
     dinghai = await login(client, "regulator_dinghai")
     version = (await client.get(f"/v1/public-reports/{report_id}", headers=dinghai)).json()["version"]
 
+    await settle_jobs(small_disk_app)  # the photo's derivatives are made before the disk fills, not during the check
     small_disk.fill(leave=0)
     before, files_before = await row_counts(), small_disk.evidence_files()
     body = {"action": "accept", "category": "unsafe_condition", "photoIds": [photo.json()["id"]]} | WORDS

@@ -49,9 +49,8 @@ from PIL import Image
 
 from api.dependencies import services_of
 from domain.clock import utcnow
-from domain.outbox.services import relay_outbox
 from seed.scenario import demo_credit_code
-from tests.conftest import DEMO_PASSWORD, login
+from tests.conftest import DEMO_PASSWORD, login, settle_jobs
 from tests.integration.matrix_support import Principal, Seed, Snapshots, changed_tables, load_seed, nonexistent_token
 from tests.unit.test_document_pdfs import clean_pdf
 
@@ -547,10 +546,7 @@ class Matrix:
 
     async def settle(self) -> None:
         """Let the jobs a successful write left in the outbox run, so they write nothing during the next cell."""
-        services = services_of(self.app)
-        while (await relay_outbox(services.dispatcher)).relayed:
-            await services.dispatcher.drain()
-        await services.dispatcher.drain()
+        await settle_jobs(self.app)
 
     async def call(self, op: str, entry: Entry, cell: Cell) -> httpx.Response:
         method, template = op.split(" ", 1)
