@@ -6,7 +6,8 @@ Makes a fresh database, migrates it, bulk-loads (asyncpg COPY) a city of 4 distr
 the enterprises and their hazards (found over the last 400 days, a mix of statuses, deadlines and majors), then
 times: one raw `GROUP BY enterprise_id, local month` over `hazard` (the baseline); the full roll-up into the empty
 table; a second full run (everything recomputed, nothing to write); and the incremental run after `--changes`
-hazards are closed. Prints the ratios (goals: full <= 2x the baseline; incremental <= 5 % of full).
+hazards are closed. Prints the ratios (goals: full <= 2x the baseline; incremental <= 5 % of full) and, for the full
+run into the empty table, the time of each statement it ran (where the time goes).
 """
 
 from __future__ import annotations
@@ -14,7 +15,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
+import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
@@ -26,6 +30,7 @@ from domain.db.engine import bind_engine, close_engine, open_engine
 from domain.db.migrate import migrate
 from domain.ids import new_id
 from domain.stats.services import refresh_rollups
+from domain.stats.tables import RollupCell
 
 DATABASE = "sf_bench_rollups"
 INDUSTRIES = ["hazardous_chemicals", "oil_storage", "shipbuilding", "fishing_vessels", "port_logistics", "machinery"]
@@ -127,6 +132,51 @@ async def _load(url: str, enterprises: int, hazards: int, now: datetime) -> None
         await connection.close()
 
 
+@contextmanager
+def statements_timed() -> Iterator[list[tuple[float, str]]]:
+    """Every roll-up statement run inside, with its time, in order (each `RollupCell.raw` query's run is timed)."""
+    timings: list[tuple[float, str]] = []
+    original = RollupCell.raw
+
+    class Timed:
+        """A raw query whose run is timed (piccolo's `Raw` has slots: its `run` cannot be replaced)."""
+
+        def __init__(self, sql: str, args: tuple) -> None:
+            self.query, self.label = original(sql, *args), _statement_label(sql)
+
+        async def run(self, *run_args, **run_kwargs):
+            start = time.perf_counter()
+            try:
+                return await self.query.run(*run_args, **run_kwargs)
+            finally:
+                timings.append((time.perf_counter() - start, self.label))
+
+    def raw(sql: str, *args):
+        return Timed(sql, args)
+
+    RollupCell.raw = raw
+    try:
+        yield timings
+    finally:
+        del RollupCell.raw  # back to the inherited classmethod
+
+
+def _statement_label(sql: str) -> str:
+    """A statement's first words, and what its biggest pass reads."""
+    words = " ".join(sql.split())
+    reads = "hazard_pass" if "hazard_pass" in words else "rollup_cell_next" if "FROM rollup_cell_next" in words else ""
+    label = re.sub(r"\(([^()]{40})[^()]*\)", r"(\1...)", words)[:90]
+    return f"{label} [{reads}]" if reads else label
+
+
+def _print_profile(run: str, timings: list[tuple[float, str]], total: float) -> None:
+    """Where a run's time went: each statement of 1 % of it or more, in the order they ran."""
+    print(f"where {run} spends its time (statements of 1 % or more; {sum(t for t, _ in timings):.2f} s in all):")
+    for seconds, label in timings:
+        if seconds >= total / 100:
+            print(f"  {seconds:7.2f} s {100 * seconds / total:5.1f} %  {label}")
+
+
 async def _timed(work) -> float:
     start = time.perf_counter()
     await work
@@ -151,7 +201,8 @@ async def run(enterprises: int, hazards: int, changes: int) -> None:
             "COUNT(*) AS found FROM hazard GROUP BY 1, 2"
         )
         baseline = await _timed(engine._run_in_new_connection(baseline_sql))
-        full_first = await _timed(refresh_rollups(full=True))
+        with statements_timed() as profile:
+            full_first = await _timed(refresh_rollups(full=True))
         full_again = await _timed(refresh_rollups(full=True))
         connection = await asyncpg.connect(url)
         changed_at = datetime.now(UTC)
@@ -162,16 +213,19 @@ async def run(enterprises: int, hazards: int, changes: int) -> None:
             changes,
         )
         await connection.close()
-        incremental = await _timed(refresh_rollups())
+        with statements_timed() as incremental_profile:
+            incremental = await _timed(refresh_rollups())
         cells = await engine._run_in_new_connection("SELECT COUNT(*) AS n FROM rollup_cell")
         print(f"cells stored: {cells[0]['n']:,}")
         print(f"baseline GROUP BY pass: {baseline:.2f} s")
         print(f"full roll-up into an empty table: {full_first:.2f} s  ratio {full_first / baseline:.1f}x (goal <= 2x)")
         print(f"full roll-up over current cells: {full_again:.2f} s  ratio {full_again / baseline:.1f}x")
+        _print_profile("the full run into the empty table", profile, full_first)
         print(
             f"incremental after {changes} changes: {incremental:.2f} s  = {100 * incremental / full_again:.1f} % of the "
             f"full run over current cells (goal <= 5 %)"
         )
+        _print_profile("the incremental run", incremental_profile, incremental)
     finally:
         await close_engine(engine)
         await admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")

@@ -48,10 +48,16 @@ def _postgres() -> bool:
 
 
 def _local_month(column: str) -> str:
-    """SQL for the local (UTC+8) month key of a timestamp column."""
+    """SQL for the local (UTC+8) month of a timestamp column, to group by: its first instant on PostgreSQL (where
+    truncating is far cheaper than formatting every row), its key on SQLite; `_month_key` makes either the key."""
     if _postgres():
-        return f"to_char({column} AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')"
+        return f"date_trunc('month', {column} AT TIME ZONE 'Asia/Shanghai')"
     return f"strftime('%Y-%m', {column}, '+8 hours')"
+
+
+def _month_key(month: str) -> str:
+    """SQL for the month key (`2026-11`) of what `_local_month` gave: formatted once a group, not once a row."""
+    return f"to_char({month}, 'YYYY-MM')" if _postgres() else month
 
 
 def _whole_seconds(column: str) -> str:
@@ -90,15 +96,50 @@ async def _count(sql: str, *args: Any) -> int:
 
 
 _ZERO = " AND ".join(f"{name} = 0" for name in COUNTS)
-_SUMS = ", ".join(f"SUM({name}) AS {name}" for name in COUNTS)
-_NONZERO = " OR ".join(f"SUM({name}) <> 0" for name in COUNTS)
-_KINDS = f"SELECT '{PeriodKind.MONTH}' AS period_kind UNION ALL SELECT '{PeriodKind.QUARTER}' UNION ALL SELECT '{PeriodKind.YEAR}'"
-# The period key of a month key for each kind: the month itself, its quarter (`2026-Q4`) and its year.
-_PERIOD_KEY = (
-    f"CASE k.period_kind WHEN '{PeriodKind.MONTH}' THEN m.month "
-    f"WHEN '{PeriodKind.QUARTER}' THEN substr(m.month, 1, 4) || '-Q' || "
-    f"CAST((CAST(substr(m.month, 6, 2) AS INTEGER) + 2) / 3 AS TEXT) ELSE substr(m.month, 1, 4) END"
-)
+
+
+def _sum(expression: str, count: Count) -> str:
+    """SQL summing one count's values. PostgreSQL sums BIGINTs as NUMERIC, slow and large in a hash table (the
+    enterprise cells' grouping spilled to disk on it), so a count of seconds is summed as DOUBLE PRECISION, exact
+    for whole numbers below 2**53 (285 million years of seconds), and cast back; other counts are 4-byte integers."""
+    if count.seconds_between is not None and _postgres():
+        return f"CAST(SUM(CAST({expression} AS DOUBLE PRECISION)) AS BIGINT)"
+    return f"SUM({expression})"
+
+
+def _sums() -> str:
+    """Each stored count summed, under its own name."""
+    return ", ".join(f"{_sum(count.name, count)} AS {count.name}" for count in COUNT_DEFINITIONS)
+
+
+def _nonzero() -> str:
+    """SQL: some count of the group is not zero (the same sums as `_sums`, which PostgreSQL computes once)."""
+    return " OR ".join(f"{_sum(count.name, count)} <> 0" for count in COUNT_DEFINITIONS)
+
+
+_QUARTER = "substr(m.month, 1, 4) || '-Q' || CAST((CAST(substr(m.month, 6, 2) AS INTEGER) + 2) / 3 AS TEXT)"
+_YEAR = "substr(m.month, 1, 4)"
+
+
+def _periods_sql() -> str:
+    """The cells of `months` (enterprise_id, month, the counts): each month's figures summed into the month, its
+    quarter (`2026-Q4`) and its year, cells whose counts are all zero left out. PostgreSQL groups each row into the
+    three in one pass (GROUPING SETS); SQLite, which has none, repeats each row once a period kind and groups once."""
+    if _postgres():
+        return f"""
+  SELECT enterprise_id, CASE WHEN GROUPING(month) = 0 THEN '{PeriodKind.MONTH}'
+      WHEN GROUPING(quarter) = 0 THEN '{PeriodKind.QUARTER}' ELSE '{PeriodKind.YEAR}' END AS period_kind,
+    COALESCE(month, quarter, year) AS period_key, {_sums()}
+  FROM (SELECT m.*, {_QUARTER} AS quarter, {_YEAR} AS year FROM months m) p
+  GROUP BY GROUPING SETS ((enterprise_id, month), (enterprise_id, quarter), (enterprise_id, year))
+  HAVING {_nonzero()}"""
+    kinds = " UNION ALL ".join(f"SELECT '{kind}' AS period_kind" for kind in PeriodKind)
+    key = f"CASE k.period_kind WHEN '{PeriodKind.MONTH}' THEN m.month WHEN '{PeriodKind.QUARTER}' THEN {_QUARTER} ELSE {_YEAR} END"
+    return f"""
+  SELECT m.enterprise_id AS enterprise_id, k.period_kind AS period_kind, {key} AS period_key, {_sums()}
+  FROM months m CROSS JOIN ({kinds}) k
+  GROUP BY m.enterprise_id, k.period_kind, {key}
+  HAVING {_nonzero()}"""
 
 
 # --- enterprise cells --------------------------------------------------------------------------------------------------
@@ -124,7 +165,7 @@ def _summed(count: Count) -> str:
     else:
         first, second = count.seconds_between
         value = f"{_whole_seconds(second)} - {_whole_seconds(first)}"
-    return f"SUM({value})" if count.condition is None else f"SUM(CASE WHEN {count.condition} THEN {value} ELSE 0 END)"
+    return _sum(value if count.condition is None else f"CASE WHEN {count.condition} THEN {value} ELSE 0 END", count)
 
 
 def _typed(expression: str, count: Count) -> str:
@@ -157,17 +198,14 @@ def _enterprise_cells_sql() -> str:
                 for count in COUNT_DEFINITIONS
             )
             months.append(
-                f"  SELECT enterprise_id, {time}_month AS month, {columns}\n  FROM {name} WHERE {time}_month IS NOT NULL"
+                f"  SELECT enterprise_id, {_month_key(f'{time}_month')} AS month, {columns}\n"
+                f"  FROM {name} WHERE {time}_month IS NOT NULL"
             )
     union = "\n  UNION ALL\n".join(months)
     return f"""
 WITH {", ".join(passes)}, months AS (
 {union}
-), cells AS (
-  SELECT m.enterprise_id AS enterprise_id, k.period_kind AS period_kind, {_PERIOD_KEY} AS period_key, {_SUMS}
-  FROM months m CROSS JOIN ({_KINDS}) k
-  GROUP BY m.enterprise_id, k.period_kind, {_PERIOD_KEY}
-  HAVING {_NONZERO}
+), cells AS ({_periods_sql()}
 )
 SELECT 'enterprise:' || c.enterprise_id || ':{ALL_INDUSTRIES}:' || c.period_key AS id, 'enterprise' AS scope_kind,
   c.enterprise_id AS scope_id, e.region_path AS scope_path, '{ALL_INDUSTRIES}' AS industry, c.period_kind AS period_kind,
@@ -229,12 +267,12 @@ def _prefixes_sql(region_paths: list[str]) -> tuple[str, list[Any]]:
 
 
 def _summed_counts(prefix: str = "") -> str:
-    """Each count summed (counts as 4-byte integers, PostgreSQL's fast sum; seconds as they come)."""
+    """Each count summed (counts as 4-byte integers, PostgreSQL's fast sum; seconds as `_sum` does)."""
     return ", ".join(
-        f"CAST(SUM({prefix}{name}) AS INTEGER) AS {name}"
-        if name != "close_seconds"
-        else f"SUM({prefix}{name}) AS {name}"
-        for name in COUNTS
+        f"CAST(SUM({prefix}{count.name}) AS INTEGER) AS {count.name}"
+        if count.seconds_between is None
+        else f"{_sum(prefix + count.name, count)} AS {count.name}"
+        for count in COUNT_DEFINITIONS
     )
 
 
@@ -261,9 +299,9 @@ WITH base AS (
   FROM industries b JOIN ({prefixes}) m ON m.region_path = b.region_path
 )
 SELECT kind || ':' || scope_id || ':' || cell_industry || ':' || period_key AS id, kind AS scope_kind,
-  scope_id, MIN(scope_path) AS scope_path, cell_industry AS industry, period_kind, period_key, {_SUMS},
+  scope_id, MIN(scope_path) AS scope_path, cell_industry AS industry, period_kind, period_key, {_sums()},
   {_timestamp()} AS as_of, CAST(NULL AS VARCHAR(26)) AS grid_id, CAST(NULL AS VARCHAR(40)) AS enterprise_industry
-FROM scoped GROUP BY kind, scope_id, cell_industry, period_kind, period_key HAVING {_NONZERO}
+FROM scoped GROUP BY kind, scope_id, cell_industry, period_kind, period_key HAVING {_nonzero()}
 """
 
 
@@ -321,8 +359,10 @@ async def replace_all_cells(watermark_id: str, region_paths: list[str], now: dat
     into = f"INSERT INTO rollup_cell_next ({_COLUMNS}) "
     async with transaction():
         if _postgres():
-            # the sorts and hashes fit in memory instead of spilling to disk (this transaction only)
+            # the sorts and hashes fit in memory instead of spilling to disk, and so do the sorts that build the
+            # fresh table's indexes (this transaction only)
             await RollupCell.raw("SET LOCAL work_mem = '256MB'").run()
+            await RollupCell.raw("SET LOCAL maintenance_work_mem = '512MB'").run()
             await RollupCell.raw("DROP TABLE IF EXISTS rollup_cell_next").run()
             await RollupCell.raw("CREATE TABLE rollup_cell_next (LIKE rollup_cell INCLUDING DEFAULTS)").run()
         else:
