@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import json
-import os
 import re
 import shutil
 import subprocess
@@ -35,6 +33,7 @@ from domain.clock import utcnow
 from mobile_contract.client import Client
 from mobile_contract.simulate import DayPlan, play_day
 from tests.conftest import DEMO_PASSWORD, REDIS_URL, RESTORE_SEED_SQL, _skip_or_fail
+from tests.faults.private_servers import server_env
 from tests.integration.test_demo_command import free_port, stop
 from workers.queue import redis_settings
 
@@ -72,22 +71,15 @@ class Deployment:
 
     def __init__(self, url: str, tmp_path: Path, photos: Path) -> None:
         self.url = url
-        env = {
-            key: value for key, value in os.environ.items() if not key.startswith(("SF_", "DATABASE_URL", "REDIS_URL"))
-        }
         # What every process of a deployment must share: the database, Redis, the secrets and the photo storage.
-        self.env = env | {
-            "DATABASE_URL": url,
-            "REDIS_URL": REDIS_URL,
-            "SF_VAR_DIR": str(tmp_path / "var"),
-            "SF_PHOTO_DIR": str(photos),
-            "SF_JWT_SECRET": "test-jwt-secret-that-is-long-enough-for-hs256",
-            "SF_QR_KEYS": json.dumps({"1": "test-qr-key-0123456789abcdef"}),
-            "SF_QR_ACTIVE_KEY": "1",
-            "SF_PASSWORD_HASH_COST": "fast",
-            "SF_TEST_CLOCK": utcnow().isoformat(),
-            "PYTHONUNBUFFERED": "1",
-        }
+        self.env = server_env(
+            tmp_path / "var",
+            photos,
+            DATABASE_URL=url,
+            REDIS_URL=REDIS_URL,
+            SF_QR_ACTIVE_KEY="1",
+            SF_RUN_SCHEDULE="1",  # the workers' cron and the API's schedule, as deployed
+        )
         ports = [free_port(), free_port()]
         self.bases = [f"http://127.0.0.1:{port}" for port in ports]
         commands = {
