@@ -321,17 +321,21 @@ class StoredGrade:
 async def grade(enterprise_id: str) -> StoredGrade | None:
     """The enterprise's stored grade."""
     row = await CreditGrade.select().where(CreditGrade.enterprise_id == enterprise_id).first().run()
-    return None if row is None else StoredGrade(**{f.name: row[f.name] for f in dataclasses.fields(StoredGrade)})
+    return None if row is None else _stored_grade(row)
 
 
 async def grades_of(enterprise_ids: Sequence[str]) -> dict[str, StoredGrade]:
     """The stored grades of the enterprises that have one, by enterprise id (a statement a thousand enterprises: a
     province's list stays under both engines' limits on parameters)."""
-    ids, names, grades = list(enterprise_ids), [f.name for f in dataclasses.fields(StoredGrade)], {}
+    ids, grades = list(enterprise_ids), {}
     for start in range(0, len(ids), 1000):
         rows = await CreditGrade.select().where(CreditGrade.enterprise_id.is_in(ids[start : start + 1000])).run()
-        grades |= {row["enterprise_id"]: StoredGrade(**{name: row[name] for name in names}) for row in rows}
+        grades |= {row["enterprise_id"]: _stored_grade(row) for row in rows}
     return grades
+
+
+def _stored_grade(row: dict[str, Any]) -> StoredGrade:
+    return StoredGrade(**{f.name: row[f.name] for f in dataclasses.fields(StoredGrade)})
 
 
 async def save_grade(enterprise_id: str, values: dict[str, Any], *, new: bool) -> None:
