@@ -7,7 +7,7 @@ the enterprises and their hazards (found over the last 400 days, a mix of status
 times: one raw `GROUP BY enterprise_id, local month` over `hazard` (the baseline); the full roll-up into the empty
 table; a second full run (everything recomputed, nothing to write); and the incremental run after `--changes`
 hazards are closed. Prints the ratios (goals: full <= 2x the baseline; incremental <= 5 % of full) and, for the full
-run into the empty table, the time of each statement it ran (where the time goes).
+run into the empty table and the incremental run, the time of each statement they ran (where the time goes).
 """
 
 from __future__ import annotations
